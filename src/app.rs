@@ -1,0 +1,543 @@
+//! Wires the pipeline: catalog -> (per input, in parallel) source -> framing -> matcher ->
+//! findings -> report. The only module that knows every stage. Returns the exit status.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::analyze::{Analyzer, Collected, MatchRecord};
+use crate::catalog::compile::{self, Compiled};
+use crate::catalog::{self, Catalog, Severity, load, validate};
+use crate::cli::{Args, CatalogCommand, Command, ExplainArgs};
+use crate::config::ScanConfig;
+use crate::error::Error;
+use crate::parse::Framer;
+use crate::report::{self, Format, Report, Summary};
+use crate::source::{self, Input, ReadFailure, ReadStats};
+
+/// The process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing at or above `--fail-on`.
+    Clean = 0,
+    /// Findings at or above `--fail-on` (or, for `explain`, an unknown code).
+    Findings = 1,
+    /// Usage error, unreadable input, broken catalog.
+    Error = 2,
+}
+
+/// Runs the parsed command line.
+pub fn run(args: Args) -> Result<Exit> {
+    match &args.command {
+        Command::Scan(scan) => {
+            let config = match ScanConfig::from_args(scan, args.color) {
+                Ok(c) => c,
+                Err(msg) => {
+                    eprintln!("sso-triage: {msg}");
+                    return Ok(Exit::Error);
+                }
+            };
+            let compiled = build_catalog(&args.patterns)?;
+            run_scan(&config, &compiled)
+        }
+        Command::Explain(e) => {
+            let compiled = build_catalog(&args.patterns)?;
+            explain(e, &compiled)
+        }
+        Command::Catalog(CatalogCommand::List) => {
+            let compiled = build_catalog(&args.patterns)?;
+            list(&compiled)
+        }
+        Command::Catalog(CatalogCommand::Check { dir }) => check(&args.patterns, dir.as_ref()),
+        Command::Catalog(CatalogCommand::Export { .. }) => {
+            let compiled = build_catalog(&args.patterns)?;
+            export_regex(&compiled)
+        }
+    }
+}
+
+/// Loads, validates and compiles the catalog; every problem is reported at once. The
+/// examples of user-supplied rules run here too (built-in ones are run by the test suite).
+pub fn build_catalog(dirs: &[PathBuf]) -> Result<Compiled> {
+    let (compiled, problems) = build_checked(dirs, false);
+    if problems.is_empty() {
+        Ok(compiled.expect("a catalog without problems compiles"))
+    } else {
+        Err(Error::Catalog { problems }.into())
+    }
+}
+
+fn build_checked(dirs: &[PathBuf], all_examples: bool) -> (Option<Compiled>, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut catalog = Catalog::default();
+    load::add_group(&mut catalog, &load::embedded_rule_files(), &mut problems);
+    let mut user_ids = Vec::new();
+    for dir in dirs {
+        match load::read_dir_files(dir) {
+            Ok(files) => {
+                let before = catalog.clone();
+                load::add_group(&mut catalog, &files, &mut problems);
+                user_ids.extend(
+                    catalog
+                        .rules
+                        .iter()
+                        .filter(|(id, l)| before.rules.get(*id).is_none_or(|b| b.file != l.file))
+                        .map(|(id, _)| id.clone()),
+                );
+            }
+            Err(e) => problems.push(format!("{e:#}")),
+        }
+    }
+    let compiled = compile::compile(&catalog, &mut problems);
+    validate::run_examples(
+        &compiled,
+        |id| all_examples || user_ids.iter().any(|u| u == id),
+        &mut problems,
+    );
+    (Some(compiled), problems)
+}
+
+/// What one input produced.
+struct Scanned {
+    collected: Collected,
+    read: std::result::Result<ReadStats, ReadFailure>,
+}
+
+fn scan_one(
+    input: &Input,
+    compiled: &Compiled,
+    reveal: bool,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> Scanned {
+    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
+    let mut analyzer = Analyzer::new(compiled, input.name(), reveal);
+    let read = source::read_blocks(input, &mut |block| {
+        framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
+    });
+    framer.finish(&mut |frame| analyzer.event(frame, on_match));
+    analyzer.collected.frames = framer.stats;
+    Scanned {
+        collected: analyzer.collected,
+        read,
+    }
+}
+
+/// Ends quietly when the reader of our output went away (`| head`).
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
+    let (inputs, missing) = source::expand(&config.inputs);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let jsonl = config.format == Format::Jsonl;
+    let reveal = config.reveal_secrets;
+
+    let mut write_error: Option<io::Error> = None;
+    let mut results: Vec<Scanned> = Vec::with_capacity(inputs.len());
+    if inputs.len() == 1 {
+        // One input: match records stream out as they are found.
+        let mut emit = |rec: &MatchRecord<'_>| {
+            if jsonl && write_error.is_none() {
+                if let Err(e) = report::json::record("match", rec, &mut out)
+                    .and_then(|_| out.flush().map_err(Error::from))
+                {
+                    write_error = Some(io::Error::other(e));
+                }
+            }
+        };
+        results.push(scan_one(&inputs[0], compiled, reveal, &mut emit));
+    } else if !inputs.is_empty() {
+        // Several inputs in parallel; results and match records are put back in input order
+        // as soon as each input and all before it are done.
+        let pool = {
+            let mut b = rayon::ThreadPoolBuilder::new();
+            if let Some(n) = config.threads {
+                b = b.num_threads(n);
+            }
+            b.build().context("cannot start worker threads")?
+        };
+        let (tx, rx) = mpsc::channel::<(usize, Scanned, Vec<u8>)>();
+        std::thread::scope(|scope| -> Result<()> {
+            let inputs = &inputs;
+            scope.spawn(move || {
+                pool.install(|| {
+                    inputs
+                        .par_iter()
+                        .enumerate()
+                        .for_each_with(tx, |tx, (i, input)| {
+                            let mut buf = Vec::new();
+                            let scanned = scan_one(input, compiled, reveal, &mut |rec| {
+                                if jsonl {
+                                    // Writing into a Vec cannot fail.
+                                    let _ = report::json::record("match", rec, &mut buf);
+                                }
+                            });
+                            let _ = tx.send((i, scanned, buf));
+                        });
+                });
+            });
+            let mut pending = BTreeMap::new();
+            for (i, scanned, buf) in rx {
+                pending.insert(i, (scanned, buf));
+                while let Some((scanned, buf)) = pending.remove(&results.len()) {
+                    if write_error.is_none() {
+                        if let Err(e) = out.write_all(&buf).and_then(|_| out.flush()) {
+                            write_error = Some(e);
+                        }
+                    }
+                    results.push(scanned);
+                }
+            }
+            Ok(())
+        })?;
+    }
+    if let Some(e) = write_error {
+        return Err(anyhow::Error::new(e).context("cannot write output"));
+    }
+
+    // Put the pieces together in input order.
+    let mut collected = Collected::default();
+    let mut summary = Summary {
+        inputs: (inputs.len() + missing.len()) as u64,
+        inputs_unreadable: missing.len() as u64,
+        ..Summary::default()
+    };
+    let mut errors: Vec<String> = missing
+        .iter()
+        .map(|e| format!("{:#}", anyhow::Error::new(clone_error(e))))
+        .collect();
+    for scanned in results {
+        let stats = match scanned.read {
+            Ok(stats) => stats,
+            Err(failure) => {
+                summary.inputs_unreadable += 1;
+                if matches!(failure.error, Error::BinaryInput { .. }) {
+                    summary.inputs_binary += 1;
+                }
+                errors.push(format!("{:#}", anyhow::Error::new(failure.error)));
+                failure.stats
+            }
+        };
+        summary.bytes += stats.bytes;
+        summary.split_lines += stats.split_lines;
+        collected.merge(scanned.collected);
+    }
+    summary.lines = collected.frames.lines;
+    summary.events = collected.frames.events();
+    summary.tracebacks = collected.frames.tracebacks;
+    summary.invalid_utf8_lines = collected.frames.invalid_utf8_lines;
+    summary.matched_events = collected.matched_events;
+    summary.matched_lines = collected.matched_lines;
+    summary.json_lines_broken = collected.json_lines_broken;
+    let findings = collected.findings(compiled);
+    for f in &findings {
+        *summary
+            .findings
+            .entry(f.severity.key().to_string())
+            .or_default() += 1;
+    }
+    summary.problems = errors.clone();
+    let report = Report {
+        schema_version: report::SCHEMA_VERSION,
+        findings,
+        flows: Vec::new(),
+        summary,
+    };
+
+    for e in &errors {
+        eprintln!("sso-triage: {e}");
+    }
+    let rendered = match config.format {
+        Format::Table => report::table::render(&report, config.style, &mut out),
+        Format::Json => report::json::document(&report, &mut out),
+        Format::Jsonl => report::json::lines_tail(&report, &mut out),
+    };
+    rendered
+        .map_err(anyhow::Error::new)
+        .and_then(|_| out.flush().map_err(anyhow::Error::new))?;
+    if !config.quiet {
+        eprintln!("sso-triage: {}", summary_line(&report.summary));
+    }
+
+    if !errors.is_empty() {
+        return Ok(Exit::Error);
+    }
+    let worst = report.findings.iter().map(|f| f.severity).max();
+    Ok(match (worst, config.fail_on) {
+        (Some(w), Some(threshold)) if w >= threshold => Exit::Findings,
+        _ => Exit::Clean,
+    })
+}
+
+fn clone_error(e: &Error) -> Error {
+    match e {
+        Error::MissingInput { path } => Error::MissingInput { path: path.clone() },
+        Error::ReadInput { path, source } => Error::ReadInput {
+            path: path.clone(),
+            source: io::Error::new(source.kind(), source.to_string()),
+        },
+        other => Error::Catalog {
+            problems: vec![other.to_string()],
+        },
+    }
+}
+
+fn summary_line(s: &Summary) -> String {
+    let findings: u64 = s.findings.values().sum();
+    let by_sev: Vec<String> = ["error", "warning", "info"]
+        .iter()
+        .filter_map(|k| s.findings.get(*k).map(|n| format!("{n} {k}")))
+        .collect();
+    let mut line = format!(
+        "{} input(s), {} bytes, {} lines, {} events, {} matched; {} finding(s)",
+        s.inputs, s.bytes, s.lines, s.events, s.matched_events, findings
+    );
+    if !by_sev.is_empty() {
+        line.push_str(&format!(" ({})", by_sev.join(", ")));
+    }
+    let mut unread = Vec::new();
+    if s.inputs_unreadable > 0 {
+        unread.push(format!("{} input(s) unreadable", s.inputs_unreadable));
+    }
+    if s.invalid_utf8_lines > 0 {
+        unread.push(format!(
+            "{} line(s) with invalid UTF-8 shown lossily",
+            s.invalid_utf8_lines
+        ));
+    }
+    if s.json_lines_broken > 0 {
+        unread.push(format!(
+            "{} broken JSON line(s) matched as text",
+            s.json_lines_broken
+        ));
+    }
+    if s.split_lines > 0 {
+        unread.push(format!(
+            "{} over-long line(s) read in pieces",
+            s.split_lines
+        ));
+    }
+    if !unread.is_empty() {
+        line.push_str("; ");
+        line.push_str(&unread.join(", "));
+    }
+    line
+}
+
+fn explain(args: &ExplainArgs, compiled: &Compiled) -> Result<Exit> {
+    let query = args.code.trim();
+    let code = catalog::parse_aadsts(query).or_else(|| {
+        (query.len() >= 4 && query.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| query.parse().ok())
+            .flatten()
+    });
+    let mut hits: Vec<usize> = match code {
+        Some(code) => compiled
+            .code_table
+            .get(&code)
+            .map(|r| r.iter().map(|&i| i as usize).collect())
+            .unwrap_or_default(),
+        None => compiled
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.rule.id == query || r.rule.codes.iter().any(|c| c.eq_ignore_ascii_case(query))
+            })
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    hits.sort_by_key(|&i| {
+        (
+            compiled.rules[i].rule.fallback,
+            compiled.rules[i].rule.id.clone(),
+        )
+    });
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if hits.is_empty() {
+        let mut names: Vec<&str> = compiled
+            .rules
+            .iter()
+            .flat_map(|r| {
+                std::iter::once(r.rule.id.as_str()).chain(r.rule.codes.iter().map(String::as_str))
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut close: Vec<(f64, &str)> = names
+            .iter()
+            .map(|n| {
+                (
+                    strsim::jaro_winkler(&n.to_lowercase(), &query.to_lowercase()),
+                    *n,
+                )
+            })
+            .filter(|(s, _)| *s > 0.85)
+            .collect();
+        close.sort_by(|a, b| b.0.total_cmp(&a.0));
+        eprintln!("sso-triage: {query:?} is not a code or rule the catalog knows");
+        if let Some(code) = code {
+            eprintln!(
+                "sso-triage: look it up at https://login.microsoftonline.com/error?code={code}"
+            );
+        }
+        if !close.is_empty() {
+            let names: Vec<&str> = close.iter().take(3).map(|c| c.1).collect();
+            eprintln!("sso-triage: did you mean {}?", names.join(", "));
+        }
+        return Ok(Exit::Findings);
+    }
+    for (n, &i) in hits.iter().enumerate() {
+        let r = &compiled.rules[i].rule;
+        if n > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{} ({})", r.title, r.id)?;
+        writeln!(
+            out,
+            "symptom: {}   severity: {}   codes: {}",
+            r.symptom,
+            r.severity,
+            r.codes.join(", ")
+        )?;
+        writeln!(out, "\nMeaning:\n  {}", r.meaning)?;
+        writeln!(out, "\nLikely causes in NetBox Enterprise:")?;
+        for c in &r.causes {
+            writeln!(out, "  - {c}")?;
+        }
+        writeln!(out, "\nResolution:")?;
+        for (k, s) in r.resolution.iter().enumerate() {
+            writeln!(out, "  {}. {s}", k + 1)?;
+        }
+        if !r.references.is_empty() {
+            writeln!(out, "\nReferences:")?;
+            for s in &r.references {
+                writeln!(out, "  {s}")?;
+            }
+        }
+    }
+    Ok(Exit::Clean)
+}
+
+fn list(compiled: &Compiled) -> Result<Exit> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for r in &compiled.rules {
+        let r = &r.rule;
+        writeln!(
+            out,
+            "{:<55} {:<28} {:<8} {}",
+            r.id,
+            r.symptom.key(),
+            r.severity.key(),
+            r.codes.join(",")
+        )?;
+    }
+    Ok(Exit::Clean)
+}
+
+fn check(dirs: &[PathBuf], dir: Option<&PathBuf>) -> Result<Exit> {
+    let mut all = dirs.to_vec();
+    all.extend(dir.cloned());
+    let (compiled, problems) = build_checked(&all, dir.is_none());
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("sso-triage: {p}");
+        }
+        eprintln!("sso-triage: {} problem(s)", problems.len());
+        return Ok(Exit::Error);
+    }
+    let compiled = compiled.expect("built");
+    let examples: usize = compiled
+        .rules
+        .iter()
+        .map(|r| r.rule.examples.matches.len() + r.rule.examples.no_match.len())
+        .sum();
+    println!(
+        "ok: {} rules, {} examples, {} anchors",
+        compiled.rules.len(),
+        examples,
+        compiled.anchors.len()
+    );
+    Ok(Exit::Clean)
+}
+
+/// Rewrites a pattern into the syntax ripgrep and `grep -E` share where it can: named groups
+/// become plain groups, `\d` becomes `[0-9]`.
+pub fn portable_regex(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(?P<").or_else(|| rest.find("(?<")) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let close = after.find('>').map_or(after.len(), |j| j + 1);
+        out.push('(');
+        rest = &after[close..];
+    }
+    out.push_str(rest);
+    out.replace("\\d", "[0-9]")
+}
+
+fn export_regex(compiled: &Compiled) -> Result<Exit> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    writeln!(out, "AADSTS[0-9]{{4,9}}")?;
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &compiled.rules {
+        for p in &r.rule.patterns {
+            let p = portable_regex(p);
+            if seen.insert(p.clone()) {
+                writeln!(out, "{p}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Clean)
+}
+
+/// Prints an error chain the way the binary reports it, and picks the exit status: a broken
+/// pipe ends quietly with 0.
+pub fn report_error(err: &anyhow::Error) -> Exit {
+    if is_broken_pipe(err) {
+        return Exit::Clean;
+    }
+    eprintln!("sso-triage: {err:#}");
+    Exit::Error
+}
+
+/// Severity threshold helper for tests.
+pub fn exceeds(worst: Option<Severity>, threshold: Option<Severity>) -> bool {
+    matches!((worst, threshold), (Some(w), Some(t)) if w >= t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_regexes() {
+        assert_eq!(
+            portable_regex(r"redirect URI '(?P<redirect_uri>[^']*)' \d+"),
+            r"redirect URI '([^']*)' [0-9]+"
+        );
+        assert_eq!(portable_regex(r"(?<a>x)(?:y)"), r"(x)(?:y)");
+    }
+
+    #[test]
+    fn threshold() {
+        assert!(exceeds(Some(Severity::Error), Some(Severity::Warning)));
+        assert!(!exceeds(Some(Severity::Info), Some(Severity::Warning)));
+        assert!(!exceeds(Some(Severity::Error), None));
+        assert!(!exceeds(None, Some(Severity::Info)));
+    }
+}

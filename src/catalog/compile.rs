@@ -1,0 +1,369 @@
+//! Compiles the loaded catalog once into the data the matcher runs on: one `Regex` per rule
+//! pattern, a table from AADSTS code to rules, and at most [`MAX_ANCHORS`] anchor literals
+//! (each tagged with the rules it stands for) that a SIMD searcher can scan a whole read
+//! buffer for. A rule whose keywords contain no anchor cannot exist: the anchor set is chosen
+//! to cover every keyword.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, packed};
+use memchr::memmem;
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::catalog::{Catalog, Refine, Rule};
+
+/// The packed (Teddy) searcher takes at most 64 literals. One slot is kept for the framing
+/// literal that opens a Python traceback, so the catalog gets the rest.
+pub const MAX_ANCHORS: usize = 63;
+
+/// The literal every AADSTS code carries; always an anchor, so unknown codes are seen too.
+pub const AADSTS: &[u8] = b"AADSTS";
+
+/// The line that opens a Python traceback; the framer needs to see it in the block scan.
+pub const TRACEBACK_START: &[u8] = b"Traceback (most recent call last):";
+
+/// Shortest substring the anchor picker will use when it must merge keywords.
+const MIN_ANCHOR: usize = 6;
+
+/// Everyday NetBox log text. A merged anchor that occurs here would make most lines
+/// candidates, so the picker never chooses one.
+const BACKGROUND: &str = include_str!("background.txt");
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct CompiledRule {
+    /// The rule as written.
+    pub rule: Rule,
+    /// Where it was read from.
+    pub file: String,
+    /// One regex per pattern, same order.
+    pub regexes: Vec<Regex>,
+}
+
+/// The compiled catalog.
+#[derive(Debug)]
+pub struct Compiled {
+    /// Rules in id order; indices are the rule numbers used everywhere else.
+    pub rules: Vec<CompiledRule>,
+    /// The anchor literals (without the framing literal).
+    pub anchors: Vec<Vec<u8>>,
+    /// Pattern id of `AADSTS` among the anchors.
+    pub aadsts_anchor: usize,
+    /// Rules each anchor stands for.
+    pub anchor_rules: Vec<Vec<u32>>,
+    /// AADSTS code -> rules that report it.
+    pub code_table: HashMap<u32, Vec<u32>>,
+    /// Block scanner over anchors + [`TRACEBACK_START`] (pattern id `anchors.len()`).
+    pub block: BlockSearcher,
+    /// Overlapping searcher over the anchors, run on candidate events only.
+    pub tagger: AhoCorasick,
+}
+
+/// The stage-one searcher: Teddy when the CPU allows it, else an Aho-Corasick automaton.
+#[derive(Debug)]
+pub enum BlockSearcher {
+    /// SIMD packed searcher.
+    Packed(packed::Searcher),
+    /// Portable fallback.
+    Automaton(AhoCorasick),
+}
+
+impl BlockSearcher {
+    fn new(literals: &[Vec<u8>]) -> Self {
+        let packed = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(literals)
+            .build();
+        match packed {
+            Some(searcher) => BlockSearcher::Packed(searcher),
+            None => BlockSearcher::Automaton(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(literals)
+                    .expect("a few dozen short literals always build"),
+            ),
+        }
+    }
+
+    /// First literal at or after `from`: (start offset, pattern id).
+    #[inline]
+    pub fn find(&self, haystack: &[u8], from: usize) -> Option<(usize, usize)> {
+        match self {
+            BlockSearcher::Packed(s) => s
+                .find_in(haystack, aho_corasick::Span::from(from..haystack.len()))
+                .map(|m| (m.start(), m.pattern().as_usize())),
+            BlockSearcher::Automaton(ac) => ac
+                .find(aho_corasick::Input::new(haystack).range(from..))
+                .map(|m| (m.start(), m.pattern().as_usize())),
+        }
+    }
+}
+
+/// Compiles `catalog`; every problem (a regex that does not compile, a refinement without its
+/// capture, too many anchors) is appended to `problems` and the rule left out.
+pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
+    let mut rules = Vec::new();
+    for located in catalog.active() {
+        let rule = &located.rule;
+        let mut regexes = Vec::new();
+        let mut ok = true;
+        for pattern in &rule.patterns {
+            match RegexBuilder::new(pattern)
+                .unicode(false)
+                .size_limit(1 << 22)
+                .build()
+            {
+                Ok(re) => regexes.push(re),
+                Err(err) => {
+                    ok = false;
+                    problems.push(format!(
+                        "{}: rule {}: pattern does not compile: {}",
+                        located.file,
+                        rule.id,
+                        err.to_string().replace('\n', " ")
+                    ));
+                }
+            }
+        }
+        if let Some(refine) = rule.refine {
+            let needed = match refine {
+                Refine::RedirectUri => "redirect_uri",
+                Refine::ClientId => "client_id",
+            };
+            let has = regexes
+                .iter()
+                .any(|re| re.capture_names().any(|n| n == Some(needed)));
+            if ok && !has {
+                ok = false;
+                problems.push(format!(
+                    "{}: rule {}: refine = \"{refine}\" needs a pattern with a (?P<{needed}>...) group",
+                    located.file, rule.id
+                ));
+            }
+        }
+        if ok {
+            rules.push(CompiledRule {
+                rule: rule.clone(),
+                file: located.file.clone(),
+                regexes,
+            });
+        }
+    }
+
+    let mut code_table: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (idx, r) in rules.iter().enumerate() {
+        for code in r.rule.aadsts_codes() {
+            code_table.entry(code).or_default().push(idx as u32);
+        }
+    }
+
+    let keywords: Vec<Vec<u8>> = {
+        let mut set: Vec<Vec<u8>> = rules
+            .iter()
+            .flat_map(|r| r.rule.keywords.iter().map(|k| k.as_bytes().to_vec()))
+            .collect();
+        set.sort();
+        set.dedup();
+        set
+    };
+    let mut anchors = match pick_anchors(&keywords, MAX_ANCHORS - 1) {
+        Ok(anchors) => anchors,
+        Err(uncovered) => {
+            problems.push(format!(
+                "catalog: cannot cover the keywords with {} anchors; uncovered: {}",
+                MAX_ANCHORS - 1,
+                uncovered
+                    .iter()
+                    .map(|k| format!("{:?}", String::from_utf8_lossy(k)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            Vec::new()
+        }
+    };
+    let aadsts_anchor = match anchors.iter().position(|a| a == AADSTS) {
+        Some(i) => i,
+        None => {
+            anchors.push(AADSTS.to_vec());
+            anchors.len() - 1
+        }
+    };
+
+    let mut anchor_rules: Vec<Vec<u32>> = vec![Vec::new(); anchors.len()];
+    for (idx, r) in rules.iter().enumerate() {
+        for (a, anchor) in anchors.iter().enumerate() {
+            if r.rule
+                .keywords
+                .iter()
+                .any(|k| memmem::find(k.as_bytes(), anchor).is_some())
+            {
+                anchor_rules[a].push(idx as u32);
+            }
+        }
+    }
+
+    let mut literals = anchors.clone();
+    literals.push(TRACEBACK_START.to_vec());
+    let block = BlockSearcher::new(&literals);
+    let tagger = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(&anchors)
+        .expect("a few dozen short literals always build");
+
+    Compiled {
+        rules,
+        anchors,
+        aadsts_anchor,
+        anchor_rules,
+        code_table,
+        block,
+        tagger,
+    }
+}
+
+/// Chooses at most `budget` literals such that every keyword contains one of them.
+///
+/// Keywords that contain another keyword are covered by it. When more remain than the budget
+/// allows, a greedy set cover merges them: each round takes the substring (at least
+/// [`MIN_ANCHOR`] bytes, absent from everyday log text) shared by the most uncovered
+/// keywords, preferring the longer one. Returns the uncovered keywords when it cannot.
+pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>, Vec<Vec<u8>>> {
+    // A keyword containing a shorter keyword needs no anchor of its own.
+    let mut minimal: Vec<&Vec<u8>> = keywords
+        .iter()
+        .filter(|k| {
+            !keywords
+                .iter()
+                .any(|o| o.len() < k.len() && memmem::find(k, o).is_some())
+        })
+        .collect();
+    minimal.sort();
+    minimal.dedup();
+    if minimal.len() <= budget {
+        return Ok(minimal.into_iter().cloned().collect());
+    }
+
+    let background = BACKGROUND.as_bytes();
+    // candidate substring -> keywords (indices into `minimal`) containing it
+    let mut candidates: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
+    for (i, k) in minimal.iter().enumerate() {
+        for len in MIN_ANCHOR..=k.len() {
+            for start in 0..=k.len() - len {
+                let sub = &k[start..start + len];
+                let entry = candidates.entry(sub).or_default();
+                if entry.last() != Some(&i) {
+                    entry.push(i);
+                }
+            }
+        }
+    }
+    candidates.retain(|sub, _| memmem::find(background, sub).is_none());
+
+    let mut covered = vec![false; minimal.len()];
+    let mut chosen: Vec<Vec<u8>> = Vec::new();
+    // Keywords no candidate can cover (too short, or everyday text) keep themselves.
+    for (i, k) in minimal.iter().enumerate() {
+        if !candidates.values().any(|ks| ks.contains(&i)) {
+            covered[i] = true;
+            chosen.push(k.to_vec());
+        }
+    }
+    while covered.iter().any(|c| !c) {
+        let best = candidates
+            .iter()
+            .map(|(sub, ks)| (ks.iter().filter(|&&i| !covered[i]).count(), sub.len(), *sub))
+            .filter(|(n, _, _)| *n > 0)
+            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(a.2)));
+        let Some((_, _, sub)) = best else { break };
+        for &i in &candidates[sub] {
+            covered[i] = true;
+        }
+        chosen.push(sub.to_vec());
+    }
+    if chosen.len() > budget {
+        return Err(minimal.into_iter().cloned().collect());
+    }
+    chosen.sort();
+    Ok(chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kw(list: &[&str]) -> Vec<Vec<u8>> {
+        list.iter().map(|s| s.as_bytes().to_vec()).collect()
+    }
+
+    fn covers(anchors: &[Vec<u8>], keywords: &[Vec<u8>]) -> bool {
+        keywords
+            .iter()
+            .all(|k| anchors.iter().any(|a| memmem::find(k, a).is_some()))
+    }
+
+    #[test]
+    fn few_keywords_are_their_own_anchors() {
+        let keywords = kw(&["Session value state missing.", "Wrong state parameter"]);
+        let mut want = keywords.clone();
+        want.sort();
+        assert_eq!(pick_anchors(&keywords, 10).unwrap(), want);
+    }
+
+    #[test]
+    fn keyword_containing_another_is_dropped() {
+        let keywords = kw(&["invalid_client", "\"error\":\"invalid_client\""]);
+        assert_eq!(
+            pick_anchors(&keywords, 10).unwrap(),
+            kw(&["invalid_client"])
+        );
+    }
+
+    #[test]
+    fn merges_keywords_when_over_budget() {
+        let keywords = kw(&[
+            "Missing needed parameter upn",
+            "Missing needed parameter state",
+            "Missing needed parameter client_assertion",
+            "ImmatureSignatureError",
+            "ExpiredSignatureError",
+        ]);
+        let anchors = pick_anchors(&keywords, 3).unwrap();
+        assert!(anchors.len() <= 3, "{anchors:?}");
+        assert!(covers(&anchors, &keywords));
+    }
+
+    #[test]
+    fn fails_when_budget_is_impossible() {
+        let keywords = kw(&["aaaaaaa", "bbbbbbb", "ccccccc"]);
+        assert!(pick_anchors(&keywords, 2).is_err());
+    }
+
+    #[test]
+    fn never_picks_everyday_text() {
+        // "GET /oauth/" occurs in every access log; merging on it would make every line a
+        // candidate.
+        let keywords = kw(&[
+            "GET /oauth/complete/x zebra-fail",
+            "GET /oauth/login/y zebra-fail2",
+            "zzzzzz",
+        ]);
+        let anchors = pick_anchors(&keywords, 2).unwrap();
+        assert!(covers(&anchors, &keywords));
+        for a in &anchors {
+            assert!(
+                memmem::find(BACKGROUND.as_bytes(), a).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(a)
+            );
+        }
+    }
+}
+
+impl BlockSearcher {
+    /// A searcher over arbitrary literals, for framing tests.
+    #[cfg(test)]
+    pub fn for_tests(literals: &[Vec<u8>]) -> Self {
+        BlockSearcher::new(literals)
+    }
+}

@@ -1,0 +1,215 @@
+//! The pattern catalog: rules as data (`patterns/**/*.toml`), loaded strictly, validated, and
+//! compiled once into a two-stage matcher. Sits between parsing and matching: the matcher
+//! takes a [`compile::Compiled`] catalog and never looks at TOML.
+
+pub mod compile;
+pub mod load;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// One rule as written in its TOML file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable kebab-case id; equals the file stem.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// A key of the symptom vocabulary.
+    pub symptom: Symptom,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Lifecycle of the rule.
+    #[serde(default)]
+    pub status: Status,
+    /// Codes the rule reports (AADSTS codes, OAuth error values, exception names).
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// Case-sensitive literals; every text a pattern matches contains one.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Regexes (regex crate syntax, Unicode off) with named captures.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Reported only when no other, non-fallback rule matched the event.
+    #[serde(default)]
+    pub fallback: bool,
+    /// Built-in cause refinement applied to the captures.
+    #[serde(default)]
+    pub refine: Option<Refine>,
+    /// What the error means.
+    pub meaning: String,
+    /// Likely causes in a NetBox Enterprise + Entra ID setup.
+    pub causes: Vec<String>,
+    /// Ordered resolution steps.
+    pub resolution: Vec<String>,
+    /// Links to documentation.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Lines the rule must and must not match.
+    pub examples: Examples,
+}
+
+/// The example lines every rule carries; the test suite runs them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Lines the rule must fire on.
+    #[serde(rename = "match")]
+    pub matches: Vec<String>,
+    /// Lines the rule must not fire on.
+    pub no_match: Vec<String>,
+}
+
+impl Rule {
+    /// The AADSTS codes among [`Rule::codes`], as numbers.
+    pub fn aadsts_codes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.codes.iter().filter_map(|c| parse_aadsts(c))
+    }
+}
+
+/// Parses `AADSTS50011` (any case of the prefix) or a bare `50011` into the number.
+pub fn parse_aadsts(code: &str) -> Option<u32> {
+    let digits = if code.len() > 6 && code[..6].eq_ignore_ascii_case("aadsts") {
+        &code[6..]
+    } else {
+        return None;
+    };
+    if (1..=9).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $key:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $key)] $variant),+
+        }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stable key used in rule files and JSON.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// The stable symptom vocabulary, reported verbatim in JSON.
+    Symptom {
+        /// The redirect URI sent is not registered on the app.
+        RedirectUriMismatch = "redirect-uri-mismatch",
+        /// http:// where Entra demands https.
+        HttpsRequired = "https-required",
+        /// Entra accepted the user but NetBox did not log them in.
+        NotLoggedInAfterAuth = "not-logged-in-after-auth",
+        /// Client id or secret wrong.
+        InvalidClientCredentials = "invalid-client-credentials",
+        /// The client secret expired.
+        ClientSecretExpired = "client-secret-expired",
+        /// Tenant, authority or application does not fit.
+        WrongTenantOrApp = "wrong-tenant-or-app",
+        /// OAuth state missing or different.
+        SessionStateLost = "session-state-lost",
+        /// The code could not be exchanged for tokens.
+        TokenRedemptionFailed = "token-redemption-failed",
+        /// User not assigned, not in tenant, or consent missing.
+        UserNotAssignedOrConsent = "user-not-assigned-or-consent",
+        /// Conditional Access or MFA blocked the sign-in.
+        ConditionalAccessOrMfa = "conditional-access-or-mfa",
+        /// Group claims missing or group mapping failed.
+        GroupClaims = "group-claims",
+        /// Token times do not fit the pod clock.
+        ClockSkew = "clock-skew",
+        /// NetBox could not reach the identity provider.
+        ProviderUnreachable = "provider-unreachable",
+        /// A claim NetBox needs is missing.
+        MissingClaim = "missing-claim",
+        /// The pipeline or NetBox refused the user.
+        AccessDeniedByPipeline = "access-denied-by-pipeline",
+        /// The login started but never came back.
+        NoCallback = "no-callback",
+        /// Recognised only by its code.
+        Unknown = "unknown",
+    }
+}
+
+string_enum! {
+    /// How bad a finding is; ordered from least to most severe.
+    Severity {
+        /// Worth knowing.
+        Info = "info",
+        /// Probably part of the problem.
+        Warning = "warning",
+        /// Breaks sign-in.
+        Error = "error",
+    }
+}
+
+string_enum! {
+    /// A rule's lifecycle.
+    Status {
+        /// New; may be noisy.
+        Experimental = "experimental",
+        /// Trusted.
+        Stable = "stable",
+        /// Kept for its id; no longer matched.
+        Deprecated = "deprecated",
+    }
+}
+
+impl Default for Status {
+    fn default() -> Self {
+        Status::Stable
+    }
+}
+
+string_enum! {
+    /// Built-in cause refinements a rule can ask for.
+    Refine {
+        /// Diagnose the `redirect_uri` capture.
+        RedirectUri = "redirect-uri",
+        /// Diagnose the `client_id` capture.
+        ClientId = "client-id",
+    }
+}
+
+/// A rule together with where it came from.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The rule.
+    pub rule: Rule,
+    /// File it was read from (`embedded:entra/x.toml` for built-in rules).
+    pub file: String,
+}
+
+/// The loaded catalog: rules keyed by id, later folders overriding earlier ones.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Rules by id, in id order.
+    pub rules: BTreeMap<String, Located>,
+}
+
+impl Catalog {
+    /// Rules that are not deprecated, in id order.
+    pub fn active(&self) -> impl Iterator<Item = &Located> {
+        self.rules
+            .values()
+            .filter(|l| l.rule.status != Status::Deprecated)
+    }
+}

@@ -1,0 +1,253 @@
+//! The command line as the user typed it (clap derive). Meaning and checks live in
+//! `config.rs`; this file only declares flags and their help.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+const AFTER_HELP: &str = "\
+Examples:
+  kubectl logs deploy/netbox -n kotsadm --prefix --timestamps | sso-triage
+  sso-triage scan netbox.log ingress.log.gz
+  sso-triage scan ./support-bundle-logs/ -o json
+  sso-triage explain AADSTS50011
+
+Exit status:
+  0  no finding at or above --fail-on (default: warning)
+  1  findings at or above --fail-on
+  2  an error: bad usage, an unreadable input, a broken pattern catalog";
+
+/// Tells why Entra ID single sign-on to NetBox Enterprise fails, and what to do about it.
+#[derive(Debug, Parser)]
+#[command(name = "sso-triage", version, about, after_help = AFTER_HELP)]
+pub struct Args {
+    /// What to do (default: scan).
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Add rules from DIR, replacing built-in rules with the same id.
+    ///
+    /// May be given several times; later folders win. Every *.toml file below DIR is one
+    /// rule (see patterns/README.md for the schema).
+    #[arg(long, value_name = "DIR", global = true, help_heading = "Matching")]
+    pub patterns: Vec<PathBuf>,
+
+    /// When to use colour: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        default_value = "auto",
+        global = true,
+        help_heading = "Output"
+    )]
+    pub color: ColorChoice,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse logs and report each SSO failure with its resolution (the default command).
+    Scan(ScanArgs),
+    /// Explain an AADSTS code, OAuth error, exception name or rule id, offline.
+    Explain(ExplainArgs),
+    /// Inspect the pattern catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// Flags of `scan`.
+#[derive(Debug, ClapArgs)]
+pub struct ScanArgs {
+    /// Files, folders (read recursively), .gz files, or - for stdin.
+    ///
+    /// With no INPUT and stdin not a terminal, stdin is read.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(
+        short,
+        long,
+        value_name = "FORMAT",
+        default_value = "table",
+        help_heading = "Output"
+    )]
+    pub output: Format,
+
+    /// Exit 1 when a finding is at least this severe.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value = "warning",
+        help_heading = "Output"
+    )]
+    pub fail_on: FailOn,
+
+    /// Show secrets (client secrets, codes, tokens, cookies) instead of masking them.
+    ///
+    /// Output may then hold credentials: do not paste it into a ticket.
+    #[arg(long, help_heading = "Output")]
+    pub show_secrets: bool,
+
+    /// Table width in columns (default: the terminal's, or 120).
+    #[arg(long, value_name = "COLUMNS", help_heading = "Output")]
+    pub width: Option<u16>,
+
+    /// Do not print the one-line summary on stderr.
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Worker threads for several inputs (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
+    pub threads: Option<usize>,
+}
+
+/// Flags of `explain`.
+#[derive(Debug, ClapArgs)]
+pub struct ExplainArgs {
+    /// AADSTS50011, 50011, invalid_client, AuthStateMissing or a rule id.
+    #[arg(value_name = "CODE")]
+    pub code: String,
+}
+
+/// `catalog` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List the rules.
+    List,
+    /// Validate rules and run their examples; exit 0 when all pass, 2 otherwise.
+    Check {
+        /// A folder of rules to check together with the built-in catalog (default: the
+        /// built-in catalog alone).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print the catalog's patterns.
+    Export {
+        /// One regex per line, for `rg -f` / `grep -E -f`.
+        #[arg(long, required = true)]
+        regex: bool,
+    },
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only errors.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+    /// Never exit 1 for findings.
+    Never,
+}
+
+const SUBCOMMANDS: &[&str] = &["scan", "explain", "catalog", "help"];
+
+/// Makes `scan` the default subcommand: `sso-triage file.log` and `... | sso-triage` mean
+/// `sso-triage scan ...`. Global flags before the first positional are kept in place.
+pub fn with_default_command(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut i = 1;
+    while i < argv.len() {
+        let arg = argv[i].to_string_lossy();
+        match arg.as_ref() {
+            "-h" | "--help" | "-V" | "--version" => return argv,
+            "--patterns" | "--color" => i += 2,
+            a if a.starts_with("--patterns=") || a.starts_with("--color=") => i += 1,
+            a if SUBCOMMANDS.contains(&a) => return argv,
+            _ => break,
+        }
+    }
+    let at = i.min(argv.len());
+    argv.insert(at, "scan".into());
+    argv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        let argv = with_default_command(args.iter().map(Into::into).collect());
+        Args::try_parse_from(argv)
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn scan_is_the_default() {
+        let a = parse(&["sso-triage", "x.log", "-o", "json"]).unwrap();
+        let Command::Scan(s) = a.command else {
+            panic!()
+        };
+        assert_eq!(s.inputs, vec![PathBuf::from("x.log")]);
+        assert_eq!(s.output, Format::Json);
+        let a = parse(&["sso-triage"]).unwrap();
+        assert!(matches!(a.command, Command::Scan(ref s) if s.inputs.is_empty()));
+        let a = parse(&["sso-triage", "--patterns", "rules", "-"]).unwrap();
+        assert_eq!(a.patterns, vec![PathBuf::from("rules")]);
+        assert!(matches!(a.command, Command::Scan(ref s) if s.inputs == vec![PathBuf::from("-")]));
+    }
+
+    #[test]
+    fn each_flag_parses() {
+        let a = parse(&[
+            "sso-triage",
+            "scan",
+            "--fail-on",
+            "error",
+            "--show-secrets",
+            "--width",
+            "100",
+            "-q",
+            "-j",
+            "2",
+            "--color",
+            "never",
+        ])
+        .unwrap();
+        let Command::Scan(s) = a.command else {
+            panic!()
+        };
+        assert_eq!(s.fail_on, FailOn::Error);
+        assert!(s.show_secrets && s.quiet);
+        assert_eq!(s.width, Some(100));
+        assert_eq!(s.threads, Some(2));
+        assert_eq!(a.color, ColorChoice::Never);
+        assert!(parse(&["sso-triage", "scan", "--fail-on", "sometimes"]).is_err());
+        assert!(parse(&["sso-triage", "scan", "-o", "xml"]).is_err());
+    }
+
+    #[test]
+    fn other_commands() {
+        let a = parse(&["sso-triage", "explain", "AADSTS50011"]).unwrap();
+        assert!(matches!(a.command, Command::Explain(ref e) if e.code == "AADSTS50011"));
+        let a = parse(&["sso-triage", "catalog", "check", "patterns"]).unwrap();
+        assert!(matches!(
+            a.command,
+            Command::Catalog(CatalogCommand::Check { dir: Some(_) })
+        ));
+        assert!(
+            parse(&["sso-triage", "catalog", "export"]).is_err(),
+            "--regex is required"
+        );
+    }
+}

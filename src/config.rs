@@ -1,0 +1,79 @@
+//! What we will do, checked: built from the raw [`crate::cli::Args`]. Decides colour, width,
+//! inputs (stdin when nothing is named and stdin is piped) and the exit threshold.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::catalog::Severity;
+use crate::cli::{ColorChoice, FailOn, ScanArgs};
+use crate::report::{Format, Style};
+
+/// A checked `scan` configuration.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    /// Inputs as named (`-` = stdin).
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    pub format: Format,
+    /// How tables look.
+    pub style: Style,
+    /// Lowest severity that makes the exit status 1; `None` = never.
+    pub fail_on: Option<Severity>,
+    /// Mask secrets (the default) or show them.
+    pub reveal_secrets: bool,
+    /// Print the summary line on stderr.
+    pub quiet: bool,
+    /// Worker threads.
+    pub threads: Option<usize>,
+}
+
+/// Whether to colour output, from `--color`, `NO_COLOR` and whether stdout is a terminal.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+impl ScanConfig {
+    /// Checks the `scan` flags. Fails with advice when there is nothing to read.
+    pub fn from_args(args: &ScanArgs, color: ColorChoice) -> Result<Self, String> {
+        let mut inputs = args.inputs.clone();
+        if inputs.is_empty() {
+            if std::io::stdin().is_terminal() {
+                return Err("no input: name a log file or folder, or pipe logs in, e.g. `kubectl logs deploy/netbox -n kotsadm --prefix --timestamps | sso-triage`".into());
+            }
+            inputs.push(PathBuf::from("-"));
+        }
+        if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            return Err("stdin (-) can be named only once".into());
+        }
+        if args.threads == Some(0) {
+            return Err("--threads must be at least 1".into());
+        }
+        if args.width.is_some_and(|w| w < 40) {
+            return Err("--width must be at least 40 columns".into());
+        }
+        Ok(ScanConfig {
+            inputs,
+            format: args.output,
+            style: Style {
+                color: use_color(color),
+                width: args.width,
+            },
+            fail_on: match args.fail_on {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Info => Some(Severity::Info),
+                FailOn::Never => None,
+            },
+            reveal_secrets: args.show_secrets,
+            quiet: args.quiet,
+            threads: args.threads,
+        })
+    }
+}

@@ -1,0 +1,73 @@
+//! The crate's one error type. Library modules return [`Result`]; only `main.rs` and `app.rs`
+//! add context with `anyhow`. Messages are lowercase, carry what the user needs to act (path,
+//! line, rule id) and never repeat their `#[source]`, because `main` prints the whole chain.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input could not be opened or read.
+    #[error("{path}: cannot read")]
+    ReadInput {
+        /// The input as the user named it.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// A gzip input ended before its end marker or is corrupt.
+    #[error(
+        "{path}: gzip data is truncated or corrupt after {bytes} decompressed bytes (line {line}); what came before was analysed"
+    )]
+    TruncatedGzip {
+        /// The input as the user named it.
+        path: PathBuf,
+        /// Decompressed bytes read before the cut.
+        bytes: u64,
+        /// Lines read before the cut.
+        line: u64,
+        /// The decoder's error.
+        #[source]
+        source: io::Error,
+    },
+    /// The input looks like a binary file, not a log.
+    #[error("{path}: binary file ({why}), not a log; skipped")]
+    BinaryInput {
+        /// The input as the user named it.
+        path: PathBuf,
+        /// What gave it away.
+        why: String,
+    },
+    /// An input path does not exist.
+    #[error("{path}: no such file or directory")]
+    MissingInput {
+        /// The input as the user named it.
+        path: PathBuf,
+    },
+    /// One or more catalog rules are broken; every problem is listed.
+    #[error("the pattern catalog has {} problem(s):\n{}", problems.len(), problems.join("\n"))]
+    Catalog {
+        /// One line per problem, each naming the file and the rule id.
+        problems: Vec<String>,
+    },
+    /// The catalog folder given with `--patterns` could not be read.
+    #[error("{path}: cannot read pattern folder")]
+    PatternDir {
+        /// The folder.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// Writing the report failed.
+    #[error("cannot write output")]
+    Write(#[from] io::Error),
+    /// JSON serialisation failed (a bug, or a write error underneath).
+    #[error("cannot write JSON output")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,22 @@
+//! sso-triage tells a support engineer why single sign-on to NetBox Enterprise through
+//! Microsoft Entra ID fails, and what to do about it.
+//!
+//! The pipeline runs one way: [`source`] reads bytes, [`parse`] frames them into events
+//! (kubectl headers, tracebacks, JSON lines), [`matcher`] runs the compiled [`catalog`],
+//! [`analyze`] folds matches into findings, and [`report`] renders them. [`app`] wires the
+//! stages; a correlator of login flows and a Kubernetes source slot in between later.
+
+pub mod analyze;
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod matcher;
+pub mod parse;
+pub mod redact;
+pub mod refine;
+pub mod report;
+pub mod source;
+
+pub use error::{Error, Result};

@@ -1,0 +1,145 @@
+//! Stage two of matching: given one event's bytes, decide which rules fire. The anchors found
+//! in the event choose the candidate rules, whose own regexes then run; AADSTS codes are read
+//! by one scanner and looked up by number. Results go into a caller-owned `Vec`.
+//!
+//! Stage one, the scan of a whole read buffer for anchors, lives in `parse` (the framer drives
+//! it) because it also finds where tracebacks start.
+
+use memchr::memmem;
+
+use crate::catalog::compile::{AADSTS, Compiled};
+
+/// One rule (or unknown AADSTS code) that fired on an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fired {
+    /// Index into [`Compiled::rules`]; `None` for an AADSTS code no rule knows.
+    pub rule: Option<usize>,
+    /// The AADSTS code that fired it, if it fired by code.
+    pub code: Option<u32>,
+}
+
+static AADSTS_FINDER: std::sync::LazyLock<memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memmem::Finder::new(AADSTS));
+
+/// Every AADSTS code in `text`, in order (`AADSTS` followed by 4 to 9 digits).
+pub fn aadsts_codes(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    AADSTS_FINDER.find_iter(text).filter_map(move |at| {
+        let digits = &text[at + AADSTS.len()..];
+        let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+        if (4..=9).contains(&n) {
+            std::str::from_utf8(&digits[..n]).ok()?.parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+impl Compiled {
+    /// Appends every rule that fires on `text` to `out` (fallback rules included; see
+    /// [`Compiled::apply_fallback`]). Each rule appears once.
+    pub fn fire(&self, text: &[u8], out: &mut Vec<Fired>) {
+        let start = out.len();
+        let mut candidates: Vec<u32> = Vec::new();
+        let mut has_aadsts = false;
+        for m in self.tagger.find_overlapping_iter(text) {
+            let a = m.pattern().as_usize();
+            if a == self.aadsts_anchor {
+                has_aadsts = true;
+            }
+            candidates.extend_from_slice(&self.anchor_rules[a]);
+        }
+        if has_aadsts {
+            for code in aadsts_codes(text) {
+                match self.code_table.get(&code) {
+                    Some(rules) => {
+                        for &r in rules {
+                            push_unique(
+                                out,
+                                start,
+                                Fired {
+                                    rule: Some(r as usize),
+                                    code: Some(code),
+                                },
+                            );
+                        }
+                    }
+                    None => push_unique(
+                        out,
+                        start,
+                        Fired {
+                            rule: None,
+                            code: Some(code),
+                        },
+                    ),
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for r in candidates {
+            let r = r as usize;
+            if out[start..].iter().any(|f| f.rule == Some(r)) {
+                continue;
+            }
+            if self.rules[r].regexes.iter().any(|re| re.is_match(text)) {
+                out.push(Fired {
+                    rule: Some(r),
+                    code: None,
+                });
+            }
+        }
+    }
+
+    /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event.
+    pub fn apply_fallback(&self, fired: &mut Vec<Fired>) {
+        let specific = fired
+            .iter()
+            .any(|f| f.rule.is_some_and(|r| !self.rules[r].rule.fallback));
+        if specific {
+            fired.retain(|f| f.rule.is_none_or(|r| !self.rules[r].rule.fallback));
+        }
+    }
+
+    /// The named captures of rule `r`'s first matching pattern on `text`, as (name, value).
+    pub fn captures(&self, r: usize, text: &[u8]) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for re in &self.rules[r].regexes {
+            if let Some(caps) = re.captures(text) {
+                for name in re.capture_names().flatten() {
+                    if let Some(m) = caps.name(name) {
+                        out.push((
+                            name.to_string(),
+                            String::from_utf8_lossy(m.as_bytes()).into_owned(),
+                        ));
+                    }
+                }
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn push_unique(out: &mut Vec<Fired>, start: usize, fired: Fired) {
+    if !out[start..]
+        .iter()
+        .any(|f| f.rule == fired.rule && (f.rule.is_some() || f.code == fired.code))
+    {
+        out.push(fired);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_code() {
+        let text = b"AADSTS70002: Error validating credentials. AADSTS50012: bad. x16ZAADSTS70001:";
+        assert_eq!(
+            aadsts_codes(text).collect::<Vec<_>>(),
+            vec![70002, 50012, 70001]
+        );
+        assert_eq!(aadsts_codes(b"AADSTS12 AADSTS").count(), 0);
+    }
+}

@@ -1,0 +1,214 @@
+//! Framing: bytes in, events out. A read buffer of whole lines is scanned once for the
+//! catalog's anchor literals and the traceback opener; only lines near a hit are split
+//! (kubectl headers, body) and only tracebacks are followed line by line. Lines with no
+//! anchor are counted and skipped without being looked at.
+//!
+//! Sits between `source` (which fills the buffers) and the matcher (which takes [`Frame`]s).
+
+pub mod jsonl;
+pub mod kubectl;
+pub mod timestamp;
+pub mod traceback;
+
+use memchr::{memchr, memchr_iter, memrchr};
+
+use crate::catalog::compile::BlockSearcher;
+use traceback::Traceback;
+
+/// One event handed to the matcher: a single line, or a joined traceback.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// Line number (1-based) of the first line.
+    pub line: u64,
+    /// Physical lines in the event.
+    pub lines: u64,
+    /// Pod from a kubectl `--prefix` header.
+    pub pod: Option<&'a [u8]>,
+    /// Container from a kubectl `--prefix` header.
+    pub container: Option<&'a [u8]>,
+    /// Time from a kubectl `--timestamps` header, unparsed.
+    pub kube_time: Option<&'a [u8]>,
+    /// For a traceback, the line before it in the same stream.
+    pub context: Option<&'a [u8]>,
+    /// The event text without kubectl headers.
+    pub body: &'a [u8],
+    /// Whether this is a joined traceback.
+    pub traceback: bool,
+}
+
+/// Line and event counts of one input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrameStats {
+    /// Physical lines.
+    pub lines: u64,
+    /// Lines with bytes that are not valid UTF-8 (matched anyway, shown lossily).
+    pub invalid_utf8_lines: u64,
+    /// Tracebacks joined.
+    pub tracebacks: u64,
+    /// Lines inside joined tracebacks.
+    pub traceback_lines: u64,
+}
+
+impl FrameStats {
+    /// Events: every line is one, except that a traceback's lines make one together.
+    pub fn events(&self) -> u64 {
+        self.lines - self.traceback_lines + self.tracebacks
+    }
+}
+
+/// The framing state machine of one input.
+pub struct Framer<'c> {
+    searcher: &'c BlockSearcher,
+    traceback_pattern: usize,
+    open: Vec<Traceback>,
+    last_line: Vec<u8>,
+    /// Counts so far.
+    pub stats: FrameStats,
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Lines in `region`: its newlines, plus one for a last line without one.
+fn count_lines(region: &[u8]) -> u64 {
+    let nl = memchr_iter(b'\n', region).count() as u64;
+    nl + u64::from(region.last().is_some_and(|&b| b != b'\n'))
+}
+
+impl<'c> Framer<'c> {
+    /// A framer using the compiled catalog's block searcher; `traceback_pattern` is the
+    /// pattern id of the traceback opener in it.
+    pub fn new(searcher: &'c BlockSearcher, traceback_pattern: usize) -> Self {
+        Framer {
+            searcher,
+            traceback_pattern,
+            open: Vec::new(),
+            last_line: Vec::new(),
+            stats: FrameStats::default(),
+        }
+    }
+
+    /// Frames a buffer of whole lines (the last may lack its newline only at the end of the
+    /// input) and hands each candidate event to `emit`.
+    pub fn feed(&mut self, block: &[u8], emit: &mut dyn FnMut(&Frame<'_>)) {
+        if block.is_empty() {
+            return;
+        }
+        if std::str::from_utf8(block).is_err() {
+            self.stats.invalid_utf8_lines += block
+                .split(|&b| b == b'\n')
+                .filter(|l| std::str::from_utf8(l).is_err())
+                .count() as u64;
+        }
+        let len = block.len();
+        let mut pos = 0;
+        let mut hit = self.searcher.find(block, 0);
+        while pos < len {
+            if self.open.is_empty() {
+                let Some((h, _)) = hit else {
+                    self.stats.lines += count_lines(&block[pos..]);
+                    break;
+                };
+                let start = memrchr(b'\n', &block[pos..h]).map_or(pos, |i| pos + i + 1);
+                self.stats.lines += memchr_iter(b'\n', &block[pos..start]).count() as u64;
+                pos = start;
+            }
+            let end = memchr(b'\n', &block[pos..]).map_or(len, |i| pos + i);
+            let has_hit = hit.is_some_and(|(h, _)| h < end);
+            let opens = hit.is_some_and(|(h, p)| h < end && p == self.traceback_pattern);
+            self.stats.lines += 1;
+            self.line(block, pos, end, has_hit, opens, emit);
+            pos = end + 1;
+            if hit.is_some_and(|(h, _)| h < pos) {
+                hit = if pos < len {
+                    self.searcher.find(block, pos)
+                } else {
+                    None
+                };
+            }
+        }
+        let tail = block.strip_suffix(b"\n").unwrap_or(block);
+        let start = memrchr(b'\n', tail).map_or(0, |i| i + 1);
+        self.last_line.clear();
+        self.last_line.extend_from_slice(strip_cr(&tail[start..]));
+    }
+
+    fn line(
+        &mut self,
+        block: &[u8],
+        start: usize,
+        end: usize,
+        has_hit: bool,
+        may_open: bool,
+        emit: &mut dyn FnMut(&Frame<'_>),
+    ) {
+        let raw = strip_cr(&block[start..end]);
+        let split = kubectl::split(raw);
+        if let Some(i) = self.open.iter().position(|t| t.stream == split.stream) {
+            if self.open[i].offer(split.body) {
+                return;
+            }
+            let tb = self.open.swap_remove(i);
+            self.close(tb, emit);
+        }
+        if may_open && Traceback::starts(split.body) {
+            let mut tb = Traceback::open(split.body, self.stats.lines);
+            tb.stream = split.stream.to_vec();
+            tb.pod = split.pod.map(<[u8]>::to_vec);
+            tb.container = split.container.map(<[u8]>::to_vec);
+            tb.kube_time = split.time.map(<[u8]>::to_vec);
+            let prev = if start == 0 {
+                &self.last_line[..]
+            } else {
+                let before = &block[..start - 1];
+                strip_cr(&before[memrchr(b'\n', before).map_or(0, |i| i + 1)..])
+            };
+            let prev = kubectl::split(prev);
+            if prev.stream == split.stream && !prev.body.is_empty() {
+                tb.context = Some(prev.body.to_vec());
+            }
+            self.open.push(tb);
+            return;
+        }
+        if has_hit {
+            emit(&Frame {
+                line: self.stats.lines,
+                lines: 1,
+                pod: split.pod,
+                container: split.container,
+                kube_time: split.time,
+                context: None,
+                body: split.body,
+                traceback: false,
+            });
+        }
+    }
+
+    fn close(&mut self, tb: Traceback, emit: &mut dyn FnMut(&Frame<'_>)) {
+        self.stats.tracebacks += 1;
+        self.stats.traceback_lines += tb.lines;
+        emit(&Frame {
+            line: tb.first_line,
+            lines: tb.lines,
+            pod: tb.pod.as_deref(),
+            container: tb.container.as_deref(),
+            kube_time: tb.kube_time.as_deref(),
+            context: tb.context.as_deref(),
+            body: &tb.text,
+            traceback: true,
+        });
+    }
+
+    /// Closes tracebacks still open at the end of the input, oldest first.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(&Frame<'_>)) {
+        let mut open = std::mem::take(&mut self.open);
+        open.sort_by_key(|t| t.first_line);
+        for tb in open {
+            self.close(tb, emit);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

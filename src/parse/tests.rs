@@ -1,0 +1,118 @@
+use super::*;
+use crate::catalog::compile::{BlockSearcher, TRACEBACK_START};
+
+#[derive(Debug, PartialEq)]
+struct Got {
+    line: u64,
+    lines: u64,
+    pod: Option<String>,
+    body: String,
+    traceback: bool,
+    context: Option<String>,
+}
+
+fn frame_all(input: &[u8], block_size: usize) -> (Vec<Got>, FrameStats) {
+    let literals = vec![
+        b"AADSTS".to_vec(),
+        b"state missing".to_vec(),
+        TRACEBACK_START.to_vec(),
+    ];
+    let searcher = BlockSearcher::for_tests(&literals);
+    let mut framer = Framer::new(&searcher, 2);
+    let mut got = Vec::new();
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut emit = |f: &Frame<'_>| {
+        got.push(Got {
+            line: f.line,
+            lines: f.lines,
+            pod: f.pod.map(s),
+            body: s(f.body),
+            traceback: f.traceback,
+            context: f.context.map(s),
+        })
+    };
+    // Feed in blocks that end at line boundaries, as the reader does.
+    let mut rest = input;
+    while !rest.is_empty() {
+        let cut = if rest.len() <= block_size {
+            rest.len()
+        } else {
+            rest[..block_size]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(rest.len(), |i| i + 1)
+        };
+        framer.feed(&rest[..cut], &mut emit);
+        rest = &rest[cut..];
+    }
+    framer.finish(&mut emit);
+    (got, framer.stats)
+}
+
+const INTERLEAVED: &str = "\
+[pod/netbox-a/netbox] 2026-11-20T09:14:02Z INFO all good
+[pod/netbox-a/netbox] 2026-11-20T09:14:03Z Request failed with 400: AADSTS54005 x
+[pod/netbox-a/netbox] 2026-11-20T09:14:03Z Traceback (most recent call last):
+[pod/netbox-b/netbox] 2026-11-20T09:14:03Z GET / 200
+[pod/netbox-a/netbox] 2026-11-20T09:14:03Z   File \"x.py\", line 1, in f
+[pod/netbox-b/netbox] 2026-11-20T09:14:03Z Traceback (most recent call last):
+[pod/netbox-a/netbox] 2026-11-20T09:14:03Z social_core.exceptions.AuthStateMissing: Session value state missing.
+[pod/netbox-b/netbox] 2026-11-20T09:14:04Z   File \"y.py\", line 2, in g
+[pod/netbox-b/netbox] 2026-11-20T09:14:04Z ValueError: boom
+[pod/netbox-a/netbox] 2026-11-20T09:14:05Z INFO after
+";
+
+#[test]
+fn tracebacks_of_two_pods_never_join() {
+    let (got, stats) = frame_all(INTERLEAVED.as_bytes(), 1 << 20);
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert_eq!(got[0].line, 2);
+    assert!(!got[0].traceback);
+    assert_eq!(got[1].line, 3);
+    assert_eq!(got[1].lines, 3);
+    assert_eq!(got[1].pod.as_deref(), Some("netbox-a"));
+    assert!(got[1].body.ends_with("Session value state missing."));
+    assert!(!got[1].body.contains("y.py"));
+    assert_eq!(
+        got[1].context.as_deref(),
+        Some("Request failed with 400: AADSTS54005 x")
+    );
+    assert_eq!(got[2].pod.as_deref(), Some("netbox-b"));
+    assert_eq!(got[2].lines, 3);
+    assert!(got[2].body.ends_with("ValueError: boom"));
+    assert_eq!(stats.lines, 10);
+    assert_eq!(stats.tracebacks, 2);
+    assert_eq!(stats.events(), 10 - 6 + 2);
+}
+
+#[test]
+fn block_boundaries_do_not_change_events() {
+    let (whole, stats) = frame_all(INTERLEAVED.as_bytes(), 1 << 20);
+    for size in [1, 40, 100, 200, 333] {
+        let (got, s) = frame_all(INTERLEAVED.as_bytes(), size);
+        assert_eq!(got, whole, "block size {size}");
+        assert_eq!(s, stats, "block size {size}");
+    }
+}
+
+#[test]
+fn crlf_and_missing_final_newline_and_invalid_utf8() {
+    let input = b"ok\r\nAADSTS50011 here\r\nbad \xff\xfe AADSTS7000222\0 x\r\nlast line AADSTS1";
+    let (got, stats) = frame_all(input, 1 << 20);
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0].body, "AADSTS50011 here");
+    assert_eq!(got[1].line, 3);
+    assert!(got[1].body.contains("AADSTS7000222\0"));
+    assert_eq!(got[2].line, 4);
+    assert_eq!(stats.lines, 4);
+    assert_eq!(stats.invalid_utf8_lines, 1);
+}
+
+#[test]
+fn traceback_open_at_end_of_input_is_flushed() {
+    let input = b"Traceback (most recent call last):\n  File \"x\", line 1\n";
+    let (got, stats) = frame_all(input, 1 << 20);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].lines, 2);
+    assert_eq!(stats.events(), 1);
+}

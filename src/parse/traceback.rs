@@ -1,0 +1,196 @@
+//! Joins a Python traceback into one event: from `Traceback (most recent call last):` through
+//! the indented frame lines to the exception line, and on through chained blocks ("During
+//! handling of the above exception..." / "The above exception was the direct cause...").
+
+use crate::catalog::compile::TRACEBACK_START;
+
+const CHAINS: [&[u8]; 2] = [
+    b"During handling of the above exception",
+    b"The above exception was the direct cause",
+];
+
+/// A traceback longer than this is closed and reported as it stands, so a stream of indented
+/// lines cannot grow one event without bound.
+pub const MAX_LINES: u64 = 2000;
+/// The same bound in bytes.
+pub const MAX_BYTES: usize = 4 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Inside the frames: indented lines continue it, the first other line is the exception.
+    Frames,
+    /// After an exception line: a chain marker continues it (blank lines may come first).
+    AfterException,
+    /// After a chain marker: waiting for the next `Traceback` line.
+    AwaitTraceback,
+}
+
+/// An open traceback of one stream.
+#[derive(Debug, Clone)]
+pub struct Traceback {
+    /// The stream key (`[pod/NAME/CONTAINER]` or empty).
+    pub stream: Vec<u8>,
+    /// Pod of the stream.
+    pub pod: Option<Vec<u8>>,
+    /// Container of the stream.
+    pub container: Option<Vec<u8>>,
+    /// kubectl time of the first line.
+    pub kube_time: Option<Vec<u8>>,
+    /// Body of the line before the traceback in the same stream (often the log message that
+    /// the traceback belongs to, and the only place with a time).
+    pub context: Option<Vec<u8>>,
+    /// Joined text, lines separated by `\n`.
+    pub text: Vec<u8>,
+    /// Line number of the first line.
+    pub first_line: u64,
+    /// Physical lines taken.
+    pub lines: u64,
+    state: State,
+    pending_blank: u64,
+}
+
+impl Traceback {
+    /// Opens a traceback at its first line.
+    pub fn open(body: &[u8], first_line: u64) -> Self {
+        Traceback {
+            stream: Vec::new(),
+            pod: None,
+            container: None,
+            kube_time: None,
+            context: None,
+            text: body.to_vec(),
+            first_line,
+            lines: 1,
+            state: State::Frames,
+            pending_blank: 0,
+        }
+    }
+
+    /// True when `body` opens a traceback.
+    pub fn starts(body: &[u8]) -> bool {
+        body.starts_with(TRACEBACK_START)
+    }
+
+    fn take(&mut self, body: &[u8]) {
+        self.text.push(b'\n');
+        self.text.extend_from_slice(body);
+        self.lines += 1 + self.pending_blank;
+        self.pending_blank = 0;
+    }
+
+    /// Offers the next line of the same stream; true when it belongs to the traceback.
+    pub fn offer(&mut self, body: &[u8]) -> bool {
+        if self.lines + self.pending_blank >= MAX_LINES || self.text.len() >= MAX_BYTES {
+            return false;
+        }
+        let indented = body.first().is_some_and(|&b| b == b' ' || b == b'\t');
+        match self.state {
+            State::Frames if indented => self.take(body),
+            State::Frames if body.is_empty() => return false,
+            State::Frames => {
+                self.take(body);
+                self.state = State::AfterException;
+            }
+            State::AfterException | State::AwaitTraceback if body.is_empty() => {
+                self.pending_blank += 1;
+            }
+            State::AfterException if CHAINS.iter().any(|c| body.starts_with(c)) => {
+                self.take(body);
+                self.state = State::AwaitTraceback;
+            }
+            State::AwaitTraceback if Self::starts(body) => {
+                self.take(body);
+                self.state = State::Frames;
+            }
+            State::AfterException | State::AwaitTraceback => return false,
+        }
+        true
+    }
+
+    /// Blank lines taken tentatively after the last real line; they belong to nobody.
+    pub fn trailing_blank(&self) -> u64 {
+        self.pending_blank
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(lines: &[&str]) -> (Traceback, usize) {
+        let mut tb = Traceback::open(lines[0].as_bytes(), 1);
+        let mut taken = 1;
+        for line in &lines[1..] {
+            if !tb.offer(line.as_bytes()) {
+                break;
+            }
+            taken += 1;
+        }
+        (tb, taken)
+    }
+
+    #[test]
+    fn single_traceback_ends_at_exception_line() {
+        let (tb, taken) = run(&[
+            "Traceback (most recent call last):",
+            "  File \"/opt/netbox/venv/lib/python3.12/site-packages/social_core/utils.py\", line 256, in wrapper",
+            "    return func(*args, **kwargs)",
+            "social_core.exceptions.AuthStateMissing: Session value state missing.",
+            "10.42.0.1 - - [20/Nov/2026:09:14:02 +0000] \"GET / HTTP/1.1\" 200",
+        ]);
+        assert_eq!(taken, 4);
+        assert!(tb.text.ends_with(b"Session value state missing."));
+        assert_eq!(tb.lines, 4);
+    }
+
+    #[test]
+    fn chained_blocks_join() {
+        let (tb, taken) = run(&[
+            "Traceback (most recent call last):",
+            "  File \"x.py\", line 1, in f",
+            "requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://login.microsoftonline.com/common/oauth2/token",
+            "",
+            "The above exception was the direct cause of the following exception:",
+            "",
+            "Traceback (most recent call last):",
+            "  File \"y.py\", line 2, in g",
+            "social_core.exceptions.AuthForbidden: Your credentials aren't allowed",
+            "",
+            "INFO next line",
+        ]);
+        assert_eq!(taken, 10);
+        assert_eq!(tb.lines, 9);
+        assert_eq!(tb.trailing_blank(), 1);
+        let text = String::from_utf8(tb.text).unwrap();
+        assert!(text.contains("HTTPError: 401"));
+        assert!(text.ends_with("Your credentials aren't allowed"));
+    }
+
+    #[test]
+    fn during_handling_chain() {
+        let (tb, _) = run(&[
+            "Traceback (most recent call last):",
+            "  File \"a.py\", line 1, in f",
+            "KeyError: 'state'",
+            "",
+            "During handling of the above exception, another exception occurred:",
+            "",
+            "Traceback (most recent call last):",
+            "  File \"b.py\", line 2, in g",
+            "social_core.exceptions.AuthMissingParameter: Missing needed parameter state",
+        ]);
+        assert!(tb.text.ends_with(b"Missing needed parameter state"));
+        assert_eq!(tb.lines, 9);
+    }
+
+    #[test]
+    fn bounded() {
+        let mut tb = Traceback::open(TRACEBACK_START, 1);
+        let mut n = 1;
+        while tb.offer(b"  File \"x\"") {
+            n += 1;
+            assert!(n <= MAX_LINES);
+        }
+        assert_eq!(n, MAX_LINES);
+    }
+}

@@ -1,0 +1,173 @@
+//! Cause refinement: reads a captured value (the redirect URI quoted by AADSTS50011, the
+//! client id quoted by AADSTS700016) and says which of the known mistakes it shows. Pure
+//! functions of the value, so each verdict is tested on its own.
+
+/// What a redirect URI shows, one sentence per problem found; empty when it looks right.
+pub fn redirect_uri(raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if raw != raw.trim() || raw.contains(char::is_whitespace) {
+        out.push(format!(
+            "the redirect URI {raw:?} contains whitespace: remove the stray spaces or newline from the registered URI or from the NetBox setting"
+        ));
+    }
+    let uri = raw.trim().trim_matches(|c| c == '"' || c == '\'');
+    if uri.len() != raw.trim().len() {
+        out.push("the redirect URI is wrapped in quotes: remove them".into());
+    }
+    let (scheme, rest) = match uri.split_once("://") {
+        Some(parts) => parts,
+        None => {
+            out.push(format!("{uri:?} is not an absolute URI (no scheme): NetBox built it from a bad Host or X-Forwarded-Host header"));
+            return out;
+        }
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty() => (h, Some(p)),
+        _ => (authority, None),
+    };
+    let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    if scheme.eq_ignore_ascii_case("http") && !local {
+        out.push("the redirect URI uses http:// : Entra only accepts https:// (http is allowed for localhost only). NetBox built http because the ingress or load balancer that terminates TLS does not send X-Forwarded-Proto: https; fix that header or set SOCIAL_AUTH_REDIRECT_IS_HTTPS = True, then register the https URI".into());
+    }
+    if let Some(port) = port.filter(|_| !local) {
+        if !(scheme.eq_ignore_ascii_case("https") && port == "443") {
+            out.push(format!("the redirect URI carries port :{port}: NetBox saw an internal port (port-forward, NodePort or Service) in Host/X-Forwarded-Host; reach NetBox through its public name, or register this exact URI"));
+        }
+    }
+    if !local && !host.contains('.') {
+        out.push(format!("the host {host:?} is not a public name (an internal Service name?): the ingress must pass the public host in Host or X-Forwarded-Host"));
+    } else if host.ends_with(".svc") || host.contains(".svc.") || host.ends_with(".cluster.local") {
+        out.push(format!("the host {host:?} is a cluster-internal name: the ingress must pass the public host in Host or X-Forwarded-Host"));
+    }
+    if host.chars().any(|c| c.is_ascii_uppercase()) || path.chars().any(|c| c.is_ascii_uppercase())
+    {
+        out.push("the redirect URI has upper-case letters: Entra compares redirect URIs case-sensitively; register it exactly as NetBox sends it".into());
+    }
+    if let Some(idx) = path.find("/oauth/complete/") {
+        let backend = path[idx + "/oauth/complete/".len()..].trim_end_matches('/');
+        if idx > 0 {
+            out.push(format!("NetBox runs under BASE_PATH {:?}: the registered redirect URI must include that prefix", &path[..idx]));
+        }
+        if !path.ends_with('/') {
+            out.push("the redirect URI has no trailing slash: NetBox always sends .../oauth/complete/<backend>/ with the slash; register it with the slash".into());
+        }
+        match backend {
+            "azuread-oauth2" => {}
+            "azuread-tenant-oauth2" => out.push("the callback path is the tenant backend's (/oauth/complete/azuread-tenant-oauth2/): with AzureADTenantOAuth2 register that path, not .../azuread-oauth2/".into()),
+            "azuread-v2-tenant-oauth2" | "azuread-oauth2-v2" => out.push(format!("the callback path is the {backend} backend's: register /oauth/complete/{backend}/ for it")),
+            other => out.push(format!("the callback path names backend {other:?}, which is not an Entra backend NetBox documents: check REMOTE_AUTH_BACKEND")),
+        }
+    } else {
+        out.push(format!("the path {path:?} is not NetBox's callback /oauth/complete/<backend>/: register https://<domain>/oauth/complete/azuread-oauth2/"));
+    }
+    out
+}
+
+/// What a client id quoted by Entra shows.
+pub fn client_id(raw: &str) -> Vec<String> {
+    let id = raw.trim();
+    if id.is_empty() || id == "None" || id == "null" {
+        return vec!["the client id is unset (Entra saw 'None'): SOCIAL_AUTH_<BACKEND>_KEY is missing, or set under another backend's prefix than REMOTE_AUTH_BACKEND uses (AZUREAD_OAUTH2 vs AZUREAD_TENANT_OAUTH2)".into()];
+    }
+    if !is_guid(id) {
+        return vec![format!(
+            "the client id {id:?} is not a GUID: use the Application (client) ID from the app registration's Overview page"
+        )];
+    }
+    vec![format!(
+        "the client id {id} is a well-formed GUID that this tenant does not know: wrong app id, an app in another tenant, or a deleted app"
+    )]
+}
+
+/// True for the 8-4-4-4-12 hex form.
+pub fn is_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn says(uri: &str, needle: &str) -> bool {
+        redirect_uri(uri).iter().any(|s| s.contains(needle))
+    }
+
+    #[test]
+    fn correct_uri_has_nothing_to_say() {
+        assert!(
+            redirect_uri("https://netbox.example.com/oauth/complete/azuread-oauth2/").is_empty()
+        );
+        assert!(redirect_uri("http://localhost:8000/oauth/complete/azuread-oauth2/").is_empty());
+    }
+
+    #[test]
+    fn each_mistake_is_named() {
+        assert!(says(
+            "http://netbox.example.com/oauth/complete/azuread-oauth2/",
+            "http://"
+        ));
+        assert!(!says(
+            "http://localhost/oauth/complete/azuread-oauth2/",
+            "http://"
+        ));
+        assert!(says(
+            "https://netbox.example.com/oauth/complete/azuread-oauth2",
+            "trailing slash"
+        ));
+        assert!(says(
+            "https://netbox.example.com:8443/oauth/complete/azuread-oauth2/",
+            ":8443"
+        ));
+        assert!(says(
+            "https://netbox/oauth/complete/azuread-oauth2/",
+            "not a public name"
+        ));
+        assert!(says(
+            "https://netbox.kotsadm.svc.cluster.local/oauth/complete/azuread-oauth2/",
+            "cluster-internal"
+        ));
+        assert!(says(
+            "https://netbox.example.com/oauth/complete/azuread-tenant-oauth2/",
+            "tenant backend"
+        ));
+        assert!(says(
+            "https://netbox.example.com/netbox/oauth/complete/azuread-oauth2/",
+            "BASE_PATH"
+        ));
+        assert!(says(
+            "https://netbox.example.com/login/",
+            "not NetBox's callback"
+        ));
+        assert!(says(
+            " https://netbox.example.com/oauth/complete/azuread-oauth2/",
+            "whitespace"
+        ));
+        assert!(says(
+            "https://NetBox.example.com/oauth/complete/azuread-oauth2/",
+            "case-sensitive"
+        ));
+        assert!(says(
+            "netbox.example.com/oauth/complete/azuread-oauth2/",
+            "not an absolute URI"
+        ));
+    }
+
+    #[test]
+    fn client_ids() {
+        assert!(client_id("None")[0].contains("unset"));
+        assert!(client_id("my-app")[0].contains("not a GUID"));
+        assert!(client_id("0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d")[0].contains("does not know"));
+        assert!(is_guid("0B0E7A1C-2D3F-4A5B-8C9D-0E1F2A3B4C5D"));
+        assert!(!is_guid("0b0e7a1c2d3f4a5b8c9d0e1f2a3b4c5d"));
+    }
+}

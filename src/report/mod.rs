@@ -1,0 +1,159 @@
+//! The report model and its renderers. Every output format renders the same [`Report`], so
+//! they cannot drift apart; renderers take the report and a writer and nothing else.
+
+pub mod json;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Severity, Symptom};
+
+/// Version of the JSON document; bumped only when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything one run found.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    /// JSON schema version.
+    pub schema_version: u32,
+    /// Findings, most severe first, then by first time seen, then rule id.
+    pub findings: Vec<Finding>,
+    /// Login flows (filled by the correlator, a later stage).
+    pub flows: Vec<serde_json::Value>,
+    /// Counts of what was read.
+    pub summary: Summary,
+}
+
+/// One symptom found in the input, with its evidence and what to do.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    /// Rule id (`unknown-aadsts-code` for a code no rule knows).
+    pub rule: String,
+    /// Symptom key.
+    pub symptom: Symptom,
+    /// Rule title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Codes the rule reports, or the unknown code.
+    pub codes: Vec<String>,
+    /// Codes actually seen in the matching events.
+    pub codes_seen: Vec<String>,
+    /// Matching events.
+    pub count: u64,
+    /// Time of the first matching event that had one (RFC 3339, UTC).
+    pub first_seen: Option<String>,
+    /// Time of the last matching event that had one.
+    pub last_seen: Option<String>,
+    /// Pods (`pod/NAME/CONTAINER`) or files the events came from.
+    pub sources: Vec<String>,
+    /// What the error means.
+    pub meaning: String,
+    /// Likely causes, from the rule.
+    pub likely_causes: Vec<String>,
+    /// Causes read from the evidence itself (e.g. what is wrong with a quoted redirect URI).
+    pub diagnosis: Vec<String>,
+    /// Entra ids to look up in the sign-in logs.
+    pub entra: EntraIds,
+    /// A few matching events, secrets masked.
+    pub evidence: Vec<Evidence>,
+    /// Ordered resolution steps.
+    pub resolution: Vec<String>,
+    /// Documentation links.
+    pub references: Vec<String>,
+}
+
+/// Ids from Entra error text, for the sign-in logs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct EntraIds {
+    /// `Trace ID` / `Request Id` values.
+    pub trace_ids: Vec<String>,
+    /// `Correlation ID` values.
+    pub correlation_ids: Vec<String>,
+    /// `Timestamp` values from the error text.
+    pub timestamps: Vec<String>,
+}
+
+impl EntraIds {
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.trace_ids.is_empty() && self.correlation_ids.is_empty() && self.timestamps.is_empty()
+    }
+}
+
+/// One matching event.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Evidence {
+    /// The input (file name or `<stdin>`).
+    pub source: String,
+    /// Line number of the event's first line.
+    pub line: u64,
+    /// Lines in the event (more than one for a traceback).
+    pub lines: u64,
+    /// Pod from the kubectl prefix.
+    pub pod: Option<String>,
+    /// Container from the kubectl prefix.
+    pub container: Option<String>,
+    /// Event time.
+    pub time: Option<String>,
+    /// The event text, secrets masked, long lines cut around the match.
+    pub text: String,
+    /// Named captures of the rule, secrets masked.
+    pub captures: BTreeMap<String, String>,
+}
+
+/// Counts of what was read and found.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Inputs named or found in folders.
+    pub inputs: u64,
+    /// Inputs that could not be read (missing, unreadable, binary, cut short).
+    pub inputs_unreadable: u64,
+    /// Of those, inputs skipped as binary.
+    pub inputs_binary: u64,
+    /// Bytes read, after decompression.
+    pub bytes: u64,
+    /// Lines read.
+    pub lines: u64,
+    /// Events (a traceback counts once).
+    pub events: u64,
+    /// Tracebacks joined.
+    pub tracebacks: u64,
+    /// Events that fired at least one rule.
+    pub matched_events: u64,
+    /// Lines in those events.
+    pub matched_lines: u64,
+    /// Lines with invalid UTF-8 (matched anyway).
+    pub invalid_utf8_lines: u64,
+    /// Matched lines that looked like JSON but did not parse (matched as text).
+    pub json_lines_broken: u64,
+    /// Lines longer than the line limit, read in pieces.
+    pub split_lines: u64,
+    /// Findings by severity.
+    pub findings: BTreeMap<String, u64>,
+    /// One line per input that could not be read.
+    pub problems: Vec<String>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Terminal tables.
+    Table,
+    /// One JSON document.
+    Json,
+    /// JSON lines: a `match` record per matching event as found, then `finding` records and a
+    /// `summary` record.
+    Jsonl,
+}
+
+/// Options that change how a report is drawn, never what it says.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Table width in columns; `None` lets the table measure the terminal.
+    pub width: Option<u16>,
+}

@@ -1,0 +1,193 @@
+//! The terminal renderer: an overview table of findings, then one block per finding grouped
+//! by symptom, with the evidence line, the diagnosis, Entra ids and the resolution steps.
+
+use std::io::Write;
+
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+
+use crate::catalog::Severity;
+use crate::error::Result;
+use crate::report::{Finding, Report, Style};
+
+fn severity_cell(severity: Severity, style: Style) -> Cell {
+    let cell = Cell::new(severity.key().to_uppercase());
+    if !style.color {
+        return cell;
+    }
+    match severity {
+        Severity::Error => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Severity::Warning => cell.fg(Color::Yellow),
+        Severity::Info => cell.fg(Color::Cyan),
+    }
+}
+
+fn new_table(style: Style) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    match style.width {
+        Some(width) => {
+            table.set_width(width);
+        }
+        None if !style.color => {
+            table.set_width(120);
+        }
+        None => {}
+    }
+    if !style.color {
+        table.force_no_tty();
+    } else {
+        table.enforce_styling();
+    }
+    table
+}
+
+fn when(finding: &Finding) -> String {
+    match (&finding.first_seen, &finding.last_seen) {
+        (Some(a), Some(b)) if a == b => a.clone(),
+        (Some(a), Some(b)) => format!("{a}\n{b}"),
+        _ => "-".into(),
+    }
+}
+
+fn list(items: &[String], max: usize) -> String {
+    let mut s = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if items.len() > max {
+        s.push_str(&format!("\n(+{} more)", items.len() - max));
+    }
+    s
+}
+
+/// Writes the report as tables.
+pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
+    let s = &report.summary;
+    if report.findings.is_empty() {
+        writeln!(
+            out,
+            "No SSO failure found in {} line(s) from {} input(s).",
+            s.lines, s.inputs
+        )?;
+        if s.lines > 0 {
+            writeln!(
+                out,
+                "If users still cannot sign in, the failure may have happened at Entra (only the browser saw it) or NetBox swallowed it: collect the browser's error page text (Request Id, Correlation Id, AADSTS code) and enable the `social` logger at DEBUG."
+            )?;
+        }
+        return Ok(());
+    }
+
+    let mut overview = new_table(style);
+    overview.set_header(vec![
+        "Severity",
+        "Symptom",
+        "Rule",
+        "Count",
+        "First / last seen",
+        "Sources",
+    ]);
+    for f in &report.findings {
+        overview.add_row(vec![
+            severity_cell(f.severity, style),
+            Cell::new(f.symptom.key()),
+            Cell::new(&f.rule),
+            Cell::new(f.count),
+            Cell::new(when(f)),
+            Cell::new(list(&f.sources, 3)),
+        ]);
+    }
+    writeln!(out, "{overview}")?;
+
+    // Group the detail blocks by symptom, in the order the overview shows them.
+    let mut symptoms = Vec::new();
+    for f in &report.findings {
+        if !symptoms.contains(&f.symptom) {
+            symptoms.push(f.symptom);
+        }
+    }
+    for symptom in symptoms {
+        writeln!(out)?;
+        let heading = format!("== {symptom} ==");
+        if style.color {
+            writeln!(out, "\x1b[1m{heading}\x1b[0m")?;
+        } else {
+            writeln!(out, "{heading}")?;
+        }
+        for f in report.findings.iter().filter(|f| f.symptom == symptom) {
+            let mut t = new_table(style);
+            t.set_header(vec![
+                severity_cell(f.severity, style),
+                Cell::new(format!("{}  ({})", f.title, f.rule)).add_attribute(Attribute::Bold),
+            ]);
+            let codes = if f.codes_seen.is_empty() {
+                &f.codes
+            } else {
+                &f.codes_seen
+            };
+            if !codes.is_empty() {
+                t.add_row(vec![Cell::new("Codes"), Cell::new(codes.join(", "))]);
+            }
+            t.add_row(vec![
+                Cell::new("Seen"),
+                Cell::new(format!(
+                    "{} time(s); {}",
+                    f.count,
+                    when(f).replace('\n', " .. ")
+                )),
+            ]);
+            if let Some(e) = f.evidence.first() {
+                let place = match (&e.pod, &e.container) {
+                    (Some(p), Some(c)) => format!("{}:{} (pod/{p}/{c})", e.source, e.line),
+                    _ => format!("{}:{}", e.source, e.line),
+                };
+                let text: String = e.text.chars().take(600).collect();
+                t.add_row(vec![
+                    Cell::new("Evidence"),
+                    Cell::new(format!("{place}\n{text}")),
+                ]);
+            }
+            t.add_row(vec![Cell::new("Meaning"), Cell::new(&f.meaning)]);
+            if !f.diagnosis.is_empty() {
+                t.add_row(vec![
+                    Cell::new("Diagnosis"),
+                    Cell::new(list(&f.diagnosis, 6)),
+                ]);
+            } else {
+                t.add_row(vec![
+                    Cell::new("Likely causes"),
+                    Cell::new(list(&f.likely_causes, 4)),
+                ]);
+            }
+            if !f.entra.is_empty() {
+                let mut ids = Vec::new();
+                for (label, values) in [
+                    ("Trace ID", &f.entra.trace_ids),
+                    ("Correlation ID", &f.entra.correlation_ids),
+                    ("Timestamp", &f.entra.timestamps),
+                ] {
+                    for v in values.iter().take(3) {
+                        ids.push(format!("{label}: {v}"));
+                    }
+                }
+                t.add_row(vec![
+                    Cell::new("Entra sign-in logs"),
+                    Cell::new(ids.join("\n")),
+                ]);
+            }
+            let steps: Vec<String> = f
+                .resolution
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{}. {s}", i + 1))
+                .collect();
+            t.add_row(vec![Cell::new("Resolution"), Cell::new(steps.join("\n"))]);
+            writeln!(out, "{t}")?;
+        }
+    }
+    Ok(())
+}

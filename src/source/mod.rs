@@ -1,0 +1,377 @@
+//! Where bytes come from: files, directories (walked recursively in name order), gzip files
+//! (detected by their magic bytes, decompressed while reading) and stdin. This is the only
+//! stage that reads. It hands out buffers of whole lines and says what it could not read.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+
+use crate::error::{Error, Result};
+
+/// Target size of one buffer handed to the framer.
+pub const BLOCK: usize = 1 << 20;
+
+/// A line longer than this is handed on in pieces (each counted in `split_lines`), so one
+/// endless line cannot take all memory.
+pub const MAX_LINE: usize = 256 << 20;
+
+/// One input to analyse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Input {
+    /// Name for messages and evidence: the path as given, or `<stdin>`.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".to_string(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+
+    fn path(&self) -> PathBuf {
+        match self {
+            Input::Stdin => PathBuf::from("<stdin>"),
+            Input::File(p) => p.clone(),
+        }
+    }
+}
+
+/// Turns the user's arguments into inputs: `-` is stdin, a directory becomes its files
+/// (recursively, sorted by path; symlinked directories are not followed, so loops cannot
+/// occur). Paths that do not exist or cannot be listed come back as errors, in order.
+pub fn expand(args: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        if arg.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        match fs::metadata(arg) {
+            Ok(meta) if meta.is_dir() => walk(arg, &mut inputs, &mut errors),
+            Ok(_) => inputs.push(Input::File(arg.clone())),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                errors.push(Error::MissingInput { path: arg.clone() })
+            }
+            Err(source) => errors.push(Error::ReadInput {
+                path: arg.clone(),
+                source,
+            }),
+        }
+    }
+    (inputs, errors)
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(source) => {
+            errors.push(Error::ReadInput {
+                path: dir.to_path_buf(),
+                source,
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<(PathBuf, fs::FileType)> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) => match e.file_type() {
+                Ok(t) => paths.push((e.path(), t)),
+                Err(source) => errors.push(Error::ReadInput {
+                    path: e.path(),
+                    source,
+                }),
+            },
+            Err(source) => errors.push(Error::ReadInput {
+                path: dir.to_path_buf(),
+                source,
+            }),
+        }
+    }
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in paths {
+        if kind.is_dir() {
+            walk(&path, inputs, errors);
+        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+            inputs.push(Input::File(path));
+        }
+    }
+}
+
+/// What reading one input produced besides its lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Bytes read (after decompression).
+    pub bytes: u64,
+    /// Whether the input was gzip-compressed.
+    pub gzip: bool,
+    /// Lines longer than [`MAX_LINE`], handed on in pieces.
+    pub split_lines: u64,
+}
+
+/// Why an input could not be read to its end; what came before was still handed on.
+#[derive(Debug)]
+pub struct ReadFailure {
+    /// The error to report.
+    pub error: Error,
+    /// What had been read before it.
+    pub stats: ReadStats,
+}
+
+fn open_raw(input: &Input) -> Result<Box<dyn Read + Send>> {
+    match input {
+        Input::Stdin => Ok(Box::new(io::stdin())),
+        Input::File(path) => File::open(path)
+            .map(|f| Box::new(f) as Box<dyn Read + Send>)
+            .map_err(|source| match source.kind() {
+                io::ErrorKind::NotFound => Error::MissingInput { path: path.clone() },
+                _ => Error::ReadInput {
+                    path: path.clone(),
+                    source,
+                },
+            }),
+    }
+}
+
+/// Says why the start of an input is not log text, if it is not.
+pub fn sniff_binary(head: &[u8]) -> Option<String> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x7fELF", "an ELF executable"),
+        (b"\x89PNG", "a PNG image"),
+        (b"PK\x03\x04", "a zip archive"),
+        (b"%PDF-", "a PDF document"),
+        (b"SQLite format 3\0", "an SQLite database"),
+        (b"\xfd7zXZ\0", "an xz archive"),
+        (b"BZh", "a bzip2 archive"),
+        (b"\x28\xb5\x2f\xfd", "a zstd archive"),
+    ];
+    for (magic, what) in MAGIC {
+        if head.starts_with(magic) {
+            return Some(format!("looks like {what}"));
+        }
+    }
+    if head.len() > 262 && &head[257..262] == b"ustar" {
+        return Some(
+            "looks like a tar archive; extract it and pass the folder (support bundles are read from their extracted folder)"
+                .into(),
+        );
+    }
+    let sample = &head[..head.len().min(8192)];
+    if sample.is_empty() {
+        return None;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
+        .count();
+    if control * 10 > sample.len() {
+        return Some(format!(
+            "{control} of its first {} bytes are control bytes",
+            sample.len()
+        ));
+    }
+    let invalid: usize = sample.utf8_chunks().map(|c| c.invalid().len()).sum();
+    if invalid * 10 > sample.len() * 3 {
+        return Some(format!(
+            "{invalid} of its first {} bytes are not text",
+            sample.len()
+        ));
+    }
+    None
+}
+
+/// Reads `input` to its end, handing `f` buffers of whole lines (each ends with `\n`, except
+/// the input's last line, and the pieces of a line longer than [`MAX_LINE`]).
+pub fn read_blocks(
+    input: &Input,
+    f: &mut dyn FnMut(&[u8]),
+) -> std::result::Result<ReadStats, ReadFailure> {
+    let mut stats = ReadStats::default();
+    let raw = open_raw(input).map_err(|error| ReadFailure { error, stats })?;
+    let mut raw = BufReader::with_capacity(64 << 10, raw);
+    // Sniff gzip by its magic bytes, not the file name: rotated logs are often `.1`, `.gz.1`.
+    let head = match io::BufRead::fill_buf(&mut raw) {
+        Ok(head) => head,
+        Err(source) => {
+            return Err(ReadFailure {
+                error: Error::ReadInput {
+                    path: input.path(),
+                    source,
+                },
+                stats,
+            });
+        }
+    };
+    stats.gzip = head.starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn Read + Send> = if stats.gzip {
+        Box::new(MultiGzDecoder::new(raw))
+    } else {
+        Box::new(raw)
+    };
+
+    let mut buf = vec![0u8; BLOCK * 2];
+    let mut filled = 0usize;
+    let mut first = true;
+    let mut lines_before = 0u64;
+    loop {
+        // Fill up to at least one block, or to the end of the input.
+        let mut eof = false;
+        let mut failure = None;
+        while filled < BLOCK.max(buf.len() / 2) {
+            if filled == buf.len() {
+                break;
+            }
+            match reader.read(&mut buf[filled..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    filled += n;
+                    stats.bytes += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    failure = Some(source);
+                    eof = true;
+                    break;
+                }
+            }
+        }
+        if first && filled > 0 {
+            first = false;
+            if let Some(why) = sniff_binary(&buf[..filled]) {
+                return Err(ReadFailure {
+                    error: Error::BinaryInput {
+                        path: input.path(),
+                        why,
+                    },
+                    stats,
+                });
+            }
+        }
+        if eof {
+            if filled > 0 {
+                lines_before += memchr::memchr_iter(b'\n', &buf[..filled]).count() as u64;
+                f(&buf[..filled]);
+            }
+            if let Some(source) = failure {
+                let error = if stats.gzip {
+                    Error::TruncatedGzip {
+                        path: input.path(),
+                        bytes: stats.bytes,
+                        line: lines_before + 1,
+                        source,
+                    }
+                } else {
+                    Error::ReadInput {
+                        path: input.path(),
+                        source,
+                    }
+                };
+                return Err(ReadFailure { error, stats });
+            }
+            return Ok(stats);
+        }
+        match memchr::memrchr(b'\n', &buf[..filled]) {
+            Some(i) => {
+                lines_before += memchr::memchr_iter(b'\n', &buf[..=i]).count() as u64;
+                f(&buf[..=i]);
+                buf.copy_within(i + 1..filled, 0);
+                filled -= i + 1;
+            }
+            None if filled >= MAX_LINE => {
+                stats.split_lines += 1;
+                f(&buf[..filled]);
+                filled = 0;
+            }
+            None => {
+                let grown = (buf.len() * 2).min(MAX_LINE + BLOCK);
+                buf.resize(grown, 0);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read_all(path: &Path) -> (Vec<u8>, std::result::Result<ReadStats, ReadFailure>) {
+        let mut out = Vec::new();
+        let r = read_blocks(&Input::File(path.to_path_buf()), &mut |b| {
+            out.extend_from_slice(b)
+        });
+        (out, r)
+    }
+
+    #[test]
+    fn gzip_by_magic_and_truncated_gzip() {
+        let dir = tempfile::tempdir().unwrap();
+        let text: Vec<u8> = (0..20000)
+            .flat_map(|i| format!("line {i} AADSTS50011\n").into_bytes())
+            .collect();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&text).unwrap();
+        let gz = gz.finish().unwrap();
+        let whole = dir.path().join("netbox.log.1");
+        fs::write(&whole, &gz).unwrap();
+        let (out, r) = read_all(&whole);
+        assert_eq!(out, text);
+        let stats = r.unwrap();
+        assert!(stats.gzip);
+        assert_eq!(stats.bytes, text.len() as u64);
+
+        let cut = dir.path().join("cut.gz");
+        fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+        let (out, r) = read_all(&cut);
+        let failure = r.unwrap_err();
+        assert!(
+            matches!(failure.error, Error::TruncatedGzip { .. }),
+            "{:?}",
+            failure.error
+        );
+        assert!(!out.is_empty() && text.starts_with(&out));
+    }
+
+    #[test]
+    fn binary_is_refused_text_with_a_few_nuls_is_not() {
+        assert!(sniff_binary(b"\x7fELF\x02\x01\x01\0\0\0").is_some());
+        let noise: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+            .collect();
+        assert!(sniff_binary(&noise).is_some());
+        assert!(sniff_binary(b"ok line\r\nbad \xff\xfe line with \0 NUL\r\n").is_none());
+        assert!(sniff_binary(b"").is_none());
+    }
+
+    #[test]
+    fn directory_walk_is_sorted_and_recursive() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("b/c")).unwrap();
+        for p in ["b/c/z.log", "b/a.log", "a.log"] {
+            fs::write(dir.path().join(p), "x\n").unwrap();
+        }
+        let (inputs, errors) = expand(&[dir.path().to_path_buf(), dir.path().join("missing")]);
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| {
+                i.name()
+                    .trim_start_matches(&dir.path().display().to_string())
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["/a.log", "/b/a.log", "/b/c/z.log"]);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().contains("missing: no such file"));
+    }
+}
