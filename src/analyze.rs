@@ -254,12 +254,34 @@ pub struct MatchRecord<'a> {
     pub evidence: &'a Evidence,
 }
 
+/// How far (in lines of the same pod) Entra ids on lines of their own are attached to a
+/// finding: a pasted browser error page puts them a few lines below the AADSTS message.
+pub const ID_CONTEXT_LINES: u64 = 12;
+
+/// Ids seen on a line that fired no rule, waiting for a finding nearby.
+#[derive(Debug, Clone)]
+struct LooseIds {
+    line: u64,
+    pod: Option<String>,
+    ids: Vec<(IdKind, String)>,
+}
+
+/// The last event that fired, so ids on the lines after it can join its findings.
+#[derive(Debug, Clone)]
+struct LastFired {
+    line: u64,
+    pod: Option<String>,
+    keys: Vec<Key>,
+}
+
 /// Analyses the events of one input.
 pub struct Analyzer<'c> {
     compiled: &'c Compiled,
     source: String,
     fired: Vec<Fired>,
     reveal: bool,
+    loose: Vec<LooseIds>,
+    last: Option<LastFired>,
     /// What has been collected so far.
     pub collected: Collected,
 }
@@ -272,6 +294,8 @@ impl<'c> Analyzer<'c> {
             source,
             fired: Vec::new(),
             reveal,
+            loose: Vec::new(),
+            last: None,
             collected: Collected::default(),
         }
     }
@@ -306,6 +330,7 @@ impl<'c> Analyzer<'c> {
         }
         compiled.apply_fallback(&mut self.fired);
         if self.fired.is_empty() {
+            self.loose_ids(frame);
             return;
         }
         if matches!(decoded, Some(Decoded::Broken)) {
@@ -368,10 +393,10 @@ impl<'c> Analyzer<'c> {
             let mut diagnosis = Vec::new();
             if let Some(r) = f.rule {
                 let mut caps = compiled.captures(r, frame.body);
-                if caps.is_empty() {
-                    if let Some(msg) = json.and_then(|j| j.message.as_deref()) {
-                        caps = compiled.captures(r, msg.as_bytes());
-                    }
+                if let (true, Some(msg)) =
+                    (caps.is_empty(), json.and_then(|j| j.message.as_deref()))
+                {
+                    caps = compiled.captures(r, msg.as_bytes());
                 }
                 let rule = &compiled.rules[r].rule;
                 for (name, value) in &caps {
@@ -428,6 +453,25 @@ impl<'c> Analyzer<'c> {
                 acc.evidence.push(evidence);
             }
         }
+        let keys: Vec<Key> = fired
+            .iter()
+            .map(|f| {
+                f.rule
+                    .map_or(Key::UnknownCode(f.code.unwrap_or_default()), Key::Rule)
+            })
+            .collect();
+        let line = frame.line;
+        let waiting: Vec<LooseIds> = std::mem::take(&mut self.loose);
+        for loose in waiting {
+            if loose.pod == pod && line.saturating_sub(loose.line) <= ID_CONTEXT_LINES {
+                self.attach(&keys, &loose.ids);
+            }
+        }
+        self.last = Some(LastFired {
+            line: frame.line + frame.lines - 1,
+            pod: pod.clone(),
+            keys,
+        });
         if let Some(evidence) = &first_evidence {
             on_match(&MatchRecord {
                 kind: "match",
@@ -437,6 +481,51 @@ impl<'c> Analyzer<'c> {
             });
         }
         self.fired = fired;
+    }
+}
+
+impl Analyzer<'_> {
+    /// A line that fired nothing may still carry Entra ids for a finding next to it.
+    fn loose_ids(&mut self, frame: &Frame<'_>) {
+        let text = String::from_utf8_lossy(frame.body);
+        let ids = entra_ids(&text);
+        if ids.is_empty() {
+            return;
+        }
+        let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
+        if let Some(last) = self
+            .last
+            .as_ref()
+            .filter(|l| l.pod == pod && frame.line.saturating_sub(l.line) <= ID_CONTEXT_LINES)
+        {
+            let keys = last.keys.clone();
+            self.attach(&keys, &ids);
+            return;
+        }
+        self.loose
+            .retain(|l| frame.line.saturating_sub(l.line) <= ID_CONTEXT_LINES);
+        if self.loose.len() < 16 {
+            self.loose.push(LooseIds {
+                line: frame.line,
+                pod,
+                ids,
+            });
+        }
+    }
+
+    fn attach(&mut self, keys: &[Key], ids: &[(IdKind, String)]) {
+        for key in keys {
+            if let Some(acc) = self.collected.findings.get_mut(key) {
+                for (kind, value) in ids {
+                    let set = match kind {
+                        IdKind::Trace => &mut acc.trace_ids,
+                        IdKind::Correlation => &mut acc.correlation_ids,
+                        IdKind::Timestamp => &mut acc.timestamps,
+                    };
+                    push_capped(set, value.clone());
+                }
+            }
+        }
     }
 }
 

@@ -146,12 +146,13 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     if inputs.len() == 1 {
         // One input: match records stream out as they are found.
         let mut emit = |rec: &MatchRecord<'_>| {
-            if jsonl && write_error.is_none() {
-                if let Err(e) = report::json::record("match", rec, &mut out)
-                    .and_then(|_| out.flush().map_err(Error::from))
-                {
-                    write_error = Some(io::Error::other(e));
-                }
+            if !jsonl || write_error.is_some() {
+                return;
+            }
+            if let Err(e) = report::json::record("match", rec, &mut out)
+                .and_then(|_| out.flush().map_err(Error::from))
+            {
+                write_error = Some(io::Error::other(e));
             }
         };
         results.push(scan_one(&inputs[0], compiled, reveal, &mut emit));
@@ -189,10 +190,10 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
             for (i, scanned, buf) in rx {
                 pending.insert(i, (scanned, buf));
                 while let Some((scanned, buf)) = pending.remove(&results.len()) {
-                    if write_error.is_none() {
-                        if let Err(e) = out.write_all(&buf).and_then(|_| out.flush()) {
-                            write_error = Some(e);
-                        }
+                    if write_error.is_none()
+                        && let Err(e) = out.write_all(&buf).and_then(|_| out.flush())
+                    {
+                        write_error = Some(e);
                     }
                     results.push(scanned);
                 }

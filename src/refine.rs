@@ -34,10 +34,10 @@ pub fn redirect_uri(raw: &str) -> Vec<String> {
     if scheme.eq_ignore_ascii_case("http") && !local {
         out.push("the redirect URI uses http:// : Entra only accepts https:// (http is allowed for localhost only). NetBox built http because the ingress or load balancer that terminates TLS does not send X-Forwarded-Proto: https; fix that header or set SOCIAL_AUTH_REDIRECT_IS_HTTPS = True, then register the https URI".into());
     }
-    if let Some(port) = port.filter(|_| !local) {
-        if !(scheme.eq_ignore_ascii_case("https") && port == "443") {
-            out.push(format!("the redirect URI carries port :{port}: NetBox saw an internal port (port-forward, NodePort or Service) in Host/X-Forwarded-Host; reach NetBox through its public name, or register this exact URI"));
-        }
+    if let Some(port) = port.filter(|_| !local)
+        && !(scheme.eq_ignore_ascii_case("https") && port == "443")
+    {
+        out.push(format!("the redirect URI carries port :{port}: NetBox saw an internal port (port-forward, NodePort or Service) in Host/X-Forwarded-Host; reach NetBox through its public name, or register this exact URI"));
     }
     if !local && !host.contains('.') {
         out.push(format!("the host {host:?} is not a public name (an internal Service name?): the ingress must pass the public host in Host or X-Forwarded-Host"));

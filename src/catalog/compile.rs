@@ -22,6 +22,12 @@ pub const AADSTS: &[u8] = b"AADSTS";
 /// The line that opens a Python traceback; the framer needs to see it in the block scan.
 pub const TRACEBACK_START: &[u8] = b"Traceback (most recent call last):";
 
+/// Lines that carry Entra's ids without an error code (a pasted browser error page puts
+/// `Request Id:`, `Correlation Id:` and `Timestamp:` on lines of their own). They tag no
+/// rule; the analyzer attaches what they hold to the finding next to them.
+pub const CONTEXT_ANCHORS: &[&[u8]] =
+    &[b"Correlation I", b"Request Id", b"Trace ID", b"Timestamp: "];
+
 /// Shortest substring the anchor picker will use when it must merge keywords.
 const MIN_ANCHOR: usize = 6;
 
@@ -100,6 +106,14 @@ impl BlockSearcher {
     }
 }
 
+impl BlockSearcher {
+    /// A searcher over arbitrary literals, for framing tests.
+    #[cfg(test)]
+    pub fn for_tests(literals: &[Vec<u8>]) -> Self {
+        BlockSearcher::new(literals)
+    }
+}
+
 /// Compiles `catalog`; every problem (a regex that does not compile, a refinement without its
 /// capture, too many anchors) is appended to `problems` and the rule left out.
 pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
@@ -167,12 +181,13 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         set.dedup();
         set
     };
-    let mut anchors = match pick_anchors(&keywords, MAX_ANCHORS - 1) {
+    let budget = MAX_ANCHORS - 1 - CONTEXT_ANCHORS.len();
+    let mut anchors = match pick_anchors(&keywords, budget) {
         Ok(anchors) => anchors,
         Err(uncovered) => {
             problems.push(format!(
                 "catalog: cannot cover the keywords with {} anchors; uncovered: {}",
-                MAX_ANCHORS - 1,
+                budget,
                 uncovered
                     .iter()
                     .map(|k| format!("{:?}", String::from_utf8_lossy(k)))
@@ -189,6 +204,12 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
             anchors.len() - 1
         }
     };
+
+    for extra in CONTEXT_ANCHORS {
+        if !anchors.iter().any(|a| a == extra) {
+            anchors.push(extra.to_vec());
+        }
+    }
 
     let mut anchor_rules: Vec<Vec<u32>> = vec![Vec::new(); anchors.len()];
     for (idx, r) in rules.iter().enumerate() {
@@ -357,13 +378,5 @@ mod tests {
                 String::from_utf8_lossy(a)
             );
         }
-    }
-}
-
-impl BlockSearcher {
-    /// A searcher over arbitrary literals, for framing tests.
-    #[cfg(test)]
-    pub fn for_tests(literals: &[Vec<u8>]) -> Self {
-        BlockSearcher::new(literals)
     }
 }

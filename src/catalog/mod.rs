@@ -173,6 +173,7 @@ string_enum! {
     }
 }
 
+#[allow(clippy::derivable_impls)] // the enum comes from a macro that cannot mark a default
 impl Default for Status {
     fn default() -> Self {
         Status::Stable

@@ -30,8 +30,11 @@ fn name_char(b: u8) -> bool {
     b != b'/' && b != b']' && b != b' ' && b != b'\t'
 }
 
-/// `[pod/NAME/CONTAINER] ` -> (whole header, NAME, CONTAINER).
-fn prefix(i: &[u8]) -> IResult<&[u8], (&[u8], &[u8], &[u8])> {
+/// The parts of a `--prefix` header: (whole header, NAME, CONTAINER).
+type Header<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+/// `[pod/NAME/CONTAINER] ` -> its [`Header`].
+fn prefix(i: &[u8]) -> IResult<&[u8], Header<'_>> {
     let (rest, (header, _)) = (
         recognize((
             tag(&b"[pod/"[..]),

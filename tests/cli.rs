@@ -1,0 +1,590 @@
+//! Integration tests: each runs the built `sso-triage` binary, as a user would, and checks
+//! its stdout, stderr and exit status. JSON output is parsed back into typed values.
+
+#![allow(clippy::unwrap_used)] // a failing test should panic with the value it got
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut cmd = Command::cargo_bin("sso-triage").expect("binary is built");
+    cmd.env_remove("NO_COLOR").env("COLUMNS", "120");
+    cmd
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = bin().args(args).output().expect("runs");
+    Run {
+        code: out.status.code().expect("exited"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json(args: &[&str]) -> (i32, Value, String) {
+    let mut all = vec!["scan", "-o", "json"];
+    all.extend_from_slice(args);
+    let r = run(&all);
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", r.stdout, r.stderr));
+    (r.code, v, r.stderr)
+}
+
+fn finding<'a>(report: &'a Value, rule: &str) -> Option<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+}
+
+fn rules(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn sample(rel: &str) -> String {
+    root().join("samples").join(rel).display().to_string()
+}
+
+// ---- samples: the guide's four troubleshooting sections and a healthy login ----
+
+#[test]
+fn redirect_uri_mismatch_sample_names_the_http_scheme() {
+    let (code, report, _) = json(&[&sample("redirect-uri-mismatch")]);
+    assert_eq!(code, 1);
+    let f = finding(&report, "aadsts50011-redirect-uri-mismatch").expect("50011 finding");
+    assert_eq!(f["symptom"], "redirect-uri-mismatch");
+    assert_eq!(f["severity"], "error");
+    let diagnosis = f["diagnosis"].to_string();
+    assert!(diagnosis.contains("http://"), "{diagnosis}");
+    assert!(
+        !f["entra"]["correlation_ids"].as_array().unwrap().is_empty(),
+        "{f}"
+    );
+    assert!(
+        f["evidence"][0]["captures"]["redirect_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://")
+    );
+    assert!(f["resolution"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn client_secret_expired_sample() {
+    let (code, report, _) = json(&[&sample("client-secret-expired")]);
+    assert_eq!(code, 1);
+    let f = finding(&report, "aadsts7000222-client-secret-expired").expect("7000222 finding");
+    assert_eq!(f["symptom"], "client-secret-expired");
+    assert!(f["count"].as_u64().unwrap() >= 3, "{f}");
+    assert!(f["first_seen"].as_str().unwrap().starts_with("2026-11-"));
+    assert!(f["first_seen"].as_str() <= f["last_seen"].as_str());
+    assert!(
+        f["codes_seen"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("AADSTS7000222"))
+    );
+    // The traceback that follows is one event, not a dozen lines.
+    assert!(report["summary"]["tracebacks"].as_u64().unwrap() >= 3);
+}
+
+#[test]
+fn invalid_secret_sample_in_json_lines() {
+    let (code, report, _) = json(&[&sample("invalid-secret")]);
+    assert_eq!(code, 1);
+    let f = finding(&report, "aadsts7000215-invalid-client-secret").expect("7000215 finding");
+    assert_eq!(f["symptom"], "invalid-client-credentials");
+    // Times come from the JSON records' own time field.
+    assert!(f["first_seen"].as_str().unwrap().starts_with("2026-11-22T"));
+}
+
+#[test]
+fn not_logged_in_sample() {
+    let (code, report, _) = json(&[&sample("not-logged-in")]);
+    assert_eq!(code, 1);
+    let symptoms: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["symptom"].as_str().unwrap())
+        .collect();
+    assert!(
+        symptoms.contains(&"not-logged-in-after-auth"),
+        "{symptoms:?}"
+    );
+    assert!(symptoms.contains(&"session-state-lost"), "{symptoms:?}");
+}
+
+#[test]
+fn https_required_sample() {
+    let (code, report, _) = json(&[&sample("https-required")]);
+    assert_eq!(code, 1);
+    let f = finding(&report, "redirect-uri-must-be-https").expect("https finding");
+    assert_eq!(f["symptom"], "https-required");
+}
+
+#[test]
+fn healthy_sample_is_clean() {
+    let (code, report, _) = json(&[&sample("healthy")]);
+    assert_eq!(code, 0, "{report}");
+    assert!(rules(&report).is_empty(), "{:?}", rules(&report));
+    assert!(report["summary"]["lines"].as_u64().unwrap() > 20);
+}
+
+#[test]
+fn whole_samples_folder_table_output() {
+    let r = run(&["scan", "samples", "--color", "never", "--width", "140"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for needle in [
+        "redirect-uri-mismatch",
+        "client-secret-expired",
+        "https-required",
+        "Resolution",
+        "1. ",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle} missing:\n{}", r.stdout);
+    }
+    assert!(!r.stdout.contains("\x1b["), "no colour when asked");
+    assert!(r.stderr.starts_with("sso-triage: "), "{}", r.stderr);
+    assert!(r.stderr.contains("finding(s)"));
+}
+
+#[test]
+fn output_does_not_depend_on_threads() {
+    let a = run(&["scan", "-o", "json", "-j", "1", "samples"]);
+    let b = run(&["scan", "-o", "json", "-j", "2", "samples"]);
+    let c = run(&["scan", "-o", "jsonl", "-j", "2", "samples"]);
+    let d = run(&["scan", "-o", "jsonl", "-j", "1", "samples"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(c.stdout, d.stdout);
+}
+
+#[test]
+fn jsonl_records_are_typed() {
+    let r = run(&["scan", "-o", "jsonl", &sample("client-secret-expired")]);
+    let records: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records.iter().any(|r| r["type"] == "match"));
+    assert!(records.iter().any(|r| r["type"] == "finding"));
+    assert_eq!(records.last().unwrap()["type"], "summary");
+    let first_finding = records.iter().position(|r| r["type"] == "finding").unwrap();
+    assert!(
+        records[..first_finding]
+            .iter()
+            .all(|r| r["type"] == "match"),
+        "matches stream first"
+    );
+}
+
+// ---- input handling ----
+
+#[test]
+fn stdin_when_piped_and_dash() {
+    let text = std::fs::read(fixture("quirks.log")).unwrap();
+    for args in [vec!["-o", "json"], vec!["scan", "-o", "json", "-"]] {
+        let out = bin()
+            .args(&args)
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(finding(&report, "auth-state-missing").is_some(), "{report}");
+        assert_eq!(report["findings"][0]["evidence"][0]["source"], "<stdin>");
+    }
+}
+
+#[test]
+fn invalid_utf8_nul_and_crlf_are_matched() {
+    let (code, report, stderr) = json(&[fixture("quirks.log").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let f =
+        finding(&report, "aadsts7000222-client-secret-expired").expect("found despite bad bytes");
+    let text = f["evidence"][0]["text"].as_str().unwrap();
+    assert!(text.contains('\u{fffd}'), "shown lossily: {text}");
+    assert!(text.contains("\\u{0}"), "NUL escaped: {text}");
+    assert!(!text.ends_with('\r'));
+    assert_eq!(f["evidence"][0]["line"], 3);
+    assert_eq!(report["summary"]["invalid_utf8_lines"], 1);
+    assert!(stderr.contains("invalid UTF-8"), "{stderr}");
+}
+
+#[test]
+fn empty_file_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.log");
+    std::fs::write(&empty, "").unwrap();
+    let (code, report, _) = json(&[empty.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["lines"], 0);
+}
+
+#[test]
+fn missing_file_is_named_and_others_still_analysed() {
+    let (code, report, stderr) = json(&[
+        "does-not-exist.log",
+        fixture("quirks.log").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("does-not-exist.log: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(finding(&report, "auth-state-missing").is_some());
+    assert_eq!(report["summary"]["inputs_unreadable"], 1);
+    assert_eq!(report["summary"]["inputs"], 2);
+}
+
+#[test]
+fn binary_file_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin_path = dir.path().join("netbox.bin");
+    let mut bytes = b"\x7fELF\x02\x01\x01\0".to_vec();
+    bytes.extend((0..10_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
+    std::fs::write(&bin_path, bytes).unwrap();
+    let (code, report, stderr) = json(&[bin_path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("netbox.bin: binary file"), "{stderr}");
+    assert_eq!(report["summary"]["inputs_binary"], 1);
+    assert_eq!(stderr.lines().filter(|l| l.contains("binary")).count(), 1);
+}
+
+#[test]
+fn directory_is_read_recursively_including_gzip() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("pods/netbox")).unwrap();
+    std::fs::copy(fixture("quirks.log"), dir.path().join("pods/netbox/a.log")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"2026-11-25T09:00:00Z Wrong state parameter given.\n")
+        .unwrap();
+    std::fs::write(dir.path().join("pods/old.log.1"), gz.finish().unwrap()).unwrap();
+    let (code, report, _) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        finding(&report, "auth-state-forbidden").is_some(),
+        "{:?}",
+        rules(&report)
+    );
+    assert!(finding(&report, "auth-state-missing").is_some());
+    assert_eq!(report["summary"]["inputs"], 2);
+}
+
+#[test]
+fn truncated_gzip_is_an_error_but_the_start_is_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..50_000 {
+        text.push_str(&format!(
+            "2026-11-25T09:00:00Z INFO request {i} ok, nothing to see\n"
+        ));
+        if i == 10 {
+            text.push_str("2026-11-25T09:00:00Z AADSTS7000222: The provided client secret keys for app 'x' are expired.\n");
+        }
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let path = dir.path().join("netbox.log.gz");
+    std::fs::write(&path, &gz[..gz.len() * 2 / 3]).unwrap();
+    let (code, report, stderr) = json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("netbox.log.gz: gzip data is truncated"),
+        "{stderr}"
+    );
+    assert!(finding(&report, "aadsts7000222-client-secret-expired").is_some());
+    assert!(report["summary"]["lines"].as_u64().unwrap() > 1000);
+}
+
+#[test]
+fn a_64_mib_line_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.log");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "2026-11-25T09:00:00Z INFO before").unwrap();
+    write!(f, "2026-11-25T09:00:01Z DEBUG payload ").unwrap();
+    let chunk = "x".repeat(1 << 20);
+    for _ in 0..64 {
+        f.write_all(chunk.as_bytes()).unwrap();
+    }
+    writeln!(f, " AADSTS50011: The redirect URI 'http://netbox.example.com/oauth/complete/azuread-oauth2/' specified in the request does not match").unwrap();
+    writeln!(
+        f,
+        "2026-11-25T09:00:02Z social_core.exceptions.AuthStateMissing: Session value state missing."
+    )
+    .unwrap();
+    drop(f);
+    let (code, report, _) = json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let f = finding(&report, "aadsts50011-redirect-uri-mismatch")
+        .expect("found at the end of a 64 MiB line");
+    assert_eq!(f["evidence"][0]["line"], 2);
+    assert!(
+        f["evidence"][0]["text"].as_str().unwrap().len() < 10_000,
+        "evidence is cut"
+    );
+    assert_eq!(
+        finding(&report, "auth-state-missing").unwrap()["evidence"][0]["line"],
+        3
+    );
+    assert_eq!(report["summary"]["lines"], 3);
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+        .args(["scan", "-o", "jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    drop(stdout); // the reader goes away, like `| head -0`
+    let writer = std::thread::spawn(move || {
+        let line = "2026-11-25T09:00:00Z social_core.exceptions.AuthStateMissing: Session value state missing.\n";
+        for _ in 0..20_000 {
+            if stdin.write_all(line.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    writer.join().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn no_input_on_a_terminal_is_not_possible_in_tests_but_two_stdins_are_refused() {
+    let r = run(&["scan", "-", "-"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("only once"), "{}", r.stderr);
+}
+
+// ---- secrets ----
+
+#[test]
+fn secrets_never_reach_any_output() {
+    let secrets = [
+        "0.AXoAFAKEauthCODEvalueFAKEauthCODEvalue123456789",
+        "QzT8pL2mN5vB7xC1kJ4hG6fD9sA3wE0r",
+        "Zq18Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake99",
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9",
+        "k3j4h5g6f7d8s9a0FAKE",
+        "AbCdEf123456789FAKE",
+    ];
+    let path = fixture("secrets.log");
+    for format in ["table", "json", "jsonl"] {
+        let r = run(&[
+            "scan",
+            "-o",
+            format,
+            "--width",
+            "200",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        for s in secrets {
+            assert!(!r.stdout.contains(s), "{format} leaked {s}");
+            assert!(!r.stderr.contains(s), "{format} leaked {s} on stderr");
+        }
+        assert!(r.stdout.contains("<redacted:"), "{format}");
+    }
+    let r = run(&[
+        "scan",
+        "-o",
+        "json",
+        "--show-secrets",
+        path.to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains(secrets[2]), "--show-secrets shows them");
+}
+
+// ---- exit codes ----
+
+#[test]
+fn fail_on_threshold() {
+    let p = fixture("quirks.log");
+    let p = p.to_str().unwrap();
+    assert_eq!(run(&["scan", "--fail-on", "never", p]).code, 0);
+    assert_eq!(run(&["scan", "--fail-on", "error", p]).code, 1);
+    assert_eq!(run(&["scan", "--fail-on", "bogus", p]).code, 2);
+}
+
+// ---- catalog ----
+
+#[test]
+fn built_in_catalog_checks_clean() {
+    let r = run(&["catalog", "check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("ok: "), "{}", r.stdout);
+}
+
+#[test]
+fn broken_rules_are_all_listed_before_any_input_is_read() {
+    let dir = fixture("broken-rules");
+    let r = run(&[
+        "scan",
+        "--patterns",
+        dir.to_str().unwrap(),
+        "does-not-exist.log",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown-field.toml: rule unknown-field"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("unknown field `colour`"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("bad-regex.toml: rule bad-regex: pattern does not compile"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("does-not-exist.log"),
+        "input not read: {}",
+        r.stderr
+    );
+    let r = run(&["catalog", "check", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("2 problem(s)"), "{}", r.stderr);
+}
+
+#[test]
+fn user_rules_add_to_the_catalog() {
+    let dir = fixture("good-rules");
+    let out = bin()
+        .args(["--patterns", dir.to_str().unwrap(), "-o", "json"])
+        .write_stdin("2026-11-25T08:00:00Z sso-probe FAILED: connect timeout\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = finding(&report, "netbox-custom-probe").unwrap();
+    assert_eq!(f["evidence"][0]["captures"]["error"], "connect timeout");
+    assert_eq!(run(&["catalog", "check", dir.to_str().unwrap()]).code, 0);
+}
+
+#[test]
+fn unknown_aadsts_code_is_still_reported() {
+    let out = bin()
+        .args(["-o", "json"])
+        .write_stdin("Request failed with 400: {\"error\":\"invalid_request\",\"error_description\":\"AADSTS9999999: Something new.\"}\n")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = finding(&report, "unknown-aadsts-code").expect("unknown code finding");
+    assert_eq!(f["symptom"], "unknown");
+    assert_eq!(f["codes"][0], "AADSTS9999999");
+}
+
+#[test]
+fn export_regex_lists_patterns() {
+    let r = run(&["catalog", "export", "--regex"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.lines().count() > 20);
+    assert!(!r.stdout.contains("(?P<"));
+    for line in r.stdout.lines() {
+        regex::Regex::new(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+    }
+}
+
+#[test]
+fn catalog_list_names_every_rule() {
+    let r = run(&["catalog", "list"]);
+    assert_eq!(r.code, 0);
+    for id in [
+        "aadsts50011-redirect-uri-mismatch",
+        "aadsts7000222-client-secret-expired",
+        "redirect-uri-must-be-https",
+        "auth-state-missing",
+    ] {
+        assert!(r.stdout.contains(id), "{id}");
+    }
+}
+
+// ---- explain ----
+
+#[test]
+fn explain_codes_and_ids() {
+    for q in ["AADSTS50011", "50011", "aadsts50011"] {
+        let r = run(&["explain", q]);
+        assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("aadsts50011-redirect-uri-mismatch"),
+            "{q}"
+        );
+        assert!(r.stdout.contains("Resolution:"));
+    }
+    let r = run(&["explain", "invalid_client"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("invalid_client"));
+    let r = run(&["explain", "auth-state-missing"]);
+    assert_eq!(r.code, 0);
+    let r = run(&["explain", "AADSTS1234567"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("https://login.microsoftonline.com/error?code=1234567"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["explain", "auth-state-misisng"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("did you mean auth-state-missing"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Exit status:"));
+    assert!(r.stdout.contains("2  an error"));
+}
+
+fn _unused(_: &Path) {}
