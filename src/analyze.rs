@@ -520,7 +520,16 @@ impl Analyzer<'_> {
                     let set = match kind {
                         IdKind::Trace => &mut acc.trace_ids,
                         IdKind::Correlation => &mut acc.correlation_ids,
-                        IdKind::Timestamp => &mut acc.timestamps,
+                        IdKind::Timestamp => {
+                            // A pasted error page has no log time; Entra's own timestamp is
+                            // the best time the finding can get.
+                            if acc.first.is_none() {
+                                let t = timestamp::parse_value(value.as_bytes());
+                                acc.first = t;
+                                acc.last = t;
+                            }
+                            &mut acc.timestamps
+                        }
                     };
                     push_capped(set, value.clone());
                 }

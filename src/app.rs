@@ -53,9 +53,13 @@ pub fn run(args: Args) -> Result<Exit> {
             list(&compiled)
         }
         Command::Catalog(CatalogCommand::Check { dir }) => check(&args.patterns, dir.as_ref()),
-        Command::Catalog(CatalogCommand::Export { .. }) => {
+        Command::Catalog(CatalogCommand::Export { anchors, .. }) => {
             let compiled = build_catalog(&args.patterns)?;
-            export_regex(&compiled)
+            if *anchors {
+                export_anchors(&compiled)
+            } else {
+                export_regex(&compiled)
+            }
         }
     }
 }
@@ -506,6 +510,17 @@ fn export_regex(compiled: &Compiled) -> Result<Exit> {
     Ok(Exit::Clean)
 }
 
+fn export_anchors(compiled: &Compiled) -> Result<Exit> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for anchor in &compiled.anchors {
+        out.write_all(anchor)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(Exit::Clean)
+}
+
 /// Prints an error chain the way the binary reports it, and picks the exit status: a broken
 /// pipe ends quietly with 0.
 pub fn report_error(err: &anyhow::Error) -> Exit {
@@ -532,6 +547,66 @@ mod tests {
             r"redirect URI '([^']*)' [0-9]+"
         );
         assert_eq!(portable_regex(r"(?<a>x)(?:y)"), r"(x)(?:y)");
+    }
+
+    #[test]
+    fn every_built_in_rule_passes_its_examples() {
+        let (compiled, problems) = build_checked(&[], true);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let compiled = compiled.unwrap();
+        assert!(compiled.rules.len() >= 60);
+        assert!(compiled.anchors.len() < compile::MAX_ANCHORS + 1);
+    }
+
+    #[test]
+    fn every_rule_with_patterns_is_tagged_by_an_anchor() {
+        let compiled = build_catalog(&[]).unwrap();
+        for (i, r) in compiled.rules.iter().enumerate() {
+            if !r.rule.patterns.is_empty() {
+                assert!(
+                    compiled
+                        .anchor_rules
+                        .iter()
+                        .any(|rules| rules.contains(&(i as u32))),
+                    "{} has no anchor",
+                    r.rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_guides_four_sections_are_first_class_rules() {
+        let compiled = build_catalog(&[]).unwrap();
+        let symptom = |id: &str| {
+            compiled
+                .rules
+                .iter()
+                .find(|r| r.rule.id == id)
+                .map(|r| r.rule.symptom.key())
+                .unwrap_or_else(|| panic!("rule {id} missing"))
+        };
+        assert_eq!(
+            symptom("aadsts50011-redirect-uri-mismatch"),
+            "redirect-uri-mismatch"
+        );
+        assert_eq!(
+            symptom("sso-failed-redirect-to-login"),
+            "not-logged-in-after-auth"
+        );
+        assert_eq!(
+            symptom("aadsts7000222-client-secret-expired"),
+            "client-secret-expired"
+        );
+        assert_eq!(
+            symptom("aadsts7000215-invalid-client-secret"),
+            "invalid-client-credentials"
+        );
+        assert_eq!(
+            symptom("oauth-invalid-client"),
+            "invalid-client-credentials"
+        );
+        assert_eq!(symptom("redirect-uri-must-be-https"), "https-required");
     }
 
     #[test]

@@ -126,9 +126,12 @@ pub enum CatalogCommand {
     },
     /// Print the catalog's patterns.
     Export {
-        /// One regex per line, for `rg -f` / `grep -E -f`.
-        #[arg(long, required = true)]
+        /// One regex per line, for `rg --no-unicode -f` / `grep -E -f`.
+        #[arg(long, required_unless_present = "anchors", conflicts_with = "anchors")]
         regex: bool,
+        /// The anchor literals the first matching stage scans for, one per line.
+        #[arg(long)]
+        anchors: bool,
     },
 }
 

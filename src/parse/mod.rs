@@ -76,6 +76,22 @@ fn count_lines(region: &[u8]) -> u64 {
     nl + u64::from(region.last().is_some_and(|&b| b != b'\n'))
 }
 
+/// Lines of `block` holding bytes that are not UTF-8. Validation runs over the whole block
+/// and restarts after each bad line, so a clean block costs one fast pass.
+fn count_invalid_utf8_lines(block: &[u8]) -> u64 {
+    let mut count = 0;
+    let mut rest = block;
+    while let Err(err) = std::str::from_utf8(rest) {
+        count += 1;
+        let bad = err.valid_up_to();
+        match memchr(b'\n', &rest[bad..]) {
+            Some(i) => rest = &rest[bad + i + 1..],
+            None => break,
+        }
+    }
+    count
+}
+
 impl<'c> Framer<'c> {
     /// A framer using the compiled catalog's block searcher; `traceback_pattern` is the
     /// pattern id of the traceback opener in it.
@@ -95,12 +111,7 @@ impl<'c> Framer<'c> {
         if block.is_empty() {
             return;
         }
-        if std::str::from_utf8(block).is_err() {
-            self.stats.invalid_utf8_lines += block
-                .split(|&b| b == b'\n')
-                .filter(|l| std::str::from_utf8(l).is_err())
-                .count() as u64;
-        }
+        self.stats.invalid_utf8_lines += count_invalid_utf8_lines(block);
         let len = block.len();
         let mut pos = 0;
         let mut hit = self.searcher.find(block, 0);
