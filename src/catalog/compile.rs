@@ -4,7 +4,7 @@
 //! buffer for. A rule whose keywords contain no anchor cannot exist: the anchor set is chosen
 //! to cover every keyword.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, packed};
 use memchr::memmem;
@@ -243,6 +243,16 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
     }
 }
 
+/// Longest substring the anchor picker considers when merging keywords; the SIMD searcher
+/// fingerprints only the first bytes, so longer anchors buy nothing.
+const MAX_MERGED_ANCHOR: usize = 16;
+
+/// Every substring of `s` from [`MIN_ANCHOR`] to [`MAX_MERGED_ANCHOR`] bytes long.
+fn substrings(s: &[u8]) -> impl Iterator<Item = &[u8]> {
+    (MIN_ANCHOR..=MAX_MERGED_ANCHOR.min(s.len()))
+        .flat_map(move |len| (0..=s.len() - len).map(move |start| &s[start..start + len]))
+}
+
 /// Chooses at most `budget` literals such that every keyword contains one of them.
 ///
 /// Keywords that contain another keyword are covered by it. When more remain than the budget
@@ -265,21 +275,25 @@ pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>,
         return Ok(minimal.into_iter().cloned().collect());
     }
 
-    let background = BACKGROUND.as_bytes();
+    // Substrings of everyday log text, of the lengths the picker considers.
+    let background: HashSet<&[u8]> = BACKGROUND
+        .as_bytes()
+        .split(|&b| b == b'\n')
+        .flat_map(|line| substrings(line))
+        .collect();
     // candidate substring -> keywords (indices into `minimal`) containing it
-    let mut candidates: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
+    let mut candidates: HashMap<&[u8], Vec<usize>> = HashMap::new();
     for (i, k) in minimal.iter().enumerate() {
-        for len in MIN_ANCHOR..=k.len() {
-            for start in 0..=k.len() - len {
-                let sub = &k[start..start + len];
-                let entry = candidates.entry(sub).or_default();
-                if entry.last() != Some(&i) {
-                    entry.push(i);
-                }
+        for sub in substrings(k) {
+            if background.contains(sub) {
+                continue;
+            }
+            let entry = candidates.entry(sub).or_default();
+            if entry.last() != Some(&i) {
+                entry.push(i);
             }
         }
     }
-    candidates.retain(|sub, _| memmem::find(background, sub).is_none());
 
     let mut covered = vec![false; minimal.len()];
     let mut chosen: Vec<Vec<u8>> = Vec::new();
