@@ -279,7 +279,7 @@ pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>,
     let background: HashSet<&[u8]> = BACKGROUND
         .as_bytes()
         .split(|&b| b == b'\n')
-        .flat_map(|line| substrings(line))
+        .flat_map(substrings)
         .collect();
     // candidate substring -> keywords (indices into `minimal`) containing it
     let mut candidates: HashMap<&[u8], Vec<usize>> = HashMap::new();

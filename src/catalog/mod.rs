@@ -3,6 +3,7 @@
 //! takes a [`compile::Compiled`] catalog and never looks at TOML.
 
 pub mod compile;
+pub mod export;
 pub mod load;
 pub mod validate;
 

@@ -1,0 +1,169 @@
+//! Writes the catalog's patterns in the syntax ripgrep and GNU `grep -E` share, so a
+//! benchmark runs exactly the same patterns through all three tools.
+
+/// Rewrites one rule pattern (regex crate syntax) into POSIX ERE with GNU extensions (`\b`),
+/// which ripgrep also reads. Returns `None` for the few constructs ERE cannot say (inline
+/// flags such as `(?i)`).
+pub fn portable(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                let rest: String = chars[i..].iter().take(4).collect();
+                // `(?m:...)`: grep and rg both match line by line, so multi-line mode is
+                // what they do anyway.
+                if rest.starts_with("(?:") || rest.starts_with("(?m:") {
+                    i += if rest.starts_with("(?:") { 3 } else { 4 };
+                } else if rest.starts_with("(?P<") || rest.starts_with("(?<") {
+                    let close = chars[i..].iter().position(|&c| c == '>')?;
+                    i += close + 1;
+                } else {
+                    return None;
+                }
+                out.push('(');
+                continue;
+            }
+            '[' => {
+                let (class, used) = bracket(&chars[i..])?;
+                out.push_str(&class);
+                i += used;
+                continue;
+            }
+            '\\' => {
+                let next = *chars.get(i + 1)?;
+                match next {
+                    'd' => out.push_str("[0-9]"),
+                    's' => out.push_str("[[:space:]]"),
+                    'w' => out.push_str("[[:alnum:]_]"),
+                    'r' => out.push('\r'),
+                    'n' | 'D' | 'S' | 'W' | 'A' | 'z' | 'x' | 'u' | 'p' | 'P' => return None,
+                    'b' | 'B' => {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                    c if c.is_ascii_alphanumeric() => return None,
+                    // Escaped punctuation: ERE keeps its own specials escaped; others plain.
+                    c if ".[]()*+?{}|^$\\".contains(c) => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    c => out.push(c),
+                }
+                i += 2;
+                continue;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Translates a bracket expression starting at `chars[0] == '['`; returns it and how many
+/// chars it used. A `-` meant literally moves to the end; `\r` becomes a raw CR; `\n`
+/// disappears (a line never holds one).
+fn bracket(chars: &[char]) -> Option<(String, usize)> {
+    let mut i = 1;
+    let mut negate = false;
+    if chars.get(i) == Some(&'^') {
+        negate = true;
+        i += 1;
+    }
+    let mut items = String::new();
+    let mut dash = false;
+    let mut first = true;
+    loop {
+        let c = *chars.get(i)?;
+        if c == ']' && !first {
+            break;
+        }
+        first = false;
+        match c {
+            '\\' => {
+                let next = *chars.get(i + 1)?;
+                match next {
+                    '-' => dash = true,
+                    'r' => items.push('\r'),
+                    'n' => {}
+                    't' => items.push('\t'),
+                    'd' => items.push_str("0-9"),
+                    's' => items.push_str("[:space:]"),
+                    'w' => items.push_str("[:alnum:]_"),
+                    ']' => items.insert(0, ']'),
+                    '\\' => items.push('\\'),
+                    c if c.is_ascii_alphanumeric() => return None,
+                    c => items.push(c),
+                }
+                i += 2;
+            }
+            '[' if chars.get(i + 1) == Some(&':') => {
+                let end = chars[i..].windows(2).position(|w| w == [':', ']'])?;
+                items.extend(&chars[i..i + end + 2]);
+                i += end + 2;
+            }
+            '-' if chars.get(i + 1) == Some(&']') || items.is_empty() => {
+                dash = true;
+                i += 1;
+            }
+            c => {
+                items.push(c);
+                i += 1;
+            }
+        }
+    }
+    if dash {
+        items.push('-');
+    }
+    let mut class = String::from("[");
+    if negate {
+        class.push('^');
+    }
+    class.push_str(&items);
+    class.push(']');
+    Some((class, i + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_escapes_and_classes() {
+        let cases = [
+            (
+                r"redirect URI '(?P<redirect_uri>[^']*)' \d+",
+                r"redirect URI '([^']*)' [0-9]+",
+            ),
+            (r"(?<a>x)(?:y|z)", r"(x)(y|z)"),
+            (r"[\-\.0-9A-Z]", r"[.0-9A-Z-]"),
+            ("[^ \\r\\n'\"]*", "[^ \r'\"]*"),
+            (
+                r"\bAuthFailed\b: \s*\(x\)",
+                r"\bAuthFailed\b: [[:space:]]*\(x\)",
+            ),
+            (r"[A-Za-z' -]*", r"[A-Za-z' -]*"),
+            (r#"\'a\""#, r#"'a""#),
+        ];
+        for (input, want) in cases {
+            assert_eq!(portable(input).as_deref(), Some(want), "{input}");
+        }
+        assert_eq!(portable("x(?m:$)").as_deref(), Some("x($)"));
+        assert_eq!(portable("(?i)abc"), None);
+        assert_eq!(portable(r"\pL"), None);
+    }
+
+    #[test]
+    fn rewritten_patterns_still_match_the_same_text() {
+        let pattern = r#"HTTPSConnectionPool\(host='(?P<host>login\.[A-Za-z0-9.\-]+)', port=\d+\)"#;
+        let text = "HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries";
+        let ported = portable(pattern).unwrap();
+        assert!(regex::Regex::new(pattern).unwrap().is_match(text));
+        assert!(
+            regex::Regex::new(&ported).unwrap().is_match(text),
+            "{ported}"
+        );
+    }
+}
