@@ -13,7 +13,7 @@ use crate::catalog::compile::Compiled;
 use crate::catalog::{Refine, Severity, Symptom};
 use crate::matcher::Fired;
 use crate::parse::jsonl::{self, Decoded};
-use crate::parse::{Frame, FrameStats, timestamp};
+use crate::parse::{Frame, FrameStats, decode, timestamp};
 use crate::redact::redact;
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
@@ -138,6 +138,8 @@ impl Collected {
         self.frames.invalid_utf8_lines += other.frames.invalid_utf8_lines;
         self.frames.tracebacks += other.frames.tracebacks;
         self.frames.traceback_lines += other.frames.traceback_lines;
+        self.frames.json_blocks += other.frames.json_blocks;
+        self.frames.json_block_lines += other.frames.json_block_lines;
     }
 
     /// Turns the accumulated findings into report findings, most severe first, then by first
@@ -324,10 +326,17 @@ impl<'c> Analyzer<'c> {
             Some(Decoded::Object(line)) => Some(line),
             _ => None,
         };
-        if let Some(msg) = json.and_then(|j| j.message.as_deref()) {
+        let message = json.and_then(|j| j.message.as_deref());
+        if let Some(msg) = message {
             compiled.fire(msg.as_bytes(), &mut self.fired);
-            dedup_fired(&mut self.fired);
         }
+        // Shapes: URL-encoded, JSON-escaped or HTML text is matched once more, decoded.
+        let raw = String::from_utf8_lossy(frame.body);
+        let view = decode::view(message.unwrap_or(&raw));
+        if let Some(v) = &view {
+            compiled.fire(v.as_bytes(), &mut self.fired);
+        }
+        dedup_fired(&mut self.fired);
         compiled.apply_fallback(&mut self.fired);
         if self.fired.is_empty() {
             self.loose_ids(frame);
@@ -339,7 +348,6 @@ impl<'c> Analyzer<'c> {
         self.collected.matched_events += 1;
         self.collected.matched_lines += frame.lines;
 
-        let raw = String::from_utf8_lossy(frame.body);
         let shown: String = match json {
             Some(line) => {
                 let mut s = String::new();
@@ -363,9 +371,10 @@ impl<'c> Analyzer<'c> {
             .or_else(|| json.and_then(|j| j.time))
             .or_else(|| timestamp::find(frame.body))
             .or_else(|| frame.context.and_then(timestamp::find));
-        let full_text = match json.and_then(|j| j.message.as_deref()) {
-            Some(msg) => format!("{raw}\n{msg}"),
-            None => raw.to_string(),
+        let full_text = match (message, &view) {
+            (_, Some(v)) => format!("{raw}\n{v}"),
+            (Some(msg), None) => format!("{raw}\n{msg}"),
+            (None, None) => raw.to_string(),
         };
         let ids = entra_ids(&full_text);
         let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
@@ -379,6 +388,10 @@ impl<'c> Analyzer<'c> {
         };
         let masked = self.mask(&shown).into_owned();
         let text = window(&masked, MAX_TEXT);
+        let decoded_text = view
+            .as_deref()
+            .filter(|_| json.is_none() && !frame.traceback)
+            .map(|v| window(&self.mask(v), MAX_TEXT));
 
         let fired = std::mem::take(&mut self.fired);
         let mut rules = Vec::new();
@@ -393,16 +406,16 @@ impl<'c> Analyzer<'c> {
             let mut diagnosis = Vec::new();
             if let Some(r) = f.rule {
                 let mut caps = compiled.captures(r, frame.body);
-                if let (true, Some(msg)) =
-                    (caps.is_empty(), json.and_then(|j| j.message.as_deref()))
-                {
-                    caps = compiled.captures(r, msg.as_bytes());
+                for text in [message, view.as_deref()].into_iter().flatten() {
+                    if caps.is_empty() {
+                        caps = compiled.captures(r, text.as_bytes());
+                    }
                 }
                 let rule = &compiled.rules[r].rule;
                 for (name, value) in &caps {
                     match (rule.refine, name.as_str()) {
                         (Some(Refine::RedirectUri), "redirect_uri") => {
-                            diagnosis.extend(refine::redirect_uri(&url_decode(value)))
+                            diagnosis.extend(refine::redirect_uri(&decode::url(value)))
                         }
                         (Some(Refine::ClientId), "client_id") => {
                             diagnosis.extend(refine::client_id(value))
@@ -427,6 +440,7 @@ impl<'c> Analyzer<'c> {
                 container: container.clone(),
                 time: time.map(rfc3339),
                 text: text.clone(),
+                decoded: decoded_text.clone(),
                 captures,
             };
             let acc = self.collected.findings.entry(key).or_default();
@@ -562,7 +576,7 @@ fn entra_ids(text: &str) -> Vec<(IdKind, String)> {
     let mut out = Vec::new();
     let decoded;
     let text = if text.contains('%') {
-        decoded = url_decode(text);
+        decoded = decode::url(text);
         decoded.as_str()
     } else {
         text
@@ -579,31 +593,6 @@ fn entra_ids(text: &str) -> Vec<(IdKind, String)> {
         out.push((IdKind::Timestamp, caps[1].to_string()));
     }
     out
-}
-
-/// Percent-decoding with `+` as space, as Entra encodes `error_description`.
-pub fn url_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The exception lines of a joined traceback (the lines that are neither frames nor
@@ -679,13 +668,6 @@ mod tests {
             matches!(ids[1], (IdKind::Correlation, ref v) if v == "11111111-2222-4333-8444-555555555555"),
             "{ids:?}"
         );
-    }
-
-    #[test]
-    fn url_decoding() {
-        assert_eq!(url_decode("a+b%3a%2Fc%zz%"), "a b:/c%zz%");
-        assert_eq!(url_decode("%0d%0a"), "\r\n");
-        assert_eq!(url_decode("%é%"), "%é%");
     }
 
     #[test]

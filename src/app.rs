@@ -96,6 +96,7 @@ fn build_checked(dirs: &[PathBuf], all_examples: bool) -> (Option<Compiled>, Vec
             Err(e) => problems.push(format!("{e:#}")),
         }
     }
+    validate::lint_catalog(&catalog, &mut problems);
     let compiled = compile::compile(&catalog, &mut problems);
     validate::run_examples(
         &compiled,

@@ -7,7 +7,7 @@
 
 use memchr::memmem;
 
-use crate::catalog::compile::{AADSTS, Compiled};
+use crate::catalog::compile::{AADSTS, Compiled, ERROR_CODES};
 
 /// One rule (or unknown AADSTS code) that fired on an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,32 @@ pub fn aadsts_codes(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
+static ERROR_CODES_FINDER: std::sync::LazyLock<memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memmem::Finder::new(ERROR_CODES));
+
+/// The numbers in every `"error_codes": [54005, 70000]` list in `text` (JSON, escaped JSON,
+/// Python reprs, pretty-printed over several lines).
+pub fn error_codes(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    ERROR_CODES_FINDER.find_iter(text).flat_map(move |at| {
+        let rest = &text[at + ERROR_CODES.len()..];
+        let skip = rest
+            .iter()
+            .take(16)
+            .take_while(|&&b| matches!(b, b'"' | b'\\' | b'\'' | b':' | b'=' | b' ' | b'\t' | b'\r' | b'\n'))
+            .count();
+        let list = match rest[skip..].strip_prefix(b"[") {
+            Some(list) => list,
+            None => &[][..],
+        };
+        let end = list.iter().take(256).position(|&b| b == b']').unwrap_or(0);
+        list[..end]
+            .split(|&b| b == b',')
+            .filter_map(|n| std::str::from_utf8(n.trim_ascii()).ok()?.parse::<u32>().ok())
+            .filter(|&n| (1000..1_000_000_000).contains(&n))
+            .collect::<Vec<_>>()
+    })
+}
+
 impl Compiled {
     /// Appends every rule that fires on `text` to `out` (fallback rules included; see
     /// [`Compiled::apply_fallback`]). Each rule appears once.
@@ -41,15 +67,17 @@ impl Compiled {
         let start = out.len();
         let mut candidates: Vec<u32> = Vec::new();
         let mut has_aadsts = false;
+        let mut has_error_codes = false;
         for m in self.tagger.find_overlapping_iter(text) {
             let a = m.pattern().as_usize();
-            if a == self.aadsts_anchor {
-                has_aadsts = true;
-            }
+            has_aadsts |= a == self.aadsts_anchor;
+            has_error_codes |= a == self.error_codes_anchor;
             candidates.extend_from_slice(&self.anchor_rules[a]);
         }
-        if has_aadsts {
-            for code in aadsts_codes(text) {
+        if has_aadsts || has_error_codes {
+            let from_text = aadsts_codes(text).filter(|_| has_aadsts);
+            let from_list = error_codes(text).filter(|_| has_error_codes);
+            for code in from_text.chain(from_list) {
                 match self.code_table.get(&code) {
                     Some(rules) => {
                         for &r in rules {
@@ -141,5 +169,20 @@ mod tests {
             vec![70002, 50012, 70001]
         );
         assert_eq!(aadsts_codes(b"AADSTS12 AADSTS").count(), 0);
+    }
+
+    #[test]
+    fn reads_error_code_lists() {
+        let cases: &[(&[u8], &[u32])] = &[
+            (br#"{"error_codes":[54005],"x":1}"#, &[54005]),
+            (b"\"error_codes\": [\n    7000222, 50012\n  ]", &[7000222, 50012]),
+            (br#"{\"error_codes\":[70000]}"#, &[70000]),
+            (b"'error_codes': [65004]", &[65004]),
+            (b"error_codes none here", &[]),
+            (br#""error_codes":[]"#, &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(error_codes(text).collect::<Vec<_>>(), *want, "{}", String::from_utf8_lossy(text));
+        }
     }
 }

@@ -588,3 +588,134 @@ fn help_documents_exit_codes() {
 }
 
 fn _unused(_: &Path) {}
+
+// ---- corpus quality gate ----
+
+#[allow(dead_code, clippy::all)]
+#[path = "../examples/genlog.rs"]
+mod genlog;
+
+#[derive(serde::Deserialize)]
+struct Manifest {
+    case: Vec<Case>,
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    file: String,
+    shape: String,
+    symptoms: Vec<String>,
+    codes: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: String,
+}
+
+struct Scored {
+    symptoms: Vec<String>,
+    codes: Vec<String>,
+    worst_is_warning_or_above: bool,
+}
+
+fn score(path: &Path) -> Scored {
+    let r = run(&["scan", "-o", "json", "--fail-on", "never", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}: {}", path.display(), r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let mut symptoms: Vec<String> = findings.iter().map(|f| f["symptom"].as_str().unwrap().to_string()).collect();
+    symptoms.sort();
+    symptoms.dedup();
+    let mut codes = Vec::new();
+    for f in findings {
+        for key in ["codes", "codes_seen"] {
+            for c in f[key].as_array().unwrap() {
+                codes.push(c.as_str().unwrap().to_string());
+            }
+        }
+    }
+    let worst_is_warning_or_above = findings.iter().any(|f| f["severity"] != "info");
+    Scored { symptoms, codes, worst_is_warning_or_above }
+}
+
+#[test]
+fn corpus_quality_gate() {
+    let dir = root().join("tests/corpus");
+    let mut cases = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("manifest") && name.ends_with(".toml") {
+            let m: Manifest = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            cases.extend(m.case);
+        }
+    }
+    cases.sort_by(|a, b| a.file.cmp(&b.file));
+    // Every excerpt is in a manifest, every manifest entry exists.
+    let listed: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.file.as_str()).collect();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if !name.starts_with("manifest") && !name.ends_with(".md") {
+            assert!(listed.contains(name.as_str()), "{name} is in no manifest");
+        }
+    }
+    assert!(cases.len() >= 60, "only {} corpus cases", cases.len());
+
+    let (mut codes_want, mut codes_got, mut sym_want, mut sym_got) = (0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for case in &cases {
+        let path = dir.join(&case.file);
+        assert!(path.exists(), "{} listed but missing", case.file);
+        let got = score(&path);
+        for code in &case.codes {
+            codes_want += 1;
+            if got.codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                codes_got += 1;
+            } else {
+                misses.push(format!("{} ({}): code {code} not reported", case.file, case.shape));
+            }
+        }
+        for s in &case.symptoms {
+            sym_want += 1;
+            if got.symptoms.contains(s) {
+                sym_got += 1;
+            } else {
+                misses.push(format!("{} ({}): symptom {s} missing; got {:?}", case.file, case.shape, got.symptoms));
+            }
+        }
+        let unexpected: Vec<&String> = got.symptoms.iter().filter(|s| !case.symptoms.contains(s)).collect();
+        if case.symptoms.is_empty() {
+            if got.worst_is_warning_or_above {
+                misses.push(format!("{} ({}): healthy, but reported {:?}", case.file, case.shape, got.symptoms));
+            }
+        } else if unexpected.len() > 1 {
+            misses.push(format!("{} ({}): {} unexpected symptoms {:?}", case.file, case.shape, unexpected.len(), unexpected));
+        }
+    }
+    let code_rate = codes_got as f64 / codes_want.max(1) as f64;
+    let sym_rate = sym_got as f64 / sym_want.max(1) as f64;
+    eprintln!(
+        "corpus: {} cases, codes {codes_got}/{codes_want} ({:.1}%), symptoms {sym_got}/{sym_want} ({:.1}%)",
+        cases.len(),
+        code_rate * 100.0,
+        sym_rate * 100.0
+    );
+    for m in &misses {
+        eprintln!("  miss: {m}");
+    }
+    let precision_misses = misses.iter().filter(|m| m.contains("unexpected") || m.contains("healthy")).count();
+    assert!(code_rate >= 1.0, "codes below 100%");
+    assert!(sym_rate >= 0.95, "symptoms below 95%");
+    assert_eq!(precision_misses, 0, "precision misses");
+}
+
+#[test]
+fn a_day_of_healthy_generated_traffic_reports_nothing_at_warning() {
+    let mut log = Vec::new();
+    genlog::generate(7, 8 << 20, 0.0, &mut log).unwrap();
+    let out = bin().args(["-o", "json", "--fail-on", "warning"]).write_stdin(log).output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let loud: Vec<&Value> = report["findings"].as_array().unwrap().iter().filter(|f| f["severity"] != "info").collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(report["summary"]["lines"].as_u64().unwrap() > 20_000);
+}

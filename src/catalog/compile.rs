@@ -25,8 +25,17 @@ pub const TRACEBACK_START: &[u8] = b"Traceback (most recent call last):";
 /// Lines that carry Entra's ids without an error code (a pasted browser error page puts
 /// `Request Id:`, `Correlation Id:` and `Timestamp:` on lines of their own). They tag no
 /// rule; the analyzer attaches what they hold to the finding next to them.
-pub const CONTEXT_ANCHORS: &[&[u8]] =
-    &[b"Correlation I", b"Request Id", b"Trace ID", b"Timestamp: "];
+pub const CONTEXT_ANCHORS: &[&[u8]] = &[
+    b"Correlation I",
+    b"Request Id",
+    b"Trace ID",
+    b"Timestamp: ",
+    ERROR_CODES,
+];
+
+/// The JSON field in which Entra lists its codes as bare numbers (`"error_codes":[54005]`);
+/// the matcher reads them like `AADSTS54005`.
+pub const ERROR_CODES: &[u8] = b"error_codes";
 
 /// Shortest substring the anchor picker will use when it must merge keywords.
 const MIN_ANCHOR: usize = 6;
@@ -55,6 +64,8 @@ pub struct Compiled {
     pub anchors: Vec<Vec<u8>>,
     /// Pattern id of `AADSTS` among the anchors.
     pub aadsts_anchor: usize,
+    /// Pattern id of [`ERROR_CODES`] among the anchors.
+    pub error_codes_anchor: usize,
     /// Rules each anchor stands for.
     pub anchor_rules: Vec<Vec<u32>>,
     /// AADSTS code -> rules that report it.
@@ -211,6 +222,11 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         }
     }
 
+    let error_codes_anchor = anchors
+        .iter()
+        .position(|a| a == ERROR_CODES)
+        .expect("context anchors were just added");
+
     let mut anchor_rules: Vec<Vec<u32>> = vec![Vec::new(); anchors.len()];
     for (idx, r) in rules.iter().enumerate() {
         for (a, anchor) in anchors.iter().enumerate() {
@@ -236,6 +252,7 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         rules,
         anchors,
         aadsts_anchor,
+        error_codes_anchor,
         anchor_rules,
         code_table,
         block,

@@ -39,6 +39,9 @@ pub struct Rule {
     /// Reported only when no other, non-fallback rule matched the event.
     #[serde(default)]
     pub fallback: bool,
+    /// Why this rule claims a code that a rule of another symptom claims too.
+    #[serde(default)]
+    pub overlap_reason: Option<String>,
     /// Built-in cause refinement applied to the captures.
     #[serde(default)]
     pub refine: Option<Refine>,

@@ -4,7 +4,9 @@
 
 use memchr::memmem;
 
-use crate::catalog::{Rule, compile::Compiled};
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, Rule, compile::Compiled};
 
 /// True when `id` is lowercase kebab-case: `abc-123-def`.
 pub fn is_kebab(id: &str) -> bool {
@@ -87,6 +89,62 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
     }
 }
 
+/// True for a well-formed code: one trimmed line of at most 40 characters; `AADSTS...` must be
+/// followed by digits only, `HTTP ...` by a three-digit status.
+pub fn is_code(code: &str) -> bool {
+    let shaped = !code.is_empty()
+        && code.len() <= 40
+        && code.trim() == code
+        && !code.contains(['\n', '\r', '\t']);
+    let aadsts_ok = !code.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("aadsts"))
+        || crate::catalog::parse_aadsts(code).is_some();
+    let http_ok = !code.starts_with("HTTP ")
+        || (code.len() == 8 && code[5..].bytes().all(|b| b.is_ascii_digit()));
+    shaped && aadsts_ok && http_ok
+}
+
+/// Checks the catalog as a whole: code shapes, https references, and that a code claimed by
+/// rules of different symptoms is explained (`overlap_reason`) on at least one of each pair.
+pub fn lint_catalog(catalog: &Catalog, problems: &mut Vec<String>) {
+    let mut by_code: BTreeMap<&str, Vec<&crate::catalog::Located>> = BTreeMap::new();
+    for located in catalog.active() {
+        let rule = &located.rule;
+        for code in &rule.codes {
+            if !is_code(code) {
+                problems.push(format!(
+                    "{}: rule {}: code {code:?} is malformed (one trimmed line of at most 40 characters; AADSTS<digits>; HTTP <status>)",
+                    located.file, rule.id
+                ));
+            }
+            by_code.entry(code.as_str()).or_default().push(located);
+        }
+        for reference in &rule.references {
+            if !reference.starts_with("https://") {
+                problems.push(format!(
+                    "{}: rule {}: reference {reference:?} is not an https:// URL",
+                    located.file, rule.id
+                ));
+            }
+        }
+        if rule.overlap_reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
+            problems.push(format!("{}: rule {}: overlap_reason is empty", located.file, rule.id));
+        }
+    }
+    for (code, rules) in by_code {
+        for (i, a) in rules.iter().enumerate() {
+            for b in &rules[i + 1..] {
+                let explained = a.rule.overlap_reason.is_some() || b.rule.overlap_reason.is_some();
+                if a.rule.symptom != b.rule.symptom && !explained {
+                    problems.push(format!(
+                        "{}: rule {}: code {code} is also claimed by rule {} ({}) for symptom {} instead of {}; say why in overlap_reason on one of them",
+                        a.file, a.rule.id, b.rule.id, b.file, b.rule.symptom, a.rule.symptom
+                    ));
+                }
+            }
+        }
+    }
+}
+
 /// Runs the examples of the rules whose ids `select` accepts; appends a problem for each
 /// `match` line the rule does not fire on and each `no_match` line it fires on.
 pub fn run_examples(
@@ -143,6 +201,16 @@ mod tests {
         assert!(!is_kebab("a--b"));
         assert!(!is_kebab("a_b"));
         assert!(!is_kebab(""));
+    }
+
+    #[test]
+    fn code_shapes() {
+        for good in ["AADSTS50011", "invalid_client", "AuthStateMissing", "HTTP 401"] {
+            assert!(is_code(good), "{good}");
+        }
+        for bad in ["HTTP 4011", " invalid_client", "AADSTS5001x", "", "a\nb"] {
+            assert!(!is_code(bad), "{bad}");
+        }
     }
 
     #[test]

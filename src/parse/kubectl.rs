@@ -1,6 +1,9 @@
-//! The headers `kubectl logs` puts in front of each line: `--prefix` gives
-//! `[pod/NAME/CONTAINER] ` and `--timestamps` gives an RFC 3339 time and a space, in that
-//! order. Both are optional; what follows is the line as the container wrote it.
+//! The headers in front of a log line: `kubectl logs --prefix` gives `[pod/NAME/CONTAINER] `,
+//! `--timestamps` an RFC 3339 time and a space, in that order. The same time followed by
+//! `stdout F ` is the container runtime's own file format (CRI, found on nodes and in
+//! support bundles). Process prefixes come last: supervisord's `nginx stdout | ` and
+//! docker compose's `netbox-1  | `. All are optional; what follows is the line as the
+//! program wrote it.
 
 use nom::{
     IResult, Parser,
@@ -20,8 +23,11 @@ pub struct Split<'a> {
     pub pod: Option<&'a [u8]>,
     /// Container name from `--prefix`.
     pub container: Option<&'a [u8]>,
-    /// The `--timestamps` time, unparsed.
+    /// The `--timestamps` (or CRI) time, unparsed.
     pub time: Option<&'a [u8]>,
+    /// A process prefix (`nginx stdout`, `netbox-1`): part of the stream key, since lines of
+    /// two processes never belong to one traceback.
+    pub process: &'a [u8],
     /// The rest of the line.
     pub body: &'a [u8],
 }
@@ -74,13 +80,55 @@ pub fn split(line: &[u8]) -> Split<'_> {
     } else {
         (rest, None)
     };
+    let body = match time {
+        Some(_) => cri_stream(body),
+        None => body,
+    };
+    let (process, body) = process_prefix(body);
     Split {
         stream: pre.map(|p| p.0).unwrap_or_default(),
         pod: pre.map(|p| p.1),
         container: pre.map(|p| p.2),
         time,
+        process,
         body,
     }
+}
+
+/// After a time: CRI's `stdout F ` / `stderr P ` (stream, then full or partial line tag).
+fn cri_stream(body: &[u8]) -> &[u8] {
+    for stream in [&b"stdout "[..], b"stderr "] {
+        if let Some(rest) = body.strip_prefix(stream) {
+            if let Some(rest) = rest.strip_prefix(b"F ").or_else(|| rest.strip_prefix(b"P ")) {
+                return rest;
+            }
+        }
+    }
+    body
+}
+
+/// `nginx stdout | msg`, `gunicorn stderr | msg`, `netbox-1  | msg` -> (process, msg).
+fn process_prefix(body: &[u8]) -> (&[u8], &[u8]) {
+    let name_len = body
+        .iter()
+        .take(64)
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+        .count();
+    if name_len == 0 {
+        return (&[], body);
+    }
+    let mut at = name_len;
+    for stream in [&b" stdout"[..], b" stderr"] {
+        if body[at..].starts_with(stream) {
+            at += stream.len();
+            break;
+        }
+    }
+    let spaces = body[at..].iter().take_while(|&&b| b == b' ').count();
+    if spaces == 0 || !body[at + spaces..].starts_with(b"| ") {
+        return (&[], body);
+    }
+    (&body[..at], &body[at + spaces + 2..])
 }
 
 #[cfg(test)]
@@ -121,6 +169,25 @@ mod tests {
         let s = split(line);
         assert_eq!(s.time, None);
         assert_eq!(s.body, line);
+    }
+
+    #[test]
+    fn cri_and_process_prefixes() {
+        let s = split(b"2026-11-20T09:14:02.123456789Z stderr F Traceback (most recent call last):");
+        assert_eq!(s.time, Some(&b"2026-11-20T09:14:02.123456789Z"[..]));
+        assert_eq!(s.body, b"Traceback (most recent call last):");
+        let s = split(b"gunicorn stderr | Traceback (most recent call last):");
+        assert_eq!(s.process, b"gunicorn stderr");
+        assert_eq!(s.body, b"Traceback (most recent call last):");
+        let s = split(b"netbox-1  | ERROR boom");
+        assert_eq!(s.process, b"netbox-1");
+        assert_eq!(s.body, b"ERROR boom");
+        // Not prefixes: a pipe without the name-spaces shape, a table row, plain text.
+        for line in [&b"a|b"[..], b"| 2026 | stdout | x |", b"stdout F x", b"a b | c"] {
+            let s = split(line);
+            assert_eq!(s.body, line, "{}", String::from_utf8_lossy(line));
+            assert!(s.process.is_empty());
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!
 //! Sits between `source` (which fills the buffers) and the matcher (which takes [`Frame`]s).
 
+pub mod decode;
+pub mod jsonblock;
 pub mod jsonl;
 pub mod kubectl;
 pub mod timestamp;
@@ -13,6 +15,7 @@ pub mod traceback;
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::catalog::compile::BlockSearcher;
+use jsonblock::JsonBlock;
 use traceback::Traceback;
 
 /// One event handed to the matcher: a single line, or a joined traceback.
@@ -47,20 +50,78 @@ pub struct FrameStats {
     pub tracebacks: u64,
     /// Lines inside joined tracebacks.
     pub traceback_lines: u64,
+    /// Pretty-printed JSON values joined.
+    pub json_blocks: u64,
+    /// Lines inside them.
+    pub json_block_lines: u64,
 }
 
 impl FrameStats {
     /// Events: every line is one, except that a traceback's lines make one together.
     pub fn events(&self) -> u64 {
-        self.lines - self.traceback_lines + self.tracebacks
+        self.lines - self.traceback_lines - self.json_block_lines + self.tracebacks + self.json_blocks
     }
+}
+
+/// What a multi-line event is.
+#[derive(Debug, Clone)]
+enum Joined {
+    Traceback(Traceback),
+    Json(JsonBlock),
+}
+
+/// A multi-line event still taking lines, with the stream it belongs to.
+#[derive(Debug, Clone)]
+struct Open {
+    stream: Vec<u8>,
+    process: Vec<u8>,
+    pod: Option<Vec<u8>>,
+    container: Option<Vec<u8>>,
+    kube_time: Option<Vec<u8>>,
+    context: Option<Vec<u8>>,
+    first_line: u64,
+    joined: Joined,
+}
+
+impl Open {
+    fn new(split: &kubectl::Split<'_>, first_line: u64, joined: Joined) -> Self {
+        Open {
+            stream: split.stream.to_vec(),
+            process: split.process.to_vec(),
+            pod: split.pod.map(<[u8]>::to_vec),
+            container: split.container.map(<[u8]>::to_vec),
+            kube_time: split.time.map(<[u8]>::to_vec),
+            context: None,
+            first_line,
+            joined,
+        }
+    }
+
+    fn is_stream_of(&self, split: &kubectl::Split<'_>) -> bool {
+        self.stream == split.stream && self.process == split.process
+    }
+
+    fn offer(&mut self, body: &[u8]) -> bool {
+        match &mut self.joined {
+            Joined::Traceback(tb) => tb.offer(body),
+            Joined::Json(js) => js.offer(body),
+        }
+    }
+}
+
+/// The stream key of a raw line: kubectl header and process prefix.
+fn stream_key(split: &kubectl::Split<'_>) -> Vec<u8> {
+    let mut key = split.stream.to_vec();
+    key.push(0);
+    key.extend_from_slice(split.process);
+    key
 }
 
 /// The framing state machine of one input.
 pub struct Framer<'c> {
     searcher: &'c BlockSearcher,
     traceback_pattern: usize,
-    open: Vec<Traceback>,
+    open: Vec<Open>,
     last_line: Vec<u8>,
     /// Counts so far.
     pub stats: FrameStats,
@@ -156,19 +217,16 @@ impl<'c> Framer<'c> {
     ) {
         let raw = strip_cr(&block[start..end]);
         let split = kubectl::split(raw);
-        if let Some(i) = self.open.iter().position(|t| t.stream == split.stream) {
+        if let Some(i) = self.open.iter().position(|o| o.is_stream_of(&split)) {
             if self.open[i].offer(split.body) {
                 return;
             }
-            let tb = self.open.swap_remove(i);
-            self.close(tb, emit);
+            let done = self.open.swap_remove(i);
+            self.close(done, emit);
         }
+        let line = self.stats.lines;
         if may_open && Traceback::starts(split.body) {
-            let mut tb = Traceback::open(split.body, self.stats.lines);
-            tb.stream = split.stream.to_vec();
-            tb.pod = split.pod.map(<[u8]>::to_vec);
-            tb.container = split.container.map(<[u8]>::to_vec);
-            tb.kube_time = split.time.map(<[u8]>::to_vec);
+            let mut open = Open::new(&split, line, Joined::Traceback(Traceback::open(split.body)));
             let prev = if start == 0 {
                 &self.last_line[..]
             } else {
@@ -176,47 +234,88 @@ impl<'c> Framer<'c> {
                 strip_cr(&before[memrchr(b'\n', before).map_or(0, |i| i + 1)..])
             };
             let prev = kubectl::split(prev);
-            if prev.stream == split.stream && !prev.body.is_empty() {
-                tb.context = Some(prev.body.to_vec());
+            if prev.stream == split.stream && prev.process == split.process && !prev.body.is_empty() {
+                open.context = Some(prev.body.to_vec());
             }
-            self.open.push(tb);
+            self.open.push(open);
             return;
         }
-        if has_hit {
-            emit(&Frame {
-                line: self.stats.lines,
-                lines: 1,
-                pod: split.pod,
-                container: split.container,
-                kube_time: split.time,
-                context: None,
-                body: split.body,
-                traceback: false,
-            });
+        if !has_hit {
+            return;
         }
+        // Pretty-printed JSON: open at this line, or at the line above that opened it.
+        let json_start = if jsonblock::opens(split.body) && !jsonblock::is_inner(split.body) {
+            Some(start)
+        } else if jsonblock::is_inner(split.body) {
+            let key = stream_key(&split);
+            jsonblock::start_of(block, start, &key, |raw| {
+                let s = kubectl::split(raw);
+                (stream_key(&s), s.body.to_vec())
+            })
+        } else {
+            None
+        };
+        if let Some(from) = json_start {
+            let bodies: Vec<&[u8]> = block[from..end]
+                .split(|&b| b == b'\n')
+                .map(|l| kubectl::split(strip_cr(l)).body)
+                .collect();
+            let first_line = line + 1 - bodies.len() as u64;
+            let first = kubectl::split(strip_cr(&block[from..memchr(b'\n', &block[from..]).map_or(end, |i| from + i)]));
+            let block_json = JsonBlock::open(bodies);
+            let mut open = Open::new(&first, first_line, Joined::Json(block_json));
+            open.process = split.process.to_vec();
+            let still_open = matches!(&open.joined, Joined::Json(j) if j.is_open());
+            if still_open {
+                self.open.push(open);
+            } else {
+                self.close(open, emit);
+            }
+            return;
+        }
+        emit(&Frame {
+            line,
+            lines: 1,
+            pod: split.pod,
+            container: split.container,
+            kube_time: split.time,
+            context: None,
+            body: split.body,
+            traceback: false,
+        });
     }
 
-    fn close(&mut self, tb: Traceback, emit: &mut dyn FnMut(&Frame<'_>)) {
-        self.stats.tracebacks += 1;
-        self.stats.traceback_lines += tb.lines;
+    fn close(&mut self, open: Open, emit: &mut dyn FnMut(&Frame<'_>)) {
+        let (text, lines, traceback) = match &open.joined {
+            Joined::Traceback(tb) => {
+                self.stats.tracebacks += 1;
+                self.stats.traceback_lines += tb.lines;
+                (&tb.text, tb.lines, true)
+            }
+            Joined::Json(js) => {
+                self.stats.json_blocks += 1;
+                self.stats.json_block_lines += js.lines;
+                (&js.text, js.lines, false)
+            }
+        };
         emit(&Frame {
-            line: tb.first_line,
-            lines: tb.lines,
-            pod: tb.pod.as_deref(),
-            container: tb.container.as_deref(),
-            kube_time: tb.kube_time.as_deref(),
-            context: tb.context.as_deref(),
-            body: &tb.text,
-            traceback: true,
+            line: open.first_line,
+            lines,
+            pod: open.pod.as_deref(),
+            container: open.container.as_deref(),
+            kube_time: open.kube_time.as_deref(),
+            context: open.context.as_deref(),
+            body: text,
+            traceback,
         });
     }
 
     /// Closes tracebacks still open at the end of the input, oldest first.
     pub fn finish(&mut self, emit: &mut dyn FnMut(&Frame<'_>)) {
         let mut open = std::mem::take(&mut self.open);
-        open.sort_by_key(|t| t.first_line);
-        for tb in open {
-            self.close(tb, emit);
+        open.sort_by_key(|o| o.first_line);
+        for o in open {
+            self.close(o, emit);
         }
     }
 }

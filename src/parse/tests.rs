@@ -15,10 +15,11 @@ fn frame_all(input: &[u8], block_size: usize) -> (Vec<Got>, FrameStats) {
     let literals = vec![
         b"AADSTS".to_vec(),
         b"state missing".to_vec(),
+        b"error_codes".to_vec(),
         TRACEBACK_START.to_vec(),
     ];
     let searcher = BlockSearcher::for_tests(&literals);
-    let mut framer = Framer::new(&searcher, 2);
+    let mut framer = Framer::new(&searcher, 3);
     let mut got = Vec::new();
     let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut emit = |f: &Frame<'_>| {
@@ -115,4 +116,33 @@ fn traceback_open_at_end_of_input_is_flushed() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].lines, 2);
     assert_eq!(stats.events(), 1);
+}
+
+const PRETTY: &str = "\
+[pod/nb-a/netbox] 2026-11-20T09:14:02Z INFO start
+[pod/nb-a/netbox] 2026-11-20T09:14:03Z Request failed with 400: {
+[pod/nb-a/netbox] 2026-11-20T09:14:03Z   \"error\": \"invalid_grant\",
+[pod/nb-b/netbox] 2026-11-20T09:14:03Z GET / 200
+[pod/nb-a/netbox] 2026-11-20T09:14:03Z   \"error_description\": \"AADSTS54005: code was already redeemed\",
+[pod/nb-a/netbox] 2026-11-20T09:14:03Z   \"error_codes\": [
+[pod/nb-a/netbox] 2026-11-20T09:14:03Z     54005
+[pod/nb-a/netbox] 2026-11-20T09:14:03Z   ]
+[pod/nb-a/netbox] 2026-11-20T09:14:03Z }
+[pod/nb-a/netbox] 2026-11-20T09:14:04Z INFO after
+";
+
+#[test]
+fn pretty_printed_json_is_one_event_when_unbroken() {
+    // A line of another pod inside the value stops the look-back: the hit line stands alone.
+    let (got, _) = frame_all(PRETTY.as_bytes(), 1 << 20);
+    assert!(got.iter().all(|g| g.lines == 1), "{got:#?}");
+    let single_pod: String = PRETTY.lines().filter(|l| !l.contains("nb-b")).map(|l| format!("{l}\n")).collect();
+    let (got, stats) = frame_all(single_pod.as_bytes(), 1 << 20);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].line, 2);
+    assert_eq!(got[0].lines, 7);
+    assert!(got[0].body.starts_with("Request failed with 400: {"));
+    assert!(got[0].body.contains("54005\n  ]\n}"));
+    assert_eq!(stats.json_blocks, 1);
+    assert_eq!(stats.events(), 9 - 7 + 1);
 }

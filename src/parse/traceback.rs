@@ -25,24 +25,11 @@ enum State {
     AwaitTraceback,
 }
 
-/// An open traceback of one stream.
+/// An open traceback of one stream (the framer keeps which stream).
 #[derive(Debug, Clone)]
 pub struct Traceback {
-    /// The stream key (`[pod/NAME/CONTAINER]` or empty).
-    pub stream: Vec<u8>,
-    /// Pod of the stream.
-    pub pod: Option<Vec<u8>>,
-    /// Container of the stream.
-    pub container: Option<Vec<u8>>,
-    /// kubectl time of the first line.
-    pub kube_time: Option<Vec<u8>>,
-    /// Body of the line before the traceback in the same stream (often the log message that
-    /// the traceback belongs to, and the only place with a time).
-    pub context: Option<Vec<u8>>,
     /// Joined text, lines separated by `\n`.
     pub text: Vec<u8>,
-    /// Line number of the first line.
-    pub first_line: u64,
     /// Physical lines taken.
     pub lines: u64,
     state: State,
@@ -51,15 +38,9 @@ pub struct Traceback {
 
 impl Traceback {
     /// Opens a traceback at its first line.
-    pub fn open(body: &[u8], first_line: u64) -> Self {
+    pub fn open(body: &[u8]) -> Self {
         Traceback {
-            stream: Vec::new(),
-            pod: None,
-            container: None,
-            kube_time: None,
-            context: None,
             text: body.to_vec(),
-            first_line,
             lines: 1,
             state: State::Frames,
             pending_blank: 0,
@@ -118,7 +99,7 @@ mod tests {
     use super::*;
 
     fn run(lines: &[&str]) -> (Traceback, usize) {
-        let mut tb = Traceback::open(lines[0].as_bytes(), 1);
+        let mut tb = Traceback::open(lines[0].as_bytes());
         let mut taken = 1;
         for line in &lines[1..] {
             if !tb.offer(line.as_bytes()) {
@@ -185,7 +166,7 @@ mod tests {
 
     #[test]
     fn bounded() {
-        let mut tb = Traceback::open(TRACEBACK_START, 1);
+        let mut tb = Traceback::open(TRACEBACK_START);
         let mut n = 1;
         while tb.offer(b"  File \"x\"") {
             n += 1;

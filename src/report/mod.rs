@@ -100,6 +100,9 @@ pub struct Evidence {
     pub time: Option<String>,
     /// The event text, secrets masked, long lines cut around the match.
     pub text: String,
+    /// The text with URL encoding, JSON escapes or HTML undone, when that changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<String>,
     /// Named captures of the rule, secrets masked.
     pub captures: BTreeMap<String, String>,
 }

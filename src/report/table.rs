@@ -150,6 +150,10 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
                     Cell::new("Evidence"),
                     Cell::new(format!("{place}\n{text}")),
                 ]);
+                if let Some(decoded) = &e.decoded {
+                    let decoded: String = decoded.chars().take(600).collect();
+                    t.add_row(vec![Cell::new("Decoded"), Cell::new(decoded)]);
+                }
             }
             t.add_row(vec![Cell::new("Meaning"), Cell::new(&f.meaning)]);
             if !f.diagnosis.is_empty() {

@@ -1,0 +1,194 @@
+//! A decoded view of an event, for the shapes people paste: URL-encoded query strings
+//! (`AADSTS50011%3a+The+redirect+URI+%27http%3a%2f%2f...`), JSON string escapes (`\"`,
+//! `\r\n`, `\u0027`), and HTML error pages (tags, `&#39;`, `&quot;`). The matcher runs on the
+//! raw text and on this view, so a rule needs only the plain form of a message.
+
+use std::borrow::Cow;
+
+/// The event with HTML, JSON-escape and URL encodings undone, or `None` when none applies.
+pub fn view(text: &str) -> Option<String> {
+    let mut out = Cow::Borrowed(text);
+    if looks_html(&out) {
+        out = Cow::Owned(html(&out));
+    }
+    if out.contains('\\') {
+        if let Cow::Owned(s) = json_escapes(&out) {
+            out = Cow::Owned(s);
+        }
+    }
+    if has_percent_escape(&out) {
+        out = Cow::Owned(url(&out));
+    }
+    match out {
+        Cow::Owned(s) if s != text => Some(s),
+        _ => None,
+    }
+}
+
+fn looks_html(s: &str) -> bool {
+    s.contains("&#") || s.contains("&quot;") || s.contains("&amp;") || s.contains("&lt;") || s.contains("&apos;") || (s.contains('<') && s.contains("</"))
+}
+
+fn has_percent_escape(s: &str) -> bool {
+    s.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+}
+
+/// Tags become spaces; the common entities and numeric references are decoded.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with('<') {
+            match tail.find('>') {
+                Some(end) if end < 2048 => {
+                    out.push(' ');
+                    rest = &tail[end + 1..];
+                }
+                _ => {
+                    out.push('<');
+                    rest = &tail[1..];
+                }
+            }
+            continue;
+        }
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| entity(&tail[1..e]));
+        match (end, decoded) {
+            (Some(e), Some(c)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "quot" => Some('"'),
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+/// JSON string escapes undone: `\"`, `\\`, `\/`, `\n`, `\r`, `\t`, `\uXXXX`. Borrowed when
+/// there is none.
+pub fn json_escapes(s: &str) -> Cow<'_, str> {
+    if !s.contains('\\') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut changed = false;
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some(e @ ('"' | '\\' | '/' | '\'')) => {
+                chars.next();
+                out.push(e);
+                changed = true;
+            }
+            Some('n') => {
+                chars.next();
+                out.push('\n');
+                changed = true;
+            }
+            Some('r') => {
+                chars.next();
+                out.push('\r');
+                changed = true;
+            }
+            Some('t') => {
+                chars.next();
+                out.push('\t');
+                changed = true;
+            }
+            Some('u') => {
+                let hex: String = chars.clone().skip(1).take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(decoded) if hex.len() == 4 => {
+                        for _ in 0..5 {
+                            chars.next();
+                        }
+                        out.push(decoded);
+                        changed = true;
+                    }
+                    _ => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(s) }
+}
+
+/// Percent-decoding with `+` as a space, as Entra encodes `error_description`.
+pub fn url(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoded_error_description() {
+        let raw = "GET /oauth/complete/azuread-oauth2/?error=invalid_request&error_description=AADSTS50011%3a+The+redirect+URI+%27http%3a%2f%2fnetbox.example.com%2foauth%2fcomplete%2fazuread-oauth2%2f%27+specified%0d%0aTrace+ID%3a+x HTTP/1.1";
+        let v = view(raw).unwrap();
+        assert!(v.contains("AADSTS50011: The redirect URI 'http://netbox.example.com/oauth/complete/azuread-oauth2/' specified\r\nTrace ID: x"), "{v}");
+        assert_eq!(url("a+b%3a%2Fc%zz%"), "a b:/c%zz%");
+        assert_eq!(url("%é%"), "%é%");
+    }
+
+    #[test]
+    fn json_escapes_and_html() {
+        assert_eq!(json_escapes(r#"{\"error\":\"invalid_grant\"}\r\nTrace ID: \u0027x\u0027"#), "{\"error\":\"invalid_grant\"}\r\nTrace ID: 'x'");
+        assert!(matches!(json_escapes("plain"), Cow::Borrowed(_)));
+        assert_eq!(html("<td>The redirect URI &#39;http://x/&#39; &quot;q&quot; &amp; &#x27;</td>"), " The redirect URI 'http://x/' \"q\" & ' ");
+        assert_eq!(html("a < b & c"), "a < b & c");
+        assert_eq!(view("nothing to do here"), None);
+    }
+}

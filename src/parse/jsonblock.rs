@@ -1,0 +1,172 @@
+//! Joins pretty-printed JSON spread over several lines (an Entra error body logged with an
+//! indent, or pasted into a ticket) into one event, so `"error_codes": [` / `54005` / `]`
+//! and the `error_description` two lines above are matched together.
+//!
+//! The framer meets such a block at its first anchor hit, in the middle: [`start_of`] walks
+//! back to the line that opened it, and [`JsonBlock::offer`] takes lines until the braces
+//! balance.
+
+use memchr::memrchr;
+
+/// Lines a block may span before it is closed as it stands.
+pub const MAX_LINES: u64 = 1000;
+/// Lines the framer looks back for the opening brace.
+pub const LOOK_BACK: usize = 64;
+
+/// An open pretty-printed JSON block of one stream.
+#[derive(Debug, Clone)]
+pub struct JsonBlock {
+    /// Joined text, lines separated by `\n`.
+    pub text: Vec<u8>,
+    /// Lines taken.
+    pub lines: u64,
+    depth: i64,
+}
+
+/// Bracket depth change of one line, ignoring brackets inside JSON strings.
+pub fn depth_change(line: &[u8]) -> i64 {
+    let mut depth = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in line {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// True for a line inside a pretty-printed JSON value: indented, or a closing bracket.
+pub fn is_inner(body: &[u8]) -> bool {
+    let t = body.trim_ascii_start();
+    body.first().is_some_and(|b| *b == b' ' || *b == b'\t')
+        || t.starts_with(b"}")
+        || t.starts_with(b"]")
+}
+
+/// True for a line that opens a block: it ends with `{` and is not itself indented JSON
+/// (`{`, `Request failed with 400: {`, `body = {`).
+pub fn opens(body: &[u8]) -> bool {
+    body.trim_ascii_end().ends_with(b"{") && depth_change(body) > 0
+}
+
+/// Looks back from the line starting at `start` in `block` for the line that opened the JSON
+/// value it sits in. `body_of` splits a raw line into (stream key, body). Returns the start
+/// offset of the opening line when every line in between is inner JSON of the same stream.
+pub fn start_of(
+    block: &[u8],
+    start: usize,
+    key: &[u8],
+    body_of: impl Fn(&[u8]) -> (Vec<u8>, Vec<u8>),
+) -> Option<usize> {
+    let mut end = start;
+    for _ in 0..LOOK_BACK {
+        if end == 0 {
+            return None;
+        }
+        let line_end = end - 1;
+        let line_start = memrchr(b'\n', &block[..line_end]).map_or(0, |i| i + 1);
+        let raw = block[line_start..line_end].strip_suffix(b"\r").unwrap_or(&block[line_start..line_end]);
+        let (k, body) = body_of(raw);
+        if k != key {
+            return None;
+        }
+        if opens(&body) && !is_inner(&body) {
+            return Some(line_start);
+        }
+        if !is_inner(&body) {
+            return None;
+        }
+        end = line_start;
+    }
+    None
+}
+
+impl JsonBlock {
+    /// A block opened by the lines in `bodies` (the opening line first).
+    pub fn open<'a>(bodies: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let mut block = JsonBlock {
+            text: Vec::new(),
+            lines: 0,
+            depth: 0,
+        };
+        for body in bodies {
+            block.take(body);
+        }
+        block
+    }
+
+    fn take(&mut self, body: &[u8]) {
+        if !self.text.is_empty() {
+            self.text.push(b'\n');
+        }
+        self.text.extend_from_slice(body);
+        self.lines += 1;
+        self.depth += depth_change(body);
+    }
+
+    /// True while the brackets are not balanced yet.
+    pub fn is_open(&self) -> bool {
+        self.depth > 0 && self.lines < MAX_LINES
+    }
+
+    /// Offers the next line of the same stream; true when it belongs to the block.
+    pub fn offer(&mut self, body: &[u8]) -> bool {
+        if !self.is_open() {
+            return false;
+        }
+        self.take(body);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_ignores_brackets_in_strings() {
+        assert_eq!(depth_change(br#"{"a": "}]{", "b": ["#), 2);
+        assert_eq!(depth_change(br#"  "x\"}": 1}"#), -1);
+    }
+
+    #[test]
+    fn finds_the_opening_line_and_closes_when_balanced() {
+        let text = b"INFO before\nRequest failed with 400: {\n  \"error\": \"invalid_grant\",\n  \"error_codes\": [\n    54005\n  ],\n  \"trace_id\": \"x\"\n}\nINFO after\n";
+        let hit = text.windows(7).position(|w| w == b"  \"erro").unwrap();
+        let key = |raw: &[u8]| (Vec::new(), raw.to_vec());
+        let start = start_of(text, hit, b"", key).unwrap();
+        assert!(text[start..].starts_with(b"Request failed"));
+        let lines: Vec<&[u8]> = text[start..].split(|&b| b == b'\n').collect();
+        let mut block = JsonBlock::open([lines[0], lines[1]]);
+        let mut taken = 2;
+        for line in &lines[2..] {
+            if !block.offer(line) {
+                break;
+            }
+            taken += 1;
+        }
+        assert_eq!(taken, 7);
+        assert!(block.text.ends_with(b"}"));
+        assert!(!block.is_open());
+    }
+
+    #[test]
+    fn no_opening_line_means_no_block() {
+        let text = b"plain\n  \"error\": \"x\"\n";
+        let hit = 6;
+        assert_eq!(start_of(text, hit, b"", |raw| (Vec::new(), raw.to_vec())), None);
+    }
+}
