@@ -1763,7 +1763,12 @@ fn manifest_json(seed: u64, rate: f64, s: &Stats) -> String {
 }
 
 /// Generates into `sink` and returns the counts.
-pub(crate) fn generate<W: Write>(seed: u64, size: u64, failure_rate: f64, sink: W) -> io::Result<Stats> {
+pub(crate) fn generate<W: Write>(
+    seed: u64,
+    size: u64,
+    failure_rate: f64,
+    sink: W,
+) -> io::Result<Stats> {
     let mut g = Gen::new(seed, size, failure_rate, sink);
     g.run()?;
     Ok(g.stats)

@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use regex::Regex;
 
 use crate::catalog::compile::Compiled;
-use crate::catalog::{Refine, Severity, Symptom};
+use crate::catalog::{self, Refine, Severity, Symptom};
 use crate::matcher::Fired;
 use crate::parse::jsonl::{self, Decoded};
 use crate::parse::{Frame, FrameStats, decode, timestamp};
@@ -29,16 +29,20 @@ pub const MAX_TEXT: usize = 2000;
 pub const UNKNOWN_AADSTS: &str = "unknown-aadsts-code";
 
 static ENTRA_ID: LazyLock<Regex> = LazyLock::new(|| {
+    // No word boundary in front: pasted text glues the label to what came before
+    // (`...8ef2Correlation Id: ...`). The separator may be a colon, `=`, `%3a`, or only
+    // spaces (an HTML table cell turned into text).
     Regex::new(
-        r#"(?i)\b(trace|correlation|request)(?:[ _+]|%20)?id["']?\s*(?::|=|%3a)\+?\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"#,
+        r#"(?i)(trace|correlation|request)(?:[ _+]|%20)?id["']?\s*(?::|=|%3a)?\+?\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"#,
     )
     .expect("fixed regex")
 });
 static ENTRA_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    // Entra writes `Timestamp: 2026-11-21 14:02:11Z` in error text (a `T` on the browser
-    // page) and `"timestamp":"2026-11-21 14:02:11Z"` in JSON bodies. Log records' own
-    // lowercase `timestamp` fields carry fractions or offsets, so they are not taken.
-    Regex::new(r#"(?:\bTimestamp(?::|%3a|%3A)\+?\s*|"timestamp"\s*:\s*")([0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ]|\+|%20)[0-9]{2}(?::|%3a|%3A)[0-9]{2}(?::|%3a|%3A)[0-9]{2}Z)"#)
+    // Entra writes `Timestamp: 2026-11-21 14:02:11Z` in error text (a `T` and sometimes a
+    // fraction on the browser page) and `"timestamp":"2026-11-21 14:02:11Z"` in JSON bodies.
+    // Log records' own lowercase `timestamp` fields carry offsets or `T`, so only Entra's
+    // space-separated JSON form is taken from them.
+    Regex::new(r#"(?:Timestamp(?::|%3a|%3A)?\+?\s*([0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ]|\+|%20)[0-9]{2}(?::|%3a|%3A)[0-9]{2}(?::|%3a|%3A)[0-9]{2}(?:\.[0-9]{1,9})?Z)|"timestamp"\s*:\s*"([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}Z)")"#)
         .expect("fixed regex")
 });
 
@@ -60,7 +64,7 @@ pub struct Acc {
     sources: BTreeSet<String>,
     evidence: Vec<Evidence>,
     diagnosis: BTreeSet<String>,
-    codes_seen: BTreeSet<u32>,
+    codes_seen: BTreeSet<String>,
     trace_ids: BTreeSet<String>,
     correlation_ids: BTreeSet<String>,
     timestamps: BTreeSet<String>,
@@ -176,11 +180,7 @@ fn finding(compiled: &Compiled, key: Key, acc: &Acc) -> Finding {
         correlation_ids: acc.correlation_ids.iter().cloned().collect(),
         timestamps: acc.timestamps.iter().cloned().collect(),
     };
-    let codes_seen: Vec<String> = acc
-        .codes_seen
-        .iter()
-        .map(|c| format!("AADSTS{c}"))
-        .collect();
+    let codes_seen: Vec<String> = acc.codes_seen.iter().cloned().collect();
     let base = |rule: String,
                 symptom,
                 title: String,
@@ -260,6 +260,14 @@ pub struct MatchRecord<'a> {
 /// finding: a pasted browser error page puts them a few lines below the AADSTS message.
 pub const ID_CONTEXT_LINES: u64 = 12;
 
+/// How far (in lines of the same pod) a specific finding explains a fallback one: Django logs
+/// "Internal Server Error: /oauth/complete/..." just before the traceback that names the
+/// cause, and the access log's 500 comes just after it.
+pub const FALLBACK_WINDOW_LINES: u64 = 50;
+
+/// The rule whose symptom an `http://` redirect URI also shows.
+const HTTPS_RULE: &str = "redirect-uri-must-be-https";
+
 /// Ids seen on a line that fired no rule, waiting for a finding nearby.
 #[derive(Debug, Clone)]
 struct LooseIds {
@@ -276,6 +284,31 @@ struct LastFired {
     keys: Vec<Key>,
 }
 
+/// What one matched event adds to one finding.
+#[derive(Debug, Clone)]
+struct Item {
+    key: Key,
+    code: Option<u32>,
+    rule_id: String,
+    symptom: Symptom,
+    evidence: Evidence,
+    diagnosis: Vec<String>,
+}
+
+/// A matched event, ready to be added to the findings.
+#[derive(Debug, Clone)]
+struct Observed {
+    line: u64,
+    end_line: u64,
+    pod: Option<String>,
+    time: Option<DateTime<Utc>>,
+    source_key: String,
+    ids: Vec<(IdKind, String)>,
+    codes_seen: BTreeSet<String>,
+    items: Vec<Item>,
+    fallback_only: bool,
+}
+
 /// Analyses the events of one input.
 pub struct Analyzer<'c> {
     compiled: &'c Compiled,
@@ -284,6 +317,9 @@ pub struct Analyzer<'c> {
     reveal: bool,
     loose: Vec<LooseIds>,
     last: Option<LastFired>,
+    last_specific: Option<(u64, Option<String>)>,
+    pending: Vec<Observed>,
+    https_rule: Option<usize>,
     /// What has been collected so far.
     pub collected: Collected,
 }
@@ -298,6 +334,9 @@ impl<'c> Analyzer<'c> {
             reveal,
             loose: Vec::new(),
             last: None,
+            last_specific: None,
+            pending: Vec::new(),
+            https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
             collected: Collected::default(),
         }
     }
@@ -310,15 +349,67 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    /// Matches one framed event; calls `on_match` with the record when a rule fired.
+    /// Matches one framed event; calls `on_match` with the record of each event that ends up
+    /// in a finding.
     pub fn event(&mut self, frame: &Frame<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        let Some(observed) = self.observe(frame) else {
+            self.loose_ids(frame);
+            self.flush(frame.line, false, on_match);
+            return;
+        };
+        if observed.fallback_only {
+            let explained = self.last_specific.as_ref().is_some_and(|(line, pod)| {
+                *pod == observed.pod && observed.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
+            });
+            if !explained {
+                self.pending.push(observed);
+            }
+            self.flush(frame.line, false, on_match);
+            return;
+        }
+        // A specific finding explains the fallback events just before it in the same pod.
+        let (line, pod) = (observed.line, observed.pod.clone());
+        self.pending.retain(|p| {
+            !(p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES)
+        });
+        self.flush(frame.line, true, on_match);
+        self.last_specific = Some((observed.end_line, observed.pod.clone()));
+        self.commit(observed, on_match);
+    }
+
+    /// Commits pending fallback events that no specific event can explain any more (all of
+    /// them when `all`, or at the end of the input).
+    fn flush(&mut self, now: u64, all: bool, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let (ready, waiting): (Vec<Observed>, Vec<Observed>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| all || now.saturating_sub(p.end_line) > FALLBACK_WINDOW_LINES);
+        self.pending = waiting;
+        for observed in ready {
+            self.commit(observed, on_match);
+        }
+    }
+
+    /// Ends the input: commits what is still pending.
+    pub fn finish(&mut self, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        self.flush(u64::MAX, true, on_match);
+    }
+
+    /// Runs the matcher on every view of the event and gathers what a finding needs.
+    fn observe(&mut self, frame: &Frame<'_>) -> Option<Observed> {
         let compiled = self.compiled;
-        self.fired.clear();
-        compiled.fire(frame.body, &mut self.fired);
-        let decoded = if frame.body.first() == Some(&b'{')
-            || frame.body.trim_ascii_start().first() == Some(&b'{')
-        {
-            jsonl::decode(frame.body)
+        let raw = String::from_utf8_lossy(frame.body);
+        // In a traceback only the exception lines say what happened; frame and source lines
+        // (`raise AuthCanceled(...)`) would only add noise.
+        let text: std::borrow::Cow<'_, str> = if frame.traceback {
+            std::borrow::Cow::Owned(exception_lines(&raw))
+        } else {
+            std::borrow::Cow::Borrowed(&raw)
+        };
+        let decoded = if text.trim_start().starts_with('{') {
+            jsonl::decode(text.as_bytes())
         } else {
             None
         };
@@ -327,20 +418,52 @@ impl<'c> Analyzer<'c> {
             _ => None,
         };
         let message = json.and_then(|j| j.message.as_deref());
-        if let Some(msg) = message {
-            compiled.fire(msg.as_bytes(), &mut self.fired);
-        }
         // Shapes: URL-encoded, JSON-escaped or HTML text is matched once more, decoded.
-        let raw = String::from_utf8_lossy(frame.body);
-        let view = decode::view(message.unwrap_or(&raw));
-        if let Some(v) = &view {
-            compiled.fire(v.as_bytes(), &mut self.fired);
+        let view = decode::view(message.unwrap_or(&text));
+        let texts: Vec<&str> = [Some(&*text), message, view.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+
+        self.fired.clear();
+        for t in &texts {
+            compiled.fire(t.as_bytes(), &mut self.fired);
         }
         dedup_fired(&mut self.fired);
-        compiled.apply_fallback(&mut self.fired);
         if self.fired.is_empty() {
-            self.loose_ids(frame);
-            return;
+            return None;
+        }
+        // Codes seen: the AADSTS codes read, and every code of a rule that fired (a
+        // suppressed fallback included) that the text holds literally.
+        let mut codes_seen = BTreeSet::new();
+        for f in &self.fired {
+            if let Some(code) = f.code {
+                codes_seen.insert(format!("AADSTS{code}"));
+            }
+            if let Some(r) = f.rule {
+                for code in &compiled.rules[r].rule.codes {
+                    if catalog::parse_aadsts(code).is_none()
+                        && texts.iter().any(|t| contains_word(t, code))
+                    {
+                        codes_seen.insert(code.clone());
+                    }
+                }
+            }
+        }
+        compiled.apply_fallback(&mut self.fired);
+        // A rule with a single class-like code implies it: "Session value state missing." is
+        // what AuthStateMissing says, whether or not the class name was logged.
+        for f in &self.fired {
+            if let Some(r) = f.rule {
+                let mut own = compiled.rules[r]
+                    .rule
+                    .codes
+                    .iter()
+                    .filter(|c| catalog::parse_aadsts(c).is_none() && !c.starts_with("HTTP "));
+                if let (Some(only), None) = (own.next(), own.next()) {
+                    codes_seen.insert(only.clone());
+                }
+            }
         }
         if matches!(decoded, Some(Decoded::Broken)) {
             self.collected.json_lines_broken += 1;
@@ -359,7 +482,7 @@ impl<'c> Analyzer<'c> {
                     s.push_str(logger);
                     s.push_str(": ");
                 }
-                s.push_str(line.message.as_deref().unwrap_or(&raw));
+                s.push_str(message.unwrap_or(&raw));
                 s
             }
             None if frame.traceback => traceback_summary(&raw),
@@ -371,12 +494,7 @@ impl<'c> Analyzer<'c> {
             .or_else(|| json.and_then(|j| j.time))
             .or_else(|| timestamp::find(frame.body))
             .or_else(|| frame.context.and_then(timestamp::find));
-        let full_text = match (message, &view) {
-            (_, Some(v)) => format!("{raw}\n{v}"),
-            (Some(msg), None) => format!("{raw}\n{msg}"),
-            (None, None) => raw.to_string(),
-        };
-        let ids = entra_ids(&full_text);
+        let ids = entra_ids(&texts.join("\n"));
         let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
         let container = frame
             .container
@@ -386,123 +504,153 @@ impl<'c> Analyzer<'c> {
             (Some(p), None) => format!("pod/{p}"),
             _ => self.source.clone(),
         };
-        let masked = self.mask(&shown).into_owned();
-        let text = window(&masked, MAX_TEXT);
+        let shown_text = window(&self.mask(&shown), MAX_TEXT);
         let decoded_text = view
             .as_deref()
             .filter(|_| json.is_none() && !frame.traceback)
             .map(|v| window(&self.mask(v), MAX_TEXT));
 
-        let fired = std::mem::take(&mut self.fired);
-        let mut rules = Vec::new();
-        let mut symptoms = Vec::new();
-        let mut first_evidence: Option<Evidence> = None;
-        for f in &fired {
-            let key = match f.rule {
-                Some(r) => Key::Rule(r),
-                None => Key::UnknownCode(f.code.unwrap_or_default()),
-            };
+        let mut fired = std::mem::take(&mut self.fired);
+        let mut items = Vec::with_capacity(fired.len());
+        let mut i = 0;
+        while i < fired.len() {
+            let f = fired[i];
+            i += 1;
             let mut captures = BTreeMap::new();
             let mut diagnosis = Vec::new();
-            if let Some(r) = f.rule {
-                let mut caps = compiled.captures(r, frame.body);
-                for text in [message, view.as_deref()].into_iter().flatten() {
-                    if caps.is_empty() {
-                        caps = compiled.captures(r, text.as_bytes());
-                    }
-                }
-                let rule = &compiled.rules[r].rule;
-                for (name, value) in &caps {
-                    match (rule.refine, name.as_str()) {
-                        (Some(Refine::RedirectUri), "redirect_uri") => {
-                            diagnosis.extend(refine::redirect_uri(&decode::url(value)))
+            let (key, rule_id, symptom) = match f.rule {
+                Some(r) => {
+                    let rule = &compiled.rules[r].rule;
+                    let mut caps = Vec::new();
+                    for t in &texts {
+                        if caps.is_empty() {
+                            caps = compiled.captures(r, t.as_bytes());
                         }
-                        (Some(Refine::ClientId), "client_id") => {
-                            diagnosis.extend(refine::client_id(value))
-                        }
-                        _ => {}
                     }
+                    for (name, value) in &caps {
+                        match (rule.refine, name.as_str()) {
+                            (Some(Refine::RedirectUri), "redirect_uri") => {
+                                let uri = decode::url(value);
+                                diagnosis.extend(refine::redirect_uri(&uri));
+                                // The guide's "redirect_uri must be HTTPS" applies as well.
+                                if let Some(h) = self.https_rule.filter(|&h| {
+                                    h != r
+                                        && refine::insecure_scheme(&uri)
+                                        && !fired.iter().any(|x| x.rule == Some(h))
+                                }) {
+                                    fired.push(Fired {
+                                        rule: Some(h),
+                                        code: None,
+                                    });
+                                }
+                            }
+                            (Some(Refine::ClientId), "client_id") => {
+                                diagnosis.extend(refine::client_id(value))
+                            }
+                            _ => {}
+                        }
+                    }
+                    for (name, value) in caps {
+                        captures.insert(name, self.mask(&value).into_owned());
+                    }
+                    (Key::Rule(r), rule.id.clone(), rule.symptom)
                 }
-                for (name, value) in caps {
-                    captures.insert(name, self.mask(&value).into_owned());
-                }
-                rules.push(rule.id.as_str());
-                symptoms.push(rule.symptom);
-            } else {
-                rules.push(UNKNOWN_AADSTS);
-                symptoms.push(Symptom::Unknown);
-            }
-            let evidence = Evidence {
-                source: self.source.clone(),
-                line: frame.line,
-                lines: frame.lines,
-                pod: pod.clone(),
-                container: container.clone(),
-                time: time.map(rfc3339),
-                text: text.clone(),
-                decoded: decoded_text.clone(),
-                captures,
+                None => (
+                    Key::UnknownCode(f.code.unwrap_or_default()),
+                    UNKNOWN_AADSTS.to_string(),
+                    Symptom::Unknown,
+                ),
             };
-            let acc = self.collected.findings.entry(key).or_default();
+            items.push(Item {
+                key,
+                code: f.code,
+                rule_id,
+                symptom,
+                evidence: Evidence {
+                    source: self.source.clone(),
+                    line: frame.line,
+                    lines: frame.lines,
+                    pod: pod.clone(),
+                    container: container.clone(),
+                    time: time.map(rfc3339),
+                    text: shown_text.clone(),
+                    decoded: decoded_text.clone(),
+                    captures,
+                },
+                diagnosis,
+            });
+        }
+        let fallback_only = fired
+            .iter()
+            .all(|f| f.rule.is_some_and(|r| compiled.rules[r].rule.fallback));
+        fired.clear();
+        self.fired = fired;
+        Some(Observed {
+            line: frame.line,
+            end_line: frame.line + frame.lines - 1,
+            pod,
+            time,
+            source_key,
+            ids,
+            codes_seen,
+            items,
+            fallback_only,
+        })
+    }
+
+    /// Adds an observed event to its findings.
+    fn commit(&mut self, observed: Observed, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        let keys: Vec<Key> = observed.items.iter().map(|i| i.key).collect();
+        for item in &observed.items {
+            let acc = self.collected.findings.entry(item.key).or_default();
             acc.count += 1;
-            acc.first = min_opt(acc.first, time);
-            acc.last = acc.last.max(time);
-            acc.sources.insert(source_key.clone());
-            if let Some(code) = f.code {
-                acc.codes_seen.insert(code);
+            acc.first = min_opt(acc.first, observed.time);
+            acc.last = acc.last.max(observed.time);
+            acc.sources.insert(observed.source_key.clone());
+            if let Some(code) = item.code {
+                acc.codes_seen.insert(format!("AADSTS{code}"));
             }
-            acc.diagnosis.extend(diagnosis);
-            for (kind, value) in &ids {
-                let set = match *kind {
-                    IdKind::Trace => &mut acc.trace_ids,
-                    IdKind::Correlation => &mut acc.correlation_ids,
-                    IdKind::Timestamp => &mut acc.timestamps,
-                };
-                push_capped(set, value.clone());
-            }
-            if first_evidence.is_none() {
-                first_evidence = Some(evidence.clone());
-            }
+            acc.codes_seen.extend(observed.codes_seen.iter().cloned());
+            acc.diagnosis.extend(item.diagnosis.iter().cloned());
             if acc.evidence.len() < MAX_EVIDENCE {
-                acc.evidence.push(evidence);
+                acc.evidence.push(item.evidence.clone());
             }
         }
-        let keys: Vec<Key> = fired
-            .iter()
-            .map(|f| {
-                f.rule
-                    .map_or(Key::UnknownCode(f.code.unwrap_or_default()), Key::Rule)
-            })
-            .collect();
-        let line = frame.line;
+        self.attach(&keys, &observed.ids);
         let waiting: Vec<LooseIds> = std::mem::take(&mut self.loose);
         for loose in waiting {
-            if loose.pod == pod && line.saturating_sub(loose.line) <= ID_CONTEXT_LINES {
+            if loose.pod == observed.pod
+                && observed.line.saturating_sub(loose.line) <= ID_CONTEXT_LINES
+            {
                 self.attach(&keys, &loose.ids);
+            } else {
+                self.loose.push(loose);
             }
         }
         self.last = Some(LastFired {
-            line: frame.line + frame.lines - 1,
-            pod: pod.clone(),
+            line: observed.end_line,
+            pod: observed.pod.clone(),
             keys,
         });
-        if let Some(evidence) = &first_evidence {
+        if let Some(first) = observed.items.first() {
             on_match(&MatchRecord {
                 kind: "match",
-                rules,
-                symptoms,
-                evidence,
+                rules: observed.items.iter().map(|i| i.rule_id.as_str()).collect(),
+                symptoms: observed.items.iter().map(|i| i.symptom).collect(),
+                evidence: &first.evidence,
             });
         }
-        self.fired = fired;
     }
 }
 
 impl Analyzer<'_> {
     /// A line that fired nothing may still carry Entra ids for a finding next to it.
     fn loose_ids(&mut self, frame: &Frame<'_>) {
-        let text = String::from_utf8_lossy(frame.body);
-        let ids = entra_ids(&text);
+        let raw = String::from_utf8_lossy(frame.body);
+        let mut ids = entra_ids(&raw);
+        if let (true, Some(v)) = (ids.is_empty(), decode::view(&raw)) {
+            ids = entra_ids(&v);
+        }
         if ids.is_empty() {
             return;
         }
@@ -552,6 +700,24 @@ impl Analyzer<'_> {
     }
 }
 
+/// True when `needle` occurs in `text` as a whole word (`ConnectionError` is not in
+/// `NewConnectionError`).
+fn contains_word(text: &str, needle: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(needle).any(|(at, _)| {
+        !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next())
+    })
+}
+
+/// The lines of a joined traceback that are not indented: the `Traceback` headers, chain
+/// markers and exception lines.
+fn exception_lines(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('\t'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn dedup_fired(fired: &mut Vec<Fired>) {
     let mut seen = Vec::with_capacity(fired.len());
     fired.retain(|f| {
@@ -590,7 +756,9 @@ fn entra_ids(text: &str) -> Vec<(IdKind, String)> {
         out.push((kind, caps[2].to_ascii_lowercase()));
     }
     for caps in ENTRA_TIME.captures_iter(text) {
-        out.push((IdKind::Timestamp, caps[1].to_string()));
+        if let Some(t) = caps.get(1).or_else(|| caps.get(2)) {
+            out.push((IdKind::Timestamp, t.as_str().to_string()));
+        }
     }
     out
 }
@@ -668,6 +836,14 @@ mod tests {
             matches!(ids[1], (IdKind::Correlation, ref v) if v == "11111111-2222-4333-8444-555555555555"),
             "{ids:?}"
         );
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(contains_word("x ConnectionError: y", "ConnectionError"));
+        assert!(!contains_word("NewConnectionError(", "ConnectionError"));
+        assert!(contains_word("error=invalid_grant&", "invalid_grant"));
+        assert!(!contains_word("invalid_grants", "invalid_grant"));
     }
 
     #[test]

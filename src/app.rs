@@ -124,6 +124,7 @@ fn scan_one(
         framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
     });
     framer.finish(&mut |frame| analyzer.event(frame, on_match));
+    analyzer.finish(on_match);
     analyzer.collected.frames = framer.stats;
     Scanned {
         collected: analyzer.collected,

@@ -45,7 +45,12 @@ pub fn error_codes(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
         let skip = rest
             .iter()
             .take(16)
-            .take_while(|&&b| matches!(b, b'"' | b'\\' | b'\'' | b':' | b'=' | b' ' | b'\t' | b'\r' | b'\n'))
+            .take_while(|&&b| {
+                matches!(
+                    b,
+                    b'"' | b'\\' | b'\'' | b':' | b'=' | b' ' | b'\t' | b'\r' | b'\n'
+                )
+            })
             .count();
         let list = match rest[skip..].strip_prefix(b"[") {
             Some(list) => list,
@@ -54,7 +59,12 @@ pub fn error_codes(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
         let end = list.iter().take(256).position(|&b| b == b']').unwrap_or(0);
         list[..end]
             .split(|&b| b == b',')
-            .filter_map(|n| std::str::from_utf8(n.trim_ascii()).ok()?.parse::<u32>().ok())
+            .filter_map(|n| {
+                std::str::from_utf8(n.trim_ascii())
+                    .ok()?
+                    .parse::<u32>()
+                    .ok()
+            })
             .filter(|&n| (1000..1_000_000_000).contains(&n))
             .collect::<Vec<_>>()
     })
@@ -175,14 +185,22 @@ mod tests {
     fn reads_error_code_lists() {
         let cases: &[(&[u8], &[u32])] = &[
             (br#"{"error_codes":[54005],"x":1}"#, &[54005]),
-            (b"\"error_codes\": [\n    7000222, 50012\n  ]", &[7000222, 50012]),
+            (
+                b"\"error_codes\": [\n    7000222, 50012\n  ]",
+                &[7000222, 50012],
+            ),
             (br#"{\"error_codes\":[70000]}"#, &[70000]),
             (b"'error_codes': [65004]", &[65004]),
             (b"error_codes none here", &[]),
             (br#""error_codes":[]"#, &[]),
         ];
         for (text, want) in cases {
-            assert_eq!(error_codes(text).collect::<Vec<_>>(), *want, "{}", String::from_utf8_lossy(text));
+            assert_eq!(
+                error_codes(text).collect::<Vec<_>>(),
+                *want,
+                "{}",
+                String::from_utf8_lossy(text)
+            );
         }
     }
 }

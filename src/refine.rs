@@ -68,6 +68,25 @@ pub fn redirect_uri(raw: &str) -> Vec<String> {
     out
 }
 
+/// True when the URI is `http://` to a host other than localhost/127.0.0.1: the case of the
+/// guide's "redirect_uri must be HTTPS".
+pub fn insecure_scheme(raw: &str) -> bool {
+    let uri = raw.trim().trim_matches(|c| c == '"' || c == '\'');
+    let Some(rest) = uri
+        .get(..7)
+        .filter(|s| s.eq_ignore_ascii_case("http://"))
+        .map(|_| &uri[7..])
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    !matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
 /// What a client id quoted by Entra shows.
 pub fn client_id(raw: &str) -> Vec<String> {
     let id = raw.trim();
@@ -160,6 +179,19 @@ mod tests {
             "netbox.example.com/oauth/complete/azuread-oauth2/",
             "not an absolute URI"
         ));
+    }
+
+    #[test]
+    fn insecure_schemes() {
+        assert!(insecure_scheme(
+            "http://netbox.example.com/oauth/complete/azuread-oauth2/"
+        ));
+        assert!(insecure_scheme("HTTP://netbox:8080/"));
+        assert!(!insecure_scheme(
+            "http://localhost:8000/oauth/complete/azuread-oauth2/"
+        ));
+        assert!(!insecure_scheme("http://127.0.0.1/x"));
+        assert!(!insecure_scheme("https://netbox.example.com/"));
     }
 
     #[test]

@@ -96,7 +96,9 @@ pub fn is_code(code: &str) -> bool {
         && code.len() <= 40
         && code.trim() == code
         && !code.contains(['\n', '\r', '\t']);
-    let aadsts_ok = !code.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("aadsts"))
+    let aadsts_ok = !code
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("aadsts"))
         || crate::catalog::parse_aadsts(code).is_some();
     let http_ok = !code.starts_with("HTTP ")
         || (code.len() == 8 && code[5..].bytes().all(|b| b.is_ascii_digit()));
@@ -126,8 +128,15 @@ pub fn lint_catalog(catalog: &Catalog, problems: &mut Vec<String>) {
                 ));
             }
         }
-        if rule.overlap_reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
-            problems.push(format!("{}: rule {}: overlap_reason is empty", located.file, rule.id));
+        if rule
+            .overlap_reason
+            .as_deref()
+            .is_some_and(|r| r.trim().is_empty())
+        {
+            problems.push(format!(
+                "{}: rule {}: overlap_reason is empty",
+                located.file, rule.id
+            ));
         }
     }
     for (code, rules) in by_code {
@@ -205,7 +214,12 @@ mod tests {
 
     #[test]
     fn code_shapes() {
-        for good in ["AADSTS50011", "invalid_client", "AuthStateMissing", "HTTP 401"] {
+        for good in [
+            "AADSTS50011",
+            "invalid_client",
+            "AuthStateMissing",
+            "HTTP 401",
+        ] {
             assert!(is_code(good), "{good}");
         }
         for bad in ["HTTP 4011", " invalid_client", "AADSTS5001x", "", "a\nb"] {

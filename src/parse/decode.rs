@@ -11,10 +11,8 @@ pub fn view(text: &str) -> Option<String> {
     if looks_html(&out) {
         out = Cow::Owned(html(&out));
     }
-    if out.contains('\\') {
-        if let Cow::Owned(s) = json_escapes(&out) {
-            out = Cow::Owned(s);
-        }
+    if let (true, Cow::Owned(s)) = (out.contains('\\'), json_escapes(&out)) {
+        out = Cow::Owned(s);
     }
     if has_percent_escape(&out) {
         out = Cow::Owned(url(&out));
@@ -26,7 +24,12 @@ pub fn view(text: &str) -> Option<String> {
 }
 
 fn looks_html(s: &str) -> bool {
-    s.contains("&#") || s.contains("&quot;") || s.contains("&amp;") || s.contains("&lt;") || s.contains("&apos;") || (s.contains('<') && s.contains("</"))
+    s.contains("&#")
+        || s.contains("&quot;")
+        || s.contains("&amp;")
+        || s.contains("&lt;")
+        || s.contains("&apos;")
+        || (s.contains('<') && s.contains("</"))
 }
 
 fn has_percent_escape(s: &str) -> bool {
@@ -42,7 +45,7 @@ pub fn html(s: &str) -> String {
     while let Some(i) = rest.find(['<', '&']) {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        if tail.starts_with('<') {
+        if let Some(after) = tail.strip_prefix('<') {
             match tail.find('>') {
                 Some(end) if end < 2048 => {
                     out.push(' ');
@@ -50,7 +53,7 @@ pub fn html(s: &str) -> String {
                 }
                 _ => {
                     out.push('<');
-                    rest = &tail[1..];
+                    rest = after;
                 }
             }
             continue;
@@ -142,7 +145,11 @@ pub fn json_escapes(s: &str) -> Cow<'_, str> {
             _ => out.push('\\'),
         }
     }
-    if changed { Cow::Owned(out) } else { Cow::Borrowed(s) }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Percent-decoding with `+` as a space, as Entra encodes `error_description`.
@@ -185,9 +192,15 @@ mod tests {
 
     #[test]
     fn json_escapes_and_html() {
-        assert_eq!(json_escapes(r#"{\"error\":\"invalid_grant\"}\r\nTrace ID: \u0027x\u0027"#), "{\"error\":\"invalid_grant\"}\r\nTrace ID: 'x'");
+        assert_eq!(
+            json_escapes(r#"{\"error\":\"invalid_grant\"}\r\nTrace ID: \u0027x\u0027"#),
+            "{\"error\":\"invalid_grant\"}\r\nTrace ID: 'x'"
+        );
         assert!(matches!(json_escapes("plain"), Cow::Borrowed(_)));
-        assert_eq!(html("<td>The redirect URI &#39;http://x/&#39; &quot;q&quot; &amp; &#x27;</td>"), " The redirect URI 'http://x/' \"q\" & ' ");
+        assert_eq!(
+            html("<td>The redirect URI &#39;http://x/&#39; &quot;q&quot; &amp; &#x27;</td>"),
+            " The redirect URI 'http://x/' \"q\" & ' "
+        );
         assert_eq!(html("a < b & c"), "a < b & c");
         assert_eq!(view("nothing to do here"), None);
     }

@@ -78,7 +78,9 @@ pub fn start_of(
         }
         let line_end = end - 1;
         let line_start = memrchr(b'\n', &block[..line_end]).map_or(0, |i| i + 1);
-        let raw = block[line_start..line_end].strip_suffix(b"\r").unwrap_or(&block[line_start..line_end]);
+        let raw = block[line_start..line_end]
+            .strip_suffix(b"\r")
+            .unwrap_or(&block[line_start..line_end]);
         let (k, body) = body_of(raw);
         if k != key {
             return None;
@@ -167,6 +169,9 @@ mod tests {
     fn no_opening_line_means_no_block() {
         let text = b"plain\n  \"error\": \"x\"\n";
         let hit = 6;
-        assert_eq!(start_of(text, hit, b"", |raw| (Vec::new(), raw.to_vec())), None);
+        assert_eq!(
+            start_of(text, hit, b"", |raw| (Vec::new(), raw.to_vec())),
+            None
+        );
     }
 }

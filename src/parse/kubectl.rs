@@ -98,10 +98,11 @@ pub fn split(line: &[u8]) -> Split<'_> {
 /// After a time: CRI's `stdout F ` / `stderr P ` (stream, then full or partial line tag).
 fn cri_stream(body: &[u8]) -> &[u8] {
     for stream in [&b"stdout "[..], b"stderr "] {
-        if let Some(rest) = body.strip_prefix(stream) {
-            if let Some(rest) = rest.strip_prefix(b"F ").or_else(|| rest.strip_prefix(b"P ")) {
-                return rest;
-            }
+        if let Some(rest) = body.strip_prefix(stream).and_then(|rest| {
+            rest.strip_prefix(b"F ")
+                .or_else(|| rest.strip_prefix(b"P "))
+        }) {
+            return rest;
         }
     }
     body
@@ -173,7 +174,8 @@ mod tests {
 
     #[test]
     fn cri_and_process_prefixes() {
-        let s = split(b"2026-11-20T09:14:02.123456789Z stderr F Traceback (most recent call last):");
+        let s =
+            split(b"2026-11-20T09:14:02.123456789Z stderr F Traceback (most recent call last):");
         assert_eq!(s.time, Some(&b"2026-11-20T09:14:02.123456789Z"[..]));
         assert_eq!(s.body, b"Traceback (most recent call last):");
         let s = split(b"gunicorn stderr | Traceback (most recent call last):");
@@ -183,7 +185,12 @@ mod tests {
         assert_eq!(s.process, b"netbox-1");
         assert_eq!(s.body, b"ERROR boom");
         // Not prefixes: a pipe without the name-spaces shape, a table row, plain text.
-        for line in [&b"a|b"[..], b"| 2026 | stdout | x |", b"stdout F x", b"a b | c"] {
+        for line in [
+            &b"a|b"[..],
+            b"| 2026 | stdout | x |",
+            b"stdout F x",
+            b"a b | c",
+        ] {
             let s = split(line);
             assert_eq!(s.body, line, "{}", String::from_utf8_lossy(line));
             assert!(s.process.is_empty());

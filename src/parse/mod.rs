@@ -31,7 +31,8 @@ pub struct Frame<'a> {
     pub container: Option<&'a [u8]>,
     /// Time from a kubectl `--timestamps` header, unparsed.
     pub kube_time: Option<&'a [u8]>,
-    /// For a traceback, the line before it in the same stream.
+    /// For a traceback, the nearest line before it in the same stream that has a time
+    /// (whole, kubectl headers included).
     pub context: Option<&'a [u8]>,
     /// The event text without kubectl headers.
     pub body: &'a [u8],
@@ -59,9 +60,14 @@ pub struct FrameStats {
 impl FrameStats {
     /// Events: every line is one, except that a traceback's lines make one together.
     pub fn events(&self) -> u64 {
-        self.lines - self.traceback_lines - self.json_block_lines + self.tracebacks + self.json_blocks
+        self.lines - self.traceback_lines - self.json_block_lines
+            + self.tracebacks
+            + self.json_blocks
     }
 }
+
+/// Lines a traceback looks back for the time of the message it belongs to.
+const CONTEXT_LOOK_BACK: usize = 8;
 
 /// What a multi-line event is.
 #[derive(Debug, Clone)]
@@ -122,7 +128,7 @@ pub struct Framer<'c> {
     searcher: &'c BlockSearcher,
     traceback_pattern: usize,
     open: Vec<Open>,
-    last_line: Vec<u8>,
+    last_lines: Vec<Vec<u8>>,
     /// Counts so far.
     pub stats: FrameStats,
 }
@@ -161,7 +167,7 @@ impl<'c> Framer<'c> {
             searcher,
             traceback_pattern,
             open: Vec::new(),
-            last_line: Vec::new(),
+            last_lines: Vec::new(),
             stats: FrameStats::default(),
         }
     }
@@ -200,10 +206,24 @@ impl<'c> Framer<'c> {
                 };
             }
         }
-        let tail = block.strip_suffix(b"\n").unwrap_or(block);
-        let start = memrchr(b'\n', tail).map_or(0, |i| i + 1);
-        self.last_line.clear();
-        self.last_line.extend_from_slice(strip_cr(&tail[start..]));
+        // Keep the last lines for a traceback at the start of the next buffer to look back on.
+        let mut tail = block.strip_suffix(b"\n").unwrap_or(block);
+        let mut kept = Vec::new();
+        while kept.len() < CONTEXT_LOOK_BACK && !tail.is_empty() {
+            let from = memrchr(b'\n', tail).map_or(0, |i| i + 1);
+            kept.push(strip_cr(&tail[from..]).to_vec());
+            tail = &tail[..from.saturating_sub(1)];
+            if from == 0 {
+                break;
+            }
+        }
+        kept.reverse();
+        let older = self
+            .last_lines
+            .len()
+            .saturating_sub(CONTEXT_LOOK_BACK - kept.len());
+        self.last_lines.drain(..older);
+        self.last_lines.extend(kept);
     }
 
     fn line(
@@ -227,16 +247,7 @@ impl<'c> Framer<'c> {
         let line = self.stats.lines;
         if may_open && Traceback::starts(split.body) {
             let mut open = Open::new(&split, line, Joined::Traceback(Traceback::open(split.body)));
-            let prev = if start == 0 {
-                &self.last_line[..]
-            } else {
-                let before = &block[..start - 1];
-                strip_cr(&before[memrchr(b'\n', before).map_or(0, |i| i + 1)..])
-            };
-            let prev = kubectl::split(prev);
-            if prev.stream == split.stream && prev.process == split.process && !prev.body.is_empty() {
-                open.context = Some(prev.body.to_vec());
-            }
+            open.context = self.context_before(block, start, &split);
             self.open.push(open);
             return;
         }
@@ -261,7 +272,9 @@ impl<'c> Framer<'c> {
                 .map(|l| kubectl::split(strip_cr(l)).body)
                 .collect();
             let first_line = line + 1 - bodies.len() as u64;
-            let first = kubectl::split(strip_cr(&block[from..memchr(b'\n', &block[from..]).map_or(end, |i| from + i)]));
+            let first = kubectl::split(strip_cr(
+                &block[from..memchr(b'\n', &block[from..]).map_or(end, |i| from + i)],
+            ));
             let block_json = JsonBlock::open(bodies);
             let mut open = Open::new(&first, first_line, Joined::Json(block_json));
             open.process = split.process.to_vec();
@@ -283,6 +296,37 @@ impl<'c> Framer<'c> {
             body: split.body,
             traceback: false,
         });
+    }
+
+    /// The nearest line of the same stream before a traceback that carries a time (the
+    /// message the traceback belongs to is usually right above it), looking back at most
+    /// [`CONTEXT_LOOK_BACK`] lines of the current buffer, then the last line of the previous one.
+    fn context_before(
+        &self,
+        block: &[u8],
+        start: usize,
+        split: &kubectl::Split<'_>,
+    ) -> Option<Vec<u8>> {
+        let mut end = start;
+        let mut earlier = self.last_lines.iter().rev();
+        for _ in 0..CONTEXT_LOOK_BACK {
+            let raw = if end == 0 {
+                earlier.next()?.as_slice()
+            } else {
+                let before = &block[..end - 1];
+                let from = memrchr(b'\n', before).map_or(0, |i| i + 1);
+                end = from;
+                strip_cr(&before[from..])
+            };
+            let prev = kubectl::split(raw);
+            if prev.stream == split.stream
+                && prev.process == split.process
+                && (prev.time.is_some() || timestamp::find(prev.body).is_some())
+            {
+                return Some(raw.to_vec());
+            }
+        }
+        None
     }
 
     fn close(&mut self, open: Open, emit: &mut dyn FnMut(&Frame<'_>)) {

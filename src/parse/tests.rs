@@ -76,7 +76,7 @@ fn tracebacks_of_two_pods_never_join() {
     assert!(!got[1].body.contains("y.py"));
     assert_eq!(
         got[1].context.as_deref(),
-        Some("Request failed with 400: AADSTS54005 x")
+        Some("[pod/netbox-a/netbox] 2026-11-20T09:14:03Z Request failed with 400: AADSTS54005 x")
     );
     assert_eq!(got[2].pod.as_deref(), Some("netbox-b"));
     assert_eq!(got[2].lines, 3);
@@ -136,7 +136,11 @@ fn pretty_printed_json_is_one_event_when_unbroken() {
     // A line of another pod inside the value stops the look-back: the hit line stands alone.
     let (got, _) = frame_all(PRETTY.as_bytes(), 1 << 20);
     assert!(got.iter().all(|g| g.lines == 1), "{got:#?}");
-    let single_pod: String = PRETTY.lines().filter(|l| !l.contains("nb-b")).map(|l| format!("{l}\n")).collect();
+    let single_pod: String = PRETTY
+        .lines()
+        .filter(|l| !l.contains("nb-b"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let (got, stats) = frame_all(single_pod.as_bytes(), 1 << 20);
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].line, 2);
