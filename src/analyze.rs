@@ -547,6 +547,9 @@ impl<'c> Analyzer<'c> {
                             (Some(Refine::ClientId), "client_id") => {
                                 diagnosis.extend(refine::client_id(value))
                             }
+                            (Some(Refine::Tenant), "tenant") => {
+                                diagnosis.extend(refine::tenant(value))
+                            }
                             _ => {}
                         }
                     }

@@ -103,6 +103,33 @@ pub fn client_id(raw: &str) -> Vec<String> {
     )]
 }
 
+/// What a tenant quoted by Entra (AADSTS90002, 900023) shows.
+pub fn tenant(raw: &str) -> Vec<String> {
+    let t = raw.trim();
+    let mut out = Vec::new();
+    if t != raw || t.contains(char::is_whitespace) || t.contains(['"', '\'']) {
+        out.push(format!("the tenant value {raw:?} carries whitespace or quotes: set the bare Directory (tenant) ID"));
+    }
+    let t = t.trim_matches(|c| c == '"' || c == '\'');
+    if t.is_empty() || t == "None" {
+        out.push("the tenant is empty: SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_TENANT_ID is unset, or set under another backend's prefix".into());
+    } else if t.contains("://") || t.contains('/') {
+        out.push(format!("the tenant {t:?} is a URL or path: set only the Directory (tenant) ID GUID from the app's Overview page"));
+    } else if matches!(
+        t.to_ascii_lowercase().as_str(),
+        "common" | "organizations" | "consumers"
+    ) {
+        out.push(format!("{t:?} is a multi-tenant endpoint, not a tenant: a single-tenant app needs its Directory (tenant) ID"));
+    } else if is_guid(t) {
+        out.push(format!("the tenant {t} is a well-formed GUID that this Entra cloud does not know: a typo, another directory's id, or a sovereign cloud (Azure Government, China) that needs SOCIAL_AUTH_<BACKEND>_AUTHORITY_HOST"));
+    } else if t.contains('.') {
+        out.push(format!("the tenant {t:?} is a domain name: it works only if it is a verified domain of the tenant; the Directory (tenant) ID GUID always works"));
+    } else {
+        out.push(format!("the tenant {t:?} is neither a GUID nor a domain name: copy the Directory (tenant) ID from the app's Overview page"));
+    }
+    out
+}
+
 /// True for the 8-4-4-4-12 hex form.
 pub fn is_guid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
@@ -192,6 +219,17 @@ mod tests {
         ));
         assert!(!insecure_scheme("http://127.0.0.1/x"));
         assert!(!insecure_scheme("https://netbox.example.com/"));
+    }
+
+    #[test]
+    fn tenants() {
+        assert!(tenant("https://login.microsoftonline.com/x")[0].contains("URL"));
+        assert!(tenant("common")[0].contains("multi-tenant"));
+        assert!(tenant("0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d")[0].contains("sovereign"));
+        assert!(tenant("corp.example")[0].contains("verified domain"));
+        assert!(tenant(" 0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d")[0].contains("whitespace"));
+        assert!(tenant("None")[0].contains("unset"));
+        assert!(tenant("my-tenant")[0].contains("neither"));
     }
 
     #[test]

@@ -155,6 +155,7 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
             let needed = match refine {
                 Refine::RedirectUri => "redirect_uri",
                 Refine::ClientId => "client_id",
+                Refine::Tenant => "tenant",
             };
             let has = regexes
                 .iter()

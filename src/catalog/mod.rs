@@ -191,6 +191,8 @@ string_enum! {
         RedirectUri = "redirect-uri",
         /// Diagnose the `client_id` capture.
         ClientId = "client-id",
+        /// Diagnose the `tenant` capture.
+        Tenant = "tenant",
     }
 }
 
