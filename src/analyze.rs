@@ -11,9 +11,10 @@ use regex::Regex;
 
 use crate::catalog::compile::Compiled;
 use crate::catalog::{self, Refine, Severity, Symptom};
+use crate::correlate::{Correlator, Flow, Origin};
 use crate::matcher::Fired;
 use crate::parse::jsonl::{self, Decoded};
-use crate::parse::{Frame, FrameStats, decode, timestamp};
+use crate::parse::{Frame, FrameStats, access, decode, timestamp};
 use crate::redact::redact;
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
@@ -121,6 +122,8 @@ pub struct Collected {
     pub json_lines_broken: u64,
     /// Framing counts.
     pub frames: FrameStats,
+    /// Login flows, in input order (ids are given when the report is built).
+    pub flows: Vec<Flow>,
 }
 
 impl Collected {
@@ -144,6 +147,7 @@ impl Collected {
         self.frames.traceback_lines += other.frames.traceback_lines;
         self.frames.json_blocks += other.frames.json_blocks;
         self.frames.json_block_lines += other.frames.json_block_lines;
+        self.flows.extend(other.flows);
     }
 
     /// Turns the accumulated findings into report findings, most severe first, then by first
@@ -207,6 +211,7 @@ fn finding(compiled: &Compiled, key: Key, acc: &Acc) -> Finding {
         evidence: acc.evidence.clone(),
         resolution,
         references,
+        flows: Vec::new(),
     };
     match key {
         Key::Rule(r) => {
@@ -307,6 +312,8 @@ struct Observed {
     codes_seen: BTreeSet<String>,
     items: Vec<Item>,
     fallback_only: bool,
+    /// An access-log line: the correlator has it as a request already.
+    is_access: bool,
 }
 
 /// Analyses the events of one input.
@@ -320,6 +327,7 @@ pub struct Analyzer<'c> {
     last_specific: Option<(u64, Option<String>)>,
     pending: Vec<Observed>,
     https_rule: Option<usize>,
+    correlator: Option<Correlator>,
     /// What has been collected so far.
     pub collected: Collected,
 }
@@ -337,6 +345,9 @@ impl<'c> Analyzer<'c> {
             last_specific: None,
             pending: Vec::new(),
             https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
+            correlator: Some(Correlator::new(chrono::Duration::seconds(
+                crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
+            ))),
             collected: Collected::default(),
         }
     }
@@ -352,11 +363,13 @@ impl<'c> Analyzer<'c> {
     /// Matches one framed event; calls `on_match` with the record of each event that ends up
     /// in a finding.
     pub fn event(&mut self, frame: &Frame<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
-        let Some(observed) = self.observe(frame) else {
+        let is_access = self.request(frame);
+        let Some(mut observed) = self.observe(frame) else {
             self.loose_ids(frame);
             self.flush(frame.line, false, on_match);
             return;
         };
+        observed.is_access = is_access;
         if observed.fallback_only {
             let explained = self.last_specific.as_ref().is_some_and(|(line, pod)| {
                 *pod == observed.pod && observed.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
@@ -392,9 +405,126 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    /// Ends the input: commits what is still pending.
-    pub fn finish(&mut self, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+    /// Sets how long a started login may take before it counts as abandoned.
+    pub fn set_flow_timeout(&mut self, timeout: chrono::Duration) {
+        self.correlator = Some(Correlator::new(timeout));
+    }
+
+    /// Feeds an access-log line on a login path to the correlator; true when it was one.
+    fn request(&mut self, frame: &Frame<'_>) -> bool {
+        let body = frame.body;
+        if memchr::memmem::find(body, b"/oauth/").is_none() {
+            // A plain /login/ request matters only as the landing of a recent callback.
+            let now = frame.kube_time.and_then(timestamp::parse_value);
+            let waiting = self
+                .correlator
+                .as_mut()
+                .is_some_and(|c| c.awaiting_landing(now));
+            if !waiting || memchr::memmem::find(body, b"/login/").is_none() {
+                return false;
+            }
+        }
+        let Some(access) = access::parse(&String::from_utf8_lossy(body)) else {
+            return false;
+        };
+        if let Some(correlator) = self.correlator.as_mut() {
+            let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
+            let time = access
+                .time
+                .or_else(|| frame.kube_time.and_then(timestamp::parse_value));
+            correlator.request(
+                &access,
+                &Origin {
+                    source: &self.source,
+                    line: frame.line,
+                    pod: pod.as_deref(),
+                    time,
+                },
+            );
+        }
+        true
+    }
+
+    /// Ends the input: commits what is still pending and turns flow conditions into findings.
+    /// `last_line` is the input's last line; its time is the end of the log.
+    pub fn finish(&mut self, last_line: Option<&[u8]>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
         self.flush(u64::MAX, true, on_match);
+        let Some(correlator) = self.correlator.take() else {
+            return;
+        };
+        let end = last_line.and_then(|l| {
+            let split = crate::parse::kubectl::split(l);
+            split
+                .time
+                .and_then(timestamp::parse_value)
+                .or_else(|| timestamp::find(split.body))
+        });
+        let mut flows = correlator.finish(end);
+        for flow in &mut flows {
+            let conditions = flow.conditions.clone();
+            for (condition, line) in conditions {
+                // A bounce to the login page is the finding only when nothing else explains it.
+                if condition == crate::catalog::FlowCondition::BouncedToLogin
+                    && !flow.findings.is_empty()
+                {
+                    continue;
+                }
+                let Some(r) = self
+                    .compiled
+                    .rules
+                    .iter()
+                    .position(|r| r.rule.flow == Some(condition))
+                else {
+                    continue;
+                };
+                let rule_id = self.compiled.rules[r].rule.id.clone();
+                if !flow.findings.contains(&rule_id) {
+                    flow.findings.push(rule_id);
+                }
+                let step = flow
+                    .steps
+                    .iter()
+                    .find(|s| s.line == line)
+                    .or(flow.steps.first());
+                let time = step
+                    .and_then(|s| s.time.as_deref())
+                    .and_then(|t| timestamp::parse_value(t.as_bytes()));
+                let text = match step {
+                    Some(s) => format!(
+                        "{} {} -> {} from {}{}",
+                        s.step,
+                        s.detail,
+                        s.status.map_or("-".to_string(), |st| st.to_string()),
+                        flow.client.address,
+                        flow.client
+                            .user_agent
+                            .as_deref()
+                            .map_or(String::new(), |ua| format!(" ({ua})")),
+                    ),
+                    None => format!("login flow from {}", flow.client.address),
+                };
+                let shown = window(&self.mask(&text), MAX_TEXT);
+                let acc = self.collected.findings.entry(Key::Rule(r)).or_default();
+                acc.count += 1;
+                acc.first = min_opt(acc.first, time);
+                acc.last = acc.last.max(time);
+                acc.sources.insert(self.source.clone());
+                if acc.evidence.len() < MAX_EVIDENCE {
+                    acc.evidence.push(Evidence {
+                        source: self.source.clone(),
+                        line,
+                        lines: 1,
+                        pod: None,
+                        container: None,
+                        time: time.map(rfc3339),
+                        text: shown,
+                        decoded: None,
+                        captures: BTreeMap::new(),
+                    });
+                }
+            }
+        }
+        self.collected.flows = flows;
     }
 
     /// Runs the matcher on every view of the event and gathers what a finding needs.
@@ -418,17 +548,26 @@ impl<'c> Analyzer<'c> {
             _ => None,
         };
         let message = json.and_then(|j| j.message.as_deref());
-        // Shapes: URL-encoded, JSON-escaped or HTML text is matched once more, decoded.
+        if !compiled.may_fire(text.as_bytes())
+            && message.is_none_or(|m| !compiled.may_fire(m.as_bytes()))
+        {
+            return None;
+        }
+        self.fired.clear();
+        compiled.fire(text.as_bytes(), &mut self.fired);
+        if let Some(m) = message {
+            compiled.fire(m.as_bytes(), &mut self.fired);
+        }
+        // Shapes: URL-encoded, JSON-escaped or HTML text is matched once more, decoded. Most
+        // candidate lines (health probes on /login/) have nothing to decode.
         let view = decode::view(message.unwrap_or(&text));
+        if let Some(v) = &view {
+            compiled.fire(v.as_bytes(), &mut self.fired);
+        }
         let texts: Vec<&str> = [Some(&*text), message, view.as_deref()]
             .into_iter()
             .flatten()
             .collect();
-
-        self.fired.clear();
-        for t in &texts {
-            compiled.fire(t.as_bytes(), &mut self.fired);
-        }
         dedup_fired(&mut self.fired);
         if self.fired.is_empty() {
             return None;
@@ -598,6 +737,7 @@ impl<'c> Analyzer<'c> {
             codes_seen,
             items,
             fallback_only,
+            is_access: false,
         })
     }
 
@@ -635,6 +775,24 @@ impl<'c> Analyzer<'c> {
             pod: observed.pod.clone(),
             keys,
         });
+        if let (false, false, Some(correlator)) = (
+            observed.is_access,
+            observed.fallback_only,
+            self.correlator.as_mut(),
+        ) {
+            {
+                let rules: Vec<String> = observed.items.iter().map(|i| i.rule_id.clone()).collect();
+                correlator.error(
+                    &Origin {
+                        source: &self.source,
+                        line: observed.line,
+                        pod: observed.pod.as_deref(),
+                        time: observed.time,
+                    },
+                    &rules,
+                );
+            }
+        }
         if let Some(first) = observed.items.first() {
             on_match(&MatchRecord {
                 kind: "match",

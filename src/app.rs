@@ -98,12 +98,54 @@ fn build_checked(dirs: &[PathBuf], all_examples: bool) -> (Option<Compiled>, Vec
     }
     validate::lint_catalog(&catalog, &mut problems);
     let compiled = compile::compile(&catalog, &mut problems);
-    validate::run_examples(
-        &compiled,
-        |id| all_examples || user_ids.iter().any(|u| u == id),
-        &mut problems,
-    );
+    let selected = |id: &str| all_examples || user_ids.iter().any(|u| u == id);
+    validate::run_examples(&compiled, selected, &mut problems);
+    check_flow_examples(&compiled, selected, &mut problems);
     (Some(compiled), problems)
+}
+
+/// Runs `text` through framing, matching and the correlator, as a scan of a file would.
+pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
+    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
+    let mut analyzer = Analyzer::new(compiled, "example".into(), false);
+    let mut ignore = |_: &MatchRecord<'_>| {};
+    framer.feed(text, &mut |frame| analyzer.event(frame, &mut ignore));
+    framer.finish(&mut |frame| analyzer.event(frame, &mut ignore));
+    analyzer.finish(framer.last_line(), &mut ignore);
+    analyzer.collected
+}
+
+/// Flow rules are checked end to end: each example is a small log.
+fn check_flow_examples(
+    compiled: &Compiled,
+    select: impl Fn(&str) -> bool,
+    problems: &mut Vec<String>,
+) {
+    for (idx, rule) in compiled.rules.iter().enumerate() {
+        if rule.rule.flow.is_none() || !select(&rule.rule.id) {
+            continue;
+        }
+        let examples = &rule.rule.examples;
+        for (texts, want) in [(&examples.matches, true), (&examples.no_match, false)] {
+            for text in texts {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes.push(b'\n');
+                let got = scan_text(compiled, &bytes)
+                    .findings
+                    .contains_key(&crate::analyze::Key::Rule(idx));
+                if got != want {
+                    problems.push(format!(
+                        "{}: rule {}: {} example {} the rule: {:?}",
+                        rule.file,
+                        rule.rule.id,
+                        if want { "match" } else { "no_match" },
+                        if want { "does not fire" } else { "fires" },
+                        text.lines().next().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// What one input produced.
@@ -124,7 +166,7 @@ fn scan_one(
         framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
     });
     framer.finish(&mut |frame| analyzer.event(frame, on_match));
-    analyzer.finish(on_match);
+    analyzer.finish(framer.last_line(), on_match);
     analyzer.collected.frames = framer.stats;
     Scanned {
         collected: analyzer.collected,
@@ -245,7 +287,18 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     summary.matched_events = collected.matched_events;
     summary.matched_lines = collected.matched_lines;
     summary.json_lines_broken = collected.json_lines_broken;
-    let findings = collected.findings(compiled);
+    let mut findings = collected.findings(compiled);
+    let mut flows = std::mem::take(&mut collected.flows);
+    for (n, flow) in flows.iter_mut().enumerate() {
+        flow.id = format!("f{}", n + 1);
+    }
+    for finding in &mut findings {
+        finding.flows = flows
+            .iter()
+            .filter(|f| f.findings.contains(&finding.rule))
+            .map(|f| f.id.clone())
+            .collect();
+    }
     for f in &findings {
         *summary
             .findings
@@ -256,7 +309,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let report = Report {
         schema_version: report::SCHEMA_VERSION,
         findings,
-        flows: Vec::new(),
+        flows,
         summary,
     };
 

@@ -11,6 +11,7 @@ pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod correlate;
 pub mod error;
 pub mod matcher;
 pub mod parse;

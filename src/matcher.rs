@@ -128,6 +128,17 @@ impl Compiled {
         }
     }
 
+    /// True when `text` holds an anchor that can lead to a rule (or an AADSTS code); lines
+    /// that hold only context anchors (a health probe on `/login/`) cannot fire anything.
+    pub fn may_fire(&self, text: &[u8]) -> bool {
+        self.tagger.find_overlapping_iter(text).any(|m| {
+            let a = m.pattern().as_usize();
+            a == self.aadsts_anchor
+                || a == self.error_codes_anchor
+                || !self.anchor_rules[a].is_empty()
+        })
+    }
+
     /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event.
     pub fn apply_fallback(&self, fired: &mut Vec<Fired>) {
         let specific = fired

@@ -31,6 +31,9 @@ pub const CONTEXT_ANCHORS: &[&[u8]] = &[
     b"Trace ID",
     b"Timestamp: ",
     ERROR_CODES,
+    // Login flow requests for the correlator: `/oauth/login/`, the login page, callbacks.
+    b"/login/",
+    b"/oauth/complete/",
 ];
 
 /// The JSON field in which Entra lists its codes as bare numbers (`"error_codes":[54005]`);

@@ -36,6 +36,9 @@ pub struct Rule {
     /// Regexes (regex crate syntax, Unicode off) with named captures.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// A flow-level condition this rule reports (instead of matching lines).
+    #[serde(default)]
+    pub flow: Option<FlowCondition>,
     /// Reported only when no other, non-fallback rule matched the event.
     #[serde(default)]
     pub fallback: bool,
@@ -181,6 +184,24 @@ string_enum! {
 impl Default for Status {
     fn default() -> Self {
         Status::Stable
+    }
+}
+
+string_enum! {
+    /// Flow-level conditions the correlator finds; a rule with `flow = "<key>"` reports one.
+    FlowCondition {
+        /// Started, no callback within the flow timeout before the end of the log.
+        NoCallback = "no-callback",
+        /// The callback redirected to the login page with no other error.
+        BouncedToLogin = "bounced-to-login",
+        /// The same authorization code came back twice.
+        ReplayedCode = "replayed-code",
+        /// After the callback the user is sent to log in again (`/login/?next=`).
+        RedirectLoop = "redirect-loop",
+        /// The callback answered 404: the backend is not enabled.
+        Callback404 = "callback-404",
+        /// The callback answered 400: the host is not allowed.
+        Callback400 = "callback-400",
     }
 }
 

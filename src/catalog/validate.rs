@@ -56,8 +56,14 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
         }
     }
     let aadsts: Vec<u32> = rule.aadsts_codes().collect();
-    if rule.patterns.is_empty() && aadsts.is_empty() {
-        bad("needs an AADSTS code in `codes` or at least one pattern".into());
+    if rule.patterns.is_empty() && aadsts.is_empty() && rule.flow.is_none() {
+        bad("needs an AADSTS code in `codes`, a pattern, or a `flow` condition".into());
+    }
+    if rule.flow.is_some() && (!rule.patterns.is_empty() || !aadsts.is_empty()) {
+        bad(
+            "a `flow` rule is reported from login flows; it takes no patterns or AADSTS codes"
+                .into(),
+        );
     }
     if !rule.patterns.is_empty() && rule.keywords.is_empty() {
         bad("patterns need keywords: literals every match contains".into());
@@ -73,7 +79,7 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
     if rule.examples.no_match.is_empty() {
         bad("examples.no_match is empty".into());
     }
-    for example in &rule.examples.matches {
+    for example in rule.examples.matches.iter().filter(|_| rule.flow.is_none()) {
         let bytes = example.as_bytes();
         let has_kw = rule
             .keywords
@@ -163,7 +169,8 @@ pub fn run_examples(
 ) {
     let mut fired = Vec::new();
     for (idx, rule) in compiled.rules.iter().enumerate() {
-        if !select(&rule.rule.id) {
+        // Flow rules are checked by running their examples through the whole pipeline.
+        if !select(&rule.rule.id) || rule.rule.flow.is_some() {
             continue;
         }
         let examples = &rule.rule.examples;

@@ -5,6 +5,7 @@
 //!
 //! Sits between `source` (which fills the buffers) and the matcher (which takes [`Frame`]s).
 
+pub mod access;
 pub mod decode;
 pub mod jsonblock;
 pub mod jsonl;
@@ -352,6 +353,11 @@ impl<'c> Framer<'c> {
             body: text,
             traceback,
         });
+    }
+
+    /// The last line read so far (kubectl headers included): its time is the end of the log.
+    pub fn last_line(&self) -> Option<&[u8]> {
+        self.last_lines.last().map(Vec::as_slice)
     }
 
     /// Closes tracebacks still open at the end of the input, oldest first.

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Severity, Symptom};
+use crate::correlate::Flow;
 
 /// Version of the JSON document; bumped only when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -20,8 +21,8 @@ pub struct Report {
     pub schema_version: u32,
     /// Findings, most severe first, then by first time seen, then rule id.
     pub findings: Vec<Finding>,
-    /// Login flows (filled by the correlator, a later stage).
-    pub flows: Vec<serde_json::Value>,
+    /// Login flows, in input order then time.
+    pub flows: Vec<Flow>,
     /// Counts of what was read.
     pub summary: Summary,
 }
@@ -61,6 +62,9 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Ordered resolution steps.
     pub resolution: Vec<String>,
+    /// Ids of the login flows that show this finding.
+    #[serde(default)]
+    pub flows: Vec<String>,
     /// Documentation links.
     pub references: Vec<String>,
 }

@@ -1,0 +1,513 @@
+//! Login flows: puts the access-log requests of one sign-in (begin at `/oauth/login/`, the
+//! round trip to Entra, the callback at `/oauth/complete/`, the landing) and the errors
+//! logged around them together, and says where each flow stopped.
+//!
+//! Pure: requests and error events go in ([`Correlator::request`], [`Correlator::error`]),
+//! flows come out ([`Correlator::finish`]). Sits after the matcher; the analyzer feeds it.
+//! Keys, in order of trust: request id, OAuth `state`, authorization code, then the client
+//! (address + user agent) within the flow timeout. Two users behind one ingress address
+//! stay apart because their user agents (or states) differ.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use crate::catalog::FlowCondition as Condition;
+use crate::parse::access::Access;
+
+/// How long a started login may take before it counts as abandoned.
+pub const DEFAULT_FLOW_TIMEOUT_SECS: i64 = 600;
+/// How long after a callback a bounce to `/login/` still belongs to it.
+pub const LANDING_WINDOW_SECS: i64 = 60;
+/// How far in time an error without a client joins the nearest callback of its pod.
+pub const ERROR_WINDOW_SECS: i64 = 10;
+
+/// How a flow ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The callback was accepted and the user was not sent back to the login page.
+    Succeeded,
+    /// The callback carried an error, failed, or bounced to the login page.
+    Failed,
+    /// Started, but no callback came back within the flow timeout.
+    Abandoned,
+    /// The log ends before the flow could finish.
+    Incomplete,
+}
+
+/// Where a flow stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stop {
+    /// At Entra: the browser never came back (only it saw the error).
+    Authorize,
+    /// At the callback: Entra's error, a 4xx/5xx, or an exception while redeeming the code.
+    Callback,
+    /// After the callback: bounced to the login page, or a redirect loop.
+    Landing,
+    /// It did not stop: signed in.
+    Done,
+}
+
+/// One request or event in a flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// When.
+    pub time: Option<String>,
+    /// `begin`, `callback`, `landing`, `error`.
+    pub step: String,
+    /// Input and line.
+    pub source: String,
+    /// Line number.
+    pub line: u64,
+    /// HTTP status, for requests.
+    pub status: Option<u16>,
+    /// What it says: the path, the error value, the rule ids.
+    pub detail: String,
+}
+
+/// The client of a flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    /// Address as the access log shows it.
+    pub address: String,
+    /// User agent.
+    pub user_agent: Option<String>,
+}
+
+/// One login attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    /// `f1`, `f2`, ... in order of start.
+    pub id: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Where it stopped.
+    pub stopped_at: Stop,
+    /// Correlation keys seen: `request_id:...`, `state:<redacted>`, `code:<redacted>`.
+    pub keys: Vec<String>,
+    /// Who.
+    pub client: Client,
+    /// The social-auth backend in the path (`azuread-oauth2`).
+    pub backend: Option<String>,
+    /// First step's time.
+    pub started: Option<String>,
+    /// Last step's time.
+    pub ended: Option<String>,
+    /// The steps in order.
+    pub steps: Vec<Step>,
+    /// Rule ids of the findings this flow shows.
+    pub findings: Vec<String>,
+    #[serde(skip)]
+    state: State,
+    #[serde(skip)]
+    start_time: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    last_time: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    callback_time: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pod: Option<String>,
+    #[serde(skip)]
+    /// Flow-level conditions found (see [`Condition`]), with the line that shows each.
+    pub conditions: Vec<(Condition, u64)>,
+    #[serde(skip)]
+    /// First line of the flow in its input.
+    pub first_line: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum State {
+    #[default]
+    Begun,
+    AwaitLanding,
+    Closed,
+}
+
+/// Where an input event came from.
+#[derive(Debug, Clone)]
+pub struct Origin<'a> {
+    /// Input name.
+    pub source: &'a str,
+    /// Line number.
+    pub line: u64,
+    /// Pod, from the kubectl prefix.
+    pub pod: Option<&'a str>,
+    /// Event time.
+    pub time: Option<DateTime<Utc>>,
+}
+
+/// An error event waiting for its callback.
+#[derive(Debug, Clone)]
+struct Pending {
+    source: String,
+    line: u64,
+    pod: Option<String>,
+    time: Option<DateTime<Utc>>,
+}
+
+impl Pending {
+    fn origin(&self) -> Origin<'_> {
+        Origin {
+            source: &self.source,
+            line: self.line,
+            pod: self.pod.as_deref(),
+            time: self.time,
+        }
+    }
+}
+
+/// Builds the flows of one input.
+#[derive(Debug)]
+pub struct Correlator {
+    timeout: Duration,
+    flows: Vec<Flow>,
+    by_client: HashMap<(String, Option<String>), usize>,
+    codes: HashMap<String, usize>,
+    pending_errors: Vec<(Pending, Vec<String>)>,
+    last_time: Option<DateTime<Utc>>,
+    awaiting: Vec<usize>,
+}
+
+fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
+fn backend_of(path: &str, prefix: &str) -> Option<String> {
+    let at = path.find(prefix)? + prefix.len();
+    let name = path[at..].trim_end_matches('/');
+    (!name.is_empty() && !name.contains('/')).then(|| name.to_string())
+}
+
+/// A short stable tag for a secret value, so keys line up without showing it.
+fn tag(value: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in value.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:06x}", hash >> 40)
+}
+
+impl Correlator {
+    /// A correlator with the given flow timeout.
+    pub fn new(timeout: Duration) -> Self {
+        Correlator {
+            timeout,
+            flows: Vec::new(),
+            by_client: HashMap::new(),
+            codes: HashMap::new(),
+            pending_errors: Vec::new(),
+            last_time: None,
+            awaiting: Vec::new(),
+        }
+    }
+
+    /// True while a callback waits for its landing: only then do plain `/login/` requests
+    /// (health probes, mostly) matter.
+    pub fn awaiting_landing(&mut self, now: Option<DateTime<Utc>>) -> bool {
+        let window = Duration::seconds(LANDING_WINDOW_SECS);
+        let flows = &self.flows;
+        self.awaiting.retain(|&i| {
+            flows[i].state == State::AwaitLanding
+                && match (flows[i].callback_time, now) {
+                    (Some(c), Some(n)) => n - c <= window,
+                    _ => true,
+                }
+        });
+        !self.awaiting.is_empty()
+    }
+
+    fn step(origin: &Origin<'_>, step: &str, status: Option<u16>, detail: String) -> Step {
+        Step {
+            time: rfc3339(origin.time),
+            step: step.to_string(),
+            source: origin.source.to_string(),
+            line: origin.line,
+            status,
+            detail,
+        }
+    }
+
+    fn new_flow(&mut self, access: &Access, origin: &Origin<'_>, backend: Option<String>) -> usize {
+        let idx = self.flows.len();
+        self.flows.push(Flow {
+            id: String::new(),
+            outcome: Outcome::Incomplete,
+            stopped_at: Stop::Authorize,
+            keys: Vec::new(),
+            client: Client {
+                address: access.client.clone(),
+                user_agent: access.user_agent.clone(),
+            },
+            backend,
+            started: rfc3339(origin.time),
+            ended: rfc3339(origin.time),
+            steps: Vec::new(),
+            findings: Vec::new(),
+            state: State::Begun,
+            start_time: origin.time,
+            last_time: origin.time,
+            callback_time: None,
+            pod: origin.pod.map(str::to_string),
+            conditions: Vec::new(),
+            first_line: origin.line,
+        });
+        self.by_client
+            .insert((access.client.clone(), access.user_agent.clone()), idx);
+        idx
+    }
+
+    fn touch(&mut self, idx: usize, origin: &Origin<'_>, step: Step) {
+        let flow = &mut self.flows[idx];
+        flow.steps.push(step);
+        if origin.time.is_some() {
+            flow.last_time = origin.time;
+            flow.ended = rfc3339(origin.time);
+        }
+    }
+
+    fn within(&self, a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>, limit: Duration) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => (b - a) <= limit && (a - b) <= limit,
+            _ => true,
+        }
+    }
+
+    /// Feeds one access-log request on a login path.
+    pub fn request(&mut self, access: &Access, origin: &Origin<'_>) {
+        if origin.time.is_some() {
+            self.last_time = self.last_time.max(origin.time);
+        }
+        let client = (access.client.clone(), access.user_agent.clone());
+        let open = self.by_client.get(&client).copied().filter(|&i| {
+            self.flows[i].state != State::Closed
+                && self.within(self.flows[i].last_time, origin.time, self.timeout)
+        });
+        if access.path.contains("/oauth/login/") {
+            if let Some(i) = open {
+                self.settle(i, origin.time, true);
+            }
+            let idx = self.new_flow(access, origin, backend_of(&access.path, "/oauth/login/"));
+            let step = Self::step(origin, "begin", Some(access.status), access.path.clone());
+            self.touch(idx, origin, step);
+            if let Some(id) = &access.request_id {
+                self.flows[idx].keys.push(format!("request_id:{id}"));
+            }
+        } else if access.path.contains("/oauth/complete/") {
+            let backend = backend_of(&access.path, "/oauth/complete/");
+            let idx = match open.filter(|&i| self.flows[i].state == State::Begun) {
+                Some(i) => i,
+                None => {
+                    if let Some(i) = open {
+                        self.settle(i, origin.time, true);
+                    }
+                    self.new_flow(access, origin, backend.clone())
+                }
+            };
+            let mut detail = access.path.clone();
+            if let Some(error) = access.param("error") {
+                detail = format!("{detail} error={error}");
+            }
+            let step = Self::step(origin, "callback", Some(access.status), detail);
+            self.touch(idx, origin, step);
+            let flow = &mut self.flows[idx];
+            flow.callback_time = origin.time;
+            if flow.backend.is_none() {
+                flow.backend = backend;
+            }
+            if let Some(state) = access.param("state") {
+                flow.keys.push(format!("state:{}", tag(state)));
+            }
+            if let Some(id) = &access.request_id {
+                flow.keys.push(format!("request_id:{id}"));
+            }
+            if let Some(code) = access.param("code") {
+                let t = tag(code);
+                flow.keys.push(format!("code:{t}"));
+                if let Some(&first) = self.codes.get(&t) {
+                    if first != idx {
+                        let line = origin.line;
+                        let flow = &mut self.flows[idx];
+                        flow.conditions.push((Condition::ReplayedCode, line));
+                        flow.state = State::Closed;
+                        flow.outcome = Outcome::Failed;
+                        flow.stopped_at = Stop::Callback;
+                        return;
+                    }
+                } else {
+                    self.codes.insert(t, idx);
+                }
+            }
+            let flow = &mut self.flows[idx];
+            let failed = access.param("error").is_some() || access.status >= 400;
+            if access.status == 404 {
+                flow.conditions.push((Condition::Callback404, origin.line));
+            } else if access.status == 400 {
+                flow.conditions.push((Condition::Callback400, origin.line));
+            }
+            if failed {
+                flow.state = State::Closed;
+                flow.outcome = Outcome::Failed;
+                flow.stopped_at = Stop::Callback;
+            } else {
+                flow.state = State::AwaitLanding;
+                self.awaiting.push(idx);
+            }
+            self.attach_pending(idx);
+        } else if access.path.ends_with("/login/") {
+            let Some(i) = open else { return };
+            let flow = &self.flows[i];
+            let in_window = flow.state == State::AwaitLanding
+                && self.within(
+                    flow.callback_time,
+                    origin.time,
+                    Duration::seconds(LANDING_WINDOW_SECS),
+                );
+            if !in_window {
+                return;
+            }
+            let loop_back = access.param("next").is_some();
+            let step = Self::step(origin, "landing", Some(access.status), access.path.clone());
+            self.touch(i, origin, step);
+            let flow = &mut self.flows[i];
+            flow.state = State::Closed;
+            flow.outcome = Outcome::Failed;
+            flow.stopped_at = Stop::Landing;
+            let condition = if loop_back {
+                Condition::RedirectLoop
+            } else {
+                Condition::BouncedToLogin
+            };
+            flow.conditions.push((condition, origin.line));
+        }
+    }
+
+    /// Feeds an error event with no client of its own (a traceback, `Request failed ...`):
+    /// it joins the callback of the same pod nearest in time.
+    pub fn error(&mut self, origin: &Origin<'_>, rules: &[String]) {
+        if origin.time.is_some() {
+            self.last_time = self.last_time.max(origin.time);
+        }
+        if let Some(i) = self.nearest_callback(origin) {
+            self.add_error(i, origin, rules);
+        } else {
+            let pending = Pending {
+                source: origin.source.to_string(),
+                line: origin.line,
+                pod: origin.pod.map(str::to_string),
+                time: origin.time,
+            };
+            if self.pending_errors.len() < 64 {
+                self.pending_errors.push((pending, rules.to_vec()));
+            }
+        }
+    }
+
+    fn nearest_callback(&self, origin: &Origin<'_>) -> Option<usize> {
+        self.flows
+            .iter()
+            .enumerate()
+            .rev()
+            .take(32)
+            .filter(|(_, f)| f.callback_time.is_some() && f.pod.as_deref() == origin.pod)
+            .find(|(_, f)| {
+                self.within(
+                    f.callback_time,
+                    origin.time,
+                    Duration::seconds(ERROR_WINDOW_SECS),
+                )
+            })
+            .map(|(i, _)| i)
+    }
+
+    fn add_error(&mut self, i: usize, origin: &Origin<'_>, rules: &[String]) {
+        let step = Self::step(origin, "error", None, rules.join(", "));
+        self.touch(i, origin, step);
+        let flow = &mut self.flows[i];
+        for r in rules {
+            if !flow.findings.contains(r) {
+                flow.findings.push(r.clone());
+            }
+        }
+        flow.outcome = Outcome::Failed;
+        if flow.stopped_at != Stop::Landing {
+            flow.stopped_at = Stop::Callback;
+        }
+        flow.state = State::Closed;
+    }
+
+    fn attach_pending(&mut self, idx: usize) {
+        let pending = std::mem::take(&mut self.pending_errors);
+        for (pending, rules) in pending {
+            let flow = &self.flows[idx];
+            if flow.pod == pending.pod
+                && self.within(
+                    flow.callback_time,
+                    pending.time,
+                    Duration::seconds(ERROR_WINDOW_SECS),
+                )
+            {
+                self.add_error(idx, &pending.origin(), &rules);
+            } else if self.within(
+                pending.time,
+                self.last_time,
+                Duration::seconds(ERROR_WINDOW_SECS),
+            ) {
+                self.pending_errors.push((pending, rules));
+            }
+        }
+    }
+
+    /// Decides an open flow's outcome, at time `now` (or at the end of the log).
+    fn settle(&mut self, i: usize, now: Option<DateTime<Utc>>, superseded: bool) {
+        let timeout = self.timeout;
+        let flow = &mut self.flows[i];
+        match flow.state {
+            State::Closed => {}
+            State::Begun => {
+                let waited = match (flow.last_time, now) {
+                    (Some(a), Some(b)) => b - a >= timeout,
+                    _ => false,
+                };
+                // A second click within a few seconds is not a failure at Entra.
+                let double_click = match (flow.last_time, now) {
+                    (Some(a), Some(b)) => b - a < Duration::seconds(5),
+                    _ => false,
+                };
+                if waited || (superseded && !double_click) {
+                    flow.outcome = Outcome::Abandoned;
+                    flow.stopped_at = Stop::Authorize;
+                    let line = flow.first_line;
+                    flow.conditions.push((Condition::NoCallback, line));
+                } else if superseded {
+                    flow.outcome = Outcome::Abandoned;
+                    flow.stopped_at = Stop::Authorize;
+                } else {
+                    flow.outcome = Outcome::Incomplete;
+                    flow.stopped_at = Stop::Authorize;
+                }
+            }
+            State::AwaitLanding => {
+                flow.outcome = Outcome::Succeeded;
+                flow.stopped_at = Stop::Done;
+            }
+        }
+        flow.state = State::Closed;
+    }
+
+    /// Ends the input at time `end` (the last line's time, if it has one): settles open flows
+    /// and returns them.
+    pub fn finish(mut self, end: Option<DateTime<Utc>>) -> Vec<Flow> {
+        let end = self.last_time.max(end);
+        for i in 0..self.flows.len() {
+            self.settle(i, end, false);
+        }
+        self.flows
+    }
+}
+
+#[cfg(test)]
+mod tests;
