@@ -420,7 +420,11 @@ impl<'c> Analyzer<'c> {
                 .correlator
                 .as_mut()
                 .is_some_and(|c| c.awaiting_landing(now));
-            if !waiting || memchr::memmem::find(body, b"/login/").is_none() {
+            // Health probes are never the landing of a sign-in.
+            if !waiting
+                || memchr::memmem::find(body, b"/login/").is_none()
+                || memchr::memmem::find(body, b"kube-probe/").is_some()
+            {
                 return false;
             }
         }
@@ -807,6 +811,11 @@ impl<'c> Analyzer<'c> {
 impl Analyzer<'_> {
     /// A line that fired nothing may still carry Entra ids for a finding next to it.
     fn loose_ids(&mut self, frame: &Frame<'_>) {
+        // Only the lines that hold an id label are worth the regexes.
+        let labels: [&[u8]; 6] = [b"orrelation", b"Request", b"Trace", b"Timestamp", b"trace_id", b"request_id"];
+        if !labels.iter().any(|l| memchr::memmem::find(frame.body, l).is_some()) {
+            return;
+        }
         let raw = String::from_utf8_lossy(frame.body);
         let mut ids = entra_ids(&raw);
         if let (true, Some(v)) = (ids.is_empty(), decode::view(&raw)) {
