@@ -812,8 +812,18 @@ impl Analyzer<'_> {
     /// A line that fired nothing may still carry Entra ids for a finding next to it.
     fn loose_ids(&mut self, frame: &Frame<'_>) {
         // Only the lines that hold an id label are worth the regexes.
-        let labels: [&[u8]; 6] = [b"orrelation", b"Request", b"Trace", b"Timestamp", b"trace_id", b"request_id"];
-        if !labels.iter().any(|l| memchr::memmem::find(frame.body, l).is_some()) {
+        let labels: [&[u8]; 6] = [
+            b"orrelation",
+            b"Request",
+            b"Trace",
+            b"Timestamp",
+            b"trace_id",
+            b"request_id",
+        ];
+        if !labels
+            .iter()
+            .any(|l| memchr::memmem::find(frame.body, l).is_some())
+        {
             return;
         }
         let raw = String::from_utf8_lossy(frame.body);

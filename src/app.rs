@@ -157,11 +157,12 @@ struct Scanned {
 fn scan_one(
     input: &Input,
     compiled: &Compiled,
-    reveal: bool,
+    config: &ScanConfig,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> Scanned {
     let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
-    let mut analyzer = Analyzer::new(compiled, input.name(), reveal);
+    let mut analyzer = Analyzer::new(compiled, input.name(), config.reveal_secrets);
+    analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     let read = source::read_blocks(input, &mut |block| {
         framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
     });
@@ -187,7 +188,6 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let jsonl = config.format == Format::Jsonl;
-    let reveal = config.reveal_secrets;
 
     let mut write_error: Option<io::Error> = None;
     let mut results: Vec<Scanned> = Vec::with_capacity(inputs.len());
@@ -203,7 +203,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                 write_error = Some(io::Error::other(e));
             }
         };
-        results.push(scan_one(&inputs[0], compiled, reveal, &mut emit));
+        results.push(scan_one(&inputs[0], compiled, config, &mut emit));
     } else if !inputs.is_empty() {
         // Several inputs in parallel; results and match records are put back in input order
         // as soon as each input and all before it are done.
@@ -224,7 +224,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                         .enumerate()
                         .for_each_with(tx, |tx, (i, input)| {
                             let mut buf = Vec::new();
-                            let scanned = scan_one(input, compiled, reveal, &mut |rec| {
+                            let scanned = scan_one(input, compiled, config, &mut |rec| {
                                 if jsonl {
                                     // Writing into a Vec cannot fail.
                                     let _ = report::json::record("match", rec, &mut buf);

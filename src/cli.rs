@@ -99,6 +99,15 @@ pub struct ScanArgs {
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
 
+    /// A started login with no callback after this long counts as abandoned (e.g. 10m, 90s).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10m",
+        help_heading = "Matching"
+    )]
+    pub flow_timeout: String,
+
     /// Worker threads for several inputs (default: one per core).
     #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,

@@ -25,6 +25,53 @@ pub struct ScanConfig {
     pub quiet: bool,
     /// Worker threads.
     pub threads: Option<usize>,
+    /// Flow timeout in seconds.
+    pub flow_timeout_secs: i64,
+}
+
+/// Parses `90`, `90s`, `10m`, `1h`, `1h30m` into seconds.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let bad = || format!("invalid duration {text:?}: use e.g. 90s, 10m or 1h");
+    let mut total = 0i64;
+    let mut number = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return Err(bad()),
+        };
+        let n: i64 = number.parse().map_err(|_| bad())?;
+        total += n * unit;
+        number.clear();
+    }
+    if !number.is_empty() {
+        total += number.parse::<i64>().map_err(|_| bad())?;
+    }
+    if total <= 0 {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10m"), Ok(600));
+        assert_eq!(parse_duration("90"), Ok(90));
+        assert_eq!(parse_duration("1h30m"), Ok(5400));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5x").is_err());
+    }
 }
 
 /// Whether to colour output, from `--color`, `NO_COLOR` and whether stdout is a terminal.
@@ -74,6 +121,7 @@ impl ScanConfig {
             reveal_secrets: args.show_secrets,
             quiet: args.quiet,
             threads: args.threads,
+            flow_timeout_secs: parse_duration(&args.flow_timeout)?,
         })
     }
 }

@@ -57,7 +57,7 @@ pub fn redirect_uri(raw: &str) -> Vec<String> {
             out.push("the redirect URI has no trailing slash: NetBox always sends .../oauth/complete/<backend>/ with the slash; register it with the slash".into());
         }
         match backend {
-            "azuread-oauth2" => {}
+            "azuread-oauth2" | "oidc" | "saml" => {}
             "azuread-tenant-oauth2" => out.push("the callback path is the tenant backend's (/oauth/complete/azuread-tenant-oauth2/): with AzureADTenantOAuth2 register that path, not .../azuread-oauth2/".into()),
             "azuread-v2-tenant-oauth2" | "azuread-oauth2-v2" => out.push(format!("the callback path is the {backend} backend's: register /oauth/complete/{backend}/ for it")),
             other => out.push(format!("the callback path names backend {other:?}, which is not an Entra backend NetBox documents: check REMOTE_AUTH_BACKEND")),
@@ -92,6 +92,11 @@ pub fn client_id(raw: &str) -> Vec<String> {
     let id = raw.trim();
     if id.is_empty() || id == "None" || id == "null" {
         return vec!["the client id is unset (Entra saw 'None'): SOCIAL_AUTH_<BACKEND>_KEY is missing, or set under another backend's prefix than REMOTE_AUTH_BACKEND uses (AZUREAD_OAUTH2 vs AZUREAD_TENANT_OAUTH2)".into()];
+    }
+    if id.contains("://") || id.starts_with("spn:") || id.starts_with("urn:") {
+        return vec![format!(
+            "the identifier {id:?} is an entity ID, as SAML sends it: it must equal the Identifier (Entity ID) in the enterprise application's Basic SAML Configuration, and the SP entity id NetBox is configured with"
+        )];
     }
     if !is_guid(id) {
         return vec![format!(
@@ -235,6 +240,8 @@ mod tests {
     #[test]
     fn client_ids() {
         assert!(client_id("None")[0].contains("unset"));
+        assert!(client_id("https://netbox.example.com/saml")[0].contains("entity ID"));
+        assert!(redirect_uri("https://netbox.example.com/oauth/complete/oidc/").is_empty());
         assert!(client_id("my-app")[0].contains("not a GUID"));
         assert!(client_id("0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d")[0].contains("does not know"));
         assert!(is_guid("0B0E7A1C-2D3F-4A5B-8C9D-0E1F2A3B4C5D"));

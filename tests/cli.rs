@@ -799,3 +799,68 @@ fn a_code_shared_by_two_symptoms_needs_a_reason() {
     );
     assert!(r.stderr.contains("overlap_reason"), "{}", r.stderr);
 }
+
+#[test]
+fn login_flows_are_reconstructed_per_user() {
+    let (code, report, _) = json(&[fixture("flows.log").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let flows = report["flows"].as_array().unwrap();
+    let outcome = |i: usize| {
+        (
+            flows[i]["outcome"].as_str().unwrap(),
+            flows[i]["stopped_at"].as_str().unwrap(),
+        )
+    };
+    assert_eq!(flows.len(), 4, "{flows:#?}");
+    // Two users behind one ingress address: same IP, different user agents.
+    assert_eq!(flows[0]["client"]["address"], flows[1]["client"]["address"]);
+    assert_eq!(outcome(0), ("succeeded", "done"));
+    assert_eq!(outcome(1), ("failed", "callback"));
+    assert_eq!(flows[1]["findings"][0], "sso-failed-redirect-to-login");
+    assert_eq!(outcome(2), ("abandoned", "authorize"));
+    assert_eq!(outcome(3), ("failed", "landing"));
+    for (i, f) in flows.iter().enumerate() {
+        assert_eq!(f["id"], format!("f{}", i + 1));
+        assert!(
+            f["started"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-11-26T08:0")
+        );
+        for key in f["keys"].as_array().unwrap() {
+            assert!(
+                !key.as_str().unwrap().contains("FAKE"),
+                "keys never show codes or states: {key}"
+            );
+        }
+    }
+    assert_eq!(
+        finding(&report, "flow-no-callback").unwrap()["flows"],
+        serde_json::json!(["f3"])
+    );
+    assert_eq!(
+        finding(&report, "flow-bounced-to-login").unwrap()["flows"],
+        serde_json::json!(["f4"])
+    );
+    assert!(
+        finding(&report, "flow-bounced-to-login").unwrap()["evidence"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("/login/")
+    );
+    let table = run(&[
+        "scan",
+        "--color",
+        "never",
+        "--width",
+        "160",
+        fixture("flows.log").to_str().unwrap(),
+    ]);
+    assert!(
+        table
+            .stdout
+            .contains("Login flows: 4 (1 succeeded, 2 failed, 1 abandoned, 0 incomplete)"),
+        "{}",
+        table.stdout
+    );
+}

@@ -5,7 +5,9 @@ use std::io::Write;
 
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
+use crate::analyze::sanitize;
 use crate::catalog::Severity;
+use crate::correlate::Outcome;
 use crate::error::Result;
 use crate::report::{Finding, Report, Style};
 
@@ -64,6 +66,81 @@ fn list(items: &[String], max: usize) -> String {
     s
 }
 
+/// Most failed and abandoned flows listed in the flows table.
+const MAX_FLOW_ROWS: usize = 20;
+
+fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
+    if report.flows.is_empty() {
+        return Ok(());
+    }
+    let count = |o: Outcome| report.flows.iter().filter(|f| f.outcome == o).count();
+    writeln!(
+        out,
+        "\nLogin flows: {} ({} succeeded, {} failed, {} abandoned, {} incomplete)",
+        report.flows.len(),
+        count(Outcome::Succeeded),
+        count(Outcome::Failed),
+        count(Outcome::Abandoned),
+        count(Outcome::Incomplete)
+    )?;
+    let bad: Vec<_> = report
+        .flows
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::Abandoned))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let mut t = new_table(style);
+    t.set_header(vec![
+        "Flow",
+        "Outcome",
+        "Stopped at",
+        "Started",
+        "Client",
+        "Backend",
+        "Findings",
+    ]);
+    for f in bad.iter().take(MAX_FLOW_ROWS) {
+        let client = match &f.client.user_agent {
+            Some(ua) => format!(
+                "{}\n{}",
+                f.client.address,
+                ua.chars().take(40).collect::<String>()
+            ),
+            None => f.client.address.clone(),
+        };
+        t.add_row(vec![
+            Cell::new(&f.id),
+            Cell::new(
+                serde_json::to_value(f.outcome)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
+            Cell::new(
+                serde_json::to_value(f.stopped_at)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
+            Cell::new(f.started.as_deref().unwrap_or("-")),
+            Cell::new(sanitize(&client)),
+            Cell::new(f.backend.as_deref().unwrap_or("-")),
+            Cell::new(f.findings.join("\n")),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    if bad.len() > MAX_FLOW_ROWS {
+        writeln!(
+            out,
+            "(+{} more failed or abandoned flows; see -o json)",
+            bad.len() - MAX_FLOW_ROWS
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes the report as tables.
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     let s = &report.summary;
@@ -79,7 +156,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
                 "If users still cannot sign in, the failure may have happened at Entra (only the browser saw it) or NetBox swallowed it: collect the browser's error page text (Request Id, Correlation Id, AADSTS code) and enable the `social` logger at DEBUG."
             )?;
         }
-        return Ok(());
+        return flows(report, style, out);
     }
 
     let mut overview = new_table(style);
@@ -193,5 +270,5 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
             writeln!(out, "{t}")?;
         }
     }
-    Ok(())
+    flows(report, style, out)
 }
