@@ -59,21 +59,6 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     Ok(total)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("10m"), Ok(600));
-        assert_eq!(parse_duration("90"), Ok(90));
-        assert_eq!(parse_duration("1h30m"), Ok(5400));
-        assert!(parse_duration("ten").is_err());
-        assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("5x").is_err());
-    }
-}
-
 /// Whether to colour output, from `--color`, `NO_COLOR` and whether stdout is a terminal.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
@@ -123,5 +108,20 @@ impl ScanConfig {
             threads: args.threads,
             flow_timeout_secs: parse_duration(&args.flow_timeout)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10m"), Ok(600));
+        assert_eq!(parse_duration("90"), Ok(90));
+        assert_eq!(parse_duration("1h30m"), Ok(5400));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5x").is_err());
     }
 }
