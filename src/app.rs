@@ -308,6 +308,17 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     summary.problems = errors.clone();
     let report = Report {
         schema_version: report::SCHEMA_VERSION,
+        inputs: config
+            .inputs
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    "<stdin>".to_string()
+                } else {
+                    p.display().to_string()
+                }
+            })
+            .collect(),
         findings,
         flows,
         summary,
@@ -320,6 +331,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         Format::Table => report::table::render(&report, config.style, &mut out),
         Format::Json => report::json::document(&report, &mut out),
         Format::Jsonl => report::json::lines_tail(&report, &mut out),
+        Format::Markdown => report::markdown::render(&report, &mut out),
     };
     rendered
         .map_err(anyhow::Error::new)

@@ -413,7 +413,7 @@ fn secrets_never_reach_any_output() {
         "AbCdEf123456789FAKE",
     ];
     let path = fixture("secrets.log");
-    for format in ["table", "json", "jsonl"] {
+    for format in ["table", "json", "jsonl", "markdown"] {
         let r = run(&[
             "scan",
             "-o",
@@ -863,4 +863,40 @@ fn login_flows_are_reconstructed_per_user() {
         "{}",
         table.stdout
     );
+}
+
+#[test]
+fn markdown_incident_report_is_complete_and_deterministic() {
+    let args = [
+        "scan",
+        "-o",
+        "markdown",
+        "-j",
+        "2",
+        "samples",
+        "tests/fixtures/flows.log",
+    ];
+    let a = run(&args);
+    let b = run(&args);
+    assert_eq!(a.code, 1);
+    assert_eq!(a.stdout, b.stdout, "same input, same bytes");
+    for section in [
+        "# SSO incident report",
+        "- Time window: ",
+        "## Summary",
+        "Most likely cause: **",
+        "## Errors",
+        "**Resolution:**",
+        "## Timeline of login flows",
+        "## Entra sign-in logs cross-reference",
+        "## Evidence missing",
+        "## Appendix: the configuration checklist",
+    ] {
+        assert!(a.stdout.contains(section), "missing {section}");
+    }
+    assert!(
+        a.stdout.contains("| Correlation ID | `"),
+        "Entra ids are listed"
+    );
+    assert!(!a.stdout.contains("FAKEfirstUSERcode"), "codes are masked");
 }

@@ -2,6 +2,7 @@
 //! they cannot drift apart; renderers take the report and a writer and nothing else.
 
 pub mod json;
+pub mod markdown;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Report {
     /// JSON schema version.
     pub schema_version: u32,
+    /// The inputs read, as named.
+    #[serde(default)]
+    pub inputs: Vec<String>,
     /// Findings, most severe first, then by first time seen, then rule id.
     pub findings: Vec<Finding>,
     /// Login flows, in input order then time.
@@ -154,6 +158,8 @@ pub enum Format {
     /// JSON lines: a `match` record per matching event as found, then `finding` records and a
     /// `summary` record.
     Jsonl,
+    /// A Markdown incident report for a ticket.
+    Markdown,
 }
 
 /// Options that change how a report is drawn, never what it says.

@@ -1,0 +1,337 @@
+//! The Markdown incident report (`-o markdown`): a document to paste into a ticket. Renders
+//! the same [`Report`] as the other formats; same input, same bytes.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use crate::catalog::Severity;
+use crate::correlate::Outcome;
+use crate::error::Result;
+use crate::report::{Finding, Report};
+
+/// The vendor guide's checks, in our words: the appendix of every report.
+const CHECKLIST: &[&str] = &[
+    "The app registration's Web platform lists exactly `https://<domain>/oauth/complete/azuread-oauth2/` (https, public host, no port, trailing slash; the tenant backend uses `/oauth/complete/azuread-tenant-oauth2/`).",
+    "`REMOTE_AUTH_BACKEND` names the backend class whose settings prefix holds the key and secret (`social_core.backends.azuread.AzureADOAuth2` with `SOCIAL_AUTH_AZUREAD_OAUTH2_*`, `social_core.backends.azuread_tenant.AzureADTenantOAuth2` with `SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_*`).",
+    "`SOCIAL_AUTH_<BACKEND>_KEY` is the Application (client) ID of that app registration.",
+    "`SOCIAL_AUTH_<BACKEND>_SECRET` is the secret **Value** (not the Secret ID) and is not expired (Certificates & secrets > Expires).",
+    "The tenant setting is the Directory (tenant) ID of the app (tenant backend only).",
+    "NetBox is reached over https and the ingress sends `X-Forwarded-Proto: https` (or `SOCIAL_AUTH_REDIRECT_IS_HTTPS = True`); http is accepted by Entra only for localhost/127.0.0.1.",
+    "Users who must sign in are assigned to the enterprise application when assignment is required, and Conditional Access allows the sign-in.",
+    "After a change in the admin console, the configuration was deployed and every NetBox pod restarted.",
+];
+
+fn fence(text: &str) -> String {
+    let fence = if text.contains("```") { "~~~~" } else { "```" };
+    format!("{fence}text\n{text}\n{fence}\n")
+}
+
+fn inline(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn outcome_key(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Succeeded => "succeeded",
+        Outcome::Failed => "failed",
+        Outcome::Abandoned => "abandoned",
+        Outcome::Incomplete => "incomplete",
+    }
+}
+
+fn window(report: &Report) -> (Option<&str>, Option<&str>) {
+    let first = report
+        .findings
+        .iter()
+        .filter_map(|f| f.first_seen.as_deref())
+        .chain(report.flows.iter().filter_map(|f| f.started.as_deref()))
+        .min();
+    let last = report
+        .findings
+        .iter()
+        .filter_map(|f| f.last_seen.as_deref())
+        .chain(report.flows.iter().filter_map(|f| f.ended.as_deref()))
+        .max();
+    (first, last)
+}
+
+fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "### {} — {}\n", f.title, f.symptom)?;
+    writeln!(out, "- Rule: `{}`; severity: {}", f.rule, f.severity)?;
+    let codes = if f.codes_seen.is_empty() {
+        &f.codes
+    } else {
+        &f.codes_seen
+    };
+    if !codes.is_empty() {
+        writeln!(
+            out,
+            "- Codes: {}",
+            codes
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    let when = match (&f.first_seen, &f.last_seen) {
+        (Some(a), Some(b)) if a == b => a.clone(),
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "time not in the log".into(),
+    };
+    writeln!(out, "- Seen {} time(s), {when}", f.count)?;
+    writeln!(out, "- Where: {}", f.sources.join(", "))?;
+    if !f.flows.is_empty() {
+        writeln!(out, "- Login flows: {}", f.flows.join(", "))?;
+    }
+    writeln!(out, "\n{}\n", f.meaning)?;
+    if !f.diagnosis.is_empty() {
+        writeln!(out, "**What the evidence shows:**\n")?;
+        for d in &f.diagnosis {
+            writeln!(out, "- {d}")?;
+        }
+        writeln!(out)?;
+    } else {
+        writeln!(out, "**Likely causes:**\n")?;
+        for c in &f.likely_causes {
+            writeln!(out, "- {c}")?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(e) = f.evidence.first() {
+        let place = match (&e.pod, &e.container) {
+            (Some(p), Some(c)) => format!("{}:{} (pod/{p}/{c})", e.source, e.line),
+            _ => format!("{}:{}", e.source, e.line),
+        };
+        writeln!(out, "**Evidence** ({place}):\n")?;
+        write!(out, "{}", fence(&e.text))?;
+        if let Some(d) = &e.decoded {
+            writeln!(out, "\nDecoded:\n")?;
+            write!(out, "{}", fence(d))?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "**Resolution:**\n")?;
+    for (i, step) in f.resolution.iter().enumerate() {
+        writeln!(out, "{}. {step}", i + 1)?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Writes the incident report.
+pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "# SSO incident report: NetBox Enterprise sign-in with Entra ID\n"
+    )?;
+    let (first, last) = window(report);
+    writeln!(
+        out,
+        "- Time window: {} to {}",
+        first.unwrap_or("unknown"),
+        last.unwrap_or("unknown")
+    )?;
+    writeln!(
+        out,
+        "- Inputs: {}",
+        if report.inputs.is_empty() {
+            "-".to_string()
+        } else {
+            report.inputs.join(", ")
+        }
+    )?;
+    let pods: BTreeSet<&str> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.sources.iter())
+        .filter(|s| s.starts_with("pod/"))
+        .map(String::as_str)
+        .collect();
+    if !pods.is_empty() {
+        writeln!(
+            out,
+            "- Pods: {}",
+            pods.into_iter().collect::<Vec<_>>().join(", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "- Read: {} lines, {} events, {} matched; {} input(s) unreadable\n",
+        s.lines, s.events, s.matched_events, s.inputs_unreadable
+    )?;
+
+    writeln!(out, "## Summary\n")?;
+    if report.findings.is_empty() {
+        writeln!(out, "No SSO failure was found in the logs.\n")?;
+    } else {
+        let top = &report.findings[0];
+        writeln!(
+            out,
+            "Most likely cause: **{}** ({}), seen {} time(s){}.\n",
+            top.title,
+            top.symptom,
+            top.count,
+            top.first_seen
+                .as_deref()
+                .map_or(String::new(), |t| format!(" since {t}"))
+        )?;
+        let errors = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let warnings = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+        writeln!(
+            out,
+            "{} finding(s): {errors} error, {warnings} warning.",
+            report.findings.len()
+        )?;
+    }
+    if !report.flows.is_empty() {
+        let count = |o: Outcome| report.flows.iter().filter(|f| f.outcome == o).count();
+        let clients: BTreeSet<&str> = report
+            .flows
+            .iter()
+            .filter(|f| f.outcome != Outcome::Succeeded)
+            .map(|f| f.client.address.as_str())
+            .collect();
+        writeln!(
+            out,
+            "Login flows: {} — {} succeeded, {} failed, {} abandoned, {} incomplete; {} client address(es) affected.",
+            report.flows.len(),
+            count(Outcome::Succeeded),
+            count(Outcome::Failed),
+            count(Outcome::Abandoned),
+            count(Outcome::Incomplete),
+            clients.len()
+        )?;
+    }
+    writeln!(out)?;
+
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let heading = match severity {
+            Severity::Error => "Errors",
+            Severity::Warning => "Warnings",
+            Severity::Info => "Notes",
+        };
+        writeln!(out, "## {heading}\n")?;
+        for f in group {
+            finding_block(f, out)?;
+        }
+    }
+
+    if !report.flows.is_empty() {
+        writeln!(out, "## Timeline of login flows\n")?;
+        writeln!(
+            out,
+            "| Flow | Started | Outcome | Stopped at | Client | Backend | Findings |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
+        for f in &report.flows {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                f.id,
+                f.started.as_deref().unwrap_or("-"),
+                outcome_key(f.outcome),
+                serde_json::to_value(f.stopped_at)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                inline(&format!(
+                    "{} {}",
+                    f.client.address,
+                    f.client.user_agent.as_deref().unwrap_or("")
+                )),
+                f.backend.as_deref().unwrap_or("-"),
+                f.findings.join(", ")
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    let ids: Vec<(&Finding, &str, &String)> = report
+        .findings
+        .iter()
+        .flat_map(|f| {
+            f.entra
+                .trace_ids
+                .iter()
+                .map(move |v| (f, "Trace ID", v))
+                .chain(
+                    f.entra
+                        .correlation_ids
+                        .iter()
+                        .map(move |v| (f, "Correlation ID", v)),
+                )
+                .chain(f.entra.timestamps.iter().map(move |v| (f, "Timestamp", v)))
+        })
+        .collect();
+    writeln!(out, "## Entra sign-in logs cross-reference\n")?;
+    if ids.is_empty() {
+        writeln!(
+            out,
+            "No Entra Trace ID, Correlation ID or Timestamp appears in the logs.\n"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Look these up in the Entra admin center, Sign-in logs (filter by Correlation ID or Request ID):\n"
+        )?;
+        writeln!(out, "| Finding | Kind | Value |")?;
+        writeln!(out, "|---|---|---|")?;
+        for (f, kind, v) in ids {
+            writeln!(out, "| {} | {kind} | `{}` |", f.rule, inline(v))?;
+        }
+        writeln!(out)?;
+    }
+
+    writeln!(out, "## Evidence missing\n")?;
+    let quiet = report
+        .findings
+        .iter()
+        .all(|f| f.rule.starts_with("flow-") || f.severity != Severity::Error);
+    if quiet {
+        writeln!(
+            out,
+            "The pod logs say little about the cause. Collect next:\n"
+        )?;
+        writeln!(
+            out,
+            "- The browser's error page text (Request Id, Correlation Id, Timestamp, the AADSTS message) or a HAR capture of one failed sign-in."
+        )?;
+        writeln!(
+            out,
+            "- A pod log with the `social` and `django.request` loggers at DEBUG (a LOGGING setting in the configuration override), taken while reproducing the failure."
+        )?;
+        writeln!(
+            out,
+            "- The Entra sign-in log entry of the failed attempt, and the app registration's Authentication and Certificates & secrets pages.\n"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "The logs hold the failure itself; nothing else is needed to act on the findings above.\n"
+        )?;
+    }
+
+    writeln!(out, "## Appendix: the configuration checklist\n")?;
+    for item in CHECKLIST {
+        writeln!(out, "- [ ] {item}")?;
+    }
+    Ok(())
+}
