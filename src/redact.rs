@@ -65,12 +65,18 @@ fn mask(kind: &str, value: &str) -> String {
     if value.len() < 16 || kind == "url-password" {
         return format!("<redacted:{kind}>");
     }
+    format!("<redacted:{kind}:{}>", tag(value))
+}
+
+/// Six hex digits (24 bits of FNV-1a) that stand for a secret value: equal values get equal
+/// tags in every run, and the tag is too short to confirm a guess of a long random value.
+pub fn tag(value: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in value.bytes() {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("<redacted:{kind}:{:06x}>", hash >> 40)
+    format!("{:06x}", hash >> 40)
 }
 
 /// `text` with every secret masked; borrowed when there is nothing to mask.

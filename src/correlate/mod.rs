@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::catalog::FlowCondition as Condition;
 use crate::parse::access::Access;
+use crate::redact::tag;
 
 /// How long a started login may take before it counts as abandoned.
 pub const DEFAULT_FLOW_TIMEOUT_SECS: i64 = 600;
@@ -179,16 +180,6 @@ fn backend_of(path: &str, prefix: &str) -> Option<String> {
     let at = path.find(prefix)? + prefix.len();
     let name = path[at..].trim_end_matches('/');
     (!name.is_empty() && !name.contains('/')).then(|| name.to_string())
-}
-
-/// A short stable tag for a secret value, so keys line up without showing it.
-fn tag(value: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in value.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:06x}", hash >> 40)
 }
 
 impl Correlator {

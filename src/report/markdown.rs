@@ -194,7 +194,6 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     if !report.flows.is_empty() {
-        let count = |o: Outcome| report.flows.iter().filter(|f| f.outcome == o).count();
         let clients: BTreeSet<&str> = report
             .flows
             .iter()
@@ -203,12 +202,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
             .collect();
         writeln!(
             out,
-            "Login flows: {} — {} succeeded, {} failed, {} abandoned, {} incomplete; {} client address(es) affected.",
-            report.flows.len(),
-            count(Outcome::Succeeded),
-            count(Outcome::Failed),
-            count(Outcome::Abandoned),
-            count(Outcome::Incomplete),
+            "Login flows: {}; {} client address(es) affected.",
+            report.flow_counts(),
             clients.len()
         )?;
     }

@@ -31,6 +31,22 @@ pub struct Report {
     pub summary: Summary,
 }
 
+impl Report {
+    /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows.
+    pub fn flow_counts(&self) -> String {
+        use crate::correlate::Outcome;
+        let count = |o: Outcome| self.flows.iter().filter(|f| f.outcome == o).count();
+        format!(
+            "{} ({} succeeded, {} failed, {} abandoned, {} incomplete)",
+            self.flows.len(),
+            count(Outcome::Succeeded),
+            count(Outcome::Failed),
+            count(Outcome::Abandoned),
+            count(Outcome::Incomplete)
+        )
+    }
+}
+
 /// One symptom found in the input, with its evidence and what to do.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Finding {

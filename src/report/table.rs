@@ -73,16 +73,7 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     if report.flows.is_empty() {
         return Ok(());
     }
-    let count = |o: Outcome| report.flows.iter().filter(|f| f.outcome == o).count();
-    writeln!(
-        out,
-        "\nLogin flows: {} ({} succeeded, {} failed, {} abandoned, {} incomplete)",
-        report.flows.len(),
-        count(Outcome::Succeeded),
-        count(Outcome::Failed),
-        count(Outcome::Abandoned),
-        count(Outcome::Incomplete)
-    )?;
+    writeln!(out, "\nLogin flows: {}", report.flow_counts())?;
     let bad: Vec<_> = report
         .flows
         .iter()
