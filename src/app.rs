@@ -327,15 +327,24 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     for e in &errors {
         eprintln!("sso-triage: {e}");
     }
-    let rendered = match config.format {
-        Format::Table => report::table::render(&report, config.style, &mut out),
-        Format::Json => report::json::document(&report, &mut out),
-        Format::Jsonl => report::json::lines_tail(&report, &mut out),
-        Format::Markdown => report::markdown::render(&report, &mut out),
-    };
-    rendered
-        .map_err(anyhow::Error::new)
-        .and_then(|_| out.flush().map_err(anyhow::Error::new))?;
+    let mut rendered: Vec<u8> = Vec::new();
+    match config.format {
+        Format::Table => report::table::render(&report, config.style, &mut rendered),
+        Format::Json => report::json::document(&report, &mut rendered),
+        Format::Jsonl => report::json::lines_tail(&report, &mut rendered),
+        Format::Markdown => report::markdown::render(&report, &mut rendered),
+    }?;
+    // Fail closed: whatever slipped past the masking is not printed. Only the text that came
+    // from the input is checked; the catalog's own prose mentions "secret: ..." freely.
+    if let (false, Some(kind)) = (config.reveal_secrets, leak_in(&report)) {
+        eprintln!(
+            "sso-triage: refusing to print the report: it would show a secret-shaped value ({kind}); this is a bug in sso-triage's masking, please report it (--show-secrets prints it anyway)"
+        );
+        return Ok(Exit::Error);
+    }
+    out.write_all(&rendered)
+        .and_then(|_| out.flush())
+        .map_err(anyhow::Error::new)?;
     if !config.quiet {
         eprintln!("sso-triage: {}", summary_line(&report.summary));
     }
@@ -348,6 +357,25 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         (Some(w), Some(threshold)) if w >= threshold => Exit::Findings,
         _ => Exit::Clean,
     })
+}
+
+/// The first secret-shaped value left unmasked in the parts of `report` that come from the
+/// input: evidence text, decoded text, captures, flow steps and clients.
+fn leak_in(report: &Report) -> Option<&'static str> {
+    let evidence = report.findings.iter().flat_map(|f| f.evidence.iter());
+    let texts = evidence
+        .flat_map(|e| {
+            std::iter::once(e.text.as_str())
+                .chain(e.decoded.as_deref())
+                .chain(e.captures.values().map(String::as_str))
+        })
+        .chain(report.flows.iter().flat_map(|f| {
+            f.steps
+                .iter()
+                .map(|s| s.detail.as_str())
+                .chain(f.client.user_agent.as_deref())
+        }));
+    texts.into_iter().find_map(crate::redact::leak)
 }
 
 fn clone_error(e: &Error) -> Error {
@@ -656,6 +684,27 @@ mod tests {
             "invalid-client-credentials"
         );
         assert_eq!(symptom("redirect-uri-must-be-https"), "https-required");
+    }
+
+    #[test]
+    fn unmasked_evidence_is_caught_before_printing() {
+        let compiled = build_catalog(&[]).unwrap();
+        let mut collected = scan_text(
+            &compiled,
+            b"2026-11-20T09:00:00Z social_core.exceptions.AuthStateMissing: Session value state missing.\n",
+        );
+        let mut findings = collected.findings(&compiled);
+        let mut report = Report {
+            schema_version: report::SCHEMA_VERSION,
+            inputs: vec![],
+            findings: findings.clone(),
+            flows: std::mem::take(&mut collected.flows),
+            summary: Summary::default(),
+        };
+        assert_eq!(leak_in(&report), None);
+        findings[0].evidence[0].text = "token=eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2ln".into();
+        report.findings = findings;
+        assert!(leak_in(&report).is_some());
     }
 
     #[test]

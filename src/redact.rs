@@ -79,6 +79,21 @@ pub fn tag(value: &str) -> String {
     format!("{:06x}", hash >> 40)
 }
 
+/// The kind of the first secret-shaped value left unmasked in `text` (a rendered report), if
+/// any: the last check before output.
+pub fn leak(text: &str) -> Option<&'static str> {
+    SECRETS.iter().find_map(|secret| {
+        secret
+            .re
+            .captures_iter(text)
+            .any(|caps| {
+                caps.name("v")
+                    .is_some_and(|v| !v.as_str().starts_with("<redacted:"))
+            })
+            .then_some(secret.kind)
+    })
+}
+
 /// `text` with every secret masked; borrowed when there is nothing to mask.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
@@ -143,6 +158,17 @@ mod tests {
         }
         assert!(redact(cases[0]).contains("/oauth/complete/azuread-oauth2/?code=<redacted:"));
         assert!(redact(cases[4]).contains("\"grant_type\": \"authorization_code\""));
+    }
+
+    #[test]
+    fn leaks_are_found_and_masked_text_is_clean() {
+        let raw = "GET /oauth/complete/azuread-oauth2/?code=0.AXoAq1fakeFAKEcode123&state=Xy7aBcDeFgHiJkLmNoPqRsTuVwXyZ012";
+        assert_eq!(leak(raw), Some("oauth-param"));
+        assert_eq!(leak(&redact(raw)), None);
+        assert_eq!(
+            leak("Check SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET in the admin console."),
+            None
+        );
     }
 
     #[test]
