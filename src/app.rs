@@ -189,12 +189,13 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let mut out = io::BufWriter::new(stdout.lock());
     let jsonl = config.format == Format::Jsonl;
 
+    let reveal = config.reveal_secrets;
     let mut write_error: Option<io::Error> = None;
     let mut results: Vec<Scanned> = Vec::with_capacity(inputs.len());
     if inputs.len() == 1 {
         // One input: match records stream out as they are found.
         let mut emit = |rec: &MatchRecord<'_>| {
-            if !jsonl || write_error.is_some() {
+            if !jsonl || write_error.is_some() || (!reveal && record_leaks(rec)) {
                 return;
             }
             if let Err(e) = report::json::record("match", rec, &mut out)
@@ -225,7 +226,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                         .for_each_with(tx, |tx, (i, input)| {
                             let mut buf = Vec::new();
                             let scanned = scan_one(input, compiled, config, &mut |rec| {
-                                if jsonl {
+                                if jsonl && (reveal || !record_leaks(rec)) {
                                     // Writing into a Vec cannot fail.
                                     let _ = report::json::record("match", rec, &mut buf);
                                 }
@@ -357,6 +358,16 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         (Some(w), Some(threshold)) if w >= threshold => Exit::Findings,
         _ => Exit::Clean,
     })
+}
+
+/// True when a streamed match record would show an unmasked secret; such a record is held
+/// back (and the final check fails the run).
+fn record_leaks(rec: &MatchRecord<'_>) -> bool {
+    let e = rec.evidence;
+    std::iter::once(e.text.as_str())
+        .chain(e.decoded.as_deref())
+        .chain(e.captures.values().map(String::as_str))
+        .any(|t| crate::redact::leak(t).is_some())
 }
 
 /// The first secret-shaped value left unmasked in the parts of `report` that come from the
