@@ -249,9 +249,6 @@ fn finding(compiled: &Compiled, key: Key, acc: &Acc) -> Finding {
 /// One matched event, as written to `-o jsonl` while scanning.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MatchRecord<'a> {
-    /// Always `"match"`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
     /// Rule ids that fired.
     pub rules: Vec<&'a str>,
     /// Their symptoms.
@@ -647,7 +644,13 @@ impl<'c> Analyzer<'c> {
             (Some(p), None) => format!("pod/{p}"),
             _ => self.source.clone(),
         };
-        let shown_text = window(&self.mask(&shown), MAX_TEXT);
+        let masked = self.mask(&shown);
+        // A long line is cut around the first anchor, where the error text is.
+        let at = compiled
+            .tagger
+            .find(masked.as_bytes())
+            .map_or(0, |m| m.start());
+        let shown_text = window_at(&masked, at, MAX_TEXT);
         let decoded_text = view
             .as_deref()
             .filter(|_| json.is_none() && !frame.traceback)
@@ -799,7 +802,6 @@ impl<'c> Analyzer<'c> {
         }
         if let Some(first) = observed.items.first() {
             on_match(&MatchRecord {
-                kind: "match",
                 rules: observed.items.iter().map(|i| i.rule_id.as_str()).collect(),
                 symptoms: observed.items.iter().map(|i| i.symptom).collect(),
                 evidence: &first.evidence,
@@ -967,6 +969,33 @@ fn traceback_summary(text: &str) -> String {
 }
 
 /// `text` cut to about `max` bytes around its middle part when longer, on char boundaries.
+/// `text` cut to about `max` bytes starting a little before byte `at` when longer, on char
+/// boundaries, saying how much was left out on each side.
+fn window_at(text: &str, at: usize, max: usize) -> String {
+    if text.len() <= max {
+        return sanitize(text);
+    }
+    let mut start = at
+        .saturating_sub(max / 4)
+        .min(text.len().saturating_sub(max));
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push_str(&format!("[{start} bytes before] …"));
+    }
+    out.push_str(&sanitize(&text[start..end]));
+    if end < text.len() {
+        out.push_str(&format!("… [{} more bytes]", text.len() - end));
+    }
+    out
+}
+
 fn window(text: &str, max: usize) -> String {
     if text.len() <= max {
         return sanitize(text);
@@ -1039,5 +1068,9 @@ mod tests {
     fn sanitize_escapes_terminal_controls() {
         assert_eq!(sanitize("a\x1b[31mb\u{202e}c"), "a\\u{1b}[31mb\\u{202e}c");
         assert_eq!(window(&"é".repeat(10), 5), "éé… [16 more bytes]");
+        let long = format!("{}AADSTS50011 here{}", "x".repeat(5000), "y".repeat(5000));
+        let w = window_at(&long, 5000, 100);
+        assert!(w.starts_with("[4975 bytes before] …"), "{w}");
+        assert!(w.contains("AADSTS50011 here"), "{w}");
     }
 }

@@ -180,6 +180,13 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+            || e.downcast_ref::<Error>().is_some_and(|e| match e {
+                Error::Write(io) => io.kind() == io::ErrorKind::BrokenPipe,
+                Error::Json(j) => j.io_error_kind() == Some(io::ErrorKind::BrokenPipe),
+                _ => false,
+            })
     })
 }
 
@@ -201,7 +208,13 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
             if let Err(e) = report::json::record("match", rec, &mut out)
                 .and_then(|_| out.flush().map_err(Error::from))
             {
-                write_error = Some(io::Error::other(e));
+                // Keep the kind: a closed pipe must still end quietly.
+                let kind = match &e {
+                    Error::Write(io) => io.kind(),
+                    Error::Json(j) => j.io_error_kind().unwrap_or(io::ErrorKind::Other),
+                    _ => io::ErrorKind::Other,
+                };
+                write_error = Some(io::Error::new(kind, e.to_string()));
             }
         };
         results.push(scan_one(&inputs[0], compiled, config, &mut emit));
@@ -348,6 +361,11 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         .map_err(anyhow::Error::new)?;
     if !config.quiet {
         eprintln!("sso-triage: {}", summary_line(&report.summary));
+    }
+    if report.summary.lines == 0 && errors.is_empty() {
+        eprintln!(
+            "sso-triage: warning: the input was empty: no log line was read (did the command feeding the pipe fail?)"
+        );
     }
 
     if !errors.is_empty() {

@@ -30,16 +30,22 @@ static SECRETS: LazyLock<Vec<Secret>> = LazyLock::new(|| {
             "client-secret",
             r"(?P<v>\b[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})",
         ),
+        // Entra authorization codes have a shape of their own (`0.AXoA...`, `1.AVEA...`), so
+        // they are masked wherever they stand, not only after `code=`.
+        s(
+            "auth-code",
+            r"(?P<v>\b[01]\.A[A-Za-z0-9_-]{3}[A-Za-z0-9_.-]{24,})",
+        ),
         // OAuth parameters in query strings, form bodies, JSON and Python reprs.
         // Codes and states are long random strings; the length floor keeps `?code=7000222`
         // in Entra's error_uri and `"code": 500` readable.
         s(
             "oauth-param",
-            r#"(?i)(?:\b|%22|["'])(?:code|state|session_state)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]]{12,})"#,
+            r#"(?i)(?:\b|%22|["'])(?:code|state|session_state)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>]{12,})"#,
         ),
         s(
             "credential",
-            r#"(?i)(?:\b|%22|["'_])(?:client_secret|secret|id_token|access_token|refresh_token|client_assertion|password|passwd|token)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]]{3,})"#,
+            r#"(?i)(?:\b|%22|["'_])(?:client_secret|secret|id_token|access_token|refresh_token|client_assertion|password|passwd|token)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>]{3,})"#,
         ),
         s(
             "bearer",
@@ -87,8 +93,9 @@ pub fn leak(text: &str) -> Option<&'static str> {
             .re
             .captures_iter(text)
             .any(|caps| {
+                let start = caps.get(0).map_or(0, |m| m.start());
                 caps.name("v")
-                    .is_some_and(|v| !v.as_str().starts_with("<redacted:"))
+                    .is_some_and(|v| needs_mask(text, start, v.as_str()))
             })
             .then_some(secret.kind)
     })
@@ -101,12 +108,13 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         if !secret.re.is_match(&out) {
             continue;
         }
+        let haystack: &str = &out;
         let replaced = secret
             .re
-            .replace_all(&out, |caps: &Captures<'_>| {
+            .replace_all(haystack, |caps: &Captures<'_>| {
                 let whole = caps.get(0).expect("group 0 always exists");
                 let v = caps.name("v").expect("every secret pattern has a v group");
-                if v.as_str().starts_with("<redacted:") {
+                if !needs_mask(haystack, whole.start(), v.as_str()) {
                     return whole.as_str().to_string();
                 }
                 let mut s = String::with_capacity(whole.len());
@@ -119,6 +127,20 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         out = Cow::Owned(replaced);
     }
     out
+}
+
+/// False for what only looks like a secret: a mask already in place (or a match inside one),
+/// and an AADSTS code after `code:` (`Error code: AADSTS50011`).
+fn needs_mask(haystack: &str, start: usize, value: &str) -> bool {
+    if value.starts_with("<redacted:") || value.to_ascii_uppercase().starts_with("AADSTS") {
+        return false;
+    }
+    // Inside an earlier mask: the last `<redacted:` before the match is not closed yet.
+    let before = &haystack[..start];
+    match before.rfind("<redacted:") {
+        Some(open) => before[open..].contains('>'),
+        None => true,
+    }
 }
 
 fn text_between(whole: &str, whole_start: usize, v_start: usize) -> String {
@@ -158,6 +180,22 @@ mod tests {
         }
         assert!(redact(cases[0]).contains("/oauth/complete/azuread-oauth2/?code=<redacted:"));
         assert!(redact(cases[4]).contains("\"grant_type\": \"authorization_code\""));
+    }
+
+    #[test]
+    fn review_cases() {
+        // An AADSTS code after `code:` stays readable.
+        let t = "Error code: AADSTS50011: The redirect URI 'http://x/' specified";
+        assert_eq!(redact(t), t);
+        // A bare client secret gets one clean mask, not a mask inside a mask.
+        let out = redact("ERROR AADSTS7000215 secret Abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12 raw")
+            .into_owned();
+        assert!(!out.contains("FAKEfake"), "{out}");
+        assert_eq!(out.matches("<redacted:").count(), 1, "{out}");
+        // A bare authorization code is masked.
+        let out = redact("ERROR invalid_grant AADSTS54005: code 0.AXoAREALCODEfakeFAKEfakeFAKEfakeFAKE123 already redeemed").into_owned();
+        assert!(!out.contains("REALCODE"), "{out}");
+        assert_eq!(leak(&out), None);
     }
 
     #[test]

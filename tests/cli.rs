@@ -900,3 +900,26 @@ fn markdown_incident_report_is_complete_and_deterministic() {
     );
     assert!(!a.stdout.contains("FAKEfirstUSERcode"), "codes are masked");
 }
+
+#[test]
+fn closed_stdout_ends_quietly_for_a_json_document_too() {
+    // The document (over 300 KB) is larger than a pipe's buffer, so the write must fail.
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+        .args(["scan", "-o", "json", "samples", "tests/corpus"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

@@ -51,10 +51,15 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<RuleFile>> {
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let text = fs::read_to_string(&path).map_err(|source| Error::ReadInput {
-            path: path.clone(),
-            source,
-        })?;
+        // An unreadable file becomes a problem of its own (empty text fails to parse, naming
+        // the file), so the other rules are still checked and listed.
+        let text = match fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => "# not UTF-8 text\n".to_string(),
+            },
+            Err(err) => format!("# cannot read: {err}\n"),
+        };
         files.push(RuleFile {
             name: path.display().to_string(),
             stem: stem(&path),

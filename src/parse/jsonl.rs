@@ -25,6 +25,8 @@ const TIME_KEYS: &[&str] = &[
     "t",
     "date",
 ];
+// Not `error`: in an Entra JSON body that is the OAuth value (`invalid_client`), and the
+// body must be shown whole.
 const EXTRA_KEYS: &[&str] = &[
     "exception",
     "exc_info",
@@ -32,7 +34,6 @@ const EXTRA_KEYS: &[&str] = &[
     "stack_trace",
     "stack",
     "traceback",
-    "error",
 ];
 
 /// What a JSON log line says.

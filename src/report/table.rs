@@ -138,8 +138,17 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
     if report.findings.is_empty() {
         writeln!(
             out,
-            "No SSO failure found in {} line(s) from {} input(s).",
-            s.lines, s.inputs
+            "No SSO failure found in {} line(s) from {} input(s){}.",
+            s.lines,
+            s.inputs,
+            if s.inputs_unreadable > 0 {
+                format!(
+                    "; {} input(s) could not be read (see the errors above)",
+                    s.inputs_unreadable
+                )
+            } else {
+                String::new()
+            }
         )?;
         if s.lines > 0 {
             writeln!(

@@ -158,6 +158,19 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
             return Some(format!("looks like {what}"));
         }
     }
+    let utf16_bom = head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]);
+    let utf16_shape = head.len() >= 64
+        && head[..64]
+            .chunks(2)
+            .filter(|p| p.len() == 2 && (p[0] == 0) != (p[1] == 0))
+            .count()
+            >= 28;
+    if utf16_bom || utf16_shape {
+        return Some(
+            "looks like UTF-16 text, as PowerShell's `>` writes it; convert it first: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8, or use Out-File -Encoding utf8"
+                .into(),
+        );
+    }
     if head.len() > 262 && &head[257..262] == b"ustar" {
         return Some(
             "looks like a tar archive; extract it and pass the folder (support bundles are read from their extracted folder)"
@@ -221,11 +234,16 @@ pub fn read_blocks(
     let mut filled = 0usize;
     let mut first = true;
     let mut lines_before = 0u64;
+    let mut want_full = false;
     loop {
         // Fill up to at least one block, or to the end of the input.
         let mut eof = false;
         let mut failure = None;
-        while filled < BLOCK.max(buf.len() / 2) {
+        // After a buffer without a newline, fill the (grown) buffer completely: a pipe or a
+        // decoder returns little per read, and a half-full buffer would never reach the
+        // point where an over-long line is handed on in pieces.
+        let target = if want_full { buf.len() } else { BLOCK };
+        while filled < target {
             if filled == buf.len() {
                 break;
             }
@@ -283,6 +301,7 @@ pub fn read_blocks(
         }
         match memchr::memrchr(b'\n', &buf[..filled]) {
             Some(i) => {
+                want_full = false;
                 lines_before += memchr::memchr_iter(b'\n', &buf[..=i]).count() as u64;
                 f(&buf[..=i]);
                 buf.copy_within(i + 1..filled, 0);
@@ -292,10 +311,14 @@ pub fn read_blocks(
                 stats.split_lines += 1;
                 f(&buf[..filled]);
                 filled = 0;
+                want_full = false;
             }
             None => {
-                let grown = (buf.len() * 2).min(MAX_LINE + BLOCK);
-                buf.resize(grown, 0);
+                want_full = true;
+                if filled == buf.len() {
+                    let grown = (buf.len() * 2).min(MAX_LINE + BLOCK);
+                    buf.resize(grown, 0);
+                }
             }
         }
     }
@@ -344,6 +367,20 @@ mod tests {
     }
 
     #[test]
+    fn a_long_line_in_gzip_grows_the_buffer_without_stalling() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = vec![b'a'; 5 * BLOCK + 17];
+        text.extend_from_slice(b" AADSTS50011\nnext\n");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&text).unwrap();
+        let path = dir.path().join("long.gz");
+        fs::write(&path, gz.finish().unwrap()).unwrap();
+        let (out, r) = read_all(&path);
+        assert!(r.is_ok());
+        assert_eq!(out, text);
+    }
+
+    #[test]
     fn binary_is_refused_text_with_a_few_nuls_is_not() {
         assert!(sniff_binary(b"\x7fELF\x02\x01\x01\0\0\0").is_some());
         let noise: Vec<u8> = (0..4096u32)
@@ -352,6 +389,11 @@ mod tests {
         assert!(sniff_binary(&noise).is_some());
         assert!(sniff_binary(b"ok line\r\nbad \xff\xfe line with \0 NUL\r\n").is_none());
         assert!(sniff_binary(b"").is_none());
+        let utf16: Vec<u8> = "INFO 2026-11-20 netbox started and ready for logins\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(sniff_binary(&utf16).unwrap().contains("UTF-16"));
     }
 
     #[test]
