@@ -576,6 +576,16 @@ fn list(compiled: &Compiled) -> Result<Exit> {
 }
 
 fn check(dirs: &[PathBuf], dir: Option<&PathBuf>) -> Result<Exit> {
+    // A mistyped folder would otherwise pass as "the built-in catalog is fine".
+    if let Some(d) =
+        dir.filter(|d| matches!(load::read_dir_files(d), Ok(files) if files.is_empty()))
+    {
+        eprintln!(
+            "sso-triage: {}: no rule files (*.toml) in this folder",
+            d.display()
+        );
+        return Ok(Exit::Error);
+    }
     let mut all = dirs.to_vec();
     all.extend(dir.cloned());
     let (compiled, problems) = build_checked(&all, dir.is_none());

@@ -45,10 +45,18 @@ fn new_table(style: Style) -> Table {
     table
 }
 
+/// A time to the second, for tables (JSON keeps the full precision).
+fn seconds(t: &str) -> String {
+    match (t.get(..19), t.ends_with('Z')) {
+        (Some(head), true) => format!("{head}Z"),
+        _ => t.to_string(),
+    }
+}
+
 fn when(finding: &Finding) -> String {
     match (&finding.first_seen, &finding.last_seen) {
-        (Some(a), Some(b)) if a == b => a.clone(),
-        (Some(a), Some(b)) => format!("{a}\n{b}"),
+        (Some(a), Some(b)) if seconds(a) == seconds(b) => seconds(a),
+        (Some(a), Some(b)) => format!("{}\n{}", seconds(a), seconds(b)),
         _ => "-".into(),
     }
 }
