@@ -99,8 +99,23 @@ fn build_checked(dirs: &[PathBuf], all_examples: bool) -> (Option<Compiled>, Vec
     validate::lint_catalog(&catalog, &mut problems);
     let compiled = compile::compile(&catalog, &mut problems);
     let selected = |id: &str| all_examples || user_ids.iter().any(|u| u == id);
-    validate::run_examples(&compiled, selected, &mut problems);
-    check_flow_examples(&compiled, selected, &mut problems);
+    validate::run_examples(
+        &compiled,
+        selected,
+        |idx, example| {
+            if compiled.rules[idx].rule.flow.is_none() {
+                validate::fires_on_line(&compiled, idx, example)
+            } else {
+                // Flow rules are checked end to end: each example is a small log.
+                let mut bytes = example.as_bytes().to_vec();
+                bytes.push(b'\n');
+                scan_text(&compiled, &bytes)
+                    .findings
+                    .contains_key(&crate::analyze::Key::Rule(idx))
+            }
+        },
+        &mut problems,
+    );
     (Some(compiled), problems)
 }
 
@@ -113,39 +128,6 @@ pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
     framer.finish(&mut |frame| analyzer.event(frame, &mut ignore));
     analyzer.finish(framer.last_line(), &mut ignore);
     analyzer.collected
-}
-
-/// Flow rules are checked end to end: each example is a small log.
-fn check_flow_examples(
-    compiled: &Compiled,
-    select: impl Fn(&str) -> bool,
-    problems: &mut Vec<String>,
-) {
-    for (idx, rule) in compiled.rules.iter().enumerate() {
-        if rule.rule.flow.is_none() || !select(&rule.rule.id) {
-            continue;
-        }
-        let examples = &rule.rule.examples;
-        for (texts, want) in [(&examples.matches, true), (&examples.no_match, false)] {
-            for text in texts {
-                let mut bytes = text.as_bytes().to_vec();
-                bytes.push(b'\n');
-                let got = scan_text(compiled, &bytes)
-                    .findings
-                    .contains_key(&crate::analyze::Key::Rule(idx));
-                if got != want {
-                    problems.push(format!(
-                        "{}: rule {}: {} example {} the rule: {:?}",
-                        rule.file,
-                        rule.rule.id,
-                        if want { "match" } else { "no_match" },
-                        if want { "does not fire" } else { "fires" },
-                        text.lines().next().unwrap_or_default()
-                    ));
-                }
-            }
-        }
-    }
 }
 
 /// What one input produced.

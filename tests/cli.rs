@@ -357,25 +357,36 @@ fn a_64_mib_line_works() {
     assert_eq!(report["summary"]["lines"], 3);
 }
 
-#[test]
-fn closed_stdout_ends_quietly() {
+/// Runs the binary with its stdout closed at once (like `| head -0`), feeding `stdin` (if any)
+/// 20,000 times; returns the exit code and stderr.
+fn run_with_closed_stdout(
+    args: &[&str],
+    stdin_line: Option<&'static str>,
+) -> (Option<i32>, String) {
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
-        .args(["scan", "-o", "jsonl", "-"])
-        .stdin(Stdio::piped())
+        .args(args)
+        .current_dir(root())
+        .stdin(if stdin_line.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    drop(stdout); // the reader goes away, like `| head -0`
-    let writer = std::thread::spawn(move || {
-        let line = "2026-11-25T09:00:00Z social_core.exceptions.AuthStateMissing: Session value state missing.\n";
-        for _ in 0..20_000 {
-            if stdin.write_all(line.as_bytes()).is_err() {
-                break;
+    drop(child.stdout.take());
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            for _ in 0..20_000 {
+                if stdin
+                    .write_all(stdin_line.unwrap_or_default().as_bytes())
+                    .is_err()
+                {
+                    break;
+                }
             }
-        }
+        })
     });
     let mut stderr = String::new();
     child
@@ -385,8 +396,17 @@ fn closed_stdout_ends_quietly() {
         .read_to_string(&mut stderr)
         .unwrap();
     let status = child.wait().unwrap();
-    writer.join().unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    if let Some(w) = writer {
+        w.join().unwrap();
+    }
+    (status.code(), stderr)
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let line = "2026-11-25T09:00:00Z social_core.exceptions.AuthStateMissing: Session value state missing.\n";
+    let (code, stderr) = run_with_closed_stdout(&["scan", "-o", "jsonl", "-"], Some(line));
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
         "{stderr}"
@@ -904,22 +924,8 @@ fn markdown_incident_report_is_complete_and_deterministic() {
 #[test]
 fn closed_stdout_ends_quietly_for_a_json_document_too() {
     // The document (over 300 KB) is larger than a pipe's buffer, so the write must fail.
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
-        .args(["scan", "-o", "json", "samples", "tests/corpus"])
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    let (code, stderr) =
+        run_with_closed_stdout(&["scan", "-o", "json", "samples", "tests/corpus"], None);
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }

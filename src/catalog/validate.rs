@@ -161,25 +161,22 @@ pub fn lint_catalog(catalog: &Catalog, problems: &mut Vec<String>) {
 }
 
 /// Runs the examples of the rules whose ids `select` accepts; appends a problem for each
-/// `match` line the rule does not fire on and each `no_match` line it fires on.
+/// `match` example the rule does not fire on and each `no_match` example it fires on.
+/// `fires(rule, example)` decides: the matcher for line rules, a whole scan for flow rules.
 pub fn run_examples(
     compiled: &Compiled,
     select: impl Fn(&str) -> bool,
+    fires: impl Fn(usize, &str) -> bool,
     problems: &mut Vec<String>,
 ) {
-    let mut fired = Vec::new();
     for (idx, rule) in compiled.rules.iter().enumerate() {
-        // Flow rules are checked by running their examples through the whole pipeline.
-        if !select(&rule.rule.id) || rule.rule.flow.is_some() {
+        if !select(&rule.rule.id) {
             continue;
         }
         let examples = &rule.rule.examples;
         for (lines, want) in [(&examples.matches, true), (&examples.no_match, false)] {
             for line in lines {
-                fired.clear();
-                compiled.fire(line.as_bytes(), &mut fired);
-                let got = fired.iter().any(|f| f.rule == Some(idx));
-                if got != want {
+                if fires(idx, line) != want {
                     problems.push(format!(
                         "{}: rule {}: {} example {}: {}",
                         rule.file,
@@ -196,6 +193,13 @@ pub fn run_examples(
             }
         }
     }
+}
+
+/// Whether rule `idx` fires on a one-line example, by the matcher alone.
+pub fn fires_on_line(compiled: &Compiled, idx: usize, line: &str) -> bool {
+    let mut fired = Vec::new();
+    compiled.fire(line.as_bytes(), &mut fired);
+    fired.iter().any(|f| f.rule == Some(idx))
 }
 
 fn shorten(line: &str) -> String {
