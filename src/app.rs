@@ -329,6 +329,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         Format::Json => report::json::document(&report, &mut rendered),
         Format::Jsonl => report::json::lines_tail(&report, &mut rendered),
         Format::Markdown => report::markdown::render(&report, &mut rendered),
+        Format::Html => report::html::render(&report, &mut rendered),
     }?;
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came
     // from the input is checked; the catalog's own prose mentions "secret: ..." freely.

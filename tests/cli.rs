@@ -433,7 +433,7 @@ fn secrets_never_reach_any_output() {
         "AbCdEf123456789FAKE",
     ];
     let path = fixture("secrets.log");
-    for format in ["table", "json", "jsonl", "markdown"] {
+    for format in ["table", "json", "jsonl", "markdown", "html"] {
         let r = run(&[
             "scan",
             "-o",
@@ -928,4 +928,24 @@ fn closed_stdout_ends_quietly_for_a_json_document_too() {
         run_with_closed_stdout(&["scan", "-o", "json", "samples", "tests/corpus"], None);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
+
+#[test]
+fn html_report_is_one_self_contained_file() {
+    let r = run(&[
+        "scan",
+        "-o",
+        "html",
+        "samples",
+        "tests/corpus/a-50011-internal-host-entra-page.html",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.starts_with("<!DOCTYPE html>"));
+    assert!(r.stdout.trim_end().ends_with("</html>"));
+    assert!(r.stdout.contains("<h2>Summary</h2>"));
+    for forbidden in ["<script", "<link", "src=\"http", "<iframe"] {
+        assert!(!r.stdout.contains(forbidden), "{forbidden}");
+    }
+    // Text from the input (here a pasted Entra HTML page) stays text.
+    assert!(r.stdout.contains("&lt;"), "input markup is escaped");
 }

@@ -1,6 +1,7 @@
 //! The report model and its renderers. Every output format renders the same [`Report`], so
 //! they cannot drift apart; renderers take the report and a writer and nothing else.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -176,6 +177,8 @@ pub enum Format {
     Jsonl,
     /// A Markdown incident report for a ticket.
     Markdown,
+    /// The incident report as one self-contained HTML file.
+    Html,
 }
 
 /// Options that change how a report is drawn, never what it says.
