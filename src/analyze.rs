@@ -325,6 +325,7 @@ pub struct Analyzer<'c> {
     pending: Vec<Observed>,
     https_rule: Option<usize>,
     correlator: Option<Correlator>,
+    redact_users: bool,
     /// What has been collected so far.
     pub collected: Collected,
 }
@@ -342,6 +343,7 @@ impl<'c> Analyzer<'c> {
             last_specific: None,
             pending: Vec::new(),
             https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
+            redact_users: false,
             correlator: Some(Correlator::new(chrono::Duration::seconds(
                 crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
             ))),
@@ -350,11 +352,23 @@ impl<'c> Analyzer<'c> {
     }
 
     fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        if self.reveal {
+        let masked = if self.reveal {
             std::borrow::Cow::Borrowed(text)
         } else {
             redact(text)
+        };
+        if !self.redact_users {
+            return masked;
         }
+        match crate::redact::redact_users(&masked) {
+            std::borrow::Cow::Borrowed(_) => masked,
+            std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+        }
+    }
+
+    /// Masks e-mail addresses and UPNs too (`--redact-users`).
+    pub fn set_redact_users(&mut self, yes: bool) {
+        self.redact_users = yes;
     }
 
     /// Matches one framed event; calls `on_match` with the record of each event that ends up

@@ -145,6 +145,7 @@ fn scan_one(
     let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
     let mut analyzer = Analyzer::new(compiled, input.name(), config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
+    analyzer.set_redact_users(config.redact_users);
     let read = source::read_blocks(input, &mut |block| {
         framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
     });
@@ -304,6 +305,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     summary.problems = errors.clone();
     let report = Report {
         schema_version: report::SCHEMA_VERSION,
+        secrets_shown: config.reveal_secrets,
         inputs: config
             .inputs
             .iter()
@@ -344,6 +346,9 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         .map_err(anyhow::Error::new)?;
     if !config.quiet {
         eprintln!("sso-triage: {}", summary_line(&report.summary));
+    }
+    if config.reveal_secrets {
+        eprintln!("sso-triage: {}", report::SECRETS_WARNING);
     }
     if report.summary.lines == 0 && errors.is_empty() {
         eprintln!(
@@ -718,6 +723,7 @@ mod tests {
         let mut findings = collected.findings(&compiled);
         let mut report = Report {
             schema_version: report::SCHEMA_VERSION,
+            secrets_shown: false,
             inputs: vec![],
             findings: findings.clone(),
             flows: std::mem::take(&mut collected.flows),

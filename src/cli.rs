@@ -88,8 +88,12 @@ pub struct ScanArgs {
     /// Show secrets (client secrets, codes, tokens, cookies) instead of masking them.
     ///
     /// Output may then hold credentials: do not paste it into a ticket.
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, visible_alias = "no-redact", help_heading = "Output")]
     pub show_secrets: bool,
+
+    /// Also mask user identities (e-mail addresses and UPNs) in evidence.
+    #[arg(long, help_heading = "Output")]
+    pub redact_users: bool,
 
     /// Table width in columns (default: the terminal's, or 120).
     #[arg(long, value_name = "COLUMNS", help_heading = "Output")]
@@ -244,6 +248,11 @@ mod tests {
         assert_eq!(s.width, Some(100));
         assert_eq!(s.threads, Some(2));
         assert_eq!(a.color, ColorChoice::Never);
+        let b = parse(&["sso-triage", "scan", "--no-redact", "--redact-users"]).unwrap();
+        let Command::Scan(t) = b.command else {
+            panic!()
+        };
+        assert!(t.show_secrets && t.redact_users);
         assert!(parse(&["sso-triage", "scan", "--fail-on", "sometimes"]).is_err());
         assert!(parse(&["sso-triage", "scan", "-o", "xml"]).is_err());
     }

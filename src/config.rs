@@ -21,6 +21,8 @@ pub struct ScanConfig {
     pub fail_on: Option<Severity>,
     /// Mask secrets (the default) or show them.
     pub reveal_secrets: bool,
+    /// Mask e-mail addresses and UPNs too.
+    pub redact_users: bool,
     /// Print the summary line on stderr.
     pub quiet: bool,
     /// Worker threads.
@@ -104,6 +106,7 @@ impl ScanConfig {
                 FailOn::Never => None,
             },
             reveal_secrets: args.show_secrets,
+            redact_users: args.redact_users,
             quiet: args.quiet,
             threads: args.threads,
             flow_timeout_secs: parse_duration(&args.flow_timeout)?,

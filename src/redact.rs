@@ -101,6 +101,19 @@ pub fn leak(text: &str) -> Option<&'static str> {
     })
 }
 
+static USER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+        .expect("fixed regex")
+});
+
+/// `text` with e-mail addresses and UPNs masked (`--redact-users`), each as `<user:TAG>` so
+/// one user's lines still line up.
+pub fn redact_users(text: &str) -> Cow<'_, str> {
+    USER.replace_all(text, |caps: &Captures<'_>| {
+        format!("<user:{}>", tag(&caps[0]))
+    })
+}
+
 /// `text` with every secret masked; borrowed when there is nothing to mask.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
@@ -180,6 +193,15 @@ mod tests {
         }
         assert!(redact(cases[0]).contains("/oauth/complete/azuread-oauth2/?code=<redacted:"));
         assert!(redact(cases[4]).contains("\"grant_type\": \"authorization_code\""));
+    }
+
+    #[test]
+    fn users_are_masked_on_request_only() {
+        let t = "Could not assign group netbox-admins to remotely-authenticated user jdoe@corp.example: Group not found";
+        assert_eq!(redact(t), t, "identities are kept by default");
+        let out = redact_users(t);
+        assert!(!out.contains("jdoe@corp.example"));
+        assert!(out.contains(&format!("<user:{}>", tag("jdoe@corp.example"))));
     }
 
     #[test]

@@ -953,3 +953,40 @@ fn html_report_is_one_self_contained_file() {
     // Text from the input (here a pasted Entra HTML page) stays text.
     assert!(r.stdout.contains("&lt;"), "input markup is escaped");
 }
+
+#[test]
+fn user_identities_are_kept_unless_asked_and_no_redact_warns() {
+    let path = root().join("tests/corpus/b-group-not-found-verbose.log");
+    let path = path.to_str().unwrap();
+    let plain = run(&["scan", "-o", "json", path]);
+    assert!(plain.stdout.contains('@'), "identities kept by default");
+    let masked = run(&["scan", "-o", "json", "--redact-users", path]);
+    assert!(masked.stdout.contains("<user:"));
+    let report: Value = serde_json::from_str(&masked.stdout).unwrap();
+    for f in report["findings"].as_array().unwrap() {
+        for e in f["evidence"].as_array().unwrap() {
+            assert!(!e["text"].as_str().unwrap().contains('@'), "{e}");
+        }
+    }
+    let loud = run(&[
+        "scan",
+        "--no-redact",
+        "--color",
+        "never",
+        fixture("secrets.log").to_str().unwrap(),
+    ]);
+    assert!(
+        loud.stdout.starts_with("WARNING: secrets are NOT masked"),
+        "{}",
+        loud.stdout
+    );
+    assert!(loud.stderr.contains("WARNING: secrets are NOT masked"));
+    let json = run(&[
+        "scan",
+        "-o",
+        "json",
+        "--no-redact",
+        fixture("secrets.log").to_str().unwrap(),
+    ]);
+    assert!(json.stdout.contains("\"secrets_shown\": true"));
+}

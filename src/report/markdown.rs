@@ -126,6 +126,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         out,
         "# SSO incident report: NetBox Enterprise sign-in with Entra ID\n"
     )?;
+    if report.secrets_shown {
+        writeln!(out, "> **{}**\n", crate::report::SECRETS_WARNING)?;
+    }
     let (first, last) = window(report);
     writeln!(
         out,

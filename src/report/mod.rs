@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Severity, Symptom};
 use crate::correlate::Flow;
 
+/// The banner of a report printed with masking off.
+pub const SECRETS_WARNING: &str = "WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact). Do not attach it to a ticket.";
+
 /// Version of the JSON document; bumped only when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -21,6 +24,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Report {
     /// JSON schema version.
     pub schema_version: u32,
+    /// True when the user turned masking off (`--show-secrets` / `--no-redact`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secrets_shown: bool,
     /// The inputs read, as named.
     #[serde(default)]
     pub inputs: Vec<String>,

@@ -143,6 +143,9 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
 /// Writes the report as tables.
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     let s = &report.summary;
+    if report.secrets_shown {
+        writeln!(out, "{}\n", crate::report::SECRETS_WARNING)?;
+    }
     if report.findings.is_empty() {
         writeln!(
             out,
