@@ -1011,18 +1011,7 @@ fn window_at(text: &str, at: usize, max: usize) -> String {
 }
 
 fn window(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return sanitize(text);
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!(
-        "{}… [{} more bytes]",
-        sanitize(&text[..end]),
-        text.len() - end
-    )
+    window_at(text, 0, max)
 }
 
 /// Control characters (other than tab) and bidi overrides shown as escapes, so log text

@@ -165,11 +165,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
             || e.downcast_ref::<serde_json::Error>()
                 .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
-            || e.downcast_ref::<Error>().is_some_and(|e| match e {
-                Error::Write(io) => io.kind() == io::ErrorKind::BrokenPipe,
-                Error::Json(j) => j.io_error_kind() == Some(io::ErrorKind::BrokenPipe),
-                _ => false,
-            })
+            || e.downcast_ref::<Error>()
+                .is_some_and(|e| e.io_kind() == Some(io::ErrorKind::BrokenPipe))
     })
 }
 
@@ -192,11 +189,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                 .and_then(|_| out.flush().map_err(Error::from))
             {
                 // Keep the kind: a closed pipe must still end quietly.
-                let kind = match &e {
-                    Error::Write(io) => io.kind(),
-                    Error::Json(j) => j.io_error_kind().unwrap_or(io::ErrorKind::Other),
-                    _ => io::ErrorKind::Other,
-                };
+                let kind = e.io_kind().unwrap_or(io::ErrorKind::Other);
                 write_error = Some(io::Error::new(kind, e.to_string()));
             }
         };

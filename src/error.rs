@@ -69,5 +69,17 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
+impl Error {
+    /// The I/O error kind underneath, if writing or reading failed (a closed pipe shows as
+    /// `BrokenPipe` even inside a JSON serialisation error).
+    pub fn io_kind(&self) -> Option<io::ErrorKind> {
+        match self {
+            Error::Write(e) | Error::ReadInput { source: e, .. } => Some(e.kind()),
+            Error::Json(e) => e.io_error_kind(),
+            _ => None,
+        }
+    }
+}
+
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;
