@@ -995,9 +995,16 @@ fn window_at(text: &str, at: usize, max: usize) -> String {
     while !text.is_char_boundary(start) {
         start -= 1;
     }
+    // Never cut a mask in two: half a mask would read as text and lose its placeholder.
+    if let Some(open) = crate::redact::mask_start_around(text, start) {
+        start = open;
+    }
     let mut end = (start + max).min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
+    }
+    if let Some(open) = crate::redact::mask_start_around(text, end) {
+        end = open.max(start);
     }
     let mut out = String::new();
     if start > 0 {

@@ -16,6 +16,7 @@ use crate::cli::{Args, CatalogCommand, Command, ExplainArgs};
 use crate::config::ScanConfig;
 use crate::error::Error;
 use crate::parse::Framer;
+use crate::redact::Placeholders;
 use crate::report::{self, Format, Report, Summary};
 use crate::source::{self, Input, ReadFailure, ReadStats};
 
@@ -177,6 +178,8 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let jsonl = config.format == Format::Jsonl;
 
     let reveal = config.reveal_secrets;
+    // Masks become numbered placeholders as output is written, in output order.
+    let mut numbers = Placeholders::default();
     let mut write_error: Option<io::Error> = None;
     let mut results: Vec<Scanned> = Vec::with_capacity(inputs.len());
     if inputs.len() == 1 {
@@ -185,8 +188,14 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
             if !jsonl || write_error.is_some() || (!reveal && record_leaks(rec)) {
                 return;
             }
-            if let Err(e) = report::json::record("match", rec, &mut out)
-                .and_then(|_| out.flush().map_err(Error::from))
+            let mut buf = Vec::new();
+            // Writing into a Vec cannot fail.
+            let _ = report::json::record("match", rec, &mut buf);
+            let line = String::from_utf8_lossy(&buf);
+            if let Err(e) = out
+                .write_all(numbers.apply(&line).as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(Error::from)
             {
                 // Keep the kind: a closed pipe must still end quietly.
                 let kind = e.io_kind().unwrap_or(io::ErrorKind::Other);
@@ -228,8 +237,11 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
             for (i, scanned, buf) in rx {
                 pending.insert(i, (scanned, buf));
                 while let Some((scanned, buf)) = pending.remove(&results.len()) {
+                    let text = String::from_utf8_lossy(&buf);
                     if write_error.is_none()
-                        && let Err(e) = out.write_all(&buf).and_then(|_| out.flush())
+                        && let Err(e) = out
+                            .write_all(numbers.apply(&text).as_bytes())
+                            .and_then(|_| out.flush())
                     {
                         write_error = Some(e);
                     }
@@ -296,7 +308,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
             .or_default() += 1;
     }
     summary.problems = errors.clone();
-    let report = Report {
+    let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
         secrets_shown: config.reveal_secrets,
         inputs: config
@@ -318,14 +330,6 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     for e in &errors {
         eprintln!("sso-triage: {e}");
     }
-    let mut rendered: Vec<u8> = Vec::new();
-    match config.format {
-        Format::Table => report::table::render(&report, config.style, &mut rendered),
-        Format::Json => report::json::document(&report, &mut rendered),
-        Format::Jsonl => report::json::lines_tail(&report, &mut rendered),
-        Format::Markdown => report::markdown::render(&report, &mut rendered),
-        Format::Html => report::html::render(&report, &mut rendered),
-    }?;
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came
     // from the input is checked; the catalog's own prose mentions "secret: ..." freely.
     if let (false, Some(kind)) = (config.reveal_secrets, leak_in(&report)) {
@@ -334,7 +338,18 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         );
         return Ok(Exit::Error);
     }
-    out.write_all(&rendered)
+    report.number_placeholders(&mut numbers);
+    let mut rendered: Vec<u8> = Vec::new();
+    match config.format {
+        Format::Table => report::table::render(&report, config.style, &mut rendered),
+        Format::Json => report::json::document(&report, &mut rendered),
+        Format::Jsonl => report::json::lines_tail(&report, &mut rendered),
+        Format::Markdown => report::markdown::render(&report, &mut rendered),
+        Format::Html => report::html::render(&report, &mut rendered),
+    }?;
+    // Anything the model walk did not reach (none is known) is numbered the same way.
+    let rendered = String::from_utf8_lossy(&rendered);
+    out.write_all(numbers.apply(&rendered).as_bytes())
         .and_then(|_| out.flush())
         .map_err(anyhow::Error::new)?;
     if !config.quiet {

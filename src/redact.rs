@@ -13,7 +13,8 @@ struct Secret {
     re: Regex,
 }
 
-/// Each regex has a `v` group: the secret itself; the rest of the match stays visible.
+/// Each regex has a `v` group: the secret itself; the rest of the match stays visible. The
+/// patterns with a `k` group (a parameter or key name) take their placeholder kind from it.
 static SECRETS: LazyLock<Vec<Secret>> = LazyLock::new(|| {
     let s = |kind, pattern: &str| Secret {
         kind,
@@ -22,18 +23,18 @@ static SECRETS: LazyLock<Vec<Secret>> = LazyLock::new(|| {
     vec![
         // JWTs first: they also appear as values of the keys below.
         s(
-            "jwt",
+            "token",
             r"(?P<v>eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)",
         ),
         // Entra client secret values: 3 chars, a digit, `Q~`, 31 to 34 chars.
         s(
-            "client-secret",
+            "secret",
             r"(?P<v>\b[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})",
         ),
         // Entra authorization codes have a shape of their own (`0.AXoA...`, `1.AVEA...`), so
         // they are masked wherever they stand, not only after `code=`.
         s(
-            "auth-code",
+            "code",
             r"(?P<v>\b[01]\.A[A-Za-z0-9_-]{3}[A-Za-z0-9_.-]{24,})",
         ),
         // OAuth parameters in query strings, form bodies, JSON and Python reprs.
@@ -41,14 +42,14 @@ static SECRETS: LazyLock<Vec<Secret>> = LazyLock::new(|| {
         // in Entra's error_uri and `"code": 500` readable.
         s(
             "oauth-param",
-            r#"(?i)(?:\b|%22|["'])(?:code|state|session_state)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>]{12,})"#,
+            r#"(?i)(?:\b|%22|["'])(?P<k>code|state|session_state)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>]{12,})"#,
         ),
         s(
             "credential",
-            r#"(?i)(?:\b|%22|["'_])(?:client_secret|secret|id_token|access_token|refresh_token|client_assertion|password|passwd|token)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>]{3,})"#,
+            r#"(?i)(?:\b|%22|["'_])(?P<k>client_secret|secret|id_token|access_token|refresh_token|client_assertion|password|passwd|token)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>]{3,})"#,
         ),
         s(
-            "bearer",
+            "token",
             r"(?i)\b(?:Bearer|Basic)\s+(?P<v>[A-Za-z0-9._~+/=-]{8,})",
         ),
         // Cookies: Django's session and CSRF cookies, and whole Cookie headers.
@@ -57,32 +58,109 @@ static SECRETS: LazyLock<Vec<Secret>> = LazyLock::new(|| {
             r"(?i)\b(?:sessionid|csrftoken|csrfmiddlewaretoken|[a-z_]*session[a-z_]*)=(?P<v>[^;\s&\x22']{6,})",
         ),
         s(
-            "url-password",
+            "password",
             r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:(?P<v>[^@\s/]+)@",
         ),
     ]
 });
 
-/// A mask that is the same for the same value in every run and on every thread, so two
-/// lines carrying the same code can be told apart from lines with different codes. The tag
-/// is 24 bits of an FNV-1a hash: too few to confirm a guess of a long random value, and
-/// values short enough to guess (under 16 bytes) get no tag at all.
-fn mask(kind: &str, value: &str) -> String {
-    if value.len() < 16 || kind == "url-password" {
-        return format!("<redacted:{kind}>");
+/// The placeholder kind for a secret found by `secret`'s pattern, from the key it stood
+/// after where the pattern has one.
+fn kind_of(secret: &Secret, caps: &Captures<'_>) -> &'static str {
+    let Some(key) = caps.name("k") else {
+        return secret.kind;
+    };
+    match key.as_str().to_ascii_lowercase().as_str() {
+        "code" => "code",
+        "state" => "state",
+        "session_state" => "session",
+        "password" | "passwd" => "password",
+        "client_secret" | "secret" | "client_assertion" => "secret",
+        _ => "token",
     }
+}
+
+/// The mask written in place of a secret inside the program: `<redacted:KIND:TAG>`, where
+/// TAG is a 64-bit hash of the value, equal for equal values on every thread. It never
+/// reaches the output: [`Placeholders`] turns it into `<KIND#N>` as the report is written.
+fn mask(kind: &str, value: &str) -> String {
     format!("<redacted:{kind}:{}>", tag(value))
 }
 
-/// Six hex digits (24 bits of FNV-1a) that stand for a secret value: equal values get equal
-/// tags in every run, and the tag is too short to confirm a guess of a long random value.
+/// 16 hex digits (64-bit FNV-1a) that stand for a value: equal values get equal tags in
+/// every run and on every thread. Internal only; output shows [`Placeholders`] numbers.
 pub fn tag(value: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in value.bytes() {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{:06x}", hash >> 40)
+    format!("{hash:016x}")
+}
+
+/// The internal mask of a value of `kind` (a correlation key such as a `state`), so it
+/// gets the same placeholder as the same value masked in evidence text.
+pub fn mask_value(kind: &str, value: &str) -> String {
+    mask(kind, value)
+}
+
+static INTERNAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(<|&lt;)(?:redacted:([a-z-]+)|(user)):([0-9a-f]{16})(>|&gt;)")
+        .expect("fixed regex")
+});
+
+/// Turns internal masks into numbered placeholders, `<code#1>`, `<state#2>`, `<user#1>`,
+/// counted per kind in the order the output shows them. One `Placeholders` serves a whole
+/// run, so the same value has the same placeholder in every record and section, and the
+/// same input gives the same bytes. The numbers say nothing about the values.
+#[derive(Debug, Default)]
+pub struct Placeholders {
+    seen: std::collections::HashMap<String, usize>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl Placeholders {
+    /// `text` with every internal mask replaced; borrowed when there is none. Masks escaped
+    /// for HTML (`&lt;...&gt;`) keep their escaping.
+    pub fn apply<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        if !text.contains("redacted:") && !text.contains("user:") {
+            return Cow::Borrowed(text);
+        }
+        INTERNAL.replace_all(text, |caps: &Captures<'_>| {
+            let kind = caps.get(2).or(caps.get(3)).map_or("", |m| m.as_str());
+            let key = format!("{kind}:{}", &caps[4]);
+            let n = match self.seen.get(&key) {
+                Some(&n) => n,
+                None => {
+                    let next = self.next.entry(kind.to_string()).or_insert(0);
+                    *next += 1;
+                    self.seen.insert(key, *next);
+                    *next
+                }
+            };
+            format!("{}{kind}#{n}{}", &caps[1], &caps[5])
+        })
+    }
+
+    /// Applies [`Placeholders::apply`] to `s` in place.
+    pub fn apply_in_place(&mut self, s: &mut String) {
+        if let Cow::Owned(new) = self.apply(s) {
+            *s = new;
+        }
+    }
+}
+
+/// Where a cut at byte `at` of `text` would split an internal mask, the mask's start, so
+/// the cut can move there instead.
+pub fn mask_start_around(text: &str, at: usize) -> Option<usize> {
+    let before = text.get(..at)?;
+    let open = before.rfind('<')?;
+    let rest = &text[open..];
+    if !(rest.starts_with("<redacted:") || rest.starts_with("<user:")) {
+        return None;
+    }
+    let close = rest.find('>').map_or(text.len(), |c| open + c);
+    (close >= at).then_some(open)
 }
 
 /// The kind of the first secret-shaped value left unmasked in `text` (a rendered report), if
@@ -132,7 +210,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
                 }
                 let mut s = String::with_capacity(whole.len());
                 s.push_str(&text_between(whole.as_str(), whole.start(), v.start()));
-                s.push_str(&mask(secret.kind, v.as_str()));
+                s.push_str(&mask(kind_of(secret, caps), v.as_str()));
                 s.push_str(&whole.as_str()[v.end() - whole.start()..]);
                 s
             })
@@ -145,7 +223,10 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// False for what only looks like a secret: a mask already in place (or a match inside one),
 /// and an AADSTS code after `code:` (`Error code: AADSTS50011`).
 fn needs_mask(haystack: &str, start: usize, value: &str) -> bool {
-    if value.starts_with("<redacted:") || value.to_ascii_uppercase().starts_with("AADSTS") {
+    if value.starts_with("<redacted:")
+        || is_placeholder(value)
+        || value.to_ascii_uppercase().starts_with("AADSTS")
+    {
         return false;
     }
     // Inside an earlier mask: the last `<redacted:` before the match is not closed yet.
@@ -154,6 +235,21 @@ fn needs_mask(haystack: &str, start: usize, value: &str) -> bool {
         Some(open) => before[open..].contains('>'),
         None => true,
     }
+}
+
+/// `<code#3>` and the like at the start of `value`: a placeholder already written.
+fn is_placeholder(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('<') else {
+        return false;
+    };
+    let Some((kind, rest)) = rest.split_once('#') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    !kind.is_empty()
+        && kind.bytes().all(|b| b.is_ascii_lowercase())
+        && digits > 0
+        && rest[digits..].starts_with('>')
 }
 
 fn text_between(whole: &str, whole_start: usize, v_start: usize) -> String {
@@ -232,21 +328,44 @@ mod tests {
     }
 
     #[test]
-    fn same_value_same_mask_and_clean_text_is_borrowed() {
-        let a = redact("code=SameCodeValue1xyzSameCode and later code=SameCodeValue1xyzSameCode, code=OtherCodeValue2xyzOther").into_owned();
-        assert!(!a.contains("SameCodeValue1xyz"), "{a}");
-        let masks: Vec<&str> = a
-            .split(['=', ','])
-            .filter(|p| p.starts_with("<redacted:oauth-param:"))
-            .map(|p| p.trim_end_matches(" and later code").trim())
-            .collect();
-        assert_eq!(masks.len(), 3, "{a}");
-        assert_eq!(masks[0], masks[1]);
-        assert_ne!(masks[0], masks[2]);
-        assert_eq!(redact("password=hunter2"), "password=<redacted:credential>");
+    fn same_value_same_placeholder_and_clean_text_is_borrowed() {
+        let masked = redact("code=SameCodeValue1xyzSameCode and later code=SameCodeValue1xyzSameCode, code=OtherCodeValue2xyzOther state=StateValueStateValue1").into_owned();
+        assert!(!masked.contains("SameCodeValue1xyz"), "{masked}");
+        let mut numbers = Placeholders::default();
+        let out = numbers.apply(&masked).into_owned();
+        assert_eq!(
+            out,
+            "code=<code#1> and later code=<code#1>, code=<code#2> state=<state#1>"
+        );
+        // The same numbering carries on across texts of one run, HTML-escaped or not.
+        let html = mask("code", "OtherCodeValue2xyzOther")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert_eq!(numbers.apply(&html), "&lt;code#2&gt;");
+        let mut key = mask_value("state", "StateValueStateValue1");
+        numbers.apply_in_place(&mut key);
+        assert_eq!(
+            key, "<state#1>",
+            "a flow key gets the evidence's placeholder"
+        );
+        // A fresh run numbers from 1 in order of appearance, whatever the values.
+        assert_eq!(
+            Placeholders::default().apply(&redact("password=hunter2")),
+            "password=<password#1>"
+        );
         let clean = "AADSTS50011: The redirect URI 'https://netbox.example.com/oauth/complete/azuread-oauth2/' specified";
         assert!(matches!(redact(clean), Cow::Borrowed(_)));
+        assert!(matches!(numbers.apply(clean), Cow::Borrowed(_)));
         let uri = "\"error_uri\":\"https://login.microsoftonline.com/error?code=7000222\"";
         assert_eq!(redact(uri), uri);
+    }
+
+    #[test]
+    fn a_cut_does_not_split_a_mask() {
+        let text = format!("x code={} y", mask("code", "SameCodeValue1xyzSameCode"));
+        let inside = text.find("redacted").expect("mask") + 3;
+        assert_eq!(mask_start_around(&text, inside), Some(7));
+        assert_eq!(mask_start_around(&text, 3), None);
+        assert_eq!(mask_start_around(&text, text.len()), None);
     }
 }

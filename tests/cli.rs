@@ -447,12 +447,35 @@ fn secrets_never_reach_any_output() {
             assert!(!r.stdout.contains(s), "{format} leaked {s}");
             assert!(!r.stderr.contains(s), "{format} leaked {s} on stderr");
         }
-        // HTML escapes the mask's angle bracket like any other text.
+        // Masks read `<KIND#N>`; HTML escapes the angle brackets like any other text.
         assert!(
-            r.stdout.contains("<redacted:") || r.stdout.contains("&lt;redacted:"),
-            "{format}"
+            r.stdout.contains("<token#1>") || r.stdout.contains("&lt;token#1&gt;"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains("redacted:"),
+            "{format}: internal mask shown"
         );
     }
+    // The same code gets the same placeholder in the evidence and in its flow's keys.
+    let (_, report, _) = json(&[path.to_str().unwrap()]);
+    let keys = report["flows"][0]["keys"].to_string();
+    assert!(keys.contains("code:<code#1>"), "{keys}");
+    assert!(keys.contains("state:<state#1>"), "{keys}");
+    let token_body = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["evidence"].as_array().unwrap())
+        .map(|e| e["text"].as_str().unwrap())
+        .find(|t| t.contains("grant_type"))
+        .expect("token request body in the evidence");
+    assert!(token_body.contains("&code=<code#1>&"), "{token_body}");
+    assert!(
+        token_body.contains("client_secret=<secret#1>"),
+        "{token_body}"
+    );
     let r = run(&[
         "scan",
         "-o",
@@ -961,7 +984,7 @@ fn user_identities_are_kept_unless_asked_and_no_redact_warns() {
     let plain = run(&["scan", "-o", "json", path]);
     assert!(plain.stdout.contains('@'), "identities kept by default");
     let masked = run(&["scan", "-o", "json", "--redact-users", path]);
-    assert!(masked.stdout.contains("<user:"));
+    assert!(masked.stdout.contains("<user#1>"), "{}", masked.stdout);
     let report: Value = serde_json::from_str(&masked.stdout).unwrap();
     for f in report["findings"].as_array().unwrap() {
         for e in f["evidence"].as_array().unwrap() {

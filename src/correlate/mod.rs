@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::catalog::FlowCondition as Condition;
 use crate::parse::access::Access;
-use crate::redact::tag;
+use crate::redact::{mask_value, tag};
 
 /// How long a started login may take before it counts as abandoned.
 pub const DEFAULT_FLOW_TIMEOUT_SECS: i64 = 600;
@@ -87,7 +87,8 @@ pub struct Flow {
     pub outcome: Outcome,
     /// Where it stopped.
     pub stopped_at: Stop,
-    /// Correlation keys seen: `request_id:...`, `state:<redacted>`, `code:<redacted>`.
+    /// Correlation keys seen: `request_id:...`, `state:<state#1>`, `code:<code#2>` (the
+    /// placeholders of the values masked in the evidence).
     pub keys: Vec<String>,
     /// Who.
     pub client: Client,
@@ -310,14 +311,15 @@ impl Correlator {
                 flow.backend = backend;
             }
             if let Some(state) = access.param("state") {
-                flow.keys.push(format!("state:{}", tag(state)));
+                flow.keys
+                    .push(format!("state:{}", mask_value("state", state)));
             }
             if let Some(id) = &access.request_id {
                 flow.keys.push(format!("request_id:{id}"));
             }
             if let Some(code) = access.param("code") {
                 let t = tag(code);
-                flow.keys.push(format!("code:{t}"));
+                flow.keys.push(format!("code:{}", mask_value("code", code)));
                 if let Some(&first) = self.codes.get(&t) {
                     if first != idx {
                         let line = origin.line;

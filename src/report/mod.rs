@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Severity, Symptom};
 use crate::correlate::Flow;
+use crate::redact::Placeholders;
 
 /// The banner of a report printed with masking off.
 pub const SECRETS_WARNING: &str = "WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact). Do not attach it to a ticket.";
@@ -39,6 +40,37 @@ pub struct Report {
 }
 
 impl Report {
+    /// Turns the internal masks in every text of the report into numbered placeholders
+    /// (`<code#1>`), in a fixed order: findings as listed (diagnosis, evidence, captures),
+    /// then flows. Run once before rendering, so every format numbers alike.
+    pub fn number_placeholders(&mut self, numbers: &mut Placeholders) {
+        for finding in &mut self.findings {
+            for d in &mut finding.diagnosis {
+                numbers.apply_in_place(d);
+            }
+            for e in &mut finding.evidence {
+                numbers.apply_in_place(&mut e.text);
+                if let Some(d) = &mut e.decoded {
+                    numbers.apply_in_place(d);
+                }
+                for v in e.captures.values_mut() {
+                    numbers.apply_in_place(v);
+                }
+            }
+        }
+        for flow in &mut self.flows {
+            for k in &mut flow.keys {
+                numbers.apply_in_place(k);
+            }
+            if let Some(ua) = &mut flow.client.user_agent {
+                numbers.apply_in_place(ua);
+            }
+            for step in &mut flow.steps {
+                numbers.apply_in_place(&mut step.detail);
+            }
+        }
+    }
+
     /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows.
     pub fn flow_counts(&self) -> String {
         use crate::correlate::Outcome;
