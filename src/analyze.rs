@@ -11,11 +11,11 @@ use regex::Regex;
 
 use crate::catalog::compile::Compiled;
 use crate::catalog::{self, Refine, Severity, Symptom};
-use crate::correlate::{Correlator, Flow, Origin};
+use crate::correlate::{Correlator, Flow, Origin, Orphan, Outcome};
 use crate::matcher::Fired;
 use crate::parse::jsonl::{self, Decoded};
 use crate::parse::{Frame, FrameStats, access, decode, timestamp};
-use crate::redact::redact;
+use crate::redact::Masking;
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
 
@@ -122,8 +122,13 @@ pub struct Collected {
     pub json_lines_broken: u64,
     /// Framing counts.
     pub frames: FrameStats,
-    /// Login flows, in input order (ids are given when the report is built).
+    /// Login flows, in input order until [`Collected::settle_flows`] joins them (ids are
+    /// given when the report is built).
     pub flows: Vec<Flow>,
+    /// Errors without a client that found no callback in their own input and pod.
+    pub orphans: Vec<Orphan>,
+    /// How evidence is masked (the same for every input of a run).
+    pub masking: Masking,
 }
 
 impl Collected {
@@ -148,6 +153,110 @@ impl Collected {
         self.frames.json_blocks += other.frames.json_blocks;
         self.frames.json_block_lines += other.frames.json_block_lines;
         self.flows.extend(other.flows);
+        self.orphans.extend(other.orphans);
+        self.masking = other.masking;
+    }
+
+    /// Joins the flows of all inputs (see [`crate::correlate::join`]) and turns their
+    /// flow-level conditions into findings. Called once, after the last merge.
+    pub fn settle_flows(&mut self, compiled: &Compiled, timeout: chrono::Duration) {
+        let flows = std::mem::take(&mut self.flows);
+        let orphans = std::mem::take(&mut self.orphans);
+        let mut flows = crate::correlate::join(flows, orphans, timeout);
+        // A login that came back to another pod and failed points at sessions that are not
+        // shared between replicas, unless another such login worked, and unless the flow
+        // failed for a reason of its own.
+        let shared_sessions = flows
+            .iter()
+            .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some());
+        let session_rule = |id: &String| {
+            compiled
+                .rules
+                .iter()
+                .any(|r| &r.rule.id == id && r.rule.symptom == Symptom::SessionStateLost)
+        };
+        for flow in &mut flows {
+            if let (false, Outcome::Failed, Some(line)) =
+                (shared_sessions, flow.outcome, flow.switched_pods())
+                && flow.findings.iter().all(session_rule)
+            {
+                // First, so that a bounce to the login page counts as explained.
+                flow.conditions
+                    .insert(0, (crate::catalog::FlowCondition::PodSwitch, line));
+            }
+            let conditions = flow.conditions.clone();
+            for (condition, line) in conditions {
+                // A bounce to the login page is the finding only when nothing else explains it.
+                if condition == crate::catalog::FlowCondition::BouncedToLogin
+                    && !flow.findings.is_empty()
+                {
+                    continue;
+                }
+                let Some(r) = compiled
+                    .rules
+                    .iter()
+                    .position(|r| r.rule.flow == Some(condition))
+                else {
+                    continue;
+                };
+                let rule_id = compiled.rules[r].rule.id.clone();
+                if !flow.findings.contains(&rule_id) {
+                    flow.findings.push(rule_id);
+                }
+                self.flow_evidence(r, flow, line);
+            }
+        }
+        self.flows = flows;
+    }
+
+    /// Counts a flow-level finding of rule `r`, with the flow's step at `line` as evidence.
+    fn flow_evidence(&mut self, r: usize, flow: &Flow, line: u64) {
+        let step = flow
+            .steps
+            .iter()
+            .find(|s| s.line == line)
+            .or(flow.steps.first());
+        let time = step
+            .and_then(|s| s.time.as_deref())
+            .and_then(|t| timestamp::parse_value(t.as_bytes()));
+        let text = match step {
+            Some(s) => format!(
+                "{} {} -> {} from {}{}",
+                s.step,
+                s.detail,
+                s.status.map_or("-".to_string(), |st| st.to_string()),
+                flow.client.address,
+                flow.client
+                    .user_agent
+                    .as_deref()
+                    .map_or(String::new(), |ua| format!(" ({ua})")),
+            ),
+            None => format!("login flow from {}", flow.client.address),
+        };
+        let shown = window(&self.masking.apply(&text), MAX_TEXT);
+        let source = step.map_or_else(|| flow.source().to_string(), |s| s.source.clone());
+        let pod = step.and_then(|s| s.pod.clone());
+        let acc = self.findings.entry(Key::Rule(r)).or_default();
+        acc.count += 1;
+        acc.first = min_opt(acc.first, time);
+        acc.last = acc.last.max(time);
+        acc.sources.insert(match &pod {
+            Some(p) => format!("pod/{p}"),
+            None => source.clone(),
+        });
+        if acc.evidence.len() < MAX_EVIDENCE {
+            acc.evidence.push(Evidence {
+                source,
+                line: step.map_or(line, |s| s.line),
+                lines: 1,
+                pod,
+                container: None,
+                time: time.map(rfc3339),
+                text: shown,
+                decoded: None,
+                captures: BTreeMap::new(),
+            });
+        }
     }
 
     /// Turns the accumulated findings into report findings, most severe first, then by first
@@ -318,14 +427,13 @@ pub struct Analyzer<'c> {
     compiled: &'c Compiled,
     source: String,
     fired: Vec<Fired>,
-    reveal: bool,
+    masking: Masking,
     loose: Vec<LooseIds>,
     last: Option<LastFired>,
     last_specific: Option<(u64, Option<String>)>,
     pending: Vec<Observed>,
     https_rule: Option<usize>,
     correlator: Option<Correlator>,
-    redact_users: bool,
     /// What has been collected so far.
     pub collected: Collected,
 }
@@ -337,13 +445,15 @@ impl<'c> Analyzer<'c> {
             compiled,
             source,
             fired: Vec::new(),
-            reveal,
+            masking: Masking {
+                reveal,
+                users: false,
+            },
             loose: Vec::new(),
             last: None,
             last_specific: None,
             pending: Vec::new(),
             https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
-            redact_users: false,
             correlator: Some(Correlator::new(chrono::Duration::seconds(
                 crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
             ))),
@@ -352,23 +462,12 @@ impl<'c> Analyzer<'c> {
     }
 
     fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        let masked = if self.reveal {
-            std::borrow::Cow::Borrowed(text)
-        } else {
-            redact(text)
-        };
-        if !self.redact_users {
-            return masked;
-        }
-        match crate::redact::redact_users(&masked) {
-            std::borrow::Cow::Borrowed(_) => masked,
-            std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
-        }
+        self.masking.apply(text)
     }
 
     /// Masks e-mail addresses and UPNs too (`--redact-users`).
     pub fn set_redact_users(&mut self, yes: bool) {
-        self.redact_users = yes;
+        self.masking.users = yes;
     }
 
     /// Matches one framed event; calls `on_match` with the record of each event that ends up
@@ -474,72 +573,10 @@ impl<'c> Analyzer<'c> {
                 .and_then(timestamp::parse_value)
                 .or_else(|| timestamp::find(split.body))
         });
-        let mut flows = correlator.finish(end);
-        for flow in &mut flows {
-            let conditions = flow.conditions.clone();
-            for (condition, line) in conditions {
-                // A bounce to the login page is the finding only when nothing else explains it.
-                if condition == crate::catalog::FlowCondition::BouncedToLogin
-                    && !flow.findings.is_empty()
-                {
-                    continue;
-                }
-                let Some(r) = self
-                    .compiled
-                    .rules
-                    .iter()
-                    .position(|r| r.rule.flow == Some(condition))
-                else {
-                    continue;
-                };
-                let rule_id = self.compiled.rules[r].rule.id.clone();
-                if !flow.findings.contains(&rule_id) {
-                    flow.findings.push(rule_id);
-                }
-                let step = flow
-                    .steps
-                    .iter()
-                    .find(|s| s.line == line)
-                    .or(flow.steps.first());
-                let time = step
-                    .and_then(|s| s.time.as_deref())
-                    .and_then(|t| timestamp::parse_value(t.as_bytes()));
-                let text = match step {
-                    Some(s) => format!(
-                        "{} {} -> {} from {}{}",
-                        s.step,
-                        s.detail,
-                        s.status.map_or("-".to_string(), |st| st.to_string()),
-                        flow.client.address,
-                        flow.client
-                            .user_agent
-                            .as_deref()
-                            .map_or(String::new(), |ua| format!(" ({ua})")),
-                    ),
-                    None => format!("login flow from {}", flow.client.address),
-                };
-                let shown = window(&self.mask(&text), MAX_TEXT);
-                let acc = self.collected.findings.entry(Key::Rule(r)).or_default();
-                acc.count += 1;
-                acc.first = min_opt(acc.first, time);
-                acc.last = acc.last.max(time);
-                acc.sources.insert(self.source.clone());
-                if acc.evidence.len() < MAX_EVIDENCE {
-                    acc.evidence.push(Evidence {
-                        source: self.source.clone(),
-                        line,
-                        lines: 1,
-                        pod: None,
-                        container: None,
-                        time: time.map(rfc3339),
-                        text: shown,
-                        decoded: None,
-                        captures: BTreeMap::new(),
-                    });
-                }
-            }
-        }
+        let (flows, orphans) = correlator.finish(end);
         self.collected.flows = flows;
+        self.collected.orphans = orphans;
+        self.collected.masking = self.masking;
     }
 
     /// Runs the matcher on every view of the event and gathers what a finding needs.

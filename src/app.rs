@@ -128,7 +128,12 @@ pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
     framer.feed(text, &mut |frame| analyzer.event(frame, &mut ignore));
     framer.finish(&mut |frame| analyzer.event(frame, &mut ignore));
     analyzer.finish(framer.last_line(), &mut ignore);
-    analyzer.collected
+    let mut collected = analyzer.collected;
+    collected.settle_flows(
+        compiled,
+        chrono::Duration::seconds(crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS),
+    );
+    collected
 }
 
 /// What one input produced.
@@ -289,6 +294,10 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     summary.matched_events = collected.matched_events;
     summary.matched_lines = collected.matched_lines;
     summary.json_lines_broken = collected.json_lines_broken;
+    collected.settle_flows(
+        compiled,
+        chrono::Duration::seconds(config.flow_timeout_secs),
+    );
     let mut findings = collected.findings(compiled);
     let mut flows = std::mem::take(&mut collected.flows);
     for (n, flow) in flows.iter_mut().enumerate() {

@@ -192,6 +192,33 @@ pub fn redact_users(text: &str) -> Cow<'_, str> {
     })
 }
 
+/// What a run masks: secrets unless revealed, user identities on request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Masking {
+    /// `--show-secrets`: leave secrets as they are.
+    pub reveal: bool,
+    /// `--redact-users`: mask e-mail addresses and UPNs too.
+    pub users: bool,
+}
+
+impl Masking {
+    /// `text` masked as this run asks.
+    pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let masked = if self.reveal {
+            Cow::Borrowed(text)
+        } else {
+            redact(text)
+        };
+        if !self.users {
+            return masked;
+        }
+        match redact_users(&masked) {
+            Cow::Borrowed(_) => masked,
+            Cow::Owned(s) => Cow::Owned(s),
+        }
+    }
+}
+
 /// `text` with every secret masked; borrowed when there is nothing to mask.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);

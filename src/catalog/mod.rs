@@ -202,6 +202,8 @@ string_enum! {
         Callback404 = "callback-404",
         /// The callback answered 400: the host is not allowed.
         Callback400 = "callback-400",
+        /// A failed login began on one pod and its callback reached another.
+        PodSwitch = "pod-switch",
     }
 }
 

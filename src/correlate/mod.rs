@@ -63,6 +63,9 @@ pub struct Step {
     pub source: String,
     /// Line number.
     pub line: u64,
+    /// Pod that logged it, from the kubectl prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod: Option<String>,
     /// HTTP status, for requests.
     pub status: Option<u16>,
     /// What it says: the path, the error value, the rule ids.
@@ -128,6 +131,54 @@ enum State {
     Closed,
 }
 
+impl Flow {
+    fn touch(&mut self, origin: &Origin<'_>, step: Step) {
+        self.steps.push(step);
+        if origin.time.is_some() {
+            self.last_time = origin.time;
+            self.ended = rfc3339(origin.time);
+        }
+    }
+
+    /// An error event without a client of its own joins this flow: it failed at the callback
+    /// (or at the landing, if it had got that far).
+    fn add_error(&mut self, origin: &Origin<'_>, rules: &[String]) {
+        let step = Correlator::step(origin, "error", None, rules.join(", "));
+        self.touch(origin, step);
+        for r in rules {
+            if !self.findings.contains(r) {
+                self.findings.push(r.clone());
+            }
+        }
+        self.outcome = Outcome::Failed;
+        if self.stopped_at != Stop::Landing {
+            self.stopped_at = Stop::Callback;
+        }
+        self.state = State::Closed;
+    }
+
+    /// The line of the callback, when the login began on one pod and came back to another.
+    pub fn switched_pods(&self) -> Option<u64> {
+        let pod_of = |step: &str| {
+            self.steps
+                .iter()
+                .find(|s| s.step == step)
+                .map(|s| (s.pod.as_deref(), s.line))
+        };
+        match (pod_of("begin"), pod_of("callback")) {
+            (Some((Some(begin), _)), Some((Some(callback), line))) if begin != callback => {
+                Some(line)
+            }
+            _ => None,
+        }
+    }
+
+    /// The input the flow was read from (its first step's).
+    pub fn source(&self) -> &str {
+        self.steps.first().map_or("", |s| s.source.as_str())
+    }
+}
+
 /// Where an input event came from.
 #[derive(Debug, Clone)]
 pub struct Origin<'a> {
@@ -141,16 +192,19 @@ pub struct Origin<'a> {
     pub time: Option<DateTime<Utc>>,
 }
 
-/// An error event waiting for its callback.
+/// An error event with no client of its own that has not found its callback (yet): it
+/// waits in the correlator, and one that never finds a callback in its own input is handed
+/// to [`join`] to try the flows of the other inputs and pods.
 #[derive(Debug, Clone)]
-struct Pending {
+pub struct Orphan {
     source: String,
     line: u64,
     pod: Option<String>,
     time: Option<DateTime<Utc>>,
+    rules: Vec<String>,
 }
 
-impl Pending {
+impl Orphan {
     fn origin(&self) -> Origin<'_> {
         Origin {
             source: &self.source,
@@ -161,6 +215,10 @@ impl Pending {
     }
 }
 
+/// At most this many orphan errors are kept per input: they are a hint for the join, and a
+/// log full of errors without any login traffic should not fill memory with them.
+const MAX_ORPHANS: usize = 256;
+
 /// Builds the flows of one input.
 #[derive(Debug)]
 pub struct Correlator {
@@ -168,7 +226,8 @@ pub struct Correlator {
     flows: Vec<Flow>,
     by_client: HashMap<(String, Option<String>), usize>,
     codes: HashMap<String, usize>,
-    pending_errors: Vec<(Pending, Vec<String>)>,
+    pending_errors: Vec<Orphan>,
+    orphans: Vec<Orphan>,
     last_time: Option<DateTime<Utc>>,
     awaiting: Vec<usize>,
 }
@@ -192,6 +251,7 @@ impl Correlator {
             by_client: HashMap::new(),
             codes: HashMap::new(),
             pending_errors: Vec::new(),
+            orphans: Vec::new(),
             last_time: None,
             awaiting: Vec::new(),
         }
@@ -218,6 +278,7 @@ impl Correlator {
             step: step.to_string(),
             source: origin.source.to_string(),
             line: origin.line,
+            pod: origin.pod.map(str::to_string),
             status,
             detail,
         }
@@ -253,12 +314,7 @@ impl Correlator {
     }
 
     fn touch(&mut self, idx: usize, origin: &Origin<'_>, step: Step) {
-        let flow = &mut self.flows[idx];
-        flow.steps.push(step);
-        if origin.time.is_some() {
-            flow.last_time = origin.time;
-            flow.ended = rfc3339(origin.time);
-        }
+        self.flows[idx].touch(origin, step);
     }
 
     fn within(&self, a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>, limit: Duration) -> bool {
@@ -387,14 +443,17 @@ impl Correlator {
         if let Some(i) = self.nearest_callback(origin) {
             self.add_error(i, origin, rules);
         } else {
-            let pending = Pending {
+            let pending = Orphan {
                 source: origin.source.to_string(),
                 line: origin.line,
                 pod: origin.pod.map(str::to_string),
                 time: origin.time,
+                rules: rules.to_vec(),
             };
             if self.pending_errors.len() < 64 {
-                self.pending_errors.push((pending, rules.to_vec()));
+                self.pending_errors.push(pending);
+            } else {
+                self.orphan(pending);
             }
         }
     }
@@ -417,24 +476,12 @@ impl Correlator {
     }
 
     fn add_error(&mut self, i: usize, origin: &Origin<'_>, rules: &[String]) {
-        let step = Self::step(origin, "error", None, rules.join(", "));
-        self.touch(i, origin, step);
-        let flow = &mut self.flows[i];
-        for r in rules {
-            if !flow.findings.contains(r) {
-                flow.findings.push(r.clone());
-            }
-        }
-        flow.outcome = Outcome::Failed;
-        if flow.stopped_at != Stop::Landing {
-            flow.stopped_at = Stop::Callback;
-        }
-        flow.state = State::Closed;
+        self.flows[i].add_error(origin, rules);
     }
 
     fn attach_pending(&mut self, idx: usize) {
         let pending = std::mem::take(&mut self.pending_errors);
-        for (pending, rules) in pending {
+        for pending in pending {
             let flow = &self.flows[idx];
             if flow.pod == pending.pod
                 && self.within(
@@ -443,14 +490,22 @@ impl Correlator {
                     Duration::seconds(ERROR_WINDOW_SECS),
                 )
             {
-                self.add_error(idx, &pending.origin(), &rules);
+                self.add_error(idx, &pending.origin(), &pending.rules);
             } else if self.within(
                 pending.time,
                 self.last_time,
                 Duration::seconds(ERROR_WINDOW_SECS),
             ) {
-                self.pending_errors.push((pending, rules));
+                self.pending_errors.push(pending);
+            } else {
+                self.orphan(pending);
             }
+        }
+    }
+
+    fn orphan(&mut self, orphan: Orphan) {
+        if self.orphans.len() < MAX_ORPHANS {
+            self.orphans.push(orphan);
         }
     }
 
@@ -492,15 +547,21 @@ impl Correlator {
     }
 
     /// Ends the input at time `end` (the last line's time, if it has one): settles open flows
-    /// and returns them.
-    pub fn finish(mut self, end: Option<DateTime<Utc>>) -> Vec<Flow> {
+    /// and returns them, with the errors that found no callback of their pod.
+    pub fn finish(mut self, end: Option<DateTime<Utc>>) -> (Vec<Flow>, Vec<Orphan>) {
         let end = self.last_time.max(end);
         for i in 0..self.flows.len() {
             self.settle(i, end, false);
         }
-        self.flows
+        for pending in std::mem::take(&mut self.pending_errors) {
+            self.orphan(pending);
+        }
+        (self.flows, self.orphans)
     }
 }
+
+mod join;
+pub use join::join;
 
 #[cfg(test)]
 mod tests;

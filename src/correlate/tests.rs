@@ -1,13 +1,15 @@
 use super::*;
 use crate::parse::access;
 
-fn feed(lines: &[&str]) -> Vec<Flow> {
+/// The flows and orphan errors of `lines`, read as input `source` logged by `pod`. A line
+/// that is not an access-log line is an error event named by its last word.
+fn feed_from(source: &str, pod: Option<&str>, lines: &[&str]) -> (Vec<Flow>, Vec<Orphan>) {
     let mut c = Correlator::new(Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS));
     for (n, line) in lines.iter().enumerate() {
         let origin = |time| Origin {
-            source: "test.log",
+            source,
             line: n as u64 + 1,
-            pod: None,
+            pod,
             time,
         };
         match access::parse(line) {
@@ -22,6 +24,21 @@ fn feed(lines: &[&str]) -> Vec<Flow> {
         }
     }
     c.finish(None)
+}
+
+fn feed(lines: &[&str]) -> Vec<Flow> {
+    feed_from("test.log", None, lines).0
+}
+
+/// Several inputs, each read on its own, then joined as a run joins them.
+fn feed_inputs(inputs: &[(&str, Option<&str>, &[&str])]) -> Vec<Flow> {
+    let (mut flows, mut orphans) = (Vec::new(), Vec::new());
+    for (source, pod, lines) in inputs {
+        let (f, o) = feed_from(source, *pod, lines);
+        flows.extend(f);
+        orphans.extend(o);
+    }
+    join(flows, orphans, Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS))
 }
 
 const UA_A: &str = "Mozilla/5.0 (Windows NT 10.0) Chrome/155.0";
@@ -155,4 +172,115 @@ fn errors_join_the_nearest_callback_before_or_after() {
             "auth-canceled-token-endpoint-400".to_string()
         ]
     );
+}
+
+// ---- joining inputs ----
+
+#[test]
+fn an_error_in_the_netbox_log_joins_the_callback_in_the_ingress_log() {
+    let ingress: &[&str] = &[
+        &req(UA_A, "09:00:00", "/oauth/login/azuread-oauth2/", 302),
+        &req(
+            UA_A,
+            "09:00:04",
+            "/oauth/complete/azuread-oauth2/?code=c1codecodecode&state=s1statestatestate",
+            500,
+        ),
+    ];
+    let netbox: &[&str] = &["2026-11-20T09:00:05Z ERROR Request failed with 401 invalid-client"];
+    let flows = feed_inputs(&[
+        ("ingress.log", Some("ingress-nginx-controller-x"), ingress),
+        ("netbox.log", Some("netbox-a"), netbox),
+    ]);
+    assert_eq!(flows.len(), 1, "{flows:#?}");
+    assert_eq!(flows[0].outcome, Outcome::Failed);
+    assert_eq!(flows[0].findings, vec!["invalid-client".to_string()]);
+    let sources: Vec<&str> = flows[0].steps.iter().map(|s| s.source.as_str()).collect();
+    assert_eq!(sources, ["ingress.log", "ingress.log", "netbox.log"]);
+    // Too far from any callback: the error stays out of the flows.
+    let late: &[&str] = &["2026-11-20T09:05:00Z ERROR Request failed with 401 invalid-client"];
+    let flows = feed_inputs(&[("ingress.log", None, ingress), ("netbox.log", None, late)]);
+    assert!(flows[0].findings.is_empty());
+}
+
+#[test]
+fn one_login_in_two_access_logs_is_one_flow_and_a_replay_stays_two() {
+    let cb = |t: &str, code: &str| {
+        req(
+            UA_A,
+            t,
+            &format!("/oauth/complete/azuread-oauth2/?code={code}&state=s1statestatestate"),
+            302,
+        )
+    };
+    let ingress = [
+        req(UA_A, "09:00:00", "/oauth/login/azuread-oauth2/", 302),
+        cb("09:00:04", "c1codecodecode"),
+        cb("09:00:09", "c1codecodecode"),
+    ];
+    let netbox = [
+        cb("09:00:04", "c1codecodecode"),
+        cb("09:00:09", "c1codecodecode"),
+    ];
+    let ingress: Vec<&str> = ingress.iter().map(String::as_str).collect();
+    let netbox: Vec<&str> = netbox.iter().map(String::as_str).collect();
+    let flows = feed_inputs(&[
+        ("ingress.log", None, &ingress),
+        ("netbox.log", None, &netbox),
+    ]);
+    assert_eq!(flows.len(), 2, "{flows:#?}");
+    assert_eq!(
+        flows[0].steps.len(),
+        3,
+        "begin + the callback as both logs saw it"
+    );
+    assert_eq!(flows[1].steps.len(), 2);
+    assert!(
+        flows[1]
+            .conditions
+            .iter()
+            .any(|(c, _)| *c == Condition::ReplayedCode),
+        "the replay is still a replay"
+    );
+}
+
+#[test]
+fn a_login_that_began_on_one_pod_and_came_back_to_another() {
+    let a = [req(UA_A, "09:00:00", "/oauth/login/azuread-oauth2/", 302)];
+    let b = [
+        req(
+            UA_A,
+            "09:00:06",
+            "/oauth/complete/azuread-oauth2/?code=c1codecodecode&state=s1statestatestate",
+            500,
+        ),
+        "2026-11-20T09:00:06Z ERROR AuthStateMissing auth-state-missing".to_string(),
+        // Another user, on the same pod, at the same time: stays apart.
+        req(
+            UA_B,
+            "09:00:07",
+            "/oauth/complete/azuread-oauth2/?code=c2codecodecode&state=s2statestatestate",
+            302,
+        ),
+    ];
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    let flows = feed_inputs(&[
+        ("netbox-a.log", Some("netbox-a"), &a),
+        ("netbox-b.log", Some("netbox-b"), &b),
+    ]);
+    assert_eq!(flows.len(), 2, "{flows:#?}");
+    let f = &flows[0];
+    assert_eq!(f.outcome, Outcome::Failed);
+    assert_eq!(f.steps[0].pod.as_deref(), Some("netbox-a"));
+    assert_eq!(f.steps[1].pod.as_deref(), Some("netbox-b"));
+    assert!(
+        !f.conditions
+            .iter()
+            .any(|(c, _)| *c == Condition::NoCallback),
+        "it did come back"
+    );
+    assert_eq!(f.switched_pods(), Some(1));
+    assert_eq!(flows[1].client.user_agent.as_deref(), Some(UA_B));
+    assert_eq!(flows[1].switched_pods(), None);
 }

@@ -1,0 +1,167 @@
+//! Joins the flows of several inputs (or several pods of one input) once all of them are
+//! read: an ingress controller's log and NetBox's own log each see part of a login, and
+//! an error logged by a NetBox pod often has its callback only in the ingress's access log.
+//!
+//! Two steps, both deterministic:
+//! 1. flows of different inputs that share a key (request id, `state`, authorization code)
+//!    and whose callbacks are at most [`SAME_REQUEST_SECS`] apart are one login seen twice;
+//!    a flow that only began in one input and a flow that only came back in another (the
+//!    pods of two log files) are one login when the client (address and user agent) is the
+//!    same and the callback follows the start within the flow timeout;
+//! 2. an error that found no callback in its own pod joins the flow whose callback is
+//!    nearest in time (same pod first) within [`ERROR_WINDOW_SECS`].
+//!
+//! Finally the flows are ordered by start time, so ids follow the timeline across inputs.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{ERROR_WINDOW_SECS, Flow, Orphan, Outcome, rfc3339};
+
+/// How far apart two inputs may log the callback of one login.
+pub const SAME_REQUEST_SECS: i64 = 2;
+
+/// The flows of all inputs (in input order) and the errors that found no callback, joined.
+pub fn join(flows: Vec<Flow>, orphans: Vec<Orphan>, timeout: Duration) -> Vec<Flow> {
+    let mut slots: Vec<Option<Flow>> = flows.into_iter().map(Some).collect();
+    for i in 0..slots.len() {
+        while let Some(j) = partner(&slots, i, timeout) {
+            let other = slots[j].take().expect("partner is a live slot");
+            if let Some(flow) = slots[i].as_mut() {
+                flow.absorb(other);
+            }
+        }
+    }
+    let mut flows: Vec<Flow> = slots.into_iter().flatten().collect();
+    for orphan in orphans {
+        if let Some(i) = nearest(&flows, &orphan) {
+            flows[i].add_error(&orphan.origin(), &orphan.rules);
+        }
+    }
+    // Stable: flows without times keep their input order, after the timed ones.
+    flows.sort_by_key(|f| (f.start_time.is_none(), f.start_time));
+    flows
+}
+
+fn gap(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<Duration> {
+    Some((a? - b?).abs())
+}
+
+/// The best flow after `i` from another input that is the same login as flow `i`.
+fn partner(slots: &[Option<Flow>], i: usize, timeout: Duration) -> Option<usize> {
+    let a = slots[i].as_ref()?;
+    slots
+        .iter()
+        .enumerate()
+        .skip(i + 1)
+        .filter_map(|(j, b)| {
+            let b = b.as_ref()?;
+            if b.source() == a.source() {
+                return None;
+            }
+            same_login(a, b, timeout)
+                .or_else(|| same_login(b, a, timeout))
+                .map(|gap| (gap, j))
+        })
+        .min()
+        .map(|(_, j)| j)
+}
+
+/// How close `a` and `b` (of different inputs) are, if they are one login: a shared key
+/// with callbacks seconds apart, or `a` only began and `b` only came back, same client.
+fn same_login(a: &Flow, b: &Flow, timeout: Duration) -> Option<Duration> {
+    if let Some(gap) = gap(a.callback_time, b.callback_time) {
+        let shared = a.keys.iter().any(|k| b.keys.contains(k));
+        return (shared && gap <= Duration::seconds(SAME_REQUEST_SECS)).then_some(gap);
+    }
+    let began_only = a.callback_time.is_none() && a.steps.iter().any(|s| s.step == "begin");
+    let came_back_only = !b.steps.iter().any(|s| s.step == "begin");
+    let wait = b.callback_time? - a.start_time?;
+    (began_only
+        && came_back_only
+        && a.client == b.client
+        && wait >= Duration::zero()
+        && wait <= timeout)
+        .then_some(wait)
+}
+
+/// The flow an orphan error belongs to: a callback within the error window, of the same
+/// pod if there is one, else the nearest in time.
+fn nearest(flows: &[Flow], orphan: &Orphan) -> Option<usize> {
+    let limit = Duration::seconds(ERROR_WINDOW_SECS);
+    flows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let gap = gap(f.callback_time, orphan.time)?;
+            (gap <= limit).then_some(((f.pod != orphan.pod, gap), i))
+        })
+        .min()
+        .map(|(_, i)| i)
+}
+
+/// How much an outcome says: a failure outranks a success seen by a log that missed the
+/// error, which outranks not having seen the end.
+fn weight(o: Outcome) -> u8 {
+    match o {
+        Outcome::Failed => 3,
+        Outcome::Succeeded => 2,
+        Outcome::Abandoned => 1,
+        Outcome::Incomplete => 0,
+    }
+}
+
+impl Flow {
+    /// Takes in `other`, the same login as seen by another input.
+    fn absorb(&mut self, other: Flow) {
+        if weight(other.outcome) > weight(self.outcome) {
+            self.outcome = other.outcome;
+            self.stopped_at = other.stopped_at;
+        }
+        for k in other.keys {
+            if !self.keys.contains(&k) {
+                self.keys.push(k);
+            }
+        }
+        for r in other.findings {
+            if !self.findings.contains(&r) {
+                self.findings.push(r);
+            }
+        }
+        for (condition, line) in other.conditions {
+            if !self.conditions.iter().any(|(c, _)| *c == condition) {
+                self.conditions.push((condition, line));
+            }
+        }
+        if self.client.user_agent.is_none() && other.client.user_agent.is_some() {
+            self.client = other.client;
+        }
+        if self.backend.is_none() {
+            self.backend = other.backend;
+        }
+        self.steps.extend(other.steps);
+        let time_of = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc))
+        };
+        // Stable: steps without a time stay after their input's earlier steps.
+        self.steps
+            .sort_by_key(|s| (time_of(&s.time).is_none(), time_of(&s.time)));
+        self.start_time = match (self.start_time, other.start_time) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_time = self.last_time.max(other.last_time);
+        self.callback_time = match (self.callback_time, other.callback_time) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.started = rfc3339(self.start_time);
+        self.ended = rfc3339(self.last_time);
+        if self.callback_time.is_some() {
+            // It did come back, in the other input.
+            self.conditions
+                .retain(|(c, _)| *c != super::Condition::NoCallback);
+        }
+    }
+}
