@@ -420,6 +420,8 @@ struct Observed {
     fallback_only: bool,
     /// An access-log line: the correlator has it as a request already.
     is_access: bool,
+    /// The login flow (of this input's correlator) the access-log line belongs to.
+    flow: Option<usize>,
 }
 
 /// Analyses the events of one input.
@@ -473,13 +475,14 @@ impl<'c> Analyzer<'c> {
     /// Matches one framed event; calls `on_match` with the record of each event that ends up
     /// in a finding.
     pub fn event(&mut self, frame: &Frame<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
-        let is_access = self.request(frame);
+        let (is_access, flow) = self.request(frame);
         let Some(mut observed) = self.observe(frame) else {
             self.loose_ids(frame);
             self.flush(frame.line, false, on_match);
             return;
         };
         observed.is_access = is_access;
+        observed.flow = flow;
         if observed.fallback_only {
             let explained = self.last_specific.as_ref().is_some_and(|(line, pod)| {
                 *pod == observed.pod && observed.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
@@ -520,8 +523,9 @@ impl<'c> Analyzer<'c> {
         self.correlator = Some(Correlator::new(timeout));
     }
 
-    /// Feeds an access-log line on a login path to the correlator; true when it was one.
-    fn request(&mut self, frame: &Frame<'_>) -> bool {
+    /// Feeds an access-log line on a login path to the correlator: whether it was one, and
+    /// the flow it joined.
+    fn request(&mut self, frame: &Frame<'_>) -> (bool, Option<usize>) {
         let body = frame.body;
         if memchr::memmem::find(body, b"/oauth/").is_none() {
             // A plain /login/ request matters only as the landing of a recent callback.
@@ -535,18 +539,19 @@ impl<'c> Analyzer<'c> {
                 || memchr::memmem::find(body, b"/login/").is_none()
                 || memchr::memmem::find(body, b"kube-probe/").is_some()
             {
-                return false;
+                return (false, None);
             }
         }
         let Some(access) = access::parse(&String::from_utf8_lossy(body)) else {
-            return false;
+            return (false, None);
         };
+        let mut flow = None;
         if let Some(correlator) = self.correlator.as_mut() {
             let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
             let time = access
                 .time
                 .or_else(|| frame.kube_time.and_then(timestamp::parse_value));
-            correlator.request(
+            flow = correlator.request(
                 &access,
                 &Origin {
                     source: &self.source,
@@ -556,7 +561,7 @@ impl<'c> Analyzer<'c> {
                 },
             );
         }
-        true
+        (true, flow)
     }
 
     /// Ends the input: commits what is still pending and turns flow conditions into findings.
@@ -796,6 +801,7 @@ impl<'c> Analyzer<'c> {
             items,
             fallback_only,
             is_access: false,
+            flow: None,
         })
     }
 
@@ -833,6 +839,11 @@ impl<'c> Analyzer<'c> {
             pod: observed.pod.clone(),
             keys,
         });
+        if let (Some(flow), Some(correlator)) = (observed.flow, self.correlator.as_mut()) {
+            // The request line itself says what went wrong (an `error=` callback).
+            let rules: Vec<String> = observed.items.iter().map(|i| i.rule_id.clone()).collect();
+            correlator.note(flow, &rules);
+        }
         if let (false, false, Some(correlator)) = (
             observed.is_access,
             observed.fallback_only,

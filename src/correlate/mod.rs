@@ -324,8 +324,20 @@ impl Correlator {
         }
     }
 
-    /// Feeds one access-log request on a login path.
-    pub fn request(&mut self, access: &Access, origin: &Origin<'_>) {
+    /// Rules that fired on a request of flow `idx` (an Entra error in the callback's query):
+    /// they are the flow's findings; the request already decided its outcome.
+    pub fn note(&mut self, idx: usize, rules: &[String]) {
+        if let Some(flow) = self.flows.get_mut(idx) {
+            for r in rules {
+                if !flow.findings.contains(r) {
+                    flow.findings.push(r.clone());
+                }
+            }
+        }
+    }
+
+    /// Feeds one access-log request on a login path; returns the flow it joined, if any.
+    pub fn request(&mut self, access: &Access, origin: &Origin<'_>) -> Option<usize> {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
@@ -344,6 +356,7 @@ impl Correlator {
             if let Some(id) = &access.request_id {
                 self.flows[idx].keys.push(format!("request_id:{id}"));
             }
+            Some(idx)
         } else if access.path.contains("/oauth/complete/") {
             let backend = backend_of(&access.path, "/oauth/complete/");
             let idx = match open.filter(|&i| self.flows[i].state == State::Begun) {
@@ -384,7 +397,7 @@ impl Correlator {
                         flow.state = State::Closed;
                         flow.outcome = Outcome::Failed;
                         flow.stopped_at = Stop::Callback;
-                        return;
+                        return Some(idx);
                     }
                 } else {
                     self.codes.insert(t, idx);
@@ -406,8 +419,9 @@ impl Correlator {
                 self.awaiting.push(idx);
             }
             self.attach_pending(idx);
+            Some(idx)
         } else if access.path.ends_with("/login/") {
-            let Some(i) = open else { return };
+            let i = open?;
             let flow = &self.flows[i];
             let in_window = flow.state == State::AwaitLanding
                 && self.within(
@@ -416,7 +430,7 @@ impl Correlator {
                     Duration::seconds(LANDING_WINDOW_SECS),
                 );
             if !in_window {
-                return;
+                return None;
             }
             let loop_back = access.param("next").is_some();
             let step = Self::step(origin, "landing", Some(access.status), access.path.clone());
@@ -431,6 +445,9 @@ impl Correlator {
                 Condition::BouncedToLogin
             };
             flow.conditions.push((condition, origin.line));
+            Some(i)
+        } else {
+            None
         }
     }
 

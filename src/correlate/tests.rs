@@ -13,7 +13,9 @@ fn feed_from(source: &str, pod: Option<&str>, lines: &[&str]) -> (Vec<Flow>, Vec
             time,
         };
         match access::parse(line) {
-            Some(a) => c.request(&a, &origin(a.time)),
+            Some(a) => {
+                c.request(&a, &origin(a.time));
+            }
             None => {
                 let t = crate::parse::timestamp::find(line.as_bytes());
                 c.error(
