@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::catalog::compile::Compiled;
 use crate::catalog::{self, Refine, Severity, Symptom};
-use crate::correlate::{Correlator, Flow, Origin, Orphan, Outcome};
+use crate::correlate::{Correlator, Flow, Origin, Orphan, Outcome, Step};
 use crate::matcher::Fired;
 use crate::parse::jsonl::{self, Decoded};
 use crate::parse::{Frame, FrameStats, access, decode, timestamp};
@@ -176,16 +176,22 @@ impl Collected {
                 .any(|r| &r.rule.id == id && r.rule.symptom == Symptom::SessionStateLost)
         };
         for flow in &mut flows {
-            if let (false, Outcome::Failed, Some(line)) =
-                (shared_sessions, flow.outcome, flow.switched_pods())
+            // A redirect loop came after a callback that found its state: not this.
+            let looped = flow
+                .conditions
+                .iter()
+                .any(|(c, _)| *c == crate::catalog::FlowCondition::RedirectLoop);
+            if let (false, false, Outcome::Failed, Some(callback)) =
+                (shared_sessions, looped, flow.outcome, flow.switched_pods())
                 && flow.findings.iter().all(session_rule)
             {
                 // First, so that a bounce to the login page counts as explained.
+                let callback = callback.clone();
                 flow.conditions
-                    .insert(0, (crate::catalog::FlowCondition::PodSwitch, line));
+                    .insert(0, (crate::catalog::FlowCondition::PodSwitch, callback));
             }
             let conditions = flow.conditions.clone();
-            for (condition, line) in conditions {
+            for (condition, step) in conditions {
                 // A bounce to the login page is the finding only when nothing else explains it.
                 if condition == crate::catalog::FlowCondition::BouncedToLogin
                     && !flow.findings.is_empty()
@@ -203,54 +209,65 @@ impl Collected {
                 if !flow.findings.contains(&rule_id) {
                     flow.findings.push(rule_id);
                 }
-                self.flow_evidence(r, flow, line);
+                self.flow_evidence(r, flow, &step, condition);
             }
         }
         self.flows = flows;
     }
 
-    /// Counts a flow-level finding of rule `r`, with the flow's step at `line` as evidence.
-    fn flow_evidence(&mut self, r: usize, flow: &Flow, line: u64) {
-        let step = flow
-            .steps
-            .iter()
-            .find(|s| s.line == line)
-            .or(flow.steps.first());
+    /// Counts a flow-level finding of rule `r`, with the flow's `step` that shows it as
+    /// evidence.
+    fn flow_evidence(
+        &mut self,
+        r: usize,
+        flow: &Flow,
+        step: &Step,
+        condition: crate::catalog::FlowCondition,
+    ) {
         let time = step
-            .and_then(|s| s.time.as_deref())
+            .time
+            .as_deref()
             .and_then(|t| timestamp::parse_value(t.as_bytes()));
-        let text = match step {
-            Some(s) => format!(
-                "{} {} -> {} from {}{}",
-                s.step,
-                s.detail,
-                s.status.map_or("-".to_string(), |st| st.to_string()),
-                flow.client.address,
-                flow.client
-                    .user_agent
-                    .as_deref()
-                    .map_or(String::new(), |ua| format!(" ({ua})")),
-            ),
-            None => format!("login flow from {}", flow.client.address),
-        };
+        let mut text = String::new();
+        if condition == crate::catalog::FlowCondition::PodSwitch
+            && let Some(begin) = flow.steps.iter().find(|s| s.step == "begin")
+        {
+            text.push_str(&format!(
+                "began on pod/{} at {}, came back to pod/{}: ",
+                begin.pod.as_deref().unwrap_or("?"),
+                begin.time.as_deref().unwrap_or("?"),
+                step.pod.as_deref().unwrap_or("?"),
+            ));
+        }
+        text.push_str(&format!(
+            "{} {} -> {} from {}{}",
+            step.step,
+            step.detail,
+            step.status.map_or("-".to_string(), |st| st.to_string()),
+            flow.client.address,
+            flow.client
+                .user_agent
+                .as_deref()
+                .map_or(String::new(), |ua| format!(" ({ua})")),
+        ));
         let shown = window(&self.masking.apply(&text), MAX_TEXT);
-        let source = step.map_or_else(|| flow.source().to_string(), |s| s.source.clone());
-        let pod = step.and_then(|s| s.pod.clone());
+        let source = step.source.clone();
         let acc = self.findings.entry(Key::Rule(r)).or_default();
         acc.count += 1;
         acc.first = min_opt(acc.first, time);
         acc.last = acc.last.max(time);
-        acc.sources.insert(match &pod {
-            Some(p) => format!("pod/{p}"),
-            None => source.clone(),
+        acc.sources.insert(match (&step.pod, &step.container) {
+            (Some(p), Some(c)) => format!("pod/{p}/{c}"),
+            (Some(p), None) => format!("pod/{p}"),
+            _ => source.clone(),
         });
         if acc.evidence.len() < MAX_EVIDENCE {
             acc.evidence.push(Evidence {
                 source,
-                line: step.map_or(line, |s| s.line),
+                line: step.line,
                 lines: 1,
-                pod,
-                container: None,
+                pod: step.pod.clone(),
+                container: step.container.clone(),
                 time: time.map(rfc3339),
                 text: shown,
                 decoded: None,
@@ -412,6 +429,7 @@ struct Observed {
     line: u64,
     end_line: u64,
     pod: Option<String>,
+    container: Option<String>,
     time: Option<DateTime<Utc>>,
     source_key: String,
     ids: Vec<(IdKind, String)>,
@@ -548,6 +566,9 @@ impl<'c> Analyzer<'c> {
         let mut flow = None;
         if let Some(correlator) = self.correlator.as_mut() {
             let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
+            let container = frame
+                .container
+                .map(|c| String::from_utf8_lossy(c).into_owned());
             let time = access
                 .time
                 .or_else(|| frame.kube_time.and_then(timestamp::parse_value));
@@ -557,6 +578,7 @@ impl<'c> Analyzer<'c> {
                     source: &self.source,
                     line: frame.line,
                     pod: pod.as_deref(),
+                    container: container.as_deref(),
                     time,
                 },
             );
@@ -794,6 +816,7 @@ impl<'c> Analyzer<'c> {
             line: frame.line,
             end_line: frame.line + frame.lines - 1,
             pod,
+            container,
             time,
             source_key,
             ids,
@@ -856,6 +879,7 @@ impl<'c> Analyzer<'c> {
                         source: &self.source,
                         line: observed.line,
                         pod: observed.pod.as_deref(),
+                        container: observed.container.as_deref(),
                         time: observed.time,
                     },
                     &rules,

@@ -66,6 +66,9 @@ pub struct Step {
     /// Pod that logged it, from the kubectl prefix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod: Option<String>,
+    /// Its container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
     /// HTTP status, for requests.
     pub status: Option<u16>,
     /// What it says: the path, the error value, the rule ids.
@@ -116,8 +119,8 @@ pub struct Flow {
     #[serde(skip)]
     pod: Option<String>,
     #[serde(skip)]
-    /// Flow-level conditions found (see [`Condition`]), with the line that shows each.
-    pub conditions: Vec<(Condition, u64)>,
+    /// Flow-level conditions found (see [`Condition`]), with the step that shows each.
+    pub conditions: Vec<(Condition, Step)>,
     #[serde(skip)]
     /// First line of the flow in its input.
     pub first_line: u64,
@@ -132,6 +135,13 @@ enum State {
 }
 
 impl Flow {
+    /// Notes `condition`, shown by the flow's latest step.
+    fn note(&mut self, condition: Condition) {
+        if let Some(step) = self.steps.last().cloned() {
+            self.conditions.push((condition, step));
+        }
+    }
+
     fn touch(&mut self, origin: &Origin<'_>, step: Step) {
         self.steps.push(step);
         if origin.time.is_some() {
@@ -151,24 +161,25 @@ impl Flow {
             }
         }
         self.outcome = Outcome::Failed;
-        if self.stopped_at != Stop::Landing {
+        // The error happened at the callback (the token exchange), even if the user was
+        // then bounced to the login page; only a redirect loop stops after a callback
+        // that worked.
+        if !self
+            .conditions
+            .iter()
+            .any(|(c, _)| *c == Condition::RedirectLoop)
+        {
             self.stopped_at = Stop::Callback;
         }
         self.state = State::Closed;
     }
 
-    /// The line of the callback, when the login began on one pod and came back to another.
-    pub fn switched_pods(&self) -> Option<u64> {
-        let pod_of = |step: &str| {
-            self.steps
-                .iter()
-                .find(|s| s.step == step)
-                .map(|s| (s.pod.as_deref(), s.line))
-        };
-        match (pod_of("begin"), pod_of("callback")) {
-            (Some((Some(begin), _)), Some((Some(callback), line))) if begin != callback => {
-                Some(line)
-            }
+    /// The callback step, when the login began on one pod and came back to another.
+    pub fn switched_pods(&self) -> Option<&Step> {
+        let begin = self.steps.iter().find(|s| s.step == "begin")?;
+        let callback = self.steps.iter().find(|s| s.step == "callback")?;
+        match (&begin.pod, &callback.pod) {
+            (Some(a), Some(b)) if a != b => Some(callback),
             _ => None,
         }
     }
@@ -188,6 +199,8 @@ pub struct Origin<'a> {
     pub line: u64,
     /// Pod, from the kubectl prefix.
     pub pod: Option<&'a str>,
+    /// Container, from the kubectl prefix.
+    pub container: Option<&'a str>,
     /// Event time.
     pub time: Option<DateTime<Utc>>,
 }
@@ -200,6 +213,7 @@ pub struct Orphan {
     source: String,
     line: u64,
     pod: Option<String>,
+    container: Option<String>,
     time: Option<DateTime<Utc>>,
     rules: Vec<String>,
 }
@@ -210,6 +224,7 @@ impl Orphan {
             source: &self.source,
             line: self.line,
             pod: self.pod.as_deref(),
+            container: self.container.as_deref(),
             time: self.time,
         }
     }
@@ -279,6 +294,7 @@ impl Correlator {
             source: origin.source.to_string(),
             line: origin.line,
             pod: origin.pod.map(str::to_string),
+            container: origin.container.map(str::to_string),
             status,
             detail,
         }
@@ -391,9 +407,8 @@ impl Correlator {
                 flow.keys.push(format!("code:{}", mask_value("code", code)));
                 if let Some(&first) = self.codes.get(&t) {
                     if first != idx {
-                        let line = origin.line;
                         let flow = &mut self.flows[idx];
-                        flow.conditions.push((Condition::ReplayedCode, line));
+                        flow.note(Condition::ReplayedCode);
                         flow.state = State::Closed;
                         flow.outcome = Outcome::Failed;
                         flow.stopped_at = Stop::Callback;
@@ -406,9 +421,9 @@ impl Correlator {
             let flow = &mut self.flows[idx];
             let failed = access.param("error").is_some() || access.status >= 400;
             if access.status == 404 {
-                flow.conditions.push((Condition::Callback404, origin.line));
+                flow.note(Condition::Callback404);
             } else if access.status == 400 {
-                flow.conditions.push((Condition::Callback400, origin.line));
+                flow.note(Condition::Callback400);
             }
             if failed {
                 flow.state = State::Closed;
@@ -444,7 +459,7 @@ impl Correlator {
             } else {
                 Condition::BouncedToLogin
             };
-            flow.conditions.push((condition, origin.line));
+            flow.note(condition);
             Some(i)
         } else {
             None
@@ -464,6 +479,7 @@ impl Correlator {
                 source: origin.source.to_string(),
                 line: origin.line,
                 pod: origin.pod.map(str::to_string),
+                container: origin.container.map(str::to_string),
                 time: origin.time,
                 rules: rules.to_vec(),
             };
@@ -545,8 +561,9 @@ impl Correlator {
                 if waited || (superseded && !double_click) {
                     flow.outcome = Outcome::Abandoned;
                     flow.stopped_at = Stop::Authorize;
-                    let line = flow.first_line;
-                    flow.conditions.push((Condition::NoCallback, line));
+                    if let Some(begin) = flow.steps.first().cloned() {
+                        flow.conditions.push((Condition::NoCallback, begin));
+                    }
                 } else if superseded {
                     flow.outcome = Outcome::Abandoned;
                     flow.stopped_at = Stop::Authorize;
