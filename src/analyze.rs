@@ -862,10 +862,21 @@ impl<'c> Analyzer<'c> {
             pod: observed.pod.clone(),
             keys,
         });
+        let rules: Vec<String> = observed.items.iter().map(|i| i.rule_id.clone()).collect();
+        // Entra's trace and correlation ids are flow keys: the same id in two events puts
+        // them in one flow.
+        let id_keys: Vec<String> = observed
+            .ids
+            .iter()
+            .filter_map(|(kind, v)| match kind {
+                IdKind::Trace => Some(format!("trace_id:{v}")),
+                IdKind::Correlation => Some(format!("correlation_id:{v}")),
+                IdKind::Timestamp => None,
+            })
+            .collect();
         if let (Some(flow), Some(correlator)) = (observed.flow, self.correlator.as_mut()) {
             // The request line itself says what went wrong (an `error=` callback).
-            let rules: Vec<String> = observed.items.iter().map(|i| i.rule_id.clone()).collect();
-            correlator.note(flow, &rules);
+            correlator.note(flow, &rules, &id_keys);
         }
         if let (false, false, Some(correlator)) = (
             observed.is_access,
@@ -873,7 +884,6 @@ impl<'c> Analyzer<'c> {
             self.correlator.as_mut(),
         ) {
             {
-                let rules: Vec<String> = observed.items.iter().map(|i| i.rule_id.clone()).collect();
                 correlator.error(
                     &Origin {
                         source: &self.source,
@@ -883,6 +893,7 @@ impl<'c> Analyzer<'c> {
                         time: observed.time,
                     },
                     &rules,
+                    &id_keys,
                 );
             }
         }

@@ -8,8 +8,9 @@
 //!    a flow that only began in one input and a flow that only came back in another (the
 //!    pods of two log files) are one login when the client (address and user agent) is the
 //!    same and the callback follows the start within the flow timeout;
-//! 2. an error that found no callback in its own pod joins the flow whose callback is
-//!    nearest in time (same pod first) within [`ERROR_WINDOW_SECS`].
+//! 2. an error that found no callback in its own pod joins the flow that has one of its
+//!    Entra ids (trace or correlation id), else the flow whose callback is nearest in time
+//!    (same pod first) within [`ERROR_WINDOW_SECS`].
 //!
 //! Finally the flows are ordered by start time, so ids follow the timeline across inputs.
 
@@ -34,7 +35,7 @@ pub fn join(flows: Vec<Flow>, orphans: Vec<Orphan>, timeout: Duration) -> Vec<Fl
     let mut flows: Vec<Flow> = slots.into_iter().flatten().collect();
     for orphan in orphans {
         if let Some(i) = nearest(&flows, &orphan) {
-            flows[i].add_error(&orphan.origin(), &orphan.rules);
+            flows[i].add_error(&orphan.origin(), &orphan.rules, &orphan.keys);
         }
     }
     // Stable: flows without times keep their input order, after the timed ones.
@@ -87,6 +88,12 @@ fn same_login(a: &Flow, b: &Flow, timeout: Duration) -> Option<Duration> {
 /// The flow an orphan error belongs to: a callback within the error window, of the same
 /// pod if there is one, else the nearest in time.
 fn nearest(flows: &[Flow], orphan: &Orphan) -> Option<usize> {
+    if let Some(i) = flows
+        .iter()
+        .position(|f| orphan.keys.iter().any(|k| f.keys.contains(k)))
+    {
+        return Some(i);
+    }
     let limit = Duration::seconds(ERROR_WINDOW_SECS);
     flows
         .iter()

@@ -135,6 +135,20 @@ enum State {
 }
 
 impl Flow {
+    /// Adds rule ids to the findings and Entra ids to the keys, each once.
+    fn add_findings(&mut self, rules: &[String], keys: &[String]) {
+        for r in rules {
+            if !self.findings.contains(r) {
+                self.findings.push(r.clone());
+            }
+        }
+        for k in keys {
+            if !self.keys.contains(k) {
+                self.keys.push(k.clone());
+            }
+        }
+    }
+
     /// Notes `condition`, shown by the flow's latest step.
     fn note(&mut self, condition: Condition) {
         if let Some(step) = self.steps.last().cloned() {
@@ -152,14 +166,10 @@ impl Flow {
 
     /// An error event without a client of its own joins this flow: it failed at the callback
     /// (or at the landing, if it had got that far).
-    fn add_error(&mut self, origin: &Origin<'_>, rules: &[String]) {
+    fn add_error(&mut self, origin: &Origin<'_>, rules: &[String], keys: &[String]) {
         let step = Correlator::step(origin, "error", None, rules.join(", "));
         self.touch(origin, step);
-        for r in rules {
-            if !self.findings.contains(r) {
-                self.findings.push(r.clone());
-            }
-        }
+        self.add_findings(rules, keys);
         self.outcome = Outcome::Failed;
         // The error happened at the callback (the token exchange), even if the user was
         // then bounced to the login page; only a redirect loop stops after a callback
@@ -216,6 +226,8 @@ pub struct Orphan {
     container: Option<String>,
     time: Option<DateTime<Utc>>,
     rules: Vec<String>,
+    /// Entra ids it carries (`trace_id:...`, `correlation_id:...`).
+    keys: Vec<String>,
 }
 
 impl Orphan {
@@ -342,13 +354,9 @@ impl Correlator {
 
     /// Rules that fired on a request of flow `idx` (an Entra error in the callback's query):
     /// they are the flow's findings; the request already decided its outcome.
-    pub fn note(&mut self, idx: usize, rules: &[String]) {
+    pub fn note(&mut self, idx: usize, rules: &[String], keys: &[String]) {
         if let Some(flow) = self.flows.get_mut(idx) {
-            for r in rules {
-                if !flow.findings.contains(r) {
-                    flow.findings.push(r.clone());
-                }
-            }
+            flow.add_findings(rules, keys);
         }
     }
 
@@ -468,12 +476,19 @@ impl Correlator {
 
     /// Feeds an error event with no client of its own (a traceback, `Request failed ...`):
     /// it joins the callback of the same pod nearest in time.
-    pub fn error(&mut self, origin: &Origin<'_>, rules: &[String]) {
+    ///
+    /// `keys` are the Entra ids the event carries (`trace_id:...`, `correlation_id:...`): an
+    /// error with an id a flow already has joins that flow first, whatever the time.
+    pub fn error(&mut self, origin: &Origin<'_>, rules: &[String], keys: &[String]) {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
-        if let Some(i) = self.nearest_callback(origin) {
-            self.add_error(i, origin, rules);
+        let by_key = self
+            .flows
+            .iter()
+            .rposition(|f| keys.iter().any(|k| f.keys.contains(k)));
+        if let Some(i) = by_key.or_else(|| self.nearest_callback(origin)) {
+            self.flows[i].add_error(origin, rules, keys);
         } else {
             let pending = Orphan {
                 source: origin.source.to_string(),
@@ -482,6 +497,7 @@ impl Correlator {
                 container: origin.container.map(str::to_string),
                 time: origin.time,
                 rules: rules.to_vec(),
+                keys: keys.to_vec(),
             };
             if self.pending_errors.len() < 64 {
                 self.pending_errors.push(pending);
@@ -508,8 +524,8 @@ impl Correlator {
             .map(|(i, _)| i)
     }
 
-    fn add_error(&mut self, i: usize, origin: &Origin<'_>, rules: &[String]) {
-        self.flows[i].add_error(origin, rules);
+    fn add_error(&mut self, i: usize, origin: &Origin<'_>, rules: &[String], keys: &[String]) {
+        self.flows[i].add_error(origin, rules, keys);
     }
 
     fn attach_pending(&mut self, idx: usize) {
@@ -523,7 +539,7 @@ impl Correlator {
                     Duration::seconds(ERROR_WINDOW_SECS),
                 )
             {
-                self.add_error(idx, &pending.origin(), &pending.rules);
+                self.add_error(idx, &pending.origin(), &pending.rules, &pending.keys);
             } else if self.within(
                 pending.time,
                 self.last_time,

@@ -22,6 +22,7 @@ fn feed_from(source: &str, pod: Option<&str>, lines: &[&str]) -> (Vec<Flow>, Vec
                 c.error(
                     &origin(t),
                     &[line.split_whitespace().last().unwrap_or("x").to_string()],
+                    &[],
                 );
             }
         }
@@ -294,4 +295,51 @@ fn a_login_that_began_on_one_pod_and_came_back_to_another() {
     );
     assert_eq!(flows[1].client.user_agent.as_deref(), Some(UA_B));
     assert!(flows[1].switched_pods().is_none());
+}
+
+#[test]
+fn an_entra_trace_id_links_an_error_to_its_flow_whatever_the_time() {
+    let mut c = Correlator::new(Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS));
+    let callback = req(
+        UA_A,
+        "09:00:04",
+        "/oauth/complete/azuread-oauth2/?error=access_denied&state=s1statestatestate",
+        302,
+    );
+    let a = access::parse(&callback).unwrap();
+    let at = |line, pod, time| Origin {
+        source: "netbox.log",
+        line,
+        pod,
+        container: None,
+        time,
+    };
+    let idx = c.request(&a, &at(1, Some("netbox-a"), a.time)).unwrap();
+    c.note(idx, &["aadsts65004".into()], &["trace_id:T1".into()]);
+    // Minutes later, on another pod: only the shared trace id can link it.
+    let later = a.time.map(|t| t + Duration::minutes(5));
+    c.error(
+        &at(9, Some("netbox-b"), later),
+        &["logged-again".into()],
+        &["trace_id:T1".into()],
+    );
+    c.error(
+        &at(10, Some("netbox-b"), later),
+        &["unrelated".into()],
+        &["trace_id:T2".into()],
+    );
+    let (flows, orphans) = c.finish(None);
+    assert_eq!(flows[0].findings, ["aadsts65004", "logged-again"]);
+    assert_eq!(orphans.len(), 1, "the other id stays unlinked");
+    // In the join too: an orphan with the flow's id joins it.
+    let flows = join(
+        flows,
+        vec![Orphan {
+            keys: vec!["trace_id:T1".into()],
+            rules: vec!["from-another-file".into()],
+            ..orphans[0].clone()
+        }],
+        Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS),
+    );
+    assert!(flows[0].findings.contains(&"from-another-file".to_string()));
 }
