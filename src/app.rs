@@ -197,13 +197,17 @@ fn scan_one(
     })
 }
 
+/// Reads one input to its end, handing buffers of whole lines to the function it is given.
+type ReadFn<'a> =
+    dyn FnMut(&mut dyn FnMut(&[u8])) -> std::result::Result<ReadStats, ReadFailure> + 'a;
+
 /// Runs what `read` hands out through one framer and analyzer, named `name`.
 fn scan_blocks(
     name: String,
     compiled: &Compiled,
     config: &ScanConfig,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
-    read: &mut dyn FnMut(&mut dyn FnMut(&[u8])) -> std::result::Result<ReadStats, ReadFailure>,
+    read: &mut ReadFn<'_>,
 ) -> Scanned {
     let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
     let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);

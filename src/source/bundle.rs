@@ -515,6 +515,7 @@ impl Reader<'_> {
                         if !resyncing {
                             resyncing = true;
                             let name = header_name(&state.borrow().last)
+                                .map(|n| self.shown(&n).to_string())
                                 .unwrap_or_else(|| "?".to_string());
                             let after = self.after();
                             on_item(Item::Problem(Error::BundleMember {
