@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::parse::Framer;
 use crate::redact::Placeholders;
 use crate::report::{self, Format, Report, Summary};
-use crate::source::{self, Input, ReadFailure, ReadStats};
+use crate::source::{self, Input, ReadFailure, ReadStats, bundle};
 
 /// The process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,10 +136,54 @@ pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
     collected
 }
 
-/// What one input produced.
+/// What one input (a file, or one log of a support bundle) produced.
 struct Scanned {
     collected: Collected,
     read: std::result::Result<ReadStats, ReadFailure>,
+}
+
+/// What one named input produced: one part, or one per log of a support bundle archive.
+struct ScannedInput {
+    parts: Vec<Scanned>,
+    /// Non-log and empty members of an archive.
+    counts: bundle::Counts,
+}
+
+/// Scans one named input. A support bundle archive is streamed member by member on this
+/// thread: a compressed tar can only be read in order, and one member at a time keeps
+/// memory at one buffer and the output in archive order. Inputs still run in parallel.
+fn scan_input(
+    input: &Input,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> ScannedInput {
+    let archive = match input {
+        Input::File(path) if bundle::is_archive(path) => path,
+        _ => {
+            return ScannedInput {
+                parts: vec![scan_one(input, compiled, config, on_match)],
+                counts: bundle::Counts::default(),
+            };
+        }
+    };
+    let mut parts = Vec::new();
+    let counts = bundle::read_archive(archive, &mut |item| match item {
+        bundle::Item::Log(member) => {
+            let name = member.name().to_string();
+            parts.push(scan_blocks(name, compiled, config, on_match, &mut |f| {
+                member.read_blocks(f)
+            }));
+        }
+        bundle::Item::Problem(error) => parts.push(Scanned {
+            collected: Collected::default(),
+            read: Err(ReadFailure {
+                error,
+                stats: ReadStats::default(),
+            }),
+        }),
+    });
+    ScannedInput { parts, counts }
 }
 
 fn scan_one(
@@ -148,11 +192,28 @@ fn scan_one(
     config: &ScanConfig,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> Scanned {
+    scan_blocks(input.name(), compiled, config, on_match, &mut |f| {
+        source::read_blocks(input, f)
+    })
+}
+
+/// Reads one input to its end, handing buffers of whole lines to the function it is given.
+type ReadFn<'a> =
+    dyn FnMut(&mut dyn FnMut(&[u8])) -> std::result::Result<ReadStats, ReadFailure> + 'a;
+
+/// Runs what `read` hands out through one framer and analyzer, named `name`.
+fn scan_blocks(
+    name: String,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+    read: &mut ReadFn<'_>,
+) -> Scanned {
     let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
-    let mut analyzer = Analyzer::new(compiled, input.name(), config.reveal_secrets);
+    let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);
-    let read = source::read_blocks(input, &mut |block| {
+    let read = read(&mut |block| {
         framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
     });
     framer.finish(&mut |frame| analyzer.event(frame, on_match));
@@ -177,7 +238,12 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
-    let (inputs, missing) = source::expand(&config.inputs);
+    let source::Expanded {
+        inputs,
+        errors: missing,
+        skipped,
+        empty,
+    } = source::expand_all(&config.inputs);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let jsonl = config.format == Format::Jsonl;
@@ -186,7 +252,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     // Masks become numbered placeholders as output is written, in output order.
     let mut numbers = Placeholders::default();
     let mut write_error: Option<io::Error> = None;
-    let mut results: Vec<Scanned> = Vec::with_capacity(inputs.len());
+    let mut results: Vec<ScannedInput> = Vec::with_capacity(inputs.len());
     if inputs.len() == 1 {
         // One input: match records stream out as they are found.
         let mut emit = |rec: &MatchRecord<'_>| {
@@ -207,7 +273,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                 write_error = Some(io::Error::new(kind, e.to_string()));
             }
         };
-        results.push(scan_one(&inputs[0], compiled, config, &mut emit));
+        results.push(scan_input(&inputs[0], compiled, config, &mut emit));
     } else if !inputs.is_empty() {
         // Several inputs in parallel; results and match records are put back in input order
         // as soon as each input and all before it are done.
@@ -218,7 +284,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
             }
             b.build().context("cannot start worker threads")?
         };
-        let (tx, rx) = mpsc::channel::<(usize, Scanned, Vec<u8>)>();
+        let (tx, rx) = mpsc::channel::<(usize, ScannedInput, Vec<u8>)>();
         std::thread::scope(|scope| -> Result<()> {
             let inputs = &inputs;
             scope.spawn(move || {
@@ -228,7 +294,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                         .enumerate()
                         .for_each_with(tx, |tx, (i, input)| {
                             let mut buf = Vec::new();
-                            let scanned = scan_one(input, compiled, config, &mut |rec| {
+                            let scanned = scan_input(input, compiled, config, &mut |rec| {
                                 if jsonl && (reveal || !record_leaks(rec)) {
                                     // Writing into a Vec cannot fail.
                                     let _ = report::json::record("match", rec, &mut buf);
@@ -262,16 +328,23 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
 
     // Put the pieces together in input order.
     let mut collected = Collected::default();
+    let parts: usize = results.iter().map(|r| r.parts.len()).sum();
     let mut summary = Summary {
-        inputs: (inputs.len() + missing.len()) as u64,
+        inputs: (parts + missing.len()) as u64,
         inputs_unreadable: missing.len() as u64,
+        bundle_skipped: skipped,
+        empty_logs: empty,
         ..Summary::default()
     };
     let mut errors: Vec<String> = missing
         .iter()
         .map(|e| format!("{:#}", anyhow::Error::new(clone_error(e))))
         .collect();
-    for scanned in results {
+    for scanned in results.into_iter().flat_map(|r| {
+        summary.bundle_skipped += r.counts.skipped;
+        summary.empty_logs += r.counts.empty;
+        r.parts
+    }) {
         let stats = match scanned.read {
             Ok(stats) => stats,
             Err(failure) => {
@@ -459,6 +532,15 @@ fn summary_line(s: &Summary) -> String {
             "{} over-long line(s) read in pieces",
             s.split_lines
         ));
+    }
+    if s.bundle_skipped > 0 {
+        unread.push(format!(
+            "{} non-log file(s) in bundles skipped",
+            s.bundle_skipped
+        ));
+    }
+    if s.empty_logs > 0 {
+        unread.push(format!("{} empty log(s) in bundles", s.empty_logs));
     }
     if !unread.is_empty() {
         line.push_str("; ");

@@ -40,6 +40,30 @@ pub enum Error {
         /// What gave it away.
         why: String,
     },
+    /// A member of a support bundle archive could not be read, or is unsafe to name.
+    #[error("{bundle}:{member}: {problem}")]
+    BundleMember {
+        /// The archive as the user named it.
+        bundle: PathBuf,
+        /// The member's path inside the archive.
+        member: String,
+        /// What is wrong and what was done about it.
+        problem: String,
+        /// The underlying I/O or tar error, if any.
+        #[source]
+        source: Option<io::Error>,
+    },
+    /// A support bundle archive could not be read past some point.
+    #[error("{bundle}: {problem}")]
+    Bundle {
+        /// The archive as the user named it.
+        bundle: PathBuf,
+        /// What is wrong and what was done about it.
+        problem: String,
+        /// The underlying I/O or tar error, if any.
+        #[source]
+        source: Option<io::Error>,
+    },
     /// An input path does not exist.
     #[error("{path}: no such file or directory")]
     MissingInput {

@@ -197,6 +197,13 @@ pub struct Summary {
     pub json_lines_broken: u64,
     /// Lines longer than the line limit, read in pieces.
     pub split_lines: u64,
+    /// Files in support bundles that are not logs (JSON resources, host info, links): counted,
+    /// not read.
+    #[serde(default)]
+    pub bundle_skipped: u64,
+    /// Log files of 0 bytes in support bundles: nothing to read.
+    #[serde(default)]
+    pub empty_logs: u64,
     /// Findings by severity.
     pub findings: BTreeMap<String, u64>,
     /// One line per input that could not be read.

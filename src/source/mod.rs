@@ -1,6 +1,7 @@
 //! Where bytes come from: files, directories (walked recursively in name order), gzip files
-//! (detected by their magic bytes, decompressed while reading) and stdin. This is the only
-//! stage that reads. It hands out buffers of whole lines and says what it could not read.
+//! (detected by their magic bytes, decompressed while reading), stdin and support bundles
+//! (`bundle`: tar archives and extracted bundle folders). This is the only stage that reads.
+//! It hands out buffers of whole lines and says what it could not read.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read};
@@ -9,6 +10,8 @@ use std::path::{Path, PathBuf};
 use flate2::read::MultiGzDecoder;
 
 use crate::error::{Error, Result};
+
+pub mod bundle;
 
 /// Target size of one buffer handed to the framer.
 pub const BLOCK: usize = 1 << 20;
@@ -24,6 +27,17 @@ pub enum Input {
     Stdin,
     /// A file.
     File(PathBuf),
+    /// A pod's log file in a support bundle folder
+    /// (`cluster-resources/pods/logs/NAMESPACE/POD/CONTAINER.log`): each line is read with the
+    /// `[pod/POD/CONTAINER] ` header that `kubectl logs --prefix` would give it.
+    PodLog {
+        /// The file.
+        path: PathBuf,
+        /// The pod, from the folder name.
+        pod: String,
+        /// The container, from the file name (`-previous` dropped).
+        container: String,
+    },
 }
 
 impl Input {
@@ -31,45 +45,78 @@ impl Input {
     pub fn name(&self) -> String {
         match self {
             Input::Stdin => "<stdin>".to_string(),
-            Input::File(p) => p.display().to_string(),
+            Input::File(p) | Input::PodLog { path: p, .. } => p.display().to_string(),
         }
     }
 
     fn path(&self) -> PathBuf {
         match self {
             Input::Stdin => PathBuf::from("<stdin>"),
-            Input::File(p) => p.clone(),
+            Input::File(p) | Input::PodLog { path: p, .. } => p.clone(),
         }
     }
+
+    /// A file input, tagged as a pod log when its path has the bundle layout.
+    fn file(path: PathBuf) -> Input {
+        match bundle::pod_log_of(&path) {
+            Some(tag) => Input::PodLog {
+                path,
+                pod: tag.pod,
+                container: tag.container,
+            },
+            None => Input::File(path),
+        }
+    }
+}
+
+/// What the user's arguments expand to.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The inputs, in order.
+    pub inputs: Vec<Input>,
+    /// Paths that do not exist or cannot be listed, in order.
+    pub errors: Vec<Error>,
+    /// Files in support bundle folders that are not logs (JSON resources, host info, links):
+    /// counted, not read.
+    pub skipped: u64,
+    /// Log files of 0 bytes in support bundle folders: counted, no input of their own.
+    pub empty: u64,
 }
 
 /// Turns the user's arguments into inputs: `-` is stdin, a directory becomes its files
 /// (recursively, sorted by path; symlinked directories are not followed, so loops cannot
 /// occur). Paths that do not exist or cannot be listed come back as errors, in order.
 pub fn expand(args: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
+    let e = expand_all(args);
+    (e.inputs, e.errors)
+}
+
+/// [`expand`], and a folder holding `cluster-resources/` is read as an extracted support
+/// bundle: only its log files become inputs (see [`bundle`]), the rest is counted.
+pub fn expand_all(args: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
     for arg in args {
         if arg.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            out.inputs.push(Input::Stdin);
             continue;
         }
         match fs::metadata(arg) {
-            Ok(meta) if meta.is_dir() => walk(arg, &mut inputs, &mut errors),
-            Ok(_) => inputs.push(Input::File(arg.clone())),
+            Ok(meta) if meta.is_dir() => walk(arg, &mut out),
+            Ok(_) => out.inputs.push(Input::file(arg.clone())),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                errors.push(Error::MissingInput { path: arg.clone() })
+                out.errors.push(Error::MissingInput { path: arg.clone() })
             }
-            Err(source) => errors.push(Error::ReadInput {
+            Err(source) => out.errors.push(Error::ReadInput {
                 path: arg.clone(),
                 source,
             }),
         }
     }
-    (inputs, errors)
+    out
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
+/// A folder's entries, sorted by path.
+fn list_dir(dir: &Path, errors: &mut Vec<Error>) -> Vec<(PathBuf, fs::FileType)> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(source) => {
@@ -77,7 +124,7 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
                 path: dir.to_path_buf(),
                 source,
             });
-            return;
+            return Vec::new();
         }
     };
     let mut paths: Vec<(PathBuf, fs::FileType)> = Vec::new();
@@ -97,11 +144,19 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
         }
     }
     paths.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, kind) in paths {
+    paths
+}
+
+fn walk(dir: &Path, out: &mut Expanded) {
+    if bundle::is_bundle_dir(dir) {
+        bundle::walk_folder(dir, out);
+        return;
+    }
+    for (path, kind) in list_dir(dir, &mut out.errors) {
         if kind.is_dir() {
-            walk(&path, inputs, errors);
+            walk(&path, out);
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            inputs.push(Input::File(path));
+            out.inputs.push(Input::file(path));
         }
     }
 }
@@ -129,7 +184,7 @@ pub struct ReadFailure {
 fn open_raw(input: &Input) -> Result<Box<dyn Read + Send>> {
     match input {
         Input::Stdin => Ok(Box::new(io::stdin())),
-        Input::File(path) => File::open(path)
+        Input::File(path) | Input::PodLog { path, .. } => File::open(path)
             .map(|f| Box::new(f) as Box<dyn Read + Send>)
             .map_err(|source| match source.kind() {
                 io::ErrorKind::NotFound => Error::MissingInput { path: path.clone() },
@@ -173,7 +228,7 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
     }
     if head.len() > 262 && &head[257..262] == b"ustar" {
         return Some(
-            "looks like a tar archive; extract it and pass the folder (support bundles are read from their extracted folder)"
+            "looks like a tar archive; pass it as a file of its own (sso-triage scan bundle.tar.gz) or extract it and pass the folder"
                 .into(),
         );
     }
@@ -202,13 +257,33 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
 }
 
 /// Reads `input` to its end, handing `f` buffers of whole lines (each ends with `\n`, except
-/// the input's last line, and the pieces of a line longer than [`MAX_LINE`]).
+/// the input's last line, and the pieces of a line longer than [`MAX_LINE`]). A pod log found
+/// in a bundle folder gets its `[pod/NAME/CONTAINER] ` header on each line.
 pub fn read_blocks(
     input: &Input,
     f: &mut dyn FnMut(&[u8]),
 ) -> std::result::Result<ReadStats, ReadFailure> {
+    let raw = open_raw(input).map_err(|error| ReadFailure {
+        error,
+        stats: ReadStats::default(),
+    })?;
+    match input {
+        Input::PodLog { pod, container, .. } => {
+            let mut tagger = bundle::Tagger::new(pod, container);
+            read_stream(raw, &input.path(), &mut |block| tagger.feed(block, f))
+        }
+        _ => read_stream(raw, &input.path(), f),
+    }
+}
+
+/// [`read_blocks`] on an open stream (a file, stdin, a member of a tar archive); `path` names
+/// it in errors.
+pub(crate) fn read_stream<'a>(
+    raw: Box<dyn Read + 'a>,
+    path: &Path,
+    f: &mut dyn FnMut(&[u8]),
+) -> std::result::Result<ReadStats, ReadFailure> {
     let mut stats = ReadStats::default();
-    let raw = open_raw(input).map_err(|error| ReadFailure { error, stats })?;
     let mut raw = BufReader::with_capacity(64 << 10, raw);
     // Sniff gzip by its magic bytes, not the file name: rotated logs are often `.1`, `.gz.1`.
     let head = match io::BufRead::fill_buf(&mut raw) {
@@ -216,7 +291,7 @@ pub fn read_blocks(
         Err(source) => {
             return Err(ReadFailure {
                 error: Error::ReadInput {
-                    path: input.path(),
+                    path: path.to_path_buf(),
                     source,
                 },
                 stats,
@@ -224,7 +299,7 @@ pub fn read_blocks(
         }
     };
     stats.gzip = head.starts_with(&[0x1f, 0x8b]);
-    let mut reader: Box<dyn Read + Send> = if stats.gzip {
+    let mut reader: Box<dyn Read + 'a> = if stats.gzip {
         Box::new(MultiGzDecoder::new(raw))
     } else {
         Box::new(raw)
@@ -269,7 +344,7 @@ pub fn read_blocks(
             if let Some(why) = sniff_binary(&buf[..filled]) {
                 return Err(ReadFailure {
                     error: Error::BinaryInput {
-                        path: input.path(),
+                        path: path.to_path_buf(),
                         why,
                     },
                     stats,
@@ -284,14 +359,14 @@ pub fn read_blocks(
             if let Some(source) = failure {
                 let error = if stats.gzip {
                     Error::TruncatedGzip {
-                        path: input.path(),
+                        path: path.to_path_buf(),
                         bytes: stats.bytes,
                         line: lines_before + 1,
                         source,
                     }
                 } else {
                     Error::ReadInput {
-                        path: input.path(),
+                        path: path.to_path_buf(),
                         source,
                     }
                 };
