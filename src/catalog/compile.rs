@@ -278,7 +278,7 @@ fn substrings(s: &[u8]) -> impl Iterator<Item = &[u8]> {
 ///
 /// Keywords that contain another keyword are covered by it. When more remain than the budget
 /// allows, a greedy set cover merges them: each round takes the substring (at least
-/// [`MIN_ANCHOR`] bytes, absent from everyday log text) shared by the most uncovered
+/// `MIN_ANCHOR` bytes, absent from everyday log text) shared by the most uncovered
 /// keywords, preferring the longer one. Returns the uncovered keywords when it cannot.
 pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>, Vec<Vec<u8>>> {
     // A keyword containing a shorter keyword needs no anchor of its own.
