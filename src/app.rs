@@ -360,6 +360,57 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         summary.split_lines += stats.split_lines;
         collected.merge(scanned.collected);
     }
+    let inputs = config
+        .inputs
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                p.display().to_string()
+            }
+        })
+        .collect();
+    finish_report(
+        config,
+        compiled,
+        Gathered {
+            collected,
+            summary,
+            errors,
+            inputs,
+        },
+        &mut numbers,
+        &mut out,
+    )
+}
+
+/// Everything read, ready to become the report.
+struct Gathered {
+    collected: Collected,
+    /// Read counts so far (inputs, bytes); the rest is filled in from `collected`.
+    summary: Summary,
+    /// One line per input that could not be read.
+    errors: Vec<String>,
+    /// The inputs as the user named them.
+    inputs: Vec<String>,
+}
+
+/// Joins the flows, builds the report, checks it for leaks, renders it to `out` and
+/// decides the exit status.
+fn finish_report(
+    config: &ScanConfig,
+    compiled: &Compiled,
+    gathered: Gathered,
+    numbers: &mut Placeholders,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let Gathered {
+        mut collected,
+        mut summary,
+        errors,
+        inputs,
+    } = gathered;
     summary.lines = collected.frames.lines;
     summary.events = collected.frames.events();
     summary.tracebacks = collected.frames.tracebacks;
@@ -393,17 +444,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
         secrets_shown: config.reveal_secrets,
-        inputs: config
-            .inputs
-            .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    "<stdin>".to_string()
-                } else {
-                    p.display().to_string()
-                }
-            })
-            .collect(),
+        inputs,
         findings,
         flows,
         summary,
@@ -420,7 +461,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         );
         return Ok(Exit::Error);
     }
-    report.number_placeholders(&mut numbers);
+    report.number_placeholders(numbers);
     let mut rendered: Vec<u8> = Vec::new();
     match config.format {
         Format::Table => report::table::render(&report, config.style, &mut rendered),
