@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::catalog::compile::Compiled;
 use crate::catalog::{self, Refine, Severity, Symptom};
-use crate::correlate::{Correlator, Flow, Origin, Orphan, Outcome, Step};
+use crate::correlate::{Correlator, Flow, Origin, Orphan, Outcome, Released, Step};
 use crate::matcher::Fired;
 use crate::parse::jsonl::{self, Decoded};
 use crate::parse::{Frame, FrameStats, access, decode, timestamp};
@@ -127,6 +127,8 @@ pub struct Collected {
     pub flows: Vec<Flow>,
     /// Errors without a client that found no callback in their own input and pod.
     pub orphans: Vec<Orphan>,
+    /// Succeeded flows with nothing to report, counted but released while reading.
+    pub released: Released,
     /// How evidence is masked (the same for every input of a run).
     pub masking: Masking,
 }
@@ -154,6 +156,7 @@ impl Collected {
         self.frames.json_block_lines += other.frames.json_block_lines;
         self.flows.extend(other.flows);
         self.orphans.extend(other.orphans);
+        self.released.add(other.released);
         self.masking = other.masking;
     }
 
@@ -166,9 +169,10 @@ impl Collected {
         // A login that came back to another pod and failed points at sessions that are not
         // shared between replicas, unless another such login worked, and unless the flow
         // failed for a reason of its own.
-        let shared_sessions = flows
-            .iter()
-            .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some());
+        let shared_sessions = self.released.switched_pods
+            || flows
+                .iter()
+                .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some());
         let session_rule = |id: &String| {
             compiled
                 .rules
@@ -438,8 +442,8 @@ struct Observed {
     fallback_only: bool,
     /// An access-log line: the correlator has it as a request already.
     is_access: bool,
-    /// The login flow (of this input's correlator) the access-log line belongs to.
-    flow: Option<usize>,
+    /// The login flow (its serial in this input's correlator) the access-log line belongs to.
+    flow: Option<u64>,
 }
 
 /// Analyses the events of one input.
@@ -543,7 +547,7 @@ impl<'c> Analyzer<'c> {
 
     /// Feeds an access-log line on a login path to the correlator: whether it was one, and
     /// the flow it joined.
-    fn request(&mut self, frame: &Frame<'_>) -> (bool, Option<usize>) {
+    fn request(&mut self, frame: &Frame<'_>) -> (bool, Option<u64>) {
         let body = frame.body;
         if memchr::memmem::find(body, b"/oauth/").is_none() {
             // A plain /login/ request matters only as the landing of a recent callback.
@@ -600,9 +604,10 @@ impl<'c> Analyzer<'c> {
                 .and_then(timestamp::parse_value)
                 .or_else(|| timestamp::find(split.body))
         });
-        let (flows, orphans) = correlator.finish(end);
-        self.collected.flows = flows;
-        self.collected.orphans = orphans;
+        let finished = correlator.finish(end);
+        self.collected.flows = finished.flows;
+        self.collected.orphans = finished.orphans;
+        self.collected.released = finished.released;
         self.collected.masking = self.masking;
     }
 

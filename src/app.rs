@@ -418,6 +418,7 @@ fn finish_report(
     summary.matched_events = collected.matched_events;
     summary.matched_lines = collected.matched_lines;
     summary.json_lines_broken = collected.json_lines_broken;
+    summary.flows_unlisted = collected.released.succeeded;
     collected.settle_flows(
         compiled,
         chrono::Duration::seconds(config.flow_timeout_secs),

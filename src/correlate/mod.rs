@@ -23,6 +23,43 @@ pub const DEFAULT_FLOW_TIMEOUT_SECS: i64 = 600;
 pub const LANDING_WINDOW_SECS: i64 = 60;
 /// How far in time an error without a client joins the nearest callback of its pod.
 pub const ERROR_WINDOW_SECS: i64 = 10;
+/// Entra authorization codes are short-lived (minutes); a replay is looked for this long.
+const CODE_LIFETIME_SECS: i64 = 15 * 60;
+/// The correlator releases quiet flows once it holds this many (and each time the count
+/// doubles after that).
+const COMPACT_MIN: usize = 1024;
+/// Steps kept per flow; a flow that runs longer (a loop) keeps its first ones and a count.
+const MAX_STEPS: usize = 64;
+
+/// Succeeded flows with nothing to report that a long input no longer holds in memory:
+/// they count in the report's totals but are not listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Released {
+    /// How many.
+    pub succeeded: u64,
+    /// Whether one of them began on one pod and came back to another (which shows the
+    /// replicas share sessions).
+    pub switched_pods: bool,
+}
+
+impl Released {
+    /// Adds `other`'s counts.
+    pub fn add(&mut self, other: Released) {
+        self.succeeded += other.succeeded;
+        self.switched_pods |= other.switched_pods;
+    }
+}
+
+/// What [`Correlator::finish`] hands back.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// The flows still held, in order of start.
+    pub flows: Vec<Flow>,
+    /// Errors that found no callback of their pod.
+    pub orphans: Vec<Orphan>,
+    /// Flows released while reading.
+    pub released: Released,
+}
 
 /// How a flow ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -124,6 +161,8 @@ pub struct Flow {
     #[serde(skip)]
     /// First line of the flow in its input.
     pub first_line: u64,
+    #[serde(skip)]
+    serial: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,7 +196,9 @@ impl Flow {
     }
 
     fn touch(&mut self, origin: &Origin<'_>, step: Step) {
-        self.steps.push(step);
+        if self.steps.len() < MAX_STEPS {
+            self.steps.push(step);
+        }
         if origin.time.is_some() {
             self.last_time = origin.time;
             self.ended = rfc3339(origin.time);
@@ -251,12 +292,20 @@ const MAX_ORPHANS: usize = 256;
 pub struct Correlator {
     timeout: Duration,
     flows: Vec<Flow>,
-    by_client: HashMap<(String, Option<String>), usize>,
-    codes: HashMap<String, usize>,
+    /// Open flow (by serial) of each client.
+    by_client: HashMap<(String, Option<String>), u64>,
+    /// Authorization codes seen (by tag): the flow (serial) and when.
+    codes: HashMap<String, (u64, Option<DateTime<Utc>>)>,
     pending_errors: Vec<Orphan>,
     orphans: Vec<Orphan>,
     last_time: Option<DateTime<Utc>>,
-    awaiting: Vec<usize>,
+    /// Flows (by serial) whose callback waits for its landing.
+    awaiting: Vec<u64>,
+    next_serial: u64,
+    /// Flow count at which the next [`Correlator::compact`] runs.
+    compact_at: usize,
+    /// Succeeded flows with nothing to report, released from memory.
+    released: Released,
 }
 
 fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
@@ -281,6 +330,9 @@ impl Correlator {
             orphans: Vec::new(),
             last_time: None,
             awaiting: Vec::new(),
+            next_serial: 0,
+            compact_at: COMPACT_MIN,
+            released: Released::default(),
         }
     }
 
@@ -288,15 +340,67 @@ impl Correlator {
     /// (health probes, mostly) matter.
     pub fn awaiting_landing(&mut self, now: Option<DateTime<Utc>>) -> bool {
         let window = Duration::seconds(LANDING_WINDOW_SECS);
-        let flows = &self.flows;
-        self.awaiting.retain(|&i| {
-            flows[i].state == State::AwaitLanding
-                && match (flows[i].callback_time, now) {
-                    (Some(c), Some(n)) => n - c <= window,
-                    _ => true,
-                }
-        });
+        let awaiting = std::mem::take(&mut self.awaiting);
+        self.awaiting = awaiting
+            .into_iter()
+            .filter(|&serial| {
+                self.at(serial).is_some_and(|i| {
+                    let flow = &self.flows[i];
+                    flow.state == State::AwaitLanding
+                        && match (flow.callback_time, now) {
+                            (Some(c), Some(n)) => n - c <= window,
+                            _ => true,
+                        }
+                })
+            })
+            .collect();
         !self.awaiting.is_empty()
+    }
+
+    /// The index of the flow with `serial`, if it is still held (flows stay in serial order).
+    fn at(&self, serial: u64) -> Option<usize> {
+        self.flows.binary_search_by_key(&serial, |f| f.serial).ok()
+    }
+
+    /// Releases what a long input no longer needs: succeeded flows with nothing to report,
+    /// once no landing or error can join them any more, and codes older than any replay.
+    /// Failed and abandoned flows are kept for the report. Runs when the number of flows
+    /// doubles, so its cost per request stays constant.
+    fn compact(&mut self) {
+        let Some(now) = self.last_time else {
+            return;
+        };
+        let landing = Duration::seconds(LANDING_WINDOW_SECS);
+        let quiet_after = landing + Duration::seconds(ERROR_WINDOW_SECS);
+        for i in 0..self.flows.len() {
+            let flow = &self.flows[i];
+            if flow.state == State::AwaitLanding
+                && flow.callback_time.is_some_and(|c| now - c > landing)
+            {
+                self.settle(i, Some(now), false);
+            }
+        }
+        let released = &mut self.released;
+        self.flows.retain(|f| {
+            let quiet = f.state == State::Closed
+                && f.outcome == Outcome::Succeeded
+                && f.findings.is_empty()
+                && f.conditions.is_empty()
+                && f.last_time.is_some_and(|t| now - t > quiet_after);
+            if quiet {
+                released.succeeded += 1;
+                released.switched_pods |= f.switched_pods().is_some();
+            }
+            !quiet
+        });
+        let flows = &self.flows;
+        let held = |serial: &u64| flows.binary_search_by_key(serial, |f| f.serial).is_ok();
+        self.by_client.retain(|_, serial| held(serial));
+        self.awaiting.retain(held);
+        let replay = Duration::seconds(CODE_LIFETIME_SECS);
+        self.codes
+            .retain(|_, (serial, seen)| held(serial) || seen.is_none_or(|t| now - t <= replay));
+        self.compact_at = (self.flows.len() * 2).max(COMPACT_MIN);
     }
 
     fn step(origin: &Origin<'_>, step: &str, status: Option<u16>, detail: String) -> Step {
@@ -335,9 +439,13 @@ impl Correlator {
             pod: origin.pod.map(str::to_string),
             conditions: Vec::new(),
             first_line: origin.line,
+            serial: self.next_serial,
         });
-        self.by_client
-            .insert((access.client.clone(), access.user_agent.clone()), idx);
+        self.by_client.insert(
+            (access.client.clone(), access.user_agent.clone()),
+            self.next_serial,
+        );
+        self.next_serial += 1;
         idx
     }
 
@@ -354,22 +462,39 @@ impl Correlator {
 
     /// Rules that fired on a request of flow `idx` (an Entra error in the callback's query):
     /// they are the flow's findings; the request already decided its outcome.
-    pub fn note(&mut self, idx: usize, rules: &[String], keys: &[String]) {
-        if let Some(flow) = self.flows.get_mut(idx) {
-            flow.add_findings(rules, keys);
+    pub fn note(&mut self, serial: u64, rules: &[String], keys: &[String]) {
+        if let Some(i) = self.at(serial) {
+            self.flows[i].add_findings(rules, keys);
         }
     }
 
     /// Feeds one access-log request on a login path; returns the flow it joined, if any.
-    pub fn request(&mut self, access: &Access, origin: &Origin<'_>) -> Option<usize> {
+    pub fn request(&mut self, access: &Access, origin: &Origin<'_>) -> Option<u64> {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
         let client = (access.client.clone(), access.user_agent.clone());
-        let open = self.by_client.get(&client).copied().filter(|&i| {
-            self.flows[i].state != State::Closed
-                && self.within(self.flows[i].last_time, origin.time, self.timeout)
-        });
+        let open = self
+            .by_client
+            .get(&client)
+            .and_then(|&serial| self.at(serial))
+            .filter(|&i| {
+                self.flows[i].state != State::Closed
+                    && self.within(self.flows[i].last_time, origin.time, self.timeout)
+            });
+        let joined = self.request_at(access, origin, open);
+        if self.flows.len() >= self.compact_at {
+            self.compact();
+        }
+        joined
+    }
+
+    fn request_at(
+        &mut self,
+        access: &Access,
+        origin: &Origin<'_>,
+        open: Option<usize>,
+    ) -> Option<u64> {
         if access.path.contains("/oauth/login/") {
             if let Some(i) = open {
                 self.settle(i, origin.time, true);
@@ -380,7 +505,7 @@ impl Correlator {
             if let Some(id) = &access.request_id {
                 self.flows[idx].keys.push(format!("request_id:{id}"));
             }
-            Some(idx)
+            Some(self.flows[idx].serial)
         } else if access.path.contains("/oauth/complete/") {
             let backend = backend_of(&access.path, "/oauth/complete/");
             let idx = match open.filter(|&i| self.flows[i].state == State::Begun) {
@@ -413,17 +538,18 @@ impl Correlator {
             if let Some(code) = access.param("code") {
                 let t = tag(code);
                 flow.keys.push(format!("code:{}", mask_value("code", code)));
-                if let Some(&first) = self.codes.get(&t) {
-                    if first != idx {
+                let serial = self.flows[idx].serial;
+                if let Some(&(first, _)) = self.codes.get(&t) {
+                    if first != serial {
                         let flow = &mut self.flows[idx];
                         flow.note(Condition::ReplayedCode);
                         flow.state = State::Closed;
                         flow.outcome = Outcome::Failed;
                         flow.stopped_at = Stop::Callback;
-                        return Some(idx);
+                        return Some(serial);
                     }
                 } else {
-                    self.codes.insert(t, idx);
+                    self.codes.insert(t, (serial, origin.time));
                 }
             }
             let flow = &mut self.flows[idx];
@@ -439,10 +565,10 @@ impl Correlator {
                 flow.stopped_at = Stop::Callback;
             } else {
                 flow.state = State::AwaitLanding;
-                self.awaiting.push(idx);
+                self.awaiting.push(flow.serial);
             }
             self.attach_pending(idx);
-            Some(idx)
+            Some(self.flows[idx].serial)
         } else if access.path.ends_with("/login/") {
             let i = open?;
             let flow = &self.flows[i];
@@ -468,7 +594,7 @@ impl Correlator {
                 Condition::BouncedToLogin
             };
             flow.note(condition);
-            Some(i)
+            Some(flow.serial)
         } else {
             None
         }
@@ -598,7 +724,7 @@ impl Correlator {
 
     /// Ends the input at time `end` (the last line's time, if it has one): settles open flows
     /// and returns them, with the errors that found no callback of their pod.
-    pub fn finish(mut self, end: Option<DateTime<Utc>>) -> (Vec<Flow>, Vec<Orphan>) {
+    pub fn finish(mut self, end: Option<DateTime<Utc>>) -> Finished {
         let end = self.last_time.max(end);
         for i in 0..self.flows.len() {
             self.settle(i, end, false);
@@ -606,7 +732,11 @@ impl Correlator {
         for pending in std::mem::take(&mut self.pending_errors) {
             self.orphan(pending);
         }
-        (self.flows, self.orphans)
+        Finished {
+            flows: self.flows,
+            orphans: self.orphans,
+            released: self.released,
+        }
     }
 }
 

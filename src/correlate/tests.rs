@@ -27,7 +27,8 @@ fn feed_from(source: &str, pod: Option<&str>, lines: &[&str]) -> (Vec<Flow>, Vec
             }
         }
     }
-    c.finish(None)
+    let finished = c.finish(None);
+    (finished.flows, finished.orphans)
 }
 
 /// A flow's conditions with the line of the step that shows each.
@@ -328,7 +329,8 @@ fn an_entra_trace_id_links_an_error_to_its_flow_whatever_the_time() {
         &["unrelated".into()],
         &["trace_id:T2".into()],
     );
-    let (flows, orphans) = c.finish(None);
+    let finished = c.finish(None);
+    let (flows, orphans) = (finished.flows, finished.orphans);
     assert_eq!(flows[0].findings, ["aadsts65004", "logged-again"]);
     assert_eq!(orphans.len(), 1, "the other id stays unlinked");
     // In the join too: an orphan with the flow's id joins it.
@@ -342,4 +344,74 @@ fn an_entra_trace_id_links_an_error_to_its_flow_whatever_the_time() {
         Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS),
     );
     assert!(flows[0].findings.contains(&"from-another-file".to_string()));
+}
+
+#[test]
+fn a_long_input_releases_quiet_flows_and_keeps_the_failed_ones() {
+    let mut c = Correlator::new(Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS));
+    let start = DateTime::parse_from_rfc3339("2026-11-27T00:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let mut line = 0;
+    let mut feed = |c: &mut Correlator, secs: i64, client: &str, target: &str, status: u16| {
+        line += 1;
+        let t = start + Duration::seconds(secs);
+        let text = format!(
+            r#"{client} - - [{}] "GET {target} HTTP/1.1" {status} 0 "-" "{UA_A}""#,
+            t.format("%d/%b/%Y:%H:%M:%S +0000")
+        );
+        let a = access::parse(&text).unwrap();
+        c.request(
+            &a,
+            &Origin {
+                source: "long.log",
+                line,
+                pod: None,
+                container: None,
+                time: a.time,
+            },
+        )
+    };
+    // Ten hours, one login every 3 s from ever new clients; every 100th fails.
+    let logins: u32 = 12_000;
+    let mut most_held = 0;
+    for n in 0..logins {
+        let client = format!("10.{}.{}.{}", n / 65536, (n / 256) % 256, n % 256);
+        let at = i64::from(n) * 3;
+        feed(&mut c, at, &client, "/oauth/login/azuread-oauth2/", 302);
+        let status = if n % 100 == 0 { 500 } else { 302 };
+        let cb =
+            format!("/oauth/complete/azuread-oauth2/?code=c{n:08}codecode&state=s{n:08}statestate");
+        feed(&mut c, at + 2, &client, &cb, status);
+        most_held = most_held.max(c.flows.len());
+    }
+    // A replay of a code seen 40 s earlier is still caught after releases.
+    let replayed = format!(
+        "/oauth/complete/azuread-oauth2/?code=c{:08}codecode&state=x",
+        logins - 10
+    );
+    feed(
+        &mut c,
+        i64::from(logins) * 3 + 10,
+        "10.99.99.99",
+        &replayed,
+        302,
+    );
+    let finished = c.finish(None);
+    let failed = finished
+        .flows
+        .iter()
+        .filter(|f| f.outcome == Outcome::Failed)
+        .count();
+    assert_eq!(failed, 120 + 1, "every failure kept, the replay too");
+    assert_eq!(
+        finished.flows.len() as u64 + finished.released.succeeded,
+        u64::from(logins) + 1,
+        "nothing lost: held + released = all"
+    );
+    assert!(
+        most_held <= 2 * COMPACT_MIN,
+        "memory stays bounded: at most {most_held} flows held at once"
+    );
+    assert!(finished.released.succeeded > 10_000);
 }

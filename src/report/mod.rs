@@ -71,18 +71,26 @@ impl Report {
         }
     }
 
-    /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows.
+    /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows, those
+    /// released from memory included.
     pub fn flow_counts(&self) -> String {
         use crate::correlate::Outcome;
         let count = |o: Outcome| self.flows.iter().filter(|f| f.outcome == o).count();
-        format!(
+        let unlisted = self.summary.flows_unlisted as usize;
+        let mut text = format!(
             "{} ({} succeeded, {} failed, {} abandoned, {} incomplete)",
-            self.flows.len(),
-            count(Outcome::Succeeded),
+            self.flows.len() + unlisted,
+            count(Outcome::Succeeded) + unlisted,
             count(Outcome::Failed),
             count(Outcome::Abandoned),
             count(Outcome::Incomplete)
-        )
+        );
+        if unlisted > 0 {
+            text.push_str(&format!(
+                "; {unlisted} succeeded flow(s) with nothing to report are not listed"
+            ));
+        }
+        text
     }
 }
 
@@ -206,8 +214,16 @@ pub struct Summary {
     pub empty_logs: u64,
     /// Findings by severity.
     pub findings: BTreeMap<String, u64>,
+    /// Succeeded login flows with nothing to report that were counted but not kept (a
+    /// long input releases them to stay in bounded memory); `flows` lists the others.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub flows_unlisted: u64,
     /// One line per input that could not be read.
     pub problems: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Output formats.
