@@ -88,7 +88,9 @@ impl Acc {
                 self.evidence.push(e);
             }
         }
-        self.diagnosis.extend(other.diagnosis);
+        for d in other.diagnosis {
+            push_capped(&mut self.diagnosis, d);
+        }
         self.codes_seen.extend(other.codes_seen);
         for v in other.trace_ids {
             push_capped(&mut self.trace_ids, v);
@@ -846,7 +848,9 @@ impl<'c> Analyzer<'c> {
                 acc.codes_seen.insert(format!("AADSTS{code}"));
             }
             acc.codes_seen.extend(observed.codes_seen.iter().cloned());
-            acc.diagnosis.extend(item.diagnosis.iter().cloned());
+            for d in &item.diagnosis {
+                push_capped(&mut acc.diagnosis, d.clone());
+            }
             if acc.evidence.len() < MAX_EVIDENCE {
                 acc.evidence.push(item.evidence.clone());
             }
