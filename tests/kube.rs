@@ -98,6 +98,7 @@ fn every_container_of_a_pod_is_read_and_named() {
         pods: vec!["netbox-0".into()],
         since: Some(Duration::from_millis(1500)),
         tail: Some(50),
+        previous: true,
         ..api.options()
     };
     let run = run_stream(&opts, None, LIMIT, |_| {});
@@ -121,6 +122,7 @@ fn every_container_of_a_pod_is_read_and_named() {
                 "rounded up like kubectl"
             );
             assert_eq!(r.param("tailLines"), Some("50"));
+            assert_eq!(r.param("previous"), Some("true"));
             r.param("container").unwrap().to_string()
         })
         .collect();
@@ -207,6 +209,37 @@ fn a_cut_stream_is_resumed_with_since_time_without_loss_or_duplicates() {
     assert_eq!(stats.streams_opened, 2);
     assert_eq!(stats.duplicates_dropped, 3, "L2, L3, L4 replayed");
     assert_eq!(stats.lines, 6);
+}
+
+#[test]
+fn a_stream_ended_while_the_pod_runs_is_resumed() {
+    let mut c = Container::new("netbox", vec![line(1, 0, "one"), line(1, 5, "two")]);
+    c.live = vec![line(2, 0, "three")];
+    c.fault = Some(Fault::CloseAfter(2));
+    c.end = End::Hang;
+    let api = FakeApi::start(State::new(vec![netbox_pod("netbox-e", vec![]).with(c)]));
+    let opts = KubeOptions {
+        follow: true,
+        ..api.options()
+    };
+    let run = run_stream(&opts, Some(3), LIMIT, |_| {});
+    assert_eq!(
+        run.text(),
+        vec![
+            format!("[pod/netbox-e/netbox] {} one\n", ts(1, 0)),
+            format!("[pod/netbox-e/netbox] {} two\n", ts(1, 5)),
+            format!("[pod/netbox-e/netbox] {} three\n", ts(2, 0)),
+        ]
+    );
+    let paths: Vec<String> = api.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        paths.contains(&"/api/v1/namespaces/kotsadm/pods/netbox-e".to_string()),
+        "the pod was looked up after the clean end: {paths:?}"
+    );
+    let logs = api.log_requests();
+    assert_eq!(logs[1].param("sinceTime"), Some("2026-11-20T09:00:01Z"));
+    let stats = run.stats();
+    assert_eq!((stats.reconnects, stats.duplicates_dropped), (1, 2));
 }
 
 #[test]

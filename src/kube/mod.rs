@@ -1,5 +1,5 @@
 //! Reads pod logs straight from the Kubernetes API (kube-rs), as an input beside files and
-//! stdin. The rest of the program is synchronous, so [`stream`] runs a small tokio runtime
+//! stdin. The rest of the program is synchronous, so [`stream`](crate::kube::stream) runs a small tokio runtime
 //! inside and hands out blocks of whole lines shaped like `kubectl logs --prefix
 //! --timestamps`, which the framer in `parse::kubectl` already reads.
 //!

@@ -46,6 +46,8 @@ pub enum Fault {
     CutAfter(usize),
     /// Send this many lines, then nothing (connection stays open).
     HangAfter(usize),
+    /// Send this many lines, then end cleanly (terminal chunk) though the pod runs on.
+    CloseAfter(usize),
 }
 
 /// One container's log.
@@ -800,6 +802,11 @@ async fn stream_log<S: AsyncWrite + Unpin>(mut sock: S, plan: LogPlan) {
             }
             Some(Fault::HangAfter(n)) if i == n => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
+                return;
+            }
+            Some(Fault::CloseAfter(n)) if i == n => {
+                let _ = sock.write_all(b"0\r\n\r\n").await;
+                let _ = sock.shutdown().await;
                 return;
             }
             _ => {}
