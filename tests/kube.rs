@@ -178,7 +178,7 @@ fn a_cut_stream_is_resumed_with_since_time_without_loss_or_duplicates() {
     c.live = live.clone();
     c.end = End::Hang;
     // First connection: L1..L4, half of L5, then EOF without the terminal chunk.
-    c.fault = Some(Fault::CutAfter(4));
+    c.fault = Some(Fault::Cut(4));
     let pod = FakePod::new("netbox-a", &[("app", "netbox")], vec![c]);
     let api = FakeApi::start(State::new(vec![pod]));
     let opts = KubeOptions {
@@ -215,7 +215,7 @@ fn a_cut_stream_is_resumed_with_since_time_without_loss_or_duplicates() {
 fn a_stream_ended_while_the_pod_runs_is_resumed() {
     let mut c = Container::new("netbox", vec![line(1, 0, "one"), line(1, 5, "two")]);
     c.live = vec![line(2, 0, "three")];
-    c.fault = Some(Fault::CloseAfter(2));
+    c.fault = Some(Fault::EndEarly(2));
     c.end = End::Hang;
     let api = FakeApi::start(State::new(vec![netbox_pod("netbox-e", vec![]).with(c)]));
     let opts = KubeOptions {
@@ -252,7 +252,7 @@ fn a_stalled_stream_is_reopened_after_the_stall_timeout() {
             line(3, 0, "after"),
         ],
     );
-    c.fault = Some(Fault::HangAfter(2));
+    c.fault = Some(Fault::Stall(2));
     c.end = End::Hang;
     let api = FakeApi::start(State::new(vec![FakePod::new("netbox-s", &[], vec![c])]));
     let opts = KubeOptions {

@@ -73,8 +73,9 @@ impl<'a> Merger<'a> {
         self.slots.is_empty()
     }
 
-    /// Emits every line that can go out now, then flushes.
-    pub(crate) fn step(&mut self, now: Instant) -> Result<(), KubeError> {
+    /// Emits every line that can go out now, then flushes. With `drain` (at a stop) nothing
+    /// waits for silent streams: every line already received goes out, in time order.
+    pub(crate) fn step(&mut self, now: Instant, drain: bool) -> Result<(), KubeError> {
         loop {
             for slot in &mut self.slots {
                 if slot.cur.is_none() && slot.open {
@@ -121,7 +122,7 @@ impl<'a> Merger<'a> {
                 }
             }
             let Some((i, _)) = best else { break };
-            if blocked {
+            if blocked && !drain {
                 break;
             }
             // Emit the run of lines of the best stream up to the next stream's head.
@@ -188,17 +189,17 @@ mod tests {
             m.add(rx_b);
             tx_a.try_send(batch(&[(1, "a1"), (3, "a3"), (5, "a5")]))
                 .unwrap();
-            m.step(Instant::now()).unwrap();
+            m.step(Instant::now(), false).unwrap();
             assert_eq!(m.lines, 0, "b has not spoken yet");
             tx_b.try_send(batch(&[(2, "b2"), (4, "b4")])).unwrap();
-            m.step(Instant::now()).unwrap();
+            m.step(Instant::now(), false).unwrap();
             assert_eq!(m.lines, 4, "a5 waits for b's next line");
             drop(tx_b);
-            m.step(Instant::now()).unwrap();
+            m.step(Instant::now(), false).unwrap();
             assert_eq!(m.lines, 5, "b ended: a's held line goes");
             assert!(!m.is_done(), "a is still open");
             drop(tx_a);
-            m.step(Instant::now()).unwrap();
+            m.step(Instant::now(), false).unwrap();
             assert!(m.is_done());
         }
         assert_eq!(String::from_utf8(got).unwrap(), "a1\nb2\na3\nb4\na5\n");
@@ -218,13 +219,16 @@ mod tests {
         m.add(rx_b);
         tx_a.try_send(batch(&[(1, "a1")])).unwrap();
         let t0 = Instant::now();
-        m.step(t0).unwrap();
+        m.step(t0, false).unwrap();
         assert_eq!(
             m.lines, 0,
             "b was just added: it may be about to send history"
         );
-        m.step(t0 + Duration::from_millis(1500)).unwrap();
+        m.step(t0 + Duration::from_millis(1500), false).unwrap();
         assert_eq!(m.lines, 1);
+        tx_a.try_send(batch(&[(2, "a2")])).unwrap();
+        m.step(t0 + Duration::from_millis(1600), true).unwrap();
+        assert_eq!(m.lines, 2, "a stop drains what was received");
     }
 
     #[test]
@@ -236,7 +240,7 @@ mod tests {
         m.add(rx);
         tx.try_send(batch(&[(1, "x")])).unwrap();
         drop(tx);
-        let err = m.step(Instant::now()).unwrap_err();
+        let err = m.step(Instant::now(), false).unwrap_err();
         assert_eq!(err.io_kind(), Some(io::ErrorKind::BrokenPipe));
     }
 }

@@ -331,7 +331,8 @@ async fn drive(
 ) -> Result<(), KubeError> {
     loop {
         if stop.load(Ordering::Relaxed) {
-            return Ok(());
+            // Lines already received (held for ordering) still go out.
+            return merger.step(Instant::now(), true);
         }
         while let Ok(msg) = control.try_recv() {
             match msg {
@@ -339,7 +340,7 @@ async fn drive(
                 Control::Fatal(e) => return Err(e),
             }
         }
-        merger.step(Instant::now())?;
+        merger.step(Instant::now(), false)?;
         if ends_when_empty && merger.is_done() {
             return Ok(());
         }

@@ -43,11 +43,11 @@ pub enum End {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// Send this many lines and half of the next, then close without the terminal chunk.
-    CutAfter(usize),
+    Cut(usize),
     /// Send this many lines, then nothing (connection stays open).
-    HangAfter(usize),
+    Stall(usize),
     /// Send this many lines, then end cleanly (terminal chunk) though the pod runs on.
-    CloseAfter(usize),
+    EndEarly(usize),
 }
 
 /// One container's log.
@@ -793,18 +793,18 @@ async fn stream_log<S: AsyncWrite + Unpin>(mut sock: S, plan: LogPlan) {
     }
     for (i, line) in plan.chunks.iter().enumerate() {
         match plan.fault {
-            Some(Fault::CutAfter(n)) if i == n => {
+            Some(Fault::Cut(n)) if i == n => {
                 let half = &line[..line.len() / 2];
                 let _ = chunk(&mut sock, half).await;
                 // FIN without the terminal chunk: the client sees an unexpected EOF.
                 let _ = sock.shutdown().await;
                 return;
             }
-            Some(Fault::HangAfter(n)) if i == n => {
+            Some(Fault::Stall(n)) if i == n => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return;
             }
-            Some(Fault::CloseAfter(n)) if i == n => {
+            Some(Fault::EndEarly(n)) if i == n => {
                 let _ = sock.write_all(b"0\r\n\r\n").await;
                 let _ = sock.shutdown().await;
                 return;
