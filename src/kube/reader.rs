@@ -120,13 +120,11 @@ impl StreamCtx {
             .lock()
             .expect("no task panics while holding the active set")
             .insert((key.pod.clone(), key.container.clone()));
-        let newly = self
-            .shared
+        self.shared
             .pods
             .lock()
             .expect("no task panics while holding the pod set")
             .insert(key.pod.clone());
-        let _ = newly;
         self.shared.containers.fetch_add(1, Ordering::Relaxed);
         let ctx = Arc::clone(self);
         tokio::spawn(async move {
