@@ -13,6 +13,9 @@ pub mod cli;
 pub mod config;
 pub mod correlate;
 pub mod error;
+/// Pod logs read straight from the Kubernetes API (feature `kube`, on by default).
+#[cfg(feature = "kube")]
+pub mod kube;
 pub mod matcher;
 pub mod parse;
 pub mod redact;

@@ -1,0 +1,828 @@
+//! A fake Kubernetes API server for the kube source's tests: plain tokio TCP (optionally
+//! TLS with a generated certificate), hand-written HTTP/1.1, JSON for pods, namespaces and
+//! Status errors, chunked `pods/log` streams that honour container, follow, sinceTime and
+//! tailLines. Each test starts its own server on 127.0.0.1:0 and writes a real kubeconfig
+//! into a temp dir; nothing is global, so tests run in parallel.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{Value, json};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+
+use sso_triage::kube::{KubeError, KubeOptions, KubeStats};
+
+/// Token the default context presents; the server accepts only this one.
+pub const TOKEN: &str = "good-token";
+
+/// User named in 403 messages.
+pub const USER: &str = "system:serviceaccount:kotsadm:viewer";
+
+/// Delay between two live lines of a followed stream.
+const LIVE_GAP: Duration = Duration::from_millis(20);
+
+/// How a followed stream ends after its last line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Terminal chunk: a clean end.
+    Close,
+    /// Nothing more, connection kept open.
+    Hang,
+}
+
+/// A fault on the first log request of a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Send this many lines and half of the next, then close without the terminal chunk.
+    Cut(usize),
+    /// Send this many lines, then nothing (connection stays open).
+    Stall(usize),
+    /// Send this many lines, then end cleanly (terminal chunk) though the pod runs on.
+    EndEarly(usize),
+}
+
+/// One container's log.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub name: String,
+    /// Lines written before the request (each with its kubelet timestamp; newline included
+    /// unless the test wants a last line without one).
+    pub lines: Vec<Vec<u8>>,
+    /// Lines sent only while following, `LIVE_GAP` apart.
+    pub live: Vec<Vec<u8>>,
+    /// How a followed stream ends.
+    pub end: End,
+    /// A fault on the first request only.
+    pub fault: Option<Fault>,
+    /// Log requests served so far.
+    pub requests: usize,
+}
+
+impl Container {
+    pub fn new(name: &str, lines: Vec<Vec<u8>>) -> Self {
+        Container {
+            name: name.to_string(),
+            lines,
+            live: Vec::new(),
+            end: End::Close,
+            fault: None,
+            requests: 0,
+        }
+    }
+}
+
+/// One pod.
+#[derive(Debug, Clone)]
+pub struct FakePod {
+    pub name: String,
+    pub labels: Vec<(String, String)>,
+    pub init: Vec<Container>,
+    pub containers: Vec<Container>,
+    pub phase: String,
+}
+
+impl FakePod {
+    pub fn new(name: &str, labels: &[(&str, &str)], containers: Vec<Container>) -> Self {
+        FakePod {
+            name: name.to_string(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            init: Vec::new(),
+            containers,
+            phase: "Running".to_string(),
+        }
+    }
+
+    /// The same pod with `c` as its only container.
+    pub fn with(mut self, c: Container) -> Self {
+        self.containers = vec![c];
+        self
+    }
+
+    fn json(&self, namespace: &str) -> Value {
+        let labels: BTreeMap<_, _> = self.labels.iter().cloned().collect();
+        let init_status: Vec<Value> = self
+            .init
+            .iter()
+            .map(|c| {
+                json!({"name": c.name, "ready": false, "restartCount": 0, "image": "busybox",
+                       "imageID": "", "state": {"terminated": {"exitCode": 0}}})
+            })
+            .collect();
+        // Real list items carry no kind/apiVersion; kube copes, so the fake omits them.
+        json!({
+            "metadata": {"name": self.name, "namespace": namespace, "uid": format!("uid-{}", self.name),
+                         "labels": labels},
+            "spec": {
+                "initContainers": self.init.iter().map(|c| json!({"name": c.name, "image": "busybox"})).collect::<Vec<_>>(),
+                "containers": self.containers.iter().map(|c| json!({"name": c.name, "image": "netbox"})).collect::<Vec<_>>(),
+            },
+            "status": {"phase": self.phase, "initContainerStatuses": init_status},
+        })
+    }
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub authorization: Option<String>,
+}
+
+impl Seen {
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the server serves; tests may change it while a run goes on.
+#[derive(Debug)]
+pub struct State {
+    pub namespace: String,
+    pub namespaces: Vec<String>,
+    pub pods: Vec<FakePod>,
+    /// Required bearer token; `None` accepts anonymous requests (kubectl sends no token over
+    /// plain http).
+    pub token: Option<String>,
+    /// (verb, resource) pairs answered with 403.
+    pub forbid: Vec<(String, String)>,
+    pub requests: Vec<Seen>,
+}
+
+impl State {
+    pub fn new(pods: Vec<FakePod>) -> Self {
+        State {
+            namespace: "kotsadm".to_string(),
+            namespaces: vec!["default".into(), "kotsadm".into(), "kube-system".into()],
+            pods,
+            token: Some(TOKEN.to_string()),
+            forbid: Vec::new(),
+            requests: Vec::new(),
+        }
+    }
+
+    /// Log requests, in order.
+    pub fn log_requests(&self) -> Vec<Seen> {
+        self.requests
+            .iter()
+            .filter(|r| r.path.ends_with("/log"))
+            .cloned()
+            .collect()
+    }
+}
+
+/// A running fake server; stops when dropped.
+pub struct FakeApi {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+    /// PEM of the server certificate when serving TLS.
+    pub ca_pem: Option<String>,
+    runtime: Option<tokio::runtime::Runtime>,
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for FakeApi {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl FakeApi {
+    /// Starts a plain-http server.
+    pub fn start(state: State) -> Self {
+        Self::start_with(state, false)
+    }
+
+    /// Starts an https server with a fresh self-signed certificate for 127.0.0.1.
+    pub fn start_tls(state: State) -> Self {
+        Self::start_with(state, true)
+    }
+
+    fn start_with(state: State, tls: bool) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("test runtime");
+        let state = Arc::new(Mutex::new(state));
+        let listener = runtime
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let (acceptor, ca_pem) = if tls {
+            let key = rcgen::generate_simple_self_signed(vec![
+                "127.0.0.1".to_string(),
+                "localhost".to_string(),
+            ])
+            .expect("certificate");
+            let config = rustls::ServerConfig::builder()
+                .with_no_client_auth()
+                .with_single_cert(
+                    vec![key.cert.der().clone()],
+                    rustls::pki_types::PrivateKeyDer::Pkcs8(key.signing_key.serialize_der().into()),
+                )
+                .expect("server tls config");
+            (
+                Some(TlsAcceptor::from(Arc::new(config))),
+                Some(key.cert.pem()),
+            )
+        } else {
+            (None, None)
+        };
+        let shared = Arc::clone(&state);
+        runtime.spawn(async move {
+            loop {
+                let Ok((sock, _)) = listener.accept().await else {
+                    return;
+                };
+                let state = Arc::clone(&shared);
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    match acceptor {
+                        Some(acc) => {
+                            if let Ok(tls) = acc.accept(sock).await {
+                                serve(tls, state).await;
+                            }
+                        }
+                        None => serve(sock, state).await,
+                    }
+                });
+            }
+        });
+        let scheme = if tls { "https" } else { "http" };
+        FakeApi {
+            url: format!("{scheme}://127.0.0.1:{port}"),
+            state,
+            ca_pem,
+            runtime: Some(runtime),
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Writes a kubeconfig with two contexts: `test` (current, good token) and `other`
+    /// (a token the server rejects). Returns its path.
+    pub fn kubeconfig(&self) -> PathBuf {
+        let ca = match &self.ca_pem {
+            Some(pem) => format!(
+                "\n    certificate-authority-data: {}",
+                base64::engine::general_purpose::STANDARD.encode(pem)
+            ),
+            None => String::new(),
+        };
+        let text = format!(
+            "apiVersion: v1
+kind: Config
+current-context: test
+clusters:
+- name: fake
+  cluster:
+    server: {url}{ca}
+users:
+- name: tester
+  user:
+    token: {TOKEN}
+- name: stranger
+  user:
+    token: expired-token
+contexts:
+- name: test
+  context:
+    cluster: fake
+    user: tester
+    namespace: kotsadm
+- name: other
+  context:
+    cluster: fake
+    user: stranger
+",
+            url = self.url
+        );
+        let path = self.dir.path().join("kubeconfig");
+        std::fs::write(&path, text).expect("write kubeconfig");
+        path
+    }
+
+    /// Options reading from this server with the default context.
+    pub fn options(&self) -> KubeOptions {
+        KubeOptions {
+            kubeconfig: Some(self.kubeconfig()),
+            stall_timeout: Duration::from_secs(5),
+            relist_interval: Duration::from_millis(200),
+            reorder_window: Duration::from_millis(200),
+            ..KubeOptions::default()
+        }
+    }
+
+    pub fn requests(&self) -> Vec<Seen> {
+        self.state
+            .lock()
+            .expect("fake server state")
+            .requests
+            .clone()
+    }
+
+    pub fn log_requests(&self) -> Vec<Seen> {
+        self.state.lock().expect("fake server state").log_requests()
+    }
+}
+
+/// The outcome of one `stream` call.
+pub struct Run {
+    pub result: Result<KubeStats, KubeError>,
+    /// Every line received, newline included.
+    pub lines: Vec<Vec<u8>>,
+    /// Blocks as handed out (to check each ends at a line end).
+    pub blocks: usize,
+}
+
+impl Run {
+    pub fn stats(&self) -> &KubeStats {
+        self.result.as_ref().expect("stream succeeded")
+    }
+
+    pub fn text(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect()
+    }
+
+    pub fn error(&self) -> String {
+        match &self.result {
+            Ok(s) => panic!("expected an error, got {s:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+}
+
+/// Runs `stream`; sets the stop flag once `stop_after` lines arrived (if given) or after
+/// `limit`, whichever is first. `on_line` sees every line as it arrives.
+pub fn run_stream(
+    opts: &KubeOptions,
+    stop_after: Option<usize>,
+    limit: Duration,
+    mut on_line: impl FnMut(&[u8]),
+) -> Run {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let stop = Arc::clone(&stop);
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            while start.elapsed() < limit && !done.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            stop.store(true, Ordering::Relaxed);
+        })
+    };
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let mut blocks = 0;
+    let result = sso_triage::kube::stream(opts, &stop, &mut |block: &[u8]| {
+        assert_eq!(block.last(), Some(&b'\n'), "blocks hold whole lines");
+        blocks += 1;
+        for line in block.split_inclusive(|&b| b == b'\n') {
+            on_line(line);
+            lines.push(line.to_vec());
+        }
+        if stop_after.is_some_and(|n| lines.len() >= n) {
+            stop.store(true, Ordering::Relaxed);
+        }
+        Ok(())
+    });
+    done.store(true, Ordering::Relaxed);
+    watchdog.join().expect("watchdog");
+    Run {
+        result,
+        lines,
+        blocks,
+    }
+}
+
+/// A kubelet timestamp: 2026-11-20T09:00:SS.NNNNNNNNNZ.
+pub fn ts(second: u32, nanos: u32) -> String {
+    format!(
+        "2026-11-20T09:{:02}:{:02}.{nanos:09}Z",
+        second / 60,
+        second % 60
+    )
+}
+
+/// A log line with a timestamp and a newline.
+pub fn line(second: u32, nanos: u32, text: &str) -> Vec<u8> {
+    format!("{} {text}\n", ts(second, nanos)).into_bytes()
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut sock: S, state: Arc<Mutex<State>>) {
+    let Some(head) = read_head(&mut sock).await else {
+        return;
+    };
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default();
+    let target = request_line.split(' ').nth(1).unwrap_or("/").to_string();
+    let mut authorization = None;
+    for h in lines {
+        if let Some((k, v)) = h.split_once(':')
+            && k.eq_ignore_ascii_case("authorization")
+        {
+            authorization = Some(v.trim().to_string());
+        }
+    }
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p.to_string(), parse_query(q)),
+        None => (target.clone(), Vec::new()),
+    };
+    let seen = Seen {
+        path: path.clone(),
+        query,
+        authorization: authorization.clone(),
+    };
+    let reply = route(&state, &seen);
+    state.lock().expect("fake server state").requests.push(seen);
+    match reply {
+        Reply::Json(code, body) => {
+            let body = body.to_string();
+            let reason = match code {
+                200 => "OK",
+                400 => "Bad Request",
+                401 => "Unauthorized",
+                403 => "Forbidden",
+                _ => "Not Found",
+            };
+            let head = format!(
+                "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(body.as_bytes()).await;
+            let _ = sock.flush().await;
+            let _ = sock.shutdown().await;
+        }
+        Reply::Log(plan) => stream_log(sock, plan).await,
+    }
+}
+
+async fn read_head<S: AsyncRead + Unpin>(sock: &mut S) -> Option<String> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1024];
+    loop {
+        let n = sock.read(&mut byte).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&byte[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Some(String::from_utf8_lossy(&buf[..end]).into_owned());
+        }
+        if buf.len() > 64 << 10 {
+            return None;
+        }
+    }
+}
+
+fn parse_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+struct LogPlan {
+    chunks: Vec<Vec<u8>>,
+    /// Index in `chunks` from which lines are sent `LIVE_GAP` apart.
+    live_from: usize,
+    follow: bool,
+    end: End,
+    fault: Option<Fault>,
+}
+
+enum Reply {
+    Json(u16, Value),
+    Log(LogPlan),
+}
+
+fn status(code: u16, reason: &str, message: String) -> Reply {
+    Reply::Json(
+        code,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+               "message": message, "reason": reason, "code": code}),
+    )
+}
+
+fn forbidden(verb: &str, resource: &str, name: &str, ns: &str) -> Reply {
+    let (group_res, sub) = match resource.split_once('/') {
+        Some((r, _)) => (r, resource),
+        None => (resource, resource),
+    };
+    let what = if name.is_empty() {
+        group_res.to_string()
+    } else {
+        format!("{group_res} \"{name}\"")
+    };
+    status(
+        403,
+        "Forbidden",
+        format!(
+            "{what} is forbidden: User \"{USER}\" cannot {verb} resource \"{sub}\" in API group \"\" in the namespace \"{ns}\""
+        ),
+    )
+}
+
+fn matches_selector(labels: &[(String, String)], selector: &str) -> bool {
+    selector.split(',').filter(|t| !t.is_empty()).all(|term| {
+        let get = |k: &str| {
+            labels
+                .iter()
+                .find(|(lk, _)| lk == k)
+                .map(|(_, v)| v.as_str())
+        };
+        if let Some((k, v)) = term.split_once("!=") {
+            get(k.trim()) != Some(v.trim())
+        } else if let Some((k, v)) = term.split_once('=') {
+            get(k.trim().trim_end_matches('=')) == Some(v.trim())
+        } else {
+            get(term.trim()).is_some()
+        }
+    })
+}
+
+fn since_ok(line: &[u8], since: Option<i64>) -> bool {
+    let Some(since) = since else { return true };
+    let end = line.iter().position(|&b| b == b' ').unwrap_or(0);
+    let t = std::str::from_utf8(&line[..end])
+        .ok()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+    t.is_none_or(|t| t.timestamp() >= since)
+}
+
+fn route(state: &Arc<Mutex<State>>, req: &Seen) -> Reply {
+    let mut st = state.lock().expect("fake server state");
+    if let Some(token) = &st.token
+        && req.authorization.as_deref() != Some(&format!("Bearer {token}"))
+    {
+        return status(401, "Unauthorized", "Unauthorized".to_string());
+    }
+    let parts: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    let forbid =
+        |st: &State, verb: &str, res: &str| st.forbid.iter().any(|(v, r)| v == verb && r == res);
+    match parts.as_slice() {
+        ["api"] => Reply::Json(
+            200,
+            json!({"kind": "APIVersions", "versions": ["v1"],
+                   "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
+        ),
+        ["apis"] => Reply::Json(
+            200,
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": []}),
+        ),
+        ["version"] => Reply::Json(
+            200,
+            json!({"major": "1", "minor": "33", "gitVersion": "v1.33.0", "platform": "linux/amd64"}),
+        ),
+        ["api", "v1"] => Reply::Json(
+            200,
+            json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "v1", "resources": [
+                {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod",
+                 "verbs": ["get", "list", "watch"], "shortNames": ["po"]},
+                {"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"]},
+                {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace",
+                 "verbs": ["get", "list"], "shortNames": ["ns"]}
+            ]}),
+        ),
+        ["api", "v1", "namespaces"] => {
+            if forbid(&st, "list", "namespaces") {
+                return forbidden("list", "namespaces", "", "");
+            }
+            let items: Vec<Value> = st
+                .namespaces
+                .iter()
+                .map(|n| json!({"metadata": {"name": n}}))
+                .collect();
+            Reply::Json(
+                200,
+                json!({"kind": "NamespaceList", "apiVersion": "v1", "metadata": {}, "items": items}),
+            )
+        }
+        ["api", "v1", "namespaces", ns] => {
+            if forbid(&st, "get", "namespaces") {
+                return forbidden("get", "namespaces", ns, "");
+            }
+            if st.namespaces.iter().any(|n| n == ns) {
+                Reply::Json(
+                    200,
+                    json!({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": ns},
+                           "status": {"phase": "Active"}}),
+                )
+            } else {
+                status(404, "NotFound", format!("namespaces \"{ns}\" not found"))
+            }
+        }
+        ["api", "v1", "namespaces", ns, "pods"] => {
+            if forbid(&st, "list", "pods") {
+                return forbidden("list", "pods", "", ns);
+            }
+            let sel = req.param("labelSelector").unwrap_or("");
+            let items: Vec<Value> = if *ns == st.namespace {
+                st.pods
+                    .iter()
+                    .filter(|p| matches_selector(&p.labels, sel))
+                    .map(|p| p.json(ns))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Reply::Json(
+                200,
+                json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": items}),
+            )
+        }
+        ["api", "v1", "namespaces", ns, "pods", name] => {
+            if forbid(&st, "get", "pods") {
+                return forbidden("get", "pods", name, ns);
+            }
+            match st
+                .pods
+                .iter()
+                .find(|p| p.name == *name && *ns == st.namespace)
+            {
+                Some(p) => {
+                    let mut v = p.json(ns);
+                    v["kind"] = json!("Pod");
+                    v["apiVersion"] = json!("v1");
+                    Reply::Json(200, v)
+                }
+                None => status(404, "NotFound", format!("pods \"{name}\" not found")),
+            }
+        }
+        ["api", "v1", "namespaces", ns, "pods", name, "log"] => {
+            if forbid(&st, "get", "pods/log") {
+                return forbidden("get", "pods/log", name, ns);
+            }
+            let ns_ok = *ns == st.namespace;
+            let Some(pod) = st.pods.iter_mut().find(|p| p.name == *name && ns_ok) else {
+                return status(404, "NotFound", format!("pods \"{name}\" not found"));
+            };
+            let all: Vec<String> = pod
+                .init
+                .iter()
+                .chain(pod.containers.iter())
+                .map(|c| c.name.clone())
+                .collect();
+            let wanted = match req.param("container") {
+                Some(c) => c.to_string(),
+                None if pod.containers.len() == 1 => pod.containers[0].name.clone(),
+                None => {
+                    return status(
+                        400,
+                        "BadRequest",
+                        format!(
+                            "a container name must be specified for pod {name}, choose one of: [{}]",
+                            all.join(" ")
+                        ),
+                    );
+                }
+            };
+            let Some(c) = pod
+                .init
+                .iter_mut()
+                .chain(pod.containers.iter_mut())
+                .find(|c| c.name == wanted)
+            else {
+                return status(
+                    400,
+                    "BadRequest",
+                    format!("container {wanted} is not valid for pod {name}"),
+                );
+            };
+            c.requests += 1;
+            let follow = req.param("follow") == Some("true");
+            let timestamps = req.param("timestamps") == Some("true");
+            let since = req.param("sinceTime").map(|s| {
+                chrono::DateTime::parse_from_rfc3339(s)
+                    .expect("sinceTime is RFC 3339")
+                    .timestamp()
+            });
+            let mut history: Vec<Vec<u8>> = c
+                .lines
+                .iter()
+                .filter(|l| since_ok(l, since))
+                .cloned()
+                .collect();
+            if let Some(n) = req.param("tailLines").and_then(|n| n.parse::<usize>().ok()) {
+                let skip = history.len().saturating_sub(n);
+                history.drain(..skip);
+            }
+            let live_from = history.len();
+            if follow {
+                history.extend(c.live.iter().filter(|l| since_ok(l, since)).cloned());
+            }
+            if !timestamps {
+                for l in &mut history {
+                    if let Some(sp) = l.iter().position(|&b| b == b' ') {
+                        l.drain(..=sp);
+                    }
+                }
+            }
+            let fault = if c.requests == 1 { c.fault } else { None };
+            Reply::Log(LogPlan {
+                chunks: history,
+                live_from,
+                follow,
+                end: c.end,
+                fault,
+            })
+        }
+        _ => status(
+            404,
+            "NotFound",
+            format!("the server could not find {}", req.path),
+        ),
+    }
+}
+
+async fn chunk<S: AsyncWrite + Unpin>(sock: &mut S, data: &[u8]) -> bool {
+    let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+    sock.write_all(&out).await.is_ok() && sock.flush().await.is_ok()
+}
+
+async fn stream_log<S: AsyncWrite + Unpin>(mut sock: S, plan: LogPlan) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    if sock.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    for (i, line) in plan.chunks.iter().enumerate() {
+        match plan.fault {
+            Some(Fault::Cut(n)) if i == n => {
+                let half = &line[..line.len() / 2];
+                let _ = chunk(&mut sock, half).await;
+                // FIN without the terminal chunk: the client sees an unexpected EOF.
+                let _ = sock.shutdown().await;
+                return;
+            }
+            Some(Fault::Stall(n)) if i == n => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return;
+            }
+            Some(Fault::EndEarly(n)) if i == n => {
+                let _ = sock.write_all(b"0\r\n\r\n").await;
+                let _ = sock.shutdown().await;
+                return;
+            }
+            _ => {}
+        }
+        if plan.follow && i >= plan.live_from {
+            tokio::time::sleep(LIVE_GAP).await;
+        }
+        if !chunk(&mut sock, line).await {
+            return;
+        }
+    }
+    if plan.follow && plan.end == End::Hang {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        return;
+    }
+    let _ = sock.write_all(b"0\r\n\r\n").await;
+    let _ = sock.flush().await;
+    let _ = sock.shutdown().await;
+}
