@@ -11,7 +11,9 @@ const AFTER_HELP: &str = "\
 Examples:
   kubectl logs deploy/netbox -n kotsadm --prefix --timestamps | sso-triage
   sso-triage scan netbox.log ingress.log.gz
-  sso-triage scan ./support-bundle-logs/ -o json
+  sso-triage scan support-bundle.tar.gz -o markdown > incident.md
+  sso-triage kube -n kotsadm --since 1h
+  sso-triage kube -f                      (live; Ctrl-C prints the report)
   sso-triage explain AADSTS50011
 
 Exit status:
@@ -50,6 +52,8 @@ pub struct Args {
 pub enum Command {
     /// Analyse logs and report each SSO failure with its resolution (the default command).
     Scan(ScanArgs),
+    /// Read NetBox pod logs straight from the cluster (kubectl's flags), live with -f.
+    Kube(KubeArgs),
     /// Explain an AADSTS code, OAuth error, exception name or rule id, offline.
     Explain(ExplainArgs),
     /// Inspect the pattern catalog.
@@ -60,12 +64,24 @@ pub enum Command {
 /// Flags of `scan`.
 #[derive(Debug, ClapArgs)]
 pub struct ScanArgs {
-    /// Files, folders (read recursively), .gz files, or - for stdin.
+    /// Files, folders (read recursively), .gz files, support bundles, or - for stdin.
     ///
     /// With no INPUT and stdin not a terminal, stdin is read.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
+    /// How the report looks and when the run fails.
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    /// Worker threads for several inputs (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
+    pub threads: Option<usize>,
+}
+
+/// The report flags `scan` and `kube` share.
+#[derive(Debug, ClapArgs)]
+pub struct ReportArgs {
     /// Output format.
     #[arg(
         short,
@@ -111,10 +127,89 @@ pub struct ScanArgs {
         help_heading = "Matching"
     )]
     pub flow_timeout: String,
+}
 
-    /// Worker threads for several inputs (default: one per core).
-    #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
-    pub threads: Option<usize>,
+/// Flags of `kube`: which pods to read, as kubectl names them.
+#[derive(Debug, ClapArgs)]
+pub struct KubeArgs {
+    /// Pods to read (default: every pod whose name starts with `netbox`).
+    #[arg(value_name = "POD")]
+    pub pods: Vec<String>,
+
+    /// Namespace.
+    #[arg(
+        short,
+        long,
+        value_name = "NS",
+        default_value = "kotsadm",
+        help_heading = "Cluster"
+    )]
+    pub namespace: String,
+
+    /// Select pods by label instead of by name (e.g. app.kubernetes.io/name=netbox).
+    #[arg(
+        short = 'l',
+        long,
+        value_name = "SELECTOR",
+        conflicts_with = "pods",
+        help_heading = "Cluster"
+    )]
+    pub selector: Option<String>,
+
+    /// Read only this container (default: every container of each pod).
+    #[arg(
+        short,
+        long,
+        value_name = "NAME",
+        conflicts_with = "all_containers",
+        help_heading = "Cluster"
+    )]
+    pub container: Option<String>,
+
+    /// Read every container of each pod (the default; accepted for kubectl habits).
+    #[arg(long, help_heading = "Cluster")]
+    pub all_containers: bool,
+
+    /// Only lines newer than this (e.g. 30m, 2h).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        conflicts_with = "since_time",
+        help_heading = "Cluster"
+    )]
+    pub since: Option<String>,
+
+    /// Only lines at or after this time (RFC 3339, e.g. 2026-11-27T14:00:00Z).
+    #[arg(long, value_name = "TIME", help_heading = "Cluster")]
+    pub since_time: Option<String>,
+
+    /// Only the last N lines of each container.
+    #[arg(long, value_name = "N", help_heading = "Cluster")]
+    pub tail: Option<i64>,
+
+    /// Read the previous (crashed or restarted) container's log.
+    #[arg(short, long, help_heading = "Cluster")]
+    pub previous: bool,
+
+    /// Keep reading: print findings as they appear; Ctrl-C prints the final report.
+    #[arg(short, long, conflicts_with = "previous", help_heading = "Cluster")]
+    pub follow: bool,
+
+    /// Kubeconfig context (default: the current context).
+    #[arg(long, value_name = "NAME", help_heading = "Cluster")]
+    pub context: Option<String>,
+
+    /// Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
+    #[arg(long, value_name = "PATH", help_heading = "Cluster")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// At most this many log streams at once.
+    #[arg(long, value_name = "N", default_value_t = 16, help_heading = "Cluster")]
+    pub max_log_requests: usize,
+
+    /// How the report looks and when the run fails.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Flags of `explain`.
@@ -172,7 +267,7 @@ pub enum FailOn {
     Never,
 }
 
-const SUBCOMMANDS: &[&str] = &["scan", "explain", "catalog", "help"];
+const SUBCOMMANDS: &[&str] = &["scan", "kube", "explain", "catalog", "help"];
 
 /// Makes `scan` the default subcommand: `sso-triage file.log` and `... | sso-triage` mean
 /// `sso-triage scan ...`. Global flags before the first positional are kept in place.
@@ -215,7 +310,7 @@ mod tests {
             panic!()
         };
         assert_eq!(s.inputs, vec![PathBuf::from("x.log")]);
-        assert_eq!(s.output, Format::Json);
+        assert_eq!(s.report.output, Format::Json);
         let a = parse(&["sso-triage"]).unwrap();
         assert!(matches!(a.command, Command::Scan(ref s) if s.inputs.is_empty()));
         let a = parse(&["sso-triage", "--patterns", "rules", "-"]).unwrap();
@@ -243,18 +338,60 @@ mod tests {
         let Command::Scan(s) = a.command else {
             panic!()
         };
-        assert_eq!(s.fail_on, FailOn::Error);
-        assert!(s.show_secrets && s.quiet);
-        assert_eq!(s.width, Some(100));
+        assert_eq!(s.report.fail_on, FailOn::Error);
+        assert!(s.report.show_secrets && s.report.quiet);
+        assert_eq!(s.report.width, Some(100));
         assert_eq!(s.threads, Some(2));
         assert_eq!(a.color, ColorChoice::Never);
         let b = parse(&["sso-triage", "scan", "--no-redact", "--redact-users"]).unwrap();
         let Command::Scan(t) = b.command else {
             panic!()
         };
-        assert!(t.show_secrets && t.redact_users);
+        assert!(t.report.show_secrets && t.report.redact_users);
         assert!(parse(&["sso-triage", "scan", "--fail-on", "sometimes"]).is_err());
         assert!(parse(&["sso-triage", "scan", "-o", "xml"]).is_err());
+    }
+
+    #[test]
+    fn kube_flags_follow_kubectl() {
+        let a = parse(&[
+            "sso-triage",
+            "kube",
+            "-n",
+            "netbox",
+            "-l",
+            "app=netbox",
+            "-c",
+            "netbox",
+            "--since",
+            "1h",
+            "--tail",
+            "500",
+            "-f",
+            "--context",
+            "prod",
+            "-o",
+            "jsonl",
+        ])
+        .unwrap();
+        let Command::Kube(k) = a.command else {
+            panic!("kube")
+        };
+        assert_eq!(k.namespace, "netbox");
+        assert_eq!(k.selector.as_deref(), Some("app=netbox"));
+        assert_eq!(k.container.as_deref(), Some("netbox"));
+        assert_eq!((k.since.as_deref(), k.tail), (Some("1h"), Some(500)));
+        assert!(k.follow && !k.previous);
+        assert_eq!(k.report.output, Format::Jsonl);
+        let d = parse(&["sso-triage", "kube"]).unwrap();
+        let Command::Kube(d) = d.command else {
+            panic!("kube")
+        };
+        assert_eq!((d.namespace.as_str(), d.max_log_requests), ("kotsadm", 16));
+        assert!(d.pods.is_empty() && d.selector.is_none());
+        assert!(parse(&["sso-triage", "kube", "pod-a", "-l", "x=y"]).is_err());
+        assert!(parse(&["sso-triage", "kube", "-p", "-f"]).is_err());
+        assert!(parse(&["sso-triage", "kube", "--since", "1h", "--since-time", "x"]).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::catalog::Severity;
-use crate::cli::{ColorChoice, FailOn, ScanArgs};
+use crate::cli::{ColorChoice, FailOn, ReportArgs, ScanArgs};
 use crate::report::{Format, Style};
 
 /// A checked `scan` configuration.
@@ -89,11 +89,19 @@ impl ScanConfig {
         if args.threads == Some(0) {
             return Err("--threads must be at least 1".into());
         }
+        let mut config = ScanConfig::from_report_args(&args.report, color)?;
+        config.inputs = inputs;
+        config.threads = args.threads;
+        Ok(config)
+    }
+
+    /// Checks the report flags `scan` and `kube` share; no inputs yet.
+    pub fn from_report_args(args: &ReportArgs, color: ColorChoice) -> Result<Self, String> {
         if args.width.is_some_and(|w| w < 40) {
             return Err("--width must be at least 40 columns".into());
         }
         Ok(ScanConfig {
-            inputs,
+            inputs: Vec::new(),
             format: args.output,
             style: Style {
                 color: use_color(color),
@@ -108,7 +116,7 @@ impl ScanConfig {
             reveal_secrets: args.show_secrets,
             redact_users: args.redact_users,
             quiet: args.quiet,
-            threads: args.threads,
+            threads: None,
             flow_timeout_secs: parse_duration(&args.flow_timeout)?,
         })
     }

@@ -64,6 +64,12 @@ pub enum Error {
         #[source]
         source: Option<io::Error>,
     },
+    /// Reading pod logs from the cluster failed; the message says what to do.
+    #[error("{message}")]
+    Cluster {
+        /// One actionable line (from the Kubernetes source).
+        message: String,
+    },
     /// An input path does not exist.
     #[error("{path}: no such file or directory")]
     MissingInput {

@@ -1,5 +1,9 @@
 //! Wires the pipeline: catalog -> (per input, in parallel) source -> framing -> matcher ->
 //! findings -> report. The only module that knows every stage. Returns the exit status.
+//! `kube.rs` does the same for the cluster as a source.
+
+#[cfg(feature = "kube")]
+mod kube;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -44,6 +48,18 @@ pub fn run(args: Args) -> Result<Exit> {
             };
             let compiled = build_catalog(&args.patterns)?;
             run_scan(&config, &compiled)
+        }
+        #[cfg(feature = "kube")]
+        Command::Kube(k) => {
+            let compiled = build_catalog(&args.patterns)?;
+            kube::run_kube(k, args.color, &compiled)
+        }
+        #[cfg(not(feature = "kube"))]
+        Command::Kube(_) => {
+            eprintln!(
+                "sso-triage: this build has no Kubernetes support (built without the `kube` feature); pipe `kubectl logs --prefix --timestamps` into `sso-triage scan` instead"
+            );
+            Ok(Exit::Error)
         }
         Command::Explain(e) => {
             let compiled = build_catalog(&args.patterns)?;

@@ -1,0 +1,186 @@
+//! `sso-triage kube` end to end: the built binary reads pods from the fake API server
+//! (tests/kube_support) and reports like `scan` does; `--follow` prints matches as they come
+//! and SIGINT prints the final report; errors are one line with exit 2.
+
+#[path = "kube_support/mod.rs"]
+mod kube_support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use kube_support::{Container, End, FakeApi, FakePod, State, line};
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sso-triage"))
+}
+
+const UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:157.0) Gecko/20100101 Firefox/157.0";
+
+/// A NetBox pod whose log holds a login that fails with AADSTS7000222 (expired secret).
+fn failing_login(second: u32) -> Vec<Vec<u8>> {
+    vec![
+        line(
+            second,
+            0,
+            &format!(
+                r#"10.42.0.1 - - [20/Nov/2026:09:00:{second:02} +0000] "GET /oauth/login/azuread-oauth2/ HTTP/1.1" 302 0 "-" "{UA}""#
+            ),
+        ),
+        line(
+            second + 4,
+            0,
+            &format!(
+                r#"10.42.0.1 - - [20/Nov/2026:09:00:{:02} +0000] "GET /oauth/complete/azuread-oauth2/?code=0.AXoAkubeFAKEcodeFAKEkubeFAKEcode0001&state=KubeStateKubeStateKubeState01 HTTP/1.1" 302 0 "-" "{UA}""#,
+                second + 4
+            ),
+        ),
+        line(
+            second + 4,
+            500_000_000,
+            r#"ERROR 2026-11-20 09:00:04,500 utils 10 140390103648064 Request failed with 401: {"error":"invalid_client","error_description":"AADSTS7000222: The provided client secret keys for app 'c0ffee00-1111-4222-8333-444455556666' are expired. Visit the Azure portal to create new keys for your app. Trace ID: 1a2b3c4d-0000-4111-8222-333344445555 Correlation ID: 5e6f7a8b-9999-4aaa-8bbb-cccc0000dddd Timestamp: 2026-11-20 09:00:04Z","error_codes":[7000222]}"#,
+        ),
+    ]
+}
+
+fn netbox(name: &str, lines: Vec<Vec<u8>>) -> FakePod {
+    FakePod::new(
+        name,
+        &[("app", "netbox")],
+        vec![Container::new("netbox", lines)],
+    )
+}
+
+#[test]
+fn kube_reads_the_pods_and_reports_like_scan() {
+    let api = FakeApi::start(State::new(vec![
+        netbox("netbox-7d9f-abcde", failing_login(0)),
+        FakePod::new(
+            "redis-0",
+            &[("app", "redis")],
+            vec![Container::new(
+                "redis",
+                vec![line(1, 0, "AADSTS50011 in a redis log is not NetBox's")],
+            )],
+        ),
+    ]));
+    let out = bin()
+        .args(["kube", "-o", "json", "--kubeconfig"])
+        .arg(api.kubeconfig())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "aadsts7000222-client-secret-expired")
+        .expect("the expired secret is found");
+    assert_eq!(f["sources"][0], "pod/netbox-7d9f-abcde/netbox");
+    assert_eq!(f["evidence"][0]["time"], "2026-11-20T09:00:04.500Z");
+    assert!(
+        !report.to_string().contains("AADSTS50011"),
+        "only pods whose name starts with netbox are read by default"
+    );
+    let flows = report["flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 1);
+    assert_eq!(flows[0]["outcome"], "failed");
+    assert_eq!(report["inputs"][0], "kube:kotsadm");
+    assert!(!report.to_string().contains("FAKEcode"), "codes masked");
+    assert!(
+        stderr.contains("read 1 container(s) of 1 pod(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn kube_errors_are_one_line_and_exit_2() {
+    let api = FakeApi::start(State::new(vec![netbox("netbox-a", failing_login(0))]));
+    let cases: [(&[&str], &str); 3] = [
+        (&["--context", "other"], "401"),
+        (&["-n", "nowhere"], "nowhere"),
+        (&["netbox-missing"], "netbox-a"),
+    ];
+    for (args, says) in cases {
+        let out = bin()
+            .arg("kube")
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(api.kubeconfig())
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: no report without logs");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: one line: {stderr}");
+        assert!(lines[0].starts_with("sso-triage: "), "{stderr}");
+        assert!(
+            lines[0].contains(says),
+            "{args:?} should mention {says}: {stderr}"
+        );
+    }
+    let out = bin()
+        .args(["kube", "--since-time", "yesterday", "--kubeconfig"])
+        .arg(api.kubeconfig())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+}
+
+#[test]
+fn follow_prints_matches_live_and_the_report_on_sigint() {
+    let mut c = Container::new("netbox", failing_login(0));
+    c.end = End::Hang;
+    let api = FakeApi::start(State::new(vec![netbox("netbox-live", vec![]).with(c)]));
+    let mut child = bin()
+        .args([
+            "kube",
+            "-f",
+            "--color",
+            "never",
+            "--width",
+            "120",
+            "--kubeconfig",
+        ])
+        .arg(api.kubeconfig())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    // The live line comes before any report: the run is still going.
+    let mut first = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !first.contains("aadsts7000222") {
+        first.clear();
+        assert!(Instant::now() < deadline, "no live line in time");
+        if stdout.read_line(&mut first).expect("reads") == 0 {
+            panic!("stdout closed before a live line");
+        }
+    }
+    assert!(first.contains("pod/netbox-live/netbox"), "{first}");
+    assert!(first.starts_with("2026-11-20T09:00:04.500Z"), "{first}");
+    assert!(
+        child.try_wait().expect("status").is_none(),
+        "still following"
+    );
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("reads the report");
+    let code = child.wait().expect("ends").code();
+    assert_eq!(code, Some(1), "exit by the findings: {rest}");
+    assert!(
+        rest.contains("Client secret expired") || rest.contains("client secret"),
+        "{rest}"
+    );
+    assert!(rest.contains("Login flows: 1"), "the final report: {rest}");
+}
