@@ -409,6 +409,25 @@ fn config_problems_name_the_file_context_or_server() {
         run.error()
     );
 
+    // Credentials from an exec plugin that fails (kubelogin with an expired login, say).
+    let path = dir.path().join("exec");
+    let text = std::fs::read_to_string(api.kubeconfig()).unwrap().replace(
+        "    token: good-token",
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: false\n      interactiveMode: Never",
+    );
+    std::fs::write(&path, text).unwrap();
+    let opts = KubeOptions {
+        kubeconfig: Some(path),
+        ..KubeOptions::default()
+    };
+    let run = run_stream(&opts, None, LIMIT, |_| {});
+    assert!(
+        run.error()
+            .starts_with("cannot get credentials for context test: "),
+        "{}",
+        run.error()
+    );
+
     // A server that is gone: bind a port, then free it.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

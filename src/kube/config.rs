@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 
-use super::error::KubeError;
+use super::error::{KubeError, chain};
 
 /// A client for the chosen context, with what error messages need to name.
 pub(crate) struct Connection {
@@ -54,9 +54,15 @@ pub(crate) async fn connect(
         })?;
     let server = config.cluster_url.to_string();
     let server = server.trim_end_matches('/').to_string();
-    let client = Client::try_from(config).map_err(|e| KubeError::Kubeconfig {
-        path,
-        problem: format!("context {chosen}: cannot build a client: {e}"),
+    let client = Client::try_from(config).map_err(|e| match e {
+        kube::Error::Auth(_) => KubeError::Credentials {
+            context: chosen.clone(),
+            detail: chain(&e),
+        },
+        _ => KubeError::Kubeconfig {
+            path,
+            problem: format!("context {chosen}: cannot build a client: {}", chain(&e)),
+        },
     })?;
     Ok(Connection {
         client,

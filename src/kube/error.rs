@@ -40,6 +40,17 @@ pub enum KubeError {
         /// The failure underneath, as one line.
         detail: String,
     },
+    /// The credentials could not be obtained (an exec plugin such as kubelogin failed, a
+    /// token file is missing).
+    #[error(
+        "cannot get credentials for context {context}: {detail}; log in again (for AKS: az login, kubelogin) or pick another context with --context"
+    )]
+    Credentials {
+        /// The context used.
+        context: String,
+        /// The failure underneath, as one line.
+        detail: String,
+    },
     /// 401: the credentials were rejected.
     #[error(
         "the API server {server} rejected the credentials of context {context} (401 Unauthorized); log in again or refresh the token or client certificate, or pick another context with --context"
@@ -265,12 +276,42 @@ pub(crate) fn classify(e: kube::Error, target: &Target, verb: &str, resource: &s
                 message: one_line(&s.message),
             },
         },
+        kube::Error::Auth(_) => credentials(&e, target),
+        _ if caused_by_auth(&e) => credentials(&e, target),
+        kube::Error::SerdeError(_) => KubeError::Api {
+            what: format!("{verb} {resource}"),
+            namespace: target.namespace.clone(),
+            code: 200,
+            message: format!(
+                "unexpected answer, is this a Kubernetes API server? {}",
+                chain(&e)
+            ),
+        },
         _ => KubeError::Unreachable {
             server: target.server.clone(),
             context: target.context.clone(),
             detail: chain(&e),
         },
     }
+}
+
+fn credentials(e: &kube::Error, target: &Target) -> KubeError {
+    KubeError::Credentials {
+        context: target.context.clone(),
+        detail: chain(e),
+    }
+}
+
+/// Auth layer errors reach us wrapped in a service error.
+fn caused_by_auth(e: &kube::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<kube::client::AuthError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// True for errors that retrying cannot fix: 401 and 403.
@@ -286,11 +327,15 @@ fn user_in(message: &str) -> Option<String> {
 }
 
 /// An error and its sources on one line, without kube's debug dumps.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {
-        let text = one_line(&err.to_string());
+        let mut text = one_line(&err.to_string());
+        // kube appends a Debug dump of the exec plugin's output; the status says enough.
+        if let Some(cut) = text.find(": Output {") {
+            text.truncate(cut);
+        }
         // Wrappers often repeat their source's text; keep the most specific part once.
         if !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
