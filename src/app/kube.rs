@@ -101,6 +101,8 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
             if write_error.is_none()
                 && let Err(e) = live.print(rec, compiled, &mut numbers, &mut out)
             {
+                // Nobody reads any more (`| head`): stop following.
+                stop.store(true, Ordering::SeqCst);
                 write_error = Some(e);
             }
         };
