@@ -184,3 +184,122 @@ fn follow_prints_matches_live_and_the_report_on_sigint() {
     );
     assert!(rest.contains("Login flows: 1"), "the final report: {rest}");
 }
+
+fn which(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// What a report says, without where it was read from: each finding's rule, count, codes
+/// and sources, and each flow's outcome, stop and findings.
+fn essence(report: &Value) -> (Vec<String>, Vec<String>) {
+    let findings = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} x{} {} {}",
+                f["rule"], f["count"], f["codes_seen"], f["sources"]
+            )
+        })
+        .collect();
+    let flows = report["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f["outcome"], f["stopped_at"], f["findings"], f["client"]
+            )
+        })
+        .collect();
+    (findings, flows)
+}
+
+#[test]
+fn kubectl_piped_into_scan_and_kube_give_the_same_findings() {
+    let Some(kubectl) = which("kubectl") else {
+        eprintln!("note: kubectl not installed; skipping the kubectl comparison");
+        return;
+    };
+    let mut healthy = vec![line(1, 0, "INFO netbox.auth.login User signed in")];
+    healthy.extend(failing_login(10));
+    let mut state = State::new(vec![
+        netbox("netbox-a", failing_login(0)),
+        FakePod::new(
+            "netbox-b",
+            &[("app", "netbox")],
+            vec![
+                Container::new("netbox", healthy),
+                Container::new(
+                    "nginx",
+                    vec![line(
+                        12,
+                        0,
+                        "10.42.0.3 - - [20/Nov/2026:09:00:12 +0000] \"GET /login/ HTTP/1.1\" 200 6187 \"-\" \"kube-probe/1.31\"",
+                    )],
+                ),
+            ],
+        ),
+    ]);
+    // kubectl sends no credentials over plain http.
+    state.token = None;
+    let api = FakeApi::start(state);
+    let piped = Command::new(kubectl)
+        .arg("--kubeconfig")
+        .arg(api.kubeconfig())
+        .arg("--cache-dir")
+        .arg(api.dir.path().join("cache"))
+        .args([
+            "logs",
+            "-n",
+            "kotsadm",
+            "-l",
+            "app=netbox",
+            "--all-containers",
+        ])
+        .args(["--prefix", "--timestamps", "--tail=-1"])
+        .output()
+        .expect("kubectl runs");
+    assert!(
+        piped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    let mut scan = bin()
+        .args(["scan", "-o", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("scan starts");
+    {
+        use std::io::Write;
+        let mut stdin = scan.stdin.take().expect("stdin");
+        stdin.write_all(&piped.stdout).expect("feeds scan");
+    }
+    let scanned = scan.wait_with_output().expect("scan ends");
+    let streamed = bin()
+        .args(["kube", "-o", "json", "-l", "app=netbox", "--kubeconfig"])
+        .arg(api.kubeconfig())
+        .output()
+        .expect("kube runs");
+    assert_eq!(scanned.status.code(), Some(1));
+    assert_eq!(
+        streamed.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&streamed.stderr)
+    );
+    let a: Value = serde_json::from_slice(&scanned.stdout).expect("scan JSON");
+    let b: Value = serde_json::from_slice(&streamed.stdout).expect("kube JSON");
+    let (findings_a, flows_a) = essence(&a);
+    let (findings_b, flows_b) = essence(&b);
+    assert!(!findings_a.is_empty());
+    assert_eq!(findings_a, findings_b, "the same findings either way");
+    assert_eq!(flows_a, flows_b, "the same login flows either way");
+}
