@@ -2,6 +2,8 @@
 //! (tests/kube_support) and reports like `scan` does; `--follow` prints matches as they come
 //! and SIGINT prints the final report; errors are one line with exit 2.
 
+#![allow(clippy::unwrap_used)] // a failing test should panic with the value it got
+
 #[path = "kube_support/mod.rs"]
 mod kube_support;
 
