@@ -305,3 +305,51 @@ fn kubectl_piped_into_scan_and_kube_give_the_same_findings() {
     assert_eq!(findings_a, findings_b, "the same findings either way");
     assert_eq!(flows_a, flows_b, "the same login flows either way");
 }
+
+#[test]
+fn a_long_stream_keeps_only_what_it_must() {
+    // Ten hours of one NetBox pod: a login every 4 s from a new address, every 200th failing
+    // with a 500 at the callback. Quiet successes are released as the stream goes on.
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z").unwrap();
+    let mut lines = Vec::new();
+    let logins = 9_000u32;
+    for n in 0..logins {
+        let t = start + chrono::Duration::seconds(i64::from(n) * 4);
+        let at = |s: i64| {
+            let t = t + chrono::Duration::seconds(s);
+            (
+                t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string(),
+                t.format("%d/%b/%Y:%H:%M:%S +0000").to_string(),
+            )
+        };
+        let client = format!("10.1.{}.{}", n / 256, n % 256);
+        let (k0, a0) = at(0);
+        lines.push(format!(r#"{k0} {client} - - [{a0}] "GET /oauth/login/azuread-oauth2/ HTTP/1.1" 302 0 "-" "{UA}""#).into_bytes());
+        let (k1, a1) = at(2);
+        let status = if n % 200 == 0 { 500 } else { 302 };
+        lines.push(format!(r#"{k1} {client} - - [{a1}] "GET /oauth/complete/azuread-oauth2/?code=0.AXoAlong{n:08}FAKEcodeFAKEcode&state=LongState{n:08}LongState HTTP/1.1" {status} 0 "-" "{UA}""#).into_bytes());
+    }
+    for l in &mut lines {
+        l.push(b'\n');
+    }
+    let api = FakeApi::start(State::new(vec![netbox("netbox-long", lines)]));
+    let out = bin()
+        .args(["kube", "-o", "json", "--kubeconfig"])
+        .arg(api.kubeconfig())
+        .output()
+        .expect("runs");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let listed = report["flows"].as_array().unwrap();
+    let unlisted = report["summary"]["flows_unlisted"].as_u64().unwrap_or(0);
+    assert_eq!(
+        listed.len() as u64 + unlisted,
+        u64::from(logins),
+        "every login counted"
+    );
+    assert!(
+        unlisted > 8_000,
+        "quiet successes released: {unlisted} of {logins}"
+    );
+    let failed = listed.iter().filter(|f| f["outcome"] == "failed").count();
+    assert_eq!(failed, 45, "every failure kept");
+}
