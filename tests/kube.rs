@@ -667,32 +667,8 @@ fn kubectl_gives_the_same_lines() {
         ..api.options()
     };
     let run = run_stream(&opts, None, LIMIT, |_| {});
-    let cache = api.dir.path().join("cache");
-    let out = std::process::Command::new(kubectl)
-        .arg("--kubeconfig")
-        .arg(api.kubeconfig())
-        .arg("--cache-dir")
-        .arg(&cache)
-        .args([
-            "logs",
-            "-n",
-            "kotsadm",
-            "-l",
-            "app=netbox",
-            "--all-containers",
-            "--prefix",
-            "--timestamps",
-            "--tail=-1",
-        ])
-        .output()
-        .expect("run kubectl");
-    assert!(
-        out.status.success(),
-        "kubectl failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = api.kubectl_logs(&kubectl);
     let mut theirs: Vec<Vec<u8>> = out
-        .stdout
         .split_inclusive(|&b| b == b'\n')
         .map(<[u8]>::to_vec)
         .collect();

@@ -251,27 +251,7 @@ fn kubectl_piped_into_scan_and_kube_give_the_same_findings() {
     // kubectl sends no credentials over plain http.
     state.token = None;
     let api = FakeApi::start(state);
-    let piped = Command::new(kubectl)
-        .arg("--kubeconfig")
-        .arg(api.kubeconfig())
-        .arg("--cache-dir")
-        .arg(api.dir.path().join("cache"))
-        .args([
-            "logs",
-            "-n",
-            "kotsadm",
-            "-l",
-            "app=netbox",
-            "--all-containers",
-        ])
-        .args(["--prefix", "--timestamps", "--tail=-1"])
-        .output()
-        .expect("kubectl runs");
-    assert!(
-        piped.status.success(),
-        "{}",
-        String::from_utf8_lossy(&piped.stderr)
-    );
+    let piped = api.kubectl_logs(&kubectl);
     let mut scan = bin()
         .args(["scan", "-o", "json", "-"])
         .stdin(Stdio::piped())
@@ -282,7 +262,7 @@ fn kubectl_piped_into_scan_and_kube_give_the_same_findings() {
     {
         use std::io::Write;
         let mut stdin = scan.stdin.take().expect("stdin");
-        stdin.write_all(&piped.stdout).expect("feeds scan");
+        stdin.write_all(&piped).expect("feeds scan");
     }
     let scanned = scan.wait_with_output().expect("scan ends");
     let streamed = bin()

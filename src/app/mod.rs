@@ -569,37 +569,22 @@ fn summary_line(s: &Summary) -> String {
     if !by_sev.is_empty() {
         line.push_str(&format!(" ({})", by_sev.join(", ")));
     }
-    let mut unread = Vec::new();
-    if s.inputs_unreadable > 0 {
-        unread.push(format!("{} input(s) unreadable", s.inputs_unreadable));
-    }
-    if s.invalid_utf8_lines > 0 {
-        unread.push(format!(
-            "{} line(s) with invalid UTF-8 shown lossily",
-            s.invalid_utf8_lines
-        ));
-    }
-    if s.json_lines_broken > 0 {
-        unread.push(format!(
-            "{} broken JSON line(s) matched as text",
-            s.json_lines_broken
-        ));
-    }
-    if s.split_lines > 0 {
-        unread.push(format!(
-            "{} over-long line(s) read in pieces",
-            s.split_lines
-        ));
-    }
-    if s.bundle_skipped > 0 {
-        unread.push(format!(
-            "{} non-log file(s) in bundles skipped",
-            s.bundle_skipped
-        ));
-    }
-    if s.empty_logs > 0 {
-        unread.push(format!("{} empty log(s) in bundles", s.empty_logs));
-    }
+    let counts = [
+        (s.inputs_unreadable, "input(s) unreadable"),
+        (
+            s.invalid_utf8_lines,
+            "line(s) with invalid UTF-8 shown lossily",
+        ),
+        (s.json_lines_broken, "broken JSON line(s) matched as text"),
+        (s.split_lines, "over-long line(s) read in pieces"),
+        (s.bundle_skipped, "non-log file(s) in bundles skipped"),
+        (s.empty_logs, "empty log(s) in bundles"),
+    ];
+    let unread: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
     if !unread.is_empty() {
         line.push_str("; ");
         line.push_str(&unread.join(", "));

@@ -319,6 +319,33 @@ contexts:
         path
     }
 
+    /// Runs `kubectl logs -n kotsadm -l app=netbox --all-containers --prefix --timestamps
+    /// --tail=-1` against this server and returns what it printed (panics if it fails).
+    pub fn kubectl_logs(&self, kubectl: &std::path::Path) -> Vec<u8> {
+        let out = std::process::Command::new(kubectl)
+            .arg("--kubeconfig")
+            .arg(self.kubeconfig())
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .args([
+                "logs",
+                "-n",
+                "kotsadm",
+                "-l",
+                "app=netbox",
+                "--all-containers",
+            ])
+            .args(["--prefix", "--timestamps", "--tail=-1"])
+            .output()
+            .expect("run kubectl");
+        assert!(
+            out.status.success(),
+            "kubectl failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
     /// Options reading from this server with the default context.
     pub fn options(&self) -> KubeOptions {
         KubeOptions {
