@@ -204,6 +204,13 @@ impl<'a> Checker<'a> {
         text: String,
         diagnosis: String,
     ) {
+        // Masked once more, whatever the check built; the unread statements' text is masked
+        // already, in a way that keeps the setting name readable.
+        let text = if std::ptr::eq(check, &rules::STATEMENT_NOT_READ) {
+            text
+        } else {
+            crate::redact::redact(&text).into_owned()
+        };
         self.hits.push(Hit {
             check,
             source: self.opts.source.clone(),
@@ -440,7 +447,7 @@ impl<'a> Checker<'a> {
                     Some(&a.name),
                     shown,
                     format!(
-                        "line {}: {} is read only by {}, but REMOTE_AUTH_BACKEND (line {}) enables {}, which reads {own}: rename the setting",
+                        "line {}: {} is read only by {}, but REMOTE_AUTH_BACKEND (line {}) enables {}, which reads {own} instead; rename the setting",
                         a.line, a.name, other.short, first.line, first.backend.short
                     ),
                 );
@@ -487,7 +494,7 @@ impl<'a> Checker<'a> {
                     Some(&name),
                     match a.value.as_str() {
                         Some(s) => Self::show(&name, s),
-                        None => format!("{name} = None"),
+                        None => format!("{name} is None"),
                     },
                     format!("line {}: {name} is empty", a.line),
                 ),
@@ -757,15 +764,22 @@ impl<'a> Checker<'a> {
             self.check_uri(flag, uri, enabled, &base_path, base_path_line);
         }
         if let Some(e) = enabled {
-            let host = self
-                .public_host(given.as_ref().map(|(_, u)| u.as_str()))
-                .unwrap_or_else(|| "<netbox-host>".into());
+            let given_uri = given.as_ref().map(|(_, u)| u.trim());
+            // http and a port are kept only for localhost, where Entra accepts them.
+            let origin = match given_uri.and_then(local_origin) {
+                Some(origin) => origin,
+                None => format!(
+                    "https://{}",
+                    self.public_host(given_uri)
+                        .unwrap_or_else(|| "<netbox-host>".into())
+                ),
+            };
             let prefix = if base_path.is_empty() {
                 String::new()
             } else {
                 format!("/{base_path}")
             };
-            let uri = format!("https://{host}{prefix}/oauth/complete/{}/", e.backend.name);
+            let uri = format!("{origin}{prefix}/oauth/complete/{}/", e.backend.name);
             self.hit(
                 &rules::EXPECTED_REDIRECT_URI,
                 e.line,
@@ -800,7 +814,7 @@ impl<'a> Checker<'a> {
                 source: source.clone(),
                 line: 0,
                 setting: None,
-                text: format!("{flag} {uri}"),
+                text: crate::redact::redact(&format!("{flag} {uri}")).into_owned(),
                 diagnosis,
             });
         };
@@ -920,7 +934,7 @@ impl<'a> Checker<'a> {
             check,
             line,
             Some(&secret),
-            format!("{secret}: --secret-expires {date} ({when}; today is {today})"),
+            format!("{secret} per --secret-expires {date}, {when} (today is {today})"),
             format!("{secret} {when}: on {date}"),
         );
     }
@@ -946,7 +960,7 @@ impl<'a> Checker<'a> {
                 &rules::STATEMENT_NOT_READ,
                 u.line,
                 u.name.as_deref(),
-                crate::redact::redact(&u.shape).into_owned(),
+                unread_text(u),
                 diagnosis,
             );
         }
@@ -989,7 +1003,7 @@ impl<'a> Checker<'a> {
                         pod: None,
                         container: None,
                         time: None,
-                        text: crate::redact::redact(&h.text).into_owned(),
+                        text: h.text.clone(),
                         decoded: None,
                         captures: h
                             .setting
@@ -1031,6 +1045,20 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// What a report shows of a statement that was not read: its shape (string contents already
+/// emptied by the parser), masked once more. A credential's assignment is written as
+/// `NAME is set by EXPR`, so the masking (and the final leak check) does not take the
+/// expression for the credential's value.
+fn unread_text(u: &parse::Unread) -> String {
+    if let Some(name) = u.name.as_deref().filter(|n| shape::is_secret_name(n))
+        && let Some(rest) = u.shape.strip_prefix(name)
+        && let Some((_, value)) = rest.split_once('=')
+    {
+        return format!("{name} is set by {}", crate::redact::redact(value.trim()));
+    }
+    crate::redact::redact(&u.shape).into_owned()
+}
+
 /// Python truthiness of a value the subset reads.
 fn is_truthy(v: &Value) -> bool {
     match v {
@@ -1069,6 +1097,17 @@ fn value_text(v: &Value) -> String {
     } else {
         text
     }
+}
+
+/// `scheme://authority` of a URI whose host is localhost or 127.0.0.1.
+fn local_origin(uri: &str) -> Option<String> {
+    let host = host_of(uri)?;
+    if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]") {
+        return None;
+    }
+    let (scheme, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    Some(format!("{}://{authority}", scheme.to_ascii_lowercase()))
 }
 
 /// The lower-case host of an absolute URI, without port.

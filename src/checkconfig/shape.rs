@@ -9,7 +9,7 @@ pub fn is_entra_secret_value(s: &str) -> bool {
     let b = s.as_bytes();
     let head = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'~' | b'.');
     let tail = |c: u8| head(c) || c == b'-';
-    (38..=41).contains(&b.len())
+    (37..=40).contains(&b.len())
         && b[..3].iter().all(|&c| head(c))
         && b[3].is_ascii_digit()
         && &b[4..6] == b"Q~"
