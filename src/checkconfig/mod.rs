@@ -217,7 +217,8 @@ impl<'a> Checker<'a> {
             line: line as u64,
             setting: setting.map(str::to_string),
             text,
-            diagnosis,
+            // Diagnoses quote client ids, tenants and URIs as written: masked the same way.
+            diagnosis: crate::redact::redact(&diagnosis).into_owned(),
         });
     }
 
@@ -346,7 +347,7 @@ impl<'a> Checker<'a> {
                     &rules::BACKEND_UNKNOWN,
                     a.line,
                     Some(&a.name),
-                    format!("REMOTE_AUTH_BACKEND = {item:?}"),
+                    format!("REMOTE_AUTH_BACKEND = {}", value_text(item)),
                     format!(
                         "line {}: REMOTE_AUTH_BACKEND holds a value that is not a class path string",
                         a.line
@@ -815,7 +816,7 @@ impl<'a> Checker<'a> {
                 line: 0,
                 setting: None,
                 text: crate::redact::redact(&format!("{flag} {uri}")).into_owned(),
-                diagnosis,
+                diagnosis: crate::redact::redact(&diagnosis).into_owned(),
             });
         };
         if refine::insecure_scheme(uri) {
