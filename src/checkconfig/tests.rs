@@ -122,3 +122,89 @@ fn helpers() {
         );
     }
 }
+
+#[test]
+fn the_v2_tenant_backend_reads_its_own_prefix() {
+    let text = "\
+REMOTE_AUTH_BACKEND = 'social_core.backends.azuread_tenant.AzureADV2TenantOAuth2'
+SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_KEY = '0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d'
+SOCIAL_AUTH_AZUREAD_V2_TENANT_OAUTH2_SECRET = 'Fak8Q~notARealSecretJustTheShape.0123456'
+SOCIAL_AUTH_AZUREAD_V2_TENANT_OAUTH2_TENANT_ID = '5f3c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a098'
+";
+    let out = check(text, &opts());
+    let f = out
+        .findings
+        .iter()
+        .find(|f| f.rule == "config-prefix-mismatch")
+        .expect("mismatch");
+    assert!(
+        f.diagnosis[0].contains("reads SOCIAL_AUTH_AZUREAD_V2_TENANT_OAUTH2_KEY"),
+        "{:?}",
+        f.diagnosis
+    );
+    let expected = out
+        .findings
+        .iter()
+        .find(|f| f.rule == "config-expected-redirect-uri")
+        .expect("uri");
+    assert!(
+        expected.evidence[0]
+            .text
+            .ends_with("/oauth/complete/azuread-v2-tenant-oauth2/")
+    );
+}
+
+#[test]
+fn leftovers_duplicates_and_typos() {
+    let text = format!(
+        "{GOOD_SINGLE}SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_KEY = 'old'\nSOCIAL_AUTH_REDIRECT_IS_HTTPS = False\nAZUREAD_OAUTH2_RESOURCE = 'https://graph.microsoft.com/'\nREMOTE_AUTH_BACKENDS = 'x'\n"
+    );
+    let out = check(&text, &opts());
+    let get = |id: &str| {
+        out.findings
+            .iter()
+            .find(|f| f.rule == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    assert_eq!(get("config-inert-setting").evidence[0].line, 6);
+    assert!(get("config-duplicate-setting").diagnosis[0].contains("lines 4, 7; line 7 wins"));
+    assert_eq!(
+        get("config-redirect-is-https-missing").severity,
+        Severity::Warning,
+        "False while CSRF_TRUSTED_ORIGINS is https"
+    );
+    let typos = &get("config-setting-misspelled").diagnosis;
+    assert!(
+        typos
+            .iter()
+            .any(|d| d.contains("did you mean SOCIAL_AUTH_AZUREAD_OAUTH2_RESOURCE"))
+    );
+    assert!(
+        typos
+            .iter()
+            .any(|d| d.contains("did you mean REMOTE_AUTH_BACKEND?"))
+    );
+}
+
+#[test]
+fn secret_equal_to_the_key_and_custom_backends() {
+    let text = GOOD_SINGLE.replace(
+        "Fak8Q~notARealSecretJustTheShape.0123456",
+        "0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d",
+    );
+    let got = ids(&text, &opts());
+    assert!(
+        got.iter().any(|g| g == "config-secret-equals-client-id"),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|g| g == "config-secret-is-guid"),
+        "one finding: {got:?}"
+    );
+    let custom = "REMOTE_AUTH_BACKEND = 'mycompany.auth.EntraBackend'\n";
+    let got = ids(custom, &opts());
+    assert_eq!(got, ["config-backend-unknown"]);
+    let oidc =
+        "REMOTE_AUTH_BACKEND = ('social_core.backends.open_id_connect.OpenIdConnectAuth',)\n";
+    assert_eq!(ids(oidc, &opts()), ["config-backend-missing"]);
+}
