@@ -59,6 +59,61 @@ pub enum Command {
     /// Inspect the pattern catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Check a NetBox configuration override for Entra SSO mistakes (never runs it).
+    CheckConfig(CheckConfigArgs),
+}
+
+/// Flags of `check-config`.
+#[derive(Debug, ClapArgs)]
+pub struct CheckConfigArgs {
+    /// The configuration override file (Python assignments, as the admin console takes
+    /// them), or - for stdin.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The redirect URI registered in Entra, to check against the rules and the backend.
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "base_url",
+        help_heading = "Site"
+    )]
+    pub redirect_uri: Option<String>,
+
+    /// NetBox's public URL; the redirect URI is derived from it and the backend.
+    #[arg(long, value_name = "URL", help_heading = "Site")]
+    pub base_url: Option<String>,
+
+    /// The client secret's expiry date (YYYY-MM-DD): warns 30 days ahead.
+    #[arg(long, value_name = "DATE", help_heading = "Site")]
+    pub secret_expires: Option<String>,
+
+    /// Output format.
+    #[arg(
+        short,
+        long,
+        value_name = "FORMAT",
+        default_value = "table",
+        help_heading = "Output"
+    )]
+    pub output: Format,
+
+    /// Exit 1 when a finding is at least this severe.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value = "warning",
+        help_heading = "Output"
+    )]
+    pub fail_on: FailOn,
+
+    /// Table width in columns (default: the terminal's, or 120).
+    #[arg(long, value_name = "COLUMNS", help_heading = "Output")]
+    pub width: Option<u16>,
+
+    /// Do not print the one-line summary on stderr.
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
 }
 
 /// Flags of `scan`.
@@ -267,7 +322,7 @@ pub enum FailOn {
     Never,
 }
 
-const SUBCOMMANDS: &[&str] = &["scan", "kube", "explain", "catalog", "help"];
+const SUBCOMMANDS: &[&str] = &["scan", "kube", "explain", "catalog", "check-config", "help"];
 
 /// Makes `scan` the default subcommand: `sso-triage file.log` and `... | sso-triage` mean
 /// `sso-triage scan ...`. Global flags before the first positional are kept in place.
@@ -392,6 +447,60 @@ mod tests {
         assert!(parse(&["sso-triage", "kube", "pod-a", "-l", "x=y"]).is_err());
         assert!(parse(&["sso-triage", "kube", "-p", "-f"]).is_err());
         assert!(parse(&["sso-triage", "kube", "--since", "1h", "--since-time", "x"]).is_err());
+    }
+
+    #[test]
+    fn check_config_flags() {
+        let a = parse(&[
+            "sso-triage",
+            "check-config",
+            "netbox.py",
+            "--redirect-uri",
+            "https://nb.example.com/oauth/complete/azuread-oauth2/",
+            "--secret-expires",
+            "2027-01-31",
+            "-o",
+            "json",
+            "--fail-on",
+            "error",
+            "-q",
+        ])
+        .unwrap();
+        let Command::CheckConfig(c) = a.command else {
+            panic!("check-config")
+        };
+        assert_eq!(c.file, PathBuf::from("netbox.py"));
+        assert!(c.redirect_uri.is_some() && c.base_url.is_none());
+        assert_eq!(c.secret_expires.as_deref(), Some("2027-01-31"));
+        assert_eq!(
+            (c.output, c.fail_on, c.quiet),
+            (Format::Json, FailOn::Error, true)
+        );
+        let b = parse(&[
+            "sso-triage",
+            "check-config",
+            "-",
+            "--base-url",
+            "https://x.example",
+        ])
+        .unwrap();
+        assert!(matches!(b.command, Command::CheckConfig(ref c) if c.base_url.is_some()));
+        assert!(
+            parse(&[
+                "sso-triage",
+                "check-config",
+                "f",
+                "--base-url",
+                "a",
+                "--redirect-uri",
+                "b"
+            ])
+            .is_err()
+        );
+        assert!(
+            parse(&["sso-triage", "check-config"]).is_err(),
+            "FILE is required"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod analyze;
 pub mod app;
 pub mod catalog;
+pub mod checkconfig;
 pub mod cli;
 pub mod config;
 pub mod correlate;

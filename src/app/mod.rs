@@ -2,6 +2,7 @@
 //! findings -> report. The only module that knows every stage. Returns the exit status.
 //! `kube.rs` does the same for the cluster as a source.
 
+mod check_config;
 #[cfg(feature = "kube")]
 mod kube;
 
@@ -70,6 +71,7 @@ pub fn run(args: Args) -> Result<Exit> {
             list(&compiled)
         }
         Command::Catalog(CatalogCommand::Check { dir }) => check(&args.patterns, dir.as_ref()),
+        Command::CheckConfig(c) => check_config::run(c, args.color),
         Command::Catalog(CatalogCommand::Export { anchors, .. }) => {
             let compiled = build_catalog(&args.patterns)?;
             if *anchors {
