@@ -133,6 +133,9 @@ pub struct Collected {
     pub released: Released,
     /// How evidence is masked (the same for every input of a run).
     pub masking: Masking,
+    /// Findings made outside the catalog (HAR captures, tokens: see [`crate::har`]), already
+    /// masked; listed with the catalog's findings.
+    pub extra: Vec<Finding>,
 }
 
 impl Collected {
@@ -160,6 +163,7 @@ impl Collected {
         self.orphans.extend(other.orphans);
         self.released.add(other.released);
         self.masking = other.masking;
+        crate::har::merge_findings(&mut self.extra, other.extra);
     }
 
     /// Joins the flows of all inputs (see [`crate::correlate::join`]) and turns their
@@ -289,6 +293,7 @@ impl Collected {
             .findings
             .iter()
             .map(|(key, acc)| finding(compiled, *key, acc))
+            .chain(self.extra.iter().cloned())
             .collect();
         out.sort_by(|a, b| {
             b.severity

@@ -59,6 +59,19 @@ pub enum Command {
     /// Inspect the pattern catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Write a copy of a HAR capture with cookies, codes, tokens and secrets masked.
+    RedactHar(RedactHarArgs),
+}
+
+/// Flags of `redact-har`.
+#[derive(Debug, ClapArgs)]
+pub struct RedactHarArgs {
+    /// The HAR file saved by the browser.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// Where to write the masked copy (never IN itself).
+    #[arg(value_name = "OUT")]
+    pub output: PathBuf,
 }
 
 /// Flags of `scan`.
@@ -77,6 +90,13 @@ pub struct ScanArgs {
     /// Worker threads for several inputs (default: one per core).
     #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,
+
+    /// The redirect URI registered on the app, to compare with the one a HAR shows sent.
+    ///
+    /// E.g. https://netbox.example.com/oauth/complete/azuread-oauth2/. The report names
+    /// each part that differs (scheme, host, port, path, trailing slash, encoding).
+    #[arg(long, value_name = "URL", help_heading = "Matching")]
+    pub redirect_uri: Option<String>,
 }
 
 /// The report flags `scan` and `kube` share.
@@ -267,7 +287,7 @@ pub enum FailOn {
     Never,
 }
 
-const SUBCOMMANDS: &[&str] = &["scan", "kube", "explain", "catalog", "help"];
+const SUBCOMMANDS: &[&str] = &["scan", "kube", "explain", "catalog", "redact-har", "help"];
 
 /// Makes `scan` the default subcommand: `sso-triage file.log` and `... | sso-triage` mean
 /// `sso-triage scan ...`. Global flags before the first positional are kept in place.

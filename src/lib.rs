@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod correlate;
 pub mod error;
+pub mod har;
 /// Pod logs read straight from the Kubernetes API (feature `kube`, on by default).
 #[cfg(feature = "kube")]
 pub mod kube;
@@ -22,5 +23,6 @@ pub mod redact;
 pub mod refine;
 pub mod report;
 pub mod source;
+pub mod token;
 
 pub use error::{Error, Result};
