@@ -93,7 +93,7 @@ pub struct ScanArgs {
 
     /// The redirect URI registered on the app, to compare with the one a HAR shows sent.
     ///
-    /// E.g. https://netbox.example.com/oauth/complete/azuread-oauth2/. The report names
+    /// E.g. `https://netbox.example.com/oauth/complete/azuread-oauth2/`. The report names
     /// each part that differs (scheme, host, port, path, trailing slash, encoding).
     #[arg(long, value_name = "URL", help_heading = "Matching")]
     pub redirect_uri: Option<String>,
@@ -426,6 +426,28 @@ mod tests {
         assert!(
             parse(&["sso-triage", "catalog", "export"]).is_err(),
             "--regex is required"
+        );
+    }
+
+    #[test]
+    fn har_flags() {
+        let a = parse(&["sso-triage", "redact-har", "in.har", "out.har"]).unwrap();
+        assert!(matches!(a.command, Command::RedactHar(ref r)
+            if r.input == "in.har" && r.output == "out.har"));
+        assert!(parse(&["sso-triage", "redact-har", "in.har"]).is_err());
+        let a = parse(&[
+            "sso-triage",
+            "x.har",
+            "--redirect-uri",
+            "https://nb.example.com/oauth/complete/azuread-oauth2/",
+        ])
+        .unwrap();
+        let Command::Scan(s) = a.command else {
+            panic!("scan")
+        };
+        assert_eq!(
+            s.redirect_uri.as_deref(),
+            Some("https://nb.example.com/oauth/complete/azuread-oauth2/")
         );
     }
 }

@@ -63,6 +63,15 @@ pub struct Found {
     pub end: usize,
 }
 
+static JWT_START: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"eyJ"));
+
+/// A cheap first check, run on every log line: whether it may hold a JWT (`eyJ`, the
+/// base64 of `{"`). Only lines that pass are searched with the regex.
+pub fn may_contain(bytes: &[u8]) -> bool {
+    JWT_START.find(bytes).is_some()
+}
+
 /// Every JWT-shaped value in `text`, with the kind its key gives it. Refresh tokens are
 /// skipped: Entra's are opaque, and they say nothing about a sign-in.
 pub fn find(text: &str) -> Vec<Found> {

@@ -159,7 +159,7 @@ fn lost_session_cookie() {
             .unwrap()
             .contains("SameSite=Strict")
     );
-    assert_eq!(r["flows"][0]["outcome"], "failed");
+    assert_eq!(flow(&r, 0), ("failed", "callback"));
     assert_eq!(
         r["flows"][0]["findings"],
         json!(["har-session-cookie-lost"])
@@ -406,4 +406,39 @@ fn bad_input_is_one_line_and_never_overwritten() {
         "{:?}",
         rules(&r)
     );
+}
+
+#[test]
+fn tokens_in_a_debug_log_line() {
+    let now = 1_795_168_800; // 2026-11-20T10:00:00Z
+    let token = jwt(
+        &json!({"aud": CLIENT, "tid": TENANT, "iat": now - 1200, "nbf": now - 1200,
+        "exp": now - 900, "upn": "jdoe@corp.example", "email": "jdoe@corp.example",
+        "hasgroups": true, "nonce": "n"}),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        format!("[pod/netbox-7d9f8c6b5-x2kqp/netbox] 2026-11-20T10:00:00Z DEBUG social_core.backends: token response {{'token_type': 'Bearer', 'id_token': '{token}'}}\n"),
+    )
+    .unwrap();
+    let r = scan(&[log.to_str().unwrap()]);
+    let skew = finding(&r, "token-clock-skew");
+    assert!(
+        skew["diagnosis"][0].as_str().unwrap().contains("exp"),
+        "{skew}"
+    );
+    assert_eq!(
+        skew["sources"],
+        json!(["pod/netbox-7d9f8c6b5-x2kqp/netbox"])
+    );
+    assert_eq!(
+        finding(&r, "token-group-overage")["symptom"],
+        "group-claims"
+    );
+    for format in ["table", "json", "markdown"] {
+        let (_, out, _) = run(&["scan", "-o", format, log.to_str().unwrap()]);
+        assert!(!out.contains(token.split('.').nth(1).unwrap()), "{format}");
+    }
 }

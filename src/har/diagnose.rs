@@ -47,6 +47,8 @@ struct Authorize {
 /// Findings under construction, by rule id.
 struct Builder<'a> {
     name: &'a str,
+    /// Pod and container of a log line (`None` for a HAR).
+    pod: Option<(String, Option<String>)>,
     masking: Masking,
     findings: BTreeMap<String, Finding>,
 }
@@ -78,6 +80,11 @@ impl Builder<'_> {
         diagnosis: Vec<String>,
     ) {
         let name = self.name.to_string();
+        let source = match &self.pod {
+            Some((p, Some(c))) => format!("pod/{p}/{c}"),
+            Some((p, None)) => format!("pod/{p}"),
+            None => name.clone(),
+        };
         let f = self
             .findings
             .entry(rule.to_string())
@@ -91,7 +98,7 @@ impl Builder<'_> {
                 count: 0,
                 first_seen: None,
                 last_seen: None,
-                sources: vec![name.clone()],
+                sources: vec![source],
                 meaning: t.meaning.to_string(),
                 likely_causes: t.causes.iter().map(|c| c.to_string()).collect(),
                 diagnosis: Vec::new(),
@@ -118,8 +125,8 @@ impl Builder<'_> {
                 source: name,
                 line,
                 lines: 1,
-                pod: None,
-                container: None,
+                pod: self.pod.as_ref().map(|p| p.0.clone()),
+                container: self.pod.as_ref().and_then(|p| p.1.clone()),
                 time: time_text,
                 text: crate::analyze::sanitize(&self.masking.apply(text)),
                 decoded: None,
@@ -306,6 +313,7 @@ fn step(input: &Input<'_, '_>, i: usize, name: &str, detail: String) -> Step {
 pub(super) fn run(input: &Input<'_, '_>, flows: &mut [Flow]) -> Vec<Finding> {
     let mut b = Builder {
         name: input.name,
+        pod: None,
         masking: input.masking,
         findings: BTreeMap::new(),
     };
@@ -584,7 +592,13 @@ fn cookies(input: &Input<'_, '_>, b: &mut Builder<'_>, flows: &mut [Flow]) {
         if !flow.findings.iter().any(|r| r == SESSION_COOKIE_LOST) {
             flow.findings.insert(0, SESSION_COOKIE_LOST.to_string());
         }
-        if flow.outcome == Outcome::Succeeded {
+        // The state was lost at the callback, even when NetBox then bounced the user to
+        // the login page; only a redirect loop stops after a callback that worked.
+        let looped = flow
+            .conditions
+            .iter()
+            .any(|(c, _)| *c == Condition::RedirectLoop);
+        if !looped {
             flow.outcome = Outcome::Failed;
             flow.stopped_at = Stop::Callback;
         }
@@ -675,6 +689,60 @@ fn tokens(
             }
         }
     }
+}
+
+/// Where a token was found in a log: the input, line, pod and container, and time.
+pub struct LogLine<'a> {
+    /// Input name.
+    pub source: &'a str,
+    /// Line number.
+    pub line: u64,
+    /// Pod and container from the kubectl prefix.
+    pub pod: Option<(String, Option<String>)>,
+    /// The line's time.
+    pub time: Option<DateTime<Utc>>,
+}
+
+/// Findings for the tokens in one log line (a debug log of the token response): the
+/// claims are checked against the line's time; the client and tenant are not known here.
+pub fn log_tokens(at: &LogLine<'_>, text: &str, masking: Masking) -> Vec<Finding> {
+    let mut b = Builder {
+        name: at.source,
+        pod: at.pod.clone(),
+        masking,
+        findings: BTreeMap::new(),
+    };
+    let expected = Expected {
+        seen_at: at.time,
+        ..Expected::default()
+    };
+    let mut seen = BTreeSet::new();
+    for found in token::find(text) {
+        let jwt = &text[found.start..found.end];
+        if !seen.insert(tag(jwt)) {
+            continue;
+        }
+        let Ok(claims) = token::decode(jwt) else {
+            continue;
+        };
+        let kind = match found.kind {
+            Kind::Unknown if claims.has_nonce => Kind::Id,
+            k => k,
+        };
+        let summary = token::summary(&claims, kind);
+        for problem in token::check(&claims, kind, &expected) {
+            let evidence = format!("{} logged on line {}: {summary}", kind.label(), at.line);
+            b.add(
+                problem.check.rule(),
+                &token_text(problem.check),
+                at.line,
+                at.time,
+                &evidence,
+                vec![problem.text],
+            );
+        }
+    }
+    b.findings.into_values().collect()
 }
 
 #[cfg(test)]

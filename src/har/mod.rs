@@ -7,7 +7,7 @@
 //! one line per entry (evidence `line` N is entry N); NetBox's own requests (begin,
 //! callback, landing) go to the flow correlator as if an access log had them; then the
 //! browser-only steps (authorize, Entra error) are added to those flows, and what only a
-//! browser shows becomes findings of its own ([`diagnose`]): the redirect URI sent, a
+//! browser shows becomes findings of its own: the redirect URI sent, a
 //! session cookie lost between begin and callback, and the claims of tokens ([`crate::token`]).
 //! [`redact`] writes a copy safe to attach to a ticket.
 
@@ -30,6 +30,7 @@ use crate::parse::access::Access;
 use crate::parse::{Framer, timestamp};
 use crate::report::Finding;
 
+pub use diagnose::{LogLine, log_tokens};
 pub use model::Har;
 pub use url::Url;
 
