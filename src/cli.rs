@@ -433,7 +433,7 @@ mod tests {
     fn har_flags() {
         let a = parse(&["sso-triage", "redact-har", "in.har", "out.har"]).unwrap();
         assert!(matches!(a.command, Command::RedactHar(ref r)
-            if r.input == "in.har" && r.output == "out.har"));
+            if r.input.as_os_str() == "in.har" && r.output.as_os_str() == "out.har"));
         assert!(parse(&["sso-triage", "redact-har", "in.har"]).is_err());
         let a = parse(&[
             "sso-triage",
