@@ -133,6 +133,9 @@ pub struct Collected {
     pub released: Released,
     /// How evidence is masked (the same for every input of a run).
     pub masking: Masking,
+    /// Findings made outside the catalog (HAR captures, tokens: see [`crate::har`]), already
+    /// masked; listed with the catalog's findings.
+    pub extra: Vec<Finding>,
 }
 
 impl Collected {
@@ -160,6 +163,7 @@ impl Collected {
         self.orphans.extend(other.orphans);
         self.released.add(other.released);
         self.masking = other.masking;
+        crate::har::merge_findings(&mut self.extra, other.extra);
     }
 
     /// Joins the flows of all inputs (see [`crate::correlate::join`]) and turns their
@@ -289,6 +293,7 @@ impl Collected {
             .findings
             .iter()
             .map(|(key, acc)| finding(compiled, *key, acc))
+            .chain(self.extra.iter().cloned())
             .collect();
         out.sort_by(|a, b| {
             b.severity
@@ -499,6 +504,9 @@ impl<'c> Analyzer<'c> {
     /// Matches one framed event; calls `on_match` with the record of each event that ends up
     /// in a finding.
     pub fn event(&mut self, frame: &Frame<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        if crate::token::may_contain(frame.body) {
+            self.tokens(frame);
+        }
         let (is_access, flow) = self.request(frame);
         let Some(mut observed) = self.observe(frame) else {
             self.loose_ids(frame);
@@ -917,6 +925,33 @@ impl<'c> Analyzer<'c> {
 }
 
 impl Analyzer<'_> {
+    /// Checks the claims of tokens a debug log shows (see [`crate::token`]); the token
+    /// itself is never kept.
+    fn tokens(&mut self, frame: &Frame<'_>) {
+        let text = String::from_utf8_lossy(frame.body);
+        if crate::token::find(&text).is_empty() {
+            return;
+        }
+        let at = crate::har::LogLine {
+            source: &self.source,
+            line: frame.line,
+            pod: frame.pod.map(|p| {
+                (
+                    String::from_utf8_lossy(p).into_owned(),
+                    frame
+                        .container
+                        .map(|c| String::from_utf8_lossy(c).into_owned()),
+                )
+            }),
+            time: frame
+                .kube_time
+                .and_then(timestamp::parse_value)
+                .or_else(|| timestamp::find(frame.body)),
+        };
+        let found = crate::har::log_tokens(&at, &text, self.masking);
+        crate::har::merge_findings(&mut self.collected.extra, found);
+    }
+
     /// A line that fired nothing may still carry Entra ids for a finding next to it.
     fn loose_ids(&mut self, frame: &Frame<'_>) {
         // Only the lines that hold an id label are worth the regexes.

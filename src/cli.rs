@@ -61,6 +61,8 @@ pub enum Command {
     Catalog(CatalogCommand),
     /// Check a NetBox configuration override for Entra SSO mistakes (never runs it).
     CheckConfig(CheckConfigArgs),
+    /// Write a copy of a HAR capture with cookies, codes, tokens and secrets masked.
+    RedactHar(RedactHarArgs),
 }
 
 /// Flags of `check-config`.
@@ -116,6 +118,17 @@ pub struct CheckConfigArgs {
     pub quiet: bool,
 }
 
+/// Flags of `redact-har`.
+#[derive(Debug, ClapArgs)]
+pub struct RedactHarArgs {
+    /// The HAR file saved by the browser.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// Where to write the masked copy (never IN itself).
+    #[arg(value_name = "OUT")]
+    pub output: PathBuf,
+}
+
 /// Flags of `scan`.
 #[derive(Debug, ClapArgs)]
 pub struct ScanArgs {
@@ -132,6 +145,13 @@ pub struct ScanArgs {
     /// Worker threads for several inputs (default: one per core).
     #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,
+
+    /// The redirect URI registered on the app, to compare with the one a HAR shows sent.
+    ///
+    /// E.g. `https://netbox.example.com/oauth/complete/azuread-oauth2/`. The report names
+    /// each part that differs (scheme, host, port, path, trailing slash, encoding).
+    #[arg(long, value_name = "URL", help_heading = "Matching")]
+    pub redirect_uri: Option<String>,
 }
 
 /// The report flags `scan` and `kube` share.
@@ -322,7 +342,15 @@ pub enum FailOn {
     Never,
 }
 
-const SUBCOMMANDS: &[&str] = &["scan", "kube", "explain", "catalog", "check-config", "help"];
+const SUBCOMMANDS: &[&str] = &[
+    "scan",
+    "kube",
+    "explain",
+    "catalog",
+    "check-config",
+    "redact-har",
+    "help",
+];
 
 /// Makes `scan` the default subcommand: `sso-triage file.log` and `... | sso-triage` mean
 /// `sso-triage scan ...`. Global flags before the first positional are kept in place.
@@ -515,6 +543,28 @@ mod tests {
         assert!(
             parse(&["sso-triage", "catalog", "export"]).is_err(),
             "--regex is required"
+        );
+    }
+
+    #[test]
+    fn har_flags() {
+        let a = parse(&["sso-triage", "redact-har", "in.har", "out.har"]).unwrap();
+        assert!(matches!(a.command, Command::RedactHar(ref r)
+            if r.input.as_os_str() == "in.har" && r.output.as_os_str() == "out.har"));
+        assert!(parse(&["sso-triage", "redact-har", "in.har"]).is_err());
+        let a = parse(&[
+            "sso-triage",
+            "x.har",
+            "--redirect-uri",
+            "https://nb.example.com/oauth/complete/azuread-oauth2/",
+        ])
+        .unwrap();
+        let Command::Scan(s) = a.command else {
+            panic!("scan")
+        };
+        assert_eq!(
+            s.redirect_uri.as_deref(),
+            Some("https://nb.example.com/oauth/complete/azuread-oauth2/")
         );
     }
 }

@@ -29,6 +29,8 @@ pub struct ScanConfig {
     pub threads: Option<usize>,
     /// Flow timeout in seconds.
     pub flow_timeout_secs: i64,
+    /// `--redirect-uri`: the registered redirect URI to compare HAR captures with.
+    pub redirect_uri: Option<String>,
 }
 
 /// Parses `90`, `90s`, `10m`, `1h`, `1h30m` into seconds.
@@ -92,6 +94,14 @@ impl ScanConfig {
         let mut config = ScanConfig::from_report_args(&args.report, color)?;
         config.inputs = inputs;
         config.threads = args.threads;
+        config.redirect_uri = args.redirect_uri.clone();
+        if let Some(uri) = &config.redirect_uri
+            && !uri.contains("://")
+        {
+            return Err(format!(
+                "--redirect-uri {uri:?} is not an absolute URL: give it as registered, e.g. https://netbox.example.com/oauth/complete/azuread-oauth2/"
+            ));
+        }
         Ok(config)
     }
 
@@ -118,6 +128,7 @@ impl ScanConfig {
             quiet: args.quiet,
             threads: None,
             flow_timeout_secs: parse_duration(&args.flow_timeout)?,
+            redirect_uri: None,
         })
     }
 }

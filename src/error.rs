@@ -70,6 +70,14 @@ pub enum Error {
         /// One actionable line (from the Kubernetes source).
         message: String,
     },
+    /// A HAR capture that cannot be read as one (broken JSON, no `log.entries`, too large).
+    #[error("{path}: {problem}")]
+    Har {
+        /// The file as the user named it.
+        path: PathBuf,
+        /// What is wrong, in one line.
+        problem: String,
+    },
     /// An input path does not exist.
     #[error("{path}: no such file or directory")]
     MissingInput {

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod correlate;
 pub mod error;
+pub mod har;
 /// Pod logs read straight from the Kubernetes API (feature `kube`, on by default).
 #[cfg(feature = "kube")]
 pub mod kube;
@@ -23,5 +24,6 @@ pub mod redact;
 pub mod refine;
 pub mod report;
 pub mod source;
+pub mod token;
 
 pub use error::{Error, Result};

@@ -72,6 +72,7 @@ pub fn run(args: Args) -> Result<Exit> {
         }
         Command::Catalog(CatalogCommand::Check { dir }) => check(&args.patterns, dir.as_ref()),
         Command::CheckConfig(c) => check_config::run(c, args.color),
+        Command::RedactHar(r) => redact_har(&r.input, &r.output),
         Command::Catalog(CatalogCommand::Export { anchors, .. }) => {
             let compiled = build_catalog(&args.patterns)?;
             if *anchors {
@@ -177,6 +178,13 @@ fn scan_input(
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> ScannedInput {
     let archive = match input {
+        // A browser capture, told by its content: see crate::har.
+        Input::File(path) if crate::har::is_har(path) => {
+            return ScannedInput {
+                parts: vec![scan_har(path, compiled, config, on_match)],
+                counts: bundle::Counts::default(),
+            };
+        }
         Input::File(path) if bundle::is_archive(path) => path,
         _ => {
             return ScannedInput {
@@ -213,6 +221,82 @@ fn scan_one(
     scan_blocks(input.name(), compiled, config, on_match, &mut |f| {
         source::read_blocks(input, f)
     })
+}
+
+/// Reads and analyses a HAR capture; a broken one is an unreadable input with one line.
+fn scan_har(
+    path: &std::path::Path,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> Scanned {
+    match crate::har::load(path) {
+        Ok((har, bytes)) => {
+            let options = crate::har::Options {
+                reveal: config.reveal_secrets,
+                redact_users: config.redact_users,
+                flow_timeout_secs: config.flow_timeout_secs,
+                redirect_uri: config.redirect_uri.clone(),
+            };
+            let name = path.display().to_string();
+            Scanned {
+                collected: crate::har::analyze(&har, &name, compiled, &options, on_match),
+                read: Ok(ReadStats {
+                    bytes,
+                    ..ReadStats::default()
+                }),
+            }
+        }
+        Err(error) => Scanned {
+            collected: Collected::default(),
+            read: Err(ReadFailure {
+                error,
+                stats: ReadStats::default(),
+            }),
+        },
+    }
+}
+
+/// `redact-har IN OUT`: a masked copy of a HAR; exit 2 with one line on bad input.
+fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit> {
+    let fail = |msg: String| {
+        eprintln!("sso-triage: {msg}");
+        Ok(Exit::Error)
+    };
+    let same = match (input.canonicalize(), output.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => input == output,
+    };
+    if same {
+        return fail(format!(
+            "{}: refusing to overwrite the input; name another OUT file",
+            output.display()
+        ));
+    }
+    let (_, _) = match crate::har::load(input) {
+        Ok(parsed) => parsed,
+        Err(e) => return fail(format!("{:#}", anyhow::Error::new(e))),
+    };
+    // Parsed again as plain JSON, so every field, known or not, is kept in the copy.
+    let bytes =
+        std::fs::read(input).with_context(|| format!("{}: cannot read", input.display()))?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let mut value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return fail(format!("{}: not a valid HAR file: {e}", input.display())),
+    };
+    let stats = crate::har::redact::redact_value(&mut value);
+    let mut text = serde_json::to_vec_pretty(&value).context("cannot write JSON")?;
+    text.push(b'\n');
+    if let Err(e) = std::fs::write(output, text) {
+        return fail(format!("{}: cannot write: {e}", output.display()));
+    }
+    eprintln!(
+        "sso-triage: {} entries written to {} with cookies, codes, state, tokens and secrets masked",
+        stats.entries,
+        output.display()
+    );
+    Ok(Exit::Clean)
 }
 
 /// Reads one input to its end, handing buffers of whole lines to the function it is given.

@@ -1,0 +1,785 @@
+//! What only a browser capture shows, as findings: the redirect URI the authorize request
+//! sent (the guide's rules, and the URI the user expects), a session cookie set at the begin
+//! and missing at the callback, and the claims of tokens. Also adds the browser-only steps
+//! (authorize, Entra error) to the flows the correlator built from NetBox's requests.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::{Seen, Url};
+use crate::catalog::{Severity, Symptom};
+use crate::correlate::{Condition, Flow, Outcome, Step, Stop};
+use crate::redact::{Masking, mask_value, tag};
+use crate::refine;
+use crate::report::{EntraIds, Evidence, Finding};
+use crate::token::{self, Check, Expected, Kind};
+
+/// What [`run`] reads.
+pub(super) struct Input<'a, 'h> {
+    pub name: &'a str,
+    pub seen: &'a [Seen<'h>],
+    pub rules_at: &'a [Vec<String>],
+    pub expected_redirect: Option<&'a str>,
+    pub masking: Masking,
+}
+
+/// Rule id: the redirect URI sent breaks the guide's rules.
+pub const REDIRECT_URI_SENT: &str = "har-redirect-uri-invalid";
+/// Rule id: the redirect URI sent differs from `--redirect-uri`.
+pub const REDIRECT_URI_DIFFERS: &str = "har-redirect-uri-differs";
+/// Rule id: the session cookie set at the begin was not sent back on the callback.
+pub const SESSION_COOKIE_LOST: &str = "har-session-cookie-lost";
+
+/// Django's session cookie name (SESSION_COOKIE_NAME default).
+const SESSION_COOKIE: &str = "sessionid";
+
+/// The authorize request of a login.
+#[derive(Debug, Clone, Default)]
+struct Authorize {
+    line: u64,
+    client_id: Option<String>,
+    tenant: Option<String>,
+    redirect_uri: Option<String>,
+    raw_redirect_uri: Option<String>,
+}
+
+/// Findings under construction, by rule id.
+struct Builder<'a> {
+    name: &'a str,
+    /// Pod and container of a log line (`None` for a HAR).
+    pod: Option<(String, Option<String>)>,
+    masking: Masking,
+    findings: BTreeMap<String, Finding>,
+}
+
+/// The fixed text of a finding sso-triage makes outside the catalog.
+struct Text {
+    symptom: Symptom,
+    severity: Severity,
+    title: &'static str,
+    meaning: &'static str,
+    causes: &'static [&'static str],
+    resolution: &'static [&'static str],
+    codes: &'static [&'static str],
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+impl Builder<'_> {
+    /// Counts one event of `rule` at entry `line`, with `text` as evidence and `diagnosis`.
+    fn add(
+        &mut self,
+        rule: &str,
+        t: &Text,
+        line: u64,
+        time: Option<DateTime<Utc>>,
+        text: &str,
+        diagnosis: Vec<String>,
+    ) {
+        let name = self.name.to_string();
+        let source = match &self.pod {
+            Some((p, Some(c))) => format!("pod/{p}/{c}"),
+            Some((p, None)) => format!("pod/{p}"),
+            None => name.clone(),
+        };
+        let f = self
+            .findings
+            .entry(rule.to_string())
+            .or_insert_with(|| Finding {
+                rule: rule.to_string(),
+                symptom: t.symptom,
+                title: t.title.to_string(),
+                severity: t.severity,
+                codes: t.codes.iter().map(|c| c.to_string()).collect(),
+                codes_seen: Vec::new(),
+                count: 0,
+                first_seen: None,
+                last_seen: None,
+                sources: vec![source],
+                meaning: t.meaning.to_string(),
+                likely_causes: t.causes.iter().map(|c| c.to_string()).collect(),
+                diagnosis: Vec::new(),
+                entra: EntraIds::default(),
+                evidence: Vec::new(),
+                resolution: t.resolution.iter().map(|c| c.to_string()).collect(),
+                flows: Vec::new(),
+                references: Vec::new(),
+            });
+        f.count += 1;
+        let time_text = time.map(rfc3339);
+        if f.first_seen.is_none() || time_text.is_some() && time_text < f.first_seen {
+            f.first_seen = time_text.clone().or(f.first_seen.take());
+        }
+        f.last_seen = f.last_seen.take().max(time_text.clone());
+        for d in diagnosis {
+            let d = self.masking.apply(&d).into_owned();
+            if !f.diagnosis.contains(&d) {
+                f.diagnosis.push(d);
+            }
+        }
+        if f.evidence.len() < crate::analyze::MAX_EVIDENCE {
+            f.evidence.push(Evidence {
+                source: name,
+                line,
+                lines: 1,
+                pod: self.pod.as_ref().map(|p| p.0.clone()),
+                container: self.pod.as_ref().and_then(|p| p.1.clone()),
+                time: time_text,
+                text: crate::analyze::sanitize(&self.masking.apply(text)),
+                decoded: None,
+                captures: BTreeMap::new(),
+            });
+        }
+    }
+}
+
+const TEXT_REDIRECT_INVALID: Text = Text {
+    symptom: Symptom::RedirectUriMismatch,
+    severity: Severity::Error,
+    title: "The redirect URI the browser sent to Entra breaks the redirect URI rules",
+    meaning: "The authorize request in the capture carries the redirect_uri NetBox built. Entra compares it exactly (scheme, host, port, path, trailing slash, case) with the app registration's Redirect URIs, and accepts http:// only for localhost; a URI that breaks these rules ends in AADSTS50011 or AADSTS500112.",
+    causes: &[
+        "The ingress or load balancer terminates TLS and does not send X-Forwarded-Proto: https, so NetBox builds an http:// URI.",
+        "NetBox sees an internal host or port (a Service name, a NodePort, a port-forward) instead of the public name.",
+        "The backend changed (the tenant backend has its own callback path) without registering its URI.",
+    ],
+    resolution: &[
+        "Read the diagnosis: it names each part of the sent URI that is wrong.",
+        "Make the ingress pass the public Host and X-Forwarded-Proto: https, or set SOCIAL_AUTH_REDIRECT_IS_HTTPS = True in the configuration overrides.",
+        "Register exactly https://<domain>/oauth/complete/<backend>/ (with the trailing slash) under Authentication > Web > Redirect URIs of the app registration.",
+    ],
+    codes: &["AADSTS50011"],
+};
+
+const TEXT_REDIRECT_DIFFERS: Text = Text {
+    symptom: Symptom::RedirectUriMismatch,
+    severity: Severity::Error,
+    title: "The redirect URI the browser sent is not the one expected",
+    meaning: "The redirect_uri of the authorize request differs from the URI given with --redirect-uri (the one registered on the app). Entra refuses any difference with AADSTS50011.",
+    causes: &[
+        "NetBox builds the URI from the Host and X-Forwarded-Proto headers it receives; a proxy that changes them changes the URI.",
+        "The registered URI was typed by hand and differs in scheme, host, port, path or trailing slash.",
+    ],
+    resolution: &[
+        "Read the diagnosis: it names the part that differs.",
+        "Fix the proxy headers (Host, X-Forwarded-Proto) so NetBox builds the registered URI, or register the URI NetBox sends if it is the right public one.",
+    ],
+    codes: &["AADSTS50011"],
+};
+
+const TEXT_COOKIE_LOST: Text = Text {
+    symptom: Symptom::SessionStateLost,
+    severity: Severity::Error,
+    title: "The session cookie set at the start of the login was not sent back on the callback",
+    meaning: "NetBox keeps the OAuth state in the Django session. The begin request (/oauth/login/<backend>/) set the sessionid cookie, but the browser did not send it (or sent another one) with the callback, so NetBox cannot find the state: social-core raises AuthStateMissing (\"Session value state missing.\"), which NetBox 4.6.3+ hides behind a redirect to /login/.",
+    causes: &[
+        "The cookie is Secure but the callback URL is http://, or the begin and the callback use different host names.",
+        "SameSite=Strict on the session cookie: the browser does not send it on the redirect back from login.microsoftonline.com.",
+        "The browser or an extension blocks or clears cookies for the site, or a proxy strips them.",
+    ],
+    resolution: &[
+        "Read the diagnosis: it names the cookie attribute or host difference that kept the cookie back.",
+        "Open NetBox by its one public https URL, the same host as the registered redirect URI.",
+        "Keep SESSION_COOKIE_SAMESITE at Lax (Django's default), and SESSION_COOKIE_SECURE only when every URL is https.",
+    ],
+    codes: &["AuthStateMissing"],
+};
+
+fn token_text(check: Check) -> Text {
+    match check {
+        Check::ClockSkew => Text {
+            symptom: check.symptom(),
+            severity: Severity::Warning,
+            title: "Token times do not fit the time the browser saw",
+            meaning: "The token's nbf/iat lie in the future, or its exp in the past, by more than 5 minutes at the time the browser received it. The tenant backends validate these times with no leeway, so a clock that is off rejects the token (ImmatureSignatureError, \"Signature has expired\").",
+            causes: &[
+                "The clock of the machine that saved the capture, or of the NetBox pod's node, is off (no NTP).",
+            ],
+            resolution: &[
+                "Check the time on the Kubernetes nodes (chronyc tracking / timedatectl) and fix NTP.",
+                "Compare the token times in the evidence with the Timestamp Entra shows.",
+            ],
+            codes: &[],
+        },
+        Check::Audience => Text {
+            symptom: check.symptom(),
+            severity: Severity::Error,
+            title: "The id_token was issued for another application",
+            meaning: "The id_token's aud claim is not the client id the login sent to Entra. NetBox's tenant backends reject such a token (Invalid audience).",
+            causes: &[
+                "Two app registrations: the authorize request uses one client id, the token comes from another.",
+            ],
+            resolution: &[
+                "Use the Application (client) ID of one app registration in SOCIAL_AUTH_<BACKEND>_KEY and register the redirect URI on that same app.",
+            ],
+            codes: &[],
+        },
+        Check::Tenant => Text {
+            symptom: check.symptom(),
+            severity: Severity::Warning,
+            title: "The token comes from another tenant than the login asked",
+            meaning: "The token's tid (or the tenant in iss) is not the tenant in the authority URL of the authorize request.",
+            causes: &[
+                "The user is a guest whose home tenant signed them in, or TENANT_ID names another directory.",
+            ],
+            resolution: &[
+                "Set SOCIAL_AUTH_<BACKEND>_TENANT_ID to the Directory (tenant) ID of the app registration's tenant.",
+            ],
+            codes: &[],
+        },
+        Check::GroupOverage => Text {
+            symptom: check.symptom(),
+            severity: Severity::Warning,
+            title: "Group overage: the token carries no groups, only a pointer to them",
+            meaning: "When a user is in more groups than fit in a token, Entra leaves out the groups claim and adds an overage marker (_claim_names/_claim_sources, or hasgroups). NetBox's group mapping reads only the groups claim, so the user signs in but gets no groups and no permissions.",
+            causes: &[
+                "The user is in more than 200 groups (150 for SAML, 6 in an implicit-flow URL) and the app emits all security groups.",
+            ],
+            resolution: &[
+                "In the app registration's Token configuration, emit only Groups assigned to the application (groupMembershipClaims = ApplicationGroup) and assign the NetBox groups to the enterprise application.",
+                "Or map permissions with app roles (the roles claim) instead of groups.",
+            ],
+            codes: &[],
+        },
+        Check::NoGroups => Text {
+            symptom: check.symptom(),
+            severity: Severity::Info,
+            title: "The id_token has no groups claim",
+            meaning: "Without a groups claim NetBox cannot map Entra groups to NetBox groups; users sign in without the permissions the groups would give.",
+            causes: &["The groups claim is not configured under the app's Token configuration."],
+            resolution: &[
+                "Add a groups claim (Token configuration > Add groups claim) if NetBox permissions come from Entra groups; otherwise ignore this.",
+            ],
+            codes: &[],
+        },
+        Check::MissingClaim => Text {
+            symptom: check.symptom(),
+            severity: Severity::Warning,
+            title: "The id_token lacks a claim NetBox uses (upn, email)",
+            meaning: "azuread-oauth2 identifies users by the upn claim and NetBox fills the e-mail from email. Guest (B2B) and personal accounts have no upn in the v1 token: social-core raises AuthMissingParameter (\"Missing needed parameter upn\").",
+            causes: &["A guest or personal account, or optional claims not configured."],
+            resolution: &[
+                "Add upn and email as optional claims of the ID token in the app's Token configuration.",
+                "For guests, consider the tenant backend, which identifies users by sub.",
+            ],
+            codes: &["AuthMissingParameter"],
+        },
+    }
+}
+
+/// The authorize request of entry `s`, if it is one.
+fn authorize(url: &Url, line: u64) -> Option<Authorize> {
+    if !url.is_entra() || !url.path.contains("/oauth2/") || !url.path.ends_with("authorize") {
+        return None;
+    }
+    let tenant = url
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .filter(|t| *t != "oauth2")
+        .map(str::to_string);
+    Some(Authorize {
+        line,
+        client_id: url.param("client_id").map(str::to_string),
+        tenant,
+        redirect_uri: url.param("redirect_uri").map(str::to_string),
+        raw_redirect_uri: url
+            .raw_query
+            .iter()
+            .find(|(k, _)| k == "redirect_uri")
+            .map(|(_, v)| v.clone()),
+    })
+}
+
+fn step(input: &Input<'_, '_>, i: usize, name: &str, detail: String) -> Step {
+    let s = &input.seen[i];
+    Step {
+        time: s.time.map(rfc3339),
+        step: name.to_string(),
+        source: input.name.to_string(),
+        line: i as u64 + 1,
+        pod: None,
+        container: None,
+        status: Some(s.entry.response.status),
+        detail: input.masking.apply(&detail).into_owned(),
+    }
+}
+
+/// Adds the browser's steps to `flows` and returns the findings only a browser shows.
+pub(super) fn run(input: &Input<'_, '_>, flows: &mut [Flow]) -> Vec<Finding> {
+    let mut b = Builder {
+        name: input.name,
+        pod: None,
+        masking: input.masking,
+        findings: BTreeMap::new(),
+    };
+    flows.sort_by_key(|f| f.first_line);
+    let starts: Vec<u64> = flows.iter().map(|f| f.first_line).collect();
+    // The flow an entry (by line) belongs to: the last one that began at or before it; the
+    // first flow also takes what came before it.
+    let flow_of = |line: u64| -> Option<usize> {
+        if starts.is_empty() {
+            return None;
+        }
+        Some(starts.iter().rposition(|&s| s <= line).unwrap_or(0))
+    };
+    let mut authorizes: Vec<(Option<usize>, Authorize)> = Vec::new();
+    for (i, s) in input.seen.iter().enumerate() {
+        let line = i as u64 + 1;
+        let Some(url) = &s.url else { continue };
+        let owner = flow_of(line);
+        if let Some(a) = authorize(url, line) {
+            if let Some(k) = owner {
+                let flow = &mut flows[k];
+                if !flow.steps.iter().any(|st| st.step == "authorize") {
+                    let mut detail = format!("{} {}", s.entry.request.method, url.base());
+                    for key in [
+                        "client_id",
+                        "redirect_uri",
+                        "response_type",
+                        "scope",
+                        "prompt",
+                    ] {
+                        if let Some(v) = url.param(key) {
+                            detail.push_str(&format!(" {key}={v}"));
+                        }
+                    }
+                    if let Some(state) = url.param("state") {
+                        let key = format!("state:{}", mask_value("state", state));
+                        if !flow.keys.contains(&key) {
+                            flow.keys.push(key);
+                        }
+                    }
+                    flow.steps.push(step(input, i, "authorize", detail));
+                }
+            }
+            authorizes.push((owner, a));
+        }
+        // An Entra error seen by the browser only (the page, or a redirect that went nowhere).
+        if url.is_entra()
+            && !input.rules_at[i].is_empty()
+            && let Some(k) = owner
+        {
+            let flow = &mut flows[k];
+            let rules = &input.rules_at[i];
+            flow.steps
+                .push(step(input, i, "entra-error", rules.join(", ")));
+            for r in rules {
+                if !flow.findings.contains(r) {
+                    flow.findings.push(r.clone());
+                }
+            }
+            if !flow.steps.iter().any(|st| st.step == "callback") {
+                flow.outcome = Outcome::Failed;
+                flow.stopped_at = Stop::Authorize;
+                flow.conditions.retain(|(c, _)| *c != Condition::NoCallback);
+            }
+        }
+    }
+    for flow in flows.iter_mut() {
+        flow.steps.sort_by_key(|s| s.line);
+        flow.ended = flow
+            .steps
+            .last()
+            .and_then(|s| s.time.clone())
+            .or(flow.ended.take());
+    }
+
+    redirect_uris(input, &mut b, flows, &authorizes);
+    cookies(input, &mut b, flows);
+    tokens(input, &mut b, flows, &authorizes, &flow_of);
+    b.findings.into_values().collect()
+}
+
+fn redirect_uris(
+    input: &Input<'_, '_>,
+    b: &mut Builder<'_>,
+    flows: &mut [Flow],
+    authorizes: &[(Option<usize>, Authorize)],
+) {
+    let mut done = BTreeSet::new();
+    for (owner, a) in authorizes {
+        let Some(uri) = a.redirect_uri.as_deref() else {
+            continue;
+        };
+        let i = a.line as usize - 1;
+        let time = input.seen[i].time;
+        let evidence = format!("authorize request, entry {}: redirect_uri={uri}", a.line);
+        let mut found = Vec::new();
+        let mut problems = refine::redirect_uri(uri);
+        if let Some(raw) = &a.raw_redirect_uri
+            && crate::parse::decode::url(raw).contains('%')
+        {
+            problems.push(format!(
+                "the redirect_uri is encoded twice (sent as {raw:?}): Entra compares the decoded text, so check the proxy or a BASE_PATH that adds an encoding"
+            ));
+        }
+        if !problems.is_empty() && done.insert((REDIRECT_URI_SENT, uri.to_string())) {
+            b.add(
+                REDIRECT_URI_SENT,
+                &TEXT_REDIRECT_INVALID,
+                a.line,
+                time,
+                &evidence,
+                problems,
+            );
+            found.push(REDIRECT_URI_SENT);
+        }
+        if let Some(expected) = input.expected_redirect {
+            let diffs = compare(uri, expected);
+            if !diffs.is_empty() && done.insert((REDIRECT_URI_DIFFERS, uri.to_string())) {
+                b.add(
+                    REDIRECT_URI_DIFFERS,
+                    &TEXT_REDIRECT_DIFFERS,
+                    a.line,
+                    time,
+                    &evidence,
+                    diffs,
+                );
+                found.push(REDIRECT_URI_DIFFERS);
+            }
+        }
+        if let Some(k) = owner {
+            for r in found {
+                if !flows[*k].findings.iter().any(|x| x == r) {
+                    flows[*k].findings.push(r.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Each part of `sent` that differs from `expected`, one sentence each.
+pub fn compare(sent: &str, expected: &str) -> Vec<String> {
+    if sent == expected {
+        return Vec::new();
+    }
+    let (Some(s), Some(e)) = (Url::parse(sent), Url::parse(expected)) else {
+        return vec![format!(
+            "the redirect URI sent, {sent:?}, differs from the expected {expected:?}"
+        )];
+    };
+    let mut out = Vec::new();
+    if s.scheme != e.scheme {
+        out.push(format!(
+            "scheme: sent {}://, expected {}://",
+            s.scheme, e.scheme
+        ));
+    }
+    if !s.host.eq_ignore_ascii_case(&e.host) {
+        out.push(format!("host: sent {}, expected {}", s.host, e.host));
+    } else if s.host != e.host {
+        out.push(format!(
+            "host case: sent {}, expected {} (Entra compares case-sensitively)",
+            s.host, e.host
+        ));
+    }
+    if s.port != e.port {
+        let show = |u: &Url| u.port.map_or("none".to_string(), |p| p.to_string());
+        out.push(format!("port: sent {}, expected {}", show(&s), show(&e)));
+    }
+    let trim = |p: &str| p.trim_end_matches('/').to_string();
+    if trim(&s.path) != trim(&e.path) {
+        out.push(format!("path: sent {}, expected {}", s.path, e.path));
+    } else if s.path != e.path {
+        out.push(format!(
+            "trailing slash: sent {}, expected {}",
+            s.path, e.path
+        ));
+    }
+    if s.raw_query != e.raw_query {
+        out.push("query string: the URIs differ in their query part".into());
+    }
+    if out.is_empty() {
+        out.push(format!(
+            "the URIs differ in encoding or case: sent {sent:?}, expected {expected:?}"
+        ));
+    }
+    out
+}
+
+fn cookies(input: &Input<'_, '_>, b: &mut Builder<'_>, flows: &mut [Flow]) {
+    for flow in flows.iter_mut() {
+        let (Some(begin), Some(callback)) = (
+            flow.steps.iter().find(|s| s.step == "begin"),
+            flow.steps.iter().find(|s| s.step == "callback"),
+        ) else {
+            continue;
+        };
+        let (bi, ci) = (begin.line as usize - 1, callback.line as usize - 1);
+        let (Some(be), Some(ce)) = (input.seen.get(bi), input.seen.get(ci)) else {
+            continue;
+        };
+        let Some(set) = be
+            .entry
+            .response
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.name == SESSION_COOKIE)
+        else {
+            continue;
+        };
+        let sent = ce.entry.request.cookie(SESSION_COOKIE);
+        let what = match &sent {
+            None => "was not sent",
+            Some(v) if *v != set.value => "was sent with another value than the one set",
+            Some(_) => continue,
+        };
+        let mut diagnosis = Vec::new();
+        let (bu, cu) = (be.url.as_ref(), ce.url.as_ref());
+        if let (Some(bu), Some(cu)) = (bu, cu) {
+            if set.attr("secure").is_some() && cu.scheme == "http" {
+                diagnosis.push(format!("the cookie is Secure but the callback went to http://{}: the browser sends Secure cookies over https only (the redirect URI is http: fix X-Forwarded-Proto or SOCIAL_AUTH_REDIRECT_IS_HTTPS)", cu.host));
+            }
+            match set.attr("domain") {
+                Some(d) if !d.is_empty() => {
+                    let d = d.trim_start_matches('.').to_ascii_lowercase();
+                    let h = cu.host.to_ascii_lowercase();
+                    if h != d && !h.ends_with(&format!(".{d}")) {
+                        diagnosis.push(format!("the cookie's Domain={d} does not cover the callback host {}: SESSION_COOKIE_DOMAIN names another domain", cu.host));
+                    }
+                }
+                _ => {
+                    if !bu.host.eq_ignore_ascii_case(&cu.host) {
+                        diagnosis.push(format!("the login began at {} but the callback went to {}: the session cookie belongs to the first host only; use one public host name for NetBox and its redirect URI", bu.host, cu.host));
+                    }
+                }
+            }
+            if let Some(p) = set
+                .attr("path")
+                .filter(|p| !p.is_empty() && !cu.path.starts_with(*p))
+            {
+                diagnosis.push(format!("the cookie's Path={p} does not cover the callback path {}: check BASE_PATH and SESSION_COOKIE_PATH", cu.path));
+            }
+        }
+        match set.attr("samesite").map(str::to_ascii_lowercase).as_deref() {
+            Some("strict") => diagnosis.push("the cookie is SameSite=Strict: the browser does not send it on the redirect back from login.microsoftonline.com; set SESSION_COOKIE_SAMESITE = 'Lax'".into()),
+            Some("none") if set.attr("secure").is_none() => diagnosis.push("the cookie is SameSite=None without Secure: browsers drop such a cookie".into()),
+            _ => {}
+        }
+        if diagnosis.is_empty() {
+            diagnosis.push("nothing in the cookie's attributes or the host names explains it: the browser (private window, blocked cookies, an extension) or a proxy between the browser and NetBox dropped the cookie".into());
+        }
+        let sent_names = ce.entry.request.cookie_names();
+        let text = format!(
+            "begin, entry {}: {} set {SESSION_COOKIE}; callback, entry {}: {SESSION_COOKIE} {what} (cookies sent: {})",
+            begin.line,
+            be.url.as_ref().map_or(String::new(), Url::base),
+            callback.line,
+            if sent_names.is_empty() {
+                "none".to_string()
+            } else {
+                sent_names.join(", ")
+            }
+        );
+        b.add(
+            SESSION_COOKIE_LOST,
+            &TEXT_COOKIE_LOST,
+            callback.line,
+            ce.time,
+            &text,
+            diagnosis,
+        );
+        if let Some(f) = b.findings.get_mut(SESSION_COOKIE_LOST)
+            && !f.codes_seen.iter().any(|c| c == "AuthStateMissing")
+        {
+            f.codes_seen.push("AuthStateMissing".into());
+        }
+        if !flow.findings.iter().any(|r| r == SESSION_COOKIE_LOST) {
+            flow.findings.insert(0, SESSION_COOKIE_LOST.to_string());
+        }
+        // The state was lost at the callback, even when NetBox then bounced the user to
+        // the login page; only a redirect loop stops after a callback that worked.
+        let looped = flow
+            .conditions
+            .iter()
+            .any(|(c, _)| *c == Condition::RedirectLoop);
+        if !looped {
+            flow.outcome = Outcome::Failed;
+            flow.stopped_at = Stop::Callback;
+        }
+    }
+}
+
+fn tokens(
+    input: &Input<'_, '_>,
+    b: &mut Builder<'_>,
+    flows: &mut [Flow],
+    authorizes: &[(Option<usize>, Authorize)],
+    flow_of: &dyn Fn(u64) -> Option<usize>,
+) {
+    let mut seen_tokens = BTreeSet::new();
+    for (i, s) in input.seen.iter().enumerate() {
+        let line = i as u64 + 1;
+        let e = s.entry;
+        let body = e.response.content.body();
+        let post = e.request.post_data.as_ref().and_then(|p| p.text.clone());
+        let places: [(&str, Option<&str>); 4] = [
+            ("request URL", Some(e.request.url.as_str())),
+            ("redirect Location", e.response.location()),
+            ("request body", post.as_deref()),
+            ("response body", body.as_deref()),
+        ];
+        let owner = flow_of(line);
+        let auth = authorizes
+            .iter()
+            .filter(|(o, a)| *o == owner && a.line <= line)
+            .map(|(_, a)| a)
+            .next_back()
+            .or_else(|| authorizes.first().map(|(_, a)| a));
+        let expected = Expected {
+            client_id: auth.and_then(|a| a.client_id.clone()),
+            tenant: auth.and_then(|a| a.tenant.clone()),
+            seen_at: s.time,
+        };
+        let base = s.url.as_ref().map_or_else(|| "?".to_string(), Url::base);
+        // One token may stand under several keys (the same JWT as id_token and
+        // access_token): it is checked once, as the most telling kind.
+        let mut here: Vec<(String, &str, Kind, &str)> = Vec::new();
+        for (place, text) in places {
+            let Some(text) = text else { continue };
+            for found in token::find(text) {
+                let jwt = &text[found.start..found.end];
+                let t = tag(jwt);
+                match here.iter_mut().find(|h| h.0 == t) {
+                    Some(h) if found.kind == Kind::Id => h.2 = Kind::Id,
+                    Some(_) => {}
+                    None => here.push((t, jwt, found.kind, place)),
+                }
+            }
+        }
+        for (t, jwt, kind, place) in here {
+            {
+                if !seen_tokens.insert(t) {
+                    continue;
+                }
+                let Ok(claims) = token::decode(jwt) else {
+                    continue;
+                };
+                let kind = match kind {
+                    Kind::Unknown if claims.has_nonce => Kind::Id,
+                    k => k,
+                };
+                let summary = token::summary(&claims, kind);
+                for problem in token::check(&claims, kind, &expected) {
+                    let rule = problem.check.rule();
+                    let evidence = format!(
+                        "{} in the {place} of entry {line} ({} {base}): {summary}",
+                        kind.label(),
+                        e.request.method
+                    );
+                    b.add(
+                        rule,
+                        &token_text(problem.check),
+                        line,
+                        s.time,
+                        &evidence,
+                        vec![problem.text],
+                    );
+                    if let Some(k) = owner
+                        && !flows[k].findings.iter().any(|r| r == rule)
+                    {
+                        flows[k].findings.push(rule.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where a token was found in a log: the input, line, pod and container, and time.
+pub struct LogLine<'a> {
+    /// Input name.
+    pub source: &'a str,
+    /// Line number.
+    pub line: u64,
+    /// Pod and container from the kubectl prefix.
+    pub pod: Option<(String, Option<String>)>,
+    /// The line's time.
+    pub time: Option<DateTime<Utc>>,
+}
+
+/// Findings for the tokens in one log line (a debug log of the token response): the
+/// claims are checked against the line's time; the client and tenant are not known here.
+pub fn log_tokens(at: &LogLine<'_>, text: &str, masking: Masking) -> Vec<Finding> {
+    let mut b = Builder {
+        name: at.source,
+        pod: at.pod.clone(),
+        masking,
+        findings: BTreeMap::new(),
+    };
+    let expected = Expected {
+        seen_at: at.time,
+        ..Expected::default()
+    };
+    let mut seen = BTreeSet::new();
+    for found in token::find(text) {
+        let jwt = &text[found.start..found.end];
+        if !seen.insert(tag(jwt)) {
+            continue;
+        }
+        let Ok(claims) = token::decode(jwt) else {
+            continue;
+        };
+        let kind = match found.kind {
+            Kind::Unknown if claims.has_nonce => Kind::Id,
+            k => k,
+        };
+        let summary = token::summary(&claims, kind);
+        for problem in token::check(&claims, kind, &expected) {
+            let evidence = format!("{} logged on line {}: {summary}", kind.label(), at.line);
+            b.add(
+                problem.check.rule(),
+                &token_text(problem.check),
+                at.line,
+                at.time,
+                &evidence,
+                vec![problem.text],
+            );
+        }
+    }
+    b.findings.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_names_the_part() {
+        let exp = "https://netbox.example.com/oauth/complete/azuread-oauth2/";
+        assert!(compare(exp, exp).is_empty());
+        let d = compare(
+            "http://netbox.example.com/oauth/complete/azuread-oauth2/",
+            exp,
+        );
+        assert_eq!(
+            d,
+            vec!["scheme: sent http://, expected https://".to_string()]
+        );
+        let d = compare(
+            "https://netbox.example.com/oauth/complete/azuread-oauth2",
+            exp,
+        );
+        assert!(d[0].starts_with("trailing slash"), "{d:?}");
+        let d = compare(
+            "https://netbox.example.com:8443/oauth/complete/azuread-oauth2/",
+            exp,
+        );
+        assert!(d[0].starts_with("port: sent 8443"), "{d:?}");
+        let d = compare(
+            "https://nb.internal/oauth/complete/azuread-tenant-oauth2/",
+            exp,
+        );
+        assert_eq!(d.len(), 2, "{d:?}");
+        let d = compare(
+            "https://netbox.example.com:443/oauth/complete/azuread-oauth2/",
+            exp,
+        );
+        assert!(d[0].starts_with("port"), "{d:?}");
+    }
+}

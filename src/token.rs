@@ -1,0 +1,515 @@
+//! JWT claims, read without verifying: an id_token or access token found in a HAR capture
+//! (response bodies, URL fragments) is decoded locally, never sent anywhere, and only the
+//! claims that are not secrets are looked at (audience, issuer, tenant, times, whether the
+//! identity and group claims are there). The token itself is never kept or printed.
+//!
+//! Pure: [`find`] locates tokens in text, [`decode`] reads their claims, [`check`] says what
+//! they show against what the login asked for.
+
+use std::sync::LazyLock;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use regex::Regex;
+use serde_json::Value;
+
+use crate::catalog::Symptom;
+
+/// Token times more than this far off the time the browser saw them point at a wrong clock.
+pub const MAX_SKEW_SECS: i64 = 5 * 60;
+
+/// Claims whose value is large or secret are never read into memory beyond this size.
+const MAX_TOKEN_LEN: usize = 64 * 1024;
+
+static JWT: LazyLock<Regex> = LazyLock::new(|| {
+    // An optional key before the token says what it is (`"id_token":"eyJ..`, `#id_token=`).
+    Regex::new(
+        r#"(?:(?P<k>id_token|access_token|refresh_token)["']?\s*(?:=|:)\s*["']?)?(?P<t>eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)"#,
+    )
+    .expect("fixed regex")
+});
+
+/// What kind of token a JWT was found as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An OpenID Connect id_token: its audience is the app's client id.
+    Id,
+    /// An access token: its audience is the API it is for.
+    Access,
+    /// Found without a key that says which.
+    Unknown,
+}
+
+impl Kind {
+    /// `id_token`, `access token`, `token`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Id => "id_token",
+            Kind::Access => "access token",
+            Kind::Unknown => "token",
+        }
+    }
+}
+
+/// One token found in a text: its kind and where it stands (the text is not copied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// What the key before it said.
+    pub kind: Kind,
+    /// Byte range of the token in the text.
+    pub start: usize,
+    /// End of the token.
+    pub end: usize,
+}
+
+static JWT_START: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"eyJ"));
+
+/// A cheap first check, run on every log line: whether it may hold a JWT (`eyJ`, the
+/// base64 of `{"`). Only lines that pass are searched with the regex.
+pub fn may_contain(bytes: &[u8]) -> bool {
+    JWT_START.find(bytes).is_some()
+}
+
+/// Every JWT-shaped value in `text`, with the kind its key gives it. Refresh tokens are
+/// skipped: Entra's are opaque, and they say nothing about a sign-in.
+pub fn find(text: &str) -> Vec<Found> {
+    JWT.captures_iter(text)
+        .filter_map(|caps| {
+            let t = caps.name("t")?;
+            let kind = match caps.name("k").map(|k| k.as_str()) {
+                Some("id_token") => Kind::Id,
+                Some("access_token") => Kind::Access,
+                Some(_) => return None,
+                None => Kind::Unknown,
+            };
+            Some(Found {
+                kind,
+                start: t.start(),
+                end: t.end(),
+            })
+        })
+        .collect()
+}
+
+/// The claims of a token that are not secrets, as sso-triage reads them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Claims {
+    /// `aud`, one or several.
+    pub aud: Vec<String>,
+    /// `iss`.
+    pub iss: Option<String>,
+    /// `tid`, the tenant.
+    pub tid: Option<String>,
+    /// `appid` / `azp`: the client the token was issued to.
+    pub appid: Option<String>,
+    /// `nbf`, seconds since the epoch.
+    pub nbf: Option<i64>,
+    /// `iat`.
+    pub iat: Option<i64>,
+    /// `exp`.
+    pub exp: Option<i64>,
+    /// `upn`, a user identity (shown unless `--redact-users`).
+    pub upn: Option<String>,
+    /// `email`.
+    pub email: Option<String>,
+    /// `preferred_username`.
+    pub preferred_username: Option<String>,
+    /// How many entries the `groups` claim has, if it is there.
+    pub groups: Option<usize>,
+    /// `hasgroups: true` (implicit flow overage marker).
+    pub hasgroups: bool,
+    /// `_claim_names` names `groups`: the groups are behind a Graph call (overage).
+    pub claim_names_groups: bool,
+    /// `nonce` present: an id_token.
+    pub has_nonce: bool,
+    /// `ver` (`1.0`, `2.0`).
+    pub ver: Option<String>,
+}
+
+/// Why a token could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not three dot-separated parts.
+    Shape,
+    /// The payload is not base64url.
+    Base64,
+    /// The payload is not a JSON object.
+    Json,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DecodeError::Shape => "not a JWT (header.payload.signature)",
+            DecodeError::Base64 => "payload is not base64url",
+            DecodeError::Json => "payload is not a JSON object",
+        })
+    }
+}
+
+/// Reads the payload of `jwt` without checking its signature.
+pub fn decode(jwt: &str) -> Result<Claims, DecodeError> {
+    if jwt.len() > MAX_TOKEN_LEN {
+        return Err(DecodeError::Shape);
+    }
+    let mut parts = jwt.split('.');
+    let (Some(_header), Some(payload), Some(_sig), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(DecodeError::Shape);
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| DecodeError::Base64)?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| DecodeError::Json)?;
+    let obj = value.as_object().ok_or(DecodeError::Json)?;
+    let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
+    let time = |k: &str| {
+        obj.get(k)
+            .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    };
+    let aud = match obj.get("aud") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let claim_names_groups = obj
+        .get("_claim_names")
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.contains_key("groups"));
+    Ok(Claims {
+        aud,
+        iss: text("iss"),
+        tid: text("tid"),
+        appid: text("appid").or_else(|| text("azp")),
+        nbf: time("nbf"),
+        iat: time("iat"),
+        exp: time("exp"),
+        upn: text("upn"),
+        email: text("email"),
+        preferred_username: text("preferred_username"),
+        groups: obj.get("groups").and_then(Value::as_array).map(Vec::len),
+        hasgroups: matches!(obj.get("hasgroups"), Some(Value::Bool(true)))
+            || obj.get("hasgroups").and_then(Value::as_str) == Some("true"),
+        claim_names_groups,
+        has_nonce: obj.contains_key("nonce"),
+        ver: text("ver"),
+    })
+}
+
+/// What the login asked for, to hold the claims against; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct Expected {
+    /// The client id sent in the authorize request.
+    pub client_id: Option<String>,
+    /// The tenant in the authority URL (a GUID, a domain, or `common`/`organizations`).
+    pub tenant: Option<String>,
+    /// When the token was seen (the HAR entry's time, the log line's time).
+    pub seen_at: Option<DateTime<Utc>>,
+}
+
+/// Which check a [`Problem`] comes from; each becomes its own finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Check {
+    /// `nbf`/`iat` in the future or `exp` in the past, beyond [`MAX_SKEW_SECS`].
+    ClockSkew,
+    /// The id_token's audience is not the client id the login used.
+    Audience,
+    /// The token's tenant or issuer is not the tenant the login used.
+    Tenant,
+    /// `groups` replaced by an overage marker.
+    GroupOverage,
+    /// No `groups` claim at all.
+    NoGroups,
+    /// No `upn` (what `azuread-oauth2` identifies users by) or no `email`.
+    MissingClaim,
+}
+
+impl Check {
+    /// The finding's stable rule id.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Check::ClockSkew => "token-clock-skew",
+            Check::Audience => "token-audience-mismatch",
+            Check::Tenant => "token-tenant-mismatch",
+            Check::GroupOverage => "token-group-overage",
+            Check::NoGroups => "token-no-groups-claim",
+            Check::MissingClaim => "token-missing-claim",
+        }
+    }
+
+    /// The symptom the finding reports.
+    pub fn symptom(self) -> Symptom {
+        match self {
+            Check::ClockSkew => Symptom::ClockSkew,
+            Check::Audience | Check::Tenant => Symptom::WrongTenantOrApp,
+            Check::GroupOverage | Check::NoGroups => Symptom::GroupClaims,
+            Check::MissingClaim => Symptom::MissingClaim,
+        }
+    }
+}
+
+/// One thing a token shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Which check.
+    pub check: Check,
+    /// One sentence, with claim values that are not secrets.
+    pub text: String,
+}
+
+fn when(t: i64) -> String {
+    DateTime::<Utc>::from_timestamp(t, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// Tenant GUID of an issuer URL (`https://sts.windows.net/<tid>/`,
+/// `https://login.microsoftonline.com/<tid>/v2.0`).
+fn issuer_tenant(iss: &str) -> Option<&str> {
+    let rest = iss.split_once("://")?.1;
+    rest.split('/').nth(1).filter(|t| !t.is_empty())
+}
+
+/// What `claims` of a token of `kind` show against `expected`.
+pub fn check(claims: &Claims, kind: Kind, expected: &Expected) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let id_token = kind == Kind::Id || (kind == Kind::Unknown && claims.has_nonce);
+    if let Some(seen) = expected.seen_at.map(|t| t.timestamp()) {
+        let mut skew = Vec::new();
+        for (name, value) in [("nbf", claims.nbf), ("iat", claims.iat)] {
+            if let Some(v) = value.filter(|v| v - seen > MAX_SKEW_SECS) {
+                skew.push(format!(
+                    "{name} {} is {} s after the time the browser received the token ({}): the clock of Entra and this machine disagree, or the machine that validates the token (the NetBox pod) runs behind; the tenant backends check nbf/iat with no leeway",
+                    when(v),
+                    v - seen,
+                    when(seen)
+                ));
+            }
+        }
+        if let Some(exp) = claims.exp.filter(|e| seen - e > MAX_SKEW_SECS) {
+            skew.push(format!(
+                "exp {} is {} s before the time the browser received the token ({}): the token was already expired when it arrived, so a clock is ahead",
+                when(exp),
+                seen - exp,
+                when(seen)
+            ));
+        }
+        out.extend(skew.into_iter().map(|text| Problem {
+            check: Check::ClockSkew,
+            text,
+        }));
+    }
+    if let (true, Some(client)) = (id_token, expected.client_id.as_deref())
+        && !claims.aud.is_empty()
+        && !claims.aud.iter().any(|a| a.eq_ignore_ascii_case(client))
+    {
+        out.push(Problem {
+            check: Check::Audience,
+            text: format!(
+                "the id_token's audience is {} but the login used client id {client}: the token was issued for another application (a second app registration, or SOCIAL_AUTH_..._KEY of another app)",
+                claims.aud.join(", ")
+            ),
+        });
+    }
+    if let Some(tenant) = expected
+        .tenant
+        .as_deref()
+        .filter(|t| crate::refine::is_guid(t))
+    {
+        let tid = claims
+            .tid
+            .as_deref()
+            .or_else(|| claims.iss.as_deref().and_then(issuer_tenant));
+        if let Some(tid) = tid.filter(|tid| !tid.eq_ignore_ascii_case(tenant)) {
+            out.push(Problem {
+                check: Check::Tenant,
+                text: format!(
+                    "the token comes from tenant {tid} but the login asked tenant {tenant}: the user signed in to another directory (a guest's home tenant), or TENANT_ID names another directory"
+                ),
+            });
+        }
+    }
+    if id_token || kind == Kind::Unknown {
+        if claims.hasgroups || claims.claim_names_groups {
+            let marker = if claims.claim_names_groups {
+                "_claim_names.groups"
+            } else {
+                "hasgroups"
+            };
+            out.push(Problem {
+                check: Check::GroupOverage,
+                text: format!(
+                    "the token has no groups claim but the overage marker {marker}: the user is in more groups than fit in a token (over 200 in a JWT), so NetBox's group mapping sees no groups and the user signs in without permissions. Emit only the groups assigned to the application (groupMembershipClaims = ApplicationGroup) or map app roles instead"
+                ),
+            });
+        } else if claims.groups.is_none() && id_token {
+            out.push(Problem {
+                check: Check::NoGroups,
+                text: "the id_token has no groups claim: group mapping in NetBox gets no groups; add the groups claim under Token configuration if permissions come from Entra groups".into(),
+            });
+        }
+    }
+    if id_token {
+        let mut missing = Vec::new();
+        if claims.upn.is_none() {
+            missing.push("upn");
+        }
+        if claims.email.is_none() {
+            missing.push("email");
+        }
+        if !missing.is_empty() {
+            out.push(Problem {
+                check: Check::MissingClaim,
+                text: format!(
+                    "the id_token has no {} claim: azuread-oauth2 identifies users by upn (guest and personal accounts have none: AuthMissingParameter \"Missing needed parameter upn\"), and NetBox fills the user's e-mail from email; add them as optional claims in the app's Token configuration",
+                    missing.join(" and no ")
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// The claims of a token in one line, no secret in it: `aud=..., iss=..., tid=..., nbf/iat/exp,
+/// upn=..., groups: N`.
+pub fn summary(claims: &Claims, kind: Kind) -> String {
+    let mut parts = vec![kind.label().to_string()];
+    if !claims.aud.is_empty() {
+        parts.push(format!("aud={}", claims.aud.join(",")));
+    }
+    if let Some(v) = &claims.iss {
+        parts.push(format!("iss={v}"));
+    }
+    if let Some(v) = &claims.tid {
+        parts.push(format!("tid={v}"));
+    }
+    if let Some(v) = &claims.ver {
+        parts.push(format!("ver={v}"));
+    }
+    for (name, v) in [
+        ("nbf", claims.nbf),
+        ("iat", claims.iat),
+        ("exp", claims.exp),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{name}={}", when(v)));
+        }
+    }
+    for (name, v) in [
+        ("upn", &claims.upn),
+        ("email", &claims.email),
+        ("preferred_username", &claims.preferred_username),
+    ] {
+        match v {
+            Some(v) => parts.push(format!("{name}={v}")),
+            None => parts.push(format!("no {name}")),
+        }
+    }
+    parts.push(match claims.groups {
+        Some(n) => format!("groups: {n}"),
+        None if claims.claim_names_groups => "groups: overage (_claim_names)".to_string(),
+        None if claims.hasgroups => "groups: overage (hasgroups)".to_string(),
+        None => "no groups claim".to_string(),
+    });
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(claims: &str) -> String {
+        format!(
+            "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.{}.ZmFrZS1zaWduYXR1cmU",
+            URL_SAFE_NO_PAD.encode(claims)
+        )
+    }
+
+    const CLIENT: &str = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+    const TENANT: &str = "0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d";
+
+    fn expected(at: i64) -> Expected {
+        Expected {
+            client_id: Some(CLIENT.into()),
+            tenant: Some(TENANT.into()),
+            seen_at: DateTime::from_timestamp(at, 0),
+        }
+    }
+
+    #[test]
+    fn finds_tokens_with_their_kind() {
+        let t = jwt(r#"{"aud":"x"}"#);
+        let text = format!(r#"{{"id_token":"{t}","access_token":"{t}","refresh_token":"{t}"}}"#);
+        let found = find(&text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].kind, Kind::Id);
+        assert_eq!(&text[found[0].start..found[0].end], t);
+        assert_eq!(found[1].kind, Kind::Access);
+        assert_eq!(find(&format!("#id_token={t}&state=x"))[0].kind, Kind::Id);
+        assert_eq!(find(&format!("bearer {t}"))[0].kind, Kind::Unknown);
+    }
+
+    #[test]
+    fn decodes_and_rejects() {
+        let c = decode(&jwt(
+            r#"{"aud":"a","iss":"https://sts.windows.net/t/","tid":"t","iat":1,"nbf":2,"exp":3,"upn":"u@x.example","groups":["g1","g2"],"nonce":"n"}"#,
+        ))
+        .unwrap();
+        assert_eq!(c.aud, vec!["a"]);
+        assert_eq!((c.iat, c.nbf, c.exp), (Some(1), Some(2), Some(3)));
+        assert_eq!(c.groups, Some(2));
+        assert!(c.has_nonce);
+        assert_eq!(decode("a.b"), Err(DecodeError::Shape));
+        assert_eq!(decode("a.!!!.c"), Err(DecodeError::Base64));
+        assert_eq!(
+            decode(&format!("a.{}.c", URL_SAFE_NO_PAD.encode("[1]"))),
+            Err(DecodeError::Json)
+        );
+    }
+
+    #[test]
+    fn each_check() {
+        let now = 1_800_000_000;
+        let good = format!(
+            r#"{{"aud":"{CLIENT}","tid":"{TENANT}","iat":{now},"nbf":{now},"exp":{},"upn":"u@x.example","email":"u@x.example","groups":["g"],"nonce":"n"}}"#,
+            now + 3600
+        );
+        let c = decode(&jwt(&good)).unwrap();
+        assert!(check(&c, Kind::Id, &expected(now)).is_empty());
+        let checks = |claims: &str, kind| -> Vec<Check> {
+            let c = decode(&jwt(claims)).unwrap();
+            check(&c, kind, &expected(now))
+                .into_iter()
+                .map(|p| p.check)
+                .collect()
+        };
+        let skewed = good.replace(
+            &format!(r#""nbf":{now}"#),
+            &format!(r#""nbf":{}"#, now + 900),
+        );
+        assert_eq!(checks(&skewed, Kind::Id), vec![Check::ClockSkew]);
+        let other = good.replace(CLIENT, "11111111-2222-4333-8444-555555555555");
+        assert_eq!(checks(&other, Kind::Id), vec![Check::Audience]);
+        assert!(
+            checks(&other, Kind::Access).is_empty(),
+            "an access token is for an API"
+        );
+        let overage = good.replace(r#""groups":["g"]"#, r#""_claim_names":{"groups":"src1"}"#);
+        assert_eq!(checks(&overage, Kind::Id), vec![Check::GroupOverage]);
+        let nogroups = good.replace(r#","groups":["g"]"#, "");
+        assert_eq!(checks(&nogroups, Kind::Id), vec![Check::NoGroups]);
+        let guest = good.replace(r#""upn":"u@x.example","#, "");
+        assert_eq!(checks(&guest, Kind::Id), vec![Check::MissingClaim]);
+        let tenant = good.replace(TENANT, "22222222-2222-4333-8444-555555555555");
+        assert_eq!(checks(&tenant, Kind::Id), vec![Check::Tenant]);
+        let s = summary(&decode(&jwt(&overage)).unwrap(), Kind::Id);
+        assert!(s.contains("groups: overage (_claim_names)"), "{s}");
+    }
+}
