@@ -74,7 +74,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub report: ReportArgs,
 
-    /// Worker threads for several inputs (default: one per core).
+    /// Worker threads: inputs in parallel, or one input's matching (default: one per core).
     #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,
 }

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "kube")]
 mod kube;
+mod pipeline;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -172,13 +173,14 @@ fn scan_input(
     input: &Input,
     compiled: &Compiled,
     config: &ScanConfig,
+    workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> ScannedInput {
     let archive = match input {
         Input::File(path) if bundle::is_archive(path) => path,
         _ => {
             return ScannedInput {
-                parts: vec![scan_one(input, compiled, config, on_match)],
+                parts: vec![scan_one(input, compiled, config, workers, on_match)],
                 counts: bundle::Counts::default(),
             };
         }
@@ -187,9 +189,14 @@ fn scan_input(
     let counts = bundle::read_archive(archive, &mut |item| match item {
         bundle::Item::Log(member) => {
             let name = member.name().to_string();
-            parts.push(scan_blocks(name, compiled, config, on_match, &mut |f| {
-                member.read_blocks(f)
-            }));
+            parts.push(scan_blocks(
+                name,
+                compiled,
+                config,
+                workers,
+                on_match,
+                &mut |f| member.read_blocks(f),
+            ));
         }
         bundle::Item::Problem(error) => parts.push(Scanned {
             collected: Collected::default(),
@@ -206,22 +213,31 @@ fn scan_one(
     input: &Input,
     compiled: &Compiled,
     config: &ScanConfig,
+    workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> Scanned {
-    scan_blocks(input.name(), compiled, config, on_match, &mut |f| {
-        source::read_blocks(input, f)
-    })
+    scan_blocks(
+        input.name(),
+        compiled,
+        config,
+        workers,
+        on_match,
+        &mut |f| source::read_blocks(input, f),
+    )
 }
 
 /// Reads one input to its end, handing buffers of whole lines to the function it is given.
 type ReadFn<'a> =
     dyn FnMut(&mut dyn FnMut(&[u8])) -> std::result::Result<ReadStats, ReadFailure> + 'a;
 
-/// Runs what `read` hands out through one framer and analyzer, named `name`.
+/// Runs what `read` hands out through one framer and analyzer, named `name`. With
+/// `workers` above 0 the events are matched on that many other threads (see [`pipeline`]);
+/// the result is the same.
 fn scan_blocks(
     name: String,
     compiled: &Compiled,
     config: &ScanConfig,
+    workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
     read: &mut ReadFn<'_>,
 ) -> Scanned {
@@ -229,10 +245,15 @@ fn scan_blocks(
     let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);
-    let read = read(&mut |block| {
-        framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
-    });
-    framer.finish(&mut |frame| analyzer.event(frame, on_match));
+    let read = if workers == 0 {
+        let read = read(&mut |block| {
+            framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
+        });
+        framer.finish(&mut |frame| analyzer.event(frame, on_match));
+        read
+    } else {
+        pipeline::run(&mut framer, &mut analyzer, workers, on_match, |f| read(f))
+    };
     analyzer.finish(framer.last_line(), on_match);
     analyzer.collected.frames = framer.stats;
     Scanned {
@@ -289,7 +310,12 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                 write_error = Some(io::Error::new(kind, e.to_string()));
             }
         };
-        results.push(scan_input(&inputs[0], compiled, config, &mut emit));
+        // One input: its events are matched on the other cores (none with -j 1).
+        let threads = config.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let workers = if threads > 1 { threads - 1 } else { 0 };
+        results.push(scan_input(&inputs[0], compiled, config, workers, &mut emit));
     } else if !inputs.is_empty() {
         // Several inputs in parallel; results and match records are put back in input order
         // as soon as each input and all before it are done.
@@ -310,7 +336,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                         .enumerate()
                         .for_each_with(tx, |tx, (i, input)| {
                             let mut buf = Vec::new();
-                            let scanned = scan_input(input, compiled, config, &mut |rec| {
+                            let scanned = scan_input(input, compiled, config, 0, &mut |rec| {
                                 if jsonl && (reveal || !record_leaks(rec)) {
                                     // Writing into a Vec cannot fail.
                                     let _ = report::json::record("match", rec, &mut buf);
