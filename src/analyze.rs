@@ -659,6 +659,13 @@ pub struct Observer<'c> {
 #[derive(Debug)]
 pub struct Observation(Option<(Observed, bool)>);
 
+impl Observation {
+    /// Whether a rule (or an AADSTS code) fired on the event.
+    pub fn fired(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
 impl Observer<'_> {
     /// Runs the matcher on every view of the event and gathers what a finding needs.
     pub fn observe(&mut self, frame: &Frame<'_>) -> Observation {

@@ -48,6 +48,9 @@ pub fn run(args: Args) -> Result<Exit> {
                 }
             };
             let compiled = build_catalog(&args.patterns)?;
+            if scan.count {
+                return run_count(&config, &compiled);
+            }
             run_scan(&config, &compiled)
         }
         #[cfg(feature = "kube")]
@@ -262,6 +265,70 @@ fn scan_blocks(
     }
 }
 
+/// Line and match counts of the matching stage alone (`scan --count`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Physical lines.
+    pub lines: u64,
+    /// Events (a joined traceback or JSON block is one).
+    pub events: u64,
+    /// Lines in events that fired a rule.
+    pub matched_lines: u64,
+    /// Events that fired a rule.
+    pub matched_events: u64,
+}
+
+/// Frames and matches what `read` hands out, on this thread, and counts; no login flows,
+/// findings or report. What `scan --count` and the matcher benchmark measure.
+pub fn count_blocks<E>(
+    compiled: &Compiled,
+    read: impl FnOnce(&mut dyn FnMut(&[u8])) -> E,
+) -> (Counts, E) {
+    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
+    let mut observer = Analyzer::new(compiled, String::new(), false).observer();
+    let mut counts = Counts::default();
+    let mut count = |frame: &crate::parse::Frame<'_>| {
+        if observer.observe(frame).fired() {
+            counts.matched_events += 1;
+            counts.matched_lines += frame.lines;
+        }
+    };
+    let read = read(&mut |block| framer.feed(block, &mut count));
+    framer.finish(&mut count);
+    counts.lines = framer.stats.lines;
+    counts.events = framer.stats.events();
+    (counts, read)
+}
+
+/// `scan --count`: every input in turn through [`count_blocks`], totals on stdout.
+fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
+    let expanded = source::expand_all(&config.inputs);
+    let mut total = Counts::default();
+    let mut failed = !expanded.errors.is_empty();
+    for e in &expanded.errors {
+        eprintln!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
+    }
+    for input in &expanded.inputs {
+        let (c, read) = count_blocks(compiled, |f| source::read_blocks(input, f));
+        if let Err(failure) = read {
+            failed = true;
+            eprintln!("sso-triage: {:#}", anyhow::Error::new(failure.error));
+        }
+        total.lines += c.lines;
+        total.events += c.events;
+        total.matched_lines += c.matched_lines;
+        total.matched_events += c.matched_events;
+    }
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "lines {}\nevents {}\nmatched_lines {}\nmatched_events {}",
+        total.lines, total.events, total.matched_lines, total.matched_events
+    )
+    .context("cannot write output")?;
+    Ok(if failed { Exit::Error } else { Exit::Clean })
+}
+
 /// Ends quietly when the reader of our output went away (`| head`).
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
@@ -314,7 +381,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         let threads = config.threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
-        let workers = if threads > 1 { threads - 1 } else { 0 };
+        let workers = threads.saturating_sub(1);
         results.push(scan_input(&inputs[0], compiled, config, workers, &mut emit));
     } else if !inputs.is_empty() {
         // Several inputs in parallel; results and match records are put back in input order
