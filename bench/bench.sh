@@ -158,15 +158,18 @@ echo "    $PATTERNS patterns"
 # Exit status 1 ("no match" for rg/grep, "problems found" for sso-triage) is success here;
 # 2 and above are errors and abort the benchmark.
 q() { printf '%q' "$1"; }
-NAMES=(cat rg grep sso-triage)
-ACTIVE=(0 1 2 3)
-[[ $GREP_OK -eq 1 ]] || ACTIVE=(0 1 3)
+NAMES=(cat rg grep sso-triage sso-j1 sso-stdin sso-count)
+ACTIVE=(0 1 2 3 4 5 6)
+[[ $GREP_OK -eq 1 ]] || ACTIVE=(0 1 3 4 5 6)
 # For the fallback loop (eval'd by bash).
 CMDS=(
     "cat $(q "$LOG") >/dev/null"
     "$RG -c -f $(q "$CATALOG") $(q "$LOG") >$(q "$OUT/rg.out"); test \$? -le 1"
     "LC_ALL=C grep -c -E -f $(q "$CATALOG") $(q "$LOG") >$(q "$OUT/grep.out"); test \$? -le 1"
     "$(q "$BIN") scan -o json $(q "$LOG") >$(q "$OUT/sso-triage.json"); test \$? -le 1"
+    "$(q "$BIN") scan -j 1 -o json $(q "$LOG") >$(q "$OUT/sso-triage-j1.json"); test \$? -le 1"
+    "$(q "$BIN") scan -o json - <$(q "$LOG") >$(q "$OUT/sso-triage-stdin.json"); test \$? -le 1"
+    "$(q "$BIN") scan --count $(q "$LOG") >$(q "$OUT/sso-triage-count.txt"); test \$? -le 1"
 )
 # For hyperfine -N (no shell: nothing to subtract, so short runs stay precise).
 HCMDS=(
@@ -174,12 +177,18 @@ HCMDS=(
     "$RG -c -f $(q "$CATALOG") $(q "$LOG")"
     "env LC_ALL=C grep -c -E -f $(q "$CATALOG") $(q "$LOG")"
     "$(q "$BIN") scan -o json $(q "$LOG")"
+    "$(q "$BIN") scan -j 1 -o json $(q "$LOG")"
+    "sh -c $(q "exec $(q "$BIN") scan -o json - <$(q "$LOG")")"
+    "$(q "$BIN") scan --count $(q "$LOG")"
 )
 LABELS=(
     "cat FILE >/dev/null"
     "$RG -c -f catalog.regex FILE"
     "LC_ALL=C grep -c -E -f catalog.regex FILE"
-    "sso-triage scan -o json FILE"
+    "sso-triage scan -o json FILE (all cores)"
+    "sso-triage scan -j 1 -o json FILE"
+    "sso-triage scan -o json - < FILE (stdin)"
+    "sso-triage scan --count FILE (matching only)"
 )
 
 # ----- correctness (one run each, also checks exit codes) --------------------------------
@@ -200,6 +209,12 @@ if [[ $SSO_RC -ge 2 ]]; then
     exit 2
 fi
 cp "$OUT/sso-triage.json" "$DATA/sso-triage-$SIZE.json"
+# One input on all cores must give exactly the bytes of the single-thread run.
+rc=0; "$BIN" scan -j 1 -o json "$LOG" >"$OUT/sso-triage-j1-check.json" 2>/dev/null || rc=$?
+if [[ $rc -ge 2 ]] || ! cmp -s "$OUT/sso-triage.json" "$OUT/sso-triage-j1-check.json"; then
+    echo "bench.sh: 'scan -j 1' and 'scan' (all cores) give different reports" >&2
+    exit 2
+fi
 
 # ----- timing --------------------------------------------------------------------------
 echo "==> warming the page cache"
@@ -290,6 +305,8 @@ if [[ -n $TIME_V ]]; then
     rss_of rg $RG -c -f "$CATALOG" "$LOG"
     [[ $GREP_OK -eq 1 ]] && rss_of grep env LC_ALL=C grep -c -E -f "$CATALOG" "$LOG"
     rss_of sso-triage "$BIN" scan -o json "$LOG"
+    rss_of sso-j1 "$BIN" scan -j 1 -o json "$LOG"
+    rss_of sso-count "$BIN" scan --count "$LOG"
 else
     echo "==> /usr/bin/time not found (apt-get install time): peak RSS not measured"
 fi
@@ -311,7 +328,8 @@ REPORT=$DATA/results-$SIZE.txt
 import json, statistics, sys
 
 times_path, rss_path, nbytes, manifest_path, sso_path, rg_lines, grep_lines, sso_rc = sys.argv[1:9]
-labels = dict(zip(["cat", "rg", "grep", "sso-triage"], sys.argv[9:13]))
+NAMES = ["cat", "rg", "grep", "sso-triage", "sso-j1", "sso-stdin", "sso-count"]
+labels = dict(zip(NAMES, sys.argv[9:]))
 nbytes = int(nbytes)
 
 rounds = {}
@@ -341,7 +359,7 @@ print(f"size:    {nbytes} bytes ({nbytes / 2**20:.1f} MiB), {lines if lines is n
 print()
 head = ("command", "median s", "MB/s", "x rg", "x cat", "peak RSS MiB")
 rows = []
-for name in ["cat", "rg", "grep", "sso-triage"]:
+for name in NAMES:
     ts = [t[name] for t in rounds.values() if name in t]
     if not ts:
         continue
@@ -361,6 +379,13 @@ print(fmt(head))
 print("  ".join("-" * w for w in widths))
 for r in rows:
     print(fmt(r))
+print()
+def ratio_line(a, b, what):
+    r = median_ratio(a, b)
+    if r == r:
+        print(f"{what}: {r:.2f}")
+ratio_line("sso-j1", "sso-triage", "speed-up of all cores over -j 1 (median of per-round ratios)")
+ratio_line("sso-stdin", "sso-triage", "stdin / file (median of per-round ratios)")
 print()
 print("x rg / x cat: median over rounds of (this command's time / rg's or cat's time in the same")
 print("round); above 1 = slower. MB/s = bytes / median wall / 10^6. rg's RSS includes its mmap of the file.")

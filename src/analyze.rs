@@ -455,15 +455,13 @@ struct Observed {
 
 /// Analyses the events of one input.
 pub struct Analyzer<'c> {
-    compiled: &'c Compiled,
     source: String,
-    fired: Vec<Fired>,
     masking: Masking,
+    observer: Observer<'c>,
     loose: Vec<LooseIds>,
     last: Option<LastFired>,
     last_specific: Option<(u64, Option<String>)>,
     pending: Vec<Observed>,
-    https_rule: Option<usize>,
     correlator: Option<Correlator>,
     /// What has been collected so far.
     pub collected: Collected,
@@ -472,19 +470,24 @@ pub struct Analyzer<'c> {
 impl<'c> Analyzer<'c> {
     /// An analyzer for the input called `source`. `reveal` turns redaction off.
     pub fn new(compiled: &'c Compiled, source: String, reveal: bool) -> Self {
+        let masking = Masking {
+            reveal,
+            users: false,
+        };
         Analyzer {
-            compiled,
-            source,
-            fired: Vec::new(),
-            masking: Masking {
-                reveal,
-                users: false,
+            observer: Observer {
+                compiled,
+                source: source.clone(),
+                masking,
+                https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
+                fired: Vec::new(),
             },
+            source,
+            masking,
             loose: Vec::new(),
             last: None,
             last_specific: None,
             pending: Vec::new(),
-            https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
             correlator: Some(Correlator::new(chrono::Duration::seconds(
                 crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
             ))),
@@ -492,27 +495,54 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        self.masking.apply(text)
-    }
-
     /// Masks e-mail addresses and UPNs too (`--redact-users`).
     pub fn set_redact_users(&mut self, yes: bool) {
         self.masking.users = yes;
+        self.observer.masking.users = yes;
+    }
+
+    /// A matcher for this input's events that can run on another thread: what it returns
+    /// goes to [`Analyzer::event_observed`] with the same frame, in input order.
+    pub fn observer(&self) -> Observer<'c> {
+        Observer {
+            compiled: self.observer.compiled,
+            source: self.observer.source.clone(),
+            masking: self.observer.masking,
+            https_rule: self.observer.https_rule,
+            fired: Vec::new(),
+        }
     }
 
     /// Matches one framed event; calls `on_match` with the record of each event that ends up
     /// in a finding.
     pub fn event(&mut self, frame: &Frame<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        let observation = self.observer.observe(frame);
+        self.event_observed(frame, observation, on_match);
+    }
+
+    /// [`Analyzer::event`] with the matching already done by an [`Observer`] of this
+    /// analyzer: the stateful part (login flows, fallback windows, findings), which must see
+    /// the events in input order.
+    pub fn event_observed(
+        &mut self,
+        frame: &Frame<'_>,
+        observation: Observation,
+        on_match: &mut dyn FnMut(&MatchRecord<'_>),
+    ) {
         if crate::token::may_contain(frame.body) {
             self.tokens(frame);
         }
         let (is_access, flow) = self.request(frame);
-        let Some(mut observed) = self.observe(frame) else {
+        let Some((mut observed, broken)) = observation.0 else {
             self.loose_ids(frame);
             self.flush(frame.line, false, on_match);
             return;
         };
+        if broken {
+            self.collected.json_lines_broken += 1;
+        }
+        self.collected.matched_events += 1;
+        self.collected.matched_lines += frame.lines;
         observed.is_access = is_access;
         observed.flow = flow;
         if observed.fallback_only {
@@ -620,9 +650,37 @@ impl<'c> Analyzer<'c> {
         self.collected.released = finished.released;
         self.collected.masking = self.masking;
     }
+}
 
+/// The pure half of analysing an event: runs the matcher on every view of the event and
+/// gathers what a finding needs. It holds no state between events, so several can run on
+/// other threads while one [`Analyzer`] takes their results in input order.
+pub struct Observer<'c> {
+    compiled: &'c Compiled,
+    source: String,
+    masking: Masking,
+    https_rule: Option<usize>,
+    fired: Vec<Fired>,
+}
+
+/// What an [`Observer`] found in one event, for [`Analyzer::event_observed`].
+#[derive(Debug)]
+pub struct Observation(Option<(Observed, bool)>);
+
+impl Observation {
+    /// Whether a rule (or an AADSTS code) fired on the event.
+    pub fn fired(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl Observer<'_> {
     /// Runs the matcher on every view of the event and gathers what a finding needs.
-    fn observe(&mut self, frame: &Frame<'_>) -> Option<Observed> {
+    pub fn observe(&mut self, frame: &Frame<'_>) -> Observation {
+        Observation(self.observe_inner(frame))
+    }
+
+    fn observe_inner(&mut self, frame: &Frame<'_>) -> Option<(Observed, bool)> {
         let compiled = self.compiled;
         let raw = String::from_utf8_lossy(frame.body);
         // In a traceback only the exception lines say what happened; frame and source lines
@@ -698,11 +756,7 @@ impl<'c> Analyzer<'c> {
                 }
             }
         }
-        if matches!(decoded, Some(Decoded::Broken)) {
-            self.collected.json_lines_broken += 1;
-        }
-        self.collected.matched_events += 1;
-        self.collected.matched_lines += frame.lines;
+        let broken = matches!(decoded, Some(Decoded::Broken));
 
         let shown: String = match json {
             Some(line) => {
@@ -827,7 +881,7 @@ impl<'c> Analyzer<'c> {
             .all(|f| f.rule.is_some_and(|r| compiled.rules[r].rule.fallback));
         fired.clear();
         self.fired = fired;
-        Some(Observed {
+        let observed = Observed {
             line: frame.line,
             end_line: frame.line + frame.lines - 1,
             pod,
@@ -840,9 +894,16 @@ impl<'c> Analyzer<'c> {
             fallback_only,
             is_access: false,
             flow: None,
-        })
+        };
+        Some((observed, broken))
     }
 
+    fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.masking.apply(text)
+    }
+}
+
+impl Analyzer<'_> {
     /// Adds an observed event to its findings.
     fn commit(&mut self, observed: Observed, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
         let keys: Vec<Key> = observed.items.iter().map(|i| i.key).collect();

@@ -142,7 +142,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub report: ReportArgs,
 
-    /// Worker threads for several inputs (default: one per core).
+    /// Worker threads: inputs in parallel, or one input's matching (default: one per core).
     #[arg(short = 'j', long, value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,
 
@@ -152,6 +152,15 @@ pub struct ScanArgs {
     /// each part that differs (scheme, host, port, path, trailing slash, encoding).
     #[arg(long, value_name = "URL", help_heading = "Matching")]
     pub redirect_uri: Option<String>,
+
+    /// Only frame and match, then print line and match counts (for benchmarks).
+    ///
+    /// Skips login flows, findings and the report: the matching stage alone, on one
+    /// thread, the figure bench/bench.sh compares with `cat` and `rg -c`. Prints
+    /// `lines`, `events`, `matched_lines` and `matched_events`, one `name value` a line;
+    /// the last two equal the report's summary.
+    #[arg(long, help_heading = "Output")]
+    pub count: bool,
 }
 
 /// The report flags `scan` and `kube` share.

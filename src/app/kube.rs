@@ -106,7 +106,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
                 write_error = Some(e);
             }
         };
-        scan_blocks(name.clone(), compiled, &config, &mut emit, &mut |feed| {
+        scan_blocks(name.clone(), compiled, &config, 0, &mut emit, &mut |feed| {
             let result = stream(&opts, &stop, &mut |block| {
                 feed(block);
                 Ok(())

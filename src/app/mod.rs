@@ -5,6 +5,7 @@
 mod check_config;
 #[cfg(feature = "kube")]
 mod kube;
+mod pipeline;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -48,6 +49,9 @@ pub fn run(args: Args) -> Result<Exit> {
                 }
             };
             let compiled = build_catalog(&args.patterns)?;
+            if scan.count {
+                return run_count(&config, &compiled);
+            }
             run_scan(&config, &compiled)
         }
         #[cfg(feature = "kube")]
@@ -175,6 +179,7 @@ fn scan_input(
     input: &Input,
     compiled: &Compiled,
     config: &ScanConfig,
+    workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> ScannedInput {
     let archive = match input {
@@ -188,7 +193,7 @@ fn scan_input(
         Input::File(path) if bundle::is_archive(path) => path,
         _ => {
             return ScannedInput {
-                parts: vec![scan_one(input, compiled, config, on_match)],
+                parts: vec![scan_one(input, compiled, config, workers, on_match)],
                 counts: bundle::Counts::default(),
             };
         }
@@ -197,9 +202,14 @@ fn scan_input(
     let counts = bundle::read_archive(archive, &mut |item| match item {
         bundle::Item::Log(member) => {
             let name = member.name().to_string();
-            parts.push(scan_blocks(name, compiled, config, on_match, &mut |f| {
-                member.read_blocks(f)
-            }));
+            parts.push(scan_blocks(
+                name,
+                compiled,
+                config,
+                workers,
+                on_match,
+                &mut |f| member.read_blocks(f),
+            ));
         }
         bundle::Item::Problem(error) => parts.push(Scanned {
             collected: Collected::default(),
@@ -216,11 +226,17 @@ fn scan_one(
     input: &Input,
     compiled: &Compiled,
     config: &ScanConfig,
+    workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> Scanned {
-    scan_blocks(input.name(), compiled, config, on_match, &mut |f| {
-        source::read_blocks(input, f)
-    })
+    scan_blocks(
+        input.name(),
+        compiled,
+        config,
+        workers,
+        on_match,
+        &mut |f| source::read_blocks(input, f),
+    )
 }
 
 /// Reads and analyses a HAR capture; a broken one is an unreadable input with one line.
@@ -303,11 +319,14 @@ fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit>
 type ReadFn<'a> =
     dyn FnMut(&mut dyn FnMut(&[u8])) -> std::result::Result<ReadStats, ReadFailure> + 'a;
 
-/// Runs what `read` hands out through one framer and analyzer, named `name`.
+/// Runs what `read` hands out through one framer and analyzer, named `name`. With
+/// `workers` above 0 the events are matched on that many other threads (see [`pipeline`]);
+/// the result is the same.
 fn scan_blocks(
     name: String,
     compiled: &Compiled,
     config: &ScanConfig,
+    workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
     read: &mut ReadFn<'_>,
 ) -> Scanned {
@@ -315,16 +334,85 @@ fn scan_blocks(
     let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);
-    let read = read(&mut |block| {
-        framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
-    });
-    framer.finish(&mut |frame| analyzer.event(frame, on_match));
+    let read = if workers == 0 {
+        let read = read(&mut |block| {
+            framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
+        });
+        framer.finish(&mut |frame| analyzer.event(frame, on_match));
+        read
+    } else {
+        pipeline::run(&mut framer, &mut analyzer, workers, on_match, |f| read(f))
+    };
     analyzer.finish(framer.last_line(), on_match);
     analyzer.collected.frames = framer.stats;
     Scanned {
         collected: analyzer.collected,
         read,
     }
+}
+
+/// Line and match counts of the matching stage alone (`scan --count`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Physical lines.
+    pub lines: u64,
+    /// Events (a joined traceback or JSON block is one).
+    pub events: u64,
+    /// Lines in events that fired a rule.
+    pub matched_lines: u64,
+    /// Events that fired a rule.
+    pub matched_events: u64,
+}
+
+/// Frames and matches what `read` hands out, on this thread, and counts; no login flows,
+/// findings or report. What `scan --count` and the matcher benchmark measure.
+pub fn count_blocks<E>(
+    compiled: &Compiled,
+    read: impl FnOnce(&mut dyn FnMut(&[u8])) -> E,
+) -> (Counts, E) {
+    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
+    let mut observer = Analyzer::new(compiled, String::new(), false).observer();
+    let mut counts = Counts::default();
+    let mut count = |frame: &crate::parse::Frame<'_>| {
+        if observer.observe(frame).fired() {
+            counts.matched_events += 1;
+            counts.matched_lines += frame.lines;
+        }
+    };
+    let read = read(&mut |block| framer.feed(block, &mut count));
+    framer.finish(&mut count);
+    counts.lines = framer.stats.lines;
+    counts.events = framer.stats.events();
+    (counts, read)
+}
+
+/// `scan --count`: every input in turn through [`count_blocks`], totals on stdout.
+fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
+    let expanded = source::expand_all(&config.inputs);
+    let mut total = Counts::default();
+    let mut failed = !expanded.errors.is_empty();
+    for e in &expanded.errors {
+        eprintln!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
+    }
+    for input in &expanded.inputs {
+        let (c, read) = count_blocks(compiled, |f| source::read_blocks(input, f));
+        if let Err(failure) = read {
+            failed = true;
+            eprintln!("sso-triage: {:#}", anyhow::Error::new(failure.error));
+        }
+        total.lines += c.lines;
+        total.events += c.events;
+        total.matched_lines += c.matched_lines;
+        total.matched_events += c.matched_events;
+    }
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "lines {}\nevents {}\nmatched_lines {}\nmatched_events {}",
+        total.lines, total.events, total.matched_lines, total.matched_events
+    )
+    .context("cannot write output")?;
+    Ok(if failed { Exit::Error } else { Exit::Clean })
 }
 
 /// Ends quietly when the reader of our output went away (`| head`).
@@ -375,7 +463,12 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                 write_error = Some(io::Error::new(kind, e.to_string()));
             }
         };
-        results.push(scan_input(&inputs[0], compiled, config, &mut emit));
+        // One input: its events are matched on the other cores (none with -j 1).
+        let threads = config.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let workers = threads.saturating_sub(1);
+        results.push(scan_input(&inputs[0], compiled, config, workers, &mut emit));
     } else if !inputs.is_empty() {
         // Several inputs in parallel; results and match records are put back in input order
         // as soon as each input and all before it are done.
@@ -396,7 +489,7 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                         .enumerate()
                         .for_each_with(tx, |tx, (i, input)| {
                             let mut buf = Vec::new();
-                            let scanned = scan_input(input, compiled, config, &mut |rec| {
+                            let scanned = scan_input(input, compiled, config, 0, &mut |rec| {
                                 if jsonl && (reveal || !record_leaks(rec)) {
                                     // Writing into a Vec cannot fail.
                                     let _ = report::json::record("match", rec, &mut buf);

@@ -304,6 +304,9 @@ pub struct Correlator {
     next_serial: u64,
     /// Flow count at which the next [`Correlator::compact`] runs.
     compact_at: usize,
+    /// Flows (by serial) holding each key: finding the latest flow with an Entra id by
+    /// scanning every held flow made a long input quadratic (1 GiB: 30 s instead of 3).
+    key_flows: HashMap<String, Vec<u64>>,
     /// Succeeded flows with nothing to report, released from memory.
     released: Released,
 }
@@ -333,7 +336,29 @@ impl Correlator {
             next_serial: 0,
             compact_at: COMPACT_MIN,
             released: Released::default(),
+            key_flows: HashMap::new(),
         }
+    }
+
+    /// Records flow `i`'s keys in [`Correlator::key_flows`]; called after each change of
+    /// a flow's keys.
+    fn index_keys(&mut self, i: usize) {
+        let flow = &self.flows[i];
+        for k in &flow.keys {
+            let serials = self.key_flows.entry(k.clone()).or_default();
+            if !serials.contains(&flow.serial) {
+                serials.push(flow.serial);
+            }
+        }
+    }
+
+    /// The latest held flow that has one of `keys`.
+    fn latest_with_key(&self, keys: &[String]) -> Option<usize> {
+        keys.iter()
+            .filter_map(|k| self.key_flows.get(k))
+            .flatten()
+            .filter_map(|&serial| self.at(serial))
+            .max()
     }
 
     /// True while a callback waits for its landing: only then do plain `/login/` requests
@@ -396,6 +421,10 @@ impl Correlator {
         let flows = &self.flows;
         let held = |serial: &u64| flows.binary_search_by_key(serial, |f| f.serial).is_ok();
         self.by_client.retain(|_, serial| held(serial));
+        self.key_flows.retain(|_, serials| {
+            serials.retain(held);
+            !serials.is_empty()
+        });
         self.awaiting.retain(held);
         let replay = Duration::seconds(CODE_LIFETIME_SECS);
         self.codes
@@ -465,11 +494,21 @@ impl Correlator {
     pub fn note(&mut self, serial: u64, rules: &[String], keys: &[String]) {
         if let Some(i) = self.at(serial) {
             self.flows[i].add_findings(rules, keys);
+            self.index_keys(i);
         }
     }
 
     /// Feeds one access-log request on a login path; returns the flow it joined, if any.
     pub fn request(&mut self, access: &Access, origin: &Origin<'_>) -> Option<u64> {
+        let serial = self.request_inner(access, origin);
+        // A request adds keys only to the flow it joins.
+        if let Some(i) = serial.and_then(|s| self.at(s)) {
+            self.index_keys(i);
+        }
+        serial
+    }
+
+    fn request_inner(&mut self, access: &Access, origin: &Origin<'_>) -> Option<u64> {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
@@ -609,12 +648,10 @@ impl Correlator {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
-        let by_key = self
-            .flows
-            .iter()
-            .rposition(|f| keys.iter().any(|k| f.keys.contains(k)));
+        let by_key = self.latest_with_key(keys);
         if let Some(i) = by_key.or_else(|| self.nearest_callback(origin)) {
             self.flows[i].add_error(origin, rules, keys);
+            self.index_keys(i);
         } else {
             let pending = Orphan {
                 source: origin.source.to_string(),
@@ -652,6 +689,7 @@ impl Correlator {
 
     fn add_error(&mut self, i: usize, origin: &Origin<'_>, rules: &[String], keys: &[String]) {
         self.flows[i].add_error(origin, rules, keys);
+        self.index_keys(i);
     }
 
     fn attach_pending(&mut self, idx: usize) {
