@@ -351,6 +351,19 @@ pub enum FailOn {
     Never,
 }
 
+impl FailOn {
+    /// The lowest severity that makes the exit status 1; `None` for never.
+    pub fn threshold(self) -> Option<crate::catalog::Severity> {
+        use crate::catalog::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
 const SUBCOMMANDS: &[&str] = &[
     "scan",
     "kube",

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::catalog::Severity;
-use crate::cli::{ColorChoice, FailOn, ReportArgs, ScanArgs};
+use crate::cli::{ColorChoice, ReportArgs, ScanArgs};
 use crate::report::{Format, Style};
 
 /// A checked `scan` configuration.
@@ -117,12 +117,7 @@ impl ScanConfig {
                 color: use_color(color),
                 width: args.width,
             },
-            fail_on: match args.fail_on {
-                FailOn::Error => Some(Severity::Error),
-                FailOn::Warning => Some(Severity::Warning),
-                FailOn::Info => Some(Severity::Info),
-                FailOn::Never => None,
-            },
+            fail_on: args.fail_on.threshold(),
             reveal_secrets: args.show_secrets,
             redact_users: args.redact_users,
             quiet: args.quiet,

@@ -8,11 +8,10 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::app::Exit;
-use crate::catalog::Severity;
 use crate::checkconfig::{self, Options, Outcome};
-use crate::cli::{CheckConfigArgs, ColorChoice, FailOn};
+use crate::cli::{CheckConfigArgs, ColorChoice};
 use crate::redact::Placeholders;
-use crate::report::{self, Format, Report, Style, Summary};
+use crate::report::{self, Report, Style, Summary};
 
 /// Larger than any real configuration override by orders of magnitude; past this the file is
 /// not a configuration, and reading it whole would only cost memory.
@@ -82,13 +81,7 @@ pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
         width: args.width,
     };
     let mut rendered = Vec::new();
-    match args.output {
-        Format::Table => report::table::render(&report, style, &mut rendered),
-        Format::Json => report::json::document(&report, &mut rendered),
-        Format::Jsonl => report::json::lines_tail(&report, &mut rendered),
-        Format::Markdown => report::markdown::render(&report, &mut rendered),
-        Format::Html => report::html::render(&report, &mut rendered),
-    }?;
+    report::render(&report, args.output, style, &mut rendered)?;
     let rendered = String::from_utf8_lossy(&rendered).into_owned();
     // Fail closed: a credential value read from the file must not appear anywhere in the
     // output, whatever path it took.
@@ -103,12 +96,7 @@ pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
     if !args.quiet {
         eprintln!("sso-triage: {}", summary_line(&name, &outcome, &report));
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
+    let threshold = args.fail_on.threshold();
     let worst = report.findings.iter().map(|f| f.severity).max();
     Ok(if crate::app::exceeds(worst, threshold) {
         Exit::Findings

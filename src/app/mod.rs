@@ -659,13 +659,7 @@ fn finish_report(
     }
     report.number_placeholders(numbers);
     let mut rendered: Vec<u8> = Vec::new();
-    match config.format {
-        Format::Table => report::table::render(&report, config.style, &mut rendered),
-        Format::Json => report::json::document(&report, &mut rendered),
-        Format::Jsonl => report::json::lines_tail(&report, &mut rendered),
-        Format::Markdown => report::markdown::render(&report, &mut rendered),
-        Format::Html => report::html::render(&report, &mut rendered),
-    }?;
+    report::render(&report, config.format, config.style, &mut rendered)?;
     // Anything the model walk did not reach (none is known) is numbered the same way.
     let rendered = String::from_utf8_lossy(&rendered);
     out.write_all(numbers.apply(&rendered).as_bytes())
@@ -687,9 +681,10 @@ fn finish_report(
         return Ok(Exit::Error);
     }
     let worst = report.findings.iter().map(|f| f.severity).max();
-    Ok(match (worst, config.fail_on) {
-        (Some(w), Some(threshold)) if w >= threshold => Exit::Findings,
-        _ => Exit::Clean,
+    Ok(if exceeds(worst, config.fail_on) {
+        Exit::Findings
+    } else {
+        Exit::Clean
     })
 }
 

@@ -242,6 +242,22 @@ pub enum Format {
     Html,
 }
 
+/// Renders `report` in `format` to `out`: the one place that maps a format to its renderer.
+pub fn render(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn std::io::Write,
+) -> crate::error::Result<()> {
+    match format {
+        Format::Table => table::render(report, style, out),
+        Format::Json => json::document(report, out),
+        Format::Jsonl => json::lines_tail(report, out),
+        Format::Markdown => markdown::render(report, out),
+        Format::Html => html::render(report, out),
+    }
+}
+
 /// Options that change how a report is drawn, never what it says.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
