@@ -83,7 +83,7 @@ fn main() {
     let finder = memchr::memmem::Finder::new(b"AADSTS");
     let (mm_med, mm_best, mm_hits) = time(rounds, || finder.find_iter(&text).count() as u64);
     let (m_med, m_best, matched) = time(rounds, || {
-        let (counts, ()) = count_blocks(&compiled, |f| {
+        let (counts, ()) = count_blocks(&compiled, 0, |f| {
             // The reader's shape: buffers of about BLOCK bytes, cut after a newline.
             let mut rest = &text[..];
             while !rest.is_empty() {

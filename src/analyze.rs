@@ -13,8 +13,9 @@ use crate::catalog::compile::Compiled;
 use crate::catalog::{self, Refine, Severity, Symptom};
 use crate::correlate::{Correlator, Flow, Origin, Orphan, Outcome, Released, Step};
 use crate::matcher::Fired;
+use crate::parse::access::{self, Access};
 use crate::parse::jsonl::{self, Decoded};
-use crate::parse::{Frame, FrameStats, access, decode, timestamp};
+use crate::parse::{Frame, FrameStats, decode, timestamp};
 use crate::redact::Masking;
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
@@ -481,6 +482,7 @@ impl<'c> Analyzer<'c> {
                 masking,
                 https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
                 fired: Vec::new(),
+                requests: true,
             },
             source,
             masking,
@@ -510,6 +512,7 @@ impl<'c> Analyzer<'c> {
             masking: self.observer.masking,
             https_rule: self.observer.https_rule,
             fired: Vec::new(),
+            requests: true,
         }
     }
 
@@ -532,8 +535,8 @@ impl<'c> Analyzer<'c> {
         if crate::token::may_contain(frame.body) {
             self.tokens(frame);
         }
-        let (is_access, flow) = self.request(frame);
-        let Some((mut observed, broken)) = observation.0 else {
+        let (is_access, flow) = self.request(frame, observation.access);
+        let Some((mut observed, broken)) = observation.found else {
             self.loose_ids(frame);
             self.flush(frame.line, false, on_match);
             return;
@@ -585,28 +588,23 @@ impl<'c> Analyzer<'c> {
         self.correlator = Some(Correlator::new(timeout));
     }
 
-    /// Feeds an access-log line on a login path to the correlator: whether it was one, and
-    /// the flow it joined.
-    fn request(&mut self, frame: &Frame<'_>) -> (bool, Option<u64>) {
-        let body = frame.body;
-        if memchr::memmem::find(body, b"/oauth/").is_none() {
+    /// Feeds an access-log line on a login path (`access`, parsed by the observer) to the
+    /// correlator: whether it was one, and the flow it joined.
+    fn request(&mut self, frame: &Frame<'_>, access: Option<Access>) -> (bool, Option<u64>) {
+        let Some(access) = access else {
+            return (false, None);
+        };
+        if memchr::memmem::find(frame.body, b"/oauth/").is_none() {
             // A plain /login/ request matters only as the landing of a recent callback.
             let now = frame.kube_time.and_then(timestamp::parse_value);
             let waiting = self
                 .correlator
                 .as_mut()
                 .is_some_and(|c| c.awaiting_landing(now));
-            // Health probes are never the landing of a sign-in.
-            if !waiting
-                || memchr::memmem::find(body, b"/login/").is_none()
-                || memchr::memmem::find(body, b"kube-probe/").is_some()
-            {
+            if !waiting {
                 return (false, None);
             }
         }
-        let Some(access) = access::parse(&String::from_utf8_lossy(body)) else {
-            return (false, None);
-        };
         let mut flow = None;
         if let Some(correlator) = self.correlator.as_mut() {
             let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
@@ -652,6 +650,15 @@ impl<'c> Analyzer<'c> {
     }
 }
 
+/// An access-log line on one of NetBox's login paths (health probes left out), parsed.
+fn login_request(body: &[u8]) -> Option<Access> {
+    let finder = |needle: &[u8]| memchr::memmem::find(body, needle).is_some();
+    if !finder(b"/oauth/") && (!finder(b"/login/") || access::is_probe(body)) {
+        return None;
+    }
+    access::parse(&String::from_utf8_lossy(body))
+}
+
 /// The pure half of analysing an event: runs the matcher on every view of the event and
 /// gathers what a finding needs. It holds no state between events, so several can run on
 /// other threads while one [`Analyzer`] takes their results in input order.
@@ -661,23 +668,57 @@ pub struct Observer<'c> {
     masking: Masking,
     https_rule: Option<usize>,
     fired: Vec<Fired>,
+    /// Whether to parse access-log requests for the correlator.
+    requests: bool,
 }
 
 /// What an [`Observer`] found in one event, for [`Analyzer::event_observed`].
 #[derive(Debug)]
-pub struct Observation(Option<(Observed, bool)>);
+pub struct Observation {
+    /// What fired, and whether the event was a broken JSON line.
+    found: Option<(Observed, bool)>,
+    /// The event as an access-log request on a login path, for the correlator.
+    access: Option<Access>,
+}
 
 impl Observation {
     /// Whether a rule (or an AADSTS code) fired on the event.
     pub fn fired(&self) -> bool {
-        self.0.is_some()
+        self.found.is_some()
+    }
+
+    /// Moves what was observed to start at `line`: a worker numbers a line from the start of
+    /// its block, the framer knows where the block starts.
+    pub fn relocate(&mut self, line: u64) {
+        if let Some((observed, _)) = &mut self.found {
+            let from = observed.line;
+            let shift = |l: &mut u64| *l = *l - from + line;
+            shift(&mut observed.end_line);
+            for item in &mut observed.items {
+                shift(&mut item.evidence.line);
+            }
+            observed.line = line;
+        }
     }
 }
 
 impl Observer<'_> {
+    /// An observer that only matches: no access-log parsing, for counting matches.
+    pub fn matching_only(mut self) -> Self {
+        self.requests = false;
+        self
+    }
+
     /// Runs the matcher on every view of the event and gathers what a finding needs.
     pub fn observe(&mut self, frame: &Frame<'_>) -> Observation {
-        Observation(self.observe_inner(frame))
+        Observation {
+            found: self.observe_inner(frame),
+            access: if self.requests {
+                login_request(frame.body)
+            } else {
+                None
+            },
+        }
     }
 
     fn observe_inner(&mut self, frame: &Frame<'_>) -> Option<(Observed, bool)> {

@@ -78,11 +78,11 @@ impl Compiled {
         let mut candidates: Vec<u32> = Vec::new();
         let mut has_aadsts = false;
         let mut has_error_codes = false;
-        for m in self.tagger.find_overlapping_iter(text) {
-            let a = m.pattern().as_usize();
-            has_aadsts |= a == self.aadsts_anchor;
-            has_error_codes |= a == self.error_codes_anchor;
-            candidates.extend_from_slice(&self.anchor_rules[a]);
+        for m in self.keywords.find_overlapping_iter(text) {
+            let k = m.pattern().as_usize();
+            has_aadsts |= k == self.aadsts_keyword;
+            has_error_codes |= k == self.error_codes_keyword;
+            candidates.extend_from_slice(&self.keyword_rules[k]);
         }
         if has_aadsts || has_error_codes {
             let from_text = aadsts_codes(text).filter(|_| has_aadsts);
@@ -128,15 +128,10 @@ impl Compiled {
         }
     }
 
-    /// True when `text` holds an anchor that can lead to a rule (or an AADSTS code); lines
-    /// that hold only context anchors (a health probe on `/login/`) cannot fire anything.
+    /// True when `text` holds a rule keyword or an AADSTS code: only then can [`Compiled::fire`]
+    /// find anything. Lines that hold only context anchors (a request on `/login/`) cannot.
     pub fn may_fire(&self, text: &[u8]) -> bool {
-        self.tagger.find_overlapping_iter(text).any(|m| {
-            let a = m.pattern().as_usize();
-            a == self.aadsts_anchor
-                || a == self.error_codes_anchor
-                || !self.anchor_rules[a].is_empty()
-        })
+        self.keywords.is_match(text)
     }
 
     /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event.

@@ -66,7 +66,8 @@ pub struct Found {
 static JWT_START: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new(b"eyJ"));
 
-/// A cheap first check, run on every log line: whether it may hold a JWT (`eyJ`, the
+/// A cheap first check, run on every candidate event (the block scan has `.eyJ`, the dot
+/// before a token's payload, among its anchors): whether it may hold a JWT (`eyJ`, the
 /// base64 of `{"`). Only lines that pass are searched with the regex.
 pub fn may_contain(bytes: &[u8]) -> bool {
     JWT_START.find(bytes).is_some()

@@ -145,7 +145,7 @@ fn build_checked(dirs: &[PathBuf], all_examples: bool) -> (Option<Compiled>, Vec
 
 /// Runs `text` through framing, matching and the correlator, as a scan of a file would.
 pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
-    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
+    let mut framer = Framer::with_scanner(compiled.scanner());
     let mut analyzer = Analyzer::new(compiled, "example".into(), false);
     let mut ignore = |_: &MatchRecord<'_>| {};
     framer.feed(text, &mut |frame| analyzer.event(frame, &mut ignore));
@@ -320,8 +320,8 @@ type ReadFn<'a> =
     dyn FnMut(&mut dyn FnMut(&[u8])) -> std::result::Result<ReadStats, ReadFailure> + 'a;
 
 /// Runs what `read` hands out through one framer and analyzer, named `name`. With
-/// `workers` above 0 the events are matched on that many other threads (see [`pipeline`]);
-/// the result is the same.
+/// `workers` above 0 the buffers are scanned and matched on that many other threads (see
+/// [`pipeline`]); the result is the same.
 fn scan_blocks(
     name: String,
     compiled: &Compiled,
@@ -330,19 +330,20 @@ fn scan_blocks(
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
     read: &mut ReadFn<'_>,
 ) -> Scanned {
-    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
+    let mut framer = Framer::with_scanner(compiled.scanner());
     let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);
-    let read = if workers == 0 {
-        let read = read(&mut |block| {
-            framer.feed(block, &mut |frame| analyzer.event(frame, on_match));
-        });
-        framer.finish(&mut |frame| analyzer.event(frame, on_match));
-        read
-    } else {
-        pipeline::run(&mut framer, &mut analyzer, workers, on_match, |f| read(f))
-    };
+    let observers = (0..workers).map(|_| analyzer.observer()).collect();
+    let read = pipeline::run(
+        &mut framer,
+        observers,
+        &mut |frame, observed| match observed {
+            Some(o) => analyzer.event_observed(frame, o, on_match),
+            None => analyzer.event(frame, on_match),
+        },
+        |f| read(f),
+    );
     analyzer.finish(framer.last_line(), on_match);
     analyzer.collected.frames = framer.stats;
     Scanned {
@@ -364,26 +365,48 @@ pub struct Counts {
     pub matched_events: u64,
 }
 
-/// Frames and matches what `read` hands out, on this thread, and counts; no login flows,
-/// findings or report. What `scan --count` and the matcher benchmark measure.
+/// Frames and matches what `read` hands out, and counts; no login flows, findings or
+/// report. With `workers` above 0 the buffers are scanned and matched on that many other
+/// threads. What `scan --count` and the matcher benchmark measure.
 pub fn count_blocks<E>(
     compiled: &Compiled,
+    workers: usize,
     read: impl FnOnce(&mut dyn FnMut(&[u8])) -> E,
 ) -> (Counts, E) {
-    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
-    let mut observer = Analyzer::new(compiled, String::new(), false).observer();
+    let mut framer = Framer::with_scanner(compiled.scanner());
+    let analyzer = Analyzer::new(compiled, String::new(), false);
+    let mut observer = analyzer.observer().matching_only();
+    let observers = (0..workers)
+        .map(|_| analyzer.observer().matching_only())
+        .collect();
     let mut counts = Counts::default();
-    let mut count = |frame: &crate::parse::Frame<'_>| {
-        if observer.observe(frame).fired() {
-            counts.matched_events += 1;
-            counts.matched_lines += frame.lines;
-        }
-    };
-    let read = read(&mut |block| framer.feed(block, &mut count));
-    framer.finish(&mut count);
+    let read = pipeline::run(
+        &mut framer,
+        observers,
+        &mut |frame, observed| {
+            let fired = match observed {
+                Some(o) => o.fired(),
+                None => observer.observe(frame).fired(),
+            };
+            if fired {
+                counts.matched_events += 1;
+                counts.matched_lines += frame.lines;
+            }
+        },
+        read,
+    );
     counts.lines = framer.stats.lines;
     counts.events = framer.stats.events();
     (counts, read)
+}
+
+/// Worker threads for one input: one per core (`-j`), or none at all with `-j 1`. The
+/// calling thread reads and frames, which costs little next to scanning and matching.
+fn workers(config: &ScanConfig) -> usize {
+    let threads = config.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if threads > 1 { threads } else { 0 }
 }
 
 /// `scan --count`: every input in turn through [`count_blocks`], totals on stdout.
@@ -395,7 +418,7 @@ fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         eprintln!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
     }
     for input in &expanded.inputs {
-        let (c, read) = count_blocks(compiled, |f| source::read_blocks(input, f));
+        let (c, read) = count_blocks(compiled, workers(config), |f| source::read_blocks(input, f));
         if let Err(failure) = read {
             failed = true;
             eprintln!("sso-triage: {:#}", anyhow::Error::new(failure.error));
@@ -463,12 +486,14 @@ fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
                 write_error = Some(io::Error::new(kind, e.to_string()));
             }
         };
-        // One input: its events are matched on the other cores (none with -j 1).
-        let threads = config.threads.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        });
-        let workers = threads.saturating_sub(1);
-        results.push(scan_input(&inputs[0], compiled, config, workers, &mut emit));
+        // One input: its buffers are scanned and matched on every core (none with -j 1).
+        results.push(scan_input(
+            &inputs[0],
+            compiled,
+            config,
+            workers(config),
+            &mut emit,
+        ));
     } else if !inputs.is_empty() {
         // Several inputs in parallel; results and match records are put back in input order
         // as soon as each input and all before it are done.

@@ -1,141 +1,101 @@
-//! One input on several cores. Framing, login flows and findings carry state from line to
-//! line (a traceback may span two read buffers, a fallback waits 50 lines for its cause, a
-//! flow joins requests minutes apart), so they stay on the calling thread, in input order.
-//! The matching of each candidate event (anchors, the tagged rules' regexes, decoded
-//! views, captures, Entra ids), which holds no state and costs most (see BENCHMARKS.md),
-//! runs on worker threads: the framer's events of one read buffer go out as one batch, and
-//! the results are taken back strictly in batch order. At most [`IN_FLIGHT_PER_WORKER`]
-//! batches per worker are out at once, so memory stays bounded on an endless stream, and
-//! the output is byte for byte that of `-j 1`.
+//! One input on several cores. Everything that needs every byte of a read buffer (the SIMD
+//! anchor scan, line counts, UTF-8 checks) and the matching of each candidate line (the
+//! tagged rules' regexes, decoded views, captures, Entra ids) depends on that buffer alone,
+//! so it runs on worker threads, one buffer per job. What carries state from line to line
+//! stays on the calling thread, in input order: framing (a traceback may span two buffers;
+//! it walks only the candidate lines the workers found, and lines inside an open
+//! traceback), login flows, fallback windows and findings. Results are taken back strictly
+//! in buffer order, at most [`IN_FLIGHT_PER_WORKER`] buffers per worker are out at once (so
+//! memory stays bounded on an endless stream), and the output is byte for byte that of
+//! `-j 1`.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use crate::analyze::{Analyzer, MatchRecord, Observation};
-use crate::parse::{Frame, Framer};
+use crate::analyze::{Observation, Observer};
+use crate::parse::{BlockScan, Frame, Framer, single_line_frame};
 
-/// Batches each worker may have queued or in hand; beyond that the reader waits.
+/// Buffers each worker may have queued or in hand; beyond that the reader waits.
 const IN_FLIGHT_PER_WORKER: usize = 3;
 
-/// Where one frame's parts lie in a [`Batch`]'s bytes.
-#[derive(Debug, Clone)]
-struct FrameAt {
-    line: u64,
-    lines: u64,
-    pod: Option<Range<usize>>,
-    container: Option<Range<usize>>,
-    kube_time: Option<Range<usize>>,
-    context: Option<Range<usize>>,
-    body: Range<usize>,
-    traceback: bool,
-}
-
-/// The frames of one read buffer, copied out of it so that they can cross threads. One
-/// byte buffer holds all their text; batches are recycled.
+/// One read buffer on its way through a worker: its bytes, their scan, and the events its
+/// candidate lines make on their own, matched ahead (numbered from the buffer's start).
 #[derive(Debug, Default)]
-struct Batch {
+struct Job {
     data: Vec<u8>,
-    frames: Vec<FrameAt>,
+    scan: BlockScan,
+    ahead: Vec<Option<Observation>>,
 }
 
-impl Batch {
-    fn put(&mut self, bytes: &[u8]) -> Range<usize> {
-        let start = self.data.len();
-        self.data.extend_from_slice(bytes);
-        start..self.data.len()
-    }
-
-    fn push(&mut self, f: &Frame<'_>) {
-        let at = FrameAt {
-            line: f.line,
-            lines: f.lines,
-            pod: f.pod.map(|b| self.put(b)),
-            container: f.container.map(|b| self.put(b)),
-            kube_time: f.kube_time.map(|b| self.put(b)),
-            context: f.context.map(|b| self.put(b)),
-            body: self.put(f.body),
-            traceback: f.traceback,
-        };
-        self.frames.push(at);
-    }
-
-    fn frame(&self, i: usize) -> Frame<'_> {
-        let at = &self.frames[i];
-        let part = |r: &Option<Range<usize>>| r.clone().map(|r| &self.data[r]);
-        Frame {
-            line: at.line,
-            lines: at.lines,
-            pod: part(&at.pod),
-            container: part(&at.container),
-            kube_time: part(&at.kube_time),
-            context: part(&at.context),
-            body: &self.data[at.body.clone()],
-            traceback: at.traceback,
-        }
-    }
-
-    fn clear(&mut self) {
+impl Job {
+    fn recycle(&mut self) {
         self.data.clear();
-        self.frames.clear();
-        // A huge traceback once must not keep its memory for the rest of the run.
+        self.ahead.clear();
+        // One huge line must not keep its memory for the rest of the run.
         if self.data.capacity() > 8 << 20 {
             self.data = Vec::new();
         }
     }
 }
 
-/// A batch matched by a worker; `None` when the worker panicked.
-type Done = (u64, Option<(Batch, Vec<Observation>)>);
+/// Takes each event in input order, with what a worker observed in it when it matched it
+/// ahead (already moved to the event's line); `None` means: observe it now.
+pub(super) type Sink<'s> = dyn FnMut(&Frame<'_>, Option<Observation>) + 's;
 
-/// The calling thread's side: sends batches, takes results back in order, applies them.
-struct Orderer<'a, 'c> {
-    jobs: Option<SyncSender<(u64, Batch)>>,
+/// A job done by a worker; `None` when the worker panicked.
+type Done = (u64, Option<Job>);
+
+/// The calling thread's side: sends buffers, takes results back in order, frames them.
+struct Orderer<'a, 'c, 's> {
+    jobs: Option<SyncSender<(u64, Job)>>,
     done: Receiver<Done>,
-    pending: BTreeMap<u64, (Batch, Vec<Observation>)>,
+    pending: BTreeMap<u64, Job>,
     sent: u64,
     applied: u64,
-    limit: u64,
-    spare: Vec<Batch>,
-    analyzer: &'a mut Analyzer<'c>,
+    spare: Vec<Job>,
+    framer: &'a mut Framer<'c>,
+    sink: &'a mut Sink<'s>,
 }
 
-impl Orderer<'_, '_> {
-    fn send(&mut self, batch: Batch) {
-        if batch.frames.is_empty() {
-            self.spare.push(batch);
-            return;
-        }
-        let jobs = self.jobs.as_ref().expect("batches are sent before the end");
-        jobs.send((self.sent, batch))
+impl Orderer<'_, '_, '_> {
+    fn send(&mut self, block: &[u8]) {
+        let mut job = self.spare.pop().unwrap_or_default();
+        job.data.extend_from_slice(block);
+        let jobs = self.jobs.as_ref().expect("buffers are sent before the end");
+        jobs.send((self.sent, job))
             .expect("worker threads live as long as the pipeline");
         self.sent += 1;
     }
 
-    fn take(&mut self, (seq, result): Done) {
-        match result {
-            Some(r) => {
-                self.pending.insert(seq, r);
+    fn take(&mut self, (seq, job): Done) {
+        match job {
+            Some(job) => {
+                self.pending.insert(seq, job);
             }
             None => panic!("a matching thread panicked"),
         }
     }
 
-    /// Applies every result that is next in order; then, while more than `limit` batches
-    /// are out, waits for results.
-    fn apply(&mut self, limit: u64, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+    /// Frames every result that is next in order; then, while more than `limit` buffers are
+    /// out, waits for results.
+    fn apply(&mut self, limit: u64) {
         loop {
             while let Ok(done) = self.done.try_recv() {
                 self.take(done);
             }
-            while let Some((mut batch, observed)) = self.pending.remove(&self.applied) {
-                for (i, observation) in observed.into_iter().enumerate() {
-                    self.analyzer
-                        .event_observed(&batch.frame(i), observation, on_match);
-                }
-                batch.clear();
-                self.spare.push(batch);
+            while let Some(mut job) = self.pending.remove(&self.applied) {
+                let Job { data, scan, ahead } = &mut job;
+                let sink = &mut *self.sink;
+                self.framer.feed_scanned(data, scan, &mut |frame, index| {
+                    let observed = index.and_then(|i| ahead[i].take()).map(|mut o| {
+                        o.relocate(frame.line);
+                        o
+                    });
+                    sink(frame, observed);
+                });
+                job.recycle();
+                self.spare.push(job);
                 self.applied += 1;
             }
             if self.sent - self.applied <= limit {
@@ -149,23 +109,27 @@ impl Orderer<'_, '_> {
     }
 }
 
-/// Frames what `read` hands out on this thread, matches the events on `workers` threads and
-/// folds the results into `analyzer` in input order; returns what `read` returned.
-pub(super) fn run<R>(
-    framer: &mut Framer<'_>,
-    analyzer: &mut Analyzer<'_>,
-    workers: usize,
-    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+/// Frames what `read` hands out and gives `sink` each event in input order; returns what
+/// `read` returned. With `observers` (one per worker thread) the buffers are scanned and
+/// their candidate lines matched on those threads; without, everything runs here.
+pub(super) fn run<'c, R>(
+    framer: &mut Framer<'c>,
+    observers: Vec<Observer<'c>>,
+    sink: &mut Sink<'_>,
     read: impl FnOnce(&mut dyn FnMut(&[u8])) -> R,
 ) -> R {
-    let workers = workers.max(1);
-    let limit = (workers * IN_FLIGHT_PER_WORKER) as u64;
+    if observers.is_empty() {
+        let result = read(&mut |block| framer.feed(block, &mut |frame| sink(frame, None)));
+        framer.finish(&mut |frame| sink(frame, None));
+        return result;
+    }
+    let scanner = framer.scanner();
+    let limit = (observers.len() * IN_FLIGHT_PER_WORKER) as u64;
     std::thread::scope(|scope| {
-        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Batch)>(limit as usize);
+        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Job)>(limit as usize);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (done_tx, done_rx) = mpsc::channel::<Done>();
-        for _ in 0..workers {
-            let mut observer = analyzer.observer();
+        for mut observer in observers {
             let job_rx = Arc::clone(&job_rx);
             let done_tx = done_tx.clone();
             scope.spawn(move || {
@@ -174,19 +138,16 @@ pub(super) fn run<R>(
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok((seq, batch)) = job else { return };
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let observed: Vec<Observation> = (0..batch.frames.len())
-                            .map(|i| observer.observe(&batch.frame(i)))
-                            .collect();
-                        observed
+                    let Ok((seq, mut job)) = job else { return };
+                    let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let Job { data, scan, ahead } = &mut job;
+                        scanner.scan(data, scan);
+                        ahead.extend(scan.candidates.iter().map(|c| {
+                            single_line_frame(data, c).map(|frame| observer.observe(&frame))
+                        }));
                     }));
-                    let failed = result.is_err();
-                    if done_tx
-                        .send((seq, result.ok().map(|o| (batch, o))))
-                        .is_err()
-                        || failed
-                    {
+                    let failed = worked.is_err();
+                    if done_tx.send((seq, worked.ok().map(|()| job))).is_err() || failed {
                         return;
                     }
                 }
@@ -199,22 +160,19 @@ pub(super) fn run<R>(
             pending: BTreeMap::new(),
             sent: 0,
             applied: 0,
-            limit,
             spare: Vec::new(),
-            analyzer,
+            framer,
+            sink,
         };
-        let mut batch = Batch::default();
         let result = read(&mut |block| {
-            framer.feed(block, &mut |frame| batch.push(frame));
-            let next = order.spare.pop().unwrap_or_default();
-            order.send(std::mem::replace(&mut batch, next));
-            let limit = order.limit;
-            order.apply(limit, on_match);
+            if !block.is_empty() {
+                order.send(block);
+                order.apply(limit);
+            }
         });
-        framer.finish(&mut |frame| batch.push(frame));
-        order.send(batch);
         order.jobs = None;
-        order.apply(0, on_match);
+        order.apply(0);
+        order.framer.finish(&mut |frame| (order.sink)(frame, None));
         result
     })
 }

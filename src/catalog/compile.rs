@@ -32,9 +32,15 @@ pub const CONTEXT_ANCHORS: &[&[u8]] = &[
     b"Timestamp: ",
     ERROR_CODES,
     // Login flow requests for the correlator: `/oauth/login/`, the login page, callbacks.
-    b"/login/",
+    LOGIN_ANCHOR,
+    // A JWT: the dot between its header and its payload, both base64 of `{"` (see
+    // `crate::token`), so a token in a debug line is checked for its claims.
+    b".eyJ",
     b"/oauth/complete/",
 ];
+
+/// The anchor for login page requests (and `/oauth/login/`).
+pub const LOGIN_ANCHOR: &[u8] = b"/login/";
 
 /// The JSON field in which Entra lists its codes as bare numbers (`"error_codes":[54005]`);
 /// the matcher reads them like `AADSTS54005`.
@@ -75,8 +81,21 @@ pub struct Compiled {
     pub code_table: HashMap<u32, Vec<u32>>,
     /// Block scanner over anchors + [`TRACEBACK_START`] (pattern id `anchors.len()`).
     pub block: BlockSearcher,
-    /// Overlapping searcher over the anchors, run on candidate events only.
+    /// Searcher over the anchors: where a long line is cut for display (the first to end).
     pub tagger: AhoCorasick,
+    /// Overlapping searcher over every rule keyword plus [`AADSTS`] and [`ERROR_CODES`], run
+    /// on candidate events only: a rule's regexes run only when one of its own keywords is
+    /// there (every text a pattern matches contains one), so the short anchors the picker
+    /// merged to never cost regex runs.
+    pub keywords: AhoCorasick,
+    /// Rules each keyword stands for (same ids as in [`Compiled::keywords`]).
+    pub keyword_rules: Vec<Vec<u32>>,
+    /// Keyword id of [`AADSTS`].
+    pub aadsts_keyword: usize,
+    /// Keyword id of [`ERROR_CODES`].
+    pub error_codes_keyword: usize,
+    /// Anchor id of `/login/`, which health probes hit (see [`crate::parse::access::is_probe`]).
+    pub login_anchor: usize,
 }
 
 /// The stage-one searcher: Teddy when the CPU allows it, else an Aho-Corasick automaton.
@@ -117,6 +136,13 @@ impl BlockSearcher {
                 .find(aho_corasick::Input::new(haystack).range(from..))
                 .map(|m| (m.start(), m.pattern().as_usize())),
         }
+    }
+}
+
+impl Compiled {
+    /// Stage one for this catalog: the block scan, health probes left out.
+    pub fn scanner(&self) -> crate::parse::Scanner<'_> {
+        crate::parse::Scanner::new(&self.block, self.anchors.len()).skip_probes(self.login_anchor)
     }
 }
 
@@ -252,6 +278,35 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         .build(&anchors)
         .expect("a few dozen short literals always build");
 
+    let mut keyword_list = keywords.clone();
+    for special in [AADSTS, ERROR_CODES] {
+        if !keyword_list.iter().any(|k| k == special) {
+            keyword_list.push(special.to_vec());
+        }
+    }
+    let mut keyword_rules: Vec<Vec<u32>> = vec![Vec::new(); keyword_list.len()];
+    for (idx, r) in rules.iter().enumerate() {
+        for k in &r.rule.keywords {
+            if let Some(i) = keyword_list.iter().position(|x| x == k.as_bytes()) {
+                keyword_rules[i].push(idx as u32);
+            }
+        }
+    }
+    let aadsts_keyword = keyword_list.iter().position(|k| k == AADSTS).unwrap_or(0);
+    let error_codes_keyword = keyword_list
+        .iter()
+        .position(|k| k == ERROR_CODES)
+        .unwrap_or(0);
+    let keywords = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&keyword_list)
+        .expect("a few hundred literals always build");
+    let login_anchor = anchors
+        .iter()
+        .position(|a| a == LOGIN_ANCHOR)
+        .expect("context anchors were just added");
+
     Compiled {
         rules,
         anchors,
@@ -261,6 +316,11 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         code_table,
         block,
         tagger,
+        keywords,
+        keyword_rules,
+        aadsts_keyword,
+        error_codes_keyword,
+        login_anchor,
     }
 }
 

@@ -14,28 +14,39 @@
 //!
 //! Finally the flows are ordered by start time, so ids follow the timeline across inputs.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 
-use super::{ERROR_WINDOW_SECS, Flow, Orphan, Outcome, rfc3339};
+use super::{Client, ERROR_WINDOW_SECS, Flow, Orphan, Outcome, rfc3339};
 
 /// How far apart two inputs may log the callback of one login.
 pub const SAME_REQUEST_SECS: i64 = 2;
 
 /// The flows of all inputs (in input order) and the errors that found no callback, joined.
+/// Indexes by key, client and callback time keep it linear in the number of flows.
 pub fn join(flows: Vec<Flow>, orphans: Vec<Orphan>, timeout: Duration) -> Vec<Flow> {
+    let one_source = flows.iter().all(|f| f.source() == flows[0].source());
     let mut slots: Vec<Option<Flow>> = flows.into_iter().map(Some).collect();
-    for i in 0..slots.len() {
-        while let Some(j) = partner(&slots, i, timeout) {
-            let other = slots[j].take().expect("partner is a live slot");
-            if let Some(flow) = slots[i].as_mut() {
-                flow.absorb(other);
+    if !one_source {
+        let peers = Peers::new(&slots);
+        for i in 0..slots.len() {
+            while let Some(j) = peers.partner(&slots, i, timeout) {
+                let other = slots[j].take().expect("partner is a live slot");
+                if let Some(flow) = slots[i].as_mut() {
+                    flow.absorb(other);
+                }
             }
         }
     }
     let mut flows: Vec<Flow> = slots.into_iter().flatten().collect();
-    for orphan in orphans {
-        if let Some(i) = nearest(&flows, &orphan) {
-            flows[i].add_error(&orphan.origin(), &orphan.rules, &orphan.keys);
+    if !orphans.is_empty() {
+        let mut near = Near::new(&flows);
+        for orphan in orphans {
+            if let Some(i) = near.nearest(&flows, &orphan) {
+                flows[i].add_error(&orphan.origin(), &orphan.rules, &orphan.keys);
+                near.keys_added(i, &orphan.keys);
+            }
         }
     }
     // Stable: flows without times keep their input order, after the timed ones.
@@ -47,24 +58,48 @@ fn gap(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<Duration> {
     Some((a? - b?).abs())
 }
 
-/// The best flow after `i` from another input that is the same login as flow `i`.
-fn partner(slots: &[Option<Flow>], i: usize, timeout: Duration) -> Option<usize> {
-    let a = slots[i].as_ref()?;
-    slots
-        .iter()
-        .enumerate()
-        .skip(i + 1)
-        .filter_map(|(j, b)| {
-            let b = b.as_ref()?;
-            if b.source() == a.source() {
-                return None;
+/// Which flows can be the same login as another: those that share a key or the client.
+struct Peers {
+    by_key: HashMap<String, Vec<usize>>,
+    by_client: HashMap<Client, Vec<usize>>,
+}
+
+impl Peers {
+    fn new(slots: &[Option<Flow>]) -> Self {
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_client: HashMap<Client, Vec<usize>> = HashMap::new();
+        for (j, f) in slots.iter().enumerate() {
+            let Some(f) = f else { continue };
+            for k in &f.keys {
+                by_key.entry(k.clone()).or_default().push(j);
             }
-            same_login(a, b, timeout)
-                .or_else(|| same_login(b, a, timeout))
-                .map(|gap| (gap, j))
-        })
-        .min()
-        .map(|(_, j)| j)
+            by_client.entry(f.client.clone()).or_default().push(j);
+        }
+        Peers { by_key, by_client }
+    }
+
+    /// The best flow after `i` from another input that is the same login as flow `i`.
+    /// Flows after `i` have absorbed nothing yet, so the index built from them holds.
+    fn partner(&self, slots: &[Option<Flow>], i: usize, timeout: Duration) -> Option<usize> {
+        let a = slots[i].as_ref()?;
+        let sharing_key = a.keys.iter().filter_map(|k| self.by_key.get(k));
+        let same_client = self.by_client.get(&a.client);
+        sharing_key
+            .chain(same_client)
+            .flatten()
+            .filter(|&&j| j > i)
+            .filter_map(|&j| {
+                let b = slots[j].as_ref()?;
+                if b.source() == a.source() {
+                    return None;
+                }
+                same_login(a, b, timeout)
+                    .or_else(|| same_login(b, a, timeout))
+                    .map(|gap| (gap, j))
+            })
+            .min()
+            .map(|(_, j)| j)
+    }
 }
 
 /// How close `a` and `b` (of different inputs) are, if they are one login: a shared key
@@ -85,25 +120,61 @@ fn same_login(a: &Flow, b: &Flow, timeout: Duration) -> Option<Duration> {
         .then_some(wait)
 }
 
-/// The flow an orphan error belongs to: a callback within the error window, of the same
-/// pod if there is one, else the nearest in time.
-fn nearest(flows: &[Flow], orphan: &Orphan) -> Option<usize> {
-    if let Some(i) = flows
-        .iter()
-        .position(|f| orphan.keys.iter().any(|k| f.keys.contains(k)))
-    {
-        return Some(i);
+/// Finds the flow an orphan error belongs to: the first flow holding one of its keys, else
+/// a callback within the error window.
+struct Near {
+    /// Key -> the first flow that holds it.
+    first_with_key: HashMap<String, usize>,
+    /// (callback time, flow), sorted.
+    callbacks: Vec<(DateTime<Utc>, usize)>,
+}
+
+impl Near {
+    fn new(flows: &[Flow]) -> Self {
+        let mut near = Near {
+            first_with_key: HashMap::new(),
+            callbacks: flows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| Some((f.callback_time?, i)))
+                .collect(),
+        };
+        near.callbacks.sort_unstable();
+        for (i, f) in flows.iter().enumerate() {
+            near.keys_added(i, &f.keys);
+        }
+        near
     }
-    let limit = Duration::seconds(ERROR_WINDOW_SECS);
-    flows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let gap = gap(f.callback_time, orphan.time)?;
-            (gap <= limit).then_some(((f.pod != orphan.pod, gap), i))
-        })
-        .min()
-        .map(|(_, i)| i)
+
+    /// Flow `i` now holds `keys` too.
+    fn keys_added(&mut self, i: usize, keys: &[String]) {
+        for k in keys {
+            let first = self.first_with_key.entry(k.clone()).or_insert(i);
+            *first = (*first).min(i);
+        }
+    }
+
+    /// The flow an orphan error belongs to: a callback within the error window, of the
+    /// same pod if there is one, else the nearest in time.
+    fn nearest(&self, flows: &[Flow], orphan: &Orphan) -> Option<usize> {
+        if let Some(i) = orphan
+            .keys
+            .iter()
+            .filter_map(|k| self.first_with_key.get(k))
+            .min()
+        {
+            return Some(*i);
+        }
+        let limit = Duration::seconds(ERROR_WINDOW_SECS);
+        let t = orphan.time?;
+        let from = self.callbacks.partition_point(|&(c, _)| c < t - limit);
+        self.callbacks[from..]
+            .iter()
+            .take_while(|&&(c, _)| c <= t + limit)
+            .map(|&(c, i)| ((flows[i].pod != orphan.pod, (c - t).abs()), i))
+            .min()
+            .map(|(_, i)| i)
+    }
 }
 
 /// How much an outcome says: a failure outranks a success seen by a log that missed the

@@ -113,7 +113,7 @@ pub struct Step {
 }
 
 /// The client of a flow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Client {
     /// Address as the access log shows it.
     pub address: String,

@@ -187,7 +187,7 @@ pub fn analyze(
         text.push(b'\n');
     }
     let mut rules_at: Vec<Vec<String>> = vec![Vec::new(); seen.len()];
-    let mut framer = Framer::new(&compiled.block, compiled.anchors.len());
+    let mut framer = Framer::with_scanner(compiled.scanner());
     let mut analyzer = Analyzer::new(compiled, name.to_string(), options.reveal);
     analyzer.set_redact_users(options.redact_users);
     {

@@ -9,6 +9,16 @@ use regex::Regex;
 
 use crate::parse::{decode, timestamp};
 
+/// The user agent of the kubelet's HTTP health probes.
+const PROBE_AGENT: &[u8] = b"kube-probe/";
+
+/// Whether `line` is a Kubernetes health probe on a non-OAuth path (NetBox's readiness probe
+/// asks for `/login/` every few seconds): never part of a sign-in.
+pub fn is_probe(line: &[u8]) -> bool {
+    memchr::memmem::find(line, PROBE_AGENT).is_some()
+        && memchr::memmem::find(line, b"/oauth/").is_none()
+}
+
 /// One HTTP request as an access log records it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Access {
@@ -59,13 +69,110 @@ static REQUEST_ID: LazyLock<Regex> = LazyLock::new(|| {
         .expect("fixed regex")
 });
 
+/// The fields of an access-log line, as slices of it.
+#[derive(Debug, PartialEq, Eq)]
+struct Fields<'a> {
+    ip: &'a str,
+    time: &'a str,
+    method: &'a str,
+    target: &'a str,
+    status: &'a str,
+    ua: Option<&'a str>,
+    rest: &'a str,
+}
+
+/// Reads a combined-format line that starts with the client address, taking at each step
+/// the first choice [`COMBINED`] tries (each quantifier greedy, each optional part
+/// present). When every step succeeds, that is the match the regex finds, so the result is
+/// the same, at a fraction of the cost of the regex's captures; when a step fails, `None`
+/// sends the line to the regex.
+fn combined_first_choice(line: &str) -> Option<Fields<'_>> {
+    let b = line.as_bytes();
+    if !line.is_ascii() || memchr::memchr(b'\n', b).is_some() {
+        return None;
+    }
+    let run = |from: usize, ok: &dyn Fn(u8) -> bool| {
+        from + b[from..].iter().take_while(|&&c| ok(c)).count()
+    };
+    let expect = |at: usize, lit: &[u8]| b[at..].starts_with(lit).then_some(at + lit.len());
+    let token = |from: usize| {
+        let end = run(from, &|c| !c.is_ascii_whitespace());
+        (end > from).then_some(end)
+    };
+    let ip_end = run(0, &|c| c.is_ascii_hexdigit() || c == b'.' || c == b':');
+    if !(3..=45).contains(&ip_end) {
+        return None;
+    }
+    let at = expect(ip_end, b" ")?;
+    let at = expect(token(at)?, b" ")?;
+    let at = expect(token(at)?, b" [")?;
+    let time_end = run(at, &|c| c != b']');
+    if !(10..=40).contains(&(time_end - at)) {
+        return None;
+    }
+    let time = &line[at..time_end];
+    let method_at = expect(time_end, b"] \"")?;
+    let method_end = run(method_at, &|c| c.is_ascii_uppercase());
+    if !(3..=7).contains(&(method_end - method_at)) {
+        return None;
+    }
+    let target_at = expect(method_end, b" ")?;
+    let target_end = token(target_at)?;
+    let quote = match b.get(target_end) {
+        Some(b' ') => target_end + memchr::memchr(b'"', &b[target_end..])?,
+        Some(b'"') => target_end,
+        _ => return None,
+    };
+    let status_at = expect(quote, b"\" ")?;
+    let status_end = run(status_at, &|c| c.is_ascii_digit());
+    if status_end - status_at < 3 {
+        return None;
+    }
+    let status_end = status_at + 3;
+    let bytes_at = expect(status_end, b" ")?;
+    let bytes_end = token(bytes_at)?;
+    // ` "referer" "ua"` when both are there, else nothing.
+    let quoted = |at: usize| {
+        let from = expect(at, b" \"")?;
+        let end = from + memchr::memchr(b'"', &b[from..])?;
+        Some((from, end + 1))
+    };
+    let (ua, rest_at) = match quoted(bytes_end).and_then(|(_, r)| Some((r, quoted(r)?))) {
+        Some((_, (ua_from, ua_end))) => (Some(&line[ua_from..ua_end - 1]), ua_end),
+        None => (None, bytes_end),
+    };
+    Some(Fields {
+        ip: &line[..ip_end],
+        time,
+        method: &line[method_at..method_end],
+        target: &line[target_at..target_end],
+        status: &line[status_at..status_end],
+        ua,
+        rest: &line[rest_at..],
+    })
+}
+
+/// Reads an access-log line with the regexes (see [`combined_first_choice`]).
+fn fields_by_regex(line: &str) -> Option<Fields<'_>> {
+    let caps = COMBINED.captures(line).or_else(|| GRANIAN.captures(line))?;
+    let get = |name: &str| caps.name(name).map(|m| m.as_str());
+    Some(Fields {
+        ip: get("ip")?,
+        time: get("time")?,
+        method: get("method")?,
+        target: get("target")?,
+        status: get("status")?,
+        ua: get("ua"),
+        rest: get("rest").unwrap_or(""),
+    })
+}
+
 /// Parses an access-log line; `None` when the line is not one.
 pub fn parse(line: &str) -> Option<Access> {
-    let caps = COMBINED.captures(line).or_else(|| GRANIAN.captures(line))?;
-    let target = &caps["target"];
-    let (path, query) = match target.split_once('?') {
+    let f = combined_first_choice(line).or_else(|| fields_by_regex(line))?;
+    let (path, query) = match f.target.split_once('?') {
         Some((p, q)) => (p, q),
-        None => (target, ""),
+        None => (f.target, ""),
     };
     let query = query
         .split('&')
@@ -75,21 +182,20 @@ pub fn parse(line: &str) -> Option<Access> {
             None => (decode::url(kv), String::new()),
         })
         .collect();
-    let rest = caps.name("rest").map_or("", |m| m.as_str());
-    let request_id = REQUEST_ID.captures(rest).and_then(|c| {
+    let request_id = REQUEST_ID.captures(f.rest).and_then(|c| {
         c.name("named")
             .or_else(|| c.name("bare"))
             .map(|m| m.as_str().to_string())
     });
     Some(Access {
-        client: caps["ip"].to_string(),
-        method: caps["method"].to_string(),
+        client: f.ip.to_string(),
+        method: f.method.to_string(),
         path: path.to_string(),
         query,
-        status: caps["status"].parse().ok()?,
-        user_agent: caps.name("ua").map(|m| m.as_str().to_string()),
+        status: f.status.parse().ok()?,
+        user_agent: f.ua.map(str::to_string),
         request_id,
-        time: timestamp::parse_value(caps["time"].as_bytes()),
+        time: timestamp::parse_value(f.time.as_bytes()),
     })
 }
 
@@ -125,5 +231,58 @@ mod tests {
             .unwrap();
         assert_eq!(g.path, "/login/");
         assert!(parse("INFO 2026-11-20 09:14:02,123 social Request failed").is_none());
+    }
+
+    /// The hand-written reader must agree with the regex on every line it accepts.
+    #[test]
+    fn first_choice_reader_agrees_with_the_regex() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut lines: Vec<String> = Vec::new();
+        let mut dirs = vec![root.join("samples"), root.join("tests")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read(&path) {
+                    for raw in text.split(|&b| b == b'\n') {
+                        let body = crate::parse::kubectl::split(raw).body;
+                        lines.push(String::from_utf8_lossy(body).into_owned());
+                    }
+                }
+            }
+        }
+        // Shapes that must go to the regex.
+        let base = r#"10.42.0.1 - - [20/Nov/2026:09:14:02 +0000] "GET /oauth/login/azuread-oauth2/ HTTP/1.1" 302 0 "-" "Mozilla/5.0""#;
+        for (from, to) in [
+            (
+                "\"GET /oauth/login/azuread-oauth2/ HTTP/1.1\"",
+                "\"GET /x\"",
+            ),
+            (
+                "\"GET /oauth/login/azuread-oauth2/ HTTP/1.1\"",
+                "\"GET /x\" junk\"",
+            ),
+            (" 302 ", " 3021 "),
+            (" 302 ", "\t302 "),
+            ("10.42.0.1 ", "prefix 10.42.0.1 "),
+            ("10.42.0.1 ", "10.42.0.1\t"),
+            ("[20/Nov/2026:09:14:02 +0000]", "[short]"),
+            ("\"Mozilla/5.0\"", "\"Mozilla/5.0"),
+            ("\"-\" ", "\"-\""),
+            ("GET", "GETTINGS"),
+            ("Mozilla", "Mozillä"),
+        ] {
+            lines.push(base.replace(from, to));
+        }
+        lines.push(base.to_string());
+        let mut fast = 0;
+        for line in &lines {
+            if let Some(f) = combined_first_choice(line) {
+                fast += 1;
+                assert_eq!(Some(f), fields_by_regex(line), "{line}");
+            }
+        }
+        assert!(fast > 50, "only {fast} lines took the fast path");
     }
 }

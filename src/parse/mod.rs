@@ -124,10 +124,103 @@ fn stream_key(split: &kubectl::Split<'_>) -> Vec<u8> {
     key
 }
 
-/// The framing state machine of one input.
-pub struct Framer<'c> {
+/// A line the anchor scan picked out of a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    /// Where the line starts in the block.
+    pub start: usize,
+    /// Where it ends (its newline, or the end of the block).
+    pub end: usize,
+    /// Lines of the block before it.
+    pub index: u64,
+    /// Whether the first literal found on it opens a traceback.
+    pub opens: bool,
+}
+
+/// What the anchor scan found in one block: the lines worth framing, in order, and the counts
+/// that need every byte. It depends on the block alone, so blocks can be scanned on any thread.
+#[derive(Debug, Clone, Default)]
+pub struct BlockScan {
+    /// Lines holding an anchor or the traceback opener.
+    pub candidates: Vec<Candidate>,
+    /// Lines in the block (a last line without a newline counts).
+    pub lines: u64,
+    /// Lines with bytes that are not UTF-8.
+    pub invalid_utf8_lines: u64,
+}
+
+/// Stage one of matching: finds the candidate lines of a block with one SIMD scan.
+#[derive(Debug, Clone, Copy)]
+pub struct Scanner<'c> {
     searcher: &'c BlockSearcher,
     traceback_pattern: usize,
+    probe_anchor: Option<usize>,
+}
+
+impl<'c> Scanner<'c> {
+    /// A scanner over `searcher`, whose pattern `traceback_pattern` opens tracebacks.
+    pub fn new(searcher: &'c BlockSearcher, traceback_pattern: usize) -> Self {
+        Scanner {
+            searcher,
+            traceback_pattern,
+            probe_anchor: None,
+        }
+    }
+
+    /// Leaves out Kubernetes health probes: lines whose only literal is anchor `anchor` (the
+    /// login page) and that [`access::is_probe`] calls a probe. They are 5 % of a NetBox log
+    /// and can never be part of a sign-in.
+    pub fn skip_probes(mut self, anchor: usize) -> Self {
+        self.probe_anchor = Some(anchor);
+        self
+    }
+
+    /// Scans `block` (whole lines) into `out`.
+    pub fn scan(&self, block: &[u8], out: &mut BlockScan) {
+        out.candidates.clear();
+        out.invalid_utf8_lines = count_invalid_utf8_lines(block);
+        let len = block.len();
+        let mut pos = 0;
+        let mut index = 0u64;
+        let mut hit = self.searcher.find(block, 0);
+        while let Some((h, p)) = hit {
+            let start = memrchr(b'\n', &block[pos..h]).map_or(pos, |i| pos + i + 1);
+            index += memchr_iter(b'\n', &block[pos..start]).count() as u64;
+            let end = memchr(b'\n', &block[h..]).map_or(len, |i| h + i);
+            let next = if end < len {
+                self.searcher.find(block, h + 1)
+            } else {
+                None
+            };
+            let probe = Some(p) == self.probe_anchor
+                && next.is_none_or(|(n, _)| n > end)
+                && access::is_probe(&block[start..end]);
+            if !probe {
+                out.candidates.push(Candidate {
+                    start,
+                    end,
+                    index,
+                    opens: p == self.traceback_pattern,
+                });
+            }
+            index += 1;
+            pos = end + 1;
+            hit = match next {
+                Some((n, _)) if n < pos => self.searcher.find(block, pos),
+                other => other,
+            };
+        }
+        if pos < len {
+            index += count_lines(&block[pos..]);
+        }
+        out.lines = index;
+    }
+}
+
+/// The framing state machine of one input.
+pub struct Framer<'c> {
+    scanner: Scanner<'c>,
+    scan: BlockScan,
     open: Vec<Open>,
     last_lines: Vec<Vec<u8>>,
     /// Counts so far.
@@ -160,53 +253,103 @@ fn count_invalid_utf8_lines(block: &[u8]) -> u64 {
     count
 }
 
+/// The frame a candidate line becomes when no multi-line event is open on its stream, with
+/// its line number counted from the start of its block (`None` when the line may open or
+/// continue a multi-line event: the framer decides those in order). What a worker thread
+/// matches ahead of the framer.
+pub fn single_line_frame<'b>(block: &'b [u8], candidate: &Candidate) -> Option<Frame<'b>> {
+    let split = kubectl::split(strip_cr(&block[candidate.start..candidate.end]));
+    if (candidate.opens && Traceback::starts(split.body))
+        || jsonblock::opens(split.body)
+        || jsonblock::is_inner(split.body)
+    {
+        return None;
+    }
+    Some(Frame {
+        line: candidate.index + 1,
+        lines: 1,
+        pod: split.pod,
+        container: split.container,
+        kube_time: split.time,
+        context: None,
+        body: split.body,
+        traceback: false,
+    })
+}
+
 impl<'c> Framer<'c> {
     /// A framer using the compiled catalog's block searcher; `traceback_pattern` is the
     /// pattern id of the traceback opener in it.
     pub fn new(searcher: &'c BlockSearcher, traceback_pattern: usize) -> Self {
+        Self::with_scanner(Scanner::new(searcher, traceback_pattern))
+    }
+
+    /// A framer whose blocks are scanned by `scanner`.
+    pub fn with_scanner(scanner: Scanner<'c>) -> Self {
         Framer {
-            searcher,
-            traceback_pattern,
+            scanner,
+            scan: BlockScan::default(),
             open: Vec::new(),
             last_lines: Vec::new(),
             stats: FrameStats::default(),
         }
     }
 
+    /// The scanner this framer scans its blocks with.
+    pub fn scanner(&self) -> Scanner<'c> {
+        self.scanner
+    }
+
     /// Frames a buffer of whole lines (the last may lack its newline only at the end of the
     /// input) and hands each candidate event to `emit`.
     pub fn feed(&mut self, block: &[u8], emit: &mut dyn FnMut(&Frame<'_>)) {
+        let mut scan = std::mem::take(&mut self.scan);
+        self.scanner.scan(block, &mut scan);
+        self.feed_scanned(block, &scan, &mut |frame, _| emit(frame));
+        self.scan = scan;
+    }
+
+    /// [`Framer::feed`] with the scan already done (by [`Scanner::scan`] on any thread).
+    /// `emit` also gets the index in `scan.candidates` of the line a single-line event was
+    /// made from: [`single_line_frame`] of it is the same event, numbered from the block.
+    pub fn feed_scanned(
+        &mut self,
+        block: &[u8],
+        scan: &BlockScan,
+        emit: &mut dyn FnMut(&Frame<'_>, Option<usize>),
+    ) {
         if block.is_empty() {
             return;
         }
-        self.stats.invalid_utf8_lines += count_invalid_utf8_lines(block);
+        self.stats.invalid_utf8_lines += scan.invalid_utf8_lines;
+        let base = self.stats.lines;
         let len = block.len();
         let mut pos = 0;
-        let mut hit = self.searcher.find(block, 0);
+        let mut index = 0u64;
+        let mut next = 0;
         while pos < len {
             if self.open.is_empty() {
-                let Some((h, _)) = hit else {
-                    self.stats.lines += count_lines(&block[pos..]);
+                let Some(c) = scan.candidates.get(next) else {
                     break;
                 };
-                let start = memrchr(b'\n', &block[pos..h]).map_or(pos, |i| pos + i + 1);
-                self.stats.lines += memchr_iter(b'\n', &block[pos..start]).count() as u64;
-                pos = start;
+                pos = c.start;
+                index = c.index;
             }
             let end = memchr(b'\n', &block[pos..]).map_or(len, |i| pos + i);
-            let has_hit = hit.is_some_and(|(h, _)| h < end);
-            let opens = hit.is_some_and(|(h, p)| h < end && p == self.traceback_pattern);
-            self.stats.lines += 1;
-            self.line(block, pos, end, has_hit, opens, emit);
-            pos = end + 1;
-            if hit.is_some_and(|(h, _)| h < pos) {
-                hit = if pos < len {
-                    self.searcher.find(block, pos)
-                } else {
-                    None
-                };
+            let candidate = scan
+                .candidates
+                .get(next)
+                .filter(|c| c.start == pos)
+                .map(|c| (next, c.opens));
+            if candidate.is_some() {
+                next += 1;
             }
+            self.stats.lines = base + index + 1;
+            self.line(block, pos, end, candidate, emit);
+            pos = end + 1;
+            index += 1;
         }
+        self.stats.lines = base + scan.lines;
         // Keep the last lines for a traceback at the start of the next buffer to look back on.
         let mut tail = block.strip_suffix(b"\n").unwrap_or(block);
         let mut kept = Vec::new();
@@ -227,14 +370,14 @@ impl<'c> Framer<'c> {
         self.last_lines.extend(kept);
     }
 
+    /// One line; `candidate` is its index in the scan and whether it may open a traceback.
     fn line(
         &mut self,
         block: &[u8],
         start: usize,
         end: usize,
-        has_hit: bool,
-        may_open: bool,
-        emit: &mut dyn FnMut(&Frame<'_>),
+        candidate: Option<(usize, bool)>,
+        emit: &mut dyn FnMut(&Frame<'_>, Option<usize>),
     ) {
         let raw = strip_cr(&block[start..end]);
         let split = kubectl::split(raw);
@@ -246,13 +389,13 @@ impl<'c> Framer<'c> {
             self.close(done, emit);
         }
         let line = self.stats.lines;
+        let Some((index, may_open)) = candidate else {
+            return;
+        };
         if may_open && Traceback::starts(split.body) {
             let mut open = Open::new(&split, line, Joined::Traceback(Traceback::open(split.body)));
             open.context = self.context_before(block, start, &split);
             self.open.push(open);
-            return;
-        }
-        if !has_hit {
             return;
         }
         // Pretty-printed JSON: open at this line, or at the line above that opened it.
@@ -287,16 +430,19 @@ impl<'c> Framer<'c> {
             }
             return;
         }
-        emit(&Frame {
-            line,
-            lines: 1,
-            pod: split.pod,
-            container: split.container,
-            kube_time: split.time,
-            context: None,
-            body: split.body,
-            traceback: false,
-        });
+        emit(
+            &Frame {
+                line,
+                lines: 1,
+                pod: split.pod,
+                container: split.container,
+                kube_time: split.time,
+                context: None,
+                body: split.body,
+                traceback: false,
+            },
+            Some(index),
+        );
     }
 
     /// The nearest line of the same stream before a traceback that carries a time (the
@@ -330,7 +476,7 @@ impl<'c> Framer<'c> {
         None
     }
 
-    fn close(&mut self, open: Open, emit: &mut dyn FnMut(&Frame<'_>)) {
+    fn close(&mut self, open: Open, emit: &mut dyn FnMut(&Frame<'_>, Option<usize>)) {
         let (text, lines, traceback) = match &open.joined {
             Joined::Traceback(tb) => {
                 self.stats.tracebacks += 1;
@@ -343,16 +489,19 @@ impl<'c> Framer<'c> {
                 (&js.text, js.lines, false)
             }
         };
-        emit(&Frame {
-            line: open.first_line,
-            lines,
-            pod: open.pod.as_deref(),
-            container: open.container.as_deref(),
-            kube_time: open.kube_time.as_deref(),
-            context: open.context.as_deref(),
-            body: text,
-            traceback,
-        });
+        emit(
+            &Frame {
+                line: open.first_line,
+                lines,
+                pod: open.pod.as_deref(),
+                container: open.container.as_deref(),
+                kube_time: open.kube_time.as_deref(),
+                context: open.context.as_deref(),
+                body: text,
+                traceback,
+            },
+            None,
+        );
     }
 
     /// The last line read so far (kubectl headers included): its time is the end of the log.
@@ -365,7 +514,7 @@ impl<'c> Framer<'c> {
         let mut open = std::mem::take(&mut self.open);
         open.sort_by_key(|o| o.first_line);
         for o in open {
-            self.close(o, emit);
+            self.close(o, &mut |frame, _| emit(frame));
         }
     }
 }

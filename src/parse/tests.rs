@@ -150,3 +150,81 @@ fn pretty_printed_json_is_one_event_when_unbroken() {
     assert_eq!(stats.json_blocks, 1);
     assert_eq!(stats.events(), 9 - 7 + 1);
 }
+
+/// The scan of a block finds each line holding a literal once, with its index and whether
+/// it may open a traceback; lines and invalid UTF-8 are counted over the whole block.
+#[test]
+fn block_scan_lists_candidate_lines() {
+    let literals = vec![
+        b"AADSTS".to_vec(),
+        b"/login/".to_vec(),
+        TRACEBACK_START.to_vec(),
+    ];
+    let searcher = BlockSearcher::for_tests(&literals);
+    let block = b"plain\nAADSTS1 and AADSTS2\nTraceback (most recent call last):\n\
+        bad \xff byte\n10.0.0.1 - - [x] \"GET /login/ HTTP/1.1\" 200 1 \"-\" \"kube-probe/1.31\"\n\
+        10.0.0.2 - - [x] \"GET /login/?next=/ HTTP/1.1\" 200 1 \"-\" \"Mozilla/5.0\"\n\
+        10.0.0.1 - - [x] \"GET /login/ AADSTS50011\" 200 1 \"-\" \"kube-probe/1.31\"\nlast AADSTS";
+    let mut scan = BlockScan::default();
+    let lines = |scan: &BlockScan| -> Vec<(u64, bool)> {
+        scan.candidates.iter().map(|c| (c.index, c.opens)).collect()
+    };
+    Scanner::new(&searcher, 2).scan(block, &mut scan);
+    assert_eq!(
+        lines(&scan),
+        [
+            (1, false),
+            (2, true),
+            (4, false),
+            (5, false),
+            (6, false),
+            (7, false)
+        ]
+    );
+    assert_eq!((scan.lines, scan.invalid_utf8_lines), (8, 1));
+    let c = scan.candidates[0];
+    assert_eq!(&block[c.start..c.end], b"AADSTS1 and AADSTS2");
+    // Health probes on /login/ are left out, unless another literal is on the line.
+    Scanner::new(&searcher, 2)
+        .skip_probes(1)
+        .scan(block, &mut scan);
+    assert_eq!(
+        lines(&scan),
+        [(1, false), (2, true), (5, false), (6, false), (7, false)]
+    );
+    // A block ending in a newline has no extra line.
+    Scanner::new(&searcher, 2).scan(b"a\nAADSTS\n", &mut scan);
+    assert_eq!((scan.lines, lines(&scan)), (2, vec![(1, false)]));
+}
+
+/// Every candidate made into an event on its own is the event the framer emits for it.
+#[test]
+fn single_line_frames_match_the_framer() {
+    let literals = vec![
+        b"AADSTS".to_vec(),
+        b"state missing".to_vec(),
+        b"error_codes".to_vec(),
+        TRACEBACK_START.to_vec(),
+    ];
+    let searcher = BlockSearcher::for_tests(&literals);
+    let mut text = INTERLEAVED.as_bytes().to_vec();
+    text.extend_from_slice(
+        b"{\"error_codes\": [50011]}\n  \"error_codes\": [1]\nAADSTS50011 end\n",
+    );
+    let mut scan = BlockScan::default();
+    let mut framer = Framer::new(&searcher, 3);
+    framer.scanner().scan(&text, &mut scan);
+    let mut checked = 0;
+    framer.feed_scanned(&text, &scan, &mut |frame, index| {
+        if let Some(i) = index
+            && let Some(ahead) = single_line_frame(&text, &scan.candidates[i])
+        {
+            checked += 1;
+            assert_eq!(ahead.line, frame.line);
+            assert_eq!(ahead.body, frame.body);
+            assert_eq!(ahead.pod, frame.pod);
+            assert_eq!(ahead.kube_time, frame.kube_time);
+        }
+    });
+    assert!(checked >= 2, "{checked}");
+}
