@@ -128,10 +128,16 @@ impl Compiled {
         }
     }
 
-    /// True when `text` holds a rule keyword or an AADSTS code: only then can [`Compiled::fire`]
-    /// find anything. Lines that hold only context anchors (a request on `/login/`) cannot.
+    /// True when `text` holds an anchor that can lead to a rule (or an AADSTS code); lines
+    /// that hold only context anchors (a request on `/login/`) cannot fire anything. Anchors,
+    /// not keywords: a keyword may show only in a decoded view of the text (`\u0027` for `'`).
     pub fn may_fire(&self, text: &[u8]) -> bool {
-        self.keywords.is_match(text)
+        self.tagger.find_overlapping_iter(text).any(|m| {
+            let a = m.pattern().as_usize();
+            a == self.aadsts_anchor
+                || a == self.error_codes_anchor
+                || !self.anchor_rules[a].is_empty()
+        })
     }
 
     /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event.

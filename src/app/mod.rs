@@ -1054,6 +1054,16 @@ mod tests {
         assert_eq!(symptom("redirect-uri-must-be-https"), "https-required");
     }
 
+    /// The raw line holds an anchor but not the rule's keyword, which shows only once the
+    /// JSON escapes are decoded (`\u0027` for `'`): the decoded view must still be matched.
+    #[test]
+    fn a_keyword_only_in_the_decoded_view_still_fires() {
+        let compiled = build_catalog(&[]).unwrap();
+        let line = br#"<script>var $Config={"sErrorCode":"700016","strServiceExceptionMessage":"Application with identifier \u0027None\u0027 was not found in the directory \u0027Example Networks Ltd\u0027.","urlLogin":"https://login.microsoftonline.com/common/login"};</script>"#;
+        let collected = scan_text(&compiled, line);
+        assert_eq!(collected.matched_events, 1);
+    }
+
     #[test]
     fn unmasked_evidence_is_caught_before_printing() {
         let compiled = build_catalog(&[]).unwrap();
