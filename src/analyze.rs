@@ -180,50 +180,56 @@ impl Collected {
             || flows
                 .iter()
                 .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some());
+        for flow in &mut flows {
+            self.settle_flow(compiled, flow, shared_sessions);
+        }
+        self.flows = flows;
+    }
+
+    /// Turns one flow's conditions into findings. `shared_sessions`: a login that switched
+    /// pods worked, so a failed one that switched pods does not point at unshared sessions.
+    pub fn settle_flow(&mut self, compiled: &Compiled, flow: &mut Flow, shared_sessions: bool) {
         let session_rule = |id: &String| {
             compiled
                 .rules
                 .iter()
                 .any(|r| &r.rule.id == id && r.rule.symptom == Symptom::SessionStateLost)
         };
-        for flow in &mut flows {
-            // A redirect loop came after a callback that found its state: not this.
-            let looped = flow
-                .conditions
-                .iter()
-                .any(|(c, _)| *c == crate::catalog::FlowCondition::RedirectLoop);
-            if let (false, false, Outcome::Failed, Some(callback)) =
-                (shared_sessions, looped, flow.outcome, flow.switched_pods())
-                && flow.findings.iter().all(session_rule)
-            {
-                // First, so that a bounce to the login page counts as explained.
-                let callback = callback.clone();
-                flow.conditions
-                    .insert(0, (crate::catalog::FlowCondition::PodSwitch, callback));
-            }
-            let conditions = flow.conditions.clone();
-            for (condition, step) in conditions {
-                // A bounce to the login page is the finding only when nothing else explains it.
-                if condition == crate::catalog::FlowCondition::BouncedToLogin
-                    && !flow.findings.is_empty()
-                {
-                    continue;
-                }
-                let Some(r) = compiled
-                    .rules
-                    .iter()
-                    .position(|r| r.rule.flow == Some(condition))
-                else {
-                    continue;
-                };
-                let rule_id = compiled.rules[r].rule.id.clone();
-                if !flow.findings.contains(&rule_id) {
-                    flow.findings.push(rule_id);
-                }
-                self.flow_evidence(r, flow, &step, condition);
-            }
+        // A redirect loop came after a callback that found its state: not this.
+        let looped = flow
+            .conditions
+            .iter()
+            .any(|(c, _)| *c == crate::catalog::FlowCondition::RedirectLoop);
+        if let (false, false, Outcome::Failed, Some(callback)) =
+            (shared_sessions, looped, flow.outcome, flow.switched_pods())
+            && flow.findings.iter().all(session_rule)
+        {
+            // First, so that a bounce to the login page counts as explained.
+            let callback = callback.clone();
+            flow.conditions
+                .insert(0, (crate::catalog::FlowCondition::PodSwitch, callback));
         }
-        self.flows = flows;
+        let conditions = flow.conditions.clone();
+        for (condition, step) in conditions {
+            // A bounce to the login page is the finding only when nothing else explains it.
+            if condition == crate::catalog::FlowCondition::BouncedToLogin
+                && !flow.findings.is_empty()
+            {
+                continue;
+            }
+            let Some(r) = compiled
+                .rules
+                .iter()
+                .position(|r| r.rule.flow == Some(condition))
+            else {
+                continue;
+            };
+            let rule_id = compiled.rules[r].rule.id.clone();
+            if !flow.findings.contains(&rule_id) {
+                flow.findings.push(rule_id);
+            }
+            self.flow_evidence(r, flow, &step, condition);
+        }
     }
 
     /// Counts a flow-level finding of rule `r`, with the flow's `step` that shows it as
@@ -493,13 +499,18 @@ impl<'c> Analyzer<'c> {
             correlator: Some(Correlator::new(chrono::Duration::seconds(
                 crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
             ))),
-            collected: Collected::default(),
+            // Flows settled early turn into evidence before the input ends.
+            collected: Collected {
+                masking,
+                ..Collected::default()
+            },
         }
     }
 
     /// Masks e-mail addresses and UPNs too (`--redact-users`).
     pub fn set_redact_users(&mut self, yes: bool) {
         self.masking.users = yes;
+        self.collected.masking.users = yes;
         self.observer.masking.users = yes;
     }
 
@@ -624,6 +635,15 @@ impl<'c> Analyzer<'c> {
                     time,
                 },
             );
+            let overflow = correlator.take_overflow();
+            if !overflow.is_empty() {
+                // Their findings are counted now: the report will not list them.
+                let shared = correlator.sessions_shared();
+                for mut flow in overflow {
+                    self.collected
+                        .settle_flow(self.observer.compiled, &mut flow, shared);
+                }
+            }
         }
         (true, flow)
     }
@@ -645,7 +665,7 @@ impl<'c> Analyzer<'c> {
         let finished = correlator.finish(end);
         self.collected.flows = finished.flows;
         self.collected.orphans = finished.orphans;
-        self.collected.released = finished.released;
+        self.collected.released.add(finished.released);
         self.collected.masking = self.masking;
     }
 }

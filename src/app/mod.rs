@@ -639,6 +639,8 @@ fn finish_report(
     summary.matched_lines = collected.matched_lines;
     summary.json_lines_broken = collected.json_lines_broken;
     summary.flows_unlisted = collected.released.succeeded;
+    summary.failed_flows_unlisted = collected.released.failed;
+    summary.abandoned_flows_unlisted = collected.released.abandoned;
     collected.settle_flows(
         compiled,
         chrono::Duration::seconds(config.flow_timeout_secs),
@@ -1062,6 +1064,53 @@ mod tests {
         let line = br#"<script>var $Config={"sErrorCode":"700016","strServiceExceptionMessage":"Application with identifier \u0027None\u0027 was not found in the directory \u0027Example Networks Ltd\u0027.","urlLogin":"https://login.microsoftonline.com/common/login"};</script>"#;
         let collected = scan_text(&compiled, line);
         assert_eq!(collected.matched_events, 1);
+    }
+
+    /// An endless stream of logins that never come back: the input keeps at most
+    /// MAX_HELD_FLOWS flows, and every one of them still counts, listed or not.
+    #[test]
+    fn failed_flows_beyond_the_cap_are_counted_not_kept() {
+        use crate::correlate::{MAX_HELD_FLOWS, Outcome};
+        let compiled = build_catalog(&[]).unwrap();
+        let logins = 3 * MAX_HELD_FLOWS;
+        let start = chrono::DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z").unwrap();
+        let mut text = String::new();
+        for i in 0..logins {
+            let t = start + chrono::Duration::seconds(2 * i as i64);
+            text.push_str(&format!(
+                "10.9.{}.{} - - [{}] \"GET /oauth/login/azuread-oauth2/?next=/ HTTP/1.1\" 302 0 \"-\" \"Mozilla/5.0\"\n",
+                i / 250,
+                i % 250,
+                t.format("%d/%b/%Y:%H:%M:%S +0000"),
+            ));
+        }
+        let collected = scan_text(&compiled, text.as_bytes());
+        assert!(
+            collected.flows.len() <= MAX_HELD_FLOWS,
+            "{} flows held",
+            collected.flows.len()
+        );
+        let released = collected.released;
+        assert!(released.abandoned > 0);
+        assert_eq!(
+            collected.flows.len() as u64
+                + released.abandoned
+                + released.failed
+                + released.succeeded,
+            logins as u64
+        );
+        // Every abandoned flow, listed or not, counts once in the no-callback finding.
+        let abandoned = collected
+            .flows
+            .iter()
+            .filter(|f| f.outcome == Outcome::Abandoned)
+            .count() as u64
+            + released.abandoned;
+        let findings = collected.findings(&compiled);
+        let no_callback = findings.iter().find(|f| f.rule == "flow-no-callback");
+        assert_eq!(no_callback.unwrap().count, abandoned);
+        // The last ten minutes are still waiting for their callback when the log ends.
+        assert_eq!(abandoned, logins as u64 - 300);
     }
 
     #[test]

@@ -28,6 +28,11 @@ const CODE_LIFETIME_SECS: i64 = 15 * 60;
 /// The correlator releases quiet flows once it holds this many (and each time the count
 /// doubles after that).
 const COMPACT_MIN: usize = 1024;
+/// Flows one input holds at most (give or take those still open). Beyond, the oldest
+/// settled ones are handed to the analyzer, which counts their findings at once; the report
+/// counts them but does not list them, and they are not joined with other inputs' flows.
+/// This is what keeps an endless stream in bounded memory when logins keep failing.
+pub const MAX_HELD_FLOWS: usize = 4096;
 /// Steps kept per flow; a flow that runs longer (a loop) keeps its first ones and a count.
 const MAX_STEPS: usize = 64;
 
@@ -37,6 +42,10 @@ const MAX_STEPS: usize = 64;
 pub struct Released {
     /// How many.
     pub succeeded: u64,
+    /// Failed flows settled early (see [`MAX_HELD_FLOWS`]); their findings are counted.
+    pub failed: u64,
+    /// Abandoned or incomplete flows settled early.
+    pub abandoned: u64,
     /// Whether one of them began on one pod and came back to another (which shows the
     /// replicas share sessions).
     pub switched_pods: bool,
@@ -46,6 +55,8 @@ impl Released {
     /// Adds `other`'s counts.
     pub fn add(&mut self, other: Released) {
         self.succeeded += other.succeeded;
+        self.failed += other.failed;
+        self.abandoned += other.abandoned;
         self.switched_pods |= other.switched_pods;
     }
 }
@@ -309,6 +320,8 @@ pub struct Correlator {
     key_flows: HashMap<String, Vec<u64>>,
     /// Succeeded flows with nothing to report, released from memory.
     released: Released,
+    /// Settled flows beyond [`MAX_HELD_FLOWS`], for [`Correlator::take_overflow`].
+    overflow: Vec<Flow>,
 }
 
 fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
@@ -335,6 +348,7 @@ impl Correlator {
             awaiting: Vec::new(),
             next_serial: 0,
             compact_at: COMPACT_MIN,
+            overflow: Vec::new(),
             released: Released::default(),
             key_flows: HashMap::new(),
         }
@@ -418,6 +432,9 @@ impl Correlator {
             }
             !quiet
         });
+        if self.flows.len() > MAX_HELD_FLOWS {
+            self.overflow_oldest(now, quiet_after);
+        }
         let flows = &self.flows;
         let held = |serial: &u64| flows.binary_search_by_key(serial, |f| f.serial).is_ok();
         self.by_client.retain(|_, serial| held(serial));
@@ -429,7 +446,56 @@ impl Correlator {
         let replay = Duration::seconds(CODE_LIFETIME_SECS);
         self.codes
             .retain(|_, (serial, seen)| held(serial) || seen.is_none_or(|t| now - t <= replay));
-        self.compact_at = (self.flows.len() * 2).max(COMPACT_MIN);
+        self.compact_at = (self.flows.len() * 2).clamp(COMPACT_MIN, MAX_HELD_FLOWS);
+    }
+
+    /// Moves the oldest settled flows out (down to half of [`MAX_HELD_FLOWS`]): closed and
+    /// quiet long enough that no error can join them. A flow that began and never came back
+    /// within the timeout is settled as abandoned first, as the end of the input would.
+    fn overflow_oldest(&mut self, now: DateTime<Utc>, quiet_after: Duration) {
+        let expired = self.timeout + quiet_after;
+        for i in 0..self.flows.len() {
+            let flow = &self.flows[i];
+            if flow.state == State::Begun && flow.last_time.is_some_and(|t| now - t > expired) {
+                self.settle(i, Some(now), false);
+            }
+        }
+        let mut excess = self.flows.len().saturating_sub(MAX_HELD_FLOWS / 2);
+        let mut kept = Vec::with_capacity(self.flows.len());
+        for flow in std::mem::take(&mut self.flows) {
+            let settled = flow.state == State::Closed
+                && flow.last_time.is_some_and(|t| now - t > quiet_after);
+            if excess > 0 && settled {
+                excess -= 1;
+                match flow.outcome {
+                    Outcome::Failed => self.released.failed += 1,
+                    Outcome::Succeeded => self.released.succeeded += 1,
+                    Outcome::Abandoned | Outcome::Incomplete => self.released.abandoned += 1,
+                }
+                self.released.switched_pods |=
+                    flow.outcome == Outcome::Succeeded && flow.switched_pods().is_some();
+                self.overflow.push(flow);
+            } else {
+                kept.push(flow);
+            }
+        }
+        self.flows = kept;
+    }
+
+    /// The flows moved out since the last call (see [`MAX_HELD_FLOWS`]); the caller counts
+    /// their findings.
+    pub fn take_overflow(&mut self) -> Vec<Flow> {
+        std::mem::take(&mut self.overflow)
+    }
+
+    /// Whether a login seen so far began on one pod and came back to another and worked:
+    /// then the replicas share sessions.
+    pub fn sessions_shared(&self) -> bool {
+        self.released.switched_pods
+            || self
+                .flows
+                .iter()
+                .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some())
     }
 
     fn step(origin: &Origin<'_>, step: &str, status: Option<u16>, detail: String) -> Step {

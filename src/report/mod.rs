@@ -77,17 +77,27 @@ impl Report {
         use crate::correlate::Outcome;
         let count = |o: Outcome| self.flows.iter().filter(|f| f.outcome == o).count();
         let unlisted = self.summary.flows_unlisted as usize;
+        let failed = self.summary.failed_flows_unlisted as usize;
+        let abandoned = self.summary.abandoned_flows_unlisted as usize;
         let mut text = format!(
             "{} ({} succeeded, {} failed, {} abandoned, {} incomplete)",
-            self.flows.len() + unlisted,
+            self.flows.len() + unlisted + failed + abandoned,
             count(Outcome::Succeeded) + unlisted,
-            count(Outcome::Failed),
-            count(Outcome::Abandoned),
+            count(Outcome::Failed) + failed,
+            count(Outcome::Abandoned) + abandoned,
             count(Outcome::Incomplete)
         );
         if unlisted > 0 {
             text.push_str(&format!(
                 "; {unlisted} succeeded flow(s) with nothing to report are not listed"
+            ));
+        }
+        if failed + abandoned > 0 {
+            text.push_str(&format!(
+                "; {} older failed or abandoned flow(s) beyond the {} one input keeps are \
+                 counted in the findings but not listed",
+                failed + abandoned,
+                crate::correlate::MAX_HELD_FLOWS
             ));
         }
         text
@@ -218,6 +228,14 @@ pub struct Summary {
     /// long input releases them to stay in bounded memory); `flows` lists the others.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub flows_unlisted: u64,
+    /// Failed login flows beyond the number one input holds (4,096), settled while
+    /// reading: their findings are counted, but they are not listed (bounded memory on an
+    /// endless stream).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failed_flows_unlisted: u64,
+    /// Abandoned or incomplete login flows settled the same way.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub abandoned_flows_unlisted: u64,
     /// One line per input that could not be read.
     pub problems: Vec<String>,
 }
