@@ -2,7 +2,11 @@
 # Benchmarks `sso-triage scan` against cat, ripgrep and GNU grep on a synthetic NetBox
 # Enterprise pod log. See bench/README.md.
 #
-# usage: bench/bench.sh [--size 100M] [--runs 5]
+# usage: bench/bench.sh [--size 100M] [--runs 5] [--catalog-x2]
+#
+#   --catalog-x2      run every tool on a catalog twice as large: the shipped rules plus a
+#                     twin of each regex rule (bench/double-catalog.py, written to
+#                     bench-data/catalog-x2/); the report goes to results-<size>-x2.txt
 #
 # Environment:
 #   SSO_TRIAGE=PATH   use this binary instead of building target/release/sso-triage
@@ -13,9 +17,10 @@ set -euo pipefail
 
 SIZE=100M
 RUNS=5
+X2=0
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do
@@ -24,6 +29,7 @@ while [[ $# -gt 0 ]]; do
         --size=*) SIZE=${1#--size=}; shift ;;
         --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
         --runs=*) RUNS=${1#--runs=}; shift ;;
+        --catalog-x2) X2=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -51,6 +57,10 @@ if ! command -v rg >/dev/null 2>&1; then
 fi
 if ! command -v python3 >/dev/null 2>&1; then
     echo "bench.sh: python3 is required to compute medians and read JSON." >&2
+    exit 2
+fi
+if [[ $X2 -eq 1 ]] && ! python3 -c 'import tomllib' 2>/dev/null; then
+    echo "bench.sh: --catalog-x2 needs Python 3.11 or later (tomllib) for bench/double-catalog.py." >&2
     exit 2
 fi
 if ! grep --version 2>/dev/null | grep "GNU grep" >/dev/null; then
@@ -91,6 +101,10 @@ mkdir -p "$DATA" "$OUT"
 LOG=$DATA/netbox-$SIZE.log
 MANIFEST=$DATA/netbox-$SIZE.json
 CATALOG=$DATA/catalog.regex
+# How sso-triage is called: with --catalog-x2, every call adds the twin rules.
+SSO=("$BIN")
+SSO_LABEL="sso-triage"
+SUFFIX=""
 
 if [[ ! -s $LOG || ! -s $MANIFEST ]]; then
     echo "==> generating $LOG (seed 1)"
@@ -110,9 +124,53 @@ else
 fi
 BYTES=$(stat -c %s "$LOG")
 
-echo "==> exporting the catalog: $BIN catalog export --regex"
-if ! "$BIN" catalog export --regex >"$CATALOG.tmp" 2>"$OUT/catalog-export.err"; then
-    echo "bench.sh: '$BIN catalog export --regex' failed:" >&2
+# ----- doubled catalog (--catalog-x2) ------------------------------------------------------
+# The twins go to a folder of their own and are added with --patterns, so the shipped
+# catalog stays the one built into the binary, and rg and grep get the regexes of both.
+if [[ $X2 -eq 1 ]]; then
+    TWINS=$DATA/catalog-x2
+    TWIN_NOTE=""
+    # write_twins [args...]: (re)writes the twin rules and checks the doubled catalog; the
+    # check runs every example and fails when the anchor picker cannot cover the keywords.
+    write_twins() {
+        if ! python3 "$ROOT/bench/double-catalog.py" "$TWINS" "$@" 2>"$OUT/double-catalog.err"; then
+            echo "bench.sh: bench/double-catalog.py failed:" >&2
+            sed 's/^/    /' "$OUT/double-catalog.err" >&2
+            exit 2
+        fi
+        sed 's/^/    /' "$OUT/double-catalog.err"
+        "$BIN" --patterns "$TWINS" catalog check >"$OUT/catalog-check.out" 2>&1
+    }
+    echo "==> writing the twin rules: python3 bench/double-catalog.py ${TWINS#"$ROOT"/}"
+    if ! write_twins; then
+        if ! grep -q 'cannot cover the keywords' "$OUT/catalog-check.out"; then
+            echo "bench.sh: the doubled catalog does not load:" >&2
+            sed 's/^/    /' "$OUT/catalog-check.out" >&2
+            exit 2
+        fi
+        # The picker has a fixed budget of anchors. Twins that keep the shipped anchors
+        # inside their keywords cost it (almost) nothing.
+        echo "==> the anchor picker cannot cover the twins; writing them again with --keep (the shipped anchors)"
+        "$BIN" catalog export --anchors >"$DATA/anchors.txt"
+        if ! write_twins --keep "$DATA/anchors.txt"; then
+            echo "bench.sh: the doubled catalog does not load, even with --keep:" >&2
+            sed 's/^/    /' "$OUT/catalog-check.out" >&2
+            exit 2
+        fi
+        TWIN_NOTE=", written with --keep"
+    fi
+    echo "    $(tail -1 "$OUT/catalog-check.out")"
+    SSO=("$BIN" --patterns "$TWINS")
+    SSO_LABEL="sso-triage --patterns catalog-x2"
+    CATALOG=$DATA/catalog-x2.regex
+    SUFFIX=-x2
+fi
+ANCHORS=$("${SSO[@]}" catalog export --anchors 2>/dev/null | grep -c '' || true)
+[[ ${ANCHORS:-0} -gt 0 ]] || ANCHORS="n/a"
+
+echo "==> exporting the catalog: $SSO_LABEL catalog export --regex"
+if ! "${SSO[@]}" catalog export --regex >"$CATALOG.tmp" 2>"$OUT/catalog-export.err"; then
+    echo "bench.sh: '$SSO_LABEL catalog export --regex' failed:" >&2
     sed 's/^/    /' "$OUT/catalog-export.err" >&2
     rm -f "$CATALOG.tmp"
     exit 2
@@ -158,6 +216,7 @@ echo "    $PATTERNS patterns"
 # Exit status 1 ("no match" for rg/grep, "problems found" for sso-triage) is success here;
 # 2 and above are errors and abort the benchmark.
 q() { printf '%q' "$1"; }
+SSOQ=$(printf '%q ' "${SSO[@]}"); SSOQ=${SSOQ% }
 NAMES=(cat rg grep sso-triage sso-j1 sso-stdin sso-count)
 ACTIVE=(0 1 2 3 4 5 6)
 [[ $GREP_OK -eq 1 ]] || ACTIVE=(0 1 3 4 5 6)
@@ -166,29 +225,29 @@ CMDS=(
     "cat $(q "$LOG") >/dev/null"
     "$RG -c -f $(q "$CATALOG") $(q "$LOG") >$(q "$OUT/rg.out"); test \$? -le 1"
     "LC_ALL=C grep -c -E -f $(q "$CATALOG") $(q "$LOG") >$(q "$OUT/grep.out"); test \$? -le 1"
-    "$(q "$BIN") scan -o json $(q "$LOG") >$(q "$OUT/sso-triage.json"); test \$? -le 1"
-    "$(q "$BIN") scan -j 1 -o json $(q "$LOG") >$(q "$OUT/sso-triage-j1.json"); test \$? -le 1"
-    "$(q "$BIN") scan -o json - <$(q "$LOG") >$(q "$OUT/sso-triage-stdin.json"); test \$? -le 1"
-    "$(q "$BIN") scan --count $(q "$LOG") >$(q "$OUT/sso-triage-count.txt"); test \$? -le 1"
+    "$SSOQ scan -o json $(q "$LOG") >$(q "$OUT/sso-triage.json"); test \$? -le 1"
+    "$SSOQ scan -j 1 -o json $(q "$LOG") >$(q "$OUT/sso-triage-j1.json"); test \$? -le 1"
+    "$SSOQ scan -o json - <$(q "$LOG") >$(q "$OUT/sso-triage-stdin.json"); test \$? -le 1"
+    "$SSOQ scan --count $(q "$LOG") >$(q "$OUT/sso-triage-count.txt"); test \$? -le 1"
 )
 # For hyperfine -N (no shell: nothing to subtract, so short runs stay precise).
 HCMDS=(
     "cat $(q "$LOG")"
     "$RG -c -f $(q "$CATALOG") $(q "$LOG")"
     "env LC_ALL=C grep -c -E -f $(q "$CATALOG") $(q "$LOG")"
-    "$(q "$BIN") scan -o json $(q "$LOG")"
-    "$(q "$BIN") scan -j 1 -o json $(q "$LOG")"
-    "sh -c $(q "exec $(q "$BIN") scan -o json - <$(q "$LOG")")"
-    "$(q "$BIN") scan --count $(q "$LOG")"
+    "$SSOQ scan -o json $(q "$LOG")"
+    "$SSOQ scan -j 1 -o json $(q "$LOG")"
+    "sh -c $(q "exec $SSOQ scan -o json - <$(q "$LOG")")"
+    "$SSOQ scan --count $(q "$LOG")"
 )
 LABELS=(
     "cat FILE >/dev/null"
-    "$RG -c -f catalog.regex FILE"
-    "LC_ALL=C grep -c -E -f catalog.regex FILE"
-    "sso-triage scan -o json FILE (all cores)"
-    "sso-triage scan -j 1 -o json FILE"
-    "sso-triage scan -o json - < FILE (stdin)"
-    "sso-triage scan --count FILE (matching only)"
+    "$RG -c -f ${CATALOG##*/} FILE"
+    "LC_ALL=C grep -c -E -f ${CATALOG##*/} FILE"
+    "$SSO_LABEL scan -o json FILE (all cores)"
+    "$SSO_LABEL scan -j 1 -o json FILE"
+    "$SSO_LABEL scan -o json - < FILE (stdin)"
+    "$SSO_LABEL scan --count FILE (matching only)"
 )
 
 # ----- correctness (one run each, also checks exit codes) --------------------------------
@@ -202,15 +261,15 @@ if [[ $GREP_OK -eq 1 ]]; then
     if [[ $rc -ge 2 ]]; then echo "bench.sh: grep failed (exit $rc):" >&2; cat "$OUT/grep.err" >&2; exit 2; fi
     GREP_LINES=$(cat "$OUT/grep.out"); GREP_LINES=${GREP_LINES:-0}
 fi
-SSO_RC=0; "$BIN" scan -o json "$LOG" >"$OUT/sso-triage.json" 2>"$OUT/sso-triage.err" || SSO_RC=$?
+SSO_RC=0; "${SSO[@]}" scan -o json "$LOG" >"$OUT/sso-triage.json" 2>"$OUT/sso-triage.err" || SSO_RC=$?
 if [[ $SSO_RC -ge 2 ]]; then
     echo "bench.sh: sso-triage scan failed (exit $SSO_RC):" >&2
     head -20 "$OUT/sso-triage.err" >&2
     exit 2
 fi
-cp "$OUT/sso-triage.json" "$DATA/sso-triage-$SIZE.json"
+cp "$OUT/sso-triage.json" "$DATA/sso-triage-$SIZE$SUFFIX.json"
 # One input on all cores must give exactly the bytes of the single-thread run.
-rc=0; "$BIN" scan -j 1 -o json "$LOG" >"$OUT/sso-triage-j1-check.json" 2>/dev/null || rc=$?
+rc=0; "${SSO[@]}" scan -j 1 -o json "$LOG" >"$OUT/sso-triage-j1-check.json" 2>/dev/null || rc=$?
 if [[ $rc -ge 2 ]] || ! cmp -s "$OUT/sso-triage.json" "$OUT/sso-triage-j1-check.json"; then
     echo "bench.sh: 'scan -j 1' and 'scan' (all cores) give different reports" >&2
     exit 2
@@ -304,22 +363,25 @@ if [[ -n $TIME_V ]]; then
     rss_of cat cat "$LOG"
     rss_of rg $RG -c -f "$CATALOG" "$LOG"
     [[ $GREP_OK -eq 1 ]] && rss_of grep env LC_ALL=C grep -c -E -f "$CATALOG" "$LOG"
-    rss_of sso-triage "$BIN" scan -o json "$LOG"
-    rss_of sso-j1 "$BIN" scan -j 1 -o json "$LOG"
-    rss_of sso-count "$BIN" scan --count "$LOG"
+    rss_of sso-triage "${SSO[@]}" scan -o json "$LOG"
+    rss_of sso-j1 "${SSO[@]}" scan -j 1 -o json "$LOG"
+    rss_of sso-count "${SSO[@]}" scan --count "$LOG"
 else
     echo "==> /usr/bin/time not found (apt-get install time): peak RSS not measured"
 fi
 
 # ----- report --------------------------------------------------------------------------
-REPORT=$DATA/results-$SIZE.txt
+REPORT=$DATA/results-$SIZE$SUFFIX.txt
 {
     echo "sso-triage benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "machine: $(nproc) CPU, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
     echo "tools:   $(rg --version 2>/dev/null | sed -n 1p), $(grep --version | sed -n 1p), $(cat --version | sed -n 1p)"
     echo "method:  $METHOD; medians of $RUNS rounds"
     echo "file:    $LOG"
-    echo "catalog: $CATALOG ($PATTERNS patterns)"
+    echo "catalog: $CATALOG ($PATTERNS patterns); sso-triage: $ANCHORS anchors"
+    if [[ $X2 -eq 1 ]]; then
+        echo "x2:      built-in rules + $TWINS ($(grep -o '[0-9]* twins of [0-9]* regex rules' "$OUT/double-catalog.err")$TWIN_NOTE); $(tail -1 "$OUT/catalog-check.out")"
+    fi
     if [[ $GREP_OK -eq 1 && -s $OUT/grep-check.err ]]; then
         echo "WARNING: GNU grep -E warns about the catalog: $(sort -u "$OUT/grep-check.err" | head -3 | tr '\n' ' ')"
     fi
