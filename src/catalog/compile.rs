@@ -299,7 +299,6 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         .unwrap_or(0);
     let keywords = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(&keyword_list)
         .expect("a few hundred literals always build");
     let login_anchor = anchors
@@ -357,13 +356,18 @@ pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>,
     }
 
     // Substrings of everyday log text, of the lengths the picker considers.
-    let background: HashSet<&[u8]> = BACKGROUND
-        .as_bytes()
-        .split(|&b| b == b'\n')
-        .flat_map(substrings)
-        .collect();
+    // Sized up front: growing these tables was a tenth of the start-up time.
+    let span = MAX_MERGED_ANCHOR - MIN_ANCHOR + 1;
+    let mut background: HashSet<&[u8]> = HashSet::with_capacity(BACKGROUND.len() * span);
+    background.extend(
+        BACKGROUND
+            .as_bytes()
+            .split(|&b| b == b'\n')
+            .flat_map(substrings),
+    );
     // candidate substring -> keywords (indices into `minimal`) containing it
-    let mut candidates: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    let keyword_bytes: usize = minimal.iter().map(|k| k.len()).sum();
+    let mut candidates: HashMap<&[u8], Vec<usize>> = HashMap::with_capacity(keyword_bytes * span);
     for (i, k) in minimal.iter().enumerate() {
         for sub in substrings(k) {
             if background.contains(sub) {
@@ -379,23 +383,64 @@ pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>,
     let mut covered = vec![false; minimal.len()];
     let mut chosen: Vec<Vec<u8>> = Vec::new();
     // Keywords no candidate can cover (too short, or everyday text) keep themselves.
+    let mut coverable = vec![false; minimal.len()];
+    for ks in candidates.values() {
+        for &i in ks {
+            coverable[i] = true;
+        }
+    }
     for (i, k) in minimal.iter().enumerate() {
-        if !candidates.values().any(|ks| ks.contains(&i)) {
+        if !coverable[i] {
             covered[i] = true;
             chosen.push(k.to_vec());
         }
     }
-    while covered.iter().any(|c| !c) {
-        let best = candidates
-            .iter()
-            .map(|(sub, ks)| (ks.iter().filter(|&&i| !covered[i]).count(), sub.len(), *sub))
-            .filter(|(n, _, _)| *n > 0)
-            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(a.2)));
-        let Some((_, _, sub)) = best else { break };
-        for &i in &candidates[sub] {
-            covered[i] = true;
+    // Greedy set cover with counts kept up to date: when a keyword is covered, each
+    // substring of it covers one keyword less. (Recounting every candidate each round
+    // was most of the start-up time.)
+    let mut pool: Vec<(&[u8], Vec<usize>, usize)> = candidates
+        .into_iter()
+        .map(|(sub, ks)| {
+            let n = ks.len();
+            (sub, ks, n)
+        })
+        .collect();
+    // Deterministic ties: the same choice whatever the hash order.
+    pool.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); minimal.len()];
+    for (c, (_, ks, _)) in pool.iter().enumerate() {
+        for &i in ks {
+            holders[i].push(c);
         }
-        chosen.push(sub.to_vec());
+    }
+    for (i, done) in covered.iter().enumerate() {
+        if *done {
+            for &c in &holders[i] {
+                pool[c].2 -= 1;
+            }
+        }
+    }
+    while covered.iter().any(|c| !c) {
+        let best = pool
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, n))| *n > 0)
+            .max_by(|(_, a), (_, b)| {
+                a.2.cmp(&b.2)
+                    .then(a.0.len().cmp(&b.0.len()))
+                    .then(b.0.cmp(a.0))
+            })
+            .map(|(c, _)| c);
+        let Some(best) = best else { break };
+        for i in pool[best].1.clone() {
+            if !covered[i] {
+                covered[i] = true;
+                for &c in &holders[i] {
+                    pool[c].2 -= 1;
+                }
+            }
+        }
+        chosen.push(pool[best].0.to_vec());
     }
     if chosen.len() > budget {
         return Err(minimal.into_iter().cloned().collect());
