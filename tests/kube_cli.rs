@@ -251,7 +251,16 @@ fn kubectl_piped_into_scan_and_kube_give_the_same_findings() {
     // kubectl sends no credentials over plain http.
     state.token = None;
     let api = FakeApi::start(state);
-    let piped = api.kubectl_logs(&kubectl);
+    // `kubectl logs -l` copies each pod's stream as it arrives, so pods interleave
+    // differently from run to run (and a replayed code's first use moves between pods);
+    // `kube` merges the streams by time. Sort by the `--timestamps` field (stable) so both
+    // read the lines in the same order.
+    let mut lines: Vec<&[u8]> = Vec::new();
+    let raw = api.kubectl_logs(&kubectl);
+    lines.extend(raw.split_inclusive(|&b| b == b'\n'));
+    let time = |l: &&[u8]| l.split(|&b| b == b' ').nth(1).map(<[u8]>::to_vec);
+    lines.sort_by_key(time);
+    let piped = lines.concat();
     let mut scan = bin()
         .args(["scan", "-o", "json", "-"])
         .stdin(Stdio::piped())
