@@ -41,6 +41,22 @@ pub struct Frame<'a> {
     pub traceback: bool,
 }
 
+impl<'a> Frame<'a> {
+    /// The event of one line, numbered `line`.
+    fn single(line: u64, split: &kubectl::Split<'a>) -> Self {
+        Frame {
+            line,
+            lines: 1,
+            pod: split.pod,
+            container: split.container,
+            kube_time: split.time,
+            context: None,
+            body: split.body,
+            traceback: false,
+        }
+    }
+}
+
 /// Line and event counts of one input.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FrameStats {
@@ -265,16 +281,7 @@ pub fn single_line_frame<'b>(block: &'b [u8], candidate: &Candidate) -> Option<F
     {
         return None;
     }
-    Some(Frame {
-        line: candidate.index + 1,
-        lines: 1,
-        pod: split.pod,
-        container: split.container,
-        kube_time: split.time,
-        context: None,
-        body: split.body,
-        traceback: false,
-    })
+    Some(Frame::single(candidate.index + 1, &split))
 }
 
 impl<'c> Framer<'c> {
@@ -430,19 +437,7 @@ impl<'c> Framer<'c> {
             }
             return;
         }
-        emit(
-            &Frame {
-                line,
-                lines: 1,
-                pod: split.pod,
-                container: split.container,
-                kube_time: split.time,
-                context: None,
-                body: split.body,
-                traceback: false,
-            },
-            Some(index),
-        );
+        emit(&Frame::single(line, &split), Some(index));
     }
 
     /// The nearest line of the same stream before a traceback that carries a time (the

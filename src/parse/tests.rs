@@ -11,14 +11,19 @@ struct Got {
     context: Option<String>,
 }
 
-fn frame_all(input: &[u8], block_size: usize) -> (Vec<Got>, FrameStats) {
+/// A block searcher over a few catalog literals; the traceback opener is pattern 3.
+fn searcher() -> BlockSearcher {
     let literals = vec![
         b"AADSTS".to_vec(),
         b"state missing".to_vec(),
         b"error_codes".to_vec(),
         TRACEBACK_START.to_vec(),
     ];
-    let searcher = BlockSearcher::for_tests(&literals);
+    BlockSearcher::for_tests(&literals)
+}
+
+fn frame_all(input: &[u8], block_size: usize) -> (Vec<Got>, FrameStats) {
+    let searcher = searcher();
     let mut framer = Framer::new(&searcher, 3);
     let mut got = Vec::new();
     let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -200,13 +205,7 @@ fn block_scan_lists_candidate_lines() {
 /// Every candidate made into an event on its own is the event the framer emits for it.
 #[test]
 fn single_line_frames_match_the_framer() {
-    let literals = vec![
-        b"AADSTS".to_vec(),
-        b"state missing".to_vec(),
-        b"error_codes".to_vec(),
-        TRACEBACK_START.to_vec(),
-    ];
-    let searcher = BlockSearcher::for_tests(&literals);
+    let searcher = searcher();
     let mut text = INTERLEAVED.as_bytes().to_vec();
     text.extend_from_slice(
         b"{\"error_codes\": [50011]}\n  \"error_codes\": [1]\nAADSTS50011 end\n",
