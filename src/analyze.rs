@@ -463,7 +463,6 @@ struct Observed {
 /// Analyses the events of one input.
 pub struct Analyzer<'c> {
     source: String,
-    masking: Masking,
     observer: Observer<'c>,
     loose: Vec<LooseIds>,
     last: Option<LastFired>,
@@ -482,16 +481,8 @@ impl<'c> Analyzer<'c> {
             users: false,
         };
         Analyzer {
-            observer: Observer {
-                compiled,
-                source: source.clone(),
-                masking,
-                https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
-                fired: Vec::new(),
-                requests: true,
-            },
+            observer: Observer::new(compiled, source.clone(), masking),
             source,
-            masking,
             loose: Vec::new(),
             last: None,
             last_specific: None,
@@ -509,7 +500,6 @@ impl<'c> Analyzer<'c> {
 
     /// Masks e-mail addresses and UPNs too (`--redact-users`).
     pub fn set_redact_users(&mut self, yes: bool) {
-        self.masking.users = yes;
         self.collected.masking.users = yes;
         self.observer.masking.users = yes;
     }
@@ -517,14 +507,7 @@ impl<'c> Analyzer<'c> {
     /// A matcher for this input's events that can run on another thread: what it returns
     /// goes to [`Analyzer::event_observed`] with the same frame, in input order.
     pub fn observer(&self) -> Observer<'c> {
-        Observer {
-            compiled: self.observer.compiled,
-            source: self.observer.source.clone(),
-            masking: self.observer.masking,
-            https_rule: self.observer.https_rule,
-            fired: Vec::new(),
-            requests: true,
-        }
+        self.observer.clone()
     }
 
     /// Matches one framed event; calls `on_match` with the record of each event that ends up
@@ -666,7 +649,6 @@ impl<'c> Analyzer<'c> {
         self.collected.flows = finished.flows;
         self.collected.orphans = finished.orphans;
         self.collected.released.add(finished.released);
-        self.collected.masking = self.masking;
     }
 }
 
@@ -682,6 +664,7 @@ fn login_request(body: &[u8]) -> Option<Access> {
 /// The pure half of analysing an event: runs the matcher on every view of the event and
 /// gathers what a finding needs. It holds no state between events, so several can run on
 /// other threads while one [`Analyzer`] takes their results in input order.
+#[derive(Clone)]
 pub struct Observer<'c> {
     compiled: &'c Compiled,
     source: String,
@@ -722,7 +705,19 @@ impl Observation {
     }
 }
 
-impl Observer<'_> {
+impl<'c> Observer<'c> {
+    /// An observer of the input called `source`, masking evidence as `masking` says.
+    pub fn new(compiled: &'c Compiled, source: String, masking: Masking) -> Self {
+        Observer {
+            compiled,
+            source,
+            masking,
+            https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
+            fired: Vec::new(),
+            requests: true,
+        }
+    }
+
     /// An observer that only matches: no access-log parsing, for counting matches.
     pub fn matching_only(mut self) -> Self {
         self.requests = false;
@@ -1070,7 +1065,7 @@ impl Analyzer<'_> {
                 .and_then(timestamp::parse_value)
                 .or_else(|| timestamp::find(frame.body)),
         };
-        let found = crate::har::log_tokens(&at, &text, self.masking);
+        let found = crate::har::log_tokens(&at, &text, self.collected.masking);
         crate::har::merge_findings(&mut self.collected.extra, found);
     }
 

@@ -15,14 +15,14 @@ use std::sync::mpsc;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::analyze::{Analyzer, Collected, MatchRecord};
+use crate::analyze::{Analyzer, Collected, MatchRecord, Observer};
 use crate::catalog::compile::{self, Compiled};
 use crate::catalog::{self, Catalog, Severity, export, load, validate};
 use crate::cli::{Args, CatalogCommand, Command, ExplainArgs};
 use crate::config::ScanConfig;
 use crate::error::Error;
 use crate::parse::Framer;
-use crate::redact::Placeholders;
+use crate::redact::{Masking, Placeholders};
 use crate::report::{self, Format, Report, Summary};
 use crate::source::{self, Input, ReadFailure, ReadStats, bundle};
 
@@ -374,11 +374,8 @@ pub fn count_blocks<E>(
     read: impl FnOnce(&mut dyn FnMut(&[u8])) -> E,
 ) -> (Counts, E) {
     let mut framer = Framer::with_scanner(compiled.scanner());
-    let analyzer = Analyzer::new(compiled, String::new(), false);
-    let mut observer = analyzer.observer().matching_only();
-    let observers = (0..workers)
-        .map(|_| analyzer.observer().matching_only())
-        .collect();
+    let mut observer = Observer::new(compiled, String::new(), Masking::default()).matching_only();
+    let observers = (0..workers).map(|_| observer.clone()).collect();
     let mut counts = Counts::default();
     let read = pipeline::run(
         &mut framer,
