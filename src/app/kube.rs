@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::kube::{KubeOptions, KubeStats, stream};
 use crate::redact::Placeholders;
 use crate::report::{self, Format, Summary};
-use crate::source::{ReadFailure, ReadStats};
+use crate::source::{Block, ReadFailure, ReadStats};
 
 /// The checked `kube` flags.
 fn options(args: &KubeArgs) -> std::result::Result<KubeOptions, String> {
@@ -107,8 +107,10 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
             }
         };
         scan_blocks(name.clone(), compiled, &config, 0, &mut emit, &mut |feed| {
+            let mut buffer = Block::default();
             let result = stream(&opts, &stop, &mut |block| {
-                feed(block);
+                buffer.fill_from(block);
+                feed(&mut buffer);
                 Ok(())
             });
             match result {

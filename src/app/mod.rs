@@ -24,7 +24,7 @@ use crate::error::Error;
 use crate::parse::Framer;
 use crate::redact::{Masking, Placeholders};
 use crate::report::{self, Format, Report, Summary};
-use crate::source::{self, Input, ReadFailure, ReadStats, bundle};
+use crate::source::{self, BlockFn, Input, ReadFailure, ReadStats, bundle};
 
 /// The process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,8 +316,7 @@ fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit>
 }
 
 /// Reads one input to its end, handing buffers of whole lines to the function it is given.
-type ReadFn<'a> =
-    dyn FnMut(&mut dyn FnMut(&[u8])) -> std::result::Result<ReadStats, ReadFailure> + 'a;
+type ReadFn<'a> = dyn FnMut(&mut BlockFn<'_>) -> std::result::Result<ReadStats, ReadFailure> + 'a;
 
 /// Runs what `read` hands out through one framer and analyzer, named `name`. With
 /// `workers` above 0 the buffers are scanned and matched on that many other threads (see
@@ -371,7 +370,7 @@ pub struct Counts {
 pub fn count_blocks<E>(
     compiled: &Compiled,
     workers: usize,
-    read: impl FnOnce(&mut dyn FnMut(&[u8])) -> E,
+    read: impl FnOnce(&mut BlockFn<'_>) -> E,
 ) -> (Counts, E) {
     let mut framer = Framer::with_scanner(compiled.scanner());
     let mut observer = Observer::new(compiled, String::new(), Masking::default()).matching_only();

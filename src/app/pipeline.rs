@@ -15,26 +15,28 @@ use std::sync::{Arc, Mutex};
 
 use crate::analyze::{Observation, Observer};
 use crate::parse::{BlockScan, Frame, Framer, single_line_frame};
+use crate::source::{Block, BlockFn};
 
 /// Buffers each worker may have queued or in hand; beyond that the reader waits.
 const IN_FLIGHT_PER_WORKER: usize = 3;
 
-/// One read buffer on its way through a worker: its bytes, their scan, and the events its
-/// candidate lines make on their own, matched ahead (numbered from the buffer's start).
+/// One read buffer on its way through a worker: the buffer itself (taken from the reader,
+/// not copied), its scan, and the events its candidate lines make on their own, matched
+/// ahead (numbered from the buffer's start).
 #[derive(Debug, Default)]
 struct Job {
-    data: Vec<u8>,
+    block: Block,
     scan: BlockScan,
     ahead: Vec<Option<Observation>>,
 }
 
 impl Job {
     fn recycle(&mut self) {
-        self.data.clear();
         self.ahead.clear();
-        // One huge line must not keep its memory for the rest of the run.
-        if self.data.capacity() > 8 << 20 {
-            self.data = Vec::new();
+        // The buffer goes back to the reader as it is: its bytes need not be cleared (nor
+        // zeroed again). One huge line must not keep its memory for the rest of the run.
+        if self.block.data.capacity() > 8 << 20 {
+            self.block.data = Vec::new();
         }
     }
 }
@@ -59,9 +61,10 @@ struct Orderer<'a, 'c, 's> {
 }
 
 impl Orderer<'_, '_, '_> {
-    fn send(&mut self, block: &[u8]) {
+    /// Sends `block`'s buffer to a worker, leaving a spare one in its place.
+    fn send(&mut self, block: &mut Block) {
         let mut job = self.spare.pop().unwrap_or_default();
-        job.data.extend_from_slice(block);
+        std::mem::swap(&mut job.block, block);
         let jobs = self.jobs.as_ref().expect("buffers are sent before the end");
         jobs.send((self.sent, job))
             .expect("worker threads live as long as the pipeline");
@@ -85,15 +88,16 @@ impl Orderer<'_, '_, '_> {
                 self.take(done);
             }
             while let Some(mut job) = self.pending.remove(&self.applied) {
-                let Job { data, scan, ahead } = &mut job;
+                let Job { block, scan, ahead } = &mut job;
                 let sink = &mut *self.sink;
-                self.framer.feed_scanned(data, scan, &mut |frame, index| {
-                    let observed = index.and_then(|i| ahead[i].take()).map(|mut o| {
-                        o.relocate(frame.line);
-                        o
+                self.framer
+                    .feed_scanned(block.bytes(), scan, &mut |frame, index| {
+                        let observed = index.and_then(|i| ahead[i].take()).map(|mut o| {
+                            o.relocate(frame.line);
+                            o
+                        });
+                        sink(frame, observed);
                     });
-                    sink(frame, observed);
-                });
                 job.recycle();
                 self.spare.push(job);
                 self.applied += 1;
@@ -116,10 +120,12 @@ pub(super) fn run<'c, R>(
     framer: &mut Framer<'c>,
     observers: Vec<Observer<'c>>,
     sink: &mut Sink<'_>,
-    read: impl FnOnce(&mut dyn FnMut(&[u8])) -> R,
+    read: impl FnOnce(&mut BlockFn<'_>) -> R,
 ) -> R {
     if observers.is_empty() {
-        let result = read(&mut |block| framer.feed(block, &mut |frame| sink(frame, None)));
+        let result = read(&mut |block| {
+            framer.feed(block.bytes(), &mut |frame| sink(frame, None));
+        });
         framer.finish(&mut |frame| sink(frame, None));
         return result;
     }
@@ -140,7 +146,8 @@ pub(super) fn run<'c, R>(
                     };
                     let Ok((seq, mut job)) = job else { return };
                     let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let Job { data, scan, ahead } = &mut job;
+                        let Job { block, scan, ahead } = &mut job;
+                        let data = block.bytes();
                         scanner.scan(data, scan);
                         ahead.extend(scan.candidates.iter().map(|c| {
                             single_line_frame(data, c).map(|frame| observer.observe(&frame))
@@ -165,7 +172,7 @@ pub(super) fn run<'c, R>(
             sink,
         };
         let result = read(&mut |block| {
-            if !block.is_empty() {
+            if block.len > 0 {
                 order.send(block);
                 order.apply(limit);
             }
@@ -185,7 +192,7 @@ mod tests {
     use crate::config::ScanConfig;
     use crate::redact::Placeholders;
     use crate::report::{Format, Style, Summary};
-    use crate::source::ReadStats;
+    use crate::source::{Block, ReadStats};
 
     /// Every sample and corpus file, concatenated: tracebacks, JSON blocks, login flows,
     /// fallback rules and Entra ids of every shape the tests know.
@@ -246,6 +253,7 @@ mod tests {
             &mut |f| {
                 let mut rest = text;
                 let mut n = 0;
+                let mut block = Block::default();
                 while !rest.is_empty() {
                     let want = sizes[n % sizes.len()].min(rest.len());
                     n += 1;
@@ -253,7 +261,8 @@ mod tests {
                         Some(i) => want + i,
                         None => rest.len(),
                     };
-                    f(&rest[..cut]);
+                    block.fill_from(&rest[..cut]);
+                    f(&mut block);
                     rest = &rest[cut..];
                 }
                 Ok(ReadStats {

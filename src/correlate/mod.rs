@@ -28,8 +28,8 @@ const CODE_LIFETIME_SECS: i64 = 15 * 60;
 /// The correlator releases quiet flows once it holds this many (and each time the count
 /// doubles after that).
 const COMPACT_MIN: usize = 1024;
-/// Flows one input holds at most (give or take those still open). Beyond, the oldest
-/// settled ones are handed to the analyzer, which counts their findings at once; the report
+/// Flows one input holds at most (give or take those still open). Past three quarters of
+/// it, the oldest settled ones are handed to the analyzer, which counts their findings at once; the report
 /// counts them but does not list them, and they are not joined with other inputs' flows.
 /// This is what keeps an endless stream in bounded memory when logins keep failing.
 pub const MAX_HELD_FLOWS: usize = 4096;
@@ -432,11 +432,13 @@ impl Correlator {
             }
             !quiet
         });
-        if self.flows.len() > MAX_HELD_FLOWS {
+        if self.flows.len() > MAX_HELD_FLOWS * 3 / 4 {
             self.overflow_oldest(now, quiet_after);
         }
-        let flows = &self.flows;
-        let held = |serial: &u64| flows.binary_search_by_key(serial, |f| f.serial).is_ok();
+        // The held serials, in order: a binary search over them stays in the cache, one over
+        // the flows themselves (hundreds of bytes each) missed it at every step.
+        let serials: Vec<u64> = self.flows.iter().map(|f| f.serial).collect();
+        let held = |serial: &u64| serials.binary_search(serial).is_ok();
         self.by_client.retain(|_, serial| held(serial));
         self.key_flows.retain(|_, serials| {
             serials.retain(held);
@@ -446,7 +448,13 @@ impl Correlator {
         let replay = Duration::seconds(CODE_LIFETIME_SECS);
         self.codes
             .retain(|_, (serial, seen)| held(serial) || seen.is_none_or(|t| now - t <= replay));
-        self.compact_at = (self.flows.len() * 2).clamp(COMPACT_MIN, MAX_HELD_FLOWS);
+        // Wait for the count to double (up to the cap), and for at least an eighth of the
+        // cap more flows: when nearly all held flows are still open, compacting at every new
+        // flow would make a long input quadratic.
+        let held = self.flows.len();
+        self.compact_at = (held * 2)
+            .clamp(COMPACT_MIN, MAX_HELD_FLOWS)
+            .max(held + MAX_HELD_FLOWS / 8);
     }
 
     /// Moves the oldest settled flows out (down to half of [`MAX_HELD_FLOWS`]): closed and

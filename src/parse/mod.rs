@@ -256,6 +256,11 @@ fn count_lines(region: &[u8]) -> u64 {
 /// Lines of `block` holding bytes that are not UTF-8. Validation runs over the whole block
 /// and restarts after each bad line, so a clean block costs one fast pass.
 fn count_invalid_utf8_lines(block: &[u8]) -> u64 {
+    // simdutf8's check of a clean block runs at several times the speed of the standard
+    // library's; only a block that fails it is walked line by line below.
+    if simdutf8::basic::from_utf8(block).is_ok() {
+        return 0;
+    }
     let mut count = 0;
     let mut rest = block;
     while let Err(err) = std::str::from_utf8(rest) {

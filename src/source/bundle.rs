@@ -16,7 +16,9 @@ use std::rc::Rc;
 use flate2::read::MultiGzDecoder;
 
 use crate::error::Error;
-use crate::source::{Expanded, Input, ReadFailure, ReadStats, list_dir, read_stream};
+use crate::source::{
+    Block, BlockFn, Expanded, Input, ReadFailure, ReadStats, list_dir, read_stream,
+};
 
 /// The size of a tar header block.
 const TAR_BLOCK: usize = 512;
@@ -166,7 +168,7 @@ fn resolve(base: &str, target: &str) -> Option<String> {
 pub struct Tagger {
     header: Vec<u8>,
     at_line_start: bool,
-    out: Vec<u8>,
+    out: Block,
 }
 
 impl Tagger {
@@ -175,26 +177,28 @@ impl Tagger {
         Tagger {
             header: format!("[pod/{pod}/{container}] ").into_bytes(),
             at_line_start: true,
-            out: Vec::new(),
+            out: Block::default(),
         }
     }
 
     /// Hands `f` the block with headers added. Blocks come in order; a block that does not
     /// end with `\n` (a piece of an over-long line) is continued by the next one.
-    pub fn feed(&mut self, block: &[u8], f: &mut dyn FnMut(&[u8])) {
-        self.out.clear();
+    pub fn feed(&mut self, block: &[u8], f: &mut BlockFn<'_>) {
+        let out = &mut self.out.data;
+        out.clear();
         let mut rest = block;
         while !rest.is_empty() {
             let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
             let line = &rest[..end];
             if self.at_line_start && !has_kubectl_prefix(line) {
-                self.out.extend_from_slice(&self.header);
+                out.extend_from_slice(&self.header);
             }
-            self.out.extend_from_slice(line);
+            out.extend_from_slice(line);
             self.at_line_start = line.ends_with(b"\n");
             rest = &rest[end..];
         }
-        f(&self.out);
+        self.out.len = self.out.data.len();
+        f(&mut self.out);
     }
 }
 
@@ -319,7 +323,7 @@ impl Member<'_> {
     /// with an error naming the bundle and the member; what came before was handed on.
     pub fn read_blocks(
         &mut self,
-        f: &mut dyn FnMut(&[u8]),
+        f: &mut BlockFn<'_>,
     ) -> std::result::Result<ReadStats, ReadFailure> {
         let mut tagger = self.tag.as_ref().map(|t| Tagger::new(&t.pod, &t.container));
         let mut lines = 0u64;
@@ -329,9 +333,9 @@ impl Member<'_> {
         };
         let path = PathBuf::from(&self.name);
         let result = read_stream(Box::new(&mut counted), &path, &mut |block| {
-            lines += memchr::memchr_iter(b'\n', block).count() as u64;
+            lines += memchr::memchr_iter(b'\n', block.bytes()).count() as u64;
             match tagger.as_mut() {
-                Some(t) => t.feed(block, f),
+                Some(t) => t.feed(block.bytes(), f),
                 None => f(block),
             }
         });
@@ -693,8 +697,10 @@ mod tests {
     fn tagger_adds_headers_once_per_line() {
         let mut t = Tagger::new("netbox-1", "netbox");
         let mut out = Vec::new();
-        t.feed(b"a\n[pod/x/y] b\nlong", &mut |b| out.extend_from_slice(b));
-        t.feed(b" line\nc", &mut |b| out.extend_from_slice(b));
+        t.feed(b"a\n[pod/x/y] b\nlong", &mut |b| {
+            out.extend_from_slice(b.bytes())
+        });
+        t.feed(b" line\nc", &mut |b| out.extend_from_slice(b.bytes()));
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "[pod/netbox-1/netbox] a\n[pod/x/y] b\n[pod/netbox-1/netbox] long line\n[pod/netbox-1/netbox] c"

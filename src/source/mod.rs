@@ -20,6 +20,36 @@ pub const BLOCK: usize = 1 << 20;
 /// endless line cannot take all memory.
 pub const MAX_LINE: usize = 256 << 20;
 
+/// One buffer of whole lines handed on by a reader: the lines are `data[..len]`. The
+/// reader reads into `data`, so a consumer that keeps the lines past the call (a worker
+/// thread) takes the buffer by swapping another into `data`, instead of copying it; the
+/// reader then reads into whatever buffer it finds there, growing it as needed.
+#[derive(Debug, Default)]
+pub struct Block {
+    /// The buffer; bytes past `len` are the reader's scratch.
+    pub data: Vec<u8>,
+    /// How much of `data` the lines fill.
+    pub len: usize,
+}
+
+impl Block {
+    /// The lines.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[..self.len]
+    }
+
+    /// Replaces the lines with a copy of `bytes`, for producers that do not read into a
+    /// buffer of their own.
+    pub fn fill_from(&mut self, bytes: &[u8]) {
+        self.data.clear();
+        self.data.extend_from_slice(bytes);
+        self.len = bytes.len();
+    }
+}
+
+/// What a reader hands each [`Block`] to.
+pub type BlockFn<'f> = dyn FnMut(&mut Block) + 'f;
+
 /// One input to analyse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -261,7 +291,7 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
 /// in a bundle folder gets its `[pod/NAME/CONTAINER] ` header on each line.
 pub fn read_blocks(
     input: &Input,
-    f: &mut dyn FnMut(&[u8]),
+    f: &mut BlockFn<'_>,
 ) -> std::result::Result<ReadStats, ReadFailure> {
     let raw = open_raw(input).map_err(|error| ReadFailure {
         error,
@@ -270,7 +300,9 @@ pub fn read_blocks(
     match input {
         Input::PodLog { pod, container, .. } => {
             let mut tagger = bundle::Tagger::new(pod, container);
-            read_stream(raw, &input.path(), &mut |block| tagger.feed(block, f))
+            read_stream(raw, &input.path(), &mut |block| {
+                tagger.feed(block.bytes(), f)
+            })
         }
         _ => read_stream(raw, &input.path(), f),
     }
@@ -281,7 +313,7 @@ pub fn read_blocks(
 pub(crate) fn read_stream<'a>(
     raw: Box<dyn Read + 'a>,
     path: &Path,
-    f: &mut dyn FnMut(&[u8]),
+    f: &mut BlockFn<'_>,
 ) -> std::result::Result<ReadStats, ReadFailure> {
     let mut stats = ReadStats::default();
     let mut raw = BufReader::with_capacity(64 << 10, raw);
@@ -305,7 +337,15 @@ pub(crate) fn read_stream<'a>(
         Box::new(raw)
     };
 
-    let mut buf = vec![0u8; BLOCK * 2];
+    // The buffer read into; `size` is how much of it reads may fill (more after a line
+    // longer than a block), and `carry` keeps the piece of a line after a buffer's last
+    // newline while the buffer itself is handed on.
+    let mut block = Block {
+        data: vec![0u8; BLOCK * 2],
+        len: 0,
+    };
+    let mut size = BLOCK * 2;
+    let mut carry = Vec::new();
     let mut filled = 0usize;
     let mut first = true;
     let mut lines_before = 0u64;
@@ -317,12 +357,12 @@ pub(crate) fn read_stream<'a>(
         // After a buffer without a newline, fill the (grown) buffer completely: a pipe or a
         // decoder returns little per read, and a half-full buffer would never reach the
         // point where an over-long line is handed on in pieces.
-        let target = if want_full { buf.len() } else { BLOCK };
+        let target = if want_full { size } else { BLOCK };
         while filled < target {
-            if filled == buf.len() {
+            if filled == size {
                 break;
             }
-            match reader.read(&mut buf[filled..]) {
+            match reader.read(&mut block.data[filled..size]) {
                 Ok(0) => {
                     eof = true;
                     break;
@@ -341,7 +381,7 @@ pub(crate) fn read_stream<'a>(
         }
         if first && filled > 0 {
             first = false;
-            if let Some(why) = sniff_binary(&buf[..filled]) {
+            if let Some(why) = sniff_binary(&block.data[..filled]) {
                 return Err(ReadFailure {
                     error: Error::BinaryInput {
                         path: path.to_path_buf(),
@@ -353,8 +393,12 @@ pub(crate) fn read_stream<'a>(
         }
         if eof {
             if filled > 0 {
-                lines_before += memchr::memchr_iter(b'\n', &buf[..filled]).count() as u64;
-                f(&buf[..filled]);
+                if stats.gzip {
+                    lines_before +=
+                        memchr::memchr_iter(b'\n', &block.data[..filled]).count() as u64;
+                }
+                block.len = filled;
+                f(&mut block);
             }
             if let Some(source) = failure {
                 let error = if stats.gzip {
@@ -374,25 +418,43 @@ pub(crate) fn read_stream<'a>(
             }
             return Ok(stats);
         }
-        match memchr::memrchr(b'\n', &buf[..filled]) {
+        match memchr::memrchr(b'\n', &block.data[..filled]) {
             Some(i) => {
                 want_full = false;
-                lines_before += memchr::memchr_iter(b'\n', &buf[..=i]).count() as u64;
-                f(&buf[..=i]);
-                buf.copy_within(i + 1..filled, 0);
-                filled -= i + 1;
+                if stats.gzip {
+                    // Only a truncated gzip names the line it stopped at: a plain file
+                    // need not pay for a second pass over every byte.
+                    lines_before += memchr::memchr_iter(b'\n', &block.data[..=i]).count() as u64;
+                }
+                carry.clear();
+                carry.extend_from_slice(&block.data[i + 1..filled]);
+                block.len = i + 1;
+                f(&mut block);
+                // The consumer may have taken the buffer and left another, of any size.
+                size = (BLOCK * 2).max(carry.len() + BLOCK);
+                if block.data.len() < size {
+                    block.data.resize(size, 0);
+                }
+                block.data[..carry.len()].copy_from_slice(&carry);
+                filled = carry.len();
             }
             None if filled >= MAX_LINE => {
                 stats.split_lines += 1;
-                f(&buf[..filled]);
+                block.len = filled;
+                f(&mut block);
+                if block.data.len() < size {
+                    block.data.resize(size, 0);
+                }
                 filled = 0;
                 want_full = false;
             }
             None => {
                 want_full = true;
-                if filled == buf.len() {
-                    let grown = (buf.len() * 2).min(MAX_LINE + BLOCK);
-                    buf.resize(grown, 0);
+                if filled == size {
+                    size = (size * 2).min(MAX_LINE + BLOCK);
+                    if block.data.len() < size {
+                        block.data.resize(size, 0);
+                    }
                 }
             }
         }
@@ -407,7 +469,7 @@ mod tests {
     fn read_all(path: &Path) -> (Vec<u8>, std::result::Result<ReadStats, ReadFailure>) {
         let mut out = Vec::new();
         let r = read_blocks(&Input::File(path.to_path_buf()), &mut |b| {
-            out.extend_from_slice(b)
+            out.extend_from_slice(b.bytes())
         });
         (out, r)
     }
@@ -453,6 +515,44 @@ mod tests {
         let (out, r) = read_all(&path);
         assert!(r.is_ok());
         assert_eq!(out, text);
+    }
+
+    /// A consumer that keeps every buffer (as the worker threads do) leaves the reader an
+    /// empty one, or a small one, each time: the lines still come out whole and in order,
+    /// across a line longer than two blocks and a piece of a line carried over.
+    #[test]
+    fn a_consumer_may_take_the_buffers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = Vec::new();
+        for i in 0..60_000 {
+            text.extend_from_slice(
+                format!("2026-11-20 line {i} AADSTS50011 {}\n", "x".repeat(i % 97)).as_bytes(),
+            );
+            if i == 30_000 {
+                text.extend_from_slice(&vec![b'y'; 3 * BLOCK]);
+                text.push(b'\n');
+            }
+        }
+        text.extend_from_slice(b"last line without a newline");
+        let plain = dir.path().join("netbox.log");
+        fs::write(&plain, &text).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&text).unwrap();
+        let packed = dir.path().join("netbox.log.gz");
+        fs::write(&packed, gz.finish().unwrap()).unwrap();
+        for path in [&plain, &packed] {
+            for leave in [0usize, 100] {
+                let mut kept: Vec<Vec<u8>> = Vec::new();
+                let r = read_blocks(&Input::File(path.clone()), &mut |b| {
+                    let taken = std::mem::replace(&mut b.data, vec![0; leave]);
+                    kept.push(taken[..b.len].to_vec());
+                });
+                assert!(r.is_ok());
+                assert!(kept.len() > 3, "{}", kept.len());
+                assert!(kept[..kept.len() - 1].iter().all(|k| k.ends_with(b"\n")));
+                assert!(kept.concat() == text, "{} leaving {leave}", path.display());
+            }
+        }
     }
 
     #[test]
