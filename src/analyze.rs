@@ -15,7 +15,7 @@ use crate::correlate::{Correlator, Flow, Origin, Orphan, Outcome, Released, Step
 use crate::matcher::Fired;
 use crate::parse::access::{self, Access};
 use crate::parse::jsonl::{self, Decoded};
-use crate::parse::{Frame, FrameStats, decode, timestamp};
+use crate::parse::{Frame, FrameStats, decode, lossy, timestamp};
 use crate::redact::Masking;
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
@@ -658,7 +658,7 @@ fn login_request(body: &[u8]) -> Option<Access> {
     if !finder(b"/oauth/") && (!finder(b"/login/") || access::is_probe(body)) {
         return None;
     }
-    access::parse(&String::from_utf8_lossy(body))
+    access::parse(&lossy(body))
 }
 
 /// The pure half of analysing an event: runs the matcher on every view of the event and
@@ -738,7 +738,7 @@ impl<'c> Observer<'c> {
 
     fn observe_inner(&mut self, frame: &Frame<'_>) -> Option<(Observed, bool)> {
         let compiled = self.compiled;
-        let raw = String::from_utf8_lossy(frame.body);
+        let raw = lossy(frame.body);
         // In a traceback only the exception lines say what happened; frame and source lines
         // (`raise AuthCanceled(...)`) would only add noise.
         let text: std::borrow::Cow<'_, str> = if frame.traceback {
@@ -1045,7 +1045,7 @@ impl Analyzer<'_> {
     /// Checks the claims of tokens a debug log shows (see [`crate::token`]); the token
     /// itself is never kept.
     fn tokens(&mut self, frame: &Frame<'_>) {
-        let text = String::from_utf8_lossy(frame.body);
+        let text = lossy(frame.body);
         if crate::token::find(&text).is_empty() {
             return;
         }
@@ -1086,7 +1086,7 @@ impl Analyzer<'_> {
         {
             return;
         }
-        let raw = String::from_utf8_lossy(frame.body);
+        let raw = lossy(frame.body);
         let mut ids = entra_ids(&raw);
         if let (true, Some(v)) = (ids.is_empty(), decode::view(&raw)) {
             ids = entra_ids(&v);
@@ -1187,6 +1187,25 @@ fn entra_ids(text: &str) -> Vec<(IdKind, String)> {
     } else {
         text
     };
+    // Both patterns scan the whole event; most events hold neither an id nor a timestamp
+    // label, and cheap byte checks tell.
+    if has_guid(text.as_bytes()) {
+        ids_in(text, &mut out);
+    }
+    if memchr::memmem::find(text.as_bytes(), b"imestamp").is_some() {
+        times_in(text, &mut out);
+    }
+    out
+}
+
+/// Whether `text` may hold a GUID: four dashes 5, 5 and 5 bytes apart (`8-4-4-4-12`).
+fn has_guid(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'-', text).any(|i| {
+        text.len() > i + 16 && text[i + 5] == b'-' && text[i + 10] == b'-' && text[i + 15] == b'-'
+    })
+}
+
+fn ids_in(text: &str, out: &mut Vec<(IdKind, String)>) {
     for caps in ENTRA_ID.captures_iter(text) {
         let kind = if caps[1].eq_ignore_ascii_case("correlation") {
             IdKind::Correlation
@@ -1195,12 +1214,14 @@ fn entra_ids(text: &str) -> Vec<(IdKind, String)> {
         };
         out.push((kind, caps[2].to_ascii_lowercase()));
     }
+}
+
+fn times_in(text: &str, out: &mut Vec<(IdKind, String)>) {
     for caps in ENTRA_TIME.captures_iter(text) {
         if let Some(t) = caps.get(1).or_else(|| caps.get(2)) {
             out.push((IdKind::Timestamp, t.as_str().to_string()));
         }
     }
-    out
 }
 
 /// The exception lines of a joined traceback (the lines that are neither frames nor

@@ -684,7 +684,7 @@ fn finish_report(
     let mut rendered: Vec<u8> = Vec::new();
     report::render(&report, config.format, config.style, &mut rendered)?;
     // Anything the model walk did not reach (none is known) is numbered the same way.
-    let rendered = String::from_utf8_lossy(&rendered);
+    let rendered = crate::parse::lossy(&rendered);
     out.write_all(numbers.apply(&rendered).as_bytes())
         .and_then(|_| out.flush())
         .map_err(anyhow::Error::new)?;

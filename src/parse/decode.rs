@@ -24,6 +24,11 @@ pub fn view(text: &str) -> Option<String> {
 }
 
 fn looks_html(s: &str) -> bool {
+    // Every sign below starts with `&` or `<`; most lines have neither.
+    let b = s.as_bytes();
+    if memchr::memchr2(b'&', b'<', b).is_none() {
+        return false;
+    }
     s.contains("&#")
         || s.contains("&quot;")
         || s.contains("&amp;")
@@ -33,9 +38,11 @@ fn looks_html(s: &str) -> bool {
 }
 
 fn has_percent_escape(s: &str) -> bool {
-    s.as_bytes()
-        .windows(3)
-        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'%', b).any(|i| {
+        b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    })
 }
 
 /// Tags become spaces; the common entities and numeric references are decoded.
@@ -174,7 +181,8 @@ pub fn url(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // std's strict check has a fast path for ASCII; the lossy walk does not.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

@@ -227,3 +227,22 @@ fn single_line_frames_match_the_framer() {
     });
     assert!(checked >= 2, "{checked}");
 }
+
+#[test]
+fn lossy_borrows_clean_text_and_replaces_bad_bytes() {
+    assert!(matches!(
+        lossy("état AADSTS50011".as_bytes()),
+        std::borrow::Cow::Borrowed("état AADSTS50011")
+    ));
+    assert_eq!(lossy(b"bad \xff\xfe byte"), "bad \u{FFFD}\u{FFFD} byte");
+}
+
+#[test]
+fn invalid_utf8_lines_are_counted_once_each() {
+    let mut text = b"ok\n".to_vec();
+    text.extend_from_slice(b"one \xff bad\nclean\ntwo \xc3 bad \xff again\n");
+    text.extend_from_slice("é ok\n".as_bytes());
+    text.extend_from_slice(b"last \xe2\x82");
+    assert_eq!(count_invalid_utf8_lines(&text), 3);
+    assert_eq!(count_invalid_utf8_lines(b"all clean\n"), 0);
+}
