@@ -39,6 +39,20 @@ static ENTRA_ID: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("fixed regex")
 });
+/// Labels of the Entra ids [`ENTRA_ID`] and [`ENTRA_TIME`] read, as searchers built once.
+static ID_LABELS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    [
+        &b"orrelation"[..],
+        b"Request",
+        b"Trace",
+        b"Timestamp",
+        b"trace_id",
+        b"request_id",
+    ]
+    .into_iter()
+    .map(memchr::memmem::Finder::new)
+    .collect()
+});
 static ENTRA_TIME: LazyLock<Regex> = LazyLock::new(|| {
     // Entra writes `Timestamp: 2026-11-21 14:02:11Z` in error text (a `T` and sometimes a
     // fraction on the browser page) and `"timestamp":"2026-11-21 14:02:11Z"` in JSON bodies.
@@ -588,7 +602,7 @@ impl<'c> Analyzer<'c> {
         let Some(access) = access else {
             return (false, None);
         };
-        if memchr::memmem::find(frame.body, b"/oauth/").is_none() {
+        if access::OAUTH.find(frame.body).is_none() {
             // A plain /login/ request matters only as the landing of a recent callback.
             let now = frame.kube_time.and_then(timestamp::parse_value);
             let waiting = self
@@ -654,8 +668,9 @@ impl<'c> Analyzer<'c> {
 
 /// An access-log line on one of NetBox's login paths (health probes left out), parsed.
 fn login_request(body: &[u8]) -> Option<Access> {
-    let finder = |needle: &[u8]| memchr::memmem::find(body, needle).is_some();
-    if !finder(b"/oauth/") && (!finder(b"/login/") || access::is_probe(body)) {
+    if access::OAUTH.find(body).is_none()
+        && (access::LOGIN.find(body).is_none() || access::is_probe(body))
+    {
         return None;
     }
     access::parse(&lossy(body))
@@ -1072,18 +1087,7 @@ impl Analyzer<'_> {
     /// A line that fired nothing may still carry Entra ids for a finding next to it.
     fn loose_ids(&mut self, frame: &Frame<'_>) {
         // Only the lines that hold an id label are worth the regexes.
-        let labels: [&[u8]; 6] = [
-            b"orrelation",
-            b"Request",
-            b"Trace",
-            b"Timestamp",
-            b"trace_id",
-            b"request_id",
-        ];
-        if !labels
-            .iter()
-            .any(|l| memchr::memmem::find(frame.body, l).is_some())
-        {
+        if !ID_LABELS.iter().any(|l| l.find(frame.body).is_some()) {
             return;
         }
         let raw = lossy(frame.body);

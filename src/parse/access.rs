@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::parse::{decode, timestamp};
@@ -15,9 +16,16 @@ const PROBE_AGENT: &[u8] = b"kube-probe/";
 /// Whether `line` is a Kubernetes health probe on a non-OAuth path (NetBox's readiness probe
 /// asks for `/login/` every few seconds): never part of a sign-in.
 pub fn is_probe(line: &[u8]) -> bool {
-    memchr::memmem::find(line, PROBE_AGENT).is_some()
-        && memchr::memmem::find(line, b"/oauth/").is_none()
+    PROBE.find(line).is_some() && OAUTH.find(line).is_none()
 }
+
+/// Searchers built once: `memmem::find` builds one per call, which cost more than the
+/// search itself on the short lines it runs on (a probe line every few seconds per pod).
+static PROBE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(PROBE_AGENT));
+/// NetBox's OAuth paths (`/oauth/login/...`, `/oauth/complete/...`).
+pub static OAUTH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"/oauth/"));
+/// The local login page, where logins begin and failed ones land.
+pub static LOGIN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"/login/"));
 
 /// One HTTP request as an access log records it.
 #[derive(Debug, Clone, PartialEq)]
