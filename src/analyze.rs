@@ -1293,6 +1293,13 @@ fn window(text: &str, max: usize) -> String {
 /// Control characters (other than tab) and bidi overrides shown as escapes, so log text
 /// cannot move the cursor or reorder a terminal line.
 pub fn sanitize(text: &str) -> String {
+    // Printable ASCII (nearly every log line) has nothing to escape: one fast pass, one copy.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n')
+    {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
