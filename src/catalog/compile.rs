@@ -103,8 +103,8 @@ pub struct Compiled {
 /// literals are given in does not matter.
 #[derive(Debug)]
 pub enum BlockSearcher {
-    /// SIMD packed searcher, with the literal each of its patterns is (see
-    /// [`teddy_order`]).
+    /// SIMD packed searcher, with the literal each of its patterns is (Teddy gets the
+    /// literals in an order of its own, grouped for its buckets).
     Packed(packed::Searcher, Vec<usize>),
     /// Portable fallback.
     Automaton(AhoCorasick),
