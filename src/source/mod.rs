@@ -38,6 +38,14 @@ impl Block {
         &self.data[..self.len]
     }
 
+    /// Makes the buffer at least `size` bytes long, for the next read (after a consumer
+    /// swapped in a smaller one, or a line outgrew it).
+    fn grow_to(&mut self, size: usize) {
+        if self.data.len() < size {
+            self.data.resize(size, 0);
+        }
+    }
+
     /// Replaces the lines with a copy of `bytes`, for producers that do not read into a
     /// buffer of their own.
     pub fn fill_from(&mut self, bytes: &[u8]) {
@@ -349,6 +357,16 @@ pub(crate) fn read_stream<'a>(
     let mut filled = 0usize;
     let mut first = true;
     let mut lines_before = 0u64;
+    let gzip = stats.gzip;
+    // Hands on the first `len` bytes. Only a truncated gzip names the line it stopped at, so
+    // only gzip pays for counting lines here (the scan counts them anyway).
+    let mut hand_on = |block: &mut Block, len: usize, lines_before: &mut u64| {
+        if gzip {
+            *lines_before += memchr::memchr_iter(b'\n', &block.data[..len]).count() as u64;
+        }
+        block.len = len;
+        f(block);
+    };
     let mut want_full = false;
     loop {
         // Fill up to at least one block, or to the end of the input.
@@ -393,12 +411,7 @@ pub(crate) fn read_stream<'a>(
         }
         if eof {
             if filled > 0 {
-                if stats.gzip {
-                    lines_before +=
-                        memchr::memchr_iter(b'\n', &block.data[..filled]).count() as u64;
-                }
-                block.len = filled;
-                f(&mut block);
+                hand_on(&mut block, filled, &mut lines_before);
             }
             if let Some(source) = failure {
                 let error = if stats.gzip {
@@ -421,30 +434,19 @@ pub(crate) fn read_stream<'a>(
         match memchr::memrchr(b'\n', &block.data[..filled]) {
             Some(i) => {
                 want_full = false;
-                if stats.gzip {
-                    // Only a truncated gzip names the line it stopped at: a plain file
-                    // need not pay for a second pass over every byte.
-                    lines_before += memchr::memchr_iter(b'\n', &block.data[..=i]).count() as u64;
-                }
                 carry.clear();
                 carry.extend_from_slice(&block.data[i + 1..filled]);
-                block.len = i + 1;
-                f(&mut block);
+                hand_on(&mut block, i + 1, &mut lines_before);
                 // The consumer may have taken the buffer and left another, of any size.
                 size = (BLOCK * 2).max(carry.len() + BLOCK);
-                if block.data.len() < size {
-                    block.data.resize(size, 0);
-                }
+                block.grow_to(size);
                 block.data[..carry.len()].copy_from_slice(&carry);
                 filled = carry.len();
             }
             None if filled >= MAX_LINE => {
                 stats.split_lines += 1;
-                block.len = filled;
-                f(&mut block);
-                if block.data.len() < size {
-                    block.data.resize(size, 0);
-                }
+                hand_on(&mut block, filled, &mut lines_before);
+                block.grow_to(size);
                 filled = 0;
                 want_full = false;
             }
@@ -452,9 +454,7 @@ pub(crate) fn read_stream<'a>(
                 want_full = true;
                 if filled == size {
                     size = (size * 2).min(MAX_LINE + BLOCK);
-                    if block.data.len() < size {
-                        block.data.resize(size, 0);
-                    }
+                    block.grow_to(size);
                 }
             }
         }
