@@ -221,6 +221,45 @@ fn stdin_when_piped_and_dash() {
     }
 }
 
+/// With worker threads a file is read by them, a range (1 MiB) each, as is stdin
+/// redirected from one (`< FILE`); the report is the one a single thread reading in order
+/// gives, and stdin through a pipe gives the same.
+#[test]
+fn big_files_read_in_ranges_give_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = std::fs::read(fixture("quirks.log")).unwrap();
+    let mut text = Vec::new();
+    while text.len() < 5 << 19 {
+        text.extend_from_slice(&one);
+    }
+    let path = dir.path().join("netbox.log");
+    std::fs::write(&path, &text).unwrap();
+    let file = path.to_str().unwrap();
+    let serial = run(&["scan", "-o", "json", "-j", "1", file]);
+    let ranged = run(&["scan", "-o", "json", "-j", "2", file]);
+    assert!(serial.stdout.contains("auth-state-missing"));
+    assert!(serial.stdout == ranged.stdout, "-j 2 differs from -j 1");
+    let redirected = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+        .args(["scan", "-o", "json", "-j", "2", "-"])
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    let piped = bin()
+        .args(["scan", "-o", "json", "-j", "2", "-"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    let as_file = serial.stdout.replace(file, "<stdin>");
+    assert!(
+        String::from_utf8_lossy(&redirected.stdout) == as_file,
+        "< FILE differs"
+    );
+    assert!(
+        String::from_utf8_lossy(&piped.stdout) == as_file,
+        "a pipe differs"
+    );
+}
+
 #[test]
 fn invalid_utf8_nul_and_crlf_are_matched() {
     let (code, report, stderr) = json(&[fixture("quirks.log").to_str().unwrap()]);

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 
-use super::{Exit, Gathered, finish_report, record_leaks, scan_blocks};
+use super::{Exit, Feed, Gathered, finish_report, record_leaks, scan_blocks};
 use crate::analyze::MatchRecord;
 use crate::catalog::compile::Compiled;
 use crate::cli::{ColorChoice, KubeArgs};
@@ -106,29 +106,36 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
                 write_error = Some(e);
             }
         };
-        scan_blocks(name.clone(), compiled, &config, 0, &mut emit, &mut |feed| {
-            let mut buffer = Block::default();
-            let result = stream(&opts, &stop, &mut |block| {
-                buffer.fill_from(block);
-                feed(&mut buffer);
-                Ok(())
-            });
-            match result {
-                Ok(s) => {
-                    stats = s;
-                    Ok(ReadStats {
-                        bytes: stats.bytes,
-                        ..ReadStats::default()
-                    })
+        scan_blocks(
+            name.clone(),
+            compiled,
+            &config,
+            0,
+            &mut emit,
+            Feed::Blocks(&mut |feed| {
+                let mut buffer = Block::default();
+                let result = stream(&opts, &stop, &mut |block| {
+                    buffer.fill_from(block);
+                    feed(&mut buffer);
+                    Ok(())
+                });
+                match result {
+                    Ok(s) => {
+                        stats = s;
+                        Ok(ReadStats {
+                            bytes: stats.bytes,
+                            ..ReadStats::default()
+                        })
+                    }
+                    Err(e) => Err(ReadFailure {
+                        error: Error::Cluster {
+                            message: e.to_string(),
+                        },
+                        stats: ReadStats::default(),
+                    }),
                 }
-                Err(e) => Err(ReadFailure {
-                    error: Error::Cluster {
-                        message: e.to_string(),
-                    },
-                    stats: ReadStats::default(),
-                }),
-            }
-        })
+            }),
+        )
     };
     if let Some(e) = write_error {
         return Err(anyhow::Error::new(e).context("cannot write output"));

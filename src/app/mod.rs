@@ -15,13 +15,13 @@ use std::sync::mpsc;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::analyze::{Analyzer, Collected, MatchRecord, Observer};
+use crate::analyze::{Analyzer, Collected, MatchRecord, Observation, Observer};
 use crate::catalog::compile::{self, Compiled};
 use crate::catalog::{self, Catalog, Severity, export, load, validate};
 use crate::cli::{Args, CatalogCommand, Command, ExplainArgs};
 use crate::config::ScanConfig;
 use crate::error::Error;
-use crate::parse::Framer;
+use crate::parse::{Frame, Framer};
 use crate::redact::{Masking, Placeholders};
 use crate::report::{self, Format, Report, Summary};
 use crate::source::{self, BlockFn, Input, ReadFailure, ReadStats, bundle};
@@ -208,7 +208,7 @@ fn scan_input(
                 config,
                 workers,
                 on_match,
-                &mut |f| member.read_blocks(f),
+                Feed::Blocks(&mut |f| member.read_blocks(f)),
             ));
         }
         bundle::Item::Problem(error) => parts.push(Scanned {
@@ -229,14 +229,17 @@ fn scan_one(
     workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> Scanned {
-    scan_blocks(
-        input.name(),
-        compiled,
-        config,
-        workers,
-        on_match,
-        &mut |f| source::read_blocks(input, f),
-    )
+    // With worker threads, a plain file big enough is read by them, a range each.
+    let ranged = if workers > 0 {
+        source::Ranged::open(input)
+    } else {
+        None
+    };
+    let feed = match &ranged {
+        Some(file) => Feed::Ranged(file),
+        None => Feed::Blocks(&mut |f| source::read_blocks(input, f)),
+    };
+    scan_blocks(input.name(), compiled, config, workers, on_match, feed)
 }
 
 /// Reads and analyses a HAR capture; a broken one is an unreadable input with one line.
@@ -318,6 +321,13 @@ fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit>
 /// Reads one input to its end, handing buffers of whole lines to the function it is given.
 type ReadFn<'a> = dyn FnMut(&mut BlockFn<'_>) -> std::result::Result<ReadStats, ReadFailure> + 'a;
 
+/// Where one input's bytes come from: a reader handing out buffers, or a file the worker
+/// threads read themselves (only with workers).
+enum Feed<'r, 'a> {
+    Blocks(&'r mut ReadFn<'a>),
+    Ranged(&'r source::Ranged),
+}
+
 /// Runs what `read` hands out through one framer and analyzer, named `name`. With
 /// `workers` above 0 the buffers are scanned and matched on that many other threads (see
 /// [`pipeline`]); the result is the same.
@@ -327,22 +337,26 @@ fn scan_blocks(
     config: &ScanConfig,
     workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
-    read: &mut ReadFn<'_>,
+    feed: Feed<'_, '_>,
 ) -> Scanned {
     let mut framer = Framer::with_scanner(compiled.scanner());
     let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);
     let observers = (0..workers).map(|_| analyzer.observer()).collect();
-    let read = pipeline::run(
-        &mut framer,
-        observers,
-        &mut |frame, observed| match observed {
-            Some(o) => analyzer.event_observed(frame, o, on_match),
-            None => analyzer.event(frame, on_match),
-        },
-        |f| read(f),
-    );
+    let sink = &mut |frame: &Frame<'_>, observed: Option<Observation>| match observed {
+        Some(o) => analyzer.event_observed(frame, o, on_match),
+        None => analyzer.event(frame, on_match),
+    };
+    let read = match feed {
+        Feed::Ranged(file) if workers > 0 => {
+            pipeline::run_ranged(&mut framer, observers, sink, file)
+        }
+        Feed::Ranged(file) => pipeline::run(&mut framer, observers, sink, |f| {
+            source::read_blocks(&Input::File(file.path().to_path_buf()), f)
+        }),
+        Feed::Blocks(read) => pipeline::run(&mut framer, observers, sink, |f| read(f)),
+    };
     analyzer.finish(framer.last_line(), on_match);
     analyzer.collected.frames = framer.stats;
     Scanned {
@@ -372,25 +386,46 @@ pub fn count_blocks<E>(
     workers: usize,
     read: impl FnOnce(&mut BlockFn<'_>) -> E,
 ) -> (Counts, E) {
+    count_with(compiled, workers, |framer, observers, sink| {
+        pipeline::run(framer, observers, sink, read)
+    })
+}
+
+/// [`count_blocks`] of one input, read by the worker threads when it is a plain file big
+/// enough (as `scan` reads it).
+fn count_input(
+    compiled: &Compiled,
+    workers: usize,
+    input: &Input,
+) -> (Counts, std::result::Result<ReadStats, ReadFailure>) {
+    match source::Ranged::open(input).filter(|_| workers > 0) {
+        Some(file) => count_with(compiled, workers, |framer, observers, sink| {
+            pipeline::run_ranged(framer, observers, sink, &file)
+        }),
+        None => count_blocks(compiled, workers, |f| source::read_blocks(input, f)),
+    }
+}
+
+/// Counts what `drive` frames with a matching-only observer per worker.
+fn count_with<'c, E>(
+    compiled: &'c Compiled,
+    workers: usize,
+    drive: impl FnOnce(&mut Framer<'c>, Vec<Observer<'c>>, &mut pipeline::Sink<'_>) -> E,
+) -> (Counts, E) {
     let mut framer = Framer::with_scanner(compiled.scanner());
     let mut observer = Observer::new(compiled, String::new(), Masking::default()).matching_only();
     let observers = (0..workers).map(|_| observer.clone()).collect();
     let mut counts = Counts::default();
-    let read = pipeline::run(
-        &mut framer,
-        observers,
-        &mut |frame, observed| {
-            let fired = match observed {
-                Some(o) => o.fired(),
-                None => observer.observe(frame).fired(),
-            };
-            if fired {
-                counts.matched_events += 1;
-                counts.matched_lines += frame.lines;
-            }
-        },
-        read,
-    );
+    let read = drive(&mut framer, observers, &mut |frame, observed| {
+        let fired = match observed {
+            Some(o) => o.fired(),
+            None => observer.observe(frame).fired(),
+        };
+        if fired {
+            counts.matched_events += 1;
+            counts.matched_lines += frame.lines;
+        }
+    });
     counts.lines = framer.stats.lines;
     counts.events = framer.stats.events();
     (counts, read)
@@ -414,7 +449,7 @@ fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
         eprintln!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
     }
     for input in &expanded.inputs {
-        let (c, read) = count_blocks(compiled, workers(config), |f| source::read_blocks(input, f));
+        let (c, read) = count_input(compiled, workers(config), input);
         if let Err(failure) = read {
             failed = true;
             eprintln!("sso-triage: {:#}", anyhow::Error::new(failure.error));

@@ -14,8 +14,9 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use crate::analyze::{Observation, Observer};
+use crate::error::Error;
 use crate::parse::{BlockScan, Frame, Framer, single_line_frame};
-use crate::source::{Block, BlockFn};
+use crate::source::{Block, BlockFn, Ranged, ReadFailure, ReadStats, Stitch, whole_lines};
 
 /// Buffers each worker may have queued or in hand; beyond that the reader waits.
 const IN_FLIGHT_PER_WORKER: usize = 3;
@@ -28,10 +29,40 @@ struct Job {
     block: Block,
     scan: BlockScan,
     ahead: Vec<Option<Observation>>,
+    /// Read by the worker: the offset of its range of a [`Ranged`] file, then where the
+    /// range's whole lines are (what was scanned), or why reading failed.
+    range: Option<Range>,
+}
+
+#[derive(Debug)]
+struct Range {
+    at: u64,
+    cut: Option<(usize, usize)>,
+    failed: Option<std::io::Error>,
 }
 
 impl Job {
+    /// Reads the job's range of `file` into its buffer, and finds its whole lines.
+    fn read(&mut self, file: &Ranged) {
+        let Some(range) = &mut self.range else {
+            return;
+        };
+        let size = file.range_size();
+        self.block.grow_to(size);
+        match file.read_at(range.at, &mut self.block.data[..size]) {
+            Ok(n) => {
+                self.block.len = n;
+                range.cut = whole_lines(&self.block.data[..n]);
+            }
+            Err(e) => {
+                self.block.len = 0;
+                range.failed = Some(e);
+            }
+        }
+    }
+
     fn recycle(&mut self) {
+        self.range = None;
         self.ahead.clear();
         // The buffer goes back to the reader as it is: its bytes need not be cleared (nor
         // zeroed again). One huge line must not keep its memory for the rest of the run.
@@ -48,7 +79,8 @@ pub(super) type Sink<'s> = dyn FnMut(&Frame<'_>, Option<Observation>) + 's;
 /// A job done by a worker; `None` when the worker panicked.
 type Done = (u64, Option<Job>);
 
-/// The calling thread's side: sends buffers, takes results back in order, frames them.
+/// The calling thread's side: sends buffers (or ranges to read), takes results back in
+/// order, frames them.
 struct Orderer<'a, 'c, 's> {
     jobs: Option<SyncSender<(u64, Job)>>,
     done: Receiver<Done>,
@@ -58,17 +90,41 @@ struct Orderer<'a, 'c, 's> {
     spare: Vec<Job>,
     framer: &'a mut Framer<'c>,
     sink: &'a mut Sink<'s>,
+    /// Ranged reading: the offset of the next range to send, the lines cut by range
+    /// boundaries, the bytes read, and whether the end (or a failure) has been seen.
+    next_at: u64,
+    range_size: usize,
+    stitch: Stitch,
+    bytes: u64,
+    ended: bool,
+    failed: Option<std::io::Error>,
 }
 
 impl Orderer<'_, '_, '_> {
-    /// Sends `block`'s buffer to a worker, leaving a spare one in its place.
-    fn send(&mut self, block: &mut Block) {
-        let mut job = self.spare.pop().unwrap_or_default();
-        std::mem::swap(&mut job.block, block);
+    fn send_job(&mut self, job: Job) {
         let jobs = self.jobs.as_ref().expect("buffers are sent before the end");
         jobs.send((self.sent, job))
             .expect("worker threads live as long as the pipeline");
         self.sent += 1;
+    }
+
+    /// Sends `block`'s buffer to a worker, leaving a spare one in its place.
+    fn send(&mut self, block: &mut Block) {
+        let mut job = self.spare.pop().unwrap_or_default();
+        std::mem::swap(&mut job.block, block);
+        self.send_job(job);
+    }
+
+    /// Sends a worker the next range of the file to read.
+    fn send_range(&mut self) {
+        let mut job = self.spare.pop().unwrap_or_default();
+        job.range = Some(Range {
+            at: self.next_at,
+            cut: None,
+            failed: None,
+        });
+        self.next_at += self.range_size as u64;
+        self.send_job(job);
     }
 
     fn take(&mut self, (seq, job): Done) {
@@ -80,6 +136,47 @@ impl Orderer<'_, '_, '_> {
         }
     }
 
+    /// Frames one result, next in order.
+    fn frame(&mut self, job: &mut Job) {
+        let Job {
+            block,
+            scan,
+            ahead,
+            range,
+        } = job;
+        let sink = &mut *self.sink;
+        let framer = &mut *self.framer;
+        let mut matched_ahead = |frame: &Frame<'_>, index: Option<usize>| {
+            let observed = index.and_then(|i| ahead[i].take()).map(|mut o| {
+                o.relocate(frame.line);
+                o
+            });
+            sink(frame, observed);
+        };
+        let Some(range) = range else {
+            framer.feed_scanned(block.bytes(), scan, &mut matched_ahead);
+            return;
+        };
+        if self.ended {
+            // Read past the end (the file may have grown since): not part of this run.
+            return;
+        }
+        if let Some(e) = range.failed.take() {
+            self.failed = Some(e);
+            self.ended = true;
+            return;
+        }
+        let data = block.bytes();
+        self.bytes += data.len() as u64;
+        self.ended = data.len() < self.range_size;
+        self.stitch.join(data, range.cut, &mut |line| {
+            framer.feed(line, &mut |frame| matched_ahead(frame, None));
+        });
+        if let Some((from, to)) = range.cut {
+            framer.feed_scanned(&data[from..to], scan, &mut matched_ahead);
+        }
+    }
+
     /// Frames every result that is next in order; then, while more than `limit` buffers are
     /// out, waits for results.
     fn apply(&mut self, limit: u64) {
@@ -88,16 +185,7 @@ impl Orderer<'_, '_, '_> {
                 self.take(done);
             }
             while let Some(mut job) = self.pending.remove(&self.applied) {
-                let Job { block, scan, ahead } = &mut job;
-                let sink = &mut *self.sink;
-                self.framer
-                    .feed_scanned(block.bytes(), scan, &mut |frame, index| {
-                        let observed = index.and_then(|i| ahead[i].take()).map(|mut o| {
-                            o.relocate(frame.line);
-                            o
-                        });
-                        sink(frame, observed);
-                    });
+                self.frame(&mut job);
                 job.recycle();
                 self.spare.push(job);
                 self.applied += 1;
@@ -129,6 +217,68 @@ pub(super) fn run<'c, R>(
         framer.finish(&mut |frame| sink(frame, None));
         return result;
     }
+    on_workers(framer, observers, sink, None, |order, limit| {
+        read(&mut |block| {
+            if block.len > 0 {
+                order.send(block);
+                order.apply(limit);
+            }
+        })
+    })
+}
+
+/// [`run`] on a file the workers read themselves, a range each (see [`Ranged`]); needs at
+/// least one observer. Reads to the end the file has when the last range comes back short.
+pub(super) fn run_ranged<'c>(
+    framer: &mut Framer<'c>,
+    observers: Vec<Observer<'c>>,
+    sink: &mut Sink<'_>,
+    file: &Ranged,
+) -> Result<ReadStats, ReadFailure> {
+    assert!(!observers.is_empty(), "ranged reading needs worker threads");
+    on_workers(framer, observers, sink, Some(file), |order, limit| {
+        while !order.ended {
+            order.send_range();
+            order.apply(limit);
+        }
+        // Ranges sent past the end come back empty, or (the file grew) are dropped.
+        order.apply(0);
+        {
+            let Orderer {
+                framer,
+                sink,
+                stitch,
+                ..
+            } = &mut *order;
+            stitch.finish(&mut |line| framer.feed(line, &mut |frame| sink(frame, None)));
+        }
+        let stats = ReadStats {
+            bytes: order.bytes,
+            gzip: false,
+            split_lines: order.stitch.split_lines,
+        };
+        match order.failed.take() {
+            Some(source) => Err(ReadFailure {
+                error: Error::ReadInput {
+                    path: file.path().to_path_buf(),
+                    source,
+                },
+                stats,
+            }),
+            None => Ok(stats),
+        }
+    })
+}
+
+/// Starts one worker thread per observer (reading its ranges of `file`, if given), and
+/// lets `drive` send them work through the [`Orderer`], at most `limit` jobs out at once.
+fn on_workers<'c, R>(
+    framer: &mut Framer<'c>,
+    observers: Vec<Observer<'c>>,
+    sink: &mut Sink<'_>,
+    file: Option<&Ranged>,
+    drive: impl FnOnce(&mut Orderer<'_, 'c, '_>, u64) -> R,
+) -> R {
     let scanner = framer.scanner();
     let limit = (observers.len() * IN_FLIGHT_PER_WORKER) as u64;
     std::thread::scope(|scope| {
@@ -146,8 +296,17 @@ pub(super) fn run<'c, R>(
                     };
                     let Ok((seq, mut job)) = job else { return };
                     let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let Job { block, scan, ahead } = &mut job;
-                        let data = block.bytes();
+                        if let Some(file) = file {
+                            job.read(file);
+                        }
+                        let (from, to) = match &job.range {
+                            Some(r) => r.cut.unwrap_or((0, 0)),
+                            None => (0, job.block.len),
+                        };
+                        let Job {
+                            block, scan, ahead, ..
+                        } = &mut job;
+                        let data = &block.data[from..to];
                         scanner.scan(data, scan);
                         ahead.extend(scan.candidates.iter().map(|c| {
                             single_line_frame(data, c).map(|frame| observer.observe(&frame))
@@ -170,13 +329,14 @@ pub(super) fn run<'c, R>(
             spare: Vec::new(),
             framer,
             sink,
+            next_at: 0,
+            range_size: file.map_or(0, Ranged::range_size),
+            stitch: Stitch::default(),
+            bytes: 0,
+            ended: false,
+            failed: None,
         };
-        let result = read(&mut |block| {
-            if block.len > 0 {
-                order.send(block);
-                order.apply(limit);
-            }
-        });
+        let result = drive(&mut order, limit);
         order.jobs = None;
         order.apply(0);
         order.framer.finish(&mut |frame| (order.sink)(frame, None));
@@ -188,11 +348,11 @@ pub(super) fn run<'c, R>(
 mod tests {
     use std::path::Path;
 
-    use super::super::{Gathered, build_catalog, finish_report, scan_blocks};
+    use super::super::{Feed, Gathered, build_catalog, finish_report, scan_blocks};
     use crate::config::ScanConfig;
     use crate::redact::Placeholders;
     use crate::report::{Format, Style, Summary};
-    use crate::source::{Block, ReadStats};
+    use crate::source::{Block, BlockFn, Input, Ranged, ReadStats};
 
     /// Every sample and corpus file, concatenated: tracebacks, JSON blocks, login flows,
     /// fallback rules and Entra ids of every shape the tests know.
@@ -242,35 +402,36 @@ mod tests {
     /// The JSON report of `text` handed out in buffers of whole lines of about `sizes`
     /// bytes (cycling), matched on `workers` threads.
     fn report(text: &[u8], sizes: &[usize], workers: usize) -> Vec<u8> {
+        let mut read = |f: &mut BlockFn<'_>| {
+            let mut rest = text;
+            let mut n = 0;
+            let mut block = Block::default();
+            while !rest.is_empty() {
+                let want = sizes[n % sizes.len()].min(rest.len());
+                n += 1;
+                let cut = match memchr::memchr(b'\n', &rest[want - 1..]) {
+                    Some(i) => want + i,
+                    None => rest.len(),
+                };
+                block.fill_from(&rest[..cut]);
+                f(&mut block);
+                rest = &rest[cut..];
+            }
+            Ok(ReadStats {
+                bytes: text.len() as u64,
+                ..ReadStats::default()
+            })
+        };
+        render(workers, Feed::Blocks(&mut read)).0
+    }
+
+    /// The JSON report of what `feed` gives, matched on `workers` threads, and the read
+    /// stats.
+    fn render(workers: usize, feed: Feed<'_, '_>) -> (Vec<u8>, ReadStats) {
         let compiled = build_catalog(&[]).unwrap();
         let config = config();
-        let scanned = scan_blocks(
-            "log".into(),
-            &compiled,
-            &config,
-            workers,
-            &mut |_| {},
-            &mut |f| {
-                let mut rest = text;
-                let mut n = 0;
-                let mut block = Block::default();
-                while !rest.is_empty() {
-                    let want = sizes[n % sizes.len()].min(rest.len());
-                    n += 1;
-                    let cut = match memchr::memchr(b'\n', &rest[want - 1..]) {
-                        Some(i) => want + i,
-                        None => rest.len(),
-                    };
-                    block.fill_from(&rest[..cut]);
-                    f(&mut block);
-                    rest = &rest[cut..];
-                }
-                Ok(ReadStats {
-                    bytes: text.len() as u64,
-                    ..ReadStats::default()
-                })
-            },
-        );
+        let scanned = scan_blocks("log".into(), &compiled, &config, workers, &mut |_| {}, feed);
+        let stats = scanned.read.unwrap();
         let mut out = Vec::new();
         finish_report(
             &config,
@@ -279,7 +440,7 @@ mod tests {
                 collected: scanned.collected,
                 summary: Summary {
                     inputs: 1,
-                    bytes: text.len() as u64,
+                    bytes: stats.bytes,
                     ..Summary::default()
                 },
                 errors: Vec::new(),
@@ -289,7 +450,7 @@ mod tests {
             &mut out,
         )
         .unwrap();
-        out
+        (out, stats)
     }
 
     /// Buffer boundaries that fall strictly inside a Python traceback.
@@ -342,6 +503,68 @@ mod tests {
                 String::from_utf8_lossy(&parallel),
                 String::from_utf8_lossy(&single),
                 "{workers} workers"
+            );
+        }
+    }
+
+    /// A file the workers read a range each, with range boundaries inside tracebacks, JSON
+    /// blocks and login flows, and a last line without a newline: the same report, and
+    /// every byte counted, whatever the range size and number of workers.
+    #[test]
+    fn workers_reading_ranges_give_the_same_report() {
+        let one = corpus();
+        let mut text = Vec::new();
+        for _ in 0..2 {
+            text.extend_from_slice(&one);
+        }
+        text.extend_from_slice(b"2026-11-20 09:14:00,000 ERROR last line without a newline");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("netbox.log");
+        std::fs::write(&path, &text).unwrap();
+        let whole = report(&text, &[usize::MAX], 0);
+        for (size, workers) in [(1000, 1), (4096, 2), (333, 2), (1 << 20, 2)] {
+            let file = Ranged::open(&Input::File(path.clone()))
+                .expect("a plain text file is read in ranges")
+                .with_range_size(size);
+            let (ranged, stats) = render(workers, Feed::Ranged(&file));
+            assert_eq!(stats.bytes, text.len() as u64, "{size} bytes per range");
+            assert!(
+                ranged == whole,
+                "{size} bytes per range, {workers} workers: {}",
+                first_difference(&ranged, &whole)
+            );
+        }
+    }
+
+    /// Where two reports part: the first line that differs, with its neighbours.
+    fn first_difference(a: &[u8], b: &[u8]) -> String {
+        let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+        let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+        let at = (0..a.len().max(b.len()))
+            .find(|&i| a.get(i) != b.get(i))
+            .unwrap_or(0);
+        let around =
+            |l: &[&str]| l[at.saturating_sub(3).min(l.len())..(at + 3).min(l.len())].join("\n");
+        format!(
+            "line {}:\n{}\n---- expected:\n{}",
+            at + 1,
+            around(&a),
+            around(&b)
+        )
+    }
+
+    /// A live stream hands on one line at a time: a JSON block or traceback whose opening
+    /// line came in an earlier buffer is still found by looking back.
+    #[test]
+    fn buffers_of_one_line_give_the_same_report() {
+        let text = corpus();
+        let whole = report(&text, &[usize::MAX], 0);
+        for sizes in [&[1][..], &[1, 5000]] {
+            let small = report(&text, sizes, 0);
+            assert!(
+                small == whole,
+                "buffers of {sizes:?} bytes: {}",
+                first_difference(&small, &whole)
             );
         }
     }

@@ -6,8 +6,6 @@
 //! back to the line that opened it, and [`JsonBlock::offer`] takes lines until the braces
 //! balance.
 
-use memchr::memrchr;
-
 /// Lines a block may span before it is closed as it stands.
 pub const MAX_LINES: u64 = 1000;
 /// Lines the framer looks back for the opening brace.
@@ -62,36 +60,27 @@ pub fn opens(body: &[u8]) -> bool {
     body.trim_ascii_end().ends_with(b"{") && depth_change(body) > 0
 }
 
-/// Looks back from the line starting at `start` in `block` for the line that opened the JSON
-/// value it sits in. `body_of` splits a raw line into (stream key, body). Returns the start
-/// offset of the opening line when every line in between is inner JSON of the same stream.
-pub fn start_of(
-    block: &[u8],
-    start: usize,
+/// Walks `lines` (the raw lines before an inner JSON line, nearest first, each with where it
+/// starts) back to the line that opened the JSON value it sits in. `body_of` splits a raw
+/// line into (stream key, body). Returns where the opening line starts when every line in
+/// between is inner JSON of the same stream `key`.
+pub fn start_of<'l, P>(
+    lines: impl IntoIterator<Item = (P, &'l [u8])>,
     key: &[u8],
     body_of: impl Fn(&[u8]) -> (Vec<u8>, Vec<u8>),
-) -> Option<usize> {
-    let mut end = start;
-    for _ in 0..LOOK_BACK {
-        if end == 0 {
-            return None;
-        }
-        let line_end = end - 1;
-        let line_start = memrchr(b'\n', &block[..line_end]).map_or(0, |i| i + 1);
-        let raw = block[line_start..line_end]
-            .strip_suffix(b"\r")
-            .unwrap_or(&block[line_start..line_end]);
+) -> Option<P> {
+    for (at, raw) in lines.into_iter().take(LOOK_BACK) {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let (k, body) = body_of(raw);
         if k != key {
             return None;
         }
         if opens(&body) && !is_inner(&body) {
-            return Some(line_start);
+            return Some(at);
         }
         if !is_inner(&body) {
             return None;
         }
-        end = line_start;
     }
     None
 }
@@ -138,6 +127,20 @@ impl JsonBlock {
 mod tests {
     use super::*;
 
+    /// The lines of `text` before offset `at` (a line start), nearest first, with their
+    /// offsets.
+    fn before(text: &[u8], at: usize) -> impl Iterator<Item = (usize, &[u8])> {
+        let mut starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', &text[..at]).map(|i| i + 1))
+            .filter(|&s| s < at)
+            .collect();
+        starts.reverse();
+        starts.into_iter().map(move |s| {
+            let end = memchr::memchr(b'\n', &text[s..]).map_or(text.len(), |i| s + i);
+            (s, &text[s..end])
+        })
+    }
+
     #[test]
     fn depth_ignores_brackets_in_strings() {
         assert_eq!(depth_change(br#"{"a": "}]{", "b": ["#), 2);
@@ -149,7 +152,7 @@ mod tests {
         let text = b"INFO before\nRequest failed with 400: {\n  \"error\": \"invalid_grant\",\n  \"error_codes\": [\n    54005\n  ],\n  \"trace_id\": \"x\"\n}\nINFO after\n";
         let hit = text.windows(7).position(|w| w == b"  \"erro").unwrap();
         let key = |raw: &[u8]| (Vec::new(), raw.to_vec());
-        let start = start_of(text, hit, b"", key).unwrap();
+        let start = start_of(before(text, hit), b"", key).unwrap();
         assert!(text[start..].starts_with(b"Request failed"));
         let lines: Vec<&[u8]> = text[start..].split(|&b| b == b'\n').collect();
         let mut block = JsonBlock::open([lines[0], lines[1]]);
@@ -170,7 +173,7 @@ mod tests {
         let text = b"plain\n  \"error\": \"x\"\n";
         let hit = 6;
         assert_eq!(
-            start_of(text, hit, b"", |raw| (Vec::new(), raw.to_vec())),
+            start_of(before(text, hit), b"", |raw| (Vec::new(), raw.to_vec())),
             None
         );
     }

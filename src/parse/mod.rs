@@ -86,6 +86,77 @@ impl FrameStats {
 /// Lines a traceback looks back for the time of the message it belongs to.
 const CONTEXT_LOOK_BACK: usize = 8;
 
+/// How far back (in bytes, from the start of the line looking) the framer looks for a
+/// traceback's context line or a JSON block's opening line, across buffers.
+const KEPT_BYTES: usize = 64 << 10;
+
+/// The first line start at or after `at` in `buf` (its length when none).
+fn line_start_at(buf: &[u8], at: usize) -> usize {
+    if at == 0 || buf[at - 1] == b'\n' {
+        return at;
+    }
+    memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1)
+}
+
+/// Where a line found by looking back starts: in the current buffer, or among the lines
+/// kept from earlier ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Offset in the current buffer.
+    Block(usize),
+    /// Offset in the kept lines.
+    Earlier(usize),
+}
+
+/// The lines before a line, nearest first (see `Framer::before`); each comes raw (a
+/// carriage return left on), with where it starts.
+struct Before<'a> {
+    block: &'a [u8],
+    earlier: &'a [u8],
+    /// Where the looking line starts in `block`.
+    start: usize,
+    /// Where the line last handed out starts, in `block` or `earlier`.
+    end: usize,
+    in_block: bool,
+}
+
+impl<'a> Iterator for Before<'a> {
+    type Item = (At, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.in_block && self.end == 0 {
+            self.in_block = false;
+            self.end = self.earlier.len();
+        }
+        let buf = if self.in_block {
+            self.block
+        } else {
+            self.earlier
+        };
+        if self.end == 0 {
+            return None;
+        }
+        // Every line there ends with a newline, the one at `end - 1`.
+        let line_end = self.end - 1;
+        let from = memrchr(b'\n', &buf[..line_end]).map_or(0, |i| i + 1);
+        let distance = if self.in_block {
+            self.start - from
+        } else {
+            self.start + self.earlier.len() - from
+        };
+        if distance > KEPT_BYTES {
+            return None;
+        }
+        self.end = from;
+        let at = if self.in_block {
+            At::Block(from)
+        } else {
+            At::Earlier(from)
+        };
+        Some((at, &buf[from..line_end]))
+    }
+}
+
 /// What a multi-line event is.
 #[derive(Debug, Clone)]
 enum Joined {
@@ -238,7 +309,10 @@ pub struct Framer<'c> {
     scanner: Scanner<'c>,
     scan: BlockScan,
     open: Vec<Open>,
-    last_lines: Vec<Vec<u8>>,
+    /// Whole lines before the current buffer, each with its newline: every line that starts
+    /// within [`KEPT_BYTES`] of the buffer's start (and the last line, however long), so a
+    /// look back gives the same answer wherever the buffers were cut.
+    earlier: Vec<u8>,
     /// Counts so far.
     pub stats: FrameStats,
 }
@@ -310,7 +384,7 @@ impl<'c> Framer<'c> {
             scanner,
             scan: BlockScan::default(),
             open: Vec::new(),
-            last_lines: Vec::new(),
+            earlier: Vec::new(),
             stats: FrameStats::default(),
         }
     }
@@ -370,24 +444,42 @@ impl<'c> Framer<'c> {
             index += 1;
         }
         self.stats.lines = base + scan.lines;
-        // Keep the last lines for a traceback at the start of the next buffer to look back on.
-        let mut tail = block.strip_suffix(b"\n").unwrap_or(block);
-        let mut kept = Vec::new();
-        while kept.len() < CONTEXT_LOOK_BACK && !tail.is_empty() {
-            let from = memrchr(b'\n', tail).map_or(0, |i| i + 1);
-            kept.push(strip_cr(&tail[from..]).to_vec());
-            tail = &tail[..from.saturating_sub(1)];
-            if from == 0 {
-                break;
+        self.keep(block);
+    }
+
+    /// Keeps the end of `block` for the next buffer's lines to look back on. A run of
+    /// small buffers (a live stream hands on a line at a time) is trimmed only when twice
+    /// the kept size has gathered, so each byte is moved a bounded number of times.
+    fn keep(&mut self, block: &[u8]) {
+        let last = memrchr(b'\n', &block[..block.len() - 1]).map_or(0, |i| i + 1);
+        if block.len() >= KEPT_BYTES {
+            let from = line_start_at(block, block.len() - KEPT_BYTES).min(last);
+            self.earlier.clear();
+            self.earlier.extend_from_slice(&block[from..]);
+        } else {
+            self.earlier.extend_from_slice(block);
+            if self.earlier.len() > 2 * KEPT_BYTES {
+                let last = self.earlier.len() - (block.len() - last);
+                let from = line_start_at(&self.earlier, self.earlier.len() - KEPT_BYTES).min(last);
+                self.earlier.drain(..from);
             }
         }
-        kept.reverse();
-        let older = self
-            .last_lines
-            .len()
-            .saturating_sub(CONTEXT_LOOK_BACK - kept.len());
-        self.last_lines.drain(..older);
-        self.last_lines.extend(kept);
+        // A piece of an over-long line (or the input's last line) is a line of its own.
+        if self.earlier.last() != Some(&b'\n') {
+            self.earlier.push(b'\n');
+        }
+    }
+
+    /// The lines before the one starting at `start` in `block`, nearest first, as far back
+    /// as [`KEPT_BYTES`] from its start, through the kept lines of earlier buffers.
+    fn before<'a>(&'a self, block: &'a [u8], start: usize) -> Before<'a> {
+        Before {
+            block,
+            earlier: &self.earlier,
+            start,
+            end: start,
+            in_block: true,
+        }
     }
 
     /// One line; `candidate` is its index in the scan and whether it may open a traceback.
@@ -420,10 +512,10 @@ impl<'c> Framer<'c> {
         }
         // Pretty-printed JSON: open at this line, or at the line above that opened it.
         let json_start = if jsonblock::opens(split.body) && !jsonblock::is_inner(split.body) {
-            Some(start)
+            Some(At::Block(start))
         } else if jsonblock::is_inner(split.body) {
             let key = stream_key(&split);
-            jsonblock::start_of(block, start, &key, |raw| {
+            jsonblock::start_of(self.before(block, start), &key, |raw| {
                 let s = kubectl::split(raw);
                 (stream_key(&s), s.body.to_vec())
             })
@@ -431,14 +523,21 @@ impl<'c> Framer<'c> {
             None
         };
         if let Some(from) = json_start {
-            let bodies: Vec<&[u8]> = block[from..end]
-                .split(|&b| b == b'\n')
-                .map(|l| kubectl::split(strip_cr(l)).body)
+            // The opening line may be in an earlier buffer, among the kept lines.
+            let (kept, from) = match from {
+                At::Earlier(at) => (&self.earlier[at..self.earlier.len() - 1], 0),
+                At::Block(at) => (&[][..], at),
+            };
+            let raws: Vec<&[u8]> = (!kept.is_empty())
+                .then(|| kept.split(|&b| b == b'\n'))
+                .into_iter()
+                .flatten()
+                .chain(block[from..end].split(|&b| b == b'\n'))
+                .map(strip_cr)
                 .collect();
+            let bodies: Vec<&[u8]> = raws.iter().map(|l| kubectl::split(l).body).collect();
             let first_line = line + 1 - bodies.len() as u64;
-            let first = kubectl::split(strip_cr(
-                &block[from..memchr(b'\n', &block[from..]).map_or(end, |i| from + i)],
-            ));
+            let first = kubectl::split(raws[0]);
             let block_json = JsonBlock::open(bodies);
             let mut open = Open::new(&first, first_line, Joined::Json(block_json));
             open.process = split.process.to_vec();
@@ -462,17 +561,8 @@ impl<'c> Framer<'c> {
         start: usize,
         split: &kubectl::Split<'_>,
     ) -> Option<Vec<u8>> {
-        let mut end = start;
-        let mut earlier = self.last_lines.iter().rev();
-        for _ in 0..CONTEXT_LOOK_BACK {
-            let raw = if end == 0 {
-                earlier.next()?.as_slice()
-            } else {
-                let before = &block[..end - 1];
-                let from = memrchr(b'\n', before).map_or(0, |i| i + 1);
-                end = from;
-                strip_cr(&before[from..])
-            };
+        for (_, raw) in self.before(block, start).take(CONTEXT_LOOK_BACK) {
+            let raw = strip_cr(raw);
             let prev = kubectl::split(raw);
             if prev.stream == split.stream
                 && prev.process == split.process
@@ -514,7 +604,9 @@ impl<'c> Framer<'c> {
 
     /// The last line read so far (kubectl headers included): its time is the end of the log.
     pub fn last_line(&self) -> Option<&[u8]> {
-        self.last_lines.last().map(Vec::as_slice)
+        let kept = self.earlier.strip_suffix(b"\n")?;
+        let from = memrchr(b'\n', kept).map_or(0, |i| i + 1);
+        Some(strip_cr(&kept[from..]))
     }
 
     /// Closes tracebacks still open at the end of the input, oldest first.

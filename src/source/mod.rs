@@ -40,7 +40,7 @@ impl Block {
 
     /// Makes the buffer at least `size` bytes long, for the next read (after a consumer
     /// swapped in a smaller one, or a line outgrew it).
-    fn grow_to(&mut self, size: usize) {
+    pub fn grow_to(&mut self, size: usize) {
         if self.data.len() < size {
             self.data.resize(size, 0);
         }
@@ -316,6 +316,164 @@ pub fn read_blocks(
     }
 }
 
+/// A plain (not compressed) regular file that worker threads read themselves, each a range
+/// of its own with positioned reads (`pread`), instead of one thread reading everything and
+/// handing the buffers on: the copy out of the page cache then runs on every core, and
+/// each buffer is scanned while it is still in its reader's cache. Standard input
+/// qualifies when it is redirected from such a file (`< FILE`). The calling thread puts
+/// the ranges back together in order ([`Stitch`]): a line cut by a range boundary is joined
+/// there, so every line still reaches the framer whole.
+#[derive(Debug)]
+pub struct Ranged {
+    file: File,
+    /// Where reading starts: 0, or stdin's position when it was handed on part-read.
+    start: u64,
+    path: PathBuf,
+    /// Bytes per range.
+    size: usize,
+}
+
+impl Ranged {
+    /// `input` opened for ranged reading, when it is a regular file whose start is neither
+    /// gzip nor binary. Anything else (a pipe, a pod log of a bundle folder), and any
+    /// error, gives `None`: [`read_blocks`] reads it (and reports what is wrong with it).
+    pub fn open(input: &Input) -> Option<Ranged> {
+        use std::io::Seek;
+        let (file, path) = match input {
+            Input::File(path) => (File::open(path).ok()?, path.clone()),
+            Input::Stdin => {
+                use std::os::fd::AsFd;
+                let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+                (File::from(fd), PathBuf::from("<stdin>"))
+            }
+            // Pod logs of a bundle folder get a header on every line: read in order.
+            Input::PodLog { .. } => return None,
+        };
+        if !file.metadata().ok()?.is_file() {
+            return None;
+        }
+        let start = if matches!(input, Input::Stdin) {
+            (&file).stream_position().ok()?
+        } else {
+            0
+        };
+        let ranged = Ranged {
+            file,
+            start,
+            path,
+            size: BLOCK,
+        };
+        let mut head = vec![0u8; 64 << 10];
+        let n = ranged.read_at(0, &mut head).ok()?;
+        let head = &head[..n];
+        if head.starts_with(&[0x1f, 0x8b]) || sniff_binary(head).is_some() {
+            return None;
+        }
+        Some(ranged)
+    }
+
+    /// Reads into `buf` from `at` bytes past the start; fills it unless the file ends
+    /// first. Returns the bytes read.
+    pub fn read_at(&self, at: u64, buf: &mut [u8]) -> io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self
+                .file
+                .read_at(&mut buf[filled..], self.start + at + filled as u64)
+            {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(filled)
+    }
+
+    /// Reads ranges of `size` bytes instead of [`BLOCK`] (at least 1).
+    pub fn with_range_size(mut self, size: usize) -> Self {
+        self.size = size.max(1);
+        self
+    }
+
+    /// Bytes per range.
+    pub fn range_size(&self) -> usize {
+        self.size
+    }
+
+    /// The file, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Where a range's whole lines are: from after its first newline to after its last one;
+/// `None` when it holds no newline (it lies inside one long line).
+pub fn whole_lines(range: &[u8]) -> Option<(usize, usize)> {
+    let first = memchr::memchr(b'\n', range)?;
+    let last = memchr::memrchr(b'\n', range)?;
+    Some((first + 1, last + 1))
+}
+
+/// Puts ranges read on their own back into lines, in order: the piece of a line before a
+/// range's first newline ends the line the previous range left open.
+#[derive(Debug)]
+pub struct Stitch {
+    carry: Vec<u8>,
+    max_line: usize,
+    /// Lines longer than [`MAX_LINE`] handed on in pieces.
+    pub split_lines: u64,
+}
+
+impl Default for Stitch {
+    fn default() -> Self {
+        Stitch::with_max_line(MAX_LINE)
+    }
+}
+
+impl Stitch {
+    /// A stitch that hands on a line in pieces once it reaches `max_line` bytes.
+    pub fn with_max_line(max_line: usize) -> Self {
+        Stitch {
+            carry: Vec::new(),
+            max_line,
+            split_lines: 0,
+        }
+    }
+
+    /// Takes the next range (`cut` is its [`whole_lines`]); hands `line` the line completed
+    /// at its start (or a [`MAX_LINE`] piece of an endless one), if any. The caller then
+    /// frames `range[cut.0..cut.1]` itself.
+    pub fn join(&mut self, range: &[u8], cut: Option<(usize, usize)>, line: &mut dyn FnMut(&[u8])) {
+        match cut {
+            Some((head, tail)) => {
+                self.carry.extend_from_slice(&range[..head]);
+                line(&self.carry);
+                self.carry.clear();
+                self.carry.extend_from_slice(&range[tail..]);
+            }
+            None => {
+                self.carry.extend_from_slice(range);
+                if self.carry.len() >= self.max_line {
+                    self.split_lines += 1;
+                    line(&self.carry);
+                    // One endless line must not keep its memory for the rest of the run.
+                    self.carry = Vec::new();
+                }
+            }
+        }
+    }
+
+    /// Ends the input: hands `line` a last line without a newline, if any.
+    pub fn finish(&mut self, line: &mut dyn FnMut(&[u8])) {
+        if !self.carry.is_empty() {
+            line(&self.carry);
+            self.carry = Vec::new();
+        }
+    }
+}
+
 /// [`read_blocks`] on an open stream (a file, stdin, a member of a tar archive); `path` names
 /// it in errors.
 pub(crate) fn read_stream<'a>(
@@ -553,6 +711,74 @@ mod tests {
                 assert!(kept.concat() == text, "{} leaving {leave}", path.display());
             }
         }
+    }
+
+    /// Ranges put back together give the text's lines, whole and in order, wherever the
+    /// ranges cut; a line longer than the limit comes out in pieces, each counted.
+    #[test]
+    fn stitched_ranges_give_whole_lines() {
+        let mut text = Vec::new();
+        for i in 0..500 {
+            text.extend_from_slice(format!("line {i} {}\n", "x".repeat(i % 37)).as_bytes());
+        }
+        text.extend_from_slice(&[b'y'; 300]);
+        text.extend_from_slice(b"\nlast");
+        for size in [1, 7, 64, 4096] {
+            let mut stitch = Stitch::with_max_line(100);
+            let mut lines: Vec<Vec<u8>> = Vec::new();
+            for range in text.chunks(size) {
+                let cut = whole_lines(range);
+                stitch.join(range, cut, &mut |l| lines.push(l.to_vec()));
+                if let Some((from, to)) = cut {
+                    lines.extend(
+                        range[from..to]
+                            .split_inclusive(|&b| b == b'\n')
+                            .map(<[u8]>::to_vec),
+                    );
+                }
+            }
+            stitch.finish(&mut |l| lines.push(l.to_vec()));
+            assert_eq!(lines.concat(), text, "{size} bytes per range");
+            // Every piece without a newline but the input's last line is a counted split.
+            let pieces = lines.iter().filter(|l| !l.ends_with(b"\n")).count() as u64;
+            assert_eq!(stitch.split_lines, pieces - 1, "{size} bytes per range");
+            if size < 100 {
+                assert!(stitch.split_lines >= 2, "{size} bytes per range");
+            }
+            assert!(
+                lines.iter().all(|l| l.len() < 100 + size),
+                "{size} bytes per range"
+            );
+        }
+    }
+
+    /// Only a plain regular file is read in ranges: gzip, binary files and pod logs of a
+    /// bundle folder are read in order by one thread.
+    #[test]
+    fn what_is_read_in_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("netbox.log");
+        fs::write(&plain, "INFO one\nERROR AADSTS50011 two\n").unwrap();
+        let ranged = Ranged::open(&Input::File(plain.clone())).unwrap();
+        let mut buf = [0u8; 8];
+        assert_eq!(ranged.read_at(5, &mut buf).unwrap(), 8);
+        assert_eq!(&buf, b"one\nERRO");
+        assert_eq!(ranged.read_at(30, &mut buf).unwrap(), 1);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"INFO one\n").unwrap();
+        let packed = dir.path().join("netbox.log.1");
+        fs::write(&packed, gz.finish().unwrap()).unwrap();
+        assert!(Ranged::open(&Input::File(packed)).is_none());
+        let binary = dir.path().join("core");
+        fs::write(&binary, b"\x7fELF\x02\x01\x01\0\0\0").unwrap();
+        assert!(Ranged::open(&Input::File(binary)).is_none());
+        let pod = Input::PodLog {
+            path: plain,
+            pod: "netbox-0".into(),
+            container: "netbox".into(),
+        };
+        assert!(Ranged::open(&pod).is_none());
+        assert!(Ranged::open(&Input::File(dir.path().join("missing"))).is_none());
     }
 
     #[test]
