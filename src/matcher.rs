@@ -78,12 +78,11 @@ impl Compiled {
         let mut candidates: Vec<u32> = Vec::new();
         let mut has_aadsts = false;
         let mut has_error_codes = false;
-        for m in self.keywords.find_overlapping_iter(text) {
-            let k = m.pattern().as_usize();
+        self.keyword_hits(text, &mut |k| {
             has_aadsts |= k == self.aadsts_keyword;
             has_error_codes |= k == self.error_codes_keyword;
             candidates.extend_from_slice(&self.keyword_rules[k]);
-        }
+        });
         if has_aadsts || has_error_codes {
             let from_text = aadsts_codes(text).filter(|_| has_aadsts);
             let from_list = error_codes(text).filter(|_| has_error_codes);
@@ -132,12 +131,46 @@ impl Compiled {
     /// that hold only context anchors (a request on `/login/`) cannot fire anything. Anchors,
     /// not keywords: a keyword may show only in a decoded view of the text (`\u0027` for `'`).
     pub fn may_fire(&self, text: &[u8]) -> bool {
-        self.tagger.find_overlapping_iter(text).any(|m| {
-            let a = m.pattern().as_usize();
-            a == self.aadsts_anchor
+        let mut may = false;
+        self.anchor_hits(text, &mut |_, a| {
+            may = a == self.aadsts_anchor
                 || a == self.error_codes_anchor
-                || !self.anchor_rules[a].is_empty()
-        })
+                || !self.anchor_rules[a].is_empty();
+            !may
+        });
+        may
+    }
+
+    /// Calls `hit` with (start, anchor id) for every place an anchor occurs in `text`,
+    /// overlapping ones included, until it returns false (the block searcher's SIMD scan;
+    /// its one literal that is not an anchor, the traceback opener, is left out).
+    fn anchor_hits(&self, text: &[u8], hit: &mut dyn FnMut(usize, usize) -> bool) {
+        let anchors = self.anchors.len();
+        self.block.each_hit(text, &mut |at, literal| {
+            literal >= anchors || hit(at, literal)
+        });
+    }
+
+    /// Calls `hit` with the id of each keyword occurrence in `text` (a keyword may come more
+    /// than once). Every keyword holds an anchor, so every occurrence is found by checking
+    /// the keywords around each anchor occurrence: a SIMD scan and a few comparisons instead
+    /// of an automaton step per byte.
+    pub fn keyword_hits(&self, text: &[u8], hit: &mut dyn FnMut(usize)) {
+        self.anchor_hits(text, &mut |at, a| {
+            for &(k, offset) in &self.anchor_keywords[a] {
+                let keyword = &self.keywords[k as usize];
+                let Some(start) = at.checked_sub(offset as usize) else {
+                    continue;
+                };
+                if text
+                    .get(start..start + keyword.len())
+                    .is_some_and(|t| t == keyword.as_slice())
+                {
+                    hit(k as usize);
+                }
+            }
+            true
+        });
     }
 
     /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event.
@@ -214,5 +247,58 @@ mod tests {
                 String::from_utf8_lossy(text)
             );
         }
+    }
+
+    /// The keywords found through the anchors are exactly those an automaton over every
+    /// keyword finds, overlapping ones included: on every sample and corpus line, on each
+    /// keyword alone, and on keywords run together so that they overlap.
+    #[test]
+    fn keywords_found_through_anchors_are_all_the_keywords() {
+        let compiled = crate::app::build_catalog(&[]).unwrap();
+        let automaton = aho_corasick::AhoCorasick::new(&compiled.keywords).unwrap();
+        let found = |text: &[u8]| {
+            let mut through_anchors = Vec::new();
+            compiled.keyword_hits(text, &mut |k| through_anchors.push(k));
+            through_anchors.sort_unstable();
+            through_anchors.dedup();
+            let mut every: Vec<usize> = automaton
+                .find_overlapping_iter(text)
+                .map(|m| m.pattern().as_usize())
+                .collect();
+            every.sort_unstable();
+            every.dedup();
+            (through_anchors, every)
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for dir in ["samples", "tests/corpus", "tests/fixtures"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(p) = stack.pop() {
+                if p.is_dir() {
+                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                } else if let Ok(bytes) = std::fs::read(&p) {
+                    texts.extend(bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec));
+                }
+            }
+        }
+        texts.extend(compiled.keywords.iter().cloned());
+        let mut run_together = Vec::new();
+        for pair in compiled.keywords.windows(2) {
+            run_together.extend_from_slice(&pair[0]);
+            // Overlap the next keyword with this one's end where they share bytes.
+            let shared = (1..pair[0].len().min(pair[1].len()))
+                .rev()
+                .find(|&n| pair[0].ends_with(&pair[1][..n]))
+                .unwrap_or(0);
+            run_together.extend_from_slice(&pair[1][shared..]);
+        }
+        texts.push(run_together);
+        let mut with_keywords = 0;
+        for text in &texts {
+            let (through_anchors, every) = found(text);
+            assert_eq!(through_anchors, every, "{}", String::from_utf8_lossy(text));
+            with_keywords += usize::from(!every.is_empty());
+        }
+        assert!(with_keywords > 500, "{with_keywords} texts hold keywords");
     }
 }

@@ -83,13 +83,16 @@ pub struct Compiled {
     pub block: BlockSearcher,
     /// Searcher over the anchors: where a long line is cut for display (the first to end).
     pub tagger: AhoCorasick,
-    /// Overlapping searcher over every rule keyword plus [`AADSTS`] and [`ERROR_CODES`], run
-    /// on candidate events only: a rule's regexes run only when one of its own keywords is
-    /// there (every text a pattern matches contains one), so the short anchors the picker
-    /// merged to never cost regex runs.
-    pub keywords: AhoCorasick,
+    /// Every rule keyword plus [`AADSTS`] and [`ERROR_CODES`]. On a candidate event a
+    /// rule's regexes run only when one of its own keywords is there (every text a pattern
+    /// matches contains one), so the short anchors the picker merged to never cost regex
+    /// runs. Keywords are found through the anchors each contains ([`Compiled::keyword_hits`]).
+    pub keywords: Vec<Vec<u8>>,
     /// Rules each keyword stands for (same ids as in [`Compiled::keywords`]).
     pub keyword_rules: Vec<Vec<u32>>,
+    /// For each anchor, the keywords holding it, with the offset it sits at in each (once
+    /// per place: a keyword may hold it twice).
+    pub anchor_keywords: Vec<Vec<(u32, u32)>>,
     /// Keyword id of [`AADSTS`].
     pub aadsts_keyword: usize,
     /// Keyword id of [`ERROR_CODES`].
@@ -102,7 +105,15 @@ pub struct Compiled {
 /// Both report the leftmost literal, the longest of those starting there, so the order the
 /// literals are given in does not matter.
 #[derive(Debug)]
-pub enum BlockSearcher {
+pub struct BlockSearcher {
+    kind: SearcherKind,
+    /// For each literal, the literals that are proper prefixes of it: they start wherever
+    /// it does, and the searcher reports only the longest.
+    prefixes: Vec<Vec<usize>>,
+}
+
+#[derive(Debug)]
+enum SearcherKind {
     /// SIMD packed searcher, with the literal each of its patterns is (Teddy gets the
     /// literals in an order of its own, grouped for its buckets).
     Packed(packed::Searcher, Vec<usize>),
@@ -149,27 +160,57 @@ impl BlockSearcher {
             .builder()
             .extend(order.iter().map(|&i| &literals[i]))
             .build();
-        match packed {
-            Some(searcher) => BlockSearcher::Packed(searcher, order),
-            None => BlockSearcher::Automaton(
+        let kind = match packed {
+            Some(searcher) => SearcherKind::Packed(searcher, order),
+            None => SearcherKind::Automaton(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostLongest)
                     .build(literals)
                     .expect("a few dozen short literals always build"),
             ),
-        }
+        };
+        let prefixes = literals
+            .iter()
+            .map(|literal| {
+                (0..literals.len())
+                    .filter(|&p| {
+                        literals[p].len() < literal.len() && literal.starts_with(&literals[p])
+                    })
+                    .collect()
+            })
+            .collect();
+        BlockSearcher { kind, prefixes }
     }
 
     /// First literal at or after `from`: (start offset, literal index).
     #[inline]
     pub fn find(&self, haystack: &[u8], from: usize) -> Option<(usize, usize)> {
-        match self {
-            BlockSearcher::Packed(s, order) => s
+        match &self.kind {
+            SearcherKind::Packed(s, order) => s
                 .find_in(haystack, aho_corasick::Span::from(from..haystack.len()))
                 .map(|m| (m.start(), order[m.pattern().as_usize()])),
-            BlockSearcher::Automaton(ac) => ac
+            SearcherKind::Automaton(ac) => ac
                 .find(aho_corasick::Input::new(haystack).range(from..))
                 .map(|m| (m.start(), m.pattern().as_usize())),
+        }
+    }
+
+    /// Calls `hit` with (start, literal index) for every place a literal occurs in
+    /// `haystack`, overlapping ones included, until it returns false: the longest literal
+    /// starting at each place comes from [`BlockSearcher::find`], the literals that are its
+    /// prefixes start there too.
+    pub fn each_hit(&self, haystack: &[u8], hit: &mut dyn FnMut(usize, usize) -> bool) {
+        let mut from = 0;
+        while let Some((at, literal)) = self.find(haystack, from) {
+            if !hit(at, literal) {
+                return;
+            }
+            for &p in &self.prefixes[literal] {
+                if !hit(at, p) {
+                    return;
+                }
+            }
+            from = at + 1;
         }
     }
 }
@@ -335,11 +376,22 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         .iter()
         .position(|k| k == ERROR_CODES)
         .unwrap_or(0);
-    let keywords = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&keyword_list)
-        .expect("a few hundred literals always build");
+    let mut anchor_keywords: Vec<Vec<(u32, u32)>> = vec![Vec::new(); anchors.len()];
+    for (k, keyword) in keyword_list.iter().enumerate() {
+        let mut held = false;
+        for (a, anchor) in anchors.iter().enumerate() {
+            for at in memmem::find_iter(keyword, anchor) {
+                anchor_keywords[a].push((k as u32, at as u32));
+                held = true;
+            }
+        }
+        if !held && !keyword_rules[k].is_empty() {
+            problems.push(format!(
+                "catalog: keyword {:?} holds no anchor, so it could never be found",
+                String::from_utf8_lossy(keyword)
+            ));
+        }
+    }
     let login_anchor = anchors
         .iter()
         .position(|a| a == LOGIN_ANCHOR)
@@ -354,8 +406,9 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         code_table,
         block,
         tagger,
-        keywords,
+        keywords: keyword_list,
         keyword_rules,
+        anchor_keywords,
         aadsts_keyword,
         error_codes_keyword,
         login_anchor,
@@ -560,6 +613,48 @@ mod tests {
             searcher.find(b"x Traceback (most recent call last):\n", 0),
             Some((2, tb))
         );
+    }
+
+    /// Every occurrence of every literal is reported, as an overlapping automaton finds
+    /// them: literals starting at the same place (one a prefix of the other) and one byte
+    /// apart included.
+    #[test]
+    fn each_hit_reports_overlapping_literals() {
+        let literals = kw(&[
+            "Trace ID",
+            "Trace ID missing",
+            "ZZQ1",
+            "ZQ1Y",
+            "Q1Y",
+            "AADSTS",
+        ]);
+        let searcher = BlockSearcher::for_tests(&literals);
+        let automaton = AhoCorasick::new(&literals).unwrap();
+        for text in [
+            &b"x Trace ID missing ZZQ1Y AADSTS50011 Trace ID"[..],
+            b"ZZQ1YZQ1Y",
+            b"Trace ID missingTrace ID",
+            b"none here",
+        ] {
+            let mut hits = Vec::new();
+            searcher.each_hit(text, &mut |at, l| {
+                hits.push((at, l));
+                true
+            });
+            hits.sort_unstable();
+            let mut want: Vec<(usize, usize)> = automaton
+                .find_overlapping_iter(text)
+                .map(|m| (m.start(), m.pattern().as_usize()))
+                .collect();
+            want.sort_unstable();
+            assert_eq!(hits, want, "{}", String::from_utf8_lossy(text));
+        }
+        let mut first = None;
+        searcher.each_hit(b"ZZQ1Y Trace ID", &mut |at, l| {
+            first = Some((at, l));
+            false
+        });
+        assert_eq!(first, Some((0, 2)), "stops when told");
     }
 
     #[test]
