@@ -162,14 +162,20 @@ pub fn json_escapes(s: &str) -> Cow<'_, str> {
 /// Percent-decoding with `+` as a space, as Entra encodes `error_description`.
 pub fn url(s: &str) -> String {
     let bytes = s.as_bytes();
+    // Runs between escapes are copied whole: an authorization code is a kilobyte with
+    // none in it.
+    let Some(first) = memchr::memchr2(b'+', b'%', bytes) else {
+        return s.to_string();
+    };
     let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
+    out.extend_from_slice(&bytes[..first]);
+    let mut i = first;
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+            b'%' => {
+                let hex = |at: usize| bytes.get(at).and_then(|&b| (b as char).to_digit(16));
+                match (hex(i + 1), hex(i + 2)) {
                     (Some(h), Some(l)) => {
                         out.push((h * 16 + l) as u8);
                         i += 2;
@@ -177,9 +183,12 @@ pub fn url(s: &str) -> String {
                     _ => out.push(b'%'),
                 }
             }
-            b => out.push(b),
+            _ => {}
         }
         i += 1;
+        let next = memchr::memchr2(b'+', b'%', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+        out.extend_from_slice(&bytes[i..next]);
+        i = next;
     }
     // std's strict check has a fast path for ASCII; the lossy walk does not.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -196,6 +205,10 @@ mod tests {
         assert!(v.contains("AADSTS50011: The redirect URI 'http://netbox.example.com/oauth/complete/azuread-oauth2/' specified\r\nTrace ID: x"), "{v}");
         assert_eq!(url("a+b%3a%2Fc%zz%"), "a b:/c%zz%");
         assert_eq!(url("%é%"), "%é%");
+        assert_eq!(url("plain"), "plain");
+        assert_eq!(url("%41%4"), "A%4");
+        assert_eq!(url("x+%2b+%"), "x + %");
+        assert_eq!(url("%e2%82%ac+%ff"), "\u{20ac} \u{fffd}");
     }
 
     #[test]
