@@ -735,10 +735,14 @@ fn finish_report(
         );
     }
 
+    let worst = report.findings.iter().map(|f| f.severity).max();
+    // Freeing thousands of flows and findings one by one takes a good part of the time
+    // after the output is written; another thread does it while this one returns (the
+    // process may end before it is done, which is fine).
+    std::thread::spawn(move || drop(report));
     if !errors.is_empty() {
         return Ok(Exit::Error);
     }
-    let worst = report.findings.iter().map(|f| f.severity).max();
     Ok(if exceeds(worst, config.fail_on) {
         Exit::Findings
     } else {
@@ -772,7 +776,12 @@ fn leak_in(report: &Report) -> Option<&'static str> {
                 .map(|s| s.detail.as_str())
                 .chain(f.client.user_agent.as_deref())
         }));
-    texts.into_iter().find_map(crate::redact::leak)
+    // Flow steps and user agents repeat by the thousand: each text is checked once.
+    let mut checked = std::collections::HashSet::new();
+    texts
+        .into_iter()
+        .filter(|t| checked.insert(*t))
+        .find_map(crate::redact::leak)
 }
 
 fn clone_error(e: &Error) -> Error {

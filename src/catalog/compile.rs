@@ -4,7 +4,9 @@
 //! buffer for. A rule whose keywords contain no anchor cannot exist: the anchor set is chosen
 //! to cover every keyword.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, packed};
 use memchr::memmem;
@@ -419,6 +421,32 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
 /// fingerprints only the first bytes, so longer anchors buy nothing.
 const MAX_MERGED_ANCHOR: usize = 16;
 
+/// FNV-1a, for the anchor picker's tables of short byte strings: tens of thousands of
+/// lookups at start-up, where SipHash's set-up per key costs more than the key.
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type Fnv = BuildHasherDefault<FnvHasher>;
+
 /// Every substring of `s` from [`MIN_ANCHOR`] to [`MAX_MERGED_ANCHOR`] bytes long.
 fn substrings(s: &[u8]) -> impl Iterator<Item = &[u8]> {
     (MIN_ANCHOR..=MAX_MERGED_ANCHOR.min(s.len()))
@@ -450,7 +478,8 @@ pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>,
     // Substrings of everyday log text, of the lengths the picker considers.
     // Sized up front: growing these tables was a tenth of the start-up time.
     let span = MAX_MERGED_ANCHOR - MIN_ANCHOR + 1;
-    let mut background: HashSet<&[u8]> = HashSet::with_capacity(BACKGROUND.len() * span);
+    let mut background: HashSet<&[u8], Fnv> =
+        HashSet::with_capacity_and_hasher(BACKGROUND.len() * span, Fnv::default());
     background.extend(
         BACKGROUND
             .as_bytes()
@@ -459,7 +488,8 @@ pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>,
     );
     // candidate substring -> keywords (indices into `minimal`) containing it
     let keyword_bytes: usize = minimal.iter().map(|k| k.len()).sum();
-    let mut candidates: HashMap<&[u8], Vec<usize>> = HashMap::with_capacity(keyword_bytes * span);
+    let mut candidates: HashMap<&[u8], Vec<usize>, Fnv> =
+        HashMap::with_capacity_and_hasher(keyword_bytes * span, Fnv::default());
     for (i, k) in minimal.iter().enumerate() {
         for sub in substrings(k) {
             if background.contains(sub) {
@@ -512,21 +542,32 @@ pub fn pick_anchors(keywords: &[Vec<u8>], budget: usize) -> Result<Vec<Vec<u8>>,
             }
         }
     }
-    while covered.iter().any(|c| !c) {
-        let best = pool
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, _, n))| *n > 0)
-            .max_by(|(_, a), (_, b)| {
-                a.2.cmp(&b.2)
-                    .then(a.0.len().cmp(&b.0.len()))
-                    .then(b.0.cmp(a.0))
-            })
-            .map(|(c, _)| c);
-        let Some(best) = best else { break };
+    // Each round takes the substring covering the most keywords still uncovered, then the
+    // longer, then the first in byte order. Counts only fall, so a heap entry whose count
+    // is out of date is put back with the current one; an entry that is up to date is the
+    // best there is.
+    let mut heap: BinaryHeap<(usize, usize, Reverse<&[u8]>, usize)> = pool
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, n))| *n > 0)
+        .map(|(c, (sub, _, n))| (*n, sub.len(), Reverse(*sub), c))
+        .collect();
+    let mut uncovered = covered.iter().filter(|c| !**c).count();
+    while uncovered > 0 {
+        let Some((n, len, sub, best)) = heap.pop() else {
+            break;
+        };
+        let now = pool[best].2;
+        if now != n {
+            if now > 0 {
+                heap.push((now, len, sub, best));
+            }
+            continue;
+        }
         for i in pool[best].1.clone() {
             if !covered[i] {
                 covered[i] = true;
+                uncovered -= 1;
                 for &c in &holders[i] {
                     pool[c].2 -= 1;
                 }
