@@ -1175,7 +1175,7 @@ fn dedup_fired(fired: &mut Vec<Fired>) {
     });
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum IdKind {
     Trace,
     Correlation,
@@ -1191,32 +1191,66 @@ fn entra_ids(text: &str) -> Vec<(IdKind, String)> {
     } else {
         text
     };
-    // Both patterns scan the whole event; most events hold neither an id nor a timestamp
-    // label, and cheap byte checks tell.
-    if has_guid(text.as_bytes()) {
-        ids_in(text, &mut out);
-    }
+    // Most events hold neither an id nor a timestamp label, and cheap byte checks tell.
+    ids_in(text, &mut out);
     if memchr::memmem::find(text.as_bytes(), b"imestamp").is_some() {
         times_in(text, &mut out);
     }
     out
 }
 
-/// Whether `text` may hold a GUID: four dashes 5, 5 and 5 bytes apart (`8-4-4-4-12`).
-fn has_guid(text: &[u8]) -> bool {
-    memchr::memchr_iter(b'-', text).any(|i| {
-        text.len() > i + 16 && text[i + 5] == b'-' && text[i + 10] == b'-' && text[i + 15] == b'-'
-    })
+/// Where `text` may hold a GUID: the (start, end) of each place with four dashes 5, 5 and
+/// 5 bytes apart (`8-4-4-4-12`), in order.
+fn guid_shapes(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    memchr::memchr_iter(b'-', text)
+        .filter(|&i| {
+            i >= 8
+                && text.len() >= i + 28
+                && text[i + 5] == b'-'
+                && text[i + 10] == b'-'
+                && text[i + 15] == b'-'
+        })
+        .map(|i| (i - 8, i + 28))
 }
 
+/// Bytes other than white space that the label and separators of an id may take before
+/// its GUID (`correlation%20id%3a+"` is 21).
+const ID_LABEL_REACH: usize = 48;
+
+/// The Entra ids in `text`. An id ends with its GUID, so [`ENTRA_ID`] runs only on a short
+/// window before each GUID-shaped place (white space in it not counted), not over the whole
+/// event: a joined traceback is kilobytes long and holds one or two ids.
 fn ids_in(text: &str, out: &mut Vec<(IdKind, String)>) {
-    for caps in ENTRA_ID.captures_iter(text) {
+    let bytes = text.as_bytes();
+    let mut done = 0;
+    for (start, end) in guid_shapes(bytes) {
+        if start < done {
+            continue;
+        }
+        let (mut from, mut reach) = (start, ID_LABEL_REACH);
+        while from > done && reach > 0 {
+            from -= 1;
+            if !bytes[from].is_ascii_whitespace() {
+                reach -= 1;
+            }
+        }
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let window = &text[from..end];
+        let Some(caps) = ENTRA_ID
+            .captures_iter(window)
+            .find(|c| c.get(0).is_some_and(|m| m.end() == window.len()))
+        else {
+            continue;
+        };
         let kind = if caps[1].eq_ignore_ascii_case("correlation") {
             IdKind::Correlation
         } else {
             IdKind::Trace
         };
         out.push((kind, caps[2].to_ascii_lowercase()));
+        done = end;
     }
 }
 
@@ -1317,6 +1351,58 @@ pub fn sanitize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Looking for ids only before GUID-shaped places finds what a search of the whole text
+    /// finds: on every sample, corpus and fixture line, and on labels far from their GUID.
+    #[test]
+    fn ids_found_near_guids_are_all_the_ids() {
+        let whole = |text: &str| -> Vec<(IdKind, String)> {
+            ENTRA_ID
+                .captures_iter(text)
+                .map(|caps| {
+                    let kind = if caps[1].eq_ignore_ascii_case("correlation") {
+                        IdKind::Correlation
+                    } else {
+                        IdKind::Trace
+                    };
+                    (kind, caps[2].to_ascii_lowercase())
+                })
+                .collect()
+        };
+        let guid = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+        let mut texts = vec![
+            format!("Trace ID:{}{guid}", " ".repeat(300)),
+            format!(
+                "Correlation Id{}={}\"{guid}",
+                "\t".repeat(70),
+                " ".repeat(70)
+            ),
+            format!("request_id=\"{guid}\" trace%20id%3a+{guid}x Trace ID: {guid}-1234"),
+            format!("{guid} {guid}-{guid}trace id {guid}"),
+            format!("é{}Trace ID: {guid}", "ü".repeat(30)),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["samples", "tests/corpus", "tests/fixtures"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(p) = stack.pop() {
+                if p.is_dir() {
+                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                } else if let Ok(bytes) = std::fs::read(&p) {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    texts.extend(text.lines().map(str::to_string));
+                    texts.push(text);
+                }
+            }
+        }
+        let mut with_ids = 0;
+        for text in &texts {
+            let mut near = Vec::new();
+            ids_in(text, &mut near);
+            assert_eq!(near, whole(text), "{text}");
+            with_ids += usize::from(!near.is_empty());
+        }
+        assert!(with_ids > 50, "{with_ids} texts with ids");
+    }
 
     #[test]
     fn entra_ids_in_plain_json_and_url_encoded_text() {
