@@ -8,6 +8,10 @@
 //! in buffer order, at most [`IN_FLIGHT_PER_WORKER`] buffers per worker are out at once (so
 //! memory stays bounded on an endless stream), and the output is byte for byte that of
 //! `-j 1`.
+//!
+//! The buffers come from a reader on the calling thread ([`run`]), or, for a plain file,
+//! the workers read them themselves, a range each ([`run_ranged`]); the calling thread then
+//! joins the line each range boundary cuts before framing the range's whole lines.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Receiver, SyncSender};
