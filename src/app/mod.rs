@@ -431,8 +431,8 @@ fn count_with<'c, E>(
     (counts, read)
 }
 
-/// Worker threads for one input: one per core (`-j`), or none at all with `-j 1`. The
-/// calling thread reads and frames, which costs little next to scanning and matching.
+/// Matching threads for one input: one per core (`-j`), the calling thread among them (it
+/// frames, and does queued jobs while it would wait), or none at all with `-j 1`.
 fn workers(config: &ScanConfig) -> usize {
     let threads = config.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)

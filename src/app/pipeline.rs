@@ -11,7 +11,10 @@
 //!
 //! The buffers come from a reader on the calling thread ([`run`]), or, for a plain file,
 //! the workers read them themselves, a range each ([`run_ranged`]); the calling thread then
-//! joins the line each range boundary cuts before framing the range's whole lines.
+//! joins the line each range boundary cuts before framing the range's whole lines. Given
+//! two or more observers, the calling thread keeps one and does a queued job itself
+//! whenever it would otherwise wait for the next result, so N threads share N cores instead
+//! of N workers and a framer competing for them.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -19,10 +22,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::analyze::{Observation, Observer};
 use crate::error::Error;
-use crate::parse::{BlockScan, Frame, Framer, single_line_frame};
+use crate::parse::{BlockScan, Frame, Framer, Scanner, single_line_frame};
 use crate::source::{Block, BlockFn, Ranged, ReadFailure, ReadStats, Stitch, whole_lines};
 
-/// Buffers each worker may have queued or in hand; beyond that the reader waits.
+/// Buffers each matching thread may have queued or in hand; beyond that the reader waits.
 const IN_FLIGHT_PER_WORKER: usize = 3;
 
 /// One read buffer on its way through a worker: the buffer itself (taken from the reader,
@@ -102,6 +105,40 @@ struct Orderer<'a, 'c, 's> {
     bytes: u64,
     ended: bool,
     failed: Option<std::io::Error>,
+    /// The calling thread's own share of the work, when it has one: while the next result
+    /// in order is not back, it does a job still queued instead of waiting (so `-j N` runs
+    /// N threads, not N workers and an idle one).
+    own: Option<Own<'a, 'c>>,
+}
+
+/// What the calling thread needs to do a queued job itself.
+struct Own<'a, 'c> {
+    queue: Arc<Mutex<Receiver<(u64, Job)>>>,
+    observer: Observer<'c>,
+    scanner: Scanner<'c>,
+    file: Option<&'a Ranged>,
+}
+
+/// Does one job: reads its range (for a ranged file), scans the buffer, and matches ahead
+/// the candidate lines that are events on their own.
+fn work(job: &mut Job, file: Option<&Ranged>, scanner: &Scanner<'_>, observer: &mut Observer<'_>) {
+    if let Some(file) = file {
+        job.read(file);
+    }
+    let (from, to) = match &job.range {
+        Some(r) => r.cut.unwrap_or((0, 0)),
+        None => (0, job.block.len),
+    };
+    let Job {
+        block, scan, ahead, ..
+    } = job;
+    let data = &block.data[from..to];
+    scanner.scan(data, scan);
+    ahead.extend(
+        scan.candidates
+            .iter()
+            .map(|c| single_line_frame(data, c).map(|frame| observer.observe(&frame))),
+    );
 }
 
 impl Orderer<'_, '_, '_> {
@@ -197,6 +234,15 @@ impl Orderer<'_, '_, '_> {
             if self.sent - self.applied <= limit {
                 return;
             }
+            if let Some(own) = &mut self.own {
+                // A worker waiting for a job holds the queue's lock: then none is queued.
+                let queued = own.queue.try_lock().ok().and_then(|rx| rx.try_recv().ok());
+                if let Some((seq, mut job)) = queued {
+                    work(&mut job, own.file, &own.scanner, &mut own.observer);
+                    self.pending.insert(seq, job);
+                    continue;
+                }
+            }
             match self.done.recv() {
                 Ok(done) => self.take(done),
                 Err(_) => panic!("matching threads ended early"),
@@ -285,10 +331,23 @@ fn on_workers<'c, R>(
 ) -> R {
     let scanner = framer.scanner();
     let limit = (observers.len() * IN_FLIGHT_PER_WORKER) as u64;
+    let mut observers = observers;
+    // With two or more, the calling thread takes one and works too.
+    let own_observer = if observers.len() >= 2 {
+        observers.pop()
+    } else {
+        None
+    };
     std::thread::scope(|scope| {
         let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Job)>(limit as usize);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (done_tx, done_rx) = mpsc::channel::<Done>();
+        let own = own_observer.map(|observer| Own {
+            queue: Arc::clone(&job_rx),
+            observer,
+            scanner,
+            file,
+        });
         for mut observer in observers {
             let job_rx = Arc::clone(&job_rx);
             let done_tx = done_tx.clone();
@@ -300,21 +359,7 @@ fn on_workers<'c, R>(
                     };
                     let Ok((seq, mut job)) = job else { return };
                     let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        if let Some(file) = file {
-                            job.read(file);
-                        }
-                        let (from, to) = match &job.range {
-                            Some(r) => r.cut.unwrap_or((0, 0)),
-                            None => (0, job.block.len),
-                        };
-                        let Job {
-                            block, scan, ahead, ..
-                        } = &mut job;
-                        let data = &block.data[from..to];
-                        scanner.scan(data, scan);
-                        ahead.extend(scan.candidates.iter().map(|c| {
-                            single_line_frame(data, c).map(|frame| observer.observe(&frame))
-                        }));
+                        work(&mut job, file, &scanner, &mut observer);
                     }));
                     let failed = worked.is_err();
                     if done_tx.send((seq, worked.ok().map(|()| job))).is_err() || failed {
@@ -339,6 +384,7 @@ fn on_workers<'c, R>(
             bytes: 0,
             ended: false,
             failed: None,
+            own,
         };
         let result = drive(&mut order, limit);
         order.jobs = None;
