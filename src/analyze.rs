@@ -1381,19 +1381,12 @@ mod tests {
             format!("{guid} {guid}-{guid}trace id {guid}"),
             format!("é{}Trace ID: {guid}", "ü".repeat(30)),
         ];
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for dir in ["samples", "tests/corpus", "tests/fixtures"] {
-            let mut stack = vec![root.join(dir)];
-            while let Some(p) = stack.pop() {
-                if p.is_dir() {
-                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-                } else if let Ok(bytes) = std::fs::read(&p) {
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
-                    texts.extend(text.lines().map(str::to_string));
-                    texts.push(text);
-                }
-            }
-        }
+        texts.extend(crate::test_support::repo_lines());
+        texts.extend(
+            crate::test_support::repo_files(&["samples", "tests/corpus", "tests/fixtures"])
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned()),
+        );
         let mut with_ids = 0;
         for text in &texts {
             let mut near = Vec::new();

@@ -26,4 +26,7 @@ pub mod report;
 pub mod source;
 pub mod token;
 
+#[cfg(test)]
+mod test_support;
+
 pub use error::{Error, Result};

@@ -269,17 +269,10 @@ mod tests {
             every.dedup();
             (through_anchors, every)
         };
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts: Vec<Vec<u8>> = Vec::new();
-        for dir in ["samples", "tests/corpus", "tests/fixtures"] {
-            let mut stack = vec![root.join(dir)];
-            while let Some(p) = stack.pop() {
-                if p.is_dir() {
-                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-                } else if let Ok(bytes) = std::fs::read(&p) {
-                    texts.extend(bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec));
-                }
-            }
+        for file in crate::test_support::repo_files(&["samples", "tests/corpus", "tests/fixtures"])
+        {
+            texts.extend(file.split(|&b| b == b'\n').map(<[u8]>::to_vec));
         }
         texts.extend(compiled.keywords.iter().cloned());
         let mut run_together = Vec::new();

@@ -458,18 +458,9 @@ mod tests {
     #[test]
     fn every_match_holds_a_trigger() {
         assert_eq!(TRIGGERS.len(), SECRETS.len());
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut lines: Vec<String> = Vec::new();
-        for dir in ["samples", "tests/corpus", "tests/fixtures", "patterns"] {
-            let mut stack = vec![root.join(dir)];
-            while let Some(p) = stack.pop() {
-                if p.is_dir() {
-                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-                } else if let Ok(bytes) = std::fs::read(&p) {
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
-                    lines.extend(text.lines().map(str::to_string));
-                }
-            }
+        let mut lines = crate::test_support::repo_lines();
+        for rule in crate::test_support::repo_files(&["patterns"]) {
+            lines.extend(String::from_utf8_lossy(&rule).lines().map(str::to_string));
         }
         // Shapes the logs above lack.
         lines.push("DATABASE_URL=postgres://netbox:s3cr3tpass@db:5432/netbox".into());

@@ -527,11 +527,7 @@ mod tests {
 
     #[test]
     fn matching_on_other_threads_gives_the_same_report() {
-        let one = corpus();
-        let mut text = Vec::new();
-        for _ in 0..2 {
-            text.extend_from_slice(&one);
-        }
+        let text = corpus().repeat(2);
         let sizes = [700, 1500, 257, 3000, 4096, 90];
         assert!(
             cuts_inside_tracebacks(&text, &sizes) > 0,
@@ -562,11 +558,7 @@ mod tests {
     /// every byte counted, whatever the range size and number of workers.
     #[test]
     fn workers_reading_ranges_give_the_same_report() {
-        let one = corpus();
-        let mut text = Vec::new();
-        for _ in 0..2 {
-            text.extend_from_slice(&one);
-        }
+        let mut text = corpus().repeat(2);
         text.extend_from_slice(b"2026-11-20 09:14:00,000 ERROR last line without a newline");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("netbox.log");
