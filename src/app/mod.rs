@@ -322,7 +322,7 @@ fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit>
 type ReadFn<'a> = dyn FnMut(&mut BlockFn<'_>) -> std::result::Result<ReadStats, ReadFailure> + 'a;
 
 /// Where one input's bytes come from: a reader handing out buffers, or a file the worker
-/// threads read themselves (only with workers).
+/// threads read themselves (only with workers: [`pipeline::run_ranged`] needs them).
 enum Feed<'r, 'a> {
     Blocks(&'r mut ReadFn<'a>),
     Ranged(&'r source::Ranged),
@@ -349,12 +349,7 @@ fn scan_blocks(
         None => analyzer.event(frame, on_match),
     };
     let read = match feed {
-        Feed::Ranged(file) if workers > 0 => {
-            pipeline::run_ranged(&mut framer, observers, sink, file)
-        }
-        Feed::Ranged(file) => pipeline::run(&mut framer, observers, sink, |f| {
-            source::read_blocks(&Input::File(file.path().to_path_buf()), f)
-        }),
+        Feed::Ranged(file) => pipeline::run_ranged(&mut framer, observers, sink, file),
         Feed::Blocks(read) => pipeline::run(&mut framer, observers, sink, |f| read(f)),
     };
     analyzer.finish(framer.last_line(), on_match);

@@ -97,10 +97,10 @@ struct Orderer<'a, 'c, 's> {
     spare: Vec<Job>,
     framer: &'a mut Framer<'c>,
     sink: &'a mut Sink<'s>,
-    /// Ranged reading: the offset of the next range to send, the lines cut by range
-    /// boundaries, the bytes read, and whether the end (or a failure) has been seen.
+    /// Ranged reading: the file, the offset of the next range to send, the lines cut by
+    /// range boundaries, the bytes read, and whether the end (or a failure) has been seen.
+    file: Option<&'a Ranged>,
     next_at: u64,
-    range_size: usize,
     stitch: Stitch,
     bytes: u64,
     ended: bool,
@@ -108,15 +108,14 @@ struct Orderer<'a, 'c, 's> {
     /// The calling thread's own share of the work, when it has one: while the next result
     /// in order is not back, it does a job still queued instead of waiting (so `-j N` runs
     /// N threads, not N workers and an idle one).
-    own: Option<Own<'a, 'c>>,
+    own: Option<Own<'c>>,
 }
 
 /// What the calling thread needs to do a queued job itself.
-struct Own<'a, 'c> {
+struct Own<'c> {
     queue: Arc<Mutex<Receiver<(u64, Job)>>>,
     observer: Observer<'c>,
     scanner: Scanner<'c>,
-    file: Option<&'a Ranged>,
 }
 
 /// Does one job: reads its range (for a ranged file), scans the buffer, and matches ahead
@@ -142,6 +141,10 @@ fn work(job: &mut Job, file: Option<&Ranged>, scanner: &Scanner<'_>, observer: &
 }
 
 impl Orderer<'_, '_, '_> {
+    fn range_size(&self) -> usize {
+        self.file.map_or(0, Ranged::range_size)
+    }
+
     fn send_job(&mut self, job: Job) {
         let jobs = self.jobs.as_ref().expect("buffers are sent before the end");
         jobs.send((self.sent, job))
@@ -164,7 +167,7 @@ impl Orderer<'_, '_, '_> {
             cut: None,
             failed: None,
         });
-        self.next_at += self.range_size as u64;
+        self.next_at += self.range_size() as u64;
         self.send_job(job);
     }
 
@@ -185,6 +188,7 @@ impl Orderer<'_, '_, '_> {
             ahead,
             range,
         } = job;
+        let range_size = self.range_size();
         let sink = &mut *self.sink;
         let framer = &mut *self.framer;
         let mut matched_ahead = |frame: &Frame<'_>, index: Option<usize>| {
@@ -209,7 +213,7 @@ impl Orderer<'_, '_, '_> {
         }
         let data = block.bytes();
         self.bytes += data.len() as u64;
-        self.ended = data.len() < self.range_size;
+        self.ended = data.len() < range_size;
         self.stitch.join(data, range.cut, &mut |line| {
             framer.feed(line, &mut |frame| matched_ahead(frame, None));
         });
@@ -234,11 +238,12 @@ impl Orderer<'_, '_, '_> {
             if self.sent - self.applied <= limit {
                 return;
             }
+            let file = self.file;
             if let Some(own) = &mut self.own {
                 // A worker waiting for a job holds the queue's lock: then none is queued.
                 let queued = own.queue.try_lock().ok().and_then(|rx| rx.try_recv().ok());
                 if let Some((seq, mut job)) = queued {
-                    work(&mut job, own.file, &own.scanner, &mut own.observer);
+                    work(&mut job, file, &own.scanner, &mut own.observer);
                     self.pending.insert(seq, job);
                     continue;
                 }
@@ -346,7 +351,6 @@ fn on_workers<'c, R>(
             queue: Arc::clone(&job_rx),
             observer,
             scanner,
-            file,
         });
         for mut observer in observers {
             let job_rx = Arc::clone(&job_rx);
@@ -378,8 +382,8 @@ fn on_workers<'c, R>(
             spare: Vec::new(),
             framer,
             sink,
+            file,
             next_at: 0,
-            range_size: file.map_or(0, Ranged::range_size),
             stitch: Stitch::default(),
             bytes: 0,
             ended: false,
