@@ -232,6 +232,20 @@ impl BlockSearcher {
     }
 }
 
+/// The anchors the catalog's keywords get: the Teddy slots left after [`TRACEBACK_START`],
+/// [`AADSTS`] and the [`CONTEXT_ANCHORS`].
+pub const ANCHOR_BUDGET: usize = MAX_ANCHORS - 1 - CONTEXT_ANCHORS.len();
+
+/// The keywords of `rules`, sorted, each once: what the anchors must cover.
+pub fn keywords_of<'r>(rules: impl Iterator<Item = &'r Rule>) -> Vec<Vec<u8>> {
+    let mut set: Vec<Vec<u8>> = rules
+        .flat_map(|r| r.keywords.iter().map(|k| k.as_bytes().to_vec()))
+        .collect();
+    set.sort();
+    set.dedup();
+    set
+}
+
 /// Compiles `catalog`; every problem (a regex that does not compile, a refinement without its
 /// capture, too many anchors) is appended to `problems` and the rule left out.
 pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
@@ -291,17 +305,10 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         }
     }
 
-    let keywords: Vec<Vec<u8>> = {
-        let mut set: Vec<Vec<u8>> = rules
-            .iter()
-            .flat_map(|r| r.rule.keywords.iter().map(|k| k.as_bytes().to_vec()))
-            .collect();
-        set.sort();
-        set.dedup();
-        set
-    };
-    let budget = MAX_ANCHORS - 1 - CONTEXT_ANCHORS.len();
-    let mut anchors = match pick_anchors(&keywords, budget) {
+    let keywords = keywords_of(rules.iter().map(|r| &r.rule));
+    let budget = ANCHOR_BUDGET;
+    let stored = stored_anchors(STORED_ANCHORS, &keywords, budget);
+    let mut anchors = match stored.map_or_else(|| pick_anchors(&keywords, budget), Ok) {
         Ok(anchors) => anchors,
         Err(uncovered) => {
             problems.push(format!(
@@ -415,6 +422,57 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         error_codes_keyword,
         login_anchor,
     }
+}
+
+/// The anchors [`pick_anchors`] chooses for the built-in catalog, with the key of what it
+/// chose them from (see [`anchors_key`]). The search is most of the start-up time (about
+/// 25 ms of 60), so the built-in catalog reads its answer here; a catalog with rules of its
+/// own gets another key and runs the search. A test checks that the file is current.
+pub const STORED_ANCHORS: &str = include_str!("anchors.txt");
+
+/// A key for everything [`pick_anchors`] decides from: the keywords, the budget, its
+/// length limits and the everyday text it avoids. FNV-1a: stable across builds and
+/// platforms, which `std`'s hasher does not promise.
+pub fn anchors_key(keywords: &[Vec<u8>], budget: usize) -> u64 {
+    let mut hasher = FnvHasher::default();
+    for n in [budget, MIN_ANCHOR, MAX_MERGED_ANCHOR] {
+        hasher.write(&(n as u64).to_le_bytes());
+    }
+    hasher.write(BACKGROUND.as_bytes());
+    for keyword in keywords {
+        hasher.write(&(keyword.len() as u64).to_le_bytes());
+        hasher.write(keyword);
+    }
+    hasher.finish()
+}
+
+/// The anchors in `stored` (the format [`store_anchors`] writes), if its key is the key of
+/// `keywords` and `budget`.
+pub fn stored_anchors(stored: &str, keywords: &[Vec<u8>], budget: usize) -> Option<Vec<Vec<u8>>> {
+    let mut lines = stored.lines().filter(|l| !l.starts_with('#'));
+    let key = lines.next()?.strip_prefix("key ")?;
+    if u64::from_str_radix(key.trim(), 16).ok()? != anchors_key(keywords, budget) {
+        return None;
+    }
+    lines
+        .map(|line| serde_json::from_str::<String>(line).ok().map(String::into_bytes))
+        .collect()
+}
+
+/// `anchors`, chosen for `keywords` and `budget`, in the format [`stored_anchors`] reads:
+/// a key line, then one JSON string per anchor (they may start or end with a space).
+pub fn store_anchors(anchors: &[Vec<u8>], keywords: &[Vec<u8>], budget: usize) -> String {
+    let mut out = String::from(
+        "# The anchors the picker chooses for the built-in catalog (catalog::compile::STORED_ANCHORS).\n\
+         # Regenerate after changing a keyword: SSO_TRIAGE_BLESS=1 cargo test --lib stored_anchors\n",
+    );
+    out.push_str(&format!("key {:016x}\n", anchors_key(keywords, budget)));
+    for anchor in anchors {
+        let text = String::from_utf8_lossy(anchor);
+        out.push_str(&serde_json::to_string(&text).expect("a string always serialises"));
+        out.push('\n');
+    }
+    out
 }
 
 /// Longest substring the anchor picker considers when merging keywords; the SIMD searcher
@@ -696,6 +754,48 @@ mod tests {
             false
         });
         assert_eq!(first, Some((0, 2)), "stops when told");
+    }
+
+    /// The stored anchors are what the picker chooses for the built-in catalog today. Set
+    /// `SSO_TRIAGE_BLESS=1` to rewrite the file after changing a keyword.
+    #[test]
+    fn stored_anchors_are_current() {
+        let catalog = crate::catalog::load::load(&[]).unwrap();
+        let keywords = keywords_of(catalog.active().map(|l| &l.rule));
+        let picked = pick_anchors(&keywords, ANCHOR_BUDGET).unwrap();
+        for anchor in &picked {
+            assert!(std::str::from_utf8(anchor).is_ok(), "{anchor:?}");
+        }
+        let want = store_anchors(&picked, &keywords, ANCHOR_BUDGET);
+        if std::env::var_os("SSO_TRIAGE_BLESS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/catalog/anchors.txt");
+            std::fs::write(path, &want).unwrap();
+            return;
+        }
+        assert_eq!(
+            STORED_ANCHORS, want,
+            "src/catalog/anchors.txt is out of date: run SSO_TRIAGE_BLESS=1 cargo test --lib stored_anchors"
+        );
+        assert_eq!(
+            stored_anchors(STORED_ANCHORS, &keywords, ANCHOR_BUDGET),
+            Some(picked)
+        );
+    }
+
+    /// Stored anchors are used only for the keywords and budget they were chosen for, and
+    /// read back as they were written (spaces and quotes kept).
+    #[test]
+    fn stored_anchors_answer_only_their_own_key() {
+        let keywords = kw(&["alpha \"quoted\" ", "  beta", "gamma"]);
+        let anchors = kw(&[" \"quoted\" ", "  beta", "gamma"]);
+        let stored = store_anchors(&anchors, &keywords, 5);
+        assert_eq!(stored_anchors(&stored, &keywords, 5), Some(anchors));
+        assert_eq!(stored_anchors(&stored, &keywords, 6), None);
+        assert_eq!(stored_anchors(&stored, &keywords[..2], 5), None);
+        assert_eq!(stored_anchors(&stored, &kw(&["alpha", "  beta", "gamma"]), 5), None);
+        assert_eq!(stored_anchors("", &keywords, 5), None);
+        let broken = stored.replace("\"gamma\"", "gamma");
+        assert_eq!(stored_anchors(&broken, &keywords, 5), None);
     }
 
     #[test]
