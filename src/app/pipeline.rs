@@ -55,11 +55,11 @@ impl Job {
             return;
         };
         let size = file.range_size();
-        self.block.grow_to(size);
-        match file.read_at(range.at, &mut self.block.data[..size]) {
+        self.block.place(0, size);
+        match file.read_at(range.at, &mut self.block.area()[..size]) {
             Ok(n) => {
                 self.block.len = n;
-                range.cut = whole_lines(&self.block.data[..n]);
+                range.cut = whole_lines(self.block.bytes());
             }
             Err(e) => {
                 self.block.len = 0;
@@ -131,7 +131,7 @@ fn work(job: &mut Job, file: Option<&Ranged>, scanner: &Scanner<'_>, observer: &
     let Job {
         block, scan, ahead, ..
     } = job;
-    let data = &block.data[from..to];
+    let data = &block.bytes()[from..to];
     scanner.scan(data, scan);
     ahead.extend(
         scan.candidates

@@ -455,7 +455,11 @@ pub fn stored_anchors(stored: &str, keywords: &[Vec<u8>], budget: usize) -> Opti
         return None;
     }
     lines
-        .map(|line| serde_json::from_str::<String>(line).ok().map(String::into_bytes))
+        .map(|line| {
+            serde_json::from_str::<String>(line)
+                .ok()
+                .map(String::into_bytes)
+        })
         .collect()
 }
 
@@ -792,7 +796,10 @@ mod tests {
         assert_eq!(stored_anchors(&stored, &keywords, 5), Some(anchors));
         assert_eq!(stored_anchors(&stored, &keywords, 6), None);
         assert_eq!(stored_anchors(&stored, &keywords[..2], 5), None);
-        assert_eq!(stored_anchors(&stored, &kw(&["alpha", "  beta", "gamma"]), 5), None);
+        assert_eq!(
+            stored_anchors(&stored, &kw(&["alpha", "  beta", "gamma"]), 5),
+            None
+        );
         assert_eq!(stored_anchors("", &keywords, 5), None);
         let broken = stored.replace("\"gamma\"", "gamma");
         assert_eq!(stored_anchors(&broken, &keywords, 5), None);

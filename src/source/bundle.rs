@@ -197,6 +197,7 @@ impl Tagger {
             self.at_line_start = line.ends_with(b"\n");
             rest = &rest[end..];
         }
+        self.out.start = 0;
         self.out.len = self.out.data.len();
         f(&mut self.out);
     }

@@ -20,30 +20,48 @@ pub const BLOCK: usize = 1 << 20;
 /// endless line cannot take all memory.
 pub const MAX_LINE: usize = 256 << 20;
 
-/// One buffer of whole lines handed on by a reader: the lines are `data[..len]`. The
-/// reader reads into `data`, so a consumer that keeps the lines past the call (a worker
+/// One buffer of whole lines handed on by a reader: the lines are `data[start..start + len]`.
+/// The reader reads into `data`, so a consumer that keeps the lines past the call (a worker
 /// thread) takes the buffer by swapping another into `data`, instead of copying it; the
 /// reader then reads into whatever buffer it finds there, growing it as needed.
 #[derive(Debug, Default)]
 pub struct Block {
-    /// The buffer; bytes past `len` are the reader's scratch.
+    /// The buffer; bytes outside the lines are the reader's scratch.
     pub data: Vec<u8>,
-    /// How much of `data` the lines fill.
+    /// Where the lines start in `data` (see [`Block::place`]).
+    pub start: usize,
+    /// How many bytes the lines fill.
     pub len: usize,
 }
+
+/// Reads write to a multiple of this many bytes in memory. The kernel copies a cached file
+/// into a buffer whose start is off by 16 bytes (where `malloc` puts a large block) at a
+/// quarter of the speed: 750 ms per GiB instead of 195 ms on the benchmark machine, which
+/// made the copy a fifth of all the work or a fourteenth, depending on where the buffer
+/// happened to land.
+pub const READ_ALIGN: usize = 64;
 
 impl Block {
     /// The lines.
     pub fn bytes(&self) -> &[u8] {
-        &self.data[..self.len]
+        &self.data[self.start..self.start + self.len]
     }
 
-    /// Makes the buffer at least `size` bytes long, for the next read (after a consumer
-    /// swapped in a smaller one, or a line outgrew it).
-    pub fn grow_to(&mut self, size: usize) {
-        if self.data.len() < size {
-            self.data.resize(size, 0);
+    /// Makes room for `size` bytes from [`Block::start`], placed so that the byte `head`
+    /// bytes in is [`READ_ALIGN`]ed in memory: a reader that keeps `head` bytes of a line
+    /// from the last buffer copies them in first, then reads after them. Moves nothing:
+    /// the bytes from `start` are the caller's to fill.
+    pub fn place(&mut self, head: usize, size: usize) {
+        if self.data.len() < size + READ_ALIGN {
+            self.data.resize(size + READ_ALIGN, 0);
         }
+        let at = self.data.as_ptr() as usize + head;
+        self.start = (READ_ALIGN - at % READ_ALIGN) % READ_ALIGN;
+    }
+
+    /// The buffer from [`Block::start`] on, to read into.
+    pub fn area(&mut self) -> &mut [u8] {
+        &mut self.data[self.start..]
     }
 
     /// Replaces the lines with a copy of `bytes`, for producers that do not read into a
@@ -51,6 +69,7 @@ impl Block {
     pub fn fill_from(&mut self, bytes: &[u8]) {
         self.data.clear();
         self.data.extend_from_slice(bytes);
+        self.start = 0;
         self.len = bytes.len();
     }
 }
@@ -506,11 +525,9 @@ pub(crate) fn read_stream<'a>(
     // The buffer read into; `size` is how much of it reads may fill (more after a line
     // longer than a block), and `carry` keeps the piece of a line after a buffer's last
     // newline while the buffer itself is handed on.
-    let mut block = Block {
-        data: vec![0u8; BLOCK * 2],
-        len: 0,
-    };
+    let mut block = Block::default();
     let mut size = BLOCK * 2;
+    block.place(0, size);
     let mut carry = Vec::new();
     let mut filled = 0usize;
     let mut first = true;
@@ -520,7 +537,7 @@ pub(crate) fn read_stream<'a>(
     // only gzip pays for counting lines here (the scan counts them anyway).
     let mut hand_on = |block: &mut Block, len: usize, lines_before: &mut u64| {
         if gzip {
-            *lines_before += memchr::memchr_iter(b'\n', &block.data[..len]).count() as u64;
+            *lines_before += memchr::memchr_iter(b'\n', &block.area()[..len]).count() as u64;
         }
         block.len = len;
         f(block);
@@ -538,7 +555,7 @@ pub(crate) fn read_stream<'a>(
             if filled == size {
                 break;
             }
-            match reader.read(&mut block.data[filled..size]) {
+            match reader.read(&mut block.area()[filled..size]) {
                 Ok(0) => {
                     eof = true;
                     break;
@@ -557,7 +574,7 @@ pub(crate) fn read_stream<'a>(
         }
         if first && filled > 0 {
             first = false;
-            if let Some(why) = sniff_binary(&block.data[..filled]) {
+            if let Some(why) = sniff_binary(&block.area()[..filled]) {
                 return Err(ReadFailure {
                     error: Error::BinaryInput {
                         path: path.to_path_buf(),
@@ -589,30 +606,35 @@ pub(crate) fn read_stream<'a>(
             }
             return Ok(stats);
         }
-        match memchr::memrchr(b'\n', &block.data[..filled]) {
+        match memchr::memrchr(b'\n', &block.area()[..filled]) {
             Some(i) => {
                 want_full = false;
                 carry.clear();
-                carry.extend_from_slice(&block.data[i + 1..filled]);
+                carry.extend_from_slice(&block.area()[i + 1..filled]);
                 hand_on(&mut block, i + 1, &mut lines_before);
                 // The consumer may have taken the buffer and left another, of any size.
                 size = (BLOCK * 2).max(carry.len() + BLOCK);
-                block.grow_to(size);
-                block.data[..carry.len()].copy_from_slice(&carry);
+                block.place(carry.len(), size);
+                block.area()[..carry.len()].copy_from_slice(&carry);
                 filled = carry.len();
             }
             None if filled >= MAX_LINE => {
                 stats.split_lines += 1;
                 hand_on(&mut block, filled, &mut lines_before);
-                block.grow_to(size);
+                block.place(0, size);
                 filled = 0;
                 want_full = false;
             }
             None => {
                 want_full = true;
                 if filled == size {
+                    // The bytes read so far stay where they are (a line this long is rare:
+                    // the reads after them need not be aligned).
                     size = (size * 2).min(MAX_LINE + BLOCK);
-                    block.grow_to(size);
+                    let need = block.start + size;
+                    if block.data.len() < need {
+                        block.data.resize(need, 0);
+                    }
                 }
             }
         }
@@ -661,6 +683,38 @@ mod tests {
         assert!(!out.is_empty() && text.starts_with(&out));
     }
 
+    /// Reads land on a [`READ_ALIGN`]ed address after any number of kept bytes, whatever
+    /// buffer a consumer left behind, and the lines handed on are whole either way.
+    #[test]
+    fn reads_land_aligned() {
+        let mut block = Block::default();
+        for (head, size, left) in [(0, 4096, 0), (17, 4096, 3), (63, 100, 1000), (64, 100, 5)] {
+            block.data = vec![7; left];
+            block.place(head, size);
+            assert!(block.data.len() >= block.start + size);
+            let at = block.area()[head..].as_ptr() as usize;
+            assert_eq!(at % READ_ALIGN, 0, "head {head}, size {size}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let text: Vec<u8> = (0..800_000)
+            .flat_map(|i| format!("line {i} {}\n", "x".repeat(i % 13)).into_bytes())
+            .collect();
+        let path = dir.path().join("netbox.log");
+        fs::write(&path, &text).unwrap();
+        let mut out = Vec::new();
+        let mut blocks = 0;
+        read_blocks(&Input::File(path), &mut |b| {
+            blocks += 1;
+            assert!(b.bytes().ends_with(b"\n"));
+            out.extend_from_slice(b.bytes());
+            // Leave the reader a buffer at another place, of another size.
+            b.data = vec![0; blocks * 7];
+        })
+        .unwrap();
+        assert!(blocks > 2, "{blocks}");
+        assert!(out == text);
+    }
+
     #[test]
     fn a_long_line_in_gzip_grows_the_buffer_without_stalling() {
         let dir = tempfile::tempdir().unwrap();
@@ -703,7 +757,7 @@ mod tests {
                 let mut kept: Vec<Vec<u8>> = Vec::new();
                 let r = read_blocks(&Input::File(path.clone()), &mut |b| {
                     let taken = std::mem::replace(&mut b.data, vec![0; leave]);
-                    kept.push(taken[..b.len].to_vec());
+                    kept.push(taken[b.start..b.start + b.len].to_vec());
                 });
                 assert!(r.is_ok());
                 assert!(kept.len() > 3, "{}", kept.len());
