@@ -615,10 +615,8 @@ impl<'c> Analyzer<'c> {
         }
         let mut flow = None;
         if let Some(correlator) = self.correlator.as_mut() {
-            let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
-            let container = frame
-                .container
-                .map(|c| String::from_utf8_lossy(c).into_owned());
+            let pod = frame.pod.map(String::from_utf8_lossy);
+            let container = frame.container.map(String::from_utf8_lossy);
             let time = access
                 .time
                 .or_else(|| frame.kube_time.and_then(timestamp::parse_value));

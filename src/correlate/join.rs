@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Client, ERROR_WINDOW_SECS, Flow, Orphan, Outcome, rfc3339};
+use super::{Client, ERROR_WINDOW_SECS, Flow, Orphan, Outcome};
 
 /// How far apart two inputs may log the callback of one login.
 pub const SAME_REQUEST_SECS: i64 = 2;
@@ -45,6 +45,7 @@ pub fn join(flows: Vec<Flow>, orphans: Vec<Orphan>, timeout: Duration) -> Vec<Fl
         for orphan in orphans {
             if let Some(i) = near.nearest(&flows, &orphan) {
                 flows[i].add_error(&orphan.origin(), &orphan.rules, &orphan.keys);
+                flows[i].stamp_times();
                 near.keys_added(i, &orphan.keys);
             }
         }
@@ -234,8 +235,7 @@ impl Flow {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        self.started = rfc3339(self.start_time);
-        self.ended = rfc3339(self.last_time);
+        self.stamp_times();
         if self.callback_time.is_some() {
             // It did come back, in the other input.
             self.conditions

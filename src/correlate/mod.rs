@@ -8,6 +8,7 @@
 //! (address + user agent) within the flow timeout. Two users behind one ingress address
 //! stay apart because their user agents (or states) differ.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -106,7 +107,7 @@ pub struct Step {
     /// When.
     pub time: Option<String>,
     /// `begin`, `callback`, `landing`, `error`.
-    pub step: String,
+    pub step: Cow<'static, str>,
     /// Input and line.
     pub source: String,
     /// Line number.
@@ -212,8 +213,15 @@ impl Flow {
         }
         if origin.time.is_some() {
             self.last_time = origin.time;
-            self.ended = rfc3339(origin.time);
         }
+    }
+
+    /// Writes [`Flow::started`] and [`Flow::ended`] from the times kept. Done once, when
+    /// the flow leaves the correlator: most flows are released without being shown, and
+    /// formatting a time at every step was a visible part of the correlator's work.
+    pub(crate) fn stamp_times(&mut self) {
+        self.started = rfc3339(self.start_time);
+        self.ended = rfc3339(self.last_time);
     }
 
     /// An error event without a client of its own joins this flow: it failed at the callback
@@ -303,8 +311,12 @@ const MAX_ORPHANS: usize = 256;
 pub struct Correlator {
     timeout: Duration,
     flows: Vec<Flow>,
-    /// Open flow (by serial) of each client.
-    by_client: HashMap<(String, Option<String>), u64>,
+    /// Open flow (by serial) of each client, by [`Correlator::client_key`]: a request is
+    /// looked up without copying its address and user agent. Keys are checked against the
+    /// flow's client, so a hash collision only starts a new flow.
+    by_client: HashMap<u64, u64>,
+    /// Hashes client keys.
+    hasher: std::collections::hash_map::RandomState,
     /// Authorization codes seen (by tag): the flow (serial) and when.
     codes: HashMap<String, (u64, Option<DateTime<Utc>>)>,
     pending_errors: Vec<Orphan>,
@@ -322,6 +334,8 @@ pub struct Correlator {
     released: Released,
     /// Settled flows beyond [`MAX_HELD_FLOWS`], for [`Correlator::take_overflow`].
     overflow: Vec<Flow>,
+    /// [`Correlator::compact`]'s list of held serials, kept for its next run.
+    held_serials: Vec<u64>,
 }
 
 fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
@@ -341,6 +355,7 @@ impl Correlator {
             timeout,
             flows: Vec::new(),
             by_client: HashMap::new(),
+            hasher: std::collections::hash_map::RandomState::new(),
             codes: HashMap::new(),
             pending_errors: Vec::new(),
             orphans: Vec::new(),
@@ -351,6 +366,7 @@ impl Correlator {
             overflow: Vec::new(),
             released: Released::default(),
             key_flows: HashMap::new(),
+            held_serials: Vec::new(),
         }
     }
 
@@ -359,9 +375,13 @@ impl Correlator {
     fn index_keys(&mut self, i: usize) {
         let flow = &self.flows[i];
         for k in &flow.keys {
-            let serials = self.key_flows.entry(k.clone()).or_default();
-            if !serials.contains(&flow.serial) {
-                serials.push(flow.serial);
+            // Looked up before inserting: `entry` would copy the key every time.
+            match self.key_flows.get_mut(k) {
+                Some(serials) if serials.contains(&flow.serial) => {}
+                Some(serials) => serials.push(flow.serial),
+                None => {
+                    self.key_flows.insert(k.clone(), vec![flow.serial]);
+                }
             }
         }
     }
@@ -437,7 +457,11 @@ impl Correlator {
         }
         // The held serials, in order: a binary search over them stays in the cache, one over
         // the flows themselves (hundreds of bytes each) missed it at every step.
-        let serials: Vec<u64> = self.flows.iter().map(|f| f.serial).collect();
+        // Kept between runs: a fresh list of thousands of serials each time made `malloc`
+        // tidy its free lists at every compaction.
+        let mut serials = std::mem::take(&mut self.held_serials);
+        serials.clear();
+        serials.extend(self.flows.iter().map(|f| f.serial));
         let held = |serial: &u64| serials.binary_search(serial).is_ok();
         self.by_client.retain(|_, serial| held(serial));
         self.key_flows.retain(|_, serials| {
@@ -448,6 +472,7 @@ impl Correlator {
         let replay = Duration::seconds(CODE_LIFETIME_SECS);
         self.codes
             .retain(|_, (serial, seen)| held(serial) || seen.is_none_or(|t| now - t <= replay));
+        self.held_serials = serials;
         // Wait for the count to double (up to the cap), and for at least an eighth of the
         // cap more flows: when nearly all held flows are still open, compacting at every new
         // flow would make a long input quadratic.
@@ -482,6 +507,8 @@ impl Correlator {
                 }
                 self.released.switched_pods |=
                     flow.outcome == Outcome::Succeeded && flow.switched_pods().is_some();
+                let mut flow = flow;
+                flow.stamp_times();
                 self.overflow.push(flow);
             } else {
                 kept.push(flow);
@@ -506,10 +533,10 @@ impl Correlator {
                 .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some())
     }
 
-    fn step(origin: &Origin<'_>, step: &str, status: Option<u16>, detail: String) -> Step {
+    fn step(origin: &Origin<'_>, step: &'static str, status: Option<u16>, detail: String) -> Step {
         Step {
             time: rfc3339(origin.time),
-            step: step.to_string(),
+            step: Cow::Borrowed(step),
             source: origin.source.to_string(),
             line: origin.line,
             pod: origin.pod.map(str::to_string),
@@ -517,6 +544,13 @@ impl Correlator {
             status,
             detail,
         }
+    }
+
+    /// The [`Correlator::by_client`] key of `access`'s client.
+    fn client_key(&self, access: &Access) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher
+            .hash_one((access.client.as_str(), access.user_agent.as_deref()))
     }
 
     fn new_flow(&mut self, access: &Access, origin: &Origin<'_>, backend: Option<String>) -> usize {
@@ -531,8 +565,8 @@ impl Correlator {
                 user_agent: access.user_agent.clone(),
             },
             backend,
-            started: rfc3339(origin.time),
-            ended: rfc3339(origin.time),
+            started: None,
+            ended: None,
             steps: Vec::new(),
             findings: Vec::new(),
             state: State::Begun,
@@ -544,10 +578,8 @@ impl Correlator {
             first_line: origin.line,
             serial: self.next_serial,
         });
-        self.by_client.insert(
-            (access.client.clone(), access.user_agent.clone()),
-            self.next_serial,
-        );
+        let key = self.client_key(access);
+        self.by_client.insert(key, self.next_serial);
         self.next_serial += 1;
         idx
     }
@@ -586,14 +618,16 @@ impl Correlator {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
-        let client = (access.client.clone(), access.user_agent.clone());
         let open = self
             .by_client
-            .get(&client)
+            .get(&self.client_key(access))
             .and_then(|&serial| self.at(serial))
             .filter(|&i| {
-                self.flows[i].state != State::Closed
-                    && self.within(self.flows[i].last_time, origin.time, self.timeout)
+                let flow = &self.flows[i];
+                flow.client.address == access.client
+                    && flow.client.user_agent == access.user_agent
+                    && flow.state != State::Closed
+                    && self.within(flow.last_time, origin.time, self.timeout)
             });
         let joined = self.request_at(access, origin, open);
         if self.flows.len() >= self.compact_at {
@@ -843,6 +877,9 @@ impl Correlator {
         }
         for pending in std::mem::take(&mut self.pending_errors) {
             self.orphan(pending);
+        }
+        for flow in &mut self.flows {
+            flow.stamp_times();
         }
         Finished {
             flows: self.flows,

@@ -295,11 +295,11 @@ fn authorize(url: &Url, line: u64) -> Option<Authorize> {
     })
 }
 
-fn step(input: &Input<'_, '_>, i: usize, name: &str, detail: String) -> Step {
+fn step(input: &Input<'_, '_>, i: usize, name: &'static str, detail: String) -> Step {
     let s = &input.seen[i];
     Step {
         time: s.time.map(rfc3339),
-        step: name.to_string(),
+        step: std::borrow::Cow::Borrowed(name),
         source: input.name.to_string(),
         line: i as u64 + 1,
         pod: None,
