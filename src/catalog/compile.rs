@@ -129,7 +129,7 @@ enum SearcherKind {
 /// their high nibbles (a space then lower case, say) put together in one bucket keep the
 /// other buckets' masks narrow: on NetBox logs the scan runs about 30% faster than with
 /// the literals in sorted order. Returns the literal indices in the order to build with.
-fn teddy_order(literals: &[Vec<u8>]) -> Vec<usize> {
+pub fn teddy_order(literals: &[Vec<u8>]) -> Vec<usize> {
     const BUCKETS: usize = 16;
     let mut sorted: Vec<usize> = (0..literals.len()).collect();
     let head = |i: &usize| {
@@ -154,9 +154,156 @@ fn teddy_order(literals: &[Vec<u8>]) -> Vec<usize> {
         .collect()
 }
 
+/// The literals the block searcher scans for: the anchors, then [`TRACEBACK_START`].
+pub fn block_literals(anchors: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let mut literals = anchors.to_vec();
+    literals.push(TRACEBACK_START.to_vec());
+    literals
+}
+
+/// The order in which the built-in catalog's block literals are given to Teddy, one JSON
+/// string per line, chosen by [`tuned_teddy_order`] on NetBox text of our own (written by
+/// `cargo run --release --example teddy_order`). Used when it holds exactly the literals
+/// of the catalog in use; otherwise [`teddy_order`]'s rule applies.
+pub const STORED_TEDDY_ORDER: &str = include_str!("teddy_order.txt");
+
+/// The stored order (see [`STORED_TEDDY_ORDER`]) as indices into `literals`, if it holds
+/// exactly those literals.
+pub fn stored_teddy_order(stored: &str, literals: &[Vec<u8>]) -> Option<Vec<usize>> {
+    let mut order = Vec::with_capacity(literals.len());
+    for line in stored
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let literal = serde_json::from_str::<String>(line).ok()?.into_bytes();
+        let i = literals.iter().position(|l| *l == literal)?;
+        if order.contains(&i) {
+            return None;
+        }
+        order.push(i);
+    }
+    (order.len() == literals.len()).then_some(order)
+}
+
+/// Teddy's fat searcher has 16 buckets and fingerprints the first 4 bytes of each literal;
+/// the literal given in place `p` goes to bucket `15 - p % 16` (aho-corasick's rule).
+const TEDDY_BUCKETS: usize = 16;
+const TEDDY_MASK: usize = 4;
+
+/// Counts of each distinct 4-byte window of `corpus`.
+fn windows_of(corpus: &[u8]) -> Vec<([u8; TEDDY_MASK], u64)> {
+    let mut counts: HashMap<[u8; TEDDY_MASK], u64, Fnv> = HashMap::default();
+    for w in corpus.windows(TEDDY_MASK) {
+        let mut key = [0u8; TEDDY_MASK];
+        key.copy_from_slice(w);
+        *counts.entry(key).or_default() += 1;
+    }
+    let mut out: Vec<_> = counts.into_iter().collect();
+    out.sort_unstable();
+    out
+}
+
+/// What a bucket holding `members` costs on a corpus (its `windows`): every window that
+/// passes the bucket's nibble masks makes Teddy compare each member with the text there.
+fn bucket_cost(windows: &[([u8; TEDDY_MASK], u64)], members: &[&[u8]]) -> u64 {
+    if members.is_empty() {
+        return 0;
+    }
+    let mut lo = [0u16; TEDDY_MASK];
+    let mut hi = [0u16; TEDDY_MASK];
+    for m in members {
+        for (j, &b) in m.iter().take(TEDDY_MASK).enumerate() {
+            lo[j] |= 1 << (b & 15);
+            hi[j] |= 1 << (b >> 4);
+        }
+    }
+    let pass = |w: &[u8; TEDDY_MASK]| {
+        w.iter()
+            .enumerate()
+            .all(|(j, &b)| lo[j] & (1 << (b & 15)) != 0 && hi[j] & (1 << (b >> 4)) != 0)
+    };
+    let hits: u64 = windows
+        .iter()
+        .filter(|(w, _)| pass(w))
+        .map(|(_, n)| n)
+        .sum();
+    hits * members.len() as u64
+}
+
+/// An order for Teddy whose buckets pass few places of `corpus` they do not match: starts
+/// from [`teddy_order`] and swaps literals between buckets while the cost on the corpus
+/// falls ([`bucket_cost`]). Slow (seconds): run offline, stored in [`STORED_TEDDY_ORDER`].
+pub fn tuned_teddy_order(literals: &[Vec<u8>], corpus: &[u8]) -> Vec<usize> {
+    let windows = windows_of(corpus);
+    let start = teddy_order(literals);
+    let mut bucket = vec![0usize; literals.len()];
+    for (place, &i) in start.iter().enumerate() {
+        bucket[i] = TEDDY_BUCKETS - 1 - place % TEDDY_BUCKETS;
+    }
+    let members = |bucket: &[usize], b: usize| -> Vec<&[u8]> {
+        (0..literals.len())
+            .filter(|&i| bucket[i] == b)
+            .map(|i| literals[i].as_slice())
+            .collect()
+    };
+    let mut cost: Vec<u64> = (0..TEDDY_BUCKETS)
+        .map(|b| bucket_cost(&windows, &members(&bucket, b)))
+        .collect();
+    let mut improved = true;
+    while improved {
+        improved = false;
+        for i in 0..literals.len() {
+            for j in i + 1..literals.len() {
+                let (bi, bj) = (bucket[i], bucket[j]);
+                if bi == bj {
+                    continue;
+                }
+                bucket.swap(i, j);
+                let ci = bucket_cost(&windows, &members(&bucket, bi));
+                let cj = bucket_cost(&windows, &members(&bucket, bj));
+                if ci + cj < cost[bi] + cost[bj] {
+                    (cost[bi], cost[bj]) = (ci, cj);
+                    improved = true;
+                } else {
+                    bucket.swap(i, j);
+                }
+            }
+        }
+    }
+    // Place p takes the next literal of bucket 15 - p % 16; sizes are as the start's.
+    let mut queues: Vec<Vec<usize>> = vec![Vec::new(); TEDDY_BUCKETS];
+    for (i, &b) in bucket.iter().enumerate().rev() {
+        queues[b].push(i);
+    }
+    (0..literals.len())
+        .map(|place| {
+            queues[TEDDY_BUCKETS - 1 - place % TEDDY_BUCKETS]
+                .pop()
+                .expect("each bucket keeps its size")
+        })
+        .collect()
+}
+
+/// [`bucket_cost`] summed over the buckets `order` makes, for tests and the tuning tool.
+pub fn teddy_cost(literals: &[Vec<u8>], order: &[usize], corpus: &[u8]) -> u64 {
+    let windows = windows_of(corpus);
+    (0..TEDDY_BUCKETS)
+        .map(|b| {
+            let members: Vec<&[u8]> = order
+                .iter()
+                .enumerate()
+                .filter(|(place, _)| TEDDY_BUCKETS - 1 - place % TEDDY_BUCKETS == b)
+                .map(|(_, &i)| literals[i].as_slice())
+                .collect();
+            bucket_cost(&windows, &members)
+        })
+        .sum()
+}
+
 impl BlockSearcher {
     fn new(literals: &[Vec<u8>]) -> Self {
-        let order = teddy_order(literals);
+        let order = stored_teddy_order(STORED_TEDDY_ORDER, literals)
+            .unwrap_or_else(|| teddy_order(literals));
         let packed = packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostLongest)
             .builder()
@@ -355,9 +502,7 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         }
     }
 
-    let mut literals = anchors.clone();
-    literals.push(TRACEBACK_START.to_vec());
-    let block = BlockSearcher::new(&literals);
+    let block = BlockSearcher::new(&block_literals(&anchors));
     // Both automatons run on candidate lines only, overlapping: a full DFA is the fastest
     // kind there, and at this size it builds in a millisecond or two.
     let tagger = AhoCorasickBuilder::new()
@@ -784,6 +929,95 @@ mod tests {
             stored_anchors(STORED_ANCHORS, &keywords, ANCHOR_BUDGET),
             Some(picked)
         );
+    }
+
+    /// The stored Teddy order holds exactly the built-in catalog's block literals, and a
+    /// searcher built with it names every literal by its own index.
+    #[test]
+    fn stored_teddy_order_is_current() {
+        let catalog = crate::catalog::load::load(&[]).unwrap();
+        let mut problems = Vec::new();
+        let compiled = compile(&catalog, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let literals = block_literals(&compiled.anchors);
+        let order = stored_teddy_order(STORED_TEDDY_ORDER, &literals).expect(
+            "src/catalog/teddy_order.txt is out of date: run \
+             cargo run --release --example teddy_order > src/catalog/teddy_order.txt",
+        );
+        assert_ne!(
+            order,
+            teddy_order(&literals),
+            "the stored order is the tuned one"
+        );
+        let searcher = BlockSearcher::new(&literals);
+        for (i, literal) in literals.iter().enumerate() {
+            let mut hay = b"2026-11-20 plain text ".to_vec();
+            hay.extend_from_slice(literal);
+            let found = searcher
+                .find(&hay, 0)
+                .map(|(at, l)| (at, literals[l].clone()));
+            // A longer literal starting at the same place may win; it must start there.
+            let (at, l) = found.expect("every literal is found");
+            assert_eq!(at, 22, "{:?}", String::from_utf8_lossy(literal));
+            assert!(l.starts_with(literal) || literal.starts_with(&l), "{i}");
+        }
+    }
+
+    /// A stored order is used only when it holds the literals in use, each once.
+    #[test]
+    fn stored_teddy_order_must_match_the_literals() {
+        let literals = kw(&["alpha", "beta", "gamma \"q\""]);
+        let stored = "# comment\n\"gamma \\\"q\\\"\"\n\"alpha\"\n\"beta\"\n";
+        assert_eq!(stored_teddy_order(stored, &literals), Some(vec![2, 0, 1]));
+        assert_eq!(stored_teddy_order(stored, &literals[..2]), None);
+        assert_eq!(stored_teddy_order("\"alpha\"\n\"beta\"\n", &literals), None);
+        assert_eq!(
+            stored_teddy_order("\"alpha\"\n\"alpha\"\n\"beta\"\n", &literals),
+            None
+        );
+        assert_eq!(stored_teddy_order("alpha\nbeta\ngamma\n", &literals), None);
+    }
+
+    /// The tuned order is an order of all the literals that costs no more on its corpus
+    /// than the rule it starts from, and less where the rule mixes literals badly.
+    #[test]
+    fn tuned_teddy_order_lowers_the_cost() {
+        let mut literals = kw(&[
+            " in use",
+            " found",
+            " scheme",
+            "AADSTS",
+            "failed",
+            "server",
+            "Trace ID",
+            "Request Id",
+            "error_codes",
+            "secret ",
+            "nvalid",
+            "issing",
+            "/login/",
+            ".eyJ",
+            "require",
+            "onnect",
+            "rror: ",
+            "access_denied",
+            "WrongBackend",
+            "Signature",
+        ]);
+        for i in 0..20 {
+            literals.push(format!("zq{i:02}marker").into_bytes());
+        }
+        let corpus = BACKGROUND.as_bytes();
+        let start = teddy_order(&literals);
+        let tuned = tuned_teddy_order(&literals, corpus);
+        let mut sorted = tuned.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..literals.len()).collect::<Vec<_>>());
+        let (before, after) = (
+            teddy_cost(&literals, &start, corpus),
+            teddy_cost(&literals, &tuned, corpus),
+        );
+        assert!(after < before, "{before} -> {after}");
     }
 
     /// Stored anchors are used only for the keywords and budget they were chosen for, and
