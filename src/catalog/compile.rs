@@ -232,7 +232,7 @@ fn bucket_cost(windows: &[([u8; TEDDY_MASK], u64)], members: &[&[u8]]) -> u64 {
 
 /// An order for Teddy whose buckets pass few places of `corpus` they do not match: starts
 /// from [`teddy_order`] and swaps literals between buckets while the cost on the corpus
-/// falls ([`bucket_cost`]). Slow (seconds): run offline, stored in [`STORED_TEDDY_ORDER`].
+/// falls (see [`teddy_cost`]). Slow (seconds): run offline, stored in [`STORED_TEDDY_ORDER`].
 pub fn tuned_teddy_order(literals: &[Vec<u8>], corpus: &[u8]) -> Vec<usize> {
     let windows = windows_of(corpus);
     let start = teddy_order(literals);
@@ -284,7 +284,8 @@ pub fn tuned_teddy_order(literals: &[Vec<u8>], corpus: &[u8]) -> Vec<usize> {
         .collect()
 }
 
-/// [`bucket_cost`] summed over the buckets `order` makes, for tests and the tuning tool.
+/// What the buckets `order` makes cost on `corpus`: each place that passes a bucket's nibble
+/// masks, times the literals compared there. For tests and the tuning tool.
 pub fn teddy_cost(literals: &[Vec<u8>], order: &[usize], corpus: &[u8]) -> u64 {
     let windows = windows_of(corpus);
     (0..TEDDY_BUCKETS)
