@@ -7,6 +7,14 @@ use clap::Parser;
 use sso_triage::app::{self, Exit};
 use sso_triage::cli::{Args, with_default_command};
 
+/// mimalloc instead of glibc's allocator: what a worker thread builds for a matched line is
+/// freed on the calling thread, and glibc then takes the worker's arena lock (the calling
+/// thread was seen sleeping inside `free`); mimalloc hands such a block back to its heap
+/// without a lock. Built without transparent huge pages (`no_thp`), which kept the 1 GiB
+/// run's peak at 76 MB instead of 45-50 MB.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let argv = with_default_command(std::env::args_os().collect());
     let args = match Args::try_parse_from(argv) {
