@@ -495,7 +495,7 @@ impl Correlator {
         }
         let mut excess = self.flows.len().saturating_sub(MAX_HELD_FLOWS / 2);
         let mut kept = Vec::with_capacity(self.flows.len());
-        for flow in std::mem::take(&mut self.flows) {
+        for mut flow in std::mem::take(&mut self.flows) {
             let settled = flow.state == State::Closed
                 && flow.last_time.is_some_and(|t| now - t > quiet_after);
             if excess > 0 && settled {
@@ -507,7 +507,6 @@ impl Correlator {
                 }
                 self.released.switched_pods |=
                     flow.outcome == Outcome::Succeeded && flow.switched_pods().is_some();
-                let mut flow = flow;
                 flow.stamp_times();
                 self.overflow.push(flow);
             } else {
@@ -553,7 +552,13 @@ impl Correlator {
             .hash_one((access.client.as_str(), access.user_agent.as_deref()))
     }
 
-    fn new_flow(&mut self, access: &Access, origin: &Origin<'_>, backend: Option<String>) -> usize {
+    fn new_flow(
+        &mut self,
+        access: &Access,
+        origin: &Origin<'_>,
+        backend: Option<String>,
+        key: u64,
+    ) -> usize {
         let idx = self.flows.len();
         self.flows.push(Flow {
             id: String::new(),
@@ -578,7 +583,6 @@ impl Correlator {
             first_line: origin.line,
             serial: self.next_serial,
         });
-        let key = self.client_key(access);
         self.by_client.insert(key, self.next_serial);
         self.next_serial += 1;
         idx
@@ -618,9 +622,10 @@ impl Correlator {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
+        let key = self.client_key(access);
         let open = self
             .by_client
-            .get(&self.client_key(access))
+            .get(&key)
             .and_then(|&serial| self.at(serial))
             .filter(|&i| {
                 let flow = &self.flows[i];
@@ -629,7 +634,7 @@ impl Correlator {
                     && flow.state != State::Closed
                     && self.within(flow.last_time, origin.time, self.timeout)
             });
-        let joined = self.request_at(access, origin, open);
+        let joined = self.request_at(access, origin, open, key);
         if self.flows.len() >= self.compact_at {
             self.compact();
         }
@@ -641,12 +646,18 @@ impl Correlator {
         access: &Access,
         origin: &Origin<'_>,
         open: Option<usize>,
+        key: u64,
     ) -> Option<u64> {
         if access.path.contains("/oauth/login/") {
             if let Some(i) = open {
                 self.settle(i, origin.time, true);
             }
-            let idx = self.new_flow(access, origin, backend_of(&access.path, "/oauth/login/"));
+            let idx = self.new_flow(
+                access,
+                origin,
+                backend_of(&access.path, "/oauth/login/"),
+                key,
+            );
             let step = Self::step(origin, "begin", Some(access.status), access.path.clone());
             self.touch(idx, origin, step);
             if let Some(id) = &access.request_id {
@@ -661,7 +672,7 @@ impl Correlator {
                     if let Some(i) = open {
                         self.settle(i, origin.time, true);
                     }
-                    self.new_flow(access, origin, backend.clone())
+                    self.new_flow(access, origin, backend.clone(), key)
                 }
             };
             let mut detail = access.path.clone();

@@ -59,6 +59,14 @@ impl Block {
         self.start = (READ_ALIGN - at % READ_ALIGN) % READ_ALIGN;
     }
 
+    /// Makes room for `size` bytes from [`Block::start`], keeping the bytes there (a line
+    /// that outgrew the buffer; reads after them need not be aligned).
+    pub fn grow(&mut self, size: usize) {
+        if self.data.len() < self.start + size {
+            self.data.resize(self.start + size, 0);
+        }
+    }
+
     /// The buffer from [`Block::start`] on, to read into.
     pub fn area(&mut self) -> &mut [u8] {
         &mut self.data[self.start..]
@@ -628,13 +636,8 @@ pub(crate) fn read_stream<'a>(
             None => {
                 want_full = true;
                 if filled == size {
-                    // The bytes read so far stay where they are (a line this long is rare:
-                    // the reads after them need not be aligned).
                     size = (size * 2).min(MAX_LINE + BLOCK);
-                    let need = block.start + size;
-                    if block.data.len() < need {
-                        block.data.resize(need, 0);
-                    }
+                    block.grow(size);
                 }
             }
         }
