@@ -16,7 +16,7 @@ use crate::matcher::Fired;
 use crate::parse::access::{self, Access};
 use crate::parse::jsonl::{self, Decoded};
 use crate::parse::{Frame, FrameStats, decode, lossy, timestamp};
-use crate::redact::Masking;
+use crate::redact::{Masking, Shown};
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
 
@@ -77,16 +77,16 @@ pub struct Acc {
     count: u64,
     first: Option<DateTime<Utc>>,
     last: Option<DateTime<Utc>>,
-    sources: BTreeSet<String>,
+    sources: BTreeSet<Shown>,
     evidence: Vec<Evidence>,
-    diagnosis: BTreeSet<String>,
+    diagnosis: BTreeSet<Shown>,
     codes_seen: BTreeSet<String>,
     trace_ids: BTreeSet<String>,
     correlation_ids: BTreeSet<String>,
     timestamps: BTreeSet<String>,
 }
 
-fn push_capped(set: &mut BTreeSet<String>, value: String) {
+fn push_capped<T: Ord>(set: &mut BTreeSet<T>, value: T) {
     if set.len() < MAX_IDS {
         set.insert(value);
     }
@@ -281,15 +281,16 @@ impl Collected {
                 .as_deref()
                 .map_or(String::new(), |ua| format!(" ({ua})")),
         ));
-        let shown = window(&self.masking.apply(&text), MAX_TEXT);
-        let source = step.source.clone();
+        let masking = self.masking;
+        let shown = masking.show(&text).window(MAX_TEXT);
+        let source = masking.show(&step.source);
         let acc = self.findings.entry(Key::Rule(r)).or_default();
         acc.count += 1;
         acc.first = min_opt(acc.first, time);
         acc.last = acc.last.max(time);
         acc.sources.insert(match (&step.pod, &step.container) {
-            (Some(p), Some(c)) => format!("pod/{p}/{c}"),
-            (Some(p), None) => format!("pod/{p}"),
+            (Some(p), Some(c)) => masking.show(&format!("pod/{p}/{c}")),
+            (Some(p), None) => masking.show(&format!("pod/{p}")),
             _ => source.clone(),
         });
         if acc.evidence.len() < MAX_EVIDENCE {
@@ -297,8 +298,8 @@ impl Collected {
                 source,
                 line: step.line,
                 lines: 1,
-                pod: step.pod.clone(),
-                container: step.container.clone(),
+                pod: step.pod.as_deref().map(|p| masking.show(p)),
+                container: step.container.as_deref().map(|c| masking.show(c)),
                 time: time.map(rfc3339),
                 text: shown,
                 decoded: None,
@@ -313,7 +314,7 @@ impl Collected {
         let mut out: Vec<Finding> = self
             .findings
             .iter()
-            .map(|(key, acc)| finding(compiled, *key, acc))
+            .map(|(key, acc)| finding(compiled, *key, acc, &self.masking))
             .chain(self.extra.iter().cloned())
             .collect();
         out.sort_by(|a, b| {
@@ -336,39 +337,42 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-fn finding(compiled: &Compiled, key: Key, acc: &Acc) -> Finding {
+fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Masking) -> Finding {
+    let shown = |set: &BTreeSet<String>| set.iter().map(|v| masking.show(v)).collect();
     let entra = EntraIds {
-        trace_ids: acc.trace_ids.iter().cloned().collect(),
-        correlation_ids: acc.correlation_ids.iter().cloned().collect(),
-        timestamps: acc.timestamps.iter().cloned().collect(),
+        trace_ids: shown(&acc.trace_ids),
+        correlation_ids: shown(&acc.correlation_ids),
+        timestamps: shown(&acc.timestamps),
     };
-    let codes_seen: Vec<String> = acc.codes_seen.iter().cloned().collect();
+    let ours = |list: &[String]| list.iter().map(Shown::ours).collect::<Vec<_>>();
+    // Codes seen are the catalog's codes and AADSTS numbers the matcher parsed.
+    let codes_seen: Vec<Shown> = acc.codes_seen.iter().map(Shown::ours).collect();
     let base = |rule: String,
                 symptom,
                 title: String,
                 severity,
-                codes,
+                codes: Vec<String>,
                 meaning: String,
-                causes,
-                resolution,
-                references| Finding {
+                causes: Vec<String>,
+                resolution: Vec<String>,
+                references: Vec<String>| Finding {
         rule,
         symptom,
-        title,
+        title: Shown::ours(title),
         severity,
-        codes,
+        codes: ours(&codes),
         codes_seen: codes_seen.clone(),
         count: acc.count,
         first_seen: acc.first.map(rfc3339),
         last_seen: acc.last.map(rfc3339),
         sources: acc.sources.iter().cloned().collect(),
-        meaning,
-        likely_causes: causes,
+        meaning: Shown::ours(meaning),
+        likely_causes: ours(&causes),
         diagnosis: acc.diagnosis.iter().cloned().collect(),
         entra: entra.clone(),
         evidence: acc.evidence.clone(),
-        resolution,
-        references,
+        resolution: ours(&resolution),
+        references: ours(&references),
         flows: Vec::new(),
     };
     match key {
@@ -452,7 +456,7 @@ struct Item {
     rule_id: String,
     symptom: Symptom,
     evidence: Evidence,
-    diagnosis: Vec<String>,
+    diagnosis: Vec<Shown>,
 }
 
 /// A matched event, ready to be added to the findings.
@@ -516,6 +520,7 @@ impl<'c> Analyzer<'c> {
     pub fn set_redact_users(&mut self, yes: bool) {
         self.collected.masking.users = yes;
         self.observer.masking.users = yes;
+        self.observer.source_shown = self.observer.masking.show(&self.observer.source);
     }
 
     /// A matcher for this input's events that can run on another thread: what it returns
@@ -681,6 +686,8 @@ fn login_request(body: &[u8]) -> Option<Access> {
 pub struct Observer<'c> {
     compiled: &'c Compiled,
     source: String,
+    /// The input's name as evidence shows it.
+    source_shown: Shown,
     masking: Masking,
     https_rule: Option<usize>,
     fired: Vec<Fired>,
@@ -723,6 +730,7 @@ impl<'c> Observer<'c> {
     pub fn new(compiled: &'c Compiled, source: String, masking: Masking) -> Self {
         Observer {
             compiled,
+            source_shown: masking.show(&source),
             source,
             masking,
             https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
@@ -860,17 +868,19 @@ impl<'c> Observer<'c> {
             (Some(p), None) => format!("pod/{p}"),
             _ => self.source.clone(),
         };
-        let masked = self.mask(&shown);
+        let masked = self.masking.show(&shown);
         // A long line is cut around the first anchor, where the error text is.
         let at = compiled
             .tagger
             .find(masked.as_bytes())
             .map_or(0, |m| m.start());
-        let shown_text = window_at(&masked, at, MAX_TEXT);
+        let shown_text = masked.window_at(at, MAX_TEXT);
         let decoded_text = view
             .as_deref()
             .filter(|_| json.is_none() && !frame.traceback)
-            .map(|v| window(&self.mask(v), MAX_TEXT));
+            .map(|v| self.masking.show(v).window(MAX_TEXT));
+        let shown_pod = pod.as_deref().map(|p| self.masking.show(p));
+        let shown_container = container.as_deref().map(|c| self.masking.show(c));
 
         let mut fired = std::mem::take(&mut self.fired);
         let mut items = Vec::with_capacity(fired.len());
@@ -916,7 +926,7 @@ impl<'c> Observer<'c> {
                         }
                     }
                     for (name, value) in caps {
-                        captures.insert(name, self.mask(&value).into_owned());
+                        captures.insert(name, self.masking.show(&value));
                     }
                     (Key::Rule(r), rule.id.clone(), rule.symptom)
                 }
@@ -932,17 +942,17 @@ impl<'c> Observer<'c> {
                 rule_id,
                 symptom,
                 evidence: Evidence {
-                    source: self.source.clone(),
+                    source: self.source_shown.clone(),
                     line: frame.line,
                     lines: frame.lines,
-                    pod: pod.clone(),
-                    container: container.clone(),
+                    pod: shown_pod.clone(),
+                    container: shown_container.clone(),
                     time: time.map(rfc3339),
                     text: shown_text.clone(),
                     decoded: decoded_text.clone(),
                     captures,
                 },
-                diagnosis,
+                diagnosis: diagnosis.iter().map(|d| self.masking.show(d)).collect(),
             });
         }
         let fallback_only = fired
@@ -966,10 +976,6 @@ impl<'c> Observer<'c> {
         };
         Some((observed, broken))
     }
-
-    fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        self.masking.apply(text)
-    }
 }
 
 impl Analyzer<'_> {
@@ -981,7 +987,8 @@ impl Analyzer<'_> {
             acc.count += 1;
             acc.first = min_opt(acc.first, observed.time);
             acc.last = acc.last.max(observed.time);
-            acc.sources.insert(observed.source_key.clone());
+            acc.sources
+                .insert(self.observer.masking.show(&observed.source_key));
             if let Some(code) = item.code {
                 acc.codes_seen.insert(format!("AADSTS{code}"));
             }
@@ -1222,7 +1229,9 @@ fn ids_in(text: &str, out: &mut Vec<(IdKind, String)>) {
     let bytes = text.as_bytes();
     let mut done = 0;
     for (start, end) in guid_shapes(bytes) {
-        if start < done {
+        // The dashes say nothing of the bytes between them: a GUID shape may start or end
+        // inside a multi-byte character, and such a place is no GUID.
+        if start < done || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
             continue;
         }
         let (mut from, mut reach) = (start, ID_LABEL_REACH);
@@ -1281,69 +1290,6 @@ fn traceback_summary(text: &str) -> String {
         lines.len(),
         exceptions.join(" | ")
     )
-}
-
-/// `text` cut to about `max` bytes around its middle part when longer, on char boundaries.
-/// `text` cut to about `max` bytes starting a little before byte `at` when longer, on char
-/// boundaries, saying how much was left out on each side.
-fn window_at(text: &str, at: usize, max: usize) -> String {
-    if text.len() <= max {
-        return sanitize(text);
-    }
-    let mut start = at
-        .saturating_sub(max / 4)
-        .min(text.len().saturating_sub(max));
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    // Never cut a mask in two: half a mask would read as text and lose its placeholder.
-    if let Some(open) = crate::redact::mask_start_around(text, start) {
-        start = open;
-    }
-    let mut end = (start + max).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    if let Some(open) = crate::redact::mask_start_around(text, end) {
-        end = open.max(start);
-    }
-    let mut out = String::new();
-    if start > 0 {
-        out.push_str(&format!("[{start} bytes before] …"));
-    }
-    out.push_str(&sanitize(&text[start..end]));
-    if end < text.len() {
-        out.push_str(&format!("… [{} more bytes]", text.len() - end));
-    }
-    out
-}
-
-fn window(text: &str, max: usize) -> String {
-    window_at(text, 0, max)
-}
-
-/// Control characters (other than tab) and bidi overrides shown as escapes, so log text
-/// cannot move the cursor or reorder a terminal line.
-pub fn sanitize(text: &str) -> String {
-    // Printable ASCII (nearly every log line) has nothing to escape: one fast pass, one copy.
-    if text
-        .bytes()
-        .all(|b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n')
-    {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\t' | '\n' => out.push(c),
-            c if c.is_control() => out.extend(c.escape_default()),
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {
-                out.extend(c.escape_unicode())
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -1427,12 +1373,30 @@ mod tests {
         );
     }
 
+    /// See: issue 15. A non-ASCII byte right after a GUID-shaped text panicked the run.
+    #[test]
+    fn guid_shapes_next_to_multibyte_chars_do_not_panic() {
+        for text in [
+            "Trace ID: 1a2b3c4d-0000-4111-8222-33334444555é",
+            "Trace ID: é1a2b3c4d-0000-4111-8222-333344445555",
+            "Trace ID: 1a2b3c4d-0000-4111-8222-3333444455é5 x",
+            "éééééééé-éééé-éééé-éééé-éééééééééééé",
+            "Correlation ID: 1a2b3c4d-0000-4111-8222-333344445555€",
+        ] {
+            let _ = entra_ids(text);
+        }
+        let ids = entra_ids("Trace ID: 1a2b3c4d-0000-4111-8222-333344445555 é");
+        assert_eq!(ids.len(), 1);
+    }
+
     #[test]
     fn sanitize_escapes_terminal_controls() {
+        let sanitize = crate::redact::sanitize;
         assert_eq!(sanitize("a\x1b[31mb\u{202e}c"), "a\\u{1b}[31mb\\u{202e}c");
-        assert_eq!(window(&"é".repeat(10), 5), "éé… [16 more bytes]");
+        let shown = |t: &str| Masking::default().show(t);
+        assert_eq!(shown(&"é".repeat(10)).window(5), "éé… [16 more bytes]");
         let long = format!("{}AADSTS50011 here{}", "x".repeat(5000), "y".repeat(5000));
-        let w = window_at(&long, 5000, 100);
+        let w = shown(&long).window_at(5000, 100);
         assert!(w.starts_with("[4975 bytes before] …"), "{w}");
         assert!(w.contains("AADSTS50011 here"), "{w}");
     }

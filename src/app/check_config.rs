@@ -156,7 +156,7 @@ fn build_report(name: &str, bytes: u64, outcome: &Outcome) -> Report {
     Report {
         schema_version: report::SCHEMA_VERSION,
         secrets_shown: false,
-        inputs: vec![name.to_string()],
+        inputs: vec![crate::redact::Masking::default().show(name)],
         findings: outcome.findings.clone(),
         flows: Vec::new(),
         summary,

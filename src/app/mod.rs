@@ -689,19 +689,23 @@ fn finish_report(
             .entry(f.severity.key().to_string())
             .or_default() += 1;
     }
-    summary.problems = errors.clone();
+    // Everything that came from the input passes the masker on its way into the report.
+    let masking = collected.masking;
+    summary.problems = errors.iter().map(|e| masking.show(e)).collect();
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
         secrets_shown: config.reveal_secrets,
-        inputs,
+        inputs: inputs.iter().map(|i| masking.show(i)).collect(),
         findings,
-        flows,
+        flows: flows
+            .iter()
+            .map(|f| report::LoginFlow::new(f, &masking))
+            .collect(),
         summary,
     };
+    drop(flows);
 
-    for e in &errors {
-        eprintln!("sso-triage: {e}");
-    }
+    report.number_placeholders(numbers);
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came
     // from the input is checked; the catalog's own prose mentions "secret: ..." freely.
     if let (false, Some(kind)) = (config.reveal_secrets, leak_in(&report)) {
@@ -710,7 +714,9 @@ fn finish_report(
         );
         return Ok(Exit::Error);
     }
-    report.number_placeholders(numbers);
+    for p in &report.summary.problems {
+        eprintln!("sso-triage: {p}");
+    }
     let mut rendered: Vec<u8> = Vec::new();
     report::render(&report, config.format, config.style, &mut rendered)?;
     // Anything the model walk did not reach (none is known) is numbered the same way.
@@ -749,32 +755,20 @@ fn finish_report(
 /// back (and the final check fails the run).
 fn record_leaks(rec: &MatchRecord<'_>) -> bool {
     let e = rec.evidence;
-    std::iter::once(e.text.as_str())
-        .chain(e.decoded.as_deref())
-        .chain(e.captures.values().map(String::as_str))
+    std::iter::once(&e.text)
+        .chain(&e.decoded)
+        .chain(e.captures.values())
         .any(|t| crate::redact::leak(t).is_some())
 }
 
 /// The first secret-shaped value left unmasked in the parts of `report` that come from the
-/// input: evidence text, decoded text, captures, flow steps and clients.
+/// input (see [`Report::input_texts`]).
 fn leak_in(report: &Report) -> Option<&'static str> {
-    let evidence = report.findings.iter().flat_map(|f| f.evidence.iter());
-    let texts = evidence
-        .flat_map(|e| {
-            std::iter::once(e.text.as_str())
-                .chain(e.decoded.as_deref())
-                .chain(e.captures.values().map(String::as_str))
-        })
-        .chain(report.flows.iter().flat_map(|f| {
-            f.steps
-                .iter()
-                .map(|s| s.detail.as_str())
-                .chain(f.client.user_agent.as_deref())
-        }));
     // Flow steps and user agents repeat by the thousand: each text is checked once.
     let mut checked = std::collections::HashSet::new();
-    texts
-        .into_iter()
+    report
+        .input_texts()
+        .map(|t| t.as_str())
         .filter(|t| checked.insert(*t))
         .find_map(crate::redact::leak)
 }
@@ -1151,7 +1145,7 @@ mod tests {
     #[test]
     fn unmasked_evidence_is_caught_before_printing() {
         let compiled = build_catalog(&[]).unwrap();
-        let mut collected = scan_text(
+        let collected = scan_text(
             &compiled,
             b"2026-11-20T09:00:00Z social_core.exceptions.AuthStateMissing: Session value state missing.\n",
         );
@@ -1161,11 +1155,18 @@ mod tests {
             secrets_shown: false,
             inputs: vec![],
             findings: findings.clone(),
-            flows: std::mem::take(&mut collected.flows),
+            flows: collected
+                .flows
+                .iter()
+                .map(|f| report::LoginFlow::new(f, &Masking::default()))
+                .collect(),
             summary: Summary::default(),
         };
         assert_eq!(leak_in(&report), None);
-        findings[0].evidence[0].text = "token=eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2ln".into();
+        // Only a bug could put unmasked input into the model (our own words carrying a
+        // token): the second line catches it.
+        findings[0].evidence[0].text =
+            crate::redact::Shown::ours("token=eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2ln");
         report.findings = findings;
         assert!(leak_in(&report).is_some());
     }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+use crate::redact::{Masking, Shown};
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
 use backend::Backend;
@@ -204,21 +205,15 @@ impl<'a> Checker<'a> {
         text: String,
         diagnosis: String,
     ) {
-        // Masked once more, whatever the check built; the unread statements' text is masked
-        // already, in a way that keeps the setting name readable.
-        let text = if std::ptr::eq(check, &rules::STATEMENT_NOT_READ) {
-            text
-        } else {
-            crate::redact::redact(&text).into_owned()
-        };
+        // Text and diagnosis quote the file as written: the masker sees them when the
+        // finding is built.
         self.hits.push(Hit {
             check,
             source: self.opts.source.clone(),
             line: line as u64,
             setting: setting.map(str::to_string),
             text,
-            // Diagnoses quote client ids, tenants and URIs as written: masked the same way.
-            diagnosis: crate::redact::redact(&diagnosis).into_owned(),
+            diagnosis,
         });
     }
 
@@ -815,8 +810,8 @@ impl<'a> Checker<'a> {
                 source: source.clone(),
                 line: 0,
                 setting: None,
-                text: crate::redact::redact(&format!("{flag} {uri}")).into_owned(),
-                diagnosis: crate::redact::redact(&diagnosis).into_owned(),
+                text: format!("{flag} {uri}"),
+                diagnosis,
             });
         };
         if refine::insecure_scheme(uri) {
@@ -983,53 +978,58 @@ impl<'a> Checker<'a> {
                     .filter(|&l| l > 0)
                     .min()
                     .unwrap_or(0);
-                let mut sources: Vec<String> = hits.iter().map(|h| h.source.clone()).collect();
+                // The file's text reaches the report through the masker only.
+                let show = |t: &str| Masking::default().show(t);
+                let mut sources: Vec<Shown> = hits.iter().map(|h| show(&h.source)).collect();
                 sources.sort();
                 sources.dedup();
-                let mut diagnosis: Vec<String> = hits
+                let mut diagnosis: Vec<Shown> = hits
                     .iter()
-                    .map(|h| h.diagnosis.clone())
+                    .map(|h| show(&h.diagnosis))
                     .take(MAX_EVIDENCE)
                     .collect();
                 if hits.len() > MAX_EVIDENCE {
-                    diagnosis.push(format!("(+{} more)", hits.len() - MAX_EVIDENCE));
+                    diagnosis.push(Shown::ours(format!(
+                        "(+{} more)",
+                        hits.len() - MAX_EVIDENCE
+                    )));
                 }
                 let evidence = hits
                     .iter()
                     .take(MAX_EVIDENCE)
                     .map(|h| Evidence {
-                        source: h.source.clone(),
+                        source: show(&h.source),
                         line: h.line,
                         lines: 1,
                         pod: None,
                         container: None,
                         time: None,
-                        text: h.text.clone(),
+                        text: show(&h.text),
                         decoded: None,
                         captures: h
                             .setting
                             .iter()
-                            .map(|s| ("setting".to_string(), s.clone()))
+                            .map(|s| ("setting".to_string(), show(s)))
                             .collect(),
                     })
                     .collect();
                 let finding = Finding {
                     rule: check.id.into(),
                     symptom: check.symptom,
-                    title: check.title.into(),
+                    title: Shown::ours(check.title),
                     severity: check.severity,
-                    codes: check.codes.iter().map(|c| c.to_string()).collect(),
+                    codes: check.codes.iter().map(Shown::ours).collect(),
                     codes_seen: Vec::new(),
                     count: hits.len() as u64,
                     first_seen: None,
                     last_seen: None,
                     sources,
-                    meaning: check.meaning.into(),
-                    likely_causes: check.causes.iter().map(|c| c.to_string()).collect(),
+                    meaning: Shown::ours(check.meaning),
+                    likely_causes: check.causes.iter().map(Shown::ours).collect(),
                     diagnosis,
                     entra: EntraIds::default(),
                     evidence,
-                    resolution: check.resolution.iter().map(|c| c.to_string()).collect(),
+                    resolution: check.resolution.iter().map(Shown::ours).collect(),
                     flows: Vec::new(),
                     references: Vec::new(),
                 };
@@ -1055,9 +1055,9 @@ fn unread_text(u: &parse::Unread) -> String {
         && let Some(rest) = u.shape.strip_prefix(name)
         && let Some((_, value)) = rest.split_once('=')
     {
-        return format!("{name} is set by {}", crate::redact::redact(value.trim()));
+        return format!("{name} is set by {}", value.trim());
     }
-    crate::redact::redact(&u.shape).into_owned()
+    u.shape.clone()
 }
 
 /// Python truthiness of a value the subset reads.

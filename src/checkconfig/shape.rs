@@ -98,7 +98,9 @@ pub fn describe(s: &str) -> String {
 /// its shape when it is a credential or looks like one.
 pub fn display(name: &str, value: &str) -> String {
     if is_secret_name(name) || looks_secret(value) {
-        format!("<value not shown: {}>", describe(value))
+        // Stars first: the masker takes them for a value already hidden, and leaves the
+        // description after them readable.
+        format!("*** (value not shown: {})", describe(value))
     } else {
         format!("{value:?}")
     }
@@ -172,9 +174,12 @@ mod tests {
 
     #[test]
     fn display_masks_credentials() {
-        assert!(display("SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET", "x").starts_with("<value not shown"));
         assert!(
-            display("SOCIAL_AUTH_AZUREAD_OAUTH2_KEY", FAKE_SECRET).starts_with("<value not shown")
+            display("SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET", "x").starts_with("*** (value not shown")
+        );
+        assert!(
+            display("SOCIAL_AUTH_AZUREAD_OAUTH2_KEY", FAKE_SECRET)
+                .starts_with("*** (value not shown")
         );
         assert_eq!(
             display("SOCIAL_AUTH_AZUREAD_OAUTH2_KEY", "abc "),

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::catalog::FlowCondition as Condition;
 use crate::parse::access::Access;
-use crate::redact::{mask_value, tag};
+use crate::redact::tag;
 
 /// How long a started login may take before it counts as abandoned.
 pub const DEFAULT_FLOW_TIMEOUT_SECS: i64 = 600;
@@ -142,8 +142,8 @@ pub struct Flow {
     pub outcome: Outcome,
     /// Where it stopped.
     pub stopped_at: Stop,
-    /// Correlation keys seen: `request_id:...`, `state:<state#1>`, `code:<code#2>` (the
-    /// placeholders of the values masked in the evidence).
+    /// Correlation keys seen: `request_id:...`, `state:VALUE`, `code:VALUE`, as read (the
+    /// report masks them: `state:<state#1>`, the placeholder of the evidence).
     pub keys: Vec<String>,
     /// Who.
     pub client: Client,
@@ -687,15 +687,16 @@ impl Correlator {
                 flow.backend = backend;
             }
             if let Some(state) = access.param("state") {
-                flow.keys
-                    .push(format!("state:{}", mask_value("state", state)));
+                flow.keys.push(format!("state:{state}"));
             }
             if let Some(id) = &access.request_id {
                 flow.keys.push(format!("request_id:{id}"));
             }
             if let Some(code) = access.param("code") {
                 let t = tag(code);
-                flow.keys.push(format!("code:{}", mask_value("code", code)));
+                // Kept as read: the report masks keys like any other input text, so a
+                // key's placeholder is the evidence's.
+                flow.keys.push(format!("code:{code}"));
                 let serial = self.flows[idx].serial;
                 if let Some(&(first, _)) = self.codes.get(&t) {
                     if first != serial {

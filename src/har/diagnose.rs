@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::{Seen, Url};
 use crate::catalog::{Severity, Symptom};
 use crate::correlate::{Condition, Flow, Outcome, Step, Stop};
-use crate::redact::{Masking, mask_value, tag};
+use crate::redact::{Masking, Shown, tag};
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
 use crate::token::{self, Check, Expected, Kind};
@@ -91,20 +91,20 @@ impl Builder<'_> {
             .or_insert_with(|| Finding {
                 rule: rule.to_string(),
                 symptom: t.symptom,
-                title: t.title.to_string(),
+                title: Shown::ours(t.title),
                 severity: t.severity,
-                codes: t.codes.iter().map(|c| c.to_string()).collect(),
+                codes: t.codes.iter().map(Shown::ours).collect(),
                 codes_seen: Vec::new(),
                 count: 0,
                 first_seen: None,
                 last_seen: None,
-                sources: vec![source],
-                meaning: t.meaning.to_string(),
-                likely_causes: t.causes.iter().map(|c| c.to_string()).collect(),
+                sources: vec![self.masking.show(&source)],
+                meaning: Shown::ours(t.meaning),
+                likely_causes: t.causes.iter().map(Shown::ours).collect(),
                 diagnosis: Vec::new(),
                 entra: EntraIds::default(),
                 evidence: Vec::new(),
-                resolution: t.resolution.iter().map(|c| c.to_string()).collect(),
+                resolution: t.resolution.iter().map(Shown::ours).collect(),
                 flows: Vec::new(),
                 references: Vec::new(),
             });
@@ -115,20 +115,24 @@ impl Builder<'_> {
         }
         f.last_seen = f.last_seen.take().max(time_text.clone());
         for d in diagnosis {
-            let d = self.masking.apply(&d).into_owned();
+            let d = self.masking.show(&d);
             if !f.diagnosis.contains(&d) {
                 f.diagnosis.push(d);
             }
         }
         if f.evidence.len() < crate::analyze::MAX_EVIDENCE {
             f.evidence.push(Evidence {
-                source: name,
+                source: self.masking.show(&name),
                 line,
                 lines: 1,
-                pod: self.pod.as_ref().map(|p| p.0.clone()),
-                container: self.pod.as_ref().and_then(|p| p.1.clone()),
+                pod: self.pod.as_ref().map(|p| self.masking.show(&p.0)),
+                container: self
+                    .pod
+                    .as_ref()
+                    .and_then(|p| p.1.as_deref())
+                    .map(|c| self.masking.show(c)),
                 time: time_text,
-                text: crate::analyze::sanitize(&self.masking.apply(text)),
+                text: self.masking.show(text),
                 decoded: None,
                 captures: BTreeMap::new(),
             });
@@ -305,7 +309,8 @@ fn step(input: &Input<'_, '_>, i: usize, name: &'static str, detail: String) -> 
         pod: None,
         container: None,
         status: Some(s.entry.response.status),
-        detail: input.masking.apply(&detail).into_owned(),
+        // Masked with the rest of the flow when the report is built.
+        detail,
     }
 }
 
@@ -349,7 +354,7 @@ pub(super) fn run(input: &Input<'_, '_>, flows: &mut [Flow]) -> Vec<Finding> {
                         }
                     }
                     if let Some(state) = url.param("state") {
-                        let key = format!("state:{}", mask_value("state", state));
+                        let key = format!("state:{state}");
                         if !flow.keys.contains(&key) {
                             flow.keys.push(key);
                         }
@@ -587,7 +592,7 @@ fn cookies(input: &Input<'_, '_>, b: &mut Builder<'_>, flows: &mut [Flow]) {
         if let Some(f) = b.findings.get_mut(SESSION_COOKIE_LOST)
             && !f.codes_seen.iter().any(|c| c == "AuthStateMissing")
         {
-            f.codes_seen.push("AuthStateMissing".into());
+            f.codes_seen.push(Shown::ours("AuthStateMissing"));
         }
         if !flow.findings.iter().any(|r| r == SESSION_COOKIE_LOST) {
             flow.findings.insert(0, SESSION_COOKIE_LOST.to_string());

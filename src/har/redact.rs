@@ -70,6 +70,13 @@ pub struct Stats {
 pub fn redact_value(har: &mut Value) -> Stats {
     let mut numbers = Placeholders::default();
     let mut stats = Stats::default();
+    // The masks written below are delimited by control characters: the capture's own are
+    // replaced first, so the capture cannot forge a mask that hides a value from the masker.
+    strings(har, &mut |s| {
+        if s.contains(['\u{1}', '\u{2}']) {
+            *s = s.replace(['\u{1}', '\u{2}'], "\u{fffd}");
+        }
+    });
     if let Some(entries) = har
         .get_mut("log")
         .and_then(|l| l.get_mut("entries"))

@@ -21,12 +21,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_TASKLISTS);
-    // Raw HTML in the input (an Entra error page pasted into a log) must stay text.
-    let events = Parser::new_ext(&md, options).map(|event| match event {
-        pulldown_cmark::Event::Html(t) | pulldown_cmark::Event::InlineHtml(t) => {
-            pulldown_cmark::Event::Text(t)
-        }
-        other => other,
+    // Raw HTML stays text, and nothing becomes a link or an image: the Markdown puts input
+    // in code spans already, and this holds whatever a future change lets through.
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let events = Parser::new_ext(&md, options).filter_map(|event| match event {
+        Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
+        Event::Start(Tag::Link { .. } | Tag::Image { .. })
+        | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        other => Some(other),
     });
     let mut body = String::new();
     html::push_html(&mut body, events);

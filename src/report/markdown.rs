@@ -7,6 +7,7 @@ use std::io::Write;
 use crate::catalog::Severity;
 use crate::correlate::Outcome;
 use crate::error::Result;
+use crate::redact::Shown;
 use crate::report::{Finding, Report};
 
 /// The vendor guide's checks, in our words: the appendix of every report.
@@ -21,13 +22,61 @@ const CHECKLIST: &[&str] = &[
     "After a change in the admin console, the configuration was deployed and every NetBox pod restarted.",
 ];
 
-fn fence(text: &str) -> String {
-    let fence = if text.contains("```") { "~~~~" } else { "```" };
+/// The longest run of backticks in `text`.
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// Input text as a fenced block: a fence longer than any backtick run in it, so the text
+/// cannot close the block and become Markdown.
+fn fence(text: &Shown) -> String {
+    let fence = "`".repeat(longest_backtick_run(text).max(2) + 1);
     format!("{fence}text\n{text}\n{fence}\n")
 }
 
-fn inline(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// Input text as an inline code span, on one line: neither HTML, a link, emphasis nor a
+/// table cell's end (`|` is escaped, as GFM tables need even inside code).
+fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ").replace('|', "\\|");
+    if text.is_empty() {
+        return "` `".into();
+    }
+    let ticks = "`".repeat(longest_backtick_run(&text) + 1);
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// Input texts as code spans, joined.
+fn codes<'a>(texts: impl IntoIterator<Item = &'a Shown>) -> String {
+    texts
+        .into_iter()
+        .map(|t| code(t))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The catalog's and the program's own Markdown: placeholders such as `<domain>` outside
+/// code spans are written as entities, so they show as text instead of vanishing as tags.
+fn ours(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn outcome_key(o: Outcome) -> &'static str {
@@ -56,23 +105,15 @@ fn window(report: &Report) -> (Option<&str>, Option<&str>) {
 }
 
 fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "### {} — {}\n", f.title, f.symptom)?;
+    writeln!(out, "### {} — {}\n", ours(&f.title), f.symptom)?;
     writeln!(out, "- Rule: `{}`; severity: {}", f.rule, f.severity)?;
-    let codes = if f.codes_seen.is_empty() {
+    let shown_codes = if f.codes_seen.is_empty() {
         &f.codes
     } else {
         &f.codes_seen
     };
-    if !codes.is_empty() {
-        writeln!(
-            out,
-            "- Codes: {}",
-            codes
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )?;
+    if !shown_codes.is_empty() {
+        writeln!(out, "- Codes: {}", codes(shown_codes))?;
     }
     let when = match (&f.first_seen, &f.last_seen) {
         (Some(a), Some(b)) if a == b => a.clone(),
@@ -80,28 +121,33 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
         _ => "time not in the log".into(),
     };
     writeln!(out, "- Seen {} time(s), {when}", f.count)?;
-    writeln!(out, "- Where: {}", f.sources.join(", "))?;
+    writeln!(out, "- Where: {}", codes(&f.sources))?;
     if !f.flows.is_empty() {
         writeln!(out, "- Login flows: {}", f.flows.join(", "))?;
     }
-    writeln!(out, "\n{}\n", f.meaning)?;
+    writeln!(out, "\n{}\n", ours(&f.meaning))?;
     if !f.diagnosis.is_empty() {
         writeln!(out, "**What the evidence shows:**\n")?;
         for d in &f.diagnosis {
-            writeln!(out, "- {d}")?;
+            writeln!(out, "- {}", code(d))?;
         }
         writeln!(out)?;
     } else {
         writeln!(out, "**Likely causes:**\n")?;
         for c in &f.likely_causes {
-            writeln!(out, "- {c}")?;
+            writeln!(out, "- {}", ours(c))?;
         }
         writeln!(out)?;
     }
     if let Some(e) = f.evidence.first() {
         let place = match (&e.pod, &e.container) {
-            (Some(p), Some(c)) => format!("{}:{} (pod/{p}/{c})", e.source, e.line),
-            _ => format!("{}:{}", e.source, e.line),
+            (Some(p), Some(c)) => format!(
+                "{}:{} ({})",
+                code(&e.source),
+                e.line,
+                code(&format!("pod/{p}/{c}"))
+            ),
+            _ => format!("{}:{}", code(&e.source), e.line),
         };
         writeln!(out, "**Evidence** ({place}):\n")?;
         write!(out, "{}", fence(&e.text))?;
@@ -113,7 +159,7 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(out, "**Resolution:**\n")?;
     for (i, step) in f.resolution.iter().enumerate() {
-        writeln!(out, "{}. {step}", i + 1)?;
+        writeln!(out, "{}. {}", i + 1, ours(step))?;
     }
     writeln!(out)?;
     Ok(())
@@ -142,22 +188,17 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         if report.inputs.is_empty() {
             "-".to_string()
         } else {
-            report.inputs.join(", ")
+            codes(&report.inputs)
         }
     )?;
-    let pods: BTreeSet<&str> = report
+    let pods: BTreeSet<&Shown> = report
         .findings
         .iter()
         .flat_map(|f| f.sources.iter())
         .filter(|s| s.starts_with("pod/"))
-        .map(String::as_str)
         .collect();
     if !pods.is_empty() {
-        writeln!(
-            out,
-            "- Pods: {}",
-            pods.into_iter().collect::<Vec<_>>().join(", ")
-        )?;
+        writeln!(out, "- Pods: {}", codes(pods))?;
     }
     writeln!(
         out,
@@ -173,7 +214,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "Most likely cause: **{}** ({}), seen {} time(s){}.\n",
-            top.title,
+            ours(&top.title),
             top.symptom,
             top.count,
             top.first_seen
@@ -250,19 +291,19 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default(),
-                inline(&format!(
+                code(&format!(
                     "{} {}",
                     f.client.address,
                     f.client.user_agent.as_deref().unwrap_or("")
                 )),
-                f.backend.as_deref().unwrap_or("-"),
+                f.backend.as_deref().map_or("-".to_string(), code),
                 f.findings.join(", ")
             )?;
         }
         writeln!(out)?;
     }
 
-    let ids: Vec<(&Finding, &str, &String)> = report
+    let ids: Vec<(&Finding, &str, &Shown)> = report
         .findings
         .iter()
         .flat_map(|f| {
@@ -293,7 +334,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "| Finding | Kind | Value |")?;
         writeln!(out, "|---|---|---|")?;
         for (f, kind, v) in ids {
-            writeln!(out, "| {} | {kind} | `{}` |", f.rule, inline(v))?;
+            writeln!(out, "| {} | {kind} | {} |", code(&f.rule), code(v))?;
         }
         writeln!(out)?;
     }
@@ -325,6 +366,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
             out,
             "The logs hold the failure itself; nothing else is needed to act on the findings above.\n"
         )?;
+    }
+
+    if !report.summary.problems.is_empty() {
+        writeln!(out, "## Inputs not read in full\n")?;
+        for p in &report.summary.problems {
+            writeln!(out, "- {}", code(p))?;
+        }
+        writeln!(out)?;
     }
 
     writeln!(out, "## Appendix: the configuration checklist\n")?;

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Severity, Symptom};
-use crate::correlate::Flow;
-use crate::redact::Placeholders;
+use crate::correlate::{Outcome, Stop};
+use crate::redact::{Masking, Placeholders, Shown};
 
 /// The banner of a report printed with masking off.
 pub const SECRETS_WARNING: &str = "WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact). Do not attach it to a ticket.";
@@ -30,11 +30,11 @@ pub struct Report {
     pub secrets_shown: bool,
     /// The inputs read, as named.
     #[serde(default)]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<Shown>,
     /// Findings, most severe first, then by first time seen, then rule id.
     pub findings: Vec<Finding>,
     /// Login flows, in input order then time.
-    pub flows: Vec<Flow>,
+    pub flows: Vec<LoginFlow>,
     /// Counts of what was read.
     pub summary: Summary,
 }
@@ -42,39 +42,87 @@ pub struct Report {
 impl Report {
     /// Turns the internal masks in every text of the report into numbered placeholders
     /// (`<code#1>`), in a fixed order: findings as listed (diagnosis, evidence, captures),
-    /// then flows. Run once before rendering, so every format numbers alike.
+    /// then flows, then problems. Run once before rendering, so every format numbers alike.
     pub fn number_placeholders(&mut self, numbers: &mut Placeholders) {
         for finding in &mut self.findings {
             for d in &mut finding.diagnosis {
-                numbers.apply_in_place(d);
+                d.number(numbers);
             }
             for e in &mut finding.evidence {
-                numbers.apply_in_place(&mut e.text);
+                e.text.number(numbers);
                 if let Some(d) = &mut e.decoded {
-                    numbers.apply_in_place(d);
+                    d.number(numbers);
                 }
                 for v in e.captures.values_mut() {
-                    numbers.apply_in_place(v);
+                    v.number(numbers);
                 }
+                e.source.number(numbers);
+            }
+            for s in &mut finding.sources {
+                s.number(numbers);
             }
         }
         for flow in &mut self.flows {
             for k in &mut flow.keys {
-                numbers.apply_in_place(k);
+                k.number(numbers);
             }
+            flow.client.address.number(numbers);
             if let Some(ua) = &mut flow.client.user_agent {
-                numbers.apply_in_place(ua);
+                ua.number(numbers);
             }
             for step in &mut flow.steps {
-                numbers.apply_in_place(&mut step.detail);
+                step.detail.number(numbers);
+                step.source.number(numbers);
             }
         }
+        for p in &mut self.summary.problems {
+            p.number(numbers);
+        }
+        for i in &mut self.inputs {
+            i.number(numbers);
+        }
+    }
+
+    /// Every text of the report that came from the input, for the last check before output.
+    pub fn input_texts(&self) -> impl Iterator<Item = &Shown> {
+        let findings = self.findings.iter().flat_map(|f| {
+            f.diagnosis
+                .iter()
+                .chain(f.sources.iter())
+                .chain(f.entra.trace_ids.iter())
+                .chain(f.entra.correlation_ids.iter())
+                .chain(f.entra.timestamps.iter())
+                .chain(f.evidence.iter().flat_map(|e| {
+                    std::iter::once(&e.text)
+                        .chain(&e.decoded)
+                        .chain(e.captures.values())
+                        .chain(std::iter::once(&e.source))
+                        .chain(&e.pod)
+                        .chain(&e.container)
+                }))
+        });
+        let flows = self.flows.iter().flat_map(|f| {
+            f.keys
+                .iter()
+                .chain(std::iter::once(&f.client.address))
+                .chain(&f.client.user_agent)
+                .chain(&f.backend)
+                .chain(f.steps.iter().flat_map(|s| {
+                    std::iter::once(&s.detail)
+                        .chain(std::iter::once(&s.source))
+                        .chain(&s.pod)
+                        .chain(&s.container)
+                }))
+        });
+        findings
+            .chain(flows)
+            .chain(self.summary.problems.iter())
+            .chain(self.inputs.iter())
     }
 
     /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows, those
     /// released from memory included.
     pub fn flow_counts(&self) -> String {
-        use crate::correlate::Outcome;
         let count = |o: Outcome| self.flows.iter().filter(|f| f.outcome == o).count();
         let unlisted = self.summary.flows_unlisted as usize;
         let failed = self.summary.failed_flows_unlisted as usize;
@@ -112,13 +160,13 @@ pub struct Finding {
     /// Symptom key.
     pub symptom: Symptom,
     /// Rule title.
-    pub title: String,
+    pub title: Shown,
     /// Severity.
     pub severity: Severity,
     /// Codes the rule reports, or the unknown code.
-    pub codes: Vec<String>,
+    pub codes: Vec<Shown>,
     /// Codes actually seen in the matching events.
-    pub codes_seen: Vec<String>,
+    pub codes_seen: Vec<Shown>,
     /// Matching events.
     pub count: u64,
     /// Time of the first matching event that had one (RFC 3339, UTC).
@@ -126,35 +174,35 @@ pub struct Finding {
     /// Time of the last matching event that had one.
     pub last_seen: Option<String>,
     /// Pods (`pod/NAME/CONTAINER`) or files the events came from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Shown>,
     /// What the error means.
-    pub meaning: String,
+    pub meaning: Shown,
     /// Likely causes, from the rule.
-    pub likely_causes: Vec<String>,
+    pub likely_causes: Vec<Shown>,
     /// Causes read from the evidence itself (e.g. what is wrong with a quoted redirect URI).
-    pub diagnosis: Vec<String>,
+    pub diagnosis: Vec<Shown>,
     /// Entra ids to look up in the sign-in logs.
     pub entra: EntraIds,
     /// A few matching events, secrets masked.
     pub evidence: Vec<Evidence>,
     /// Ordered resolution steps.
-    pub resolution: Vec<String>,
+    pub resolution: Vec<Shown>,
     /// Ids of the login flows that show this finding.
     #[serde(default)]
     pub flows: Vec<String>,
     /// Documentation links.
-    pub references: Vec<String>,
+    pub references: Vec<Shown>,
 }
 
 /// Ids from Entra error text, for the sign-in logs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct EntraIds {
     /// `Trace ID` / `Request Id` values.
-    pub trace_ids: Vec<String>,
+    pub trace_ids: Vec<Shown>,
     /// `Correlation ID` values.
-    pub correlation_ids: Vec<String>,
+    pub correlation_ids: Vec<Shown>,
     /// `Timestamp` values from the error text.
-    pub timestamps: Vec<String>,
+    pub timestamps: Vec<Shown>,
 }
 
 impl EntraIds {
@@ -168,24 +216,24 @@ impl EntraIds {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evidence {
     /// The input (file name or `<stdin>`).
-    pub source: String,
+    pub source: Shown,
     /// Line number of the event's first line.
     pub line: u64,
     /// Lines in the event (more than one for a traceback).
     pub lines: u64,
     /// Pod from the kubectl prefix.
-    pub pod: Option<String>,
+    pub pod: Option<Shown>,
     /// Container from the kubectl prefix.
-    pub container: Option<String>,
+    pub container: Option<Shown>,
     /// Event time.
     pub time: Option<String>,
     /// The event text, secrets masked, long lines cut around the match.
-    pub text: String,
+    pub text: Shown,
     /// The text with URL encoding, JSON escapes or HTML undone, when that changed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decoded: Option<String>,
+    pub decoded: Option<Shown>,
     /// Named captures of the rule, secrets masked.
-    pub captures: BTreeMap<String, String>,
+    pub captures: BTreeMap<String, Shown>,
 }
 
 /// Counts of what was read and found.
@@ -237,11 +285,105 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub abandoned_flows_unlisted: u64,
     /// One line per input that could not be read.
-    pub problems: Vec<String>,
+    pub problems: Vec<Shown>,
 }
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// One login attempt, as the report shows it: the correlator's flow with every text that
+/// came from the input masked. The JSON field names are the contract.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LoginFlow {
+    /// `f1`, `f2`, ... in order of start.
+    pub id: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Where it stopped.
+    pub stopped_at: Stop,
+    /// Correlation keys seen: `request_id:...`, `state:<state#1>`, `code:<code#2>` (the
+    /// placeholders of the values masked in the evidence).
+    pub keys: Vec<Shown>,
+    /// Who.
+    pub client: FlowClient,
+    /// The social-auth backend in the path (`azuread-oauth2`).
+    pub backend: Option<Shown>,
+    /// First step's time.
+    pub started: Option<String>,
+    /// Last step's time.
+    pub ended: Option<String>,
+    /// The steps in order.
+    pub steps: Vec<FlowStep>,
+    /// Rule ids of the findings this flow shows.
+    pub findings: Vec<String>,
+}
+
+/// The client of a login flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowClient {
+    /// Address as the access log shows it.
+    pub address: Shown,
+    /// User agent.
+    pub user_agent: Option<Shown>,
+}
+
+/// One request or event of a login flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowStep {
+    /// When.
+    pub time: Option<String>,
+    /// `begin`, `callback`, `landing`, `error`, `authorize`, `entra-error`.
+    pub step: String,
+    /// Input and line.
+    pub source: Shown,
+    /// Line number.
+    pub line: u64,
+    /// Pod that logged it, from the kubectl prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod: Option<Shown>,
+    /// Its container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<Shown>,
+    /// HTTP status, for requests.
+    pub status: Option<u16>,
+    /// What it says: the path, the error value, the rule ids.
+    pub detail: Shown,
+}
+
+impl LoginFlow {
+    /// The report's view of `flow`: every input text masked as `masking` says.
+    pub fn new(flow: &crate::correlate::Flow, masking: &Masking) -> LoginFlow {
+        let show = |s: &str| masking.show(s);
+        LoginFlow {
+            id: flow.id.clone(),
+            outcome: flow.outcome,
+            stopped_at: flow.stopped_at,
+            keys: flow.keys.iter().map(|k| show(k)).collect(),
+            client: FlowClient {
+                address: show(&flow.client.address),
+                user_agent: flow.client.user_agent.as_deref().map(show),
+            },
+            backend: flow.backend.as_deref().map(show),
+            started: flow.started.clone(),
+            ended: flow.ended.clone(),
+            steps: flow
+                .steps
+                .iter()
+                .map(|s| FlowStep {
+                    time: s.time.clone(),
+                    step: s.step.to_string(),
+                    source: show(&s.source),
+                    line: s.line,
+                    pod: s.pod.as_deref().map(show),
+                    container: s.container.as_deref().map(show),
+                    status: s.status,
+                    detail: show(&s.detail),
+                })
+                .collect(),
+            findings: flow.findings.clone(),
+        }
+    }
 }
 
 /// Output formats.

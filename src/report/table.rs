@@ -5,7 +5,6 @@ use std::io::Write;
 
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
-use crate::analyze::sanitize;
 use crate::catalog::Severity;
 use crate::correlate::Outcome;
 use crate::error::Result;
@@ -61,11 +60,11 @@ fn when(finding: &Finding) -> String {
     }
 }
 
-fn list(items: &[String], max: usize) -> String {
+fn list<T: AsRef<str>>(items: &[T], max: usize) -> String {
     let mut s = items
         .iter()
         .take(max)
-        .cloned()
+        .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join("\n");
     if items.len() > max {
@@ -107,7 +106,7 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
                 f.client.address,
                 ua.chars().take(40).collect::<String>()
             ),
-            None => f.client.address.clone(),
+            None => f.client.address.to_string(),
         };
         t.add_row(vec![
             Cell::new(&f.id),
@@ -124,7 +123,8 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
                     .unwrap_or_default(),
             ),
             Cell::new(f.started.as_deref().unwrap_or("-")),
-            Cell::new(sanitize(&client)),
+            // Masked and escaped in the report model already.
+            Cell::new(client),
             Cell::new(f.backend.as_deref().unwrap_or("-")),
             Cell::new(f.findings.join("\n")),
         ]);
@@ -167,7 +167,8 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
                 "If users still cannot sign in, the failure may have happened at Entra (only the browser saw it) or NetBox swallowed it: collect the browser's error page text (Request Id, Correlation Id, AADSTS code) and enable the `social` logger at DEBUG."
             )?;
         }
-        return flows(report, style, out);
+        flows(report, style, out)?;
+        return problems(report, out);
     }
 
     let mut overview = new_table(style);
@@ -281,5 +282,19 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
             writeln!(out, "{t}")?;
         }
     }
-    flows(report, style, out)
+    flows(report, style, out)?;
+    problems(report, out)
+}
+
+/// The inputs, pods or time ranges that could not be read, after everything else: a
+/// report of part of the logs says so.
+fn problems(report: &Report, out: &mut dyn Write) -> Result<()> {
+    if report.summary.problems.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nNot read in full:")?;
+    for p in &report.summary.problems {
+        writeln!(out, "- {p}")?;
+    }
+    Ok(())
 }

@@ -1,0 +1,427 @@
+//! Masking: the one way from text that came from the input to text that may be printed.
+//!
+//! [`Masking::show`] turns input text into a [`Shown`]: secrets masked (client secrets,
+//! authorization codes, `state`, tokens and JWTs, passwords, cookies, credentials in URLs,
+//! found by the allow-lists of [`scan`]), user identities masked on request, and control
+//! and bidi characters escaped. The report model holds only `Shown` text, so a renderer
+//! cannot print input that did not pass here. A second, independent check ([`leak`]) looks
+//! at what the masker let through and masks whatever still has a secret's shape.
+//!
+//! Inside the program a mask is `\u{1}KIND:TAG\u{2}` (TAG: a hash of the value, equal for
+//! equal values on every thread). Input cannot forge one: its control characters are
+//! escaped. [`Placeholders`] numbers the masks as the report is written: `<code#1>`.
+
+pub mod scan;
+mod shown;
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+pub use shown::{Shown, sanitize};
+
+/// Opens an internal mask.
+const OPEN: char = '\u{1}';
+/// Closes an internal mask.
+const CLOSE: char = '\u{2}';
+
+/// The internal mask written in place of a secret value of `kind`.
+fn mask(kind: &str, value: &str) -> String {
+    format!("{OPEN}{kind}:{}{CLOSE}", tag(value))
+}
+
+/// 16 hex digits (a 64-bit hash) that stand for a value: equal values get equal tags in
+/// every run and on every thread. Internal only; output shows [`Placeholders`] numbers.
+/// The hash takes eight bytes a step (an authorization code is a kilobyte long, and a
+/// byte-at-a-time hash of it was a visible part of a scan) and mixes the result at the end.
+pub fn tag(value: &str) -> String {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let bytes = value.as_bytes();
+    let mut hash = 0xcbf2_9ce4_8422_2325 ^ (bytes.len() as u64).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        hash = (hash ^ u64::from_le_bytes(w))
+            .wrapping_mul(K)
+            .rotate_left(29);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    hash = (hash ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    // splitmix64's finaliser: every input bit reaches every output bit.
+    hash ^= hash >> 30;
+    hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash ^= hash >> 27;
+    hash = hash.wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
+    format!("{hash:016x}")
+}
+
+/// The internal mask of a value of `kind` (a correlation key such as a `state`), so it
+/// gets the same placeholder as the same value masked in evidence text.
+pub fn mask_value(kind: &str, value: &str) -> String {
+    mask(kind, value)
+}
+
+/// Writes `text[from..to]` with every span of `spans` in it replaced by its mask; the
+/// text between spans goes through `plain`.
+fn write_masked(
+    text: &str,
+    spans: &[scan::Span],
+    out: &mut String,
+    plain: &mut dyn FnMut(&str, &mut String),
+) {
+    let mut at = 0;
+    for s in spans {
+        plain(&text[at..s.start], out);
+        out.push_str(&mask(s.kind.name(), &text[s.start..s.end]));
+        at = s.end;
+    }
+    plain(&text[at..], out);
+}
+
+/// `text` with every secret masked (internal masks), nothing else changed; borrowed when
+/// there is nothing to mask. For `redact-har`, which keeps the capture's text as it was and
+/// may pass text it masked in part already: internal masks in `text` are kept as they are
+/// (`redact-har` turns the capture's own control characters into U+FFFD first, so it holds
+/// no mask it did not write).
+pub fn redact(text: &str) -> Cow<'_, str> {
+    if text.contains(OPEN) {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        let mut changed = false;
+        for m in INTERNAL.find_iter(text) {
+            let part = redact_plain(&text[at..m.start()]);
+            changed |= matches!(part, Cow::Owned(_));
+            out.push_str(&part);
+            out.push_str(m.as_str());
+            at = m.end();
+        }
+        let part = redact_plain(&text[at..]);
+        changed |= matches!(part, Cow::Owned(_));
+        out.push_str(&part);
+        return if changed {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
+        };
+    }
+    redact_plain(text)
+}
+
+fn redact_plain(text: &str) -> Cow<'_, str> {
+    let spans = scan::spans(text, false);
+    let guarded = guard_spans(text, &spans);
+    if spans.is_empty() && guarded.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let spans = merge_spans(spans, guarded);
+    let mut out = String::with_capacity(text.len());
+    write_masked(text, &spans, &mut out, &mut |t, o| o.push_str(t));
+    Cow::Owned(out)
+}
+
+/// `text` with e-mail addresses and UPNs masked (`--redact-users`), each as a user mask so
+/// one user's lines still line up.
+pub fn redact_users(text: &str) -> Cow<'_, str> {
+    let spans: Vec<scan::Span> = scan::spans(text, true)
+        .into_iter()
+        .filter(|s| s.kind == scan::Kind::User)
+        .collect();
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    write_masked(text, &spans, &mut out, &mut |t, o| o.push_str(t));
+    Cow::Owned(out)
+}
+
+/// What a run masks: secrets unless revealed, user identities on request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Masking {
+    /// `--show-secrets`: leave secrets as they are.
+    pub reveal: bool,
+    /// `--redact-users`: mask e-mail addresses and UPNs too.
+    pub users: bool,
+}
+
+impl Masking {
+    /// `text` masked as this run asks, with internal masks; nothing else changed.
+    pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let spans = self.spans(text);
+        if spans.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        write_masked(text, &spans, &mut out, &mut |t, o| o.push_str(t));
+        Cow::Owned(out)
+    }
+
+    /// Input text made printable: masked as this run asks, control and bidi characters
+    /// escaped. The only way from input to a [`Shown`].
+    pub fn show(&self, text: &str) -> Shown {
+        let spans = self.spans(text);
+        let mut out = String::with_capacity(text.len() + 16);
+        write_masked(text, &spans, &mut out, &mut |t, o| shown::escape_into(t, o));
+        Shown::masked(out)
+    }
+
+    fn spans(&self, text: &str) -> Vec<scan::Span> {
+        if self.reveal {
+            if !self.users {
+                return Vec::new();
+            }
+            return scan::spans(text, true)
+                .into_iter()
+                .filter(|s| s.kind == scan::Kind::User)
+                .collect();
+        }
+        let spans = scan::spans(text, self.users);
+        let guarded = guard_spans(text, &spans);
+        merge_spans(spans, guarded)
+    }
+}
+
+/// Internal masks, `\u{1}KIND:TAG\u{2}`.
+static INTERNAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("\u{1}([a-z-]+):([0-9a-f]{16})\u{2}").expect("fixed regex"));
+
+/// Turns internal masks into numbered placeholders, `<code#1>`, `<state#2>`, `<user#1>`,
+/// counted per kind in the order the output shows them. One `Placeholders` serves a whole
+/// run, so the same value has the same placeholder in every record and section, and the
+/// same input gives the same bytes. The numbers say nothing about the values.
+#[derive(Debug, Default)]
+pub struct Placeholders {
+    seen: std::collections::HashMap<String, usize>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl Placeholders {
+    /// `text` with every internal mask replaced; borrowed when there is none.
+    pub fn apply<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        if !text.contains(OPEN) {
+            return Cow::Borrowed(text);
+        }
+        INTERNAL.replace_all(text, |caps: &Captures<'_>| {
+            let kind = &caps[1];
+            let key = format!("{kind}:{}", &caps[2]);
+            let n = match self.seen.get(&key) {
+                Some(&n) => n,
+                None => {
+                    let next = self.next.entry(kind.to_string()).or_insert(0);
+                    *next += 1;
+                    self.seen.insert(key, *next);
+                    *next
+                }
+            };
+            format!("<{kind}#{n}>")
+        })
+    }
+
+    /// Applies [`Placeholders::apply`] to `s` in place.
+    pub fn apply_in_place(&mut self, s: &mut String) {
+        if let Cow::Owned(new) = self.apply(s) {
+            *s = new;
+        }
+    }
+}
+
+/// Where a cut at byte `at` of `text` would split an internal mask, the mask's start, so
+/// the cut can move there instead.
+pub fn mask_start_around(text: &str, at: usize) -> Option<usize> {
+    let before = text.get(..at)?;
+    let open = before.rfind(OPEN)?;
+    // The mask is still open at `at` when no close came between its start and `at`.
+    if before[open..].contains(CLOSE) {
+        return None;
+    }
+    Some(open)
+}
+
+// ---------------------------------------------------------------------------------------
+// The second line: known shapes, found independently of the masker
+
+struct Secret {
+    kind: &'static str,
+    re: Regex,
+}
+
+/// Each regex has a `v` group: the secret itself. Values never hold an internal mask's
+/// delimiters, so a masked value is never seen again.
+static SECRETS: LazyLock<Vec<Secret>> = LazyLock::new(|| {
+    let s = |kind, pattern: &str| Secret {
+        kind,
+        re: Regex::new(pattern).expect("guard patterns are fixed and tested"),
+    };
+    vec![
+        s(
+            "token",
+            r"(?P<v>eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)",
+        ),
+        s(
+            "secret",
+            r"(?P<v>[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})",
+        ),
+        s(
+            "code",
+            r"(?P<v>\b[01]\.A[A-Za-z0-9_-]{3}[A-Za-z0-9_.-]{24,})",
+        ),
+        s(
+            "oauth-param",
+            r#"(?i)(?:\b|%22|["'])(?:code|state|session_state)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>\x01\x02]{12,})"#,
+        ),
+        s(
+            "credential",
+            r#"(?i)(?:\b|%22|["'_])(?:client_secret|secret|id_token|access_token|refresh_token|client_assertion|password|passwd)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>\x01\x02]{3,})"#,
+        ),
+        s(
+            "token",
+            r"(?i)\b(?:Bearer|Basic)\s+(?P<v>[A-Za-z0-9._~+/=-]{8,})",
+        ),
+        s(
+            "cookie",
+            r"(?i)\b(?:sessionid|csrftoken|csrfmiddlewaretoken)=(?P<v>[^;\s&\x22'\x01\x02]{6,})",
+        ),
+        s(
+            "password",
+            r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@\x01\x02]+:(?P<v>[^@\s/\x01\x02]+)@",
+        ),
+    ]
+});
+
+/// False for what only looks like a secret: a placeholder written by this program, an
+/// AADSTS code (`Error code: AADSTS50011`), a null-like word.
+fn needs_mask(value: &str) -> bool {
+    // A percent-encoded quote before a mask is not a value.
+    let value = value.trim_start_matches("%2522").trim_start_matches("%22");
+    if value.is_empty() {
+        return false;
+    }
+    let upper = value.to_ascii_uppercase();
+    !(is_placeholder(value)
+        || upper.starts_with("AADSTS")
+        || matches!(value, "None" | "null" | "true" | "false" | "True" | "False")
+        // OAuth error names (`code=invalid_request`).
+        || value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        || value.bytes().all(|b| b == b'*'))
+}
+
+/// `<code#3>` and the like at the start of `value`: a placeholder already written.
+fn is_placeholder(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('<') else {
+        return false;
+    };
+    let Some((kind, rest)) = rest.split_once('#') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    !kind.is_empty()
+        && kind.bytes().all(|b| b.is_ascii_lowercase())
+        && digits > 0
+        && rest[digits..].starts_with('>')
+}
+
+/// Values of a known shape in `text` outside `spans`, as spans of kind secret.
+fn guard_spans(text: &str, spans: &[scan::Span]) -> Vec<scan::Span> {
+    let mut out = Vec::new();
+    // `spans` is sorted and disjoint: the one that could overlap is found by bisection.
+    let outside = |s: usize, e: usize| {
+        let k = spans.partition_point(|m| m.end <= s);
+        spans.get(k).is_none_or(|m| m.start >= e)
+    };
+    for secret in SECRETS.iter() {
+        for caps in secret.re.captures_iter(text) {
+            if let Some(v) = caps.name("v")
+                && needs_mask(v.as_str())
+                && outside(v.start(), v.end())
+            {
+                out.push(scan::Span {
+                    start: v.start(),
+                    end: v.end(),
+                    kind: scan::Kind::Secret,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn merge_spans(mut spans: Vec<scan::Span>, more: Vec<scan::Span>) -> Vec<scan::Span> {
+    if more.is_empty() {
+        return spans;
+    }
+    spans.extend(more);
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut out: Vec<scan::Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// The kind of the first secret-shaped value left unmasked in `text` (a rendered report),
+/// if any: the last check before output.
+pub fn leak(text: &str) -> Option<&'static str> {
+    // Internal masks are not values: `\u{1}state:TAG\u{2}` holds `state:` and hex.
+    let masks: Vec<(usize, usize)> = if text.contains(OPEN) {
+        INTERNAL
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let in_mask = |s: usize, e: usize| {
+        let k = masks.partition_point(|m| m.1 <= s);
+        masks.get(k).is_some_and(|m| m.0 < e)
+    };
+    SECRETS.iter().find_map(|secret| {
+        secret
+            .re
+            .captures_iter(text)
+            .any(|caps| {
+                let whole = caps.get(0).map_or((0, 0), |m| (m.start(), m.end()));
+                caps.name("v").is_some_and(|v| needs_mask(v.as_str())) && !in_mask(whole.0, whole.1)
+            })
+            .then_some(secret.kind)
+    })
+}
+
+/// What a secret-shaped `value` looks like, never the value: for a diagnosis that must
+/// say that a secret was pasted where an id belongs.
+pub fn shape_of(value: &str) -> String {
+    let v = value.trim();
+    let n = v.chars().count();
+    let b = v.as_bytes();
+    if let Some(q) = v.find("Q~").filter(|_| (30..=45).contains(&n)) {
+        return format!(
+            "a {n}-character value with `Q~` after its {}th character, the shape of an Entra client secret value",
+            q
+        );
+    }
+    if v.starts_with("eyJ") && v.matches('.').count() >= 2 {
+        return format!("a {n}-character JWT (a token)");
+    }
+    if scan::is_guid(b) {
+        return "a GUID".to_string();
+    }
+    let classes = [
+        (b.iter().any(u8::is_ascii_lowercase), "lower-case letters"),
+        (b.iter().any(u8::is_ascii_uppercase), "upper-case letters"),
+        (b.iter().any(u8::is_ascii_digit), "digits"),
+        (
+            b.iter().any(|c| !c.is_ascii_alphanumeric()),
+            "other characters",
+        ),
+    ];
+    let has: Vec<&str> = classes.iter().filter(|c| c.0).map(|c| c.1).collect();
+    format!("a {n}-character value of {}", has.join(", "))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1179 @@
+//! Where the secrets are in a text: byte spans to mask, found by allow-lists rather than by
+//! a list of known shapes. A value after any key that names a credential is masked unless
+//! it is one of a few harmless kinds (empty, `None`, a short number, an error name); any
+//! long token that looks random is masked unless it is a GUID; a few shapes (Entra client
+//! secrets, JWTs, Entra authorization codes, credentials in URLs, SAML assertions) are
+//! masked wherever they stand. Percent-encoded text (once or twice) is read through a
+//! decoded view, and base64 that decodes to a credential is masked whole.
+//!
+//! Every search moves forward only, and a span's inside is never searched again, so the
+//! cost is linear in the text (a line of a million `password=` still takes one pass).
+
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
+
+/// What a masked value was, for its placeholder (`<password#1>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A client secret, an API key's value, a private key, a SAML assertion.
+    Secret,
+    /// A password or passphrase.
+    Password,
+    /// A token: JWT, bearer, access/refresh/id token, or a random-looking value.
+    Token,
+    /// An OAuth authorization code.
+    Code,
+    /// An OAuth `state` or `nonce`.
+    State,
+    /// A session id (`session_state`, `sessionid`).
+    Session,
+    /// A cookie value.
+    Cookie,
+    /// A value after a `key` (API key, access key).
+    Key,
+    /// A user identity (`--redact-users`).
+    User,
+}
+
+impl Kind {
+    /// The name used in placeholders.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::Password => "password",
+            Kind::Token => "token",
+            Kind::Code => "code",
+            Kind::State => "state",
+            Kind::Session => "session",
+            Kind::Cookie => "cookie",
+            Kind::Key => "key",
+            Kind::User => "user",
+        }
+    }
+}
+
+/// A byte range of the text to mask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// What it is.
+    pub kind: Kind,
+}
+
+/// The spans to mask in `text`, sorted and not overlapping. `users`: e-mail addresses and
+/// UPNs too.
+pub fn spans(text: &str, users: bool) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    find_all(bytes, &mut out, 0);
+    // Percent-encoded text, read once or twice decoded: `password%3Dx`, `%2522secret%2522`.
+    if has_escape(bytes) {
+        let (once, map1) = percent_decode(bytes);
+        let mut found = Vec::new();
+        find_all(&once, &mut found, 1);
+        if has_escape(&once) {
+            let (twice, map2) = percent_decode(&once);
+            let mut deeper = Vec::new();
+            find_all(&twice, &mut deeper, 1);
+            for s in deeper {
+                found.push(Span {
+                    start: map_start(&map2, s.start),
+                    end: map_end(&map2, s.end, once.len()),
+                    kind: s.kind,
+                });
+            }
+        }
+        for s in found {
+            out.push(Span {
+                start: map_start(&map1, s.start),
+                end: map_end(&map1, s.end, bytes.len()),
+                kind: s.kind,
+            });
+        }
+    }
+    if users {
+        for m in USER.find_iter(bytes) {
+            out.push(Span {
+                start: m.start(),
+                end: m.end(),
+                kind: Kind::User,
+            });
+        }
+    }
+    for s in &mut out {
+        // Spans end at ASCII delimiters, but a decoded view can map into a multi-byte char.
+        while s.start > 0 && !text.is_char_boundary(s.start) {
+            s.start -= 1;
+        }
+        while s.end < bytes.len() && !text.is_char_boundary(s.end) {
+            s.end += 1;
+        }
+        s.end = s.end.min(bytes.len());
+    }
+    merge(out)
+}
+
+/// Sorts spans and merges the ones that overlap or touch; a secret wins over a user.
+fn merge(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.retain(|s| s.end > s.start);
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if s.start <= last.end => {
+                if s.end > last.end {
+                    last.end = s.end;
+                }
+                if last.kind == Kind::User && s.kind != Kind::User {
+                    last.kind = s.kind;
+                }
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// Every detector over one view of the text. `depth` > 0 for a decoded view (no further
+/// base64 look inside).
+fn find_all(b: &[u8], out: &mut Vec<Span>, depth: u8) {
+    let first = out.len();
+    key_values(b, out);
+    shapes(b, out, depth);
+    continue_over_lines(b, out, first);
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys that name a credential
+
+/// How a key's value is masked and what counts as harmless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Password,
+    Secret,
+    Token,
+    Code,
+    State,
+    Session,
+    Cookie,
+    /// `Cookie:` / `Set-Cookie:` headers: every `name=value` pair after them.
+    CookieHeader,
+    Key,
+    /// `Authorization:`: the scheme stays, the credential after it goes.
+    Authorization,
+}
+
+impl Class {
+    fn kind(self) -> Kind {
+        match self {
+            Class::Password => Kind::Password,
+            Class::Secret => Kind::Secret,
+            Class::Token | Class::Authorization => Kind::Token,
+            Class::Code => Kind::Code,
+            Class::State => Kind::State,
+            Class::Session => Kind::Session,
+            Class::Cookie | Class::CookieHeader => Kind::Cookie,
+            Class::Key => Kind::Key,
+        }
+    }
+}
+
+/// Last words of a key that make it name a property of a credential, not hold one
+/// (`token_type`, `SESSION_COOKIE_AGE`, `code_challenge_method`).
+const PROPERTY_WORDS: &[&str] = &[
+    "type",
+    "types",
+    "endpoint",
+    "url",
+    "uri",
+    "path",
+    "name",
+    "names",
+    "length",
+    "len",
+    "count",
+    "expiry",
+    "expires",
+    "expiration",
+    "lifetime",
+    "age",
+    "in",
+    "at",
+    "version",
+    "format",
+    "kind",
+    "backend",
+    "backends",
+    "engine",
+    "class",
+    "time",
+    "timeout",
+    "enabled",
+    "mode",
+    "method",
+    "required",
+    "secure",
+    "httponly",
+    "samesite",
+    "domain",
+    "size",
+    "max",
+    "min",
+    "policy",
+    "validators",
+    "changed",
+    "reset",
+    "field",
+    "label",
+    "hint",
+    "prompt",
+    "error",
+    "errors",
+    "exception",
+    "missing",
+    "failed",
+    "failure",
+    "forbidden",
+    "canceled",
+    "cancelled",
+    "expired",
+    "invalid",
+    "mismatch",
+    "unknown",
+    "denied",
+    "revoked",
+    "unreachable",
+    "storage",
+    "store",
+    "provider",
+    "pipeline",
+];
+
+/// Last words of a key that say it holds the value of the word before (`code_value`).
+const VALUE_WORDS: &[&str] = &[
+    "value", "val", "str", "string", "raw", "b64", "base64", "encoded", "plain", "text", "data",
+    "param", "hash", "bytes", "header",
+];
+
+/// Whole words of a key that make it a credential.
+const CREDENTIAL_WORDS: &[(&str, Class)] = &[
+    ("pwd", Class::Password),
+    ("pass", Class::Password),
+    ("pw", Class::Password),
+    ("otp", Class::Password),
+    ("pin", Class::Password),
+    ("key", Class::Key),
+    ("code", Class::Code),
+    ("state", Class::State),
+    ("nonce", Class::State),
+    ("verifier", Class::Secret),
+    ("sig", Class::Token),
+    ("signature", Class::Token),
+    ("jwt", Class::Token),
+    ("bearer", Class::Token),
+    ("auth", Class::Authorization),
+    ("wresult", Class::Secret),
+    ("esctx", Class::Cookie),
+    ("buid", Class::Cookie),
+    ("fpc", Class::Cookie),
+    ("ccstate", Class::Cookie),
+];
+
+/// Parts of a key, wherever they stand in it (glued to the word before: `clientsecret`,
+/// `mysqlpassword`, `ESTSAUTHPERSISTENT`), checked in this order.
+const CREDENTIAL_PARTS: &[(&str, Class)] = &[
+    ("passw", Class::Password),
+    ("passphrase", Class::Password),
+    ("passwd", Class::Password),
+    ("cookie", Class::Cookie),
+    ("estsauth", Class::Cookie),
+    // Django's cookies: masked as cookies wherever they stand, so a HAR's Set-Cookie
+    // header and its cookies array give one placeholder.
+    ("sessionid", Class::Cookie),
+    ("csrftoken", Class::Cookie),
+    ("csrfmiddlewaretoken", Class::Cookie),
+    ("secret", Class::Secret),
+    ("credential", Class::Secret),
+    ("assertion", Class::Secret),
+    ("samlresponse", Class::Secret),
+    ("privatekey", Class::Secret),
+    ("token", Class::Token),
+    ("authorization", Class::Authorization),
+    ("apikey", Class::Key),
+    ("accesskey", Class::Key),
+    ("signingkey", Class::Key),
+    ("masterkey", Class::Key),
+    ("sharedkey", Class::Key),
+    ("sessionstate", Class::Session),
+    ("sessionkey", Class::Session),
+    ("session", Class::Session),
+    ("relaystate", Class::State),
+    ("nonce", Class::State),
+    ("authcode", Class::Code),
+];
+
+/// The class of a key (a run of letters, digits, `_` and `-`), if it names a credential.
+fn class_of(key: &[u8]) -> Option<Class> {
+    if key.len() < 2 || key.len() > 96 || !key.iter().any(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    // Lower-case words split at `_`, `-`, `.` and camelCase humps (`SAMLResponse`: saml,
+    // response), and all of them glued.
+    let mut words: [(usize, usize); 16] = [(0, 0); 16];
+    let mut n = 0;
+    let mut lower = [0u8; 96];
+    let mut start = None;
+    for (i, &c) in key.iter().enumerate() {
+        lower[i] = c.to_ascii_lowercase();
+        let sep = matches!(c, b'_' | b'-' | b'.');
+        let hump = i > 0
+            && c.is_ascii_uppercase()
+            && (key[i - 1].is_ascii_lowercase()
+                || (key[i - 1].is_ascii_uppercase()
+                    && key.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+        if (sep || hump)
+            && let Some(s) = start.take()
+            && n < words.len()
+        {
+            words[n] = (s, i);
+            n += 1;
+        }
+        if !sep && start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start
+        && n < words.len()
+    {
+        words[n] = (s, key.len());
+        n += 1;
+    }
+    let lower = &lower[..key.len()];
+    let words = &words[..n];
+    let word = |&(s, e): &(usize, usize)| &lower[s..e];
+    let last = words.last().map(word)?;
+    if PROPERTY_WORDS.contains(&std::str::from_utf8(last).unwrap_or("")) {
+        return None;
+    }
+    // Identifiers of a credential, not the credential: `key_id`, `secret_id`, but
+    // `sessionid` is Django's session cookie.
+    let mut glued_buf = [0u8; 96];
+    let mut g = 0;
+    for &c in lower {
+        if !matches!(c, b'_' | b'-' | b'.') {
+            glued_buf[g] = c;
+            g += 1;
+        }
+    }
+    let glued = &glued_buf[..g];
+    if matches!(last, b"id" | b"ids") && words.len() > 1 && glued != b"sessionid" {
+        return None;
+    }
+    if words.len() <= 2 && (lower == b"cookie" || lower == b"set-cookie") {
+        return Some(Class::CookieHeader);
+    }
+    if matches!(glued, b"auth" | b"basicauth" | b"httpauth" | b"proxyauth") {
+        return Some(Class::Authorization);
+    }
+    for (part, class) in CREDENTIAL_PARTS {
+        if memchr::memmem::find(glued, part.as_bytes()).is_some() {
+            return Some(*class);
+        }
+    }
+    // A whole word decides only at the end of the key, where the noun stands
+    // (`SOCIAL_AUTH_AZUREAD_OAUTH2_KEY`, `state`), or before a word that says "its value"
+    // (`code_b64`); `AuthStateMissing` names an error, not a state.
+    let before_last = (words.len() > 1
+        && VALUE_WORDS.contains(&std::str::from_utf8(last).unwrap_or("")))
+    .then(|| word(&words[words.len() - 2]));
+    for w in std::iter::once(last).chain(before_last) {
+        if let Some((_, class)) = CREDENTIAL_WORDS.iter().find(|(c, _)| c.as_bytes() == w) {
+            return Some(*class);
+        }
+    }
+    None
+}
+
+fn is_key_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+}
+
+/// The quotes a value or key may stand in, longest first: JSON escaped inside JSON, HTML
+/// entities, percent-encoded quotes of a raw view.
+const QUOTES: &[&[u8]] = &[
+    b"\\\\\\\"",
+    b"\\\"",
+    b"\\'",
+    b"&quot;",
+    b"&#34;",
+    b"&#39;",
+    b"&#x27;",
+    b"\"",
+    b"'",
+    b"`",
+];
+
+fn quote_at(b: &[u8], i: usize) -> Option<&'static [u8]> {
+    QUOTES.iter().copied().find(|q| b[i..].starts_with(q))
+}
+
+fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// After a key ending at `i`: the position after its separator (`=`, `:`, `=>`, `:=`,
+/// with a closing quote and blanks around), or `None` when the key is not followed by one.
+fn separator(b: &[u8], mut i: usize) -> Option<usize> {
+    if i < b.len()
+        && let Some(q) = quote_at(b, i)
+    {
+        i += q.len();
+        // `name="code" value="..."` (an HTML form): the value attribute is the separator.
+        let j = skip_blanks(b, i);
+        if j > i && b.len() >= j + 6 && b[j..j + 6].eq_ignore_ascii_case(b"value=") {
+            return Some(j + 6);
+        }
+    }
+    i = skip_blanks(b, i);
+    if i >= b.len() {
+        return None;
+    }
+    match b[i] {
+        b'=' => {
+            // `==` is a comparison, not an assignment.
+            if b.get(i + 1) == Some(&b'=') {
+                return None;
+            }
+            if b.get(i + 1) == Some(&b'>') {
+                return Some(i + 2);
+            }
+            Some(i + 1)
+        }
+        b':' => {
+            // `a::b` is a path and `http://` a URL, not a key.
+            match b.get(i + 1) {
+                Some(b':') => None,
+                Some(b'/') if b.get(i + 2) == Some(&b'/') => None,
+                Some(b'=') => Some(i + 2),
+                _ => Some(i + 1),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Masks the value after every key that names a credential.
+fn key_values(b: &[u8], out: &mut Vec<Span>) {
+    let mut i = 0;
+    while i < b.len() {
+        if !is_key_byte(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_key_byte(b[i]) {
+            i += 1;
+        }
+        // A key is one word: `.` and `-` at its ends are punctuation.
+        let (mut ks, mut ke) = (start, i);
+        while ks < ke && matches!(b[ks], b'.' | b'-') {
+            ks += 1;
+        }
+        while ke > ks && matches!(b[ke - 1], b'.' | b'-') {
+            ke -= 1;
+        }
+        if ke < i {
+            continue;
+        }
+        // The separator first: it is cheap, and most words have none.
+        let Some(after) = separator(b, ke) else {
+            continue;
+        };
+        let Some(class) = class_of(&b[ks..ke]) else {
+            continue;
+        };
+        if let Some(end) = value(b, after, class, out) {
+            i = end.max(i);
+        }
+    }
+}
+
+/// Masks the value that starts at (or after blanks from) `at` for a key of `class`; the end
+/// of what was read.
+fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize> {
+    let mut i = skip_blanks(b, at);
+    if i >= b.len() {
+        return None;
+    }
+    // Python bytes and raw strings: b'...', r"...".
+    if matches!(b[i], b'b' | b'r' | b'u') && i + 1 < b.len() && matches!(b[i + 1], b'\'' | b'"') {
+        i += 1;
+    }
+    let (start, end, closed_by) = match quote_at(b, i) {
+        Some(q) => {
+            let s = i + q.len();
+            let e = closing(b, s, q);
+            (s, e, Some(q))
+        }
+        None => (i, unquoted_end(b, i, class), None),
+    };
+    if class == Class::CookieHeader {
+        return Some(cookie_pairs(b, start, end, out));
+    }
+    let (mut vs, ve) = (start, end);
+    if class == Class::Authorization {
+        // The scheme word stays readable: `Authorization: Bearer <token#1>`.
+        let scheme = b[vs..ve]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        if scheme > 0 && b.get(vs + scheme) == Some(&b' ') {
+            vs += scheme + 1;
+        }
+        if closed_by.is_none() {
+            // Digest's parameters run to the end of the line; other schemes carry one
+            // credential token.
+            let digest = b[start..vs].trim_ascii().eq_ignore_ascii_case(b"digest");
+            let stop = if digest {
+                memchr::memchr2(b'\n', b'\r', &b[vs..]).map_or(b.len(), |p| vs + p)
+            } else {
+                vs + b[vs..]
+                    .iter()
+                    .take_while(|c| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\''))
+                    .count()
+            };
+            push_value(b, vs, stop, class, out);
+            return Some(stop.max(at));
+        }
+    }
+    push_value(b, vs, ve, class, out);
+    Some(end.max(at))
+}
+
+fn push_value(b: &[u8], start: usize, end: usize, class: Class, out: &mut Vec<Span>) -> bool {
+    let mut end = end;
+    while end > start && matches!(b[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    if end <= start || harmless(&b[start..end], class) {
+        return false;
+    }
+    out.push(Span {
+        start,
+        end,
+        kind: class.kind(),
+    });
+    true
+}
+
+/// Where a value opened by quote `q` at `s` ends: the same quote not escaped by a
+/// backslash, else the end of the line.
+fn closing(b: &[u8], s: usize, q: &[u8]) -> usize {
+    let mut i = s;
+    while let Some(p) = memchr::memchr2(q[0], b'\n', &b[i..]) {
+        let at = i + p;
+        if b[at] == b'\n' && q[0] != b'\n' {
+            return at;
+        }
+        // For a plain quote, a backslash before it escapes it (an odd number of them).
+        let escaped =
+            q.len() == 1 && b[s..at].iter().rev().take_while(|c| **c == b'\\').count() % 2 == 1;
+        if b[at..].starts_with(q) && !escaped {
+            return at;
+        }
+        i = at + 1;
+    }
+    b.len()
+}
+
+/// Where an unquoted value starting at `s` ends. Passwords may hold spaces: theirs runs to
+/// the next `key=` or the end of the value.
+fn unquoted_end(b: &[u8], s: usize, class: Class) -> usize {
+    let mut i = s;
+    while i < b.len() {
+        let c = b[i];
+        let stop = match c {
+            b'\n' | b'\r' | b'&' | b'"' | b'\'' => true,
+            b'<' => i > s,
+            b'\\' => b.get(i + 1) == Some(&b'"'),
+            b' ' | b'\t' | b',' | b';' | b'}' | b']' | b')' => {
+                if class != Class::Password {
+                    true
+                } else {
+                    // The next word is a key: the password ended before it.
+                    let w = skip_blanks(b, i + 1);
+                    let mut k = w;
+                    while k < b.len() && is_key_byte(b[k]) {
+                        k += 1;
+                    }
+                    k > w && k < b.len() && matches!(b[k], b'=' | b':')
+                }
+            }
+            _ => false,
+        };
+        if stop {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Masks the value of every `name=value` pair of a Cookie header between `s` and `e`.
+fn cookie_pairs(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) -> usize {
+    let line_end = memchr::memchr2(b'\n', b'\r', &b[s..]).map_or(b.len(), |p| s + p);
+    let e = e.max(line_end);
+    let mut i = s;
+    while i < e {
+        let eq = memchr::memchr(b'=', &b[i..e]).map(|p| i + p);
+        let semi = memchr::memchr(b';', &b[i..e]).map_or(e, |p| i + p);
+        match eq {
+            Some(q) if q < semi => {
+                let v = q + 1;
+                let mut ve = semi;
+                while ve > v && matches!(b[ve - 1], b' ' | b'"' | b'\'') {
+                    ve -= 1;
+                }
+                let name = &b[i..q];
+                let attribute = name.trim_ascii().eq_ignore_ascii_case(b"path")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"domain")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"expires")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"max-age")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"samesite");
+                if ve > v && !attribute {
+                    out.push(Span {
+                        start: v,
+                        end: ve,
+                        kind: Kind::Cookie,
+                    });
+                }
+            }
+            _ => {}
+        }
+        i = semi + 1;
+    }
+    e
+}
+
+/// Values that are not secrets whatever the key: empty, null-like, already starred out.
+/// Beyond those, codes may be numbers or error names, states and sessions short words, and
+/// keys GUIDs (`SOCIAL_AUTH_AZUREAD_OAUTH2_KEY` is the client id).
+fn harmless(v: &[u8], class: Class) -> bool {
+    let mut v = v.trim_ascii();
+    while let [rest @ .., b':' | b'.' | b','] = v {
+        v = rest;
+    }
+    if v.is_empty()
+        || matches!(
+            v,
+            b"None"
+                | b"none"
+                | b"null"
+                | b"NULL"
+                | b"nil"
+                | b"undefined"
+                | b"true"
+                | b"false"
+                | b"True"
+                | b"False"
+                | b"\"\""
+                | b"''"
+        )
+        || v.iter()
+            .all(|&c| c == b'*' || c == b'x' || c == b'X' || c == b'.')
+    {
+        return true;
+    }
+    let digits = v.iter().all(u8::is_ascii_digit);
+    let word = v
+        .iter()
+        .all(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-');
+    match class {
+        Class::Password | Class::Secret | Class::Token | Class::Authorization | Class::Cookie => {
+            // An expression that reads the value elsewhere is not the value.
+            v.starts_with(b"os.environ") || v.starts_with(b"os.getenv") || v.starts_with(b"$")
+        }
+        Class::CookieHeader => false,
+        Class::Code => {
+            (digits && v.len() <= 9)
+                || (v.len() > 6
+                    && v[..6].eq_ignore_ascii_case(b"AADSTS")
+                    && v[6..].iter().all(u8::is_ascii_digit))
+                || (word && v.len() <= 48)
+                || v.iter().all(|c| c.is_ascii_uppercase() || *c == b'_')
+        }
+        Class::State | Class::Session => (digits && v.len() <= 6) || (word && v.len() <= 16),
+        Class::Key => (digits && v.len() <= 6) || is_guid(v),
+    }
+}
+
+/// `8-4-4-4-12` hex digits.
+pub fn is_guid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Shapes
+
+fn is_token_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'~' | b'.' | b'-')
+}
+
+fn is_b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'=')
+}
+
+const SCHEMES: &[&[u8]] = &[
+    b"bearer",
+    b"basic",
+    b"negotiate",
+    b"ntlm",
+    b"digest",
+    b"dpop",
+    b"pop",
+    b"hoba",
+    b"mutual",
+    b"sharedkey",
+    b"sharedkeylite",
+    b"sharedaccesssignature",
+    b"aws4-hmac-sha256",
+    b"mac",
+];
+
+/// Shapes masked wherever they stand, and random-looking tokens.
+fn shapes(b: &[u8], out: &mut Vec<Span>, depth: u8) {
+    entra_secrets(b, out);
+    userinfo(b, out);
+    saml(b, out);
+    let mut i = 0;
+    while i < b.len() {
+        if !is_token_byte(b[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < b.len() && is_token_byte(b[i]) {
+            i += 1;
+        }
+        // Base64 padding belongs to the token.
+        while i < b.len() && b[i] == b'=' && i - s < 4096 * 1024 && b.get(i + 1) != Some(&b'=') {
+            if i + 1 < b.len() && is_token_byte(b[i + 1]) {
+                break;
+            }
+            i += 1;
+        }
+        let mut e = i;
+        // Sentence punctuation after a token is not part of it.
+        while e > s && matches!(b[e - 1], b'.' | b'-' | b'/') {
+            e -= 1;
+        }
+        if e <= s {
+            continue;
+        }
+        token(b, s, e, out, depth);
+    }
+}
+
+/// One run of token bytes: a scheme's credential after it, a JWT, an Entra code, random.
+fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
+    let run = &b[s..e];
+    // `Bearer X`, `Negotiate X`: the next token is the credential.
+    if SCHEMES.iter().any(|w| run.eq_ignore_ascii_case(w)) && b.get(e) == Some(&b' ') {
+        let cs = e + 1;
+        let mut ce = cs;
+        while ce < b.len() && (is_token_byte(b[ce]) || b[ce] == b'=' || b[ce] == b':') {
+            ce += 1;
+        }
+        if ce - cs >= 8 {
+            out.push(Span {
+                start: cs,
+                end: ce,
+                kind: Kind::Token,
+            });
+        }
+        return;
+    }
+    if run.len() >= 16 && memchr::memmem::find(run, b"eyJ").is_some() {
+        // A JWT (or a JWT's part): base64url JSON.
+        let at = s + memchr::memmem::find(run, b"eyJ").unwrap_or(0);
+        let mut je = at;
+        while je < b.len() && is_b64url(b[je]) {
+            je += 1;
+        }
+        if je - at >= 16 {
+            out.push(Span {
+                start: at,
+                end: je,
+                kind: Kind::Token,
+            });
+            return;
+        }
+    }
+    if run.len() >= 30 && (run.starts_with(b"0.A") || run.starts_with(b"1.A")) {
+        out.push(Span {
+            start: s,
+            end: e,
+            kind: Kind::Code,
+        });
+        return;
+    }
+    if looks_random(run) {
+        out.push(Span {
+            start: s,
+            end: e,
+            kind: Kind::Token,
+        });
+        return;
+    }
+    // A path or dotted name may hold one random part: mask that part only.
+    if run.len() >= 20 && run.iter().any(|c| matches!(c, b'/' | b'.')) {
+        let mut p = s;
+        for piece in run.split(|c| matches!(c, b'/' | b'.')) {
+            if looks_random(piece) {
+                out.push(Span {
+                    start: p,
+                    end: p + piece.len(),
+                    kind: Kind::Token,
+                });
+            }
+            p += piece.len() + 1;
+        }
+    }
+    if depth == 0 && run.len() >= 12 {
+        base64_credential(b, s, e, out);
+    }
+}
+
+/// True for a token that looks like a random value: 20 or more characters, letters and
+/// digits mixed the way generated values mix them, and not a GUID, a number or a time.
+pub fn looks_random(t: &[u8]) -> bool {
+    if t.len() < 20 || is_guid(t) {
+        return false;
+    }
+    let (mut lower, mut upper, mut digit, mut other) = (0usize, 0usize, 0usize, 0usize);
+    let mut switches = 0usize;
+    let mut prev = 0u8;
+    let mut longest_piece = 0usize;
+    let mut piece = 0usize;
+    for &c in t {
+        let class = if c.is_ascii_lowercase() {
+            lower += 1;
+            1
+        } else if c.is_ascii_uppercase() {
+            upper += 1;
+            2
+        } else if c.is_ascii_digit() {
+            digit += 1;
+            3
+        } else {
+            other += 1;
+            4
+        };
+        if class == 4 {
+            longest_piece = longest_piece.max(piece);
+            piece = 0;
+        } else {
+            piece += 1;
+        }
+        if prev != 0 && class != prev {
+            switches += 1;
+        }
+        prev = class;
+    }
+    longest_piece = longest_piece.max(piece);
+    let letters = lower + upper;
+    if letters == 0 || digit + other == t.len() {
+        return false;
+    }
+    // Hex of more than 32 (keys, digests, API tokens). 32 hex digits are a GUID without
+    // its dashes, the shape of nginx's `$request_id`: a known id, kept for correlation.
+    if t.len() > 32 && other == 0 && t.iter().all(u8::is_ascii_hexdigit) && digit >= 4 {
+        return true;
+    }
+    if t.len() == 32
+        && other == 0
+        && t.iter().all(u8::is_ascii_hexdigit)
+        && (lower == 0 || upper == 0)
+    {
+        return false;
+    }
+    if digit < 2 || letters < 6 || longest_piece < 12 {
+        return false;
+    }
+    if entropy(t) < 3.3 {
+        return false;
+    }
+    if upper >= 2 && lower >= 2 {
+        // Names in camelCase switch class at word humps only; generated values often.
+        switches * 5 >= t.len()
+    } else {
+        digit >= 4 && longest_piece >= 16 && switches * 4 >= t.len()
+    }
+}
+
+/// Shannon entropy in bits per byte.
+fn entropy(t: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for &c in t {
+        counts[c as usize] += 1;
+    }
+    let n = t.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Entra client secret values (`xxx8Q~` and 31 to 34 more), wherever they stand, glued to
+/// a word before them too (`AADSTSabc8Q~...`).
+fn entra_secrets(b: &[u8], out: &mut Vec<Span>) {
+    let secret_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'~' | b'.' | b'-');
+    for at in memchr::memmem::find_iter(b, b"Q~") {
+        let mut s = at;
+        while s > 0 && at - s < 40 && secret_byte(b[s - 1]) {
+            s -= 1;
+        }
+        let mut e = at + 2;
+        while e < b.len() && e - at < 80 && secret_byte(b[e]) {
+            e += 1;
+        }
+        if at - s >= 3 && e - s >= 30 {
+            out.push(Span {
+                start: s,
+                end: e,
+                kind: Kind::Secret,
+            });
+        }
+    }
+}
+
+/// Credentials in URLs: `scheme://user:PASSWORD@host`, `scheme://:PASSWORD@host`,
+/// `scheme://TOKEN@host`, a password holding `/` or `@` too.
+fn userinfo(b: &[u8], out: &mut Vec<Span>) {
+    for at in memchr::memmem::find_iter(b, b"://") {
+        let s = at + 3;
+        let mut e = s;
+        // User info sits within the first bytes of a URL; the bound keeps a line of
+        // `://://...` linear.
+        while e < b.len()
+            && e - s < 2048
+            && !matches!(
+                b[e],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`'
+            )
+        {
+            e += 1;
+        }
+        let url = &b[s..e];
+        // The last `@` followed by a host name ends the user info.
+        let Some(amp) = memchr::memrchr(b'@', url) else {
+            continue;
+        };
+        let host = &url[amp + 1..];
+        let host_len = host
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'[' | b']'))
+            .count();
+        if host_len == 0 || !matches!(host.get(host_len), None | Some(b':' | b'/' | b'?' | b'#')) {
+            continue;
+        }
+        let info = &url[..amp];
+        if info.is_empty() {
+            continue;
+        }
+        let (ps, kind) = match memchr::memchr(b':', info) {
+            Some(c) => (s + c + 1, Kind::Password),
+            // A path before the `@` is a path (`/users/jdoe@corp`), not user info.
+            None if info.contains(&b'/') => continue,
+            None => (s, Kind::Token),
+        };
+        if s + amp > ps {
+            out.push(Span {
+                start: ps,
+                end: s + amp,
+                kind,
+            });
+        }
+    }
+}
+
+/// SAML assertions in XML, whole: `<saml:Assertion ...>` to its end tag.
+fn saml(b: &[u8], out: &mut Vec<Span>) {
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&b[from..], b"Assertion") {
+        let at = from + p;
+        from = at + 9;
+        // The tag's start: `<Assertion` or `<prefix:Assertion`.
+        let mut s = at;
+        while s > 0 && at - s < 16 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b':') {
+            s -= 1;
+        }
+        if s == 0 || b[s - 1] != b'<' || (s < at && b[at - 1] != b':') {
+            continue;
+        }
+        let start = s - 1;
+        let end =
+            memchr::memmem::find(&b[from..], b"Assertion>").map_or(b.len(), |q| from + q + 10);
+        out.push(Span {
+            start,
+            end,
+            kind: Kind::Secret,
+        });
+        from = end;
+    }
+}
+
+/// A base64 run that decodes to text holding a credential (`cGFzc3dvcmQ9...` for
+/// `password=...`) is masked whole.
+fn base64_credential(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) {
+    use base64::Engine as _;
+    let run = &b[s..e];
+    if !run
+        .iter()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
+    {
+        return;
+    }
+    let trimmed: &[u8] = {
+        let mut t = run;
+        while let [rest @ .., b'='] = t {
+            t = rest;
+        }
+        t
+    };
+    if trimmed.len() % 4 == 1 {
+        return;
+    }
+    let engine = if trimmed.iter().any(|c| matches!(c, b'-' | b'_')) {
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+    } else {
+        &base64::engine::general_purpose::STANDARD_NO_PAD
+    };
+    let Ok(decoded) = engine.decode(trimmed) else {
+        return;
+    };
+    let printable = decoded
+        .iter()
+        .filter(|c| c.is_ascii_graphic() || **c == b' ')
+        .count();
+    if printable * 10 < decoded.len() * 9 {
+        return;
+    }
+    let mut inner = Vec::new();
+    find_all(&decoded, &mut inner, 1);
+    if !inner.is_empty() {
+        out.push(Span {
+            start: s,
+            end: e,
+            kind: Kind::Secret,
+        });
+    }
+}
+
+/// A long masked token that ends a line and goes on at the start of the next (a JWT or a
+/// base64 body wrapped over lines): the rest on the next lines is masked too.
+fn continue_over_lines(b: &[u8], out: &mut Vec<Span>, first: usize) {
+    let mut k = first;
+    while k < out.len() {
+        let s = out[k];
+        k += 1;
+        if s.end - s.start < 40 || !matches!(s.kind, Kind::Token | Kind::Secret | Kind::Code) {
+            continue;
+        }
+        let mut end = s.end;
+        loop {
+            let mut i = end;
+            if b.get(i) == Some(&b'\r') {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'\n') {
+                break;
+            }
+            i = skip_blanks(b, i + 1);
+            let ts = i;
+            while i < b.len() && (is_token_byte(b[i]) || b[i] == b'=') {
+                i += 1;
+            }
+            // The whole next line is one run of token bytes.
+            if i - ts < 4 || !matches!(b.get(i), None | Some(b'\n' | b'\r' | b'"' | b'\'' | b',')) {
+                break;
+            }
+            out.push(Span {
+                start: ts,
+                end: i,
+                kind: s.kind,
+            });
+            if i - ts < 40 {
+                break;
+            }
+            end = i;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Percent-encoded views
+
+fn has_escape(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'%', b)
+        .any(|i| b.len() > i + 2 && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit())
+}
+
+/// `b` with `%XX` escapes decoded, and for each decoded byte the offset in `b` it came from.
+fn percent_decode(b: &[u8]) -> (Vec<u8>, Vec<u32>) {
+    let mut out = Vec::with_capacity(b.len());
+    let mut map = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
+            map.push(i as u32);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            map.push(i as u32);
+            i += 1;
+        }
+    }
+    (out, map)
+}
+
+fn map_start(map: &[u32], at: usize) -> usize {
+    map.get(at).map_or(usize::MAX, |&p| p as usize)
+}
+
+fn map_end(map: &[u32], at: usize, len: usize) -> usize {
+    map.get(at).map_or(len, |&p| p as usize)
+}
+
+// ---------------------------------------------------------------------------------------
+// Users
+
+/// E-mail addresses and UPNs, guest UPNs (`jdoe_corp.example#EXT#@tenant...`), non-ASCII
+/// local parts, and `@` percent-encoded once or twice.
+static USER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?u)[\p{L}\p{N}._%+#'!$&*=?^{|}~-]+(?:@|%40|%2540)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}",
+    )
+    .expect("fixed regex")
+});

@@ -1,0 +1,264 @@
+use super::*;
+
+/// `text` as a report shows it: masked, escaped, masks numbered.
+fn shown(text: &str) -> String {
+    let mut s = Masking::default().show(text);
+    s.number(&mut Placeholders::default());
+    s.as_str().to_string()
+}
+
+/// Each case holds the secret between `[[` and `]]`; the masked text must not hold it, and
+/// must keep the rest readable.
+#[test]
+fn every_shape_of_the_issue_is_masked() {
+    let cases = [
+        // Keys in every casing and separator.
+        "client_secret=[[Zq18Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake99]]&client_id=c0ffee00-1111-4222-8333-444455556666",
+        "SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET = '[[hunter2-not-a-real-one]]'",
+        "clientSecret: [[s3cr3tValue]]",
+        "{\"clientSecret\":\"[[abc def ghi]]\"}",
+        "{'password': '[[correct horse battery staple]]', 'user': 'admin'}",
+        "password=[[correct horse battery staple]] user=admin",
+        "DB: Driver={ODBC};Server=db;Uid=netbox;Pwd=[[Tr0ub4dor&3x]];",
+        "X-Api-Key: [[k_live_51Habc]]",
+        "x-functions-key=[[Zm9vYmFy]]",
+        "SECRET_KEY = \"[[django-insecure-^x9!k2#qp]]\"",
+        "api-key: [[5b1a2f9c]]",
+        "MySQLPassword=[[pa55]]",
+        "db_pass: [[hunter2]]",
+        "appPwd=[[letmein]]",
+        "ApiKey=[[0123456789]]",
+        "nonce=[[n0nceValue]] prompt=login",
+        "assertion=[[PHNhbWw6QXNzZXJ0aW9u]]",
+        "SAMLResponse=[[PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM]]",
+        "code_verifier=[[dBjftJeZ4CVP-mB92K27uhbUJU1p1r]]",
+        "refreshToken=[[0.ARoAv4j5cvGGr0]]",
+        "\"id_token\": \"[[eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln]]\"",
+        // URL-encoded once and twice, and JSON in a query.
+        "GET /x?password%3D[[hunter22]]%26user%3Dbob",
+        "GET /x?data=%2522password%2522%253A%2522[[hunter22]]%2522",
+        "GET /x?q=%7B%22client_secret%22%3A%22[[abcdef12]]%22%7D",
+        // Base64 of a credential.
+        "payload=[[Y2xpZW50X3NlY3JldD1odW50ZXIy]] ok",
+        // Shapes anywhere.
+        "ERROR AADSTS7000215 secret [[Abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12]] raw",
+        "AADSTS700016: Application with identifier '[[Abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12]]' was not found",
+        "glued AADSTS[[abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12]]",
+        "code [[0.AXoAREALCODEfakeFAKEfakeFAKEfakeFAKE123]] already redeemed",
+        "token [[eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl]] sent",
+        "opaque [[Xy7aBcDeFgHiJkLmNoPqRsTuVwXyZ012]] value",
+        "hex [[9f86d081884c7d659a2feaa0c55ad015a3bf4f1b]] value",
+        // Authorization schemes.
+        "Authorization: Bearer [[eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9]]",
+        "Authorization: Basic [[dXNlcjpwYXNzd29yZA==]]",
+        "Authorization: Negotiate [[YIIGhgYJKoZIhvcSAQICAQBuggZ1]]",
+        "authorization: token [[ghp_abcdefghijkl]]",
+        "Authorization: SharedKey [[myaccount:ctzMq410TV3wS7upTBcunJTDLEJwMAZuFPfr0mrrA08=]]",
+        "'Authorization': 'Bearer [[abc.def.ghi]]'",
+        "Proxy-Authorization: Basic [[Zm9vOmJhcg==]]",
+        // URL user info.
+        "postgres://netbox:[[s3cr3t/pass]]@db:5432/netbox",
+        "redis://:[[p4ss@word]]@redis:6379/0",
+        "https://[[ghp_tokenvalue123]]@github.example/x",
+        // Cookies.
+        "Cookie: sessionid=[[k3j4h5g6f7d8s9a0]]; csrftoken=[[AbCdEf12]]; ESTSAUTH=[[aBcD1234]]",
+        "Set-Cookie: ESTSAUTHPERSISTENT=[[0.AXoAq1]]; path=/; secure; HttpOnly",
+        "Cookie: buid=[[0.ARoA1]]; fpc=[[AkXy]]",
+        // JSON with escaped quotes inside a JSON string.
+        "{\"msg\": \"body {\\\"client_secret\\\": \\\"[[zzz yyy]]\\\"}\"}",
+        // HTML form_post.
+        "<input type=\"hidden\" name=\"code\" value=\"[[0.AXoAq1fakeFAKEcode]]\" />",
+        "<input type=\"hidden\" name=\"state\" value=\"[[Xy7aBcDe]]\" />",
+        // SAML, raw.
+        "<samlp:Response><saml:Assertion ID=\"x\">[[<saml:NameID>jdoe</saml:NameID>]]</saml:Assertion></samlp:Response>",
+        // A literal mask or placeholder in the input does not switch masking off.
+        "<redacted:token:0000000000000000 password=[[hunter2]]",
+        "\u{1}code:0123456789abcdef\u{2} secret=[[tops3cret]]",
+        "password=<password#1>[[hunter2]]",
+    ];
+    for case in cases {
+        let mut plain = String::new();
+        let mut secrets = Vec::new();
+        let mut rest = case;
+        while let Some(open) = rest.find("[[") {
+            plain.push_str(&rest[..open]);
+            let close = rest[open..].find("]]").expect("closed") + open;
+            secrets.push(&rest[open + 2..close]);
+            plain.push_str(&rest[open + 2..close]);
+            rest = &rest[close + 2..];
+        }
+        plain.push_str(rest);
+        let out = shown(&plain);
+        for secret in &secrets {
+            // The value as a whole, and any long piece of it.
+            assert!(!out.contains(secret), "{secret:?} leaked in {out:?}");
+            if secret.len() >= 12 {
+                let half = &secret[..secret.len() / 2];
+                assert!(!out.contains(half), "half of {secret:?} leaked in {out:?}");
+            }
+        }
+        assert!(out.contains('#'), "nothing masked in {out:?}");
+        assert_eq!(leak(&out), None, "{out}");
+    }
+}
+
+/// What must stay readable: ids, codes, error names, URLs, config names, module paths.
+#[test]
+fn diagnosis_text_stays_readable() {
+    let keep = [
+        "Error code: AADSTS50011: The redirect URI 'https://netbox.example.com/oauth/complete/azuread-oauth2/' specified",
+        "\"error_codes\":[7000215],\"error_uri\":\"https://login.microsoftonline.com/error?code=7000215\"",
+        "Trace ID: 1a2b3c4d-0000-4111-8222-333344445555 Correlation ID: 5e6f7a8b-9999-4aaa-8bbb-cccc0000dddd",
+        "SOCIAL_AUTH_AZUREAD_OAUTH2_KEY = 'c0ffee00-1111-4222-8333-444455556666'",
+        "REMOTE_AUTH_BACKEND = 'social_core.backends.azuread_tenant.AzureADTenantOAuth2'",
+        "social_core.exceptions.AuthStateMissing: Session value state missing.",
+        "social_core.exceptions.AuthTokenError: Token error: invalid_grant",
+        "[pod/netbox-6f7c9d8b5-q8w2e/netbox] 2026-11-24T10:02:11.200000000Z ERROR",
+        "\"grant_type\": \"authorization_code\", \"token_type\": \"Bearer\", \"expires_in\": 3599",
+        "File \"/opt/netbox/venv/lib/python3.12/site-packages/social_core/backends/azuread.py\", line 120, in auth_complete",
+        "GET /oauth/login/azuread-oauth2/?next=%2F HTTP/1.1",
+        "code=invalid_request state=pending error_code=500",
+        "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value",
+        "SOCIAL_AUTH_REDIRECT_IS_HTTPS = True",
+        "SESSION_COOKIE_AGE = 1209600",
+        "netbox-worker-5b7f9c6d48-zx9kq started",
+    ];
+    for text in keep {
+        assert_eq!(shown(text), text, "changed");
+    }
+}
+
+#[test]
+fn users_are_masked_on_request_only() {
+    let t = "Could not assign group netbox-admins to remotely-authenticated user jdoe@corp.example: Group not found";
+    assert_eq!(shown(t), t, "identities are kept by default");
+    let users = Masking {
+        reveal: false,
+        users: true,
+    };
+    for (text, user) in [
+        (t, "jdoe@corp.example"),
+        (
+            "login jdoe_corp.example#EXT#@tenant.onmicrosoft.com denied",
+            "jdoe_corp.example#EXT#@tenant.onmicrosoft.com",
+        ),
+        (
+            "next=%2F&login_hint=jdoe%40corp.example",
+            "jdoe%40corp.example",
+        ),
+        ("user josé.müller@corp.example", "josé.müller@corp.example"),
+        ("u=jdoe%2540corp.example", "jdoe%2540corp.example"),
+    ] {
+        let mut out = users.show(text);
+        out.number(&mut Placeholders::default());
+        assert!(!out.contains(user), "{out}");
+        assert!(out.contains("<user#1>"), "{out}");
+    }
+}
+
+#[test]
+fn input_cannot_forge_a_mask_or_escape_the_terminal() {
+    // An internal mask's delimiters in the input are escaped, not numbered.
+    let out = shown("x \u{1}user:0123456789abcdef\u{2} y");
+    assert_eq!(out, "x \\u{1}user:0123456789abcdef\\u{2} y");
+    let out = shown("a\u{1b}[31mb\u{7}c\u{202e}d\u{9b}e\r");
+    assert_eq!(out, "a\\u{1b}[31mb\\u{7}c\\u{202e}d\\u{9b}e\\r");
+    // Our own words are escaped the same way.
+    assert_eq!(Shown::ours("a\u{1b}b").as_str(), "a\\u{1b}b");
+}
+
+#[test]
+fn same_value_same_placeholder_and_clean_text_is_borrowed() {
+    let masked = redact("code=SameCodeValue1xyzSameCode and later code=SameCodeValue1xyzSameCode, code=OtherCodeValue2xyzOther state=StateValueStateValue1").into_owned();
+    assert!(!masked.contains("SameCodeValue1xyz"), "{masked}");
+    let mut numbers = Placeholders::default();
+    let out = numbers.apply(&masked).into_owned();
+    assert_eq!(
+        out,
+        "code=<code#1> and later code=<code#1>, code=<code#2> state=<state#1>"
+    );
+    let mut key = mask_value("state", "StateValueStateValue1");
+    numbers.apply_in_place(&mut key);
+    assert_eq!(
+        key, "<state#1>",
+        "a flow key gets the evidence's placeholder"
+    );
+    assert_eq!(
+        Placeholders::default().apply(&redact("password=hunter2")),
+        "password=<password#1>"
+    );
+    let clean = "AADSTS50011: The redirect URI 'https://netbox.example.com/oauth/complete/azuread-oauth2/' specified";
+    assert!(matches!(redact(clean), Cow::Borrowed(_)));
+    assert!(matches!(numbers.apply(clean), Cow::Borrowed(_)));
+}
+
+#[test]
+fn a_cut_does_not_split_a_mask_or_a_char() {
+    let text = Masking::default().show(&format!(
+        "{} code=SameCodeValue1xyzSameCode é {}",
+        "a".repeat(50),
+        "b".repeat(50)
+    ));
+    for at in 0..text.len() {
+        for max in [10, 30, 60, 90] {
+            let w = text.window_at(at, max);
+            let mut n = w.clone();
+            n.number(&mut Placeholders::default());
+            assert!(!n.contains('\u{1}') && !n.contains('\u{2}'), "{n:?}");
+        }
+    }
+}
+
+#[test]
+fn the_guard_catches_what_the_masker_would_miss() {
+    assert!(leak("code=0.AXoAq1fakeFAKEcode123&state=Xy7aBcDeFgHiJkLmNoPqRsTuVwXyZ012").is_some());
+    assert_eq!(
+        leak("Check SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET in the admin console."),
+        None
+    );
+    assert_eq!(leak("password=<password#1>"), None);
+    // The guard masks on its own in `show`, whatever the scanner decided.
+    let spans = guard_spans("state=Xy7aBcDeFgHiJkLmNoPqRsTuVwXyZ012", &[]);
+    assert_eq!(spans.len(), 1);
+}
+
+#[test]
+fn linear_time_on_dense_credentials() {
+    let unit = "state=Xy7aBcDeFgHi password=hunter2 Bearer eyJhbGciOiJIUzI1NiJ9.e30.x ";
+    let text = unit.repeat(3 * 1024 * 1024 / unit.len());
+    let t = std::time::Instant::now();
+    let out = Masking::default().show(&text);
+    let elapsed = t.elapsed();
+    assert!(!out.contains("hunter2"));
+    // Generous for a debug build on a busy machine; the quadratic masker took a minute.
+    assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+}
+
+#[test]
+fn shape_of_never_shows_the_value() {
+    let v = "Abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12";
+    let s = shape_of(v);
+    assert!(!s.contains("FAKE"), "{s}");
+    assert!(s.contains("client secret"), "{s}");
+}
+
+/// Tags tell apart values that differ in one byte anywhere, or only in length.
+#[test]
+fn tags_differ_for_near_values() {
+    let base = "1.AXoA".to_string() + &"q".repeat(60);
+    let mut seen = std::collections::HashSet::new();
+    assert!(seen.insert(tag(&base)));
+    for i in 0..base.len() {
+        let mut v = base.clone().into_bytes();
+        v[i] = b'r';
+        assert!(
+            seen.insert(tag(std::str::from_utf8(&v).unwrap())),
+            "byte {i}"
+        );
+    }
+    for n in 0..20 {
+        assert!(seen.insert(tag(&"\0".repeat(n + 1))), "{n} NULs");
+    }
+    assert_eq!(tag(&base), tag(&base.clone()));
+    assert_eq!(tag(&base).len(), 16);
+}
