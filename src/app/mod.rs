@@ -689,7 +689,9 @@ fn finish_report(
             .entry(f.severity.key().to_string())
             .or_default() += 1;
     }
-    summary.problems = errors.clone();
+    // Errors first; a caller may have listed problems that do not fail the run (`kube`: a
+    // stream that was down and came back without losing a line).
+    summary.problems.splice(0..0, errors.iter().cloned());
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
         secrets_shown: config.reveal_secrets,
