@@ -291,6 +291,16 @@ pub struct KubeArgs {
     #[arg(long, value_name = "N", default_value_t = 16, help_heading = "Cluster")]
     pub max_log_requests: usize,
 
+    /// Without -f, give up on a container's log not read within this (e.g. 30s, 5m; 0: no
+    /// limit); what was not read is reported and the run exits 2.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "2m",
+        help_heading = "Cluster"
+    )]
+    pub request_timeout: String,
+
     /// How the report looks and when the run fails.
     #[command(flatten)]
     pub report: ReportArgs,

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kube_support::{Container, End, FakeApi, FakePod, State, line};
+use kube_support::{Container, End, FakeApi, FakePod, Fault, State, line};
 use serde_json::Value;
 
 fn bin() -> Command {
@@ -341,4 +341,238 @@ fn a_long_stream_keeps_only_what_it_must() {
     );
     let failed = listed.iter().filter(|f| f["outcome"] == "failed").count();
     assert_eq!(failed, 45, "every failure kept");
+}
+
+/// `kube` with `args` against `api`; returns (exit code, stdout, stderr).
+fn kube(api: &FakeApi, args: &[&str]) -> (Option<i32>, Vec<u8>, String) {
+    let out = bin()
+        .arg("kube")
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(api.kubeconfig())
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `n` plain lines of one container, 50 a second from 09:00:00.
+fn steady(n: u32) -> Vec<Vec<u8>> {
+    (0..n)
+        .map(|i| {
+            line(
+                i / 50,
+                (i % 50) * 20_000_000,
+                &format!("INFO request {i} done"),
+            )
+        })
+        .collect()
+}
+
+fn problems(report: &Value) -> Vec<String> {
+    report["summary"]["problems"]
+        .as_array()
+        .expect("summary.problems")
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_log_request_failing_exits_2_with_one_line_naming_status_and_pods() {
+    let mut state = State::new(vec![
+        netbox("netbox-a", failing_login(0)),
+        netbox("netbox-b", failing_login(0)),
+    ]);
+    state.log_status = Some((500, "Internal error occurred: kubelet unreachable".into()));
+    let api = FakeApi::start(state);
+    let (code, stdout, stderr) = kube(&api, &["-o", "json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "no report of nothing");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("sso-triage: no log could be read in namespace kotsadm: every log request failed: HTTP 500: Internal error occurred: kubelet unreachable for pod/netbox-a/netbox, pod/netbox-b/netbox;"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_api_dying_mid_stream_reports_the_missing_range_and_exits_2() {
+    let mut c = Container::new("netbox", steady(6000));
+    c.fault = Some(Fault::Die(3000));
+    let api = FakeApi::start(State::new(vec![netbox("netbox-a", vec![]).with(c)]));
+    let (code, stdout, stderr) = kube(&api, &["-o", "json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let report: Value = serde_json::from_slice(&stdout).expect("the report of what was read");
+    assert_eq!(report["summary"]["lines"], 3000);
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let p = &problems[0];
+    assert!(
+        p.starts_with(
+            "pod/netbox-a/netbox: log lines after 2026-11-20T09:00:59.980Z (the last line read) up to 20"
+        ) && p.contains("(when it gave up) are missing")
+            && p.contains("5 attempt(s) failed, the last: no answer: "),
+        "{p}"
+    );
+    assert!(
+        stderr.lines().any(|l| l == format!("sso-triage: {p}")),
+        "also on stderr: {stderr}"
+    );
+
+    // Every format carries it: the JSON lines' summary record too.
+    api.state.lock().unwrap().dead = false;
+    let mut c = Container::new("netbox", steady(100));
+    c.fault = Some(Fault::Die(50));
+    api.state.lock().unwrap().pods = vec![netbox("netbox-a", vec![]).with(c)];
+    let (code, stdout, _) = kube(&api, &["-o", "jsonl"]);
+    assert_eq!(code, Some(2));
+    let text = String::from_utf8(stdout).unwrap();
+    let summary: Value =
+        serde_json::from_str(text.lines().last().expect("records")).expect("a JSON line");
+    assert_eq!(summary["type"], "summary");
+    let listed = summary["problems"].as_array().expect("problems").clone();
+    assert_eq!(listed.len(), 1, "{summary}");
+    assert!(
+        listed[0]
+            .as_str()
+            .unwrap()
+            .starts_with("pod/netbox-a/netbox: log lines after 2026-11-20T09:00:00.980Z"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn follow_lists_an_outage_in_the_report_printed_on_sigterm() {
+    let mut c = Container::new("netbox", failing_login(0));
+    c.live = vec![line(10, 0, "INFO still serving"), line(11, 0, "INFO cut")];
+    c.end = End::Hang;
+    // The API server dies after the first live line and does not come back.
+    c.fault = Some(Fault::Die(4));
+    let api = FakeApi::start(State::new(vec![netbox("netbox-live", vec![]).with(c)]));
+    let mut child = bin()
+        .args(["kube", "-f", "-o", "json", "--kubeconfig"])
+        .arg(api.kubeconfig())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    // The live line (on stderr with -o json) says the stream is being read.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut live = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !live.contains("aadsts7000222") {
+        live.clear();
+        assert!(Instant::now() < deadline, "no live line in time");
+        if stderr.read_line(&mut live).expect("reads") == 0 {
+            panic!("stderr closed before a live line");
+        }
+    }
+    // Let the cut happen and a few resumes fail.
+    let died = Instant::now() + Duration::from_secs(20);
+    while !api.state.lock().unwrap().dead {
+        assert!(Instant::now() < died, "the fake API did not die");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "still following");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut out = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut out)
+        .expect("reads the report");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let code = child.wait().expect("ends").code();
+    assert_eq!(code, Some(2), "lines may be missing: {rest}");
+    let report: Value = serde_json::from_slice(&out).expect("the final report");
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "aadsts7000222-client-secret-expired"),
+        "what was read is still reported"
+    );
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with(
+            "pod/netbox-live/netbox: log lines after 2026-11-20T09:00:10Z (the last line read) up to 20"
+        ) && problems[0].contains("(when the run stopped) are missing: the stream was down since 20"),
+        "{}",
+        problems[0]
+    );
+}
+
+#[test]
+fn request_timeout_bounds_a_stream_that_never_ends() {
+    let mut c = Container::new("netbox", failing_login(0));
+    c.fault = Some(Fault::Stall(3));
+    let api = FakeApi::start(State::new(vec![netbox("netbox-hung", vec![]).with(c)]));
+    let started = Instant::now();
+    let (code, stdout, stderr) = kube(&api, &["-o", "json", "--request-timeout", "1s"]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(code, Some(2), "{stderr}");
+    let report: Value = serde_json::from_slice(&stdout).expect("JSON");
+    assert_eq!(report["summary"]["lines"], 3);
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with(
+            "pod/netbox-hung/netbox: log lines after 2026-11-20T09:00:04.500Z (the last line read) up to 20"
+        ) && problems[0].contains("did not end within --request-timeout 1s"),
+        "{}",
+        problems[0]
+    );
+
+    let (code, stdout, stderr) = kube(&api, &["--request-timeout", "soon"]);
+    assert_eq!(code, Some(2));
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("sso-triage: invalid --request-timeout \"soon\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_long_line_counts_as_one_line_as_scan_counts_it() {
+    let mut long = format!("{} ", kube_support::ts(1, 0)).into_bytes();
+    long.extend(std::iter::repeat_n(b'x', 12 << 20));
+    long.push(b'\n');
+    let lines = vec![line(0, 0, "INFO before"), long, line(2, 0, "INFO after")];
+    let api = FakeApi::start(State::new(vec![netbox("netbox-w", lines.clone())]));
+    let (code, stdout, stderr) = kube(&api, &["-o", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let streamed: Value = serde_json::from_slice(&stdout).expect("kube JSON");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("netbox.log");
+    let mut text = Vec::new();
+    for l in &lines {
+        text.extend_from_slice(b"[pod/netbox-w/netbox] ");
+        text.extend_from_slice(l);
+    }
+    std::fs::write(&file, text).unwrap();
+    let scanned = bin()
+        .args(["scan", "-o", "json"])
+        .arg(&file)
+        .output()
+        .expect("scan runs");
+    let scanned: Value = serde_json::from_slice(&scanned.stdout).expect("scan JSON");
+    assert_eq!(scanned["summary"]["lines"], 3);
+    assert_eq!(streamed["summary"]["lines"], scanned["summary"]["lines"]);
+    assert_eq!(streamed["summary"]["split_lines"], 0);
 }

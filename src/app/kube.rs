@@ -21,6 +21,9 @@ use crate::redact::Placeholders;
 use crate::report::{self, Format, Summary};
 use crate::source::{Block, ReadFailure, ReadStats};
 
+/// A feed buffer bigger than this after a block is dropped rather than kept for the next.
+const KEEP_BUFFER: usize = 4 << 20;
+
 /// The checked `kube` flags.
 fn options(args: &KubeArgs) -> std::result::Result<KubeOptions, String> {
     let since = args
@@ -45,6 +48,7 @@ fn options(args: &KubeArgs) -> std::result::Result<KubeOptions, String> {
     if args.max_log_requests == 0 {
         return Err("--max-log-requests must be at least 1".into());
     }
+    let request_timeout = crate::kube::parse_request_timeout(&args.request_timeout)?;
     Ok(KubeOptions {
         pods: args.pods.clone(),
         namespace: Some(args.namespace.clone()),
@@ -58,6 +62,7 @@ fn options(args: &KubeArgs) -> std::result::Result<KubeOptions, String> {
         context: args.context.clone(),
         kubeconfig: args.kubeconfig.clone(),
         max_log_requests: args.max_log_requests,
+        request_timeout,
         ..KubeOptions::default()
     })
 }
@@ -117,6 +122,10 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
                 let result = stream(&opts, &stop, &mut |block| {
                     buffer.fill_from(block);
                     feed(&mut buffer);
+                    if buffer.data.capacity() > KEEP_BUFFER {
+                        // A block of one very long line: give its memory back.
+                        buffer = Block::default();
+                    }
                     Ok(())
                 });
                 match result {
@@ -124,6 +133,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
                         stats = s;
                         Ok(ReadStats {
                             bytes: stats.bytes,
+                            split_lines: stats.split_lines,
                             ..ReadStats::default()
                         })
                     }
@@ -149,7 +159,10 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
     };
     let mut errors = Vec::new();
     match scanned.read {
-        Ok(read) => summary.bytes = read.bytes,
+        Ok(read) => {
+            summary.bytes = read.bytes;
+            summary.split_lines = read.split_lines;
+        }
         Err(failure) => {
             // Nothing was read when setting up failed: the message alone says it all.
             if scanned.collected.frames.lines == 0 {
@@ -160,6 +173,15 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
             errors.push(failure.error.to_string());
         }
     }
+    // Spans of the logs not read fail the run (exit 2) after the report; outages that lost
+    // no line are listed in the report without failing it.
+    errors.extend(stats.gaps.iter().cloned());
+    // Listed in the report, and on stderr with the other problems as it is printed.
+    summary.problems = stats
+        .outages
+        .iter()
+        .map(|o| crate::redact::Masking::default().show(o))
+        .collect();
     if !config.quiet {
         eprintln!(
             "sso-triage: read {} container(s) of {} pod(s); {} reconnect(s), {} replayed line(s) dropped",

@@ -690,8 +690,12 @@ fn finish_report(
             .or_default() += 1;
     }
     // Everything that came from the input passes the masker on its way into the report.
+    // Errors first; a caller may have listed problems that do not fail the run (`kube`: a
+    // stream that was down and came back without losing a line).
     let masking = collected.masking;
-    summary.problems = errors.iter().map(|e| masking.show(e)).collect();
+    summary
+        .problems
+        .splice(0..0, errors.iter().map(|e| masking.show(e)));
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
         secrets_shown: config.reveal_secrets,

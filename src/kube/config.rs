@@ -46,12 +46,17 @@ pub(crate) async fn connect(
         context: Some(chosen.clone()),
         ..KubeConfigOptions::default()
     };
-    let config = Config::from_custom_kubeconfig(kc, &options)
+    let mut config = Config::from_custom_kubeconfig(kc, &options)
         .await
         .map_err(|e| KubeError::Kubeconfig {
             path: path.clone(),
             problem: format!("context {chosen}: {}", problem(&e)),
         })?;
+    // kube retries 429, 503 and 504 up to 15 times with a backoff growing to minutes, inside
+    // one call: a log request to a failing API server would hang there, unseen. The stream
+    // tasks retry themselves (bounded, and the outage is reported), and a failing list call
+    // is better told at once.
+    config.default_retry = false;
     let server = config.cluster_url.to_string();
     let server = server.trim_end_matches('/').to_string();
     let client = Client::try_from(config).map_err(|e| match e {

@@ -146,6 +146,17 @@ pub enum KubeError {
         /// The server's message.
         message: String,
     },
+    /// Every log request failed: no line of any selected container could be read.
+    #[error(
+        "no log could be read in namespace {namespace}: every log request failed: {}; check the API server and the nodes' kubelets (kubectl logs fails the same way), then try again",
+        failed_streams(failures)
+    )]
+    LogsFailed {
+        /// The namespace.
+        namespace: String,
+        /// (`pod/POD/CONTAINER`, the last failure of its requests, e.g. `HTTP 500: ...`).
+        failures: Vec<(String, String)>,
+    },
     /// The async runtime could not be started.
     #[error("cannot start the Kubernetes client runtime: {0}")]
     Runtime(String),
@@ -182,6 +193,44 @@ fn list(names: &[String]) -> String {
         out.push_str(&format!(" and {} more", names.len() - LIST_MAX));
     }
     out
+}
+
+/// `REASON for pod/a/c, pod/b/c; REASON2 for ...`: streams grouped by what failed them.
+fn failed_streams(failures: &[(String, String)]) -> String {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for (stream, reason) in failures {
+        match groups.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, streams)) => streams.push(stream.clone()),
+            None => groups.push((reason, vec![stream.clone()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(reason, streams)| format!("{reason} for {}", list(streams)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What failed a request, for messages: `HTTP 500: <the server's message>` or `no answer:
+/// <the connection error>`, one line, at most about 200 characters.
+pub(crate) fn failure(e: &kube::Error) -> String {
+    let text = match e {
+        kube::Error::Api(s) => format!("HTTP {}: {}", s.code, one_line(&s.message)),
+        other => format!("no answer: {}", chain(other)),
+    };
+    shorten(text, 200)
+}
+
+fn shorten(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut cut = max;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push_str("...");
+    }
+    text
 }
 
 fn who(user: Option<&str>, context: &str) -> String {
@@ -371,6 +420,23 @@ mod tests {
         assert!(s.starts_with("p0, p1"));
         assert!(s.ends_with("p19 and 5 more"), "{s}");
         assert_eq!(list(&[]), "none");
+    }
+
+    #[test]
+    fn failed_streams_are_grouped_by_what_failed_them() {
+        let e = KubeError::LogsFailed {
+            namespace: "kotsadm".into(),
+            failures: vec![
+                ("pod/a/netbox".into(), "HTTP 500: boom".into()),
+                ("pod/b/netbox".into(), "HTTP 503: busy".into()),
+                ("pod/b/nginx".into(), "HTTP 500: boom".into()),
+            ],
+        };
+        assert_eq!(
+            e.to_string(),
+            "no log could be read in namespace kotsadm: every log request failed: HTTP 500: boom for pod/a/netbox, pod/b/nginx; HTTP 503: busy for pod/b/netbox; check the API server and the nodes' kubelets (kubectl logs fails the same way), then try again"
+        );
+        assert_eq!(shorten("é".repeat(10), 5), "éé...");
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! Per-line work of one log stream, free of I/O: the kubelet's timestamp in front of a line,
-//! the de-duplication window that makes a resumed stream (opened again with `sinceTime`) drop
-//! the lines it replays, and the batch of formatted lines a stream hands to the merger.
+//! Per-line work of one log stream, free of I/O: cutting what the connection brings into
+//! lines (a line of any length is one line, as `scan` reads it), the kubelet's timestamp in
+//! front of a line, the de-duplication window that makes a resumed stream (opened again with
+//! `sinceTime`) drop the lines it replays, and the batch of formatted lines a stream hands to
+//! the merger.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -52,6 +54,11 @@ pub(crate) struct Seen {
     replay: HashMap<(i64, u64), u32>,
     /// True from a resume until the first line newer than `last`.
     replaying: bool,
+    /// Since the last resume: a replayed line was recognised, so the reopened stream reaches
+    /// back to what was read before and nothing between was lost.
+    matched: bool,
+    /// Since the last resume: the time of the first new line.
+    first_new: Option<i64>,
 }
 
 impl Seen {
@@ -68,6 +75,8 @@ impl Seen {
     /// Prepares for a reopened stream; returns the `sinceTime` (whole seconds since the
     /// epoch) to ask for, or `None` when nothing with a timestamp was emitted yet.
     pub(crate) fn resume(&mut self) -> Option<i64> {
+        self.matched = false;
+        self.first_new = None;
         let last = self.last?;
         self.replay.clear();
         for &key in &self.window {
@@ -93,6 +102,7 @@ impl Seen {
                     if *count == 0 {
                         self.replay.remove(&(ts, hash));
                     }
+                    self.matched = true;
                     return false;
                 }
                 if floor_second(ts) < floor_second(last) {
@@ -107,8 +117,22 @@ impl Seen {
                 self.replay.shrink_to(64);
             }
         }
+        if self.first_new.is_none() {
+            self.first_new = Some(ts);
+        }
         self.record(ts, hash);
         true
+    }
+
+    /// Since the last [`resume`](Self::resume): whether a replayed line was recognised (the
+    /// reopened stream overlaps what was read before, so no line between was lost).
+    pub(crate) fn matched(&self) -> bool {
+        self.matched
+    }
+
+    /// Since the last [`resume`](Self::resume): the time of the first new line, if any.
+    pub(crate) fn first_new(&self) -> Option<i64> {
+        self.first_new
     }
 
     fn record(&mut self, ts: i64, hash: u64) {
@@ -154,6 +178,8 @@ impl Batch {
 
     /// Appends `prefix`, the line (without newline) and a newline.
     pub(crate) fn push(&mut self, ts: i64, prefix: &[u8], line: &[u8]) {
+        // One reservation, so a long line is not copied again at every doubling.
+        self.data.reserve(prefix.len() + line.len() + 1);
         self.data.extend_from_slice(prefix);
         self.data.extend_from_slice(line);
         self.data.push(b'\n');
@@ -173,6 +199,83 @@ impl Batch {
     /// Where line `i` starts in `data`.
     pub(crate) fn start(&self, i: usize) -> usize {
         if i == 0 { 0 } else { self.lines[i - 1].1 }
+    }
+}
+
+/// Cuts what a connection brings into lines (without their newline). A line is held until
+/// its newline comes, however long it is; only past `max_line` bytes (like `scan`, see
+/// [`crate::source::MAX_LINE`]) is it handed on in pieces, each counted in
+/// [`split`](Self::split), so one endless line cannot take all memory.
+#[derive(Debug)]
+pub(crate) struct Cutter {
+    /// The start of a line whose newline has not come yet.
+    carry: Vec<u8>,
+    max_line: usize,
+    /// Lines handed on in pieces (one per piece cut at `max_line`).
+    pub(crate) split: u64,
+}
+
+impl Cutter {
+    /// A cutter that hands on a line in pieces once it holds `max_line` bytes of it.
+    pub(crate) fn new(max_line: usize) -> Self {
+        Cutter {
+            carry: Vec::new(),
+            max_line,
+            split: 0,
+        }
+    }
+
+    /// Hands `line` every line `buf` completes, in order; keeps the unfinished rest.
+    pub(crate) fn feed(&mut self, buf: &[u8], line: &mut dyn FnMut(&[u8])) {
+        let mut at = 0;
+        for end in memchr::memchr_iter(b'\n', buf) {
+            if self.carry.is_empty() {
+                line(&buf[at..end]);
+            } else {
+                self.carry.extend_from_slice(&buf[at..end]);
+                line(&self.carry);
+                self.release();
+            }
+            at = end + 1;
+        }
+        let rest = &buf[at..];
+        if rest.is_empty() {
+            return;
+        }
+        let need = self.carry.len() + rest.len();
+        if need > self.carry.capacity() {
+            // Doubling, but never far past the most a piece can hold.
+            let want = (self.carry.capacity() * 2).clamp(need, need.max(self.max_line));
+            self.carry.reserve_exact(want - self.carry.len());
+        }
+        self.carry.extend_from_slice(rest);
+        if self.carry.len() >= self.max_line {
+            self.split += 1;
+            line(&self.carry);
+            self.carry = Vec::new();
+        }
+    }
+
+    /// The input ended: hands on a last line that has no newline, if any.
+    pub(crate) fn finish(&mut self, line: &mut dyn FnMut(&[u8])) {
+        if !self.carry.is_empty() {
+            line(&self.carry);
+        }
+        self.carry = Vec::new();
+    }
+
+    /// The connection broke: the unfinished line is dropped (a resume brings it whole).
+    pub(crate) fn clear(&mut self) {
+        self.carry = Vec::new();
+    }
+
+    /// Empties the carry, giving back the memory of a long line.
+    fn release(&mut self) {
+        if self.carry.capacity() > 1 << 20 {
+            self.carry = Vec::new();
+        } else {
+            self.carry.clear();
+        }
     }
 }
 
@@ -261,5 +364,74 @@ mod tests {
         assert_eq!(b.data, b"[pod/p/c] a\n[pod/p/c] bc\n");
         assert_eq!(b.start(1), 12);
         assert_eq!(&b.data[b.start(1)..b.lines[1].1], b"[pod/p/c] bc\n");
+    }
+
+    fn cut(cutter: &mut Cutter, parts: &[&[u8]]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for p in parts {
+            cutter.feed(p, &mut |l| out.push(l.to_vec()));
+        }
+        cutter.finish(&mut |l| out.push(l.to_vec()));
+        out
+    }
+
+    #[test]
+    fn a_line_longer_than_any_buffer_is_one_line() {
+        let mut c = Cutter::new(1 << 20);
+        let long = vec![b'x'; 300_000];
+        let mut parts: Vec<&[u8]> = vec![b"a\nb"];
+        parts.extend(long.chunks(4096));
+        parts.push(b"\nlast");
+        let lines = cut(&mut c, &parts);
+        let mut want_b = b"b".to_vec();
+        want_b.extend_from_slice(&long);
+        assert_eq!(lines, vec![b"a".to_vec(), want_b, b"last".to_vec()]);
+        assert_eq!(c.split, 0);
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_handed_on_in_counted_pieces() {
+        let mut c = Cutter::new(10);
+        let lines = cut(&mut c, &[b"0123456", b"789abcdefghij", b"klm\nok\n"]);
+        assert_eq!(
+            lines,
+            vec![
+                b"0123456789abcdefghij".to_vec(),
+                b"klm".to_vec(),
+                b"ok".to_vec()
+            ]
+        );
+        assert_eq!(c.split, 1, "one line, cut once");
+        assert!(
+            c.carry.capacity() == 0,
+            "the long line's memory is given back"
+        );
+    }
+
+    #[test]
+    fn a_broken_connection_drops_the_unfinished_line() {
+        let mut c = Cutter::new(64);
+        let mut out = Vec::new();
+        c.feed(b"done\nhalf of a li", &mut |l| out.push(l.to_vec()));
+        c.clear();
+        c.finish(&mut |l| out.push(l.to_vec()));
+        assert_eq!(out, vec![b"done".to_vec()]);
+    }
+
+    #[test]
+    fn a_resume_tells_whether_it_reached_back_to_the_last_line() {
+        let mut seen = Seen::new();
+        assert!(seen.admit(Some(10 * S + 5), 1));
+        seen.resume();
+        assert!(!seen.matched());
+        assert!(!seen.admit(Some(10 * S + 5), 1));
+        assert!(seen.matched(), "the last line came again");
+        assert!(seen.admit(Some(11 * S), 2));
+        assert_eq!(seen.first_new(), Some(11 * S));
+        // Next resume: the log no longer holds the last line (container restarted).
+        seen.resume();
+        assert!(seen.admit(Some(20 * S), 3));
+        assert!(!seen.matched());
+        assert_eq!(seen.first_new(), Some(20 * S));
     }
 }

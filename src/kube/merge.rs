@@ -138,7 +138,17 @@ impl<'a> Merger<'a> {
             }
             let from = batch.start(first);
             let to = batch.lines[end - 1].1;
-            self.out.extend_from_slice(&batch.data[from..to]);
+            if to - from >= FLUSH_BYTES {
+                // A long run (a line of many megabytes) goes out as it is, not copied into
+                // `out`, which would keep that much memory for the rest of the run.
+                if !self.out.is_empty() {
+                    (self.on_block)(&self.out).map_err(KubeError::Output)?;
+                    self.out.clear();
+                }
+                (self.on_block)(&batch.data[from..to]).map_err(KubeError::Output)?;
+            } else {
+                self.out.extend_from_slice(&batch.data[from..to]);
+            }
             self.lines += (end - first) as u64;
             self.bytes += (to - from) as u64;
             slot.pos = end;
@@ -229,6 +239,36 @@ mod tests {
         tx_a.try_send(batch(&[(2, "a2")])).unwrap();
         m.step(t0 + Duration::from_millis(1600), true).unwrap();
         assert_eq!(m.lines, 2, "a stop drains what was received");
+    }
+
+    #[test]
+    fn a_long_line_goes_out_whole_and_in_order() {
+        let mut blocks: Vec<Vec<u8>> = Vec::new();
+        let mut sink = |b: &[u8]| {
+            blocks.push(b.to_vec());
+            Ok(())
+        };
+        let long = "x".repeat(FLUSH_BYTES * 3);
+        let (tx, rx) = mpsc::channel(4);
+        {
+            let mut m = Merger::new(None, &mut sink);
+            m.add(rx);
+            tx.try_send(batch(&[(1, "short")])).unwrap();
+            tx.try_send(batch(&[(2, &long), (3, "after")])).unwrap();
+            drop(tx);
+            m.step(Instant::now(), false).unwrap();
+            assert_eq!(m.lines, 3);
+            assert!(
+                m.out.capacity() < FLUSH_BYTES * 2,
+                "not copied into the buffer"
+            );
+        }
+        let all: Vec<u8> = blocks.concat();
+        assert_eq!(all, format!("short\n{long}\nafter\n").into_bytes());
+        assert!(
+            blocks.iter().all(|b| b.ends_with(b"\n")),
+            "whole lines only"
+        );
     }
 
     #[test]

@@ -50,6 +50,16 @@ pub const DEFAULT_RELIST_INTERVAL: Duration = Duration::from_secs(30);
 /// Default for [`KubeOptions::reorder_window`].
 pub const DEFAULT_REORDER_WINDOW: Duration = Duration::from_secs(1);
 
+/// Default for [`KubeOptions::request_timeout`]: two minutes. kubectl has no limit by
+/// default, but without `--follow` a support engineer expects the command to end: the
+/// kubelet serves a container's current log file (10 MiB by default), which takes seconds
+/// even over a slow VPN, so a stream still open after two minutes is hung or being fed
+/// without end.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Default for [`KubeOptions::retry_backoff`].
+pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(250);
+
 /// How often the stop flag is looked at (and silent streams re-judged) while waiting.
 const TICK: Duration = Duration::from_millis(25);
 
@@ -90,6 +100,14 @@ pub struct KubeOptions {
     pub max_log_requests: usize,
     /// A stream silent this long is reopened (resumed with `sinceTime`). Default 5 minutes.
     pub stall_timeout: Duration,
+    /// Without `follow`: the longest one container's log may take to read (the time spent
+    /// waiting for the server, all its requests together); a stream that has not ended by
+    /// then is given up and what it did not read is reported. `None`: no limit. Ignored
+    /// while following. Default [`DEFAULT_REQUEST_TIMEOUT`].
+    pub request_timeout: Option<Duration>,
+    /// First wait before a dropped or failed stream is tried again; doubled per failure up
+    /// to 30 s. Default 250 ms.
+    pub retry_backoff: Duration,
     /// How often pods are listed again while following, to pick up new pods (a rollout
     /// brings new names). Default 30 s.
     pub relist_interval: Duration,
@@ -114,6 +132,8 @@ impl Default for KubeOptions {
             kubeconfig: None,
             max_log_requests: DEFAULT_MAX_LOG_REQUESTS,
             stall_timeout: DEFAULT_STALL_TIMEOUT,
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+            retry_backoff: DEFAULT_RETRY_BACKOFF,
             relist_interval: DEFAULT_RELIST_INTERVAL,
             reorder_window: DEFAULT_REORDER_WINDOW,
         }
@@ -137,9 +157,20 @@ pub struct KubeStats {
     pub lines: u64,
     /// Bytes handed out.
     pub bytes: u64,
-    /// Streams that ended for a reason worth telling (container not started, pod deleted,
-    /// gave up after repeated failures), one line each.
+    /// Lines longer than [`crate::source::MAX_LINE`] handed on in pieces (each piece after
+    /// the first is a line of its own, as `scan` counts them).
+    pub split_lines: u64,
+    /// Streams that ended for a reason worth telling (container not started, pod deleted),
+    /// one line each.
     pub notes: Vec<String>,
+    /// Spans of logs that were not read, one line each naming the pod and container and
+    /// the time range: a stream given up after repeated failures, still down when the run
+    /// stopped, cut by the request timeout, or back without the lines since the last one
+    /// read. Any of them means the report may miss something.
+    pub gaps: Vec<String>,
+    /// Times a stream was down (requests failing) and came back reaching to the last line
+    /// read, so that no line was lost, one line each.
+    pub outages: Vec<String>,
 }
 
 /// Reads the selected pods' logs and hands them to `on_block` in blocks of whole lines, each
@@ -155,7 +186,10 @@ pub struct KubeStats {
 /// # Errors
 ///
 /// [`KubeError`]: kubeconfig or context problems, an unreachable server, 401, 403, unknown
-/// pod or namespace, nothing selected, or `on_block` failing ([`KubeError::Output`]).
+/// pod or namespace, nothing selected, every log request failing so that no line could be
+/// read ([`KubeError::LogsFailed`]), or `on_block` failing ([`KubeError::Output`]). Parts of
+/// logs that could not be read while others were are not errors: they are listed in
+/// [`KubeStats::gaps`].
 ///
 /// # Example
 ///
@@ -224,18 +258,42 @@ async fn run(
         tokio::spawn(relist(ctx, selection, container, interval, known));
     }
     let shared = Arc::clone(&ctx.shared);
+    let ctx_namespace = ctx.target.namespace.clone();
     // The stream tasks hold the rest; dropping ours lets the control channel close.
     drop(ctx);
     let outcome = drive(
         &mut merger,
         control_rx,
         &shared,
+        &ctx_namespace,
         stop,
         !opts.follow || named,
     )
     .await;
     merger.flush()?;
     outcome?;
+    let containers = shared.containers.load(Ordering::Relaxed);
+    let (gaps, outages) = {
+        let mut faults = shared
+            .faults
+            .lock()
+            .expect("no task panics while holding the faults");
+        if merger.lines == 0
+            && let Some(failures) = faults.all_failed(containers)
+        {
+            return Err(all_failed(&ctx_namespace, failures));
+        }
+        let dropped = faults.dropped;
+        let all = faults.take_all(chrono::Utc::now());
+        let (lost, kept): (Vec<_>, Vec<_>) = all.into_iter().partition(|o| o.lost());
+        let mut gaps: Vec<String> = lost.iter().map(|o| o.describe()).collect();
+        if dropped > 0 {
+            gaps.push(format!(
+                "{dropped} more time(s) a stream was down, not listed"
+            ));
+        }
+        (gaps, kept.iter().map(|o| o.describe()).collect())
+    };
     let notes = shared
         .notes
         .lock()
@@ -248,13 +306,16 @@ async fn run(
         .len();
     Ok(KubeStats {
         pods,
-        containers: shared.containers.load(Ordering::Relaxed) as usize,
+        containers: containers as usize,
         streams_opened: shared.streams_opened.load(Ordering::Relaxed),
         reconnects: shared.reconnects.load(Ordering::Relaxed),
         duplicates_dropped: shared.duplicates.load(Ordering::Relaxed),
         lines: merger.lines,
         bytes: merger.bytes,
+        split_lines: shared.split_lines.load(Ordering::Relaxed),
         notes,
+        gaps,
+        outages,
     })
 }
 
@@ -311,6 +372,8 @@ async fn setup(opts: &KubeOptions) -> Result<Setup, KubeError> {
         follow: opts.follow,
         previous: opts.previous,
         stall: opts.stall_timeout,
+        request_timeout: opts.request_timeout.filter(|t| !t.is_zero()),
+        backoff: opts.retry_backoff,
         paging: !opts.follow && found.len() > limit,
         limit: Arc::new(Semaphore::new(limit)),
         shared: Arc::new(Shared::default()),
@@ -321,15 +384,26 @@ async fn setup(opts: &KubeOptions) -> Result<Setup, KubeError> {
 }
 
 /// Runs the merge until every stream has ended (when `ends_when_empty`), the stop flag is
-/// set, or a stream reports an error that cannot be retried.
+/// set, or a stream reports an error that cannot be retried. While nothing was read, ends
+/// with [`KubeError::LogsFailed`] as soon as no selected container can be read at all.
 async fn drive(
     merger: &mut Merger<'_>,
     mut control: mpsc::UnboundedReceiver<Control>,
     shared: &Shared,
+    namespace: &str,
     stop: &AtomicBool,
     ends_when_empty: bool,
 ) -> Result<(), KubeError> {
     loop {
+        if merger.lines == 0 {
+            let faults = shared
+                .faults
+                .lock()
+                .expect("no task panics while holding the faults");
+            if let Some(failures) = faults.all_failed(shared.containers.load(Ordering::Relaxed)) {
+                return Err(all_failed(namespace, failures));
+            }
+        }
         if stop.load(Ordering::Relaxed) {
             // Lines already received (held for ordering) still go out.
             return merger.step(Instant::now(), true);
@@ -400,6 +474,74 @@ async fn relist(
     }
 }
 
+fn all_failed(namespace: &str, failures: Vec<(String, String)>) -> KubeError {
+    KubeError::LogsFailed {
+        namespace: namespace.to_string(),
+        failures,
+    }
+}
+
+/// Reads a `--request-timeout` value as kubectl does: a whole number of seconds (`30`), or a
+/// duration with units (`30s`, `5m`, `1h30m`, `1.5s`, `500ms`; units `ns`, `us`, `µs`,
+/// `ms`, `s`, `m`, `h`). `0` means no limit (`None`).
+///
+/// # Errors
+///
+/// A one-line message naming the value when it is not such a duration.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use sso_triage::kube::parse_request_timeout;
+///
+/// assert_eq!(parse_request_timeout("1m30s"), Ok(Some(Duration::from_secs(90))));
+/// assert_eq!(parse_request_timeout("0"), Ok(None));
+/// ```
+pub fn parse_request_timeout(text: &str) -> Result<Option<Duration>, String> {
+    let bad = || {
+        format!(
+            "invalid --request-timeout {text:?}: use a whole number of seconds or a number with a unit (e.g. 30s, 5m, 1h; 0 for no limit)"
+        )
+    };
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        let secs: u64 = t.parse().map_err(|_| bad())?;
+        return Ok((secs > 0).then(|| Duration::from_secs(secs)));
+    }
+    let mut rest = t.strip_prefix('+').unwrap_or(t);
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let number: f64 = rest[..number_len].parse().map_err(|_| bad())?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let nanos_per = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return Err(bad()),
+        };
+        total += number * nanos_per;
+        rest = &rest[unit_len..];
+    }
+    if !total.is_finite() || total > u64::MAX as f64 {
+        return Err(bad());
+    }
+    let nanos = total.round() as u64;
+    Ok((nanos > 0).then(|| Duration::from_nanos(nanos)))
+}
+
 /// Runs `fut` unless `stop` is set first.
 async fn until_stopped<T>(stop: &AtomicBool, fut: impl Future<Output = T>) -> Option<T> {
     let watch = async {
@@ -410,5 +552,33 @@ async fn until_stopped<T>(stop: &AtomicBool, fut: impl Future<Output = T>) -> Op
     tokio::select! {
         out = fut => Some(out),
         () = watch => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_timeouts_read_like_kubectl() {
+        let secs = |s| Ok(Some(Duration::from_secs(s)));
+        assert_eq!(parse_request_timeout("30"), secs(30));
+        assert_eq!(parse_request_timeout("30s"), secs(30));
+        assert_eq!(parse_request_timeout("5m"), secs(300));
+        assert_eq!(parse_request_timeout("1h30m"), secs(5400));
+        assert_eq!(
+            parse_request_timeout("1.5s"),
+            Ok(Some(Duration::from_millis(1500)))
+        );
+        assert_eq!(
+            parse_request_timeout("250ms"),
+            Ok(Some(Duration::from_millis(250)))
+        );
+        assert_eq!(parse_request_timeout("0"), Ok(None));
+        assert_eq!(parse_request_timeout("0s"), Ok(None));
+        for bad in ["", "5 m", "5x", "-1s", "m", "1d", "abc", "1.2.3s"] {
+            let e = parse_request_timeout(bad).unwrap_err();
+            assert!(e.starts_with("invalid --request-timeout"), "{bad}: {e}");
+        }
     }
 }

@@ -3,13 +3,16 @@
 //! like `kubectl logs --prefix`, drops lines a resume replays, and hands batches to the merger
 //! over a small bounded channel. A broken, ended-while-running or silent stream is reopened
 //! with `sinceTime` = the second of the last line seen, after a capped exponential backoff.
+//! Every time a stream is down is tracked ([`Faults`]): whether the reopened stream reached
+//! back to the last line read (nothing lost), or which span of the log was not read.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use futures::{AsyncBufRead, AsyncBufReadExt, FutureExt};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::jiff::Timestamp;
@@ -17,28 +20,31 @@ use kube::Api;
 use kube::api::LogParams;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
-use super::error::{KubeError, Target, classify, is_auth, status_code, status_message};
-use super::line::{Batch, Seen, line_hash, timestamp};
+use super::error::{KubeError, Target, classify, failure, is_auth, status_code, status_message};
+use super::line::{Batch, Cutter, Seen, line_hash, timestamp};
 use super::select::ContainerRef;
 
 /// A batch is handed on when it holds this much (or when the stream has nothing more ready).
 const BATCH_BYTES: usize = 32 << 10;
 
-/// A line longer than this is handed on in pieces, so one endless line cannot take all
-/// memory; the pieces after the first carry no timestamp.
-const MAX_LINE: usize = 4 << 20;
-
-/// First wait before reopening a stream; doubled per failure up to [`BACKOFF_MAX`].
-const BACKOFF_START: Duration = Duration::from_millis(250);
+/// A line longer than this is handed on in pieces (counted as split lines), as `scan` does,
+/// so one endless line cannot take all memory; the pieces after the first carry no
+/// timestamp.
+const MAX_LINE: usize = crate::source::MAX_LINE;
 
 /// Longest wait between two attempts.
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
-/// Without `--follow`, a stream that fails this often in a row is given up (with a note).
-const MAX_FAILURES: u32 = 5;
+/// Without `--follow`, a stream that fails this often in a row is given up (and what it did
+/// not read is reported). While following, every stream failing this often without ever
+/// having opened ends the run (the API server cannot serve logs at all).
+pub(crate) const MAX_FAILURES: u32 = 5;
 
 /// Most notes kept; later ones are counted only.
 const MAX_NOTES: usize = 100;
+
+/// Most outages kept per run; a stream flapping for hours must not grow memory.
+const MAX_OUTAGES: usize = 1_000;
 
 /// Counters and signals shared by the stream tasks and the merger.
 #[derive(Debug, Default)]
@@ -49,12 +55,16 @@ pub(crate) struct Shared {
     pub(crate) reconnects: AtomicU64,
     /// Replayed lines dropped after a resume.
     pub(crate) duplicates: AtomicU64,
+    /// Lines longer than [`MAX_LINE`] handed on in pieces.
+    pub(crate) split_lines: AtomicU64,
     /// Pods for which a stream was started.
     pub(crate) pods: Mutex<HashSet<String>>,
     /// Containers for which a stream was started.
     pub(crate) containers: AtomicU64,
     /// Streams that ended on their own for a reason worth telling.
     pub(crate) notes: Mutex<Vec<String>>,
+    /// Streams down now, and the outages that ended.
+    pub(crate) faults: Mutex<Faults>,
     /// Woken when a batch or a control message is ready.
     pub(crate) notify: Notify,
 }
@@ -68,6 +78,382 @@ impl Shared {
         if notes.len() < MAX_NOTES {
             notes.push(text);
         }
+    }
+
+    fn faults(&self) -> std::sync::MutexGuard<'_, Faults> {
+        self.faults
+            .lock()
+            .expect("no task panics while holding the faults")
+    }
+}
+
+/// The times streams were down.
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    /// Streams down right now (connection lost, requests failing), by `pod/P/C`.
+    pub(crate) down: BTreeMap<String, Down>,
+    /// Outages that ended: the stream came back, was given up, or timed out.
+    pub(crate) ended: Vec<Outage>,
+    /// Outages not kept past [`MAX_OUTAGES`].
+    pub(crate) dropped: u64,
+}
+
+impl Faults {
+    fn push(&mut self, outage: Outage) {
+        if self.ended.len() < MAX_OUTAGES {
+            self.ended.push(outage);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// Ends every outage still going on at `at` (the run stopped), and returns them all,
+    /// in stream then time order.
+    pub(crate) fn take_all(&mut self, at: DateTime<Utc>) -> Vec<Outage> {
+        let mut all = std::mem::take(&mut self.ended);
+        for (stream, down) in std::mem::take(&mut self.down) {
+            all.push(Outage {
+                stream,
+                down,
+                end: OutageEnd::Stopped { at },
+            });
+        }
+        all.sort_by(|a, b| (&a.stream, a.down.since).cmp(&(&b.stream, b.down.since)));
+        all
+    }
+
+    /// When no selected container could be read at all (each of the `containers` streams
+    /// never got a log request through: given up, timed out, or failing at least
+    /// [`MAX_FAILURES`] times with anything but a 400, which may be a container about to
+    /// start), each stream with its last failure.
+    pub(crate) fn all_failed(&self, containers: u64) -> Option<Vec<(String, String)>> {
+        let mut failed: BTreeMap<&str, &str> = BTreeMap::new();
+        for o in &self.ended {
+            if !o.down.opened && o.lost() {
+                failed.insert(&o.stream, &o.down.reason);
+            }
+        }
+        for (stream, d) in &self.down {
+            if !d.opened && d.failures >= MAX_FAILURES && d.code != Some(400) {
+                failed.insert(stream, &d.reason);
+            }
+        }
+        (containers > 0 && failed.len() as u64 == containers).then(|| {
+            failed
+                .into_iter()
+                .map(|(s, r)| (s.to_string(), r.to_string()))
+                .collect()
+        })
+    }
+}
+
+/// A stream while it is down.
+#[derive(Debug, Clone)]
+pub(crate) struct Down {
+    /// When the stream was lost (or its first request failed).
+    pub(crate) since: DateTime<Utc>,
+    /// Time of the last line read before, in nanoseconds since the epoch.
+    pub(crate) last_line: Option<i64>,
+    /// Whether a log request of this stream was ever answered (false: nothing was read).
+    pub(crate) opened: bool,
+    /// Requests, and connections that brought nothing, that failed since.
+    pub(crate) failures: u32,
+    /// What failed last, or why the stream was lost.
+    pub(crate) reason: String,
+    /// The HTTP status of the last failed request, when the server answered.
+    pub(crate) code: Option<u16>,
+}
+
+/// One time a stream was down, and how that ended.
+#[derive(Debug, Clone)]
+pub(crate) struct Outage {
+    /// `pod/POD/CONTAINER`.
+    pub(crate) stream: String,
+    pub(crate) down: Down,
+    pub(crate) end: OutageEnd,
+}
+
+/// How an outage ended.
+#[derive(Debug, Clone)]
+pub(crate) enum OutageEnd {
+    /// The stream came back reaching to the last line read: nothing lost.
+    Recovered { at: DateTime<Utc> },
+    /// The stream came back without the last line read (the container restarted, the log
+    /// rotated): the lines up to `first` (the first new line) may be lost.
+    ResumedWithout {
+        at: DateTime<Utc>,
+        first: Option<i64>,
+    },
+    /// Given up after [`MAX_FAILURES`] (without `--follow`).
+    GaveUp { at: DateTime<Utc> },
+    /// A request while down said the stream is gone for good (pod deleted).
+    Ended { at: DateTime<Utc>, why: String },
+    /// `--request-timeout` ran out.
+    TimedOut { at: DateTime<Utc>, limit: Duration },
+    /// Still down when the run stopped.
+    Stopped { at: DateTime<Utc> },
+}
+
+impl Outage {
+    /// True when lines of the log may not have been read.
+    pub(crate) fn lost(&self) -> bool {
+        !matches!(self.end, OutageEnd::Recovered { .. })
+    }
+
+    /// One line for the report's problems.
+    pub(crate) fn describe(&self) -> String {
+        let d = &self.down;
+        let stream = &self.stream;
+        let from = match d.last_line {
+            Some(t) => format!("after {} (the last line read)", log_time(t)),
+            None => "from the start of the log (no line was read)".to_string(),
+        };
+        let tried = match d.failures {
+            0 if d.reason.is_empty() => String::new(),
+            0 => format!("; {}", d.reason),
+            n => format!("; {n} attempt(s) failed, the last: {}", d.reason),
+        };
+        match &self.end {
+            OutageEnd::Recovered { at } => format!(
+                "{stream}: stream down from {} to {}{tried}; it came back reaching to the last line read, no line lost",
+                wall_time(d.since),
+                wall_time(*at)
+            ),
+            OutageEnd::ResumedWithout { at, first } => {
+                let until = match first {
+                    Some(t) => format!(
+                        "before {} (the first line after it came back)",
+                        log_time(*t)
+                    ),
+                    None => format!("up to {}", wall_time(*at)),
+                };
+                format!(
+                    "{stream}: log lines {from} and {until} may be missing: the stream, down since {}, came back at {} without the last line read (the container restarted or its log rotated){tried}",
+                    wall_time(d.since),
+                    wall_time(*at)
+                )
+            }
+            OutageEnd::GaveUp { at } if d.last_line.is_none() && !d.opened => format!(
+                "{stream}: no log line read: gave up at {}{tried}",
+                wall_time(*at)
+            ),
+            OutageEnd::GaveUp { at } => format!(
+                "{stream}: log lines {from} up to {} (when it gave up) are missing: the stream was lost at {}{tried}",
+                wall_time(*at),
+                wall_time(d.since)
+            ),
+            OutageEnd::Ended { at, why } => format!(
+                "{stream}: log lines {from} up to {} are missing: the stream was lost at {}{tried}; then: {why}",
+                wall_time(*at),
+                wall_time(d.since)
+            ),
+            OutageEnd::TimedOut { at, limit } => format!(
+                "{stream}: log lines {from} up to {} are missing: the stream did not end within --request-timeout {}{tried}; raise it (0: no limit) to read all of it",
+                wall_time(*at),
+                duration_text(*limit)
+            ),
+            OutageEnd::Stopped { at } => format!(
+                "{stream}: log lines {from} up to {} (when the run stopped) are missing: the stream was down since {}{tried}",
+                wall_time(*at),
+                wall_time(d.since)
+            ),
+        }
+    }
+}
+
+/// A kubelet time (nanoseconds) as RFC 3339 UTC with the digits it has.
+fn log_time(nanos: i64) -> String {
+    DateTime::from_timestamp_nanos(nanos).to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// A moment of the run, to the second.
+fn wall_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// `2m`, `90s`, `1500ms`: a duration as `--request-timeout` takes it.
+pub(crate) fn duration_text(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms > 0 && ms.is_multiple_of(3_600_000) {
+        format!("{}h", ms / 3_600_000)
+    } else if ms > 0 && ms.is_multiple_of(60_000) {
+        format!("{}m", ms / 60_000)
+    } else if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+/// One stream's outage bookkeeping, mirrored into [`Shared::faults`] so the run can tell
+/// what is down when it stops.
+struct Health<'a> {
+    shared: &'a Shared,
+    stream: String,
+    down: Option<Down>,
+    /// When a request answered again while down.
+    reopened: Option<DateTime<Utc>>,
+}
+
+impl<'a> Health<'a> {
+    fn new(shared: &'a Shared, stream: String) -> Self {
+        Health {
+            shared,
+            stream,
+            down: None,
+            reopened: None,
+        }
+    }
+
+    fn publish(&self) {
+        let mut faults = self.shared.faults();
+        match &self.down {
+            Some(d) => {
+                faults.down.insert(self.stream.clone(), d.clone());
+            }
+            None => {
+                faults.down.remove(&self.stream);
+            }
+        }
+    }
+
+    fn close(&mut self, end: OutageEnd) {
+        let Some(down) = self.down.take() else {
+            return;
+        };
+        self.reopened = None;
+        let keep = !matches!(end, OutageEnd::Recovered { .. }) || down.failures > 0;
+        let mut faults = self.shared.faults();
+        faults.down.remove(&self.stream);
+        if keep {
+            faults.push(Outage {
+                stream: self.stream.clone(),
+                down,
+                end,
+            });
+        }
+    }
+
+    /// The stream went down for `reason`, or (already down) a connection brought nothing.
+    fn lost(&mut self, seen: &Seen, opened: bool, reason: &str) {
+        match &mut self.down {
+            Some(d) => {
+                d.failures += 1;
+                d.reason = reason.to_string();
+                d.code = None;
+            }
+            None => {
+                self.down = Some(Down {
+                    since: Utc::now(),
+                    last_line: seen.last(),
+                    opened,
+                    failures: 0,
+                    reason: reason.to_string(),
+                    code: None,
+                });
+            }
+        }
+        self.reopened = None;
+        self.publish();
+    }
+
+    /// A log request failed.
+    fn failed(&mut self, seen: &Seen, opened: bool, code: Option<u16>, reason: String) {
+        let d = self.down.get_or_insert_with(|| Down {
+            since: Utc::now(),
+            last_line: seen.last(),
+            opened,
+            failures: 0,
+            reason: String::new(),
+            code: None,
+        });
+        d.failures += 1;
+        d.reason = reason;
+        d.code = code;
+        self.publish();
+    }
+
+    /// A log request was answered; whether the stream is back shows in what it brings.
+    fn answered(&mut self) {
+        if self.down.is_some() && self.reopened.is_none() {
+            self.reopened = Some(Utc::now());
+        }
+    }
+
+    /// After a connection: closes the outage when the stream came back.
+    fn check(&mut self, seen: &Seen, got_lines: bool, clean_end: bool) {
+        let Some(d) = &self.down else { return };
+        let at = self.reopened.unwrap_or_else(Utc::now);
+        if seen.matched() || (d.last_line.is_none() && (got_lines || clean_end)) {
+            self.close(OutageEnd::Recovered { at });
+        } else if got_lines || clean_end {
+            let first = seen.first_new();
+            self.close(OutageEnd::ResumedWithout { at, first });
+        }
+    }
+
+    fn gave_up(&mut self) {
+        self.close(OutageEnd::GaveUp { at: Utc::now() });
+    }
+
+    /// A request while down said the stream is gone; false when the stream was not down.
+    fn ended(&mut self, why: &str) -> bool {
+        if self.down.is_none() {
+            return false;
+        }
+        let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.close(OutageEnd::Ended {
+            at: Utc::now(),
+            why,
+        });
+        true
+    }
+
+    fn timed_out(&mut self, seen: &Seen, opened: bool, limit: Duration) {
+        if self.down.is_none() {
+            self.down = Some(Down {
+                since: Utc::now(),
+                last_line: seen.last(),
+                opened,
+                failures: 0,
+                reason: String::new(),
+                code: None,
+            });
+        }
+        self.close(OutageEnd::TimedOut {
+            at: Utc::now(),
+            limit,
+        });
+    }
+}
+
+/// What is left of `--request-timeout` for one stream without `--follow`: the time spent
+/// waiting for the server (opening requests, reading), all its requests together; not the
+/// time waiting for a turn or for the merger.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    limit: Option<Duration>,
+    left: Option<Duration>,
+}
+
+impl Budget {
+    fn new(limit: Option<Duration>) -> Self {
+        Budget { limit, left: limit }
+    }
+
+    /// `wait`, or less when less is left.
+    fn cap(&self, wait: Duration) -> Duration {
+        self.left.map_or(wait, |left| left.min(wait))
+    }
+
+    fn spend(&mut self, took: Duration) {
+        if let Some(left) = &mut self.left {
+            *left = left.saturating_sub(took);
+        }
+    }
+
+    fn exhausted(&self) -> bool {
+        self.left == Some(Duration::ZERO)
     }
 }
 
@@ -97,6 +483,11 @@ pub(crate) struct StreamCtx {
     pub(crate) follow: bool,
     pub(crate) previous: bool,
     pub(crate) stall: Duration,
+    /// Without `--follow`: how long one stream may wait for the server in all (`None`: no
+    /// limit).
+    pub(crate) request_timeout: Option<Duration>,
+    /// First wait before a stream is reopened.
+    pub(crate) backoff: Duration,
     /// More streams than connections allowed (without `--follow`): a stream whose merger
     /// queue is full closes its connection and reopens where it was when there is room, so
     /// the k-way merge never waits on a stream that cannot get a connection.
@@ -153,6 +544,8 @@ enum Outcome {
     Broken,
     /// Nothing arrived for the stall timeout.
     Stalled,
+    /// `--request-timeout` ran out.
+    TimedOut,
     /// The merger's queue is full and connections are scarce: the batch waits, the
     /// connection goes.
     Page(Batch),
@@ -163,9 +556,13 @@ enum Outcome {
 }
 
 async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender<Batch>) {
-    let prefix = format!("[pod/{}/{}] ", key.pod, key.container).into_bytes();
+    let name = format!("pod/{}/{}", key.pod, key.container);
+    let prefix = format!("[{name}] ").into_bytes();
     let mut seen = Seen::new();
-    let mut backoff = Backoff::new();
+    let mut cutter = Cutter::new(MAX_LINE);
+    let mut backoff = Backoff::new(ctx.backoff);
+    let mut budget = Budget::new(ctx.request_timeout.filter(|_| !ctx.follow));
+    let mut health = Health::new(&ctx.shared, name.clone());
     let mut opened = false;
     let mut paged: Option<Batch> = None;
     let mut failures = 0u32;
@@ -180,6 +577,10 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
         let Ok(permit) = Arc::clone(&ctx.limit).acquire_owned().await else {
             return;
         };
+        if budget.exhausted() {
+            health.timed_out(&seen, opened, budget.limit.unwrap_or_default());
+            return;
+        }
         let mut params = LogParams {
             container: Some(key.container.clone()),
             follow: ctx.follow,
@@ -197,9 +598,20 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
                 params.tail_lines = start.tail;
             }
         }
-        let reader = match ctx.pods.log_stream(&key.pod, &params).await {
-            Ok(reader) => reader,
-            Err(e) => {
+        let asked = Instant::now();
+        let answer = tokio::time::timeout(
+            budget.cap(Duration::MAX),
+            ctx.pods.log_stream(&key.pod, &params),
+        )
+        .await;
+        budget.spend(asked.elapsed());
+        let reader = match answer {
+            Ok(Ok(reader)) => reader,
+            Err(_) => {
+                health.timed_out(&seen, opened, budget.limit.unwrap_or_default());
+                return;
+            }
+            Ok(Err(e)) => {
                 drop(permit);
                 if is_auth(&e) {
                     ctx.fatal(classify(e, &ctx.target, "get", "pods/log"));
@@ -210,16 +622,15 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
                 let final_400 = code == Some(400)
                     && (!ctx.follow || message.contains("previous terminated container"));
                 if code == Some(404) || final_400 {
-                    ctx.shared
-                        .note(format!("pod/{}/{}: {}", key.pod, key.container, message));
+                    if !health.ended(&message) {
+                        ctx.shared.note(format!("{name}: {message}"));
+                    }
                     return;
                 }
                 failures += 1;
+                health.failed(&seen, opened, code, failure(&e));
                 if !ctx.follow && failures >= MAX_FAILURES {
-                    ctx.shared.note(format!(
-                        "pod/{}/{}: gave up after {failures} attempts: {message}",
-                        key.pod, key.container
-                    ));
+                    health.gave_up();
                     return;
                 }
                 tokio::time::sleep(backoff.next()).await;
@@ -231,12 +642,26 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
             ctx.shared.reconnects.fetch_add(1, Ordering::Relaxed);
         }
         opened = true;
-        let (outcome, leftover, got_lines) = pump(reader, ctx, &prefix, &mut seen, &tx).await;
+        health.answered();
+        let (outcome, leftover, got_lines) = pump(
+            reader,
+            ctx,
+            &prefix,
+            Reading {
+                seen: &mut seen,
+                cutter: &mut cutter,
+                budget: &mut budget,
+                health: &mut health,
+            },
+            &tx,
+        )
+        .await;
         drop(permit);
         if got_lines {
             backoff.reset();
             failures = 0;
         }
+        health.check(&seen, got_lines, matches!(outcome, Outcome::End));
         if let Some(batch) = leftover {
             if matches!(outcome, Outcome::Resume) {
                 paged = Some(batch);
@@ -250,20 +675,28 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
         match outcome {
             Outcome::Closed => return,
             Outcome::Page(_) | Outcome::Resume => continue,
+            Outcome::TimedOut => {
+                health.timed_out(&seen, opened, budget.limit.unwrap_or_default());
+                return;
+            }
             Outcome::End => {
                 if !ctx.follow || finished(ctx, key).await {
                     return;
                 }
+                health.lost(&seen, opened, "the stream ended while the container runs");
             }
             Outcome::Broken | Outcome::Stalled => {
                 if !got_lines {
                     failures += 1;
                 }
+                let reason = if matches!(outcome, Outcome::Broken) {
+                    "the connection broke".to_string()
+                } else {
+                    format!("nothing came for {}", duration_text(ctx.stall))
+                };
+                health.lost(&seen, opened, &reason);
                 if !ctx.follow && failures >= MAX_FAILURES {
-                    ctx.shared.note(format!(
-                        "pod/{}/{}: stream kept breaking; gave up after {failures} attempts",
-                        key.pod, key.container
-                    ));
+                    health.gave_up();
                     return;
                 }
             }
@@ -272,20 +705,34 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
     }
 }
 
+/// What one stream keeps across its connections, for [`pump`].
+struct Reading<'r, 'h> {
+    seen: &'r mut Seen,
+    cutter: &'r mut Cutter,
+    budget: &'r mut Budget,
+    health: &'r mut Health<'h>,
+}
+
 /// Reads one connection to its end. Returns why it ended, the lines not yet handed on (the
 /// caller sends them after giving back the connection) and whether any new line came.
 async fn pump(
     reader: impl AsyncBufRead,
     ctx: &StreamCtx,
     prefix: &[u8],
-    seen: &mut Seen,
+    state: Reading<'_, '_>,
     tx: &mpsc::Sender<Batch>,
 ) -> (Outcome, Option<Batch>, bool) {
+    let Reading {
+        seen,
+        cutter,
+        budget,
+        health,
+    } = state;
     let mut reader = Box::pin(reader);
-    let mut carry: Vec<u8> = Vec::new();
     let mut batch = Batch::with_capacity(BATCH_BYTES);
     let mut got = false;
     let mut dups = 0u64;
+    let split_before = cutter.split;
     let outcome = loop {
         // While following, hand on what is there as soon as the connection has nothing more
         // ready, so lines come out without delay. Without `--follow` the merge waits for
@@ -305,40 +752,31 @@ async fn pump(
                 {
                     break out;
                 }
-                match tokio::time::timeout(ctx.stall, reader.fill_buf()).await {
+                let waited = Instant::now();
+                let read = tokio::time::timeout(budget.cap(ctx.stall), reader.fill_buf()).await;
+                budget.spend(waited.elapsed());
+                match read {
                     Ok(read) => read,
+                    Err(_) if budget.exhausted() => break Outcome::TimedOut,
                     Err(_) => break Outcome::Stalled,
                 }
             }
         };
         let Ok(buf) = read else {
             // Broken: the partial line is dropped; the resume replays it whole.
+            cutter.clear();
             break Outcome::Broken;
         };
+        let mut take = |line: &[u8]| got |= take_line(line, prefix, seen, &mut batch, &mut dups);
         if buf.is_empty() {
-            if !carry.is_empty() {
-                got |= take_line(&carry, prefix, seen, &mut batch, &mut dups);
-            }
+            cutter.finish(&mut take);
             break Outcome::End;
         }
         let n = buf.len();
-        let mut at = 0;
-        for end in memchr::memchr_iter(b'\n', buf) {
-            if carry.is_empty() {
-                got |= take_line(&buf[at..end], prefix, seen, &mut batch, &mut dups);
-            } else {
-                carry.extend_from_slice(&buf[at..end]);
-                got |= take_line(&carry, prefix, seen, &mut batch, &mut dups);
-                carry.clear();
-            }
-            at = end + 1;
-        }
-        carry.extend_from_slice(&buf[at..]);
-        if carry.len() > MAX_LINE {
-            got |= take_line(&carry, prefix, seen, &mut batch, &mut dups);
-            carry.clear();
-        }
+        cutter.feed(buf, &mut take);
         reader.consume_unpin(n);
+        // A stream that stays open (following) shows it is back with its first lines.
+        health.check(seen, got, false);
         if dups > 0 {
             ctx.shared.duplicates.fetch_add(dups, Ordering::Relaxed);
             dups = 0;
@@ -350,6 +788,9 @@ async fn pump(
         }
     };
     ctx.shared.duplicates.fetch_add(dups, Ordering::Relaxed);
+    ctx.shared
+        .split_lines
+        .fetch_add(cutter.split - split_before, Ordering::Relaxed);
     let (outcome, leftover) = match outcome {
         Outcome::Page(mut held) => {
             // Lines read after the held batch go with it; nothing is lost.
@@ -428,22 +869,24 @@ async fn finished(ctx: &StreamCtx, key: &ContainerRef) -> bool {
 
 /// Exponential backoff with ±20 % jitter, so many streams cut at once do not return at once.
 struct Backoff {
+    start: Duration,
     next: Duration,
     random: RandomState,
     draws: u64,
 }
 
 impl Backoff {
-    fn new() -> Self {
+    fn new(start: Duration) -> Self {
         Backoff {
-            next: BACKOFF_START,
+            start,
+            next: start,
             random: RandomState::new(),
             draws: 0,
         }
     }
 
     fn reset(&mut self) {
-        self.next = BACKOFF_START;
+        self.next = self.start;
     }
 
     fn next(&mut self) -> Duration {
@@ -460,9 +903,11 @@ impl Backoff {
 mod tests {
     use super::*;
 
+    const BACKOFF_START: Duration = Duration::from_millis(250);
+
     #[test]
     fn backoff_doubles_to_its_cap_with_jitter() {
-        let mut b = Backoff::new();
+        let mut b = Backoff::new(BACKOFF_START);
         let first = b.next();
         assert!(first >= BACKOFF_START * 8 / 10 && first <= BACKOFF_START * 12 / 10);
         for _ in 0..20 {

@@ -48,6 +48,10 @@ pub enum Fault {
     Stall(usize),
     /// Send this many lines, then end cleanly (terminal chunk) though the pod runs on.
     EndEarly(usize),
+    /// Send this many lines and half of the next, then the whole API server dies: this
+    /// connection and every later one close without an answer (until `State::dead` is set
+    /// back to false).
+    Die(usize),
 }
 
 /// One container's log.
@@ -63,6 +67,12 @@ pub struct Container {
     pub end: End,
     /// A fault on the first request only.
     pub fault: Option<Fault>,
+    /// Requests after the first answer this status (with this message), this many times
+    /// (`usize::MAX`: always); then they are served again.
+    pub resume_fails: Option<(u16, &'static str, usize)>,
+    /// Lines served to requests after the first instead of `lines` (the container restarted
+    /// and its log begins anew).
+    pub restarted: Option<Vec<Vec<u8>>>,
     /// Log requests served so far.
     pub requests: usize,
 }
@@ -75,6 +85,8 @@ impl Container {
             live: Vec::new(),
             end: End::Close,
             fault: None,
+            resume_fails: None,
+            restarted: None,
             requests: 0,
         }
     }
@@ -161,6 +173,10 @@ pub struct State {
     pub token: Option<String>,
     /// (verb, resource) pairs answered with 403.
     pub forbid: Vec<(String, String)>,
+    /// Every `pods/log` request is answered with this status and message.
+    pub log_status: Option<(u16, String)>,
+    /// The server is gone: every connection closes without an answer.
+    pub dead: bool,
     pub requests: Vec<Seen>,
 }
 
@@ -172,6 +188,8 @@ impl State {
             pods,
             token: Some(TOKEN.to_string()),
             forbid: Vec::new(),
+            log_status: None,
+            dead: false,
             requests: Vec::new(),
         }
     }
@@ -351,6 +369,7 @@ contexts:
         KubeOptions {
             kubeconfig: Some(self.kubeconfig()),
             stall_timeout: Duration::from_secs(5),
+            retry_backoff: Duration::from_millis(20),
             relist_interval: Duration::from_millis(200),
             reorder_window: Duration::from_millis(200),
             ..KubeOptions::default()
@@ -461,6 +480,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut sock: S, state: Arc<Mutex<
     let Some(head) = read_head(&mut sock).await else {
         return;
     };
+
     let mut lines = head.split("\r\n");
     let request_line = lines.next().unwrap_or_default();
     let target = request_line.split(' ').nth(1).unwrap_or("/").to_string();
@@ -481,6 +501,18 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut sock: S, state: Arc<Mutex<
         query,
         authorization: authorization.clone(),
     };
+    let dead = {
+        let mut st = state.lock().expect("fake server state");
+        if st.dead {
+            st.requests.push(seen.clone());
+        }
+        st.dead
+    };
+    if dead {
+        // Gone: the connection closes without an answer.
+        let _ = sock.shutdown().await;
+        return;
+    }
     let reply = route(&state, &seen);
     state.lock().expect("fake server state").requests.push(seen);
     match reply {
@@ -491,6 +523,8 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut sock: S, state: Arc<Mutex<
                 400 => "Bad Request",
                 401 => "Unauthorized",
                 403 => "Forbidden",
+                500 => "Internal Server Error",
+                503 => "Service Unavailable",
                 _ => "Not Found",
             };
             let head = format!(
@@ -502,7 +536,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut sock: S, state: Arc<Mutex<
             let _ = sock.flush().await;
             let _ = sock.shutdown().await;
         }
-        Reply::Log(plan) => stream_log(sock, plan).await,
+        Reply::Log(plan) => stream_log(sock, plan, &state).await,
     }
 }
 
@@ -724,6 +758,9 @@ fn route(state: &Arc<Mutex<State>>, req: &Seen) -> Reply {
             if forbid(&st, "get", "pods/log") {
                 return forbidden("get", "pods/log", name, ns);
             }
+            if let Some((code, message)) = &st.log_status {
+                return status(*code, "InternalError", message.clone());
+            }
             let ns_ok = *ns == st.namespace;
             let Some(pod) = st.pods.iter_mut().find(|p| p.name == *name && ns_ok) else {
                 return status(404, "NotFound", format!("pods \"{name}\" not found"));
@@ -761,6 +798,17 @@ fn route(state: &Arc<Mutex<State>>, req: &Seen) -> Reply {
                 );
             };
             c.requests += 1;
+            if c.requests > 1
+                && let Some((code, message, times)) = &mut c.resume_fails
+                && *times > 0
+            {
+                *times = times.saturating_sub(usize::from(*times != usize::MAX));
+                return status(*code, "InternalError", message.to_string());
+            }
+            let source = match &c.restarted {
+                Some(lines) if c.requests > 1 => lines,
+                _ => &c.lines,
+            };
             let follow = req.param("follow") == Some("true");
             let timestamps = req.param("timestamps") == Some("true");
             let since = req.param("sinceTime").map(|s| {
@@ -768,8 +816,7 @@ fn route(state: &Arc<Mutex<State>>, req: &Seen) -> Reply {
                     .expect("sinceTime is RFC 3339")
                     .timestamp()
             });
-            let mut history: Vec<Vec<u8>> = c
-                .lines
+            let mut history: Vec<Vec<u8>> = source
                 .iter()
                 .filter(|l| since_ok(l, since))
                 .cloned()
@@ -813,7 +860,7 @@ async fn chunk<S: AsyncWrite + Unpin>(sock: &mut S, data: &[u8]) -> bool {
     sock.write_all(&out).await.is_ok() && sock.flush().await.is_ok()
 }
 
-async fn stream_log<S: AsyncWrite + Unpin>(mut sock: S, plan: LogPlan) {
+async fn stream_log<S: AsyncWrite + Unpin>(mut sock: S, plan: LogPlan, state: &Mutex<State>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
     if sock.write_all(head.as_bytes()).await.is_err() {
         return;
@@ -824,6 +871,13 @@ async fn stream_log<S: AsyncWrite + Unpin>(mut sock: S, plan: LogPlan) {
                 let half = &line[..line.len() / 2];
                 let _ = chunk(&mut sock, half).await;
                 // FIN without the terminal chunk: the client sees an unexpected EOF.
+                let _ = sock.shutdown().await;
+                return;
+            }
+            Some(Fault::Die(n)) if i == n => {
+                state.lock().expect("fake server state").dead = true;
+                let half = &line[..line.len() / 2];
+                let _ = chunk(&mut sock, half).await;
                 let _ = sock.shutdown().await;
                 return;
             }
@@ -845,7 +899,8 @@ async fn stream_log<S: AsyncWrite + Unpin>(mut sock: S, plan: LogPlan) {
             return;
         }
     }
-    if plan.follow && plan.end == End::Hang {
+    let stall_at_end = matches!(plan.fault, Some(Fault::Stall(n)) if n >= plan.chunks.len());
+    if (plan.follow && plan.end == End::Hang) || stall_at_end {
         tokio::time::sleep(Duration::from_secs(3600)).await;
         return;
     }
