@@ -875,10 +875,18 @@ impl<'c> Observer<'c> {
             .find(masked.as_bytes())
             .map_or(0, |m| m.start());
         let shown_text = masked.window_at(at, MAX_TEXT);
+        // What was masked in the text stays masked in its decoded view, whatever the
+        // decoding made of its neighbours (`code=a%20b` is one value, `code=a b` two words).
         let decoded_text = view
             .as_deref()
             .filter(|_| json.is_none() && !frame.traceback)
-            .map(|v| self.masking.show(v).window(MAX_TEXT));
+            .map(|v| {
+                self.masking
+                    .show_decoded(v, message.unwrap_or(&text), &|s| {
+                        decode::view(s).unwrap_or_else(|| s.to_string())
+                    })
+                    .window(MAX_TEXT)
+            });
         let shown_pod = pod.as_deref().map(|p| self.masking.show(p));
         let shown_container = container.as_deref().map(|c| self.masking.show(c));
 

@@ -19,6 +19,7 @@ pub mod har;
 #[cfg(feature = "kube")]
 pub mod kube;
 pub mod matcher;
+pub mod messages;
 pub mod parse;
 pub mod redact;
 pub mod refine;

@@ -441,6 +441,43 @@ fn run_with_closed_stdout(
     (status.code(), stderr)
 }
 
+/// See: issue 15. `sso-triage /etc 2>&1 | head -1` panicked on the closed pipe: messages on
+/// stderr (a binary file skipped, the summary line) met a closed stderr.
+#[test]
+fn closed_stderr_and_stdout_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.bin"),
+        [0u8, 1, 2, 3, 0xff, 0, 0, 7].repeat(64),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("netbox.log"),
+        "2026-11-20T09:00:00Z AADSTS50011: The redirect URI 'http://x/' specified\n",
+    )
+    .unwrap();
+    for closed_out in [false, true] {
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+            .arg(dir.path())
+            .stdin(Stdio::null())
+            .stdout(if closed_out {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert!(
+            matches!(status.code(), Some(0..=2)),
+            "closed stdout {closed_out}: {status:?}"
+        );
+    }
+}
+
 #[test]
 fn closed_stdout_ends_quietly() {
     let line = "2026-11-25T09:00:00Z social_core.exceptions.AuthStateMissing: Session value state missing.\n";

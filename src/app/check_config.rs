@@ -20,7 +20,7 @@ const MAX_BYTES: u64 = 8 * 1024 * 1024;
 /// Runs `check-config`.
 pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
     let usage = |msg: String| {
-        eprintln!("sso-triage: {msg}");
+        crate::message!("sso-triage: {msg}");
         Ok(Exit::Error)
     };
     let secret_expires = match args.secret_expires.as_deref().map(str::trim) {
@@ -94,7 +94,7 @@ pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
         .and_then(|_| out.flush())
         .map_err(anyhow::Error::new)?;
     if !args.quiet {
-        eprintln!("sso-triage: {}", summary_line(&name, &outcome, &report));
+        crate::message!("sso-triage: {}", summary_line(&name, &outcome, &report));
     }
     let threshold = args.fail_on.threshold();
     let worst = report.findings.iter().map(|f| f.severity).max();

@@ -74,7 +74,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
     let (config, opts) = match checked {
         Ok(c) => c,
         Err(msg) => {
-            eprintln!("sso-triage: {msg}");
+            crate::message!("sso-triage: {msg}");
             return Ok(Exit::Error);
         }
     };
@@ -84,7 +84,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
         // SIGINT and SIGTERM both end the streams; the report still comes out. A second
         // Ctrl-C while the report is written is ignored (it is quick).
         if let Err(e) = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst)) {
-            eprintln!(
+            crate::message!(
                 "sso-triage: warning: cannot catch Ctrl-C ({e}); it will end the run without a report"
             );
         }
@@ -151,7 +151,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
         return Err(anyhow::Error::new(e).context("cannot write output"));
     }
     for note in &stats.notes {
-        eprintln!("sso-triage: note: {note}");
+        crate::message!("sso-triage: note: {note}");
     }
     let mut summary = Summary {
         inputs: 1,
@@ -166,7 +166,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
         Err(failure) => {
             // Nothing was read when setting up failed: the message alone says it all.
             if scanned.collected.frames.lines == 0 {
-                eprintln!("sso-triage: {}", failure.error);
+                crate::message!("sso-triage: {}", failure.error);
                 return Ok(Exit::Error);
             }
             summary.inputs_unreadable = 1;
@@ -183,9 +183,12 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
         .map(|o| crate::redact::Masking::default().show(o))
         .collect();
     if !config.quiet {
-        eprintln!(
+        crate::message!(
             "sso-triage: read {} container(s) of {} pod(s); {} reconnect(s), {} replayed line(s) dropped",
-            stats.containers, stats.pods, stats.reconnects, stats.duplicates_dropped
+            stats.containers,
+            stats.pods,
+            stats.reconnects,
+            stats.duplicates_dropped
         );
     }
     finish_report(
@@ -240,7 +243,7 @@ impl Live {
             writeln!(out, "{line}")?;
             out.flush()
         } else {
-            eprintln!("{line}");
+            crate::message!("{line}");
             Ok(())
         }
     }

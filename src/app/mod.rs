@@ -44,7 +44,7 @@ pub fn run(args: Args) -> Result<Exit> {
             let config = match ScanConfig::from_args(scan, args.color) {
                 Ok(c) => c,
                 Err(msg) => {
-                    eprintln!("sso-triage: {msg}");
+                    crate::message!("sso-triage: {msg}");
                     return Ok(Exit::Error);
                 }
             };
@@ -61,7 +61,7 @@ pub fn run(args: Args) -> Result<Exit> {
         }
         #[cfg(not(feature = "kube"))]
         Command::Kube(_) => {
-            eprintln!(
+            crate::message!(
                 "sso-triage: this build has no Kubernetes support (built without the `kube` feature); pipe `kubectl logs --prefix --timestamps` into `sso-triage scan` instead"
             );
             Ok(Exit::Error)
@@ -279,7 +279,7 @@ fn scan_har(
 /// `redact-har IN OUT`: a masked copy of a HAR; exit 2 with one line on bad input.
 fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit> {
     let fail = |msg: String| {
-        eprintln!("sso-triage: {msg}");
+        crate::message!("sso-triage: {msg}");
         Ok(Exit::Error)
     };
     let same = match (input.canonicalize(), output.canonicalize()) {
@@ -310,7 +310,7 @@ fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit>
     if let Err(e) = std::fs::write(output, text) {
         return fail(format!("{}: cannot write: {e}", output.display()));
     }
-    eprintln!(
+    crate::message!(
         "sso-triage: {} entries written to {} with cookies, codes, state, tokens and secrets masked",
         stats.entries,
         output.display()
@@ -441,13 +441,13 @@ fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let mut total = Counts::default();
     let mut failed = !expanded.errors.is_empty();
     for e in &expanded.errors {
-        eprintln!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
+        crate::message!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
     }
     for input in &expanded.inputs {
         let (c, read) = count_input(compiled, workers(config), input);
         if let Err(failure) = read {
             failed = true;
-            eprintln!("sso-triage: {:#}", anyhow::Error::new(failure.error));
+            crate::message!("sso-triage: {:#}", anyhow::Error::new(failure.error));
         }
         total.lines += c.lines;
         total.events += c.events;
@@ -713,13 +713,13 @@ fn finish_report(
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came
     // from the input is checked; the catalog's own prose mentions "secret: ..." freely.
     if let (false, Some(kind)) = (config.reveal_secrets, leak_in(&report)) {
-        eprintln!(
+        crate::message!(
             "sso-triage: refusing to print the report: it would show a secret-shaped value ({kind}); this is a bug in sso-triage's masking, please report it (--show-secrets prints it anyway)"
         );
         return Ok(Exit::Error);
     }
     for p in &report.summary.problems {
-        eprintln!("sso-triage: {p}");
+        crate::message!("sso-triage: {p}");
     }
     let mut rendered: Vec<u8> = Vec::new();
     report::render(&report, config.format, config.style, &mut rendered)?;
@@ -729,13 +729,13 @@ fn finish_report(
         .and_then(|_| out.flush())
         .map_err(anyhow::Error::new)?;
     if !config.quiet {
-        eprintln!("sso-triage: {}", summary_line(&report.summary));
+        crate::message!("sso-triage: {}", summary_line(&report.summary));
     }
     if config.reveal_secrets {
-        eprintln!("sso-triage: {}", report::SECRETS_WARNING);
+        crate::message!("sso-triage: {}", report::SECRETS_WARNING);
     }
     if report.summary.lines == 0 && errors.is_empty() {
-        eprintln!(
+        crate::message!(
             "sso-triage: warning: the input was empty: no log line was read (did the command feeding the pipe fail?)"
         );
     }
@@ -878,15 +878,15 @@ fn explain(args: &ExplainArgs, compiled: &Compiled) -> Result<Exit> {
             .filter(|(s, _)| *s > 0.85)
             .collect();
         close.sort_by(|a, b| b.0.total_cmp(&a.0));
-        eprintln!("sso-triage: {query:?} is not a code or rule the catalog knows");
+        crate::message!("sso-triage: {query:?} is not a code or rule the catalog knows");
         if let Some(code) = code {
-            eprintln!(
+            crate::message!(
                 "sso-triage: look it up at https://login.microsoftonline.com/error?code={code}"
             );
         }
         if !close.is_empty() {
             let names: Vec<&str> = close.iter().take(3).map(|c| c.1).collect();
-            eprintln!("sso-triage: did you mean {}?", names.join(", "));
+            crate::message!("sso-triage: did you mean {}?", names.join(", "));
         }
         return Ok(Exit::Findings);
     }
@@ -944,7 +944,7 @@ fn check(dirs: &[PathBuf], dir: Option<&PathBuf>) -> Result<Exit> {
     if let Some(d) =
         dir.filter(|d| matches!(load::read_dir_files(d), Ok(files) if files.is_empty()))
     {
-        eprintln!(
+        crate::message!(
             "sso-triage: {}: no rule files (*.toml) in this folder",
             d.display()
         );
@@ -955,9 +955,9 @@ fn check(dirs: &[PathBuf], dir: Option<&PathBuf>) -> Result<Exit> {
     let (compiled, problems) = build_checked(&all, dir.is_none());
     if !problems.is_empty() {
         for p in &problems {
-            eprintln!("sso-triage: {p}");
+            crate::message!("sso-triage: {p}");
         }
-        eprintln!("sso-triage: {} problem(s)", problems.len());
+        crate::message!("sso-triage: {} problem(s)", problems.len());
         return Ok(Exit::Error);
     }
     let compiled = compiled.expect("built");
@@ -988,7 +988,7 @@ fn export_regex(compiled: &Compiled) -> Result<Exit> {
                         writeln!(out, "{p}")?;
                     }
                 }
-                None => eprintln!(
+                None => crate::message!(
                     "sso-triage: rule {}: pattern has no grep -E form, left out: {p}",
                     r.rule.id
                 ),
@@ -1016,7 +1016,7 @@ pub fn report_error(err: &anyhow::Error) -> Exit {
     if is_broken_pipe(err) {
         return Exit::Clean;
     }
-    eprintln!("sso-triage: {err:#}");
+    crate::message!("sso-triage: {err:#}");
     Exit::Error
 }
 
@@ -1024,6 +1024,9 @@ pub fn report_error(err: &anyhow::Error) -> Exit {
 pub fn exceeds(worst: Option<Severity>, threshold: Option<Severity>) -> bool {
     matches!((worst, threshold), (Some(w), Some(t)) if w >= t)
 }
+
+#[cfg(test)]
+mod proptests;
 
 #[cfg(test)]
 mod tests {

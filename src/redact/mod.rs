@@ -168,6 +168,36 @@ impl Masking {
         Shown::masked(out)
     }
 
+    /// [`Masking::show`] for `decoded`, a decoded view of `raw`: every value masked in
+    /// `raw` is masked in `decoded` too, as `decode` writes it.
+    pub fn show_decoded(&self, decoded: &str, raw: &str, decode: &dyn Fn(&str) -> String) -> Shown {
+        let mut spans = self.spans(decoded);
+        if !self.reveal {
+            let mut also = Vec::new();
+            for s in scan::spans(raw, false) {
+                let value = decode(&raw[s.start..s.end]);
+                if value.len() >= 4 && !also.iter().any(|(v, _)| *v == value) {
+                    also.push((value, s.kind));
+                }
+            }
+            for (value, kind) in &also {
+                for (at, _) in decoded.match_indices(value.as_str()) {
+                    spans.push(scan::Span {
+                        start: at,
+                        end: at + value.len(),
+                        kind: *kind,
+                    });
+                }
+            }
+            spans = merge_spans(spans, Vec::new());
+        }
+        let mut out = String::with_capacity(decoded.len() + 16);
+        write_masked(decoded, &spans, &mut out, &mut |t, o| {
+            shown::escape_into(t, o)
+        });
+        Shown::masked(out)
+    }
+
     fn spans(&self, text: &str) -> Vec<scan::Span> {
         if self.reveal {
             if !self.users {
@@ -349,9 +379,6 @@ fn guard_spans(text: &str, spans: &[scan::Span]) -> Vec<scan::Span> {
 }
 
 fn merge_spans(mut spans: Vec<scan::Span>, more: Vec<scan::Span>) -> Vec<scan::Span> {
-    if more.is_empty() {
-        return spans;
-    }
     spans.extend(more);
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
     let mut out: Vec<scan::Span> = Vec::with_capacity(spans.len());

@@ -403,9 +403,13 @@ fn is_key_byte(c: u8) -> bool {
 }
 
 /// The quotes a value or key may stand in, longest first: JSON escaped inside JSON, HTML
-/// entities, percent-encoded quotes of a raw view.
+/// entities, JSON and nginx escapes.
 const QUOTES: &[&[u8]] = &[
     b"\\\\\\\"",
+    b"\\u0022",
+    b"\\u0027",
+    b"\\x22",
+    b"\\x27",
     b"\\\"",
     b"\\'",
     b"&quot;",
@@ -441,9 +445,25 @@ fn separator(b: &[u8], mut i: usize) -> Option<usize> {
             return Some(j + 6);
         }
     }
-    i = skip_blanks(b, i);
+    // Quotes whose escaping was mangled on the way (`\ key\ : \ value`): a few quote,
+    // backslash and blank bytes may stand between a key and its separator.
+    let mut k = 0;
+    while i < b.len() && k < 16 {
+        if let Some(q) = quote_at(b, i) {
+            i += q.len();
+            k += q.len();
+        } else if matches!(b[i], b' ' | b'\t' | b'\\') {
+            i += 1;
+            k += 1;
+        } else {
+            break;
+        }
+    }
     if i >= b.len() {
         return None;
+    }
+    if k > 0 && b.len() >= i + 6 && b[i..i + 6].eq_ignore_ascii_case(b"value=") {
+        return Some(i + 6);
     }
     match b[i] {
         b'=' => {
@@ -492,6 +512,16 @@ fn key_values(b: &[u8], out: &mut Vec<Span>) {
         if ke < i {
             continue;
         }
+        // A key right after an escaped quote (`\x22secret\x22`, nginx's escaping) starts
+        // after the escape.
+        if ks > 0 && b[ks - 1] == b'\\' {
+            for esc in [&b"x22"[..], b"x27", b"u0022", b"u0027"] {
+                if b[ks..ke].starts_with(esc) {
+                    ks += esc.len();
+                    break;
+                }
+            }
+        }
         // The separator first: it is cheap, and most words have none.
         let Some(after) = separator(b, ke) else {
             continue;
@@ -509,6 +539,13 @@ fn key_values(b: &[u8], out: &mut Vec<Span>) {
 /// of what was read.
 fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize> {
     let mut i = skip_blanks(b, at);
+    // A stray backslash before the value (a quote lost on the way) is not the value.
+    while i + 1 < b.len()
+        && b[i] == b'\\'
+        && (matches!(b[i + 1], b' ' | b'\t') || quote_at(b, i + 1).is_some())
+    {
+        i = skip_blanks(b, i + 1);
+    }
     if i >= b.len() {
         return None;
     }
@@ -688,6 +725,7 @@ fn harmless(v: &[u8], class: Class) -> bool {
         )
         || v.iter()
             .all(|&c| c == b'*' || c == b'x' || c == b'X' || c == b'.')
+        || is_placeholder(v)
     {
         return true;
     }
@@ -712,6 +750,22 @@ fn harmless(v: &[u8], class: Class) -> bool {
         Class::State | Class::Session => (digits && v.len() <= 6) || (word && v.len() <= 16),
         Class::Key => (digits && v.len() <= 6) || is_guid(v),
     }
+}
+
+/// A placeholder as the report writes it, `<code#3>`, and nothing else: text masked once
+/// already (a live line, a report read back) keeps its numbers.
+fn is_placeholder(v: &[u8]) -> bool {
+    let Some(inner) = v.strip_prefix(b"<").and_then(|r| r.strip_suffix(b">")) else {
+        return false;
+    };
+    let Some(hash) = memchr::memchr(b'#', inner) else {
+        return false;
+    };
+    let (kind, number) = (&inner[..hash], &inner[hash + 1..]);
+    !kind.is_empty()
+        && kind.iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+        && !number.is_empty()
+        && number.iter().all(u8::is_ascii_digit)
 }
 
 /// `8-4-4-4-12` hex digits.
@@ -762,9 +816,18 @@ fn shapes(b: &[u8], out: &mut Vec<Span>, depth: u8) {
             i += 1;
             continue;
         }
-        let s = i;
+        let mut s = i;
         while i < b.len() && is_token_byte(b[i]) {
             i += 1;
+        }
+        // A token right after an escaped quote (`\x22TOKEN`) starts after the escape.
+        if s > 0 && b[s - 1] == b'\\' {
+            for esc in [&b"x22"[..], b"x27", b"u0022", b"u0027"] {
+                if b[s..i].starts_with(esc) {
+                    s += esc.len();
+                    break;
+                }
+            }
         }
         // Base64 padding belongs to the token.
         while i < b.len() && b[i] == b'=' && i - s < 4096 * 1024 && b.get(i + 1) != Some(&b'=') {

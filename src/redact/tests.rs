@@ -168,6 +168,16 @@ fn input_cannot_forge_a_mask_or_escape_the_terminal() {
 }
 
 #[test]
+fn masking_twice_keeps_the_numbers() {
+    let once =
+        shown("code=0.AXoAq1fakeFAKEcode1234567890abcdef&state=Xy7aBcDeFgHiJkLm password=hunter2");
+    assert_eq!(once, "code=<code#1>&state=<state#1> password=<password#1>");
+    assert_eq!(shown(&once), once);
+    // A placeholder with more after it is a value like any other.
+    assert_eq!(shown("password=<code#1>hunter2"), "password=<password#1>");
+}
+
+#[test]
 fn same_value_same_placeholder_and_clean_text_is_borrowed() {
     let masked = redact("code=SameCodeValue1xyzSameCode and later code=SameCodeValue1xyzSameCode, code=OtherCodeValue2xyzOther state=StateValueStateValue1").into_owned();
     assert!(!masked.contains("SameCodeValue1xyz"), "{masked}");
