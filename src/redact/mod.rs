@@ -353,15 +353,61 @@ fn is_placeholder(value: &str) -> bool {
         && rest[digits..].starts_with('>')
 }
 
+/// Literals one of which every match of `SECRETS[i]` holds (ignoring case), for the
+/// pattern at the same place: one pass over a text rules out most patterns before any of
+/// them runs.
+const TRIGGERS: [&[&str]; 8] = [
+    &["eyJ"],
+    &["Q~"],
+    &["0.A", "1.A"],
+    &["code", "state"],
+    &["secret", "token", "client_assertion", "passw"],
+    &["bearer", "basic"],
+    &["session", "csrf"],
+    &["://"],
+];
+
+/// The automaton over [`TRIGGERS`], and the pattern each of its literals stands for.
+static GATE: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (literals, owners): (Vec<&str>, Vec<usize>) = TRIGGERS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.iter().map(move |l| (*l, i)))
+        .unzip();
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(literals)
+        .expect("a few fixed literals always build");
+    (automaton, owners)
+});
+
+/// Which guard patterns can match `text`, as bits.
+fn gate(text: &str) -> u32 {
+    let (gate, owners) = &*GATE;
+    let mut may = 0u32;
+    for m in gate.find_overlapping_iter(text) {
+        may |= 1 << owners[m.pattern().as_usize()];
+    }
+    may
+}
+
 /// Values of a known shape in `text` outside `spans`, as spans of kind secret.
 fn guard_spans(text: &str, spans: &[scan::Span]) -> Vec<scan::Span> {
     let mut out = Vec::new();
+    let may = gate(text);
+    if may == 0 {
+        return out;
+    }
     // `spans` is sorted and disjoint: the one that could overlap is found by bisection.
     let outside = |s: usize, e: usize| {
         let k = spans.partition_point(|m| m.end <= s);
         spans.get(k).is_none_or(|m| m.start >= e)
     };
-    for secret in SECRETS.iter() {
+    for (i, secret) in SECRETS.iter().enumerate() {
+        if may & (1 << i) == 0 {
+            continue;
+        }
         for caps in secret.re.captures_iter(text) {
             if let Some(v) = caps.name("v")
                 && needs_mask(v.as_str())

@@ -380,7 +380,8 @@ fn class_of(key: &[u8]) -> Option<Class> {
         return Some(Class::Authorization);
     }
     for (part, class) in CREDENTIAL_PARTS {
-        if memchr::memmem::find(glued, part.as_bytes()).is_some() {
+        // Keys are short: a plain window scan beats building a searcher per key.
+        if glued.windows(part.len()).any(|w| w == part.as_bytes()) {
             return Some(*class);
         }
     }
@@ -867,9 +868,10 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
         }
         return;
     }
-    if run.len() >= 16 && memchr::memmem::find(run, b"eyJ").is_some() {
+    let jwt = run.windows(3).position(|w| w == b"eyJ");
+    if let (true, Some(p)) = (run.len() >= 16, jwt) {
         // A JWT (or a JWT's part): base64url JSON.
-        let at = s + memchr::memmem::find(run, b"eyJ").unwrap_or(0);
+        let at = s + p;
         let mut je = at;
         while je < b.len() && is_b64url(b[je]) {
             je += 1;
@@ -1006,7 +1008,9 @@ fn entropy(t: &[u8]) -> f64 {
 /// a word before them too (`AADSTSabc8Q~...`).
 fn entra_secrets(b: &[u8], out: &mut Vec<Span>) {
     let secret_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'~' | b'.' | b'-');
-    for at in memchr::memmem::find_iter(b, b"Q~") {
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"Q~"));
+    for at in FINDER.find_iter(b) {
         let mut s = at;
         while s > 0 && at - s < 40 && secret_byte(b[s - 1]) {
             s -= 1;
@@ -1028,7 +1032,9 @@ fn entra_secrets(b: &[u8], out: &mut Vec<Span>) {
 /// Credentials in URLs: `scheme://user:PASSWORD@host`, `scheme://:PASSWORD@host`,
 /// `scheme://TOKEN@host`, a password holding `/` or `@` too.
 fn userinfo(b: &[u8], out: &mut Vec<Span>) {
-    for at in memchr::memmem::find_iter(b, b"://") {
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
+    for at in FINDER.find_iter(b) {
         let s = at + 3;
         let mut e = s;
         // User info sits within the first bytes of a URL; the bound keeps a line of
@@ -1078,7 +1084,9 @@ fn userinfo(b: &[u8], out: &mut Vec<Span>) {
 /// SAML assertions in XML, whole: `<saml:Assertion ...>` to its end tag.
 fn saml(b: &[u8], out: &mut Vec<Span>) {
     let mut from = 0;
-    while let Some(p) = memchr::memmem::find(&b[from..], b"Assertion") {
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"Assertion"));
+    while let Some(p) = FINDER.find(&b[from..]) {
         let at = from + p;
         from = at + 9;
         // The tag's start: `<Assertion` or `<prefix:Assertion`.
