@@ -189,15 +189,23 @@ pub fn scan_bytes(
 /// Writes a masked copy of the HAR at `input` (plain or gzip; `-` for stdin) to `out`
 /// entry by entry (see [`redact`]). On an error part of the copy may have been written.
 pub fn redact_to(input: &Path, out: &mut dyn Write) -> Result<RedactStats, Error> {
-    let result = if input.as_os_str() == "-" {
-        redact::redact_stream(std::io::stdin().lock(), out)
+    if input.as_os_str() == "-" {
+        redact_reader(input, std::io::stdin().lock(), out)
     } else {
-        redact::redact_stream(open(input)?, out)
-    };
-    result.map_err(|f| match f {
+        redact_reader(input, open(input)?, out)
+    }
+}
+
+/// [`redact_to`] of the HAR read from `input`, named `name` in errors.
+pub fn redact_reader(
+    name: &Path,
+    input: impl std::io::Read,
+    out: &mut dyn Write,
+) -> Result<RedactStats, Error> {
+    redact::redact_stream(input, out).map_err(|f| match f {
         // A write that failed is the output's problem, not the input's.
         stream::Failure::Sink(e) => Error::Write(e),
-        f => failure(input, f),
+        f => failure(name, f),
     })
 }
 
