@@ -438,7 +438,8 @@ pub(crate) fn mask_header(name: &str, v: &str) -> String {
             })
             .collect::<Vec<_>>()
             .join("\n"),
-        "location" | "referer" | "content-location" | "origin" => mask_url(v),
+        // `:path` is HTTP/2's request line: the query with `code` and `state`.
+        "location" | "referer" | "content-location" | "origin" | ":path" => mask_url(v),
         "refresh" => match v.split_once("url=").or_else(|| v.split_once("URL=")) {
             Some((delay, u)) => format!("{delay}url={}", mask_url(u)),
             None => v.to_string(),
@@ -922,6 +923,8 @@ mod tests {
         let id = "x 3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9";
         assert_eq!(h("X-Ms-Request-Id", id), id);
         assert_eq!(h(":authority", "netbox.example.com"), "netbox.example.com");
+        let p = h(":path", "/oauth/complete/azuread-oauth2/?apiKey=plain&state=st&next=/");
+        assert!(!p.contains("plain") && !p.contains("=st&") && p.ends_with("&next=/"), "{p}");
         assert_eq!(
             h("Content-Type", "text/html; charset=utf-8"),
             "text/html; charset=utf-8"
