@@ -162,8 +162,8 @@ pub fn generate(out: &mut impl Write, entries: u64, seed: u64) -> io::Result<()>
     let statics = "/* netbox.js */ ".repeat(24);
     while n < entries {
         login += 1;
-        let refused = login % 50 == 0;
-        let cookie_lost = login % 70 == 0;
+        let refused = login.is_multiple_of(50);
+        let cookie_lost = login.is_multiple_of(70);
         let session = rng.token(32);
         let state = rng.token(32);
         let code = format!("0.AXoA{}", rng.token(120));
@@ -233,7 +233,7 @@ pub fn generate(out: &mut impl Write, entries: u64, seed: u64) -> io::Result<()>
                 response_headers: vec![("Content-Type", "text/html; charset=utf-8".into())],
                 mime: "text/html",
                 body: Some(form_post(&code, &state, &rng.token(36))),
-                base64: login % 3 == 0,
+                base64: login.is_multiple_of(3),
             });
             login_entries.push(Entry {
                 method: "POST",

@@ -882,7 +882,9 @@ fn a_long_capture_is_counted_with_bounded_flows() {
     std::fs::write(&p, &bytes).unwrap();
     let r = scan(&[p.to_str().unwrap()]);
     let refused = logins / 50;
-    let lost = (1..=logins).filter(|l| l % 70 == 0 && l % 50 != 0).count() as u64;
+    let lost = (1..=logins)
+        .filter(|l| l.is_multiple_of(70) && !l.is_multiple_of(50))
+        .count() as u64;
     assert_eq!(
         finding(&r, "aadsts50011-redirect-uri-mismatch")["count"],
         refused
