@@ -12,8 +12,8 @@
 //! at Entra with its sign-in page (a 2 KiB page of script), Entra's form_post page (hidden
 //! `code`, `state`, `session_state`; every third one saved as base64), the callback, the
 //! landing page and two static files. Every 50th login is refused at Entra (an AADSTS50011
-//! page), every 70th loses its session cookie on the callback. All values are fake; the
-//! same arguments give the same bytes.
+//! page), every 70th loses its session cookie on the callback (`--refuse-every`,
+//! `--lose-every`). All values are fake; the same arguments give the same bytes.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -155,6 +155,18 @@ fn form_post(code: &str, state: &str, session: &str) -> String {
 
 /// Writes a HAR of `entries` entries (the logins described above) to `out`.
 pub fn generate(out: &mut impl Write, entries: u64, seed: u64) -> io::Result<()> {
+    generate_with(out, entries, seed, 50, 70)
+}
+
+/// [`generate`] with every `refuse`-th login refused at Entra and every `lose`-th losing
+/// its session cookie.
+pub fn generate_with(
+    out: &mut impl Write,
+    entries: u64,
+    seed: u64,
+    refuse: u64,
+    lose: u64,
+) -> io::Result<()> {
     let mut rng = Rng(seed);
     out.write_all(b"{\"log\": {\"version\": \"1.2\", \"creator\": {\"name\": \"genhar\", \"version\": \"1\"}, \"pages\": [], \"entries\": [")?;
     let mut n = 0u64;
@@ -162,8 +174,8 @@ pub fn generate(out: &mut impl Write, entries: u64, seed: u64) -> io::Result<()>
     let statics = "/* netbox.js */ ".repeat(24);
     while n < entries {
         login += 1;
-        let refused = login.is_multiple_of(50);
-        let cookie_lost = login.is_multiple_of(70);
+        let refused = login.is_multiple_of(refuse.max(1));
+        let cookie_lost = login.is_multiple_of(lose.max(1));
         let session = rng.token(32);
         let state = rng.token(32);
         let code = format!("0.AXoA{}", rng.token(120));
@@ -291,6 +303,7 @@ fn main() -> ExitCode {
     let mut seed = 1u64;
     let mut out_path = None;
     let mut gzip = false;
+    let (mut refuse, mut lose) = (50u64, 70u64);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -298,8 +311,12 @@ fn main() -> ExitCode {
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
             "--out" => out_path = args.next(),
             "--gzip" => gzip = true,
+            "--refuse-every" => refuse = args.next().and_then(|v| v.parse().ok()).unwrap_or(refuse),
+            "--lose-every" => lose = args.next().and_then(|v| v.parse().ok()).unwrap_or(lose),
             _ => {
-                eprintln!("usage: genhar [--entries N] [--seed N] [--out FILE] [--gzip]");
+                eprintln!(
+                    "usage: genhar [--entries N] [--seed N] [--out FILE] [--gzip] [--refuse-every N] [--lose-every N]"
+                );
                 return ExitCode::from(2);
             }
         }
@@ -322,7 +339,7 @@ fn main() -> ExitCode {
     } else {
         Box::new(BufWriter::with_capacity(1 << 20, sink))
     };
-    match generate(&mut out, entries, seed).and_then(|()| out.flush()) {
+    match generate_with(&mut out, entries, seed, refuse, lose).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

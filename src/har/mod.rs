@@ -33,7 +33,7 @@ use serde::de::IgnoredAny;
 
 use crate::analyze::{Analyzer, Collected, MatchRecord};
 use crate::catalog::compile::Compiled;
-use crate::correlate::{Correlator, Origin};
+use crate::correlate::{Correlator, Origin, Outcome, Released};
 use crate::error::Error;
 use crate::parse::access::Access;
 use crate::parse::{Framer, timestamp};
@@ -255,6 +255,18 @@ struct Analysis<'c, 'm, 'n> {
     last_serial: Option<u64>,
     line: u64,
     end: Option<DateTime<Utc>>,
+    /// Flows the correlator let go of (and counted) before the browser's steps changed
+    /// their outcome: corrections to its succeeded, failed and abandoned counts.
+    recount: [i64; 3],
+}
+
+/// The [`Released`] count an outcome goes to.
+fn released_slot(o: Outcome) -> usize {
+    match o {
+        Outcome::Succeeded => 0,
+        Outcome::Failed => 1,
+        Outcome::Abandoned | Outcome::Incomplete => 2,
+    }
 }
 
 impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
@@ -288,6 +300,7 @@ impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
             last_serial: None,
             line: 0,
             end: None,
+            recount: [0; 3],
         }
     }
 
@@ -380,7 +393,12 @@ impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
         if !overflow.is_empty() {
             let shared = self.correlator.sessions_shared();
             for mut flow in overflow {
+                let counted = flow.outcome;
                 diagnose::finish_flow(&mut flow);
+                if released_slot(counted) != released_slot(flow.outcome) {
+                    self.recount[released_slot(counted)] -= 1;
+                    self.recount[released_slot(flow.outcome)] += 1;
+                }
                 self.analyzer
                     .collected
                     .settle_flow(self.compiled, &mut flow, shared);
@@ -485,7 +503,18 @@ impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
         // from its requests.
         collected.flows = flows;
         collected.orphans = finished.orphans;
-        collected.released.add(finished.released);
+        let mut released = finished.released;
+        for (count, delta) in [
+            &mut released.succeeded,
+            &mut released.failed,
+            &mut released.abandoned,
+        ]
+        .into_iter()
+        .zip(self.recount)
+        {
+            *count = count.saturating_add_signed(delta);
+        }
+        collected.released.add(released);
         collected.extra = self.diagnosis.findings();
         collected.masking = self.masking;
         collected

@@ -923,8 +923,14 @@ mod tests {
         let id = "x 3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9";
         assert_eq!(h("X-Ms-Request-Id", id), id);
         assert_eq!(h(":authority", "netbox.example.com"), "netbox.example.com");
-        let p = h(":path", "/oauth/complete/azuread-oauth2/?apiKey=plain&state=st&next=/");
-        assert!(!p.contains("plain") && !p.contains("=st&") && p.ends_with("&next=/"), "{p}");
+        let p = h(
+            ":path",
+            "/oauth/complete/azuread-oauth2/?apiKey=plain&state=st&next=/",
+        );
+        assert!(
+            !p.contains("plain") && !p.contains("=st&") && p.ends_with("&next=/"),
+            "{p}"
+        );
         assert_eq!(
             h("Content-Type", "text/html; charset=utf-8"),
             "text/html; charset=utf-8"
