@@ -33,7 +33,7 @@ use serde::de::IgnoredAny;
 
 use crate::analyze::{Analyzer, Collected, MatchRecord};
 use crate::catalog::compile::Compiled;
-use crate::correlate::{Correlator, Origin, Outcome, Released};
+use crate::correlate::{Correlator, Origin, Outcome};
 use crate::error::Error;
 use crate::parse::access::Access;
 use crate::parse::{Framer, timestamp};
@@ -260,7 +260,7 @@ struct Analysis<'c, 'm, 'n> {
     recount: [i64; 3],
 }
 
-/// The [`Released`] count an outcome goes to.
+/// The [`crate::correlate::Released`] count an outcome goes to.
 fn released_slot(o: Outcome) -> usize {
     match o {
         Outcome::Succeeded => 0,
