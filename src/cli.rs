@@ -121,10 +121,10 @@ pub struct CheckConfigArgs {
 /// Flags of `redact-har`.
 #[derive(Debug, ClapArgs)]
 pub struct RedactHarArgs {
-    /// The HAR file saved by the browser.
+    /// The HAR file saved by the browser (plain or gzip), or - for stdin.
     #[arg(value_name = "IN")]
     pub input: PathBuf,
-    /// Where to write the masked copy (never IN itself).
+    /// Where to write the masked copy (never IN itself), or - for stdout.
     #[arg(value_name = "OUT")]
     pub output: PathBuf,
 }

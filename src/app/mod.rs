@@ -242,80 +242,98 @@ fn scan_one(
     scan_blocks(input.name(), compiled, config, workers, on_match, feed)
 }
 
-/// Reads and analyses a HAR capture; a broken one is an unreadable input with one line.
+/// Reads and analyses a HAR capture entry by entry; a broken one is an unreadable input
+/// with one line (what came before the break is still analysed).
 fn scan_har(
     path: &std::path::Path,
     compiled: &Compiled,
     config: &ScanConfig,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> Scanned {
-    match crate::har::load(path) {
-        Ok((har, bytes)) => {
-            let options = crate::har::Options {
-                reveal: config.reveal_secrets,
-                redact_users: config.redact_users,
-                flow_timeout_secs: config.flow_timeout_secs,
-                redirect_uri: config.redirect_uri.clone(),
-            };
-            let name = path.display().to_string();
-            Scanned {
-                collected: crate::har::analyze(&har, &name, compiled, &options, on_match),
-                read: Ok(ReadStats {
-                    bytes,
-                    ..ReadStats::default()
-                }),
-            }
-        }
-        Err(error) => Scanned {
-            collected: Collected::default(),
-            read: Err(ReadFailure {
-                error,
-                stats: ReadStats::default(),
-            }),
-        },
+    let options = crate::har::Options {
+        reveal: config.reveal_secrets,
+        redact_users: config.redact_users,
+        flow_timeout_secs: config.flow_timeout_secs,
+        redirect_uri: config.redirect_uri.clone(),
+    };
+    let name = path.display().to_string();
+    let (collected, read) = crate::har::scan(path, &name, compiled, &options, on_match);
+    Scanned {
+        collected,
+        read: read.map_err(|error| ReadFailure {
+            error,
+            stats: ReadStats::default(),
+        }),
     }
 }
 
-/// `redact-har IN OUT`: a masked copy of a HAR; exit 2 with one line on bad input.
+/// `redact-har IN OUT`: a masked copy of a HAR, written entry by entry; OUT `-` is stdout
+/// (a closed pipe ends quietly). Exit 2 with one line on a bad input; a file OUT is then
+/// not left half written.
 fn redact_har(input: &std::path::Path, output: &std::path::Path) -> Result<Exit> {
     let fail = |msg: String| {
         crate::message!("sso-triage: {msg}");
         Ok(Exit::Error)
     };
+    let to_stdout = output.as_os_str() == "-";
     let same = match (input.canonicalize(), output.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => input == output,
     };
-    if same {
+    if same && !to_stdout {
         return fail(format!(
             "{}: refusing to overwrite the input; name another OUT file",
             output.display()
         ));
     }
-    let (_, _) = match crate::har::load(input) {
-        Ok(parsed) => parsed,
-        Err(e) => return fail(format!("{:#}", anyhow::Error::new(e))),
-    };
-    // Parsed again as plain JSON, so every field, known or not, is kept in the copy.
-    let bytes =
-        std::fs::read(input).with_context(|| format!("{}: cannot read", input.display()))?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let mut value: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => return fail(format!("{}: not a valid HAR file: {e}", input.display())),
-    };
-    let stats = crate::har::redact::redact_value(&mut value);
-    let mut text = serde_json::to_vec_pretty(&value).context("cannot write JSON")?;
-    text.push(b'\n');
-    if let Err(e) = std::fs::write(output, text) {
-        return fail(format!("{}: cannot write: {e}", output.display()));
+    if to_stdout {
+        let mut out = io::BufWriter::with_capacity(256 * 1024, io::stdout().lock());
+        return match crate::har::redact_to(input, &mut out) {
+            Ok(stats) => {
+                crate::message!(
+                    "sso-triage: {} entries written to stdout with cookies, codes, state, tokens and secrets masked",
+                    stats.entries
+                );
+                Ok(Exit::Clean)
+            }
+            Err(e) if e.io_kind() == Some(io::ErrorKind::BrokenPipe) => Ok(Exit::Clean),
+            Err(e) => fail(format!("{:#}", anyhow::Error::new(e))),
+        };
     }
-    crate::message!(
-        "sso-triage: {} entries written to {} with cookies, codes, state, tokens and secrets masked",
-        stats.entries,
-        output.display()
-    );
-    Ok(Exit::Clean)
+    // Written next to OUT, renamed when complete: a failure leaves no half copy.
+    let mut partial = output.as_os_str().to_owned();
+    partial.push(format!(".partial-{}", std::process::id()));
+    let partial = PathBuf::from(partial);
+    let file = match std::fs::File::create(&partial) {
+        Ok(f) => f,
+        Err(e) => return fail(format!("{}: cannot write: {e}", output.display())),
+    };
+    let mut out = io::BufWriter::with_capacity(256 * 1024, file);
+    let written = crate::har::redact_to(input, &mut out);
+    let flushed = out.into_inner().map_err(|e| e.into_error());
+    let result = match (written, flushed) {
+        (Ok(stats), Ok(_)) => std::fs::rename(&partial, output)
+            .map(|()| stats)
+            .map_err(|e| format!("{}: cannot write: {e}", output.display())),
+        (Err(Error::Write(e)), _) | (Ok(_), Err(e)) => {
+            Err(format!("{}: cannot write: {e}", output.display()))
+        }
+        (Err(e), _) => Err(format!("{:#}", anyhow::Error::new(e))),
+    };
+    match result {
+        Ok(stats) => {
+            crate::message!(
+                "sso-triage: {} entries written to {} with cookies, codes, state, tokens and secrets masked",
+                stats.entries,
+                output.display()
+            );
+            Ok(Exit::Clean)
+        }
+        Err(msg) => {
+            let _ = std::fs::remove_file(&partial);
+            fail(msg)
+        }
+    }
 }
 
 /// Reads one input to its end, handing buffers of whole lines to the function it is given.

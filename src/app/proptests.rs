@@ -547,7 +547,18 @@ fn every_parser_survives_arbitrary_input() {
             let _ = crate::refine::redirect_uri(&text);
             let _ = crate::refine::client_id(&text);
             let _ = crate::refine::tenant(&text);
-            let _ = crate::har::parse(&bytes);
+            let har = crate::har::Options {
+                reveal: false,
+                redact_users: false,
+                flow_timeout_secs: 300,
+                redirect_uri: None,
+            };
+            let _ = crate::har::scan_bytes(&bytes, "prop.har", &COMPILED, &har);
+            let _ = crate::har::redact_reader(
+                std::path::Path::new("prop.har"),
+                bytes.as_slice(),
+                &mut Vec::new(),
+            );
             let opts = crate::checkconfig::Options {
                 source: "prop.py".into(),
                 redirect_uri: Some(text.to_string()),

@@ -599,6 +599,13 @@ impl Correlator {
         }
     }
 
+    /// The flow with `serial`, while this correlator holds it: a browser capture adds the
+    /// steps only the browser saw (the authorize request, Entra's error page) to the flow
+    /// NetBox's requests began, as it reads them.
+    pub fn flow_mut(&mut self, serial: u64) -> Option<&mut Flow> {
+        self.at(serial).map(|i| &mut self.flows[i])
+    }
+
     /// Rules that fired on a request of flow `idx` (an Entra error in the callback's query):
     /// they are the flow's findings; the request already decided its outcome.
     pub fn note(&mut self, serial: u64, rules: &[String], keys: &[String]) {

@@ -10,36 +10,57 @@
 //! browser shows becomes findings of its own: the redirect URI sent, a
 //! session cookie lost between begin and callback, and the claims of tokens ([`crate::token`]).
 //! [`redact`] writes a copy safe to attach to a ticket.
+//!
+//! A HAR is read entry by entry ([`stream`]), never as a whole document: each entry goes
+//! through the three stages as it is parsed and is dropped; what is kept is the state the
+//! diagnosis needs (the correlator's flows, bounded as for a log, the latest authorize
+//! request, begins waiting for their callback, a few lines of error text waiting for the
+//! catalog), so memory does not grow with the number of entries. Gzip is undone on the way.
 
 mod diagnose;
 pub mod model;
 pub mod redact;
+mod stream;
 pub mod url;
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::Read;
+use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use serde::de::IgnoredAny;
 
 use crate::analyze::{Analyzer, Collected, MatchRecord};
 use crate::catalog::compile::Compiled;
-use crate::correlate::{Correlator, Origin};
-use crate::error::{Error, Result};
+use crate::correlate::{Correlator, Origin, Outcome};
+use crate::error::Error;
 use crate::parse::access::Access;
 use crate::parse::{Framer, timestamp};
+use crate::redact::Masking;
 use crate::report::Finding;
+use crate::source::ReadStats;
 
+use diagnose::{Diagnosis, ErrorAt, Request};
 pub use diagnose::{LogLine, log_tokens};
-pub use model::Har;
+pub use redact::Stats as RedactStats;
 pub use url::Url;
-
-/// A HAR larger than this is refused: it is parsed whole, and browser captures of a login
-/// are a few megabytes (hundreds with every page's content).
-pub const MAX_HAR_BYTES: u64 = 512 << 20;
 
 /// Longest text of one entry handed to the matcher (an Entra page is mostly script).
 const MAX_ENTRY_TEXT: usize = 16 * 1024;
+
+/// How many entries after an error redirect its target is looked for: when the browser
+/// followed it, the page it led to (Entra's or NetBox's) tells the error better, and the
+/// redirect itself is not read. Browsers follow a redirect at once, so the target is among
+/// the next few entries.
+const REDIRECT_LOOKAHEAD: u64 = 64;
+
+/// Entries with error text remembered until the catalog has answered for them (a fallback
+/// rule answers up to 50 matched lines later; see [`crate::analyze`]).
+const MAX_WAITING: usize = 4096;
+
+/// Lines of error text gathered before the framer reads them.
+const FEED_BYTES: usize = 64 * 1024;
 
 /// The client name HAR flows carry: the browser that saved the capture.
 pub const CLIENT: &str = "browser (HAR)";
@@ -72,27 +93,18 @@ pub fn looks_like_har(head: &[u8]) -> bool {
     true
 }
 
-/// True when the file at `path` is a HAR (by content; a `.har` name is a HAR too, so a broken
-/// one is reported as such rather than read as a log).
+/// True when the file at `path` is a HAR: by content (gzip undone first, so a
+/// `capture.har.gz` or any gzip holding a HAR counts), or by a `.har` / `.har.gz` name, so a
+/// broken one is reported as such rather than read as a log.
 pub fn is_har(path: &Path) -> bool {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("har"))
-    {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".har") || name.ends_with(".har.gz") {
         return true;
     }
-    let mut head = [0u8; 4096];
-    let Ok(mut file) = File::open(path) else {
-        return false;
-    };
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => n += k,
-        }
-    }
-    looks_like_har(&head[..n])
+    looks_like_har(&stream::head(path, 4096))
 }
 
 fn bad(path: &Path, problem: impl Into<String>) -> Error {
@@ -102,9 +114,8 @@ fn bad(path: &Path, problem: impl Into<String>) -> Error {
     }
 }
 
-/// Reads and parses the HAR at `path`; one-line errors name the file and what is wrong.
-pub fn load(path: &Path) -> Result<(Har, u64)> {
-    let file = File::open(path).map_err(|source| match source.kind() {
+fn open(path: &Path) -> Result<File, Error> {
+    File::open(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::MissingInput {
             path: path.to_path_buf(),
         },
@@ -112,121 +123,247 @@ pub fn load(path: &Path) -> Result<(Har, u64)> {
             path: path.to_path_buf(),
             source,
         },
-    })?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > MAX_HAR_BYTES {
-        return Err(bad(
-            path,
-            format!(
-                "HAR of {size} bytes is larger than the {} MiB sso-triage reads; save the capture again with only the login (clear the network log, then sign in)",
-                MAX_HAR_BYTES >> 20
-            ),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(MAX_HAR_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::ReadInput {
+    })
+}
+
+fn failure(path: &Path, f: stream::Failure) -> Error {
+    match f {
+        stream::Failure::Bad(problem) => bad(path, problem),
+        stream::Failure::Read(source) | stream::Failure::Sink(source) => Error::ReadInput {
             path: path.to_path_buf(),
             source,
-        })?;
-    parse(&bytes)
-        .map(|h| (h, bytes.len() as u64))
-        .map_err(|p| bad(path, p))
-}
-
-/// Parses HAR bytes; the error is one line.
-pub fn parse(bytes: &[u8]) -> std::result::Result<Har, String> {
-    if let Some(why) = crate::source::sniff_binary(&bytes[..bytes.len().min(8192)]) {
-        return Err(format!("not a HAR file: binary content ({why})"));
+        },
     }
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a valid HAR file: {e}"))?;
-    if !value
-        .get("log")
-        .and_then(|l| l.get("entries"))
-        .is_some_and(serde_json::Value::is_array)
-    {
-        return Err("not a HAR file: no log.entries array at the top level".into());
-    }
-    serde_json::from_value(value).map_err(|e| format!("not a valid HAR file: {e}"))
 }
 
-/// One entry, with what every stage needs of it.
-struct Seen<'h> {
-    entry: &'h model::Entry,
-    url: Option<Url>,
-    time: Option<DateTime<Utc>>,
-}
-
-/// Analyses one HAR: findings and flows, as a scan of a log would collect them.
-pub fn analyze(
-    har: &Har,
+/// Reads and analyses the HAR at `path` (plain or gzip) entry by entry: findings and flows,
+/// as a scan of a log would collect them. Memory holds one entry and the bounded state of
+/// the flows, whatever the size of the capture. A HAR that breaks off is analysed as far
+/// as it goes, and the error (one line: the file and the place, never its content) comes
+/// with what was found.
+pub fn scan(
+    path: &Path,
     name: &str,
     compiled: &Compiled,
     options: &Options,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
-) -> Collected {
-    let seen: Vec<Seen<'_>> = har
-        .log
-        .entries
-        .iter()
-        .map(|entry| Seen {
-            entry,
+) -> (Collected, Result<ReadStats, Error>) {
+    let file = match open(path) {
+        Ok(f) => f,
+        Err(e) => return (Collected::default(), Err(e)),
+    };
+    let mut analysis = Analysis::new(name, compiled, options, on_match);
+    let read = stream::read(file, &mut analysis);
+    let collected = analysis.finish();
+    let read = read
+        .map(|done| ReadStats {
+            bytes: done.bytes,
+            gzip: done.gzip,
+            ..ReadStats::default()
+        })
+        .map_err(|f| failure(path, f));
+    (collected, read)
+}
+
+/// Analyses HAR bytes held in memory (tests, tools): [`scan`] without a file.
+pub fn scan_bytes(
+    bytes: &[u8],
+    name: &str,
+    compiled: &Compiled,
+    options: &Options,
+) -> (Collected, Result<ReadStats, Error>) {
+    let mut ignore = |_: &MatchRecord<'_>| {};
+    let mut analysis = Analysis::new(name, compiled, options, &mut ignore);
+    let read = stream::read(bytes, &mut analysis);
+    let collected = analysis.finish();
+    let read = read
+        .map(|done| ReadStats {
+            bytes: done.bytes,
+            gzip: done.gzip,
+            ..ReadStats::default()
+        })
+        .map_err(|f| failure(Path::new(name), f));
+    (collected, read)
+}
+
+/// Writes a masked copy of the HAR at `input` (plain or gzip; `-` for stdin) to `out`
+/// entry by entry (see [`redact`]). On an error part of the copy may have been written.
+pub fn redact_to(input: &Path, out: &mut dyn Write) -> Result<RedactStats, Error> {
+    if input.as_os_str() == "-" {
+        redact_reader(input, std::io::stdin().lock(), out)
+    } else {
+        redact_reader(input, open(input)?, out)
+    }
+}
+
+/// [`redact_to`] of the HAR read from `input`, named `name` in errors.
+pub fn redact_reader(
+    name: &Path,
+    input: impl std::io::Read,
+    out: &mut dyn Write,
+) -> Result<RedactStats, Error> {
+    redact::redact_stream(input, out).map_err(|f| match f {
+        // A write that failed is the output's problem, not the input's.
+        stream::Failure::Sink(e) => Error::Write(e),
+        f => failure(name, f),
+    })
+}
+
+/// One entry, with what every stage needs of it.
+pub(crate) struct Seen {
+    entry: model::Entry,
+    url: Option<Url>,
+    time: Option<DateTime<Utc>>,
+    /// Its number, from 1: the "line" of evidence.
+    line: u64,
+}
+
+/// A line of error text waiting for the framer: an error redirect waits for its target.
+struct Held {
+    line: u64,
+    text: String,
+    /// The Location of an error redirect whose target has not been seen yet.
+    awaiting: Option<String>,
+}
+
+/// An entry whose error text went to the catalog, until the catalog has answered for it.
+struct Waiting {
+    line: u64,
+    /// The flow of a NetBox request.
+    netbox: Option<u64>,
+    /// Where an Entra error would go.
+    entra: Option<ErrorAt>,
+    answered: bool,
+}
+
+/// The analysis of one HAR, fed entry by entry by [`stream::read`].
+struct Analysis<'c, 'm, 'n> {
+    name: &'n str,
+    compiled: &'c Compiled,
+    reveal: bool,
+    masking: Masking,
+    framer: Framer<'c>,
+    analyzer: Analyzer<'c>,
+    on_match: &'m mut dyn FnMut(&MatchRecord<'_>),
+    text: Vec<u8>,
+    held: VecDeque<Held>,
+    waiting: VecDeque<Waiting>,
+    /// Rules the catalog found, by entry, not yet applied.
+    records: Vec<(u64, Vec<String>)>,
+    correlator: Correlator,
+    diagnosis: Diagnosis<'n>,
+    last_serial: Option<u64>,
+    line: u64,
+    end: Option<DateTime<Utc>>,
+    /// Flows the correlator let go of (and counted) before the browser's steps changed
+    /// their outcome: corrections to its succeeded, failed and abandoned counts.
+    recount: [i64; 3],
+}
+
+/// The [`crate::correlate::Released`] count an outcome goes to.
+fn released_slot(o: Outcome) -> usize {
+    match o {
+        Outcome::Succeeded => 0,
+        Outcome::Failed => 1,
+        Outcome::Abandoned | Outcome::Incomplete => 2,
+    }
+}
+
+impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
+    fn new(
+        name: &'n str,
+        compiled: &'c Compiled,
+        options: &Options,
+        on_match: &'m mut dyn FnMut(&MatchRecord<'_>),
+    ) -> Self {
+        let mut analyzer = Analyzer::new(compiled, name.to_string(), options.reveal);
+        analyzer.set_redact_users(options.redact_users);
+        let masking = Masking {
+            reveal: options.reveal,
+            users: options.redact_users,
+        };
+        let timeout = chrono::Duration::seconds(options.flow_timeout_secs.max(1));
+        Analysis {
+            name,
+            compiled,
+            reveal: options.reveal,
+            masking,
+            framer: Framer::with_scanner(compiled.scanner()),
+            analyzer,
+            on_match,
+            text: Vec::with_capacity(FEED_BYTES + MAX_ENTRY_TEXT * 2),
+            held: VecDeque::new(),
+            waiting: VecDeque::new(),
+            records: Vec::new(),
+            correlator: Correlator::new(timeout),
+            diagnosis: Diagnosis::new(name, options.redirect_uri.as_deref(), masking),
+            last_serial: None,
+            line: 0,
+            end: None,
+            recount: [0; 3],
+        }
+    }
+
+    fn entry(&mut self, entry: model::Entry) {
+        self.line += 1;
+        let s = Seen {
             url: Url::parse(&entry.request.url),
             time: timestamp::parse_value(entry.started_date_time.trim().as_bytes()),
-        })
-        .collect();
-
-    // 1. The catalog, over one line of error text per entry.
-    let mut text = Vec::new();
-    for (i, s) in seen.iter().enumerate() {
-        text.extend_from_slice(error_text(&seen, i).as_bytes());
-        let _ = s;
-        text.push(b'\n');
-    }
-    let mut rules_at: Vec<Vec<String>> = vec![Vec::new(); seen.len()];
-    let mut framer = Framer::with_scanner(compiled.scanner());
-    let mut analyzer = Analyzer::new(compiled, name.to_string(), options.reveal);
-    analyzer.set_redact_users(options.redact_users);
-    {
-        let mut record = |rec: &MatchRecord<'_>| {
-            if let Some(slot) = rules_at.get_mut(rec.evidence.line.saturating_sub(1) as usize) {
-                for r in &rec.rules {
-                    if !slot.iter().any(|x| x == r) {
-                        slot.push(r.to_string());
-                    }
-                }
-            }
-            on_match(rec);
+            entry,
+            line: self.line,
         };
-        framer.feed(&text, &mut |frame| analyzer.event(frame, &mut record));
-        framer.finish(&mut |frame| analyzer.event(frame, &mut record));
-        analyzer.finish(None, &mut record);
+        self.end = self.end.max(s.time);
+        // An error redirect the browser followed: the page it led to tells the error.
+        for h in self.held.iter_mut() {
+            if h.awaiting.as_deref() == Some(s.entry.request.url.as_str()) {
+                h.text.clear();
+                h.awaiting = None;
+            }
+        }
+        // 1. NetBox's requests, through the flow correlator.
+        let request = self.request(&s);
+        // 2. What only the browser saw.
+        self.diagnosis.entry(&s, request, &mut self.correlator);
+        // 3. The catalog, over one line of error text per entry.
+        let (text, awaiting) = error_text(&s, self.reveal);
+        if !text.is_empty() {
+            let entra = s.url.as_ref().is_some_and(Url::is_entra).then(|| ErrorAt {
+                line: s.line,
+                time: s.time,
+                status: s.entry.response.status,
+                owner: self.diagnosis.owner(),
+            });
+            self.waiting.push_back(Waiting {
+                line: s.line,
+                netbox: request.map(|r| r.0),
+                entra,
+                answered: false,
+            });
+            if self.waiting.len() > MAX_WAITING {
+                self.waiting.pop_front();
+            }
+        }
+        self.held.push_back(Held {
+            line: s.line,
+            text,
+            awaiting,
+        });
+        self.pump(false);
     }
-    let mut collected = std::mem::take(&mut analyzer.collected);
-    collected.frames = framer.stats;
-    // The analyzer's own flows came from the error lines only; the HAR's flows are built
-    // from its requests below.
-    collected.flows.clear();
-    collected.orphans.clear();
 
-    // 2. NetBox's requests, through the flow correlator.
-    let timeout = chrono::Duration::seconds(options.flow_timeout_secs.max(1));
-    let mut correlator = Correlator::new(timeout);
-    for (i, s) in seen.iter().enumerate() {
-        let Some(url) = &s.url else { continue };
-        if url.is_entra() {
-            continue;
-        }
+    /// Feeds a request on NetBox's login paths to the correlator: the flow it joined.
+    fn request(&mut self, s: &Seen) -> Option<(u64, Request)> {
+        let url = s.url.as_ref().filter(|u| !u.is_entra())?;
         let path = &url.path;
-        if !(path.contains("/oauth/login/")
-            || path.contains("/oauth/complete/")
-            || path.ends_with("/login/"))
-        {
-            continue;
-        }
+        let kind = if path.contains("/oauth/login/") {
+            Request::Begin
+        } else if path.contains("/oauth/complete/") {
+            Request::Callback
+        } else if path.ends_with("/login/") {
+            Request::Other
+        } else {
+            return None;
+        };
         let access = Access {
             client: CLIENT.to_string(),
             method: s.entry.request.method.clone(),
@@ -238,64 +375,196 @@ pub fn analyze(
             time: s.time,
         };
         let origin = Origin {
-            source: name,
-            line: i as u64 + 1,
+            source: self.name,
+            line: s.line,
             pod: None,
             container: None,
             time: s.time,
         };
-        if let Some(serial) = correlator.request(&access, &origin)
-            && !rules_at[i].is_empty()
+        let serial = self.correlator.request(&access, &origin);
+        if let Some(serial) = serial
+            && self.last_serial.is_none_or(|last| serial > last)
         {
-            correlator.note(serial, &rules_at[i], &[]);
+            self.last_serial = Some(serial);
+            self.diagnosis.new_flow(serial, &mut self.correlator);
+        }
+        // Flows the correlator no longer holds: counted now, as a log's would be.
+        let overflow = self.correlator.take_overflow();
+        if !overflow.is_empty() {
+            let shared = self.correlator.sessions_shared();
+            for mut flow in overflow {
+                let counted = flow.outcome;
+                diagnose::finish_flow(&mut flow);
+                if released_slot(counted) != released_slot(flow.outcome) {
+                    self.recount[released_slot(counted)] -= 1;
+                    self.recount[released_slot(flow.outcome)] += 1;
+                }
+                self.analyzer
+                    .collected
+                    .settle_flow(self.compiled, &mut flow, shared);
+            }
+        }
+        serial.map(|serial| (serial, kind))
+    }
+
+    /// Hands the held lines that are ready (all of them at the end) to the framer.
+    fn pump(&mut self, all: bool) {
+        while let Some(front) = self.held.front() {
+            let ready =
+                all || front.awaiting.is_none() || front.line + REDIRECT_LOOKAHEAD <= self.line;
+            if !ready {
+                break;
+            }
+            let Some(h) = self.held.pop_front() else {
+                break;
+            };
+            self.text.extend_from_slice(h.text.as_bytes());
+            self.text.push(b'\n');
+            if !h.text.is_empty() || self.text.len() >= FEED_BYTES {
+                self.feed();
+            }
         }
     }
-    let end = seen.iter().filter_map(|s| s.time).max();
-    let mut flows = correlator.finish(end).flows;
 
-    // 3. What only the browser saw.
-    let masking = crate::redact::Masking {
-        reveal: options.reveal,
-        users: options.redact_users,
-    };
-    let extra = diagnose::run(
-        &diagnose::Input {
-            name,
-            seen: &seen,
-            rules_at: &rules_at,
-            expected_redirect: options.redirect_uri.as_deref(),
-            masking,
-        },
-        &mut flows,
-    );
-    collected.flows = flows;
-    collected.extra = extra;
-    collected.masking = masking;
-    collected
+    fn feed(&mut self) {
+        if self.text.is_empty() {
+            return;
+        }
+        let Analysis {
+            framer,
+            analyzer,
+            on_match,
+            records,
+            text,
+            ..
+        } = self;
+        let mut record = |rec: &MatchRecord<'_>| {
+            records.push((
+                rec.evidence.line,
+                rec.rules.iter().map(|r| r.to_string()).collect(),
+            ));
+            on_match(rec);
+        };
+        framer.feed(text, &mut |frame| analyzer.event(frame, &mut record));
+        text.clear();
+        self.resolve();
+    }
+
+    /// Applies what the catalog found to the flows: rules on a NetBox request are its
+    /// flow's findings; an Entra error is a step of the flow that owned it.
+    fn resolve(&mut self) {
+        for (line, rules) in std::mem::take(&mut self.records) {
+            let Ok(at) = self.waiting.binary_search_by_key(&line, |w| w.line) else {
+                continue;
+            };
+            let w = &mut self.waiting[at];
+            if let Some(serial) = w.netbox {
+                self.correlator.note(serial, &rules, &[]);
+            }
+            if let Some(e) = &w.entra {
+                // One step per entry, however many events the catalog made of it.
+                self.diagnosis
+                    .entra_error(e, &rules, !w.answered, &mut self.correlator);
+            }
+            w.answered = true;
+        }
+    }
+
+    fn finish(mut self) -> Collected {
+        self.pump(true);
+        self.feed();
+        {
+            let Analysis {
+                framer,
+                analyzer,
+                on_match,
+                records,
+                ..
+            } = &mut self;
+            let mut record = |rec: &MatchRecord<'_>| {
+                records.push((
+                    rec.evidence.line,
+                    rec.rules.iter().map(|r| r.to_string()).collect(),
+                ));
+                on_match(rec);
+            };
+            framer.finish(&mut |frame| analyzer.event(frame, &mut record));
+            analyzer.finish(None, &mut record);
+        }
+        self.resolve();
+        let mut collected = std::mem::take(&mut self.analyzer.collected);
+        collected.frames = self.framer.stats;
+        let finished = self.correlator.finish(self.end);
+        let mut flows = finished.flows;
+        for flow in &mut flows {
+            diagnose::finish_flow(flow);
+        }
+        // The analyzer's own flows came from the error lines only; the HAR's are built
+        // from its requests.
+        collected.flows = flows;
+        collected.orphans = finished.orphans;
+        let mut released = finished.released;
+        for (count, delta) in [
+            &mut released.succeeded,
+            &mut released.failed,
+            &mut released.abandoned,
+        ]
+        .into_iter()
+        .zip(self.recount)
+        {
+            *count = count.saturating_add_signed(delta);
+        }
+        collected.released.add(released);
+        collected.extra = self.diagnosis.findings();
+        collected.masking = self.masking;
+        collected
+    }
 }
 
-/// The text of entry `i` the catalog should read: an error redirect, an Entra error page or
-/// error body, a callback with `error=`. Empty for everything else. One line, timed.
-fn error_text(seen: &[Seen<'_>], i: usize) -> String {
-    let s = &seen[i];
+impl stream::Sink for Analysis<'_, '_, '_> {
+    type Entry = model::Entry;
+    type Other = IgnoredAny;
+
+    fn member(&mut self, _: stream::Level, _: String, _: IgnoredAny) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn entry(&mut self, entry: model::Entry) -> std::io::Result<()> {
+        Analysis::entry(self, entry);
+        Ok(())
+    }
+}
+
+/// The text of entry `s` the catalog should read: an error redirect, an Entra error page or
+/// error body, a callback with `error=`. Empty for everything else. One line, timed, its
+/// secrets masked (unless `reveal`). With an error redirect, its Location: the line is
+/// dropped if the browser followed it.
+fn error_text(s: &Seen, reveal: bool) -> (String, Option<String>) {
     let Some(url) = &s.url else {
-        return String::new();
+        return (String::new(), None);
     };
-    let e = s.entry;
+    let e = &s.entry;
     let time = s
         .time
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true) + " ")
         .unwrap_or_default();
+    let masked_url = |u: &str| {
+        if reveal {
+            u.to_string()
+        } else {
+            redact::mask_url(u)
+        }
+    };
     let head = format!(
         "{time}HAR entry {}: {} {} -> {}",
-        i + 1,
+        s.line,
         e.request.method,
-        e.request.url,
+        masked_url(&e.request.url),
         e.response.status
     );
     let callback_error = url.path.contains("/oauth/complete/") && url.param("error").is_some();
     if callback_error {
-        return one_line(&head);
+        return (one_line(&head), None);
     }
     let body = e.response.content.body().unwrap_or_default();
     let interesting_body = body.contains("AADSTS")
@@ -306,25 +575,27 @@ fn error_text(seen: &[Seen<'_>], i: usize) -> String {
             .url
             .split_once('?')
             .unwrap_or((&e.request.url, ""));
+        let body = if reveal {
+            body
+        } else {
+            redact::mask_body(&body, &e.response.content.mime_type)
+        };
         let shown = format!(
             "{time}HAR entry {}: {} {} -> {}: {}",
-            i + 1,
+            s.line,
             e.request.method,
-            base,
+            masked_url(base),
             e.response.status,
             page_text(&body)
         );
-        return one_line(&shown);
+        return (one_line(&shown), None);
     }
-    // An error redirect whose target is not in the capture (the browser stopped there).
-    if let Some(location) = e.response.location().filter(|l| l.contains("error="))
-        && !seen[i + 1..]
-            .iter()
-            .any(|later| later.entry.request.url == location)
-    {
-        return one_line(&format!("{head} Location: {location}"));
+    // An error redirect whose target may not be in the capture (the browser stopped there).
+    if let Some(location) = e.response.location().filter(|l| l.contains("error=")) {
+        let text = one_line(&format!("{head} Location: {}", masked_url(location)));
+        return (text, Some(location.to_string()));
     }
-    String::new()
+    (String::new(), None)
 }
 
 /// The readable part of a response body: tags dropped, whitespace collapsed, and for a long
@@ -447,21 +718,6 @@ mod tests {
             b"{\"log\":\"GET / 200\",\"stream\":\"stdout\"}"
         ));
         assert!(!looks_like_har(b"2026-11-20 log line"));
-    }
-
-    #[test]
-    fn parse_errors_are_one_line() {
-        for bad in [
-            &b"{\"log\": {"[..],
-            b"{\"log\": {\"entries\": 3}}",
-            b"{\"other\": 1}",
-            b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0",
-        ] {
-            let e = parse(bad).unwrap_err();
-            assert!(!e.contains('\n'), "{e}");
-        }
-        let h = parse(br#"{"log":{"entries":[{"request":{"url":"x"}},{}]}}"#).unwrap();
-        assert_eq!(h.log.entries.len(), 2);
     }
 
     #[test]

@@ -5,21 +5,8 @@
 use base64::Engine;
 use serde::Deserialize;
 
-/// `{"log": {...}}`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Har {
-    /// The log.
-    pub log: Log,
-}
-
-/// `log`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Log {
-    /// The requests, in the order the browser made them.
-    pub entries: Vec<Entry>,
-}
-
-/// One request and its response.
+/// One request and its response: what [`super::stream`] hands over, one at a time (the
+/// document around the entries is never built).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Entry {
@@ -117,7 +104,8 @@ pub struct Content {
 }
 
 impl Content {
-    /// The body as text: base64 undone; `None` when absent or not UTF-8 (an image).
+    /// The body as text: base64 undone (MIME base64 with line breaks too); `None` when
+    /// absent or not UTF-8 (an image).
     pub fn body(&self) -> Option<String> {
         let text = self.text.as_deref()?;
         if self
@@ -125,13 +113,20 @@ impl Content {
             .as_deref()
             .is_some_and(|e| e.eq_ignore_ascii_case("base64"))
         {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(text.trim())
-                .ok()?;
-            return String::from_utf8(bytes).ok();
+            return String::from_utf8(decode_base64(text)?).ok();
         }
         Some(text.to_string())
     }
+}
+
+/// Standard base64, whitespace anywhere ignored (MIME bodies break lines every 76 chars).
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    if !text.contains(|c: char| c.is_ascii_whitespace()) {
+        return engine.decode(text).ok();
+    }
+    let packed: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    engine.decode(packed).ok()
 }
 
 /// The first header named `name` (case-insensitive).

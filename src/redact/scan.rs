@@ -755,7 +755,7 @@ fn harmless(v: &[u8], class: Class) -> bool {
 
 /// A placeholder as the report writes it, `<code#3>`, and nothing else: text masked once
 /// already (a live line, a report read back) keeps its numbers.
-fn is_placeholder(v: &[u8]) -> bool {
+pub fn is_placeholder(v: &[u8]) -> bool {
     let Some(inner) = v.strip_prefix(b"<").and_then(|r| r.strip_suffix(b">")) else {
         return false;
     };
