@@ -98,6 +98,14 @@ pub fn client_id(raw: &str) -> Vec<String> {
             "the identifier {id:?} is an entity ID, as SAML sends it: it must equal the Identifier (Entity ID) in the enterprise application's Basic SAML Configuration, and the SP entity id NetBox is configured with"
         )];
     }
+    // A secret pasted as the client id: Entra quotes it back, and the diagnosis says
+    // what it looks like, never what it is.
+    if !crate::redact::scan::spans(id, false).is_empty() {
+        return vec![format!(
+            "the client id sent is not a GUID but {}: a secret was pasted into SOCIAL_AUTH_<BACKEND>_KEY. Put the Application (client) ID from the app registration's Overview page there, the secret Value into SOCIAL_AUTH_<BACKEND>_SECRET, and create a new secret (this one was sent to Entra as an id and may be in logs)",
+            crate::redact::shape_of(id)
+        )];
+    }
     if !is_guid(id) {
         return vec![format!(
             "the client id {id:?} is not a GUID: use the Application (client) ID from the app registration's Overview page"
@@ -243,6 +251,13 @@ mod tests {
         assert!(client_id("https://netbox.example.com/saml")[0].contains("entity ID"));
         assert!(redirect_uri("https://netbox.example.com/oauth/complete/oidc/").is_empty());
         assert!(client_id("my-app")[0].contains("not a GUID"));
+        // See: issue 15. An Entra secret pasted as the client id: its shape, never its value.
+        let secret = "Abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12";
+        let d = &client_id(secret)[0];
+        assert!(
+            d.contains("client secret value") && !d.contains("FAKE"),
+            "{d}"
+        );
         assert!(client_id("0b0e7a1c-2d3f-4a5b-8c9d-0e1f2a3b4c5d")[0].contains("does not know"));
         assert!(is_guid("0B0E7A1C-2D3F-4A5B-8C9D-0E1F2A3B4C5D"));
         assert!(!is_guid("0b0e7a1c2d3f4a5b8c9d0e1f2a3b4c5d"));

@@ -1216,3 +1216,29 @@ fn markdown_report_snapshot() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     insta::assert_snapshot!("incident_report", r.stdout);
 }
+
+/// See: issue 15. An Entra secret pasted as the client id: Entra's AADSTS700016 quotes it;
+/// the evidence masked it, and the diagnosis printed it raw. Now neither shows it, in any
+/// format, and the diagnosis says what it looks like.
+#[test]
+fn a_secret_pasted_as_the_client_id_is_described_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "Xy3Q~Zq9fakeFAKEfakeFAKEfakeFAKEfake12345";
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        format!(
+            "2026-11-20T09:00:00Z ERROR AADSTS700016: Application with identifier '{secret}' was not found in the directory 'Contoso'.\n"
+        ),
+    )
+    .unwrap();
+    for format in ["table", "json", "jsonl", "markdown", "html"] {
+        let r = run(&["scan", "-o", format, log.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(!r.stdout.contains("Zq9fake"), "{format}: {}", r.stdout);
+        assert!(!r.stderr.contains("Zq9fake"), "{format}: {}", r.stderr);
+    }
+    let (_, report, _) = json(&[log.to_str().unwrap()]);
+    let diagnosis = report["findings"][0]["diagnosis"].to_string();
+    assert!(diagnosis.contains("client secret value"), "{diagnosis}");
+}
