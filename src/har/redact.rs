@@ -160,23 +160,6 @@ fn is_host(v: &str) -> bool {
             .is_some_and(|l| l.len() >= 2 && l.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
-/// Shannon entropy of `v`, bits per byte.
-fn entropy(v: &str) -> f64 {
-    let mut counts = [0u32; 256];
-    for b in v.bytes() {
-        counts[b as usize] += 1;
-    }
-    let n = v.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = f64::from(c) / n;
-            -p * p.log2()
-        })
-        .sum()
-}
-
 /// True for a value that looks like a credential whatever its name: 20 characters or more
 /// of the base64/base64url/hex alphabet (Entra's `~` too), letters and digits mixed, random
 /// enough (entropy), and not a GUID (request and correlation ids are what a ticket needs)
@@ -200,7 +183,7 @@ pub fn looks_like_credential(v: &str) -> bool {
     if v.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') && v.len() < 32 {
         return false;
     }
-    entropy(v) >= 3.0
+    crate::redact::scan::entropy(v.as_bytes()) >= 3.0
 }
 
 /// The internal mask for `value` under `name`, or `None` when it is not a secret.

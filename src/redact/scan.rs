@@ -988,7 +988,7 @@ pub fn looks_random(t: &[u8]) -> bool {
 }
 
 /// Shannon entropy in bits per byte.
-fn entropy(t: &[u8]) -> f64 {
+pub fn entropy(t: &[u8]) -> f64 {
     let mut counts = [0u32; 256];
     for &c in t {
         counts[c as usize] += 1;
