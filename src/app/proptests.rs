@@ -488,7 +488,26 @@ fn arbitrary_and_mutated_input_through_the_pipeline() {
         proptest::collection::vec(any::<u8>(), 0..3000),
         0..FORMATS.len(),
     );
-    let strategy = prop_oneof![mutated, arbitrary];
+    // Whole characters of any width put into corpus lines: a GUID shape, a key or a token
+    // next to a multi-byte character is where byte offsets go wrong.
+    let unicode = (
+        0..LINES.len(),
+        proptest::collection::vec((any::<u16>(), any::<char>()), 1..6),
+        0..FORMATS.len(),
+    )
+        .prop_map(|(i, chars, f)| {
+            let mut line = String::from_utf8_lossy(&LINES[i]).into_owned();
+            for (at, c) in chars {
+                let mut at = usize::from(at) % (line.len() + 1);
+                while !line.is_char_boundary(at) {
+                    at -= 1;
+                }
+                line.insert(at, c);
+            }
+            line.push('\n');
+            (line.into_bytes(), f)
+        });
+    let strategy = prop_oneof![mutated, arbitrary, unicode];
     runner(3_500)
         .run(&strategy, |(text, f)| {
             let format = FORMATS[f];
