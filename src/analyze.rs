@@ -283,14 +283,14 @@ impl Collected {
         ));
         let masking = self.masking;
         let shown = masking.show(&text).window(MAX_TEXT);
-        let source = masking.show(&step.source);
+        let source = masking.show_line(&step.source);
         let acc = self.findings.entry(Key::Rule(r)).or_default();
         acc.count += 1;
         acc.first = min_opt(acc.first, time);
         acc.last = acc.last.max(time);
         acc.sources.insert(match (&step.pod, &step.container) {
-            (Some(p), Some(c)) => masking.show(&format!("pod/{p}/{c}")),
-            (Some(p), None) => masking.show(&format!("pod/{p}")),
+            (Some(p), Some(c)) => masking.show_line(&format!("pod/{p}/{c}")),
+            (Some(p), None) => masking.show_line(&format!("pod/{p}")),
             _ => source.clone(),
         });
         if acc.evidence.len() < MAX_EVIDENCE {
@@ -298,8 +298,8 @@ impl Collected {
                 source,
                 line: step.line,
                 lines: 1,
-                pod: step.pod.as_deref().map(|p| masking.show(p)),
-                container: step.container.as_deref().map(|c| masking.show(c)),
+                pod: step.pod.as_deref().map(|p| masking.show_line(p)),
+                container: step.container.as_deref().map(|c| masking.show_line(c)),
                 time: time.map(rfc3339),
                 text: shown,
                 decoded: None,
@@ -520,7 +520,7 @@ impl<'c> Analyzer<'c> {
     pub fn set_redact_users(&mut self, yes: bool) {
         self.collected.masking.users = yes;
         self.observer.masking.users = yes;
-        self.observer.source_shown = self.observer.masking.show(&self.observer.source);
+        self.observer.source_shown = self.observer.masking.show_line(&self.observer.source);
     }
 
     /// A matcher for this input's events that can run on another thread: what it returns
@@ -730,7 +730,7 @@ impl<'c> Observer<'c> {
     pub fn new(compiled: &'c Compiled, source: String, masking: Masking) -> Self {
         Observer {
             compiled,
-            source_shown: masking.show(&source),
+            source_shown: masking.show_line(&source),
             source,
             masking,
             https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
@@ -887,8 +887,8 @@ impl<'c> Observer<'c> {
                     })
                     .window(MAX_TEXT)
             });
-        let shown_pod = pod.as_deref().map(|p| self.masking.show(p));
-        let shown_container = container.as_deref().map(|c| self.masking.show(c));
+        let shown_pod = pod.as_deref().map(|p| self.masking.show_line(p));
+        let shown_container = container.as_deref().map(|c| self.masking.show_line(c));
 
         let mut fired = std::mem::take(&mut self.fired);
         let mut items = Vec::with_capacity(fired.len());
@@ -996,7 +996,7 @@ impl Analyzer<'_> {
             acc.first = min_opt(acc.first, observed.time);
             acc.last = acc.last.max(observed.time);
             acc.sources
-                .insert(self.observer.masking.show(&observed.source_key));
+                .insert(self.observer.masking.show_line(&observed.source_key));
             if let Some(code) = item.code {
                 acc.codes_seen.insert(format!("AADSTS{code}"));
             }

@@ -33,9 +33,14 @@ pub struct ScanConfig {
     pub redirect_uri: Option<String>,
 }
 
-/// Parses `90`, `90s`, `10m`, `1h`, `1h30m` into seconds.
+/// The most worker threads `-j` takes.
+pub const MAX_THREADS: usize = 256;
+
+/// Parses a duration such as `90s`, `10m`, `1h30m` or `90` (seconds), at most 365 days.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
+    const MAX_DURATION_SECS: i64 = 365 * 86400;
     let bad = || format!("invalid duration {text:?}: use e.g. 90s, 10m or 1h");
+    let too_long = || format!("duration {text:?} is too long: at most 365d");
     let mut total = 0i64;
     let mut number = String::new();
     for c in text.trim().chars() {
@@ -51,14 +56,22 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
             _ => return Err(bad()),
         };
         let n: i64 = number.parse().map_err(|_| bad())?;
-        total += n * unit;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(too_long)?;
         number.clear();
     }
     if !number.is_empty() {
-        total += number.parse::<i64>().map_err(|_| bad())?;
+        let n: i64 = number.parse().map_err(|_| too_long())?;
+        total = total.checked_add(n).ok_or_else(too_long)?;
     }
     if total <= 0 {
         return Err(bad());
+    }
+    // A year is more than any login waits; past it, time arithmetic would overflow.
+    if total > MAX_DURATION_SECS {
+        return Err(too_long());
     }
     Ok(total)
 }
@@ -90,6 +103,10 @@ impl ScanConfig {
         }
         if args.threads == Some(0) {
             return Err("--threads must be at least 1".into());
+        }
+        // Thousands of threads only wait on each other (-j 5000 took 38 s on a small file).
+        if args.threads.is_some_and(|n| n > MAX_THREADS) {
+            return Err(format!("--threads must be at most {MAX_THREADS}"));
         }
         let mut config = ScanConfig::from_report_args(&args.report, color)?;
         config.inputs = inputs;
@@ -140,5 +157,10 @@ mod tests {
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("5x").is_err());
+        // See: issue 15. A huge value panicked in chrono (TimeDelta::seconds out of bounds).
+        assert!(parse_duration("99999999999999d").is_err());
+        assert!(parse_duration("5000000000000h").is_err());
+        assert!(parse_duration("99999999999999999999999").is_err());
+        assert_eq!(parse_duration("365d"), Ok(365 * 86400));
     }
 }

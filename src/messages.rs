@@ -9,7 +9,7 @@ use crate::redact::{Masking, Placeholders};
 /// Writes `text` and a newline to stderr, masked and escaped; errors are ignored. Masks are
 /// numbered within the line (a message is read on its own).
 pub fn write_line(text: &str) {
-    let mut shown = Masking::default().show(text);
+    let mut shown = Masking::default().show_line(text);
     shown.number(&mut Placeholders::default());
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{shown}");

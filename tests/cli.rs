@@ -530,7 +530,9 @@ fn secrets_never_reach_any_output() {
             r.stdout
         );
         assert!(
-            !r.stdout.contains("redacted:") && !r.stdout.contains('\u{1}'),
+            !r.stdout.contains("redacted:")
+                && !r.stdout.contains('\u{1}')
+                && !r.stdout.contains("\\u0001"),
             "{format}: internal mask shown"
         );
     }

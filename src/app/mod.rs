@@ -713,11 +713,11 @@ fn finish_report(
     let masking = collected.masking;
     summary
         .problems
-        .splice(0..0, errors.iter().map(|e| masking.show(e)));
+        .splice(0..0, errors.iter().map(|e| masking.show_line(e)));
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
         secrets_shown: config.reveal_secrets,
-        inputs: inputs.iter().map(|i| masking.show(i)).collect(),
+        inputs: inputs.iter().map(|i| masking.show_line(i)).collect(),
         findings,
         flows: flows
             .iter()

@@ -79,10 +79,10 @@ fn render(text: &[u8], format: Format, reveal: bool) -> String {
         1,
         &mut |rec| {
             // Live JSON lines carry the same text as the report.
-            if format == Format::Jsonl
-                && let Ok(line) = serde_json::to_string(rec)
-            {
-                live.push(numbers.apply(&line).into_owned());
+            if format == Format::Jsonl {
+                let mut buf = Vec::new();
+                let _ = crate::report::json::record("match", rec, &mut buf);
+                live.push(numbers.apply(&String::from_utf8_lossy(&buf)).into_owned());
             }
         },
         Feed::Blocks(&mut read),
@@ -114,6 +114,11 @@ fn render(text: &[u8], format: Format, reveal: bool) -> String {
 /// What no output may hold: raw control characters other than newline and tab, and for
 /// Markdown and HTML, markup made from input.
 fn check_output(out: &str, format: Format) -> Result<(), TestCaseError> {
+    // An internal mask (a hash of the value) never reaches the output, raw or escaped.
+    prop_assert!(
+        !out.contains("\\u0001") && !out.contains("\\u0002"),
+        "{format:?}: internal mask in the output"
+    );
     if let Some(c) = out.chars().find(|c| {
         (c.is_control() && *c != '\n' && *c != '\t')
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

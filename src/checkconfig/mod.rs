@@ -1047,16 +1047,10 @@ impl<'a> Checker<'a> {
 }
 
 /// What a report shows of a statement that was not read: its shape (string contents already
-/// emptied by the parser), masked once more. A credential's assignment is written as
-/// `NAME is set by EXPR`, so the masking (and the final leak check) does not take the
-/// expression for the credential's value.
+/// emptied by the parser). The masker sees it as `NAME = EXPR`: a credential's expression
+/// is masked unless it only reads the value elsewhere (`os.environ[...]`).
+/// See: issue 15 (`NAME is set by VALUE` hid an unquoted value from the masker).
 fn unread_text(u: &parse::Unread) -> String {
-    if let Some(name) = u.name.as_deref().filter(|n| shape::is_secret_name(n))
-        && let Some(rest) = u.shape.strip_prefix(name)
-        && let Some((_, value)) = rest.split_once('=')
-    {
-        return format!("{name} is set by {}", value.trim());
-    }
     u.shape.clone()
 }
 

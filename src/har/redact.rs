@@ -257,8 +257,22 @@ impl Redactor {
     pub fn strings(&mut self, v: &mut Value) {
         match v {
             Value::String(s) => *s = self.finish(s),
+            // A member whose name says credential is masked whole, whatever field it is in
+            // (`"password"`, `"_auth": {"password": ...}`, `"clientSecret"`).
+            Value::Object(o) => {
+                for (k, x) in o.iter_mut() {
+                    if let Value::String(s) = x
+                        && !is_masked(s)
+                        && let Some(kind) = crate::redact::scan::masks_value(k, s)
+                    {
+                        let masked = crate::redact::mask_value(kind.name(), s);
+                        *s = self.numbers.apply(&masked).into_owned();
+                    } else {
+                        self.strings(x);
+                    }
+                }
+            }
             Value::Array(a) => a.iter_mut().for_each(|x| self.strings(x)),
-            Value::Object(o) => o.values_mut().for_each(|x| self.strings(x)),
             _ => {}
         }
     }

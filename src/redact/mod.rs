@@ -168,6 +168,18 @@ impl Masking {
         Shown::masked(out)
     }
 
+    /// [`Masking::show`] for a text that must stay on one line (a file name, a pod, a
+    /// problem, a stderr line): newlines and tabs are escaped too, so a name cannot start
+    /// a line of its own.
+    pub fn show_line(&self, text: &str) -> Shown {
+        let spans = self.spans(text);
+        let mut out = String::with_capacity(text.len() + 16);
+        write_masked(text, &spans, &mut out, &mut |t, o| {
+            shown::escape_line_into(t, o)
+        });
+        Shown::masked(out)
+    }
+
     /// [`Masking::show`] for `decoded`, a decoded view of `raw`: every value masked in
     /// `raw` is masked in `decoded` too, as `decode` writes it.
     pub fn show_decoded(&self, decoded: &str, raw: &str, decode: &dyn Fn(&str) -> String) -> Shown {
@@ -215,8 +227,11 @@ impl Masking {
 }
 
 /// Internal masks, `\u{1}KIND:TAG\u{2}`.
-static INTERNAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("\u{1}([a-z-]+):([0-9a-f]{16})\u{2}").expect("fixed regex"));
+/// Written raw, or escaped as JSON writes a control character (`\u0001`): a record
+/// serialised before its masks were numbered (a `-o jsonl` match line) is numbered the same.
+static INTERNAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\x01|\\u0001)([a-z-]+):([0-9a-f]{16})(?:\x02|\\u0002)").expect("fixed regex")
+});
 
 /// Turns internal masks into numbered placeholders, `<code#1>`, `<state#2>`, `<user#1>`,
 /// counted per kind in the order the output shows them. One `Placeholders` serves a whole
@@ -231,7 +246,7 @@ pub struct Placeholders {
 impl Placeholders {
     /// `text` with every internal mask replaced; borrowed when there is none.
     pub fn apply<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
-        if !text.contains(OPEN) {
+        if !text.contains(OPEN) && !text.contains("\\u0001") {
             return Cow::Borrowed(text);
         }
         INTERNAL.replace_all(text, |caps: &Captures<'_>| {

@@ -95,6 +95,19 @@ pub fn spans(text: &str, users: bool) -> Vec<Span> {
             });
         }
     }
+    // Invisible characters inside a token (a zero-width space, a soft hyphen, an invalid
+    // byte shown as U+FFFD) would cut it in two: read once more without them.
+    if let Some((folded, map)) = fold_invisible(text) {
+        let mut found = Vec::new();
+        find_all(&folded, &mut found, 0);
+        for s in found {
+            out.push(Span {
+                start: map_start(&map, s.start),
+                end: map_end(&map, s.end, bytes.len()),
+                kind: s.kind,
+            });
+        }
+    }
     if users {
         for m in USER.find_iter(bytes) {
             out.push(Span {
@@ -287,6 +300,11 @@ const CREDENTIAL_WORDS: &[(&str, Class)] = &[
 /// `mysqlpassword`, `ESTSAUTHPERSISTENT`), checked in this order.
 const CREDENTIAL_PARTS: &[(&str, Class)] = &[
     ("passw", Class::Password),
+    // The same with a look-alike first letter (Cyrillic `Р`), and glued forms: `passcode`,
+    // `PGPASS`, `dbpwd`.
+    ("assword", Class::Password),
+    ("pass", Class::Password),
+    ("pwd", Class::Password),
     ("passphrase", Class::Password),
     ("passwd", Class::Password),
     ("cookie", Class::Cookie),
@@ -297,6 +315,7 @@ const CREDENTIAL_PARTS: &[(&str, Class)] = &[
     ("csrftoken", Class::Cookie),
     ("csrfmiddlewaretoken", Class::Cookie),
     ("secret", Class::Secret),
+    ("ecret", Class::Secret),
     ("credential", Class::Secret),
     ("assertion", Class::Secret),
     ("samlresponse", Class::Secret),
@@ -422,8 +441,26 @@ const QUOTES: &[&[u8]] = &[
     b"`",
 ];
 
-fn quote_at(b: &[u8], i: usize) -> Option<&'static [u8]> {
-    QUOTES.iter().copied().find(|q| b[i..].starts_with(q))
+fn quote_at(b: &[u8], i: usize) -> Option<&[u8]> {
+    if let Some(q) = QUOTES.iter().copied().find(|q| b[i..].starts_with(q)) {
+        // JSON in JSON in JSON: any run of backslashes before a quote is one quote.
+        if q[0] == b'\\' && !q.starts_with(b"\\u") && !q.starts_with(b"\\x") {
+            let n = b[i..].iter().take_while(|c| **c == b'\\').count();
+            if matches!(b.get(i + n), Some(b'"' | b'\'')) {
+                return Some(&b[i..i + n + 1]);
+            }
+        }
+        return Some(q);
+    }
+    // Typographic and full-width quotes (a value pasted through a word processor or chat).
+    for q in [
+        "\u{2018}", "\u{2019}", "\u{201c}", "\u{201d}", "\u{ff02}", "\u{ff07}",
+    ] {
+        if b[i..].starts_with(q.as_bytes()) {
+            return Some(&b[i..i + q.len()]);
+        }
+    }
+    None
 }
 
 fn skip_blanks(b: &[u8], mut i: usize) -> usize {
@@ -431,6 +468,31 @@ fn skip_blanks(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// An `=` or `:` escaped by JSON, C or HTML, or written full-width, at `i`: its length.
+fn escaped_separator(b: &[u8], i: usize) -> Option<usize> {
+    [
+        &b"\\u003d"[..],
+        b"\\u003D",
+        b"\\u003a",
+        b"\\u003A",
+        b"\\x3d",
+        b"\\x3D",
+        b"\\x3a",
+        b"\\x3A",
+        b"&#61;",
+        b"&#x3d;",
+        b"&#x3D;",
+        b"&#58;",
+        b"&equals;",
+        b"&colon;",
+        "\u{ff1a}".as_bytes(),
+        "\u{ff1d}".as_bytes(),
+    ]
+    .iter()
+    .find(|e| b[i..].starts_with(e))
+    .map(|e| e.len())
 }
 
 /// After a key ending at `i`: the position after its separator (`=`, `:`, `=>`, `:=`,
@@ -450,6 +512,9 @@ fn separator(b: &[u8], mut i: usize) -> Option<usize> {
     // backslash and blank bytes may stand between a key and its separator.
     let mut k = 0;
     while i < b.len() && k < 16 {
+        if let Some(n) = escaped_separator(b, i) {
+            return Some(i + n);
+        }
         if let Some(q) = quote_at(b, i) {
             i += q.len();
             k += q.len();
@@ -493,6 +558,8 @@ fn separator(b: &[u8], mut i: usize) -> Option<usize> {
 /// Masks the value after every key that names a credential.
 fn key_values(b: &[u8], out: &mut Vec<Span>) {
     let mut i = 0;
+    // The class a `name`/`key` field announced for the next `value` field, and where.
+    let mut pending: Option<(Class, usize)> = None;
     while i < b.len() {
         if !is_key_byte(b[i]) {
             i += 1;
@@ -523,17 +590,127 @@ fn key_values(b: &[u8], out: &mut Vec<Span>) {
                 }
             }
         }
-        // The separator first: it is cheap, and most words have none.
-        let Some(after) = separator(b, ke) else {
-            continue;
+        let (after, flag) = match separator(b, ke) {
+            Some(after) => (after, false),
+            None => match other_separator(b, start, ks, ke) {
+                Some(after) => (after, b[start] == b'-'),
+                None => continue,
+            },
         };
-        let Some(class) = class_of(&b[ks..ke]) else {
+        let key = &b[ks..ke];
+        if flag && (key == b"u" || key == b"user") {
+            // `curl -u user:PASSWORD`: the part after the colon.
+            let vs = skip_blanks(b, after);
+            let ve = unquoted_end(b, vs, Class::Secret);
+            if let Some(c) = memchr::memchr(b':', &b[vs..ve]) {
+                push_value(b, vs + c + 1, ve, Class::Password, out);
+            }
+            i = ve.max(i);
             continue;
+        }
+        if flag && (key == b"p" || key == b"pass") {
+            if let Some(end) = value(b, after, Class::Password, out) {
+                i = end.max(i);
+            }
+            continue;
+        }
+        // `name: client_secret ... value: X`, `{"name": "password", "value": "X"}`,
+        // `key="ClientSecret" value="X"`: the name says what the next `value` holds.
+        if is_naming_key(key)
+            && let Some((class, end)) = named_value(b, after)
+        {
+            pending = Some((class, end));
+            i = end.max(i);
+            continue;
+        }
+        let class = match class_of(key) {
+            Some(class) => class,
+            None => match pending.take() {
+                Some((class, end)) if key.eq_ignore_ascii_case(b"value") && ks - end < 256 => class,
+                _ => continue,
+            },
         };
         if let Some(end) = value(b, after, class, out) {
             i = end.max(i);
         }
     }
+}
+
+/// The kind a value under `key` is masked as (a JSON member, a form field), or `None`
+/// when the key names no credential or the value is harmless for it.
+pub fn masks_value(key: &str, value: &str) -> Option<Kind> {
+    let class = class_of(key.as_bytes())?;
+    (!harmless(value.as_bytes(), class)).then_some(class.kind())
+}
+
+/// Keys whose value names another field: `name`, `key`, `field`, `param`, `header`.
+fn is_naming_key(key: &[u8]) -> bool {
+    [
+        &b"name"[..],
+        b"key",
+        b"field",
+        b"param",
+        b"parameter",
+        b"header",
+        b"id",
+    ]
+    .iter()
+    .any(|k| key.eq_ignore_ascii_case(k))
+}
+
+/// The value after a naming key, when it names a credential: its class and where it ends.
+fn named_value(b: &[u8], at: usize) -> Option<(Class, usize)> {
+    let mut i = skip_blanks(b, at);
+    let quote = quote_at(b, i.min(b.len().saturating_sub(1))).filter(|_| i < b.len());
+    if let Some(q) = quote {
+        i += q.len();
+    }
+    let s = i;
+    while i < b.len() && is_key_byte(b[i]) {
+        i += 1;
+    }
+    let class = class_of(&b[s..i])?;
+    if let Some(q) = quote
+        && b[i..].starts_with(q)
+    {
+        i += q.len();
+    }
+    Some((class, i))
+}
+
+/// Separators other than `=` and `:` that only some keys take: a command-line flag's space
+/// (`--client-secret X`, `-p X`, `curl -u user:X`), an XML element's `>`
+/// (`<password>X</password>`), a quoted name's comma in a tuple (`('client_secret', 'X')`),
+/// and a call's parenthesis (`HTTPBasicAuth('id', 'X')`).
+fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) -> Option<usize> {
+    let next = b.get(ke).copied();
+    // Flags: the run began with one or two dashes.
+    if ks > run_start && matches!(next, Some(b' ' | b'\t' | b'=')) && b[run_start] == b'-' {
+        let name = &b[ks..ke];
+        let flag_class = class_of(name).is_some()
+            || [&b"u"[..], b"p", b"user", b"pass", b"token"].contains(&name);
+        return flag_class.then_some(ke + 1);
+    }
+    // `<password>X</password>`, `<ClientSecret>X<...`.
+    if ks > 0 && b[ks - 1] == b'<' && next == Some(b'>') {
+        return Some(ke + 1);
+    }
+    // `('client_secret', 'X')`: a quoted name first in a tuple or list.
+    if let Some(q) = quote_at(b, ke.min(b.len().saturating_sub(1))).filter(|_| ke < b.len())
+        && ks >= 2
+        && matches!(b[ks - 2], b'(' | b'[')
+        && matches!(b[ks - 1], b'"' | b'\'')
+    {
+        let j = skip_blanks(b, ke + q.len());
+        if b.get(j) == Some(&b',') {
+            return Some(j + 1);
+        }
+    }
+    // `HTTPBasicAuth('id', 'X')`, `set_password('X')`: the arguments of a credential call.
+    if next == Some(b'(') {
+        return Some(ke);
+    }
+    None
 }
 
 /// Masks the value that starts at (or after blanks from) `at` for a key of `class`; the end
@@ -554,6 +731,24 @@ fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize
     if matches!(b[i], b'b' | b'r' | b'u') && i + 1 < b.len() && matches!(b[i + 1], b'\'' | b'"') {
         i += 1;
     }
+    // A YAML tag before the value (`!!binary`, `!secret`) is not the value.
+    if b[i] == b'!' {
+        let tag = b[i..]
+            .iter()
+            .take_while(|c| !c.is_ascii_whitespace())
+            .count();
+        let j = skip_blanks(b, i + tag);
+        if j > i + tag && j < b.len() && !matches!(b[j], b'\n' | b'\r') {
+            i = j;
+        }
+    }
+    // A list, tuple or object after a credential key: all of it
+    // (`auth=('id', 'X')`, `"client_secret": ["X"]`, `{"secret": {"value": "X"}}`).
+    if matches!(b[i], b'[' | b'(' | b'{') {
+        let end = group_end(b, i);
+        push_value(b, i + 1, end.saturating_sub(1).max(i + 1), class, out);
+        return Some(end);
+    }
     let (start, end, closed_by) = match quote_at(b, i) {
         Some(q) => {
             let s = i + q.len();
@@ -572,27 +767,55 @@ fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
-        if scheme > 0 && b.get(vs + scheme) == Some(&b' ') {
-            vs += scheme + 1;
+        if scheme > 0 && matches!(b.get(vs + scheme), Some(b' ' | b'\t' | b':')) {
+            vs += scheme;
+            if b.get(vs) == Some(&b':') {
+                vs += 1;
+            }
+            vs = skip_blanks(b, vs);
         }
         if closed_by.is_none() {
-            // Digest's parameters run to the end of the line; other schemes carry one
-            // credential token.
-            let digest = b[start..vs].trim_ascii().eq_ignore_ascii_case(b"digest");
-            let stop = if digest {
-                memchr::memchr2(b'\n', b'\r', &b[vs..]).map_or(b.len(), |p| vs + p)
-            } else {
-                vs + b[vs..]
-                    .iter()
-                    .take_while(|c| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\''))
-                    .count()
-            };
+            // A header's value runs to the end of the line: every scheme's parameters
+            // (`Token token="X"`, Digest's, AWS's) are the credential.
+            let stop = memchr::memchr2(b'\n', b'\r', &b[vs..]).map_or(b.len(), |p| vs + p);
             push_value(b, vs, stop, class, out);
             return Some(stop.max(at));
         }
     }
     push_value(b, vs, ve, class, out);
     Some(end.max(at))
+}
+
+/// Where the bracketed group opening at `i` ends (after its closing bracket), quotes
+/// respected, over lines; at most 64 KiB.
+fn group_end(b: &[u8], i: usize) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut j = i;
+    while j < b.len() {
+        let c = b[j];
+        match quote {
+            Some(q) if c == q && b[j - 1] != b'\\' => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'"' | b'\'' => quote = Some(c),
+                b'[' | b'(' | b'{' => depth += 1,
+                b']' | b')' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return j + 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        j += 1;
+        // A pretty-printed object runs over lines; a group that never closes is cut.
+        if j - i > 64 * 1024 {
+            return j;
+        }
+    }
+    b.len()
 }
 
 fn push_value(b: &[u8], start: usize, end: usize, class: Class, out: &mut Vec<Span>) -> bool {
@@ -614,6 +837,13 @@ fn push_value(b: &[u8], start: usize, end: usize, class: Class, out: &mut Vec<Sp
 /// Where a value opened by quote `q` at `s` ends: the same quote not escaped by a
 /// backslash, else the end of the line.
 fn closing(b: &[u8], s: usize, q: &[u8]) -> usize {
+    // An opening curly quote closes with its pair.
+    let pair: &[u8] = match q {
+        b"\xe2\x80\x98" => "\u{2019}".as_bytes(),
+        b"\xe2\x80\x9c" => "\u{201d}".as_bytes(),
+        other => other,
+    };
+    let q = pair;
     let mut i = s;
     while let Some(p) = memchr::memchr2(q[0], b'\n', &b[i..]) {
         let at = i + p;
@@ -845,16 +1075,25 @@ fn shapes(b: &[u8], out: &mut Vec<Span>, depth: u8) {
         if e <= s {
             continue;
         }
-        token(b, s, e, out, depth);
+        // What a token read past its run (a JWT's dots and padding, a scheme's credential)
+        // is not read again.
+        i = i.max(token(b, s, e, out, depth));
     }
 }
 
 /// One run of token bytes: a scheme's credential after it, a JWT, an Entra code, random.
-fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
+/// Returns how far it read.
+fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) -> usize {
     let run = &b[s..e];
-    // `Bearer X`, `Negotiate X`: the next token is the credential.
-    if SCHEMES.iter().any(|w| run.eq_ignore_ascii_case(w)) && b.get(e) == Some(&b' ') {
-        let cs = e + 1;
+    // `Bearer X`, `Negotiate\tX`, `Bearer: X`: the next token is the credential.
+    if SCHEMES.iter().any(|w| run.eq_ignore_ascii_case(w))
+        && matches!(b.get(e), Some(b' ' | b'\t' | b':'))
+    {
+        let mut cs = e;
+        if b.get(cs) == Some(&b':') {
+            cs += 1;
+        }
+        cs = skip_blanks(b, cs);
         let mut ce = cs;
         while ce < b.len() && (is_token_byte(b[ce]) || b[ce] == b'=' || b[ce] == b':') {
             ce += 1;
@@ -866,7 +1105,7 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
                 kind: Kind::Token,
             });
         }
-        return;
+        return ce;
     }
     let jwt = run.windows(3).position(|w| w == b"eyJ");
     if let (true, Some(p)) = (run.len() >= 16, jwt) {
@@ -882,7 +1121,7 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
                 end: je,
                 kind: Kind::Token,
             });
-            return;
+            return je;
         }
     }
     if run.len() >= 30 && (run.starts_with(b"0.A") || run.starts_with(b"1.A")) {
@@ -891,7 +1130,7 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
             end: e,
             kind: Kind::Code,
         });
-        return;
+        return e;
     }
     if looks_random(run) {
         out.push(Span {
@@ -899,7 +1138,7 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
             end: e,
             kind: Kind::Token,
         });
-        return;
+        return e;
     }
     // A path or dotted name may hold one random part: mask that part only.
     if run.len() >= 20 && run.iter().any(|c| matches!(c, b'/' | b'.')) {
@@ -918,6 +1157,7 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) {
     if depth == 0 && run.len() >= 12 {
         base64_credential(b, s, e, out);
     }
+    e
 }
 
 /// True for a token that looks like a random value: 20 or more characters, letters and
@@ -973,6 +1213,21 @@ pub fn looks_random(t: &[u8]) -> bool {
     {
         return false;
     }
+    // Letters only, both cases mixed at random (no word humps): 32 or more.
+    if digit == 0
+        && other == 0
+        && t.len() >= 32
+        && upper >= 4
+        && lower >= 4
+        && switches * 10 >= t.len() * 3
+        && entropy(t) >= 4.2
+    {
+        return true;
+    }
+    // Product-key style: four or more equal groups of letters and digits (`ZQI2-7KD3-...`).
+    if other > 0 && digit >= 4 && letters >= 4 && grouped(t) {
+        return true;
+    }
     if digit < 2 || letters < 6 || longest_piece < 12 {
         return false;
     }
@@ -985,6 +1240,24 @@ pub fn looks_random(t: &[u8]) -> bool {
     } else {
         digit >= 4 && longest_piece >= 16 && switches * 4 >= t.len()
     }
+}
+
+/// Four or more groups of the same length (4 to 8), letters and digits, split by one kind
+/// of separator.
+fn grouped(t: &[u8]) -> bool {
+    let Some(&sep) = t.iter().find(|c| !c.is_ascii_alphanumeric()) else {
+        return false;
+    };
+    let groups: Vec<&[u8]> = t.split(|c| *c == sep).collect();
+    let len = groups[0].len();
+    groups.len() >= 4
+        && (4..=8).contains(&len)
+        && groups
+            .iter()
+            .all(|g| g.len() == len && g.iter().all(u8::is_ascii_alphanumeric))
+        // Mixed within groups: a date or a version is digits in every group.
+        && groups.iter().filter(|g| g.iter().any(u8::is_ascii_alphabetic)).count() * 2
+            >= groups.len()
 }
 
 /// Shannon entropy in bits per byte.
@@ -1030,76 +1303,122 @@ fn entra_secrets(b: &[u8], out: &mut Vec<Span>) {
 }
 
 /// Credentials in URLs: `scheme://user:PASSWORD@host`, `scheme://:PASSWORD@host`,
-/// `scheme://TOKEN@host`, a password holding `/` or `@` too.
+/// `scheme://TOKEN@host`, `//user:PASSWORD@host`, `user:PASSWORD@host` without a scheme,
+/// JSON's `https:\/\/`, a password holding `/` or `@`. Found from each `@` that a host
+/// name follows, looking back at most 256 bytes (linear, whatever the line).
 fn userinfo(b: &[u8], out: &mut Vec<Span>) {
-    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
-        LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
-    for at in FINDER.find_iter(b) {
-        let s = at + 3;
-        let mut e = s;
-        // User info sits within the first bytes of a URL; the bound keeps a line of
-        // `://://...` linear.
-        while e < b.len()
-            && e - s < 2048
-            && !matches!(
-                b[e],
-                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`'
-            )
-        {
-            e += 1;
-        }
-        let url = &b[s..e];
-        // The last `@` followed by a host name ends the user info.
-        let Some(amp) = memchr::memrchr(b'@', url) else {
-            continue;
-        };
-        let host = &url[amp + 1..];
+    let stop = |c: u8| {
+        matches!(
+            c,
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'"'
+                | b'\''
+                | b'<'
+                | b'>'
+                | b'`'
+                | b'('
+                | b'['
+                | b'{'
+                | b','
+        )
+    };
+    for at in memchr::memchr_iter(b'@', b) {
+        let host = &b[at + 1..];
         let host_len = host
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'[' | b']'))
             .count();
-        if host_len == 0 || !matches!(host.get(host_len), None | Some(b':' | b'/' | b'?' | b'#')) {
+        if host_len == 0
+            || host
+                .get(host_len)
+                .is_some_and(|&c| c == b'@' || c.is_ascii_alphanumeric())
+        {
             continue;
         }
-        let info = &url[..amp];
-        if info.is_empty() {
-            continue;
+        let mut s = at;
+        while s > 0 && at - s < 256 && !stop(b[s - 1]) {
+            s -= 1;
         }
-        let (ps, kind) = match memchr::memchr(b':', info) {
-            Some(c) => (s + c + 1, Kind::Password),
-            // A path before the `@` is a path (`/users/jdoe@corp`), not user info.
-            None if info.contains(&b'/') => continue,
-            None => (s, Kind::Token),
+        let token = &b[s..at];
+        // After the scheme's slashes, plain or escaped by JSON.
+        let (info_start, schemed) = match (
+            memchr::memmem::rfind(token, b"//"),
+            memchr::memmem::rfind(token, b"\\/\\/"),
+        ) {
+            (Some(p), Some(q)) if q + 4 > p + 2 => (s + q + 4, true),
+            (Some(p), _) => (s + p + 2, true),
+            (None, Some(q)) => (s + q + 4, true),
+            (None, None) => (s, false),
         };
-        if s + amp > ps {
-            out.push(Span {
-                start: ps,
-                end: s + amp,
-                kind,
-            });
+        if info_start >= at {
+            continue;
+        }
+        let info = &b[info_start..at];
+        match memchr::memchr(b':', info) {
+            Some(c) if info_start + c + 1 < at => out.push(Span {
+                start: info_start + c + 1,
+                end: at,
+                kind: Kind::Password,
+            }),
+            // A path before the `@` is a path (`/users/jdoe@corp`), not user info.
+            None if schemed && !info.contains(&b'/') => out.push(Span {
+                start: info_start,
+                end: at,
+                kind: Kind::Token,
+            }),
+            _ => {}
         }
     }
 }
 
-/// SAML assertions in XML, whole: `<saml:Assertion ...>` to its end tag.
+/// SAML assertions in XML, whole: `<saml:Assertion ...>` to its end tag, the angle
+/// brackets written plain, as HTML entities or as JSON escapes.
 fn saml(b: &[u8], out: &mut Vec<Span>) {
-    let mut from = 0;
     static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new(b"Assertion"));
+    const OPENS: [&[u8]; 4] = [b"<", b"&lt;", b"\\u003c", b"\\u003C"];
+    let mut from = 0;
     while let Some(p) = FINDER.find(&b[from..]) {
         let at = from + p;
         from = at + 9;
-        // The tag's start: `<Assertion` or `<prefix:Assertion`.
-        let mut s = at;
-        while s > 0 && at - s < 16 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b':') {
-            s -= 1;
-        }
-        if s == 0 || b[s - 1] != b'<' || (s < at && b[at - 1] != b':') {
+        // The tag's start: `<Assertion` or `<prefix:Assertion`, the prefix letters and
+        // digits (an escape such as `\u003c` ends in them too, so each start is tried).
+        let prefix_ok = |j: usize| {
+            j == at
+                || (b[at - 1] == b':'
+                    && j < at - 1
+                    && b[j..at - 1].iter().all(u8::is_ascii_alphanumeric))
+        };
+        let Some(start) = (at.saturating_sub(16)..=at).rev().find_map(|j| {
+            if !prefix_ok(j) {
+                return None;
+            }
+            OPENS
+                .iter()
+                .find(|o| b[..j].ends_with(o))
+                .map(|o| j - o.len())
+        }) else {
             continue;
+        };
+        // The end tag is the next `Assertion` after a `/`.
+        let mut end = b.len();
+        let mut k = from;
+        while let Some(q) = FINDER.find(&b[k..]) {
+            let next = k + q;
+            if b[next.saturating_sub(16)..next].contains(&b'/') {
+                end = next + 9;
+                for close in [&b">"[..], b"&gt;", b"\\u003e", b"\\u003E"] {
+                    if b[end..].starts_with(close) {
+                        end += close.len();
+                        break;
+                    }
+                }
+                break;
+            }
+            k = next + 9;
         }
-        let start = s - 1;
-        let end =
-            memchr::memmem::find(&b[from..], b"Assertion>").map_or(b.len(), |q| from + q + 10);
         out.push(Span {
             start,
             end,
@@ -1199,6 +1518,41 @@ fn continue_over_lines(b: &[u8], out: &mut Vec<Span>, first: usize) {
 
 // ---------------------------------------------------------------------------------------
 // Percent-encoded views
+
+/// Characters that show nothing (or a replacement mark) and may stand inside a token.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{34f}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{feff}'
+            | '\u{fffd}'
+    )
+}
+
+/// `text` without its invisible characters, and for each byte left its offset in `text`;
+/// `None` when it has none (nearly always: one byte check first).
+fn fold_invisible(text: &str) -> Option<(Vec<u8>, Vec<u32>)> {
+    if text.is_ascii() || !text.chars().any(invisible) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if invisible(c) {
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        for (k, byte) in c.encode_utf8(&mut buf).bytes().enumerate() {
+            out.push(byte);
+            map.push((at + k) as u32);
+        }
+    }
+    Some((out, map))
+}
 
 fn has_escape(b: &[u8]) -> bool {
     memchr::memchr_iter(b'%', b)

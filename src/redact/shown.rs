@@ -139,7 +139,8 @@ impl<'de> Deserialize<'de> for Shown {
 
 /// True for characters that must not reach a terminal or a document as they are: C0 and
 /// C1 controls (tab and newline excepted), bidi embeddings, overrides, isolates and marks,
-/// line and paragraph separators, and zero-width characters that hide text.
+/// line and paragraph separators, and characters that show nothing and can hide or fake
+/// text (zero-width, soft hyphen, fillers, tag characters, interlinear annotations).
 fn must_escape(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n')
         || matches!(
@@ -149,10 +150,31 @@ fn must_escape(c: char) -> bool {
                 | '\u{200b}'..='\u{200f}'
                 | '\u{2028}'
                 | '\u{2029}'
-                | '\u{2060}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{206a}'..='\u{206f}'
                 | '\u{061c}'
                 | '\u{feff}'
+                | '\u{ad}'
+                | '\u{34f}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{180e}'
+                | '\u{3164}'
+                | '\u{ffa0}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e007f}'
         )
+}
+
+/// [`escape_into`] for a text that must stay on one line (a name, a problem, a stderr
+/// line): newlines and tabs are escaped too.
+pub(super) fn escape_line_into(text: &str, out: &mut String) {
+    let mut s = String::with_capacity(text.len());
+    escape_into(text, &mut s);
+    if s.contains(['\n', '\t']) {
+        s = s.replace('\n', "\\n").replace('\t', "\\t");
+    }
+    out.push_str(&s);
 }
 
 /// Appends `text` to `out` with [`must_escape`] characters written as `\u{..}` escapes.

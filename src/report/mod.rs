@@ -354,7 +354,7 @@ pub struct FlowStep {
 impl LoginFlow {
     /// The report's view of `flow`: every input text masked as `masking` says.
     pub fn new(flow: &crate::correlate::Flow, masking: &Masking) -> LoginFlow {
-        let show = |s: &str| masking.show(s);
+        let show = |s: &str| masking.show_line(s);
         LoginFlow {
             id: flow.id.clone(),
             outcome: flow.outcome,
