@@ -95,6 +95,18 @@ pub fn spans(text: &str, users: bool) -> Vec<Span> {
             });
         }
     }
+    // Escaped letters (`pass\u0077ord`, `pass&#119;ord`, `\x3d`): read once more unescaped.
+    if let Some((plain, map)) = unescape_view(bytes) {
+        let mut found = Vec::new();
+        find_all(&plain, &mut found, 1);
+        for s in found {
+            out.push(Span {
+                start: map_start(&map, s.start),
+                end: map_end(&map, s.end, bytes.len()),
+                kind: s.kind,
+            });
+        }
+    }
     // Invisible characters inside a token (a zero-width space, a soft hyphen, an invalid
     // byte shown as U+FFFD) would cut it in two: read once more without them.
     if let Some((folded, map)) = fold_invisible(text) {
@@ -275,6 +287,7 @@ const VALUE_WORDS: &[&str] = &[
 /// Whole words of a key that make it a credential.
 const CREDENTIAL_WORDS: &[(&str, Class)] = &[
     ("pwd", Class::Password),
+    ("pw", Class::Password),
     ("pass", Class::Password),
     ("pw", Class::Password),
     ("otp", Class::Password),
@@ -442,14 +455,18 @@ const QUOTES: &[&[u8]] = &[
 ];
 
 fn quote_at(b: &[u8], i: usize) -> Option<&[u8]> {
-    if let Some(q) = QUOTES.iter().copied().find(|q| b[i..].starts_with(q)) {
-        // JSON in JSON in JSON: any run of backslashes before a quote is one quote.
-        if q[0] == b'\\' && !q.starts_with(b"\\u") && !q.starts_with(b"\\x") {
-            let n = b[i..].iter().take_while(|c| **c == b'\\').count();
-            if matches!(b.get(i + n), Some(b'"' | b'\'')) {
-                return Some(&b[i..i + n + 1]);
-            }
+    // Python's triple quotes.
+    if b[i..].starts_with(b"\"\"\"") || b[i..].starts_with(b"\'\'\'") {
+        return Some(&b[i..i + 3]);
+    }
+    // JSON in JSON in JSON: any run of backslashes before a quote is one quote.
+    if b[i] == b'\\' {
+        let n = b[i..].iter().take_while(|c| **c == b'\\').count();
+        if matches!(b.get(i + n), Some(b'"' | b'\'')) {
+            return Some(&b[i..i + n + 1]);
         }
+    }
+    if let Some(q) = QUOTES.iter().copied().find(|q| b[i..].starts_with(q)) {
         return Some(q);
     }
     // Typographic and full-width quotes (a value pasted through a word processor or chat).
@@ -518,7 +535,8 @@ fn separator(b: &[u8], mut i: usize) -> Option<usize> {
         if let Some(q) = quote_at(b, i) {
             i += q.len();
             k += q.len();
-        } else if matches!(b[i], b' ' | b'\t' | b'\\') {
+        } else if matches!(b[i], b' ' | b'\t' | b'\\' | b'+') {
+            // `+` is a form's space: `password+%3D+X`.
             i += 1;
             k += 1;
         } else {
@@ -532,6 +550,7 @@ fn separator(b: &[u8], mut i: usize) -> Option<usize> {
         return Some(i + 6);
     }
     match b[i] {
+        b'-' if b.get(i + 1) == Some(&b'>') => Some(i + 2),
         b'=' => {
             // `==` is a comparison, not an assignment.
             if b.get(i + 1) == Some(&b'=') {
@@ -643,6 +662,23 @@ pub fn masks_value(key: &str, value: &str) -> Option<Kind> {
     (!harmless(value.as_bytes(), class)).then_some(class.kind())
 }
 
+/// True when the word at the start of `rest` reads as a value rather than prose: a digit,
+/// a capital after its first letter, or a symbol (`SECRET Zq9x...`, not `SECRET was`).
+fn looks_like_value(rest: &[u8]) -> bool {
+    let mut word: &[u8] = &rest[..rest
+        .iter()
+        .position(|c| c.is_ascii_whitespace())
+        .unwrap_or(rest.len())];
+    // Sentence punctuation after a word is not part of it.
+    while let [head @ .., b';' | b':' | b',' | b'.' | b')' | b'!' | b'?'] = word {
+        word = head;
+    }
+    word.len() >= 6
+        && word.iter().skip(1).any(|c| {
+            c.is_ascii_digit() || c.is_ascii_uppercase() || (c.is_ascii_punctuation() && *c != b'.')
+        })
+}
+
 /// Keys whose value names another field: `name`, `key`, `field`, `param`, `header`.
 fn is_naming_key(key: &[u8]) -> bool {
     [
@@ -691,6 +727,17 @@ fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) -> Option<u
             || [&b"u"[..], b"p", b"user", b"pass", b"token"].contains(&name);
         return flag_class.then_some(ke + 1);
     }
+    // `SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET X`: an environment-style name, then a space.
+    let name = &b[ks..ke];
+    if next == Some(b' ')
+        && name.contains(&b'_')
+        && name
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        && looks_like_value(&b[ke + 1..])
+    {
+        return Some(ke + 1);
+    }
     // `<password>X</password>`, `<ClientSecret>X<...`.
     if ks > 0 && b[ks - 1] == b'<' && next == Some(b'>') {
         return Some(ke + 1);
@@ -720,7 +767,8 @@ fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize
     // A stray backslash before the value (a quote lost on the way) is not the value.
     while i + 1 < b.len()
         && b[i] == b'\\'
-        && (matches!(b[i + 1], b' ' | b'\t') || quote_at(b, i + 1).is_some())
+        && (matches!(b[i + 1], b' ' | b'\t')
+            || quote_at(b, i + 1).is_some_and(|q| q.starts_with(b"\\x") || q.starts_with(b"\\u")))
     {
         i = skip_blanks(b, i + 1);
     }
@@ -767,7 +815,11 @@ fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
-        if scheme > 0 && matches!(b.get(vs + scheme), Some(b' ' | b'\t' | b':')) {
+        let known = SCHEMES
+            .iter()
+            .chain(&[&b"token"[..], b"apikey", b"sso-key"])
+            .any(|w| b[vs..vs + scheme].eq_ignore_ascii_case(w));
+        if known && matches!(b.get(vs + scheme), Some(b' ' | b'\t' | b':')) {
             vs += scheme;
             if b.get(vs) == Some(&b':') {
                 vs += 1;
@@ -919,6 +971,24 @@ fn cookie_pairs(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) -> usize {
                     out.push(Span {
                         start: v,
                         end: ve,
+                        kind: Kind::Cookie,
+                    });
+                }
+            }
+            // A value without a name (`Cookie: X`) is a cookie value all the same.
+            None if semi > i && !b[i..semi].trim_ascii().is_empty() => {
+                let t = b[i..semi].trim_ascii();
+                let at = i + b[i..semi]
+                    .iter()
+                    .take_while(|c| c.is_ascii_whitespace())
+                    .count();
+                let attribute = [&b"secure"[..], b"httponly"]
+                    .iter()
+                    .any(|a| t.eq_ignore_ascii_case(a));
+                if !attribute {
+                    out.push(Span {
+                        start: at,
+                        end: at + t.len(),
                         kind: Kind::Cookie,
                     });
                 }
@@ -1386,10 +1456,10 @@ fn saml(b: &[u8], out: &mut Vec<Span>) {
         // The tag's start: `<Assertion` or `<prefix:Assertion`, the prefix letters and
         // digits (an escape such as `\u003c` ends in them too, so each start is tried).
         let prefix_ok = |j: usize| {
-            j == at
-                || (b[at - 1] == b':'
-                    && j < at - 1
-                    && b[j..at - 1].iter().all(u8::is_ascii_alphanumeric))
+            // `saml:`, `saml2p:`, `Encrypted`: letters, digits and colons before the name.
+            b[j..at]
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b':')
         };
         let Some(start) = (at.saturating_sub(16)..=at).rev().find_map(|j| {
             if !prefix_ok(j) {
@@ -1549,6 +1619,60 @@ fn fold_invisible(text: &str) -> Option<(Vec<u8>, Vec<u32>)> {
         for (k, byte) in c.encode_utf8(&mut buf).bytes().enumerate() {
             out.push(byte);
             map.push((at + k) as u32);
+        }
+    }
+    Some((out, map))
+}
+
+/// `b` with `\uXXXX`, `\xHH`, `&#N;` and `&#xH;` escapes of ASCII characters undone, and
+/// for each byte its offset in `b`; `None` when it holds none.
+fn unescape_view(b: &[u8]) -> Option<(Vec<u8>, Vec<u32>)> {
+    let hex = |s: &[u8]| -> Option<u32> {
+        std::str::from_utf8(s)
+            .ok()
+            .and_then(|t| u32::from_str_radix(t, 16).ok())
+    };
+    let escape_at = |i: usize| -> Option<(u8, usize)> {
+        let rest = &b[i..];
+        let (value, len) = if rest.starts_with(b"\\u") && rest.len() >= 6 {
+            (hex(&rest[2..6])?, 6)
+        } else if rest.starts_with(b"\\x") && rest.len() >= 4 {
+            (hex(&rest[2..4])?, 4)
+        } else if rest.starts_with(b"&#x") || rest.starts_with(b"&#X") {
+            let end = rest.iter().take(10).position(|c| *c == b';')?;
+            (hex(&rest[3..end])?, end + 1)
+        } else if rest.starts_with(b"&#") {
+            let end = rest.iter().take(10).position(|c| *c == b';')?;
+            (
+                std::str::from_utf8(&rest[2..end]).ok()?.parse().ok()?,
+                end + 1,
+            )
+        } else {
+            return None;
+        };
+        // Only printable ASCII: anything else stays as written.
+        u8::try_from(value)
+            .ok()
+            .filter(|c| c.is_ascii_graphic() || *c == b' ')
+            .map(|c| (c, len))
+    };
+    let first = memchr::memchr2_iter(b'\\', b'&', b).find(|&i| escape_at(i).is_some())?;
+    let mut out = Vec::with_capacity(b.len());
+    let mut map = Vec::with_capacity(b.len());
+    out.extend_from_slice(&b[..first]);
+    map.extend(0..first as u32);
+    let mut i = first;
+    while i < b.len() {
+        if matches!(b[i], b'\\' | b'&')
+            && let Some((c, len)) = escape_at(i)
+        {
+            out.push(c);
+            map.push(i as u32);
+            i += len;
+        } else {
+            out.push(b[i]);
+            map.push(i as u32);
+            i += 1;
         }
     }
     Some((out, map))

@@ -104,6 +104,7 @@ fn every_shape_of_the_issue_is_masked() {
         "password\\x3d[[ZqF2hexescaped]]",
         "password&#61;[[ZqF3htmlentity]]",
         "{\\\\\\\"password\\\\\\\": \\\\\\\"[[ZqF4tripleescaped]]\\\\\\\"}",
+        "{\\\\\\\\\\\\\\\"password\\\\\\\\\\\\\\\": \\\\\\\\\\\\\\\"[[ZqF5sevenslashes]]\\\\\\\\\\\\\\\"}",
         // URLs,
         "https:\\/\\/admin:[[ZqG1jsonslashes]]@db.example.com\\/x",
         "//admin:[[ZqG2protorelative]]@db.example.com/x",
@@ -124,6 +125,15 @@ fn every_shape_of_the_issue_is_masked() {
         "passcode=[[ZqK4passcode]]",
         "dbpwd=[[ZqK5dbpwd]] PGPASS=[[ZqK6pgpass]]",
         "\u{420}assword=[[ZqK7cyrillic]]",
+        "Authorization: [[ZqAWplaintoken1]] Bearer",
+        "password -> [[ZqBDplainvalue]]",
+        "SECRET='''[[ZqBQplainvalue]]'''",
+        "pass\\u0077ord=[[ZqBXplainvalue]]",
+        "pass&#119;ord=[[ZqBZplainvalue]]",
+        "password+%3D+[[ZqCDplainvalue]]",
+        "Cookie: [[ZqEEplaincookie]]",
+        "SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET [[ZqNJplainsecret]]",
+        "got <saml:EncryptedAssertion>[[ZqSYplain]]</saml:EncryptedAssertion>",
     ];
     for case in cases {
         let mut plain = String::new();
