@@ -710,6 +710,47 @@ impl Observation {
         self.found.is_some()
     }
 
+    /// About how many bytes the observation holds on the heap (its strings and sets, each
+    /// counted with an allocator's overhead); not its own size. The pipeline adds these up
+    /// to bound what waits between the matching threads and the calling thread.
+    pub fn weight(&self) -> usize {
+        // Per allocation: the allocator's rounding and headers, and a B-tree node's share.
+        const BLOCK: usize = 32;
+        let s = |t: &str| if t.is_empty() { 0 } else { t.len() + BLOCK };
+        let o = |t: &Option<String>| t.as_deref().map_or(0, s);
+        let shown = |t: &Option<Shown>| t.as_deref().map_or(0, s);
+        let mut bytes = 0;
+        if let Some((observed, _)) = &self.found {
+            bytes += o(&observed.pod) + o(&observed.container) + s(&observed.source_key);
+            bytes += observed.ids.capacity() * std::mem::size_of::<(IdKind, String)>();
+            bytes += observed.ids.iter().map(|(_, v)| s(v)).sum::<usize>();
+            bytes += observed
+                .codes_seen
+                .iter()
+                .map(|c| s(c) + 2 * BLOCK)
+                .sum::<usize>();
+            bytes += observed.items.capacity() * std::mem::size_of::<Item>();
+            for item in &observed.items {
+                let e = &item.evidence;
+                bytes += s(&item.rule_id) + s(&e.source) + s(&e.text);
+                bytes += shown(&e.pod) + shown(&e.container) + o(&e.time) + shown(&e.decoded);
+                bytes += e
+                    .captures
+                    .iter()
+                    .map(|(k, v)| s(k) + s(v) + 2 * BLOCK)
+                    .sum::<usize>();
+                bytes += item.diagnosis.iter().map(|d| s(d) + BLOCK).sum::<usize>();
+            }
+        }
+        if let Some(a) = &self.access {
+            bytes += s(&a.client) + s(&a.method) + s(&a.path);
+            bytes += o(&a.user_agent) + o(&a.request_id);
+            bytes += a.query.capacity() * std::mem::size_of::<(String, String)>();
+            bytes += a.query.iter().map(|(k, v)| s(k) + s(v)).sum::<usize>();
+        }
+        bytes
+    }
+
     /// Moves what was observed to start at `line`: a worker numbers a line from the start of
     /// its block, the framer knows where the block starts.
     pub fn relocate(&mut self, line: u64) {

@@ -23,10 +23,28 @@ use std::sync::{Arc, Mutex};
 use crate::analyze::{Observation, Observer};
 use crate::error::Error;
 use crate::parse::{BlockScan, Frame, Framer, Scanner, single_line_frame};
-use crate::source::{Block, BlockFn, Ranged, ReadFailure, ReadStats, Stitch, whole_lines};
+use crate::source::{BLOCK, Block, BlockFn, Ranged, ReadFailure, ReadStats, Stitch, whole_lines};
 
 /// Buffers each matching thread may have queued or in hand; beyond that the reader waits.
 const IN_FLIGHT_PER_WORKER: usize = 3;
+
+/// What one job may carry back of events matched ahead ([`Observation::weight`], and the
+/// slots they sit in); past it, the worker leaves the rest of its candidate lines to the
+/// calling thread, which matches them as it frames them. With [`IN_FLIGHT_PER_WORKER`] this
+/// bounds what waits between the threads whatever the input: on a log where every line
+/// matches, each 1 MiB buffer made some 10 MB of evidence, strings and sets, and six were
+/// out at once.
+pub(super) const AHEAD_BYTES: usize = 512 << 10;
+
+/// The smallest job a dense input is cut into. Jobs are cut smaller than a read buffer when
+/// the events matched ahead weigh more than [`AHEAD_BYTES`] / 2 per buffer, so that both
+/// threads keep matching instead of the calling thread doing what is over the cap.
+const MIN_JOB: usize = 16 << 10;
+
+/// Bytes of read buffers out at once beyond the latest one: a piece of an over-long line
+/// (up to [`crate::source::MAX_LINE`]) waits for the one before it to be framed, so at
+/// most two such pieces are out, not one per slot.
+const IN_FLIGHT_BYTES: usize = 16 << 20;
 
 /// One read buffer on its way through a worker: the buffer itself (taken from the reader,
 /// not copied), its scan, and the events its candidate lines make on their own, matched
@@ -36,6 +54,13 @@ struct Job {
     block: Block,
     scan: BlockScan,
     ahead: Vec<Option<Observation>>,
+    /// What `ahead` holds, in bytes (see [`AHEAD_BYTES`]).
+    weight: usize,
+    /// Bytes of the buffer whose candidate lines were matched ahead (all of it unless
+    /// `weight` reached the cap first).
+    covered: usize,
+    /// What the buffer was counted as when it was sent out.
+    sent_capacity: usize,
     /// Read by the worker: the offset of its range of a [`Ranged`] file, then where the
     /// range's whole lines are (what was scanned), or why reading failed.
     range: Option<Range>,
@@ -44,6 +69,8 @@ struct Job {
 #[derive(Debug)]
 struct Range {
     at: u64,
+    /// Bytes to read; fewer came back only at the end of the file.
+    size: usize,
     cut: Option<(usize, usize)>,
     failed: Option<std::io::Error>,
 }
@@ -54,7 +81,7 @@ impl Job {
         let Some(range) = &mut self.range else {
             return;
         };
-        let size = file.range_size();
+        let size = range.size;
         self.block.place(0, size);
         match file.read_at(range.at, &mut self.block.area()[..size]) {
             Ok(n) => {
@@ -71,11 +98,22 @@ impl Job {
     fn recycle(&mut self) {
         self.range = None;
         self.ahead.clear();
+        self.weight = 0;
+        self.covered = 0;
         // The buffer goes back to the reader as it is: its bytes need not be cleared (nor
-        // zeroed again). One huge line must not keep its memory for the rest of the run.
+        // zeroed again). One huge line must not keep its memory for the rest of the run,
+        // nor a dense buffer the slots of thousands of events.
         if self.block.data.capacity() > 8 << 20 {
             self.block.data = Vec::new();
         }
+        if self.ahead.capacity() > 1024 {
+            self.ahead = Vec::new();
+        }
+    }
+
+    /// Bytes of memory the job holds out: its buffer, and what it matched ahead.
+    fn held(&self) -> usize {
+        self.block.data.capacity() + self.weight
     }
 }
 
@@ -109,6 +147,15 @@ struct Orderer<'a, 'c, 's> {
     /// in order is not back, it does a job still queued instead of waiting (so `-j N` runs
     /// N threads, not N workers and an idle one).
     own: Option<Own<'c>>,
+    /// Jobs out at most.
+    limit: u64,
+    /// Input bytes per job: [`BLOCK`], less on dense input (see [`job_size`]).
+    job_bytes: usize,
+    /// Bytes of buffers out (sent, not yet framed), for [`IN_FLIGHT_BYTES`].
+    out_bytes: usize,
+    /// What the jobs done but not yet framed hold ([`Job::held`]), and the most it was.
+    done_held: usize,
+    peak_done_held: usize,
 }
 
 /// What the calling thread needs to do a queued job itself.
@@ -129,15 +176,39 @@ fn work(job: &mut Job, file: Option<&Ranged>, scanner: &Scanner<'_>, observer: &
         None => (0, job.block.len),
     };
     let Job {
-        block, scan, ahead, ..
+        block,
+        scan,
+        ahead,
+        weight,
+        covered,
+        ..
     } = job;
     let data = &block.bytes()[from..to];
     scanner.scan(data, scan);
-    ahead.extend(
-        scan.candidates
-            .iter()
-            .map(|c| single_line_frame(data, c).map(|frame| observer.observe(&frame))),
-    );
+    *covered = data.len();
+    for c in &scan.candidates {
+        if *weight >= AHEAD_BYTES {
+            // The rest is matched on the calling thread, as it frames it.
+            *covered = c.start;
+            break;
+        }
+        let observed = single_line_frame(data, c).map(|frame| observer.observe(&frame));
+        *weight += std::mem::size_of::<Option<Observation>>()
+            + observed.as_ref().map_or(0, Observation::weight);
+        ahead.push(observed);
+    }
+}
+
+/// Bytes per job for the next buffers, after a job whose events matched ahead weighed
+/// `weight` over `covered` bytes: a read buffer ([`BLOCK`]) unless that would make more
+/// than half of [`AHEAD_BYTES`], then less, down to [`MIN_JOB`].
+fn job_size(weight: usize, covered: usize) -> usize {
+    let half = AHEAD_BYTES / 2;
+    if weight <= half {
+        return BLOCK;
+    }
+    let fits = (half as u128 * covered.max(1) as u128 / weight as u128) as usize;
+    (fits & !4095).clamp(MIN_JOB, BLOCK)
 }
 
 impl Orderer<'_, '_, '_> {
@@ -145,39 +216,88 @@ impl Orderer<'_, '_, '_> {
         self.file.map_or(0, Ranged::range_size)
     }
 
-    fn send_job(&mut self, job: Job) {
+    fn send_job(&mut self, mut job: Job) {
+        // A worker reading a range sizes the buffer itself.
+        job.sent_capacity = match &job.range {
+            Some(range) => range.size.max(job.block.data.capacity()),
+            None => job.block.data.capacity(),
+        };
+        self.out_bytes += job.sent_capacity;
         let jobs = self.jobs.as_ref().expect("buffers are sent before the end");
         jobs.send((self.sent, job))
             .expect("worker threads live as long as the pipeline");
         self.sent += 1;
     }
 
-    /// Sends `block`'s buffer to a worker, leaving a spare one in its place.
+    /// Sends `block`'s buffer to a worker, leaving a spare one in its place; or, when dense
+    /// input wants smaller jobs, copies of its lines in pieces of about that size.
     fn send(&mut self, block: &mut Block) {
+        if block.len > self.job_bytes + self.job_bytes / 2 {
+            let mut rest = block.bytes();
+            while rest.len() > self.job_bytes + self.job_bytes / 2 {
+                let Some(i) = memchr::memchr(b'\n', &rest[self.job_bytes..]) else {
+                    break;
+                };
+                let (piece, tail) = rest.split_at(self.job_bytes + i + 1);
+                let job = self.piece(piece);
+                self.send_job(job);
+                // Each piece is a job: as many wait as for buffers of their own.
+                self.apply(self.limit);
+                rest = tail;
+            }
+            let job = self.piece(rest);
+            self.send_job(job);
+            return;
+        }
         let mut job = self.spare.pop().unwrap_or_default();
         std::mem::swap(&mut job.block, block);
         self.send_job(job);
     }
 
+    /// A job holding a copy of `lines`, in a spare buffer unless that is much larger (the
+    /// reader's buffers are twice [`BLOCK`]; a dense input's pieces are a fraction of it).
+    fn piece(&mut self, lines: &[u8]) -> Job {
+        let mut job = self.spare.pop().unwrap_or_default();
+        if job.block.data.capacity() > 2 * lines.len().max(MIN_JOB) {
+            job.block.data = Vec::new();
+        }
+        job.block.fill_from(lines);
+        job
+    }
+
     /// Sends a worker the next range of the file to read.
     fn send_range(&mut self) {
         let mut job = self.spare.pop().unwrap_or_default();
+        let size = if self.range_size() < BLOCK {
+            // A test's small ranges.
+            self.range_size()
+        } else {
+            self.job_bytes
+        };
         job.range = Some(Range {
             at: self.next_at,
+            size,
             cut: None,
             failed: None,
         });
-        self.next_at += self.range_size() as u64;
+        self.next_at += size as u64;
         self.send_job(job);
     }
 
     fn take(&mut self, (seq, job): Done) {
         match job {
             Some(job) => {
-                self.pending.insert(seq, job);
+                self.done(seq, job);
             }
             None => panic!("a matching thread panicked"),
         }
+    }
+
+    /// Keeps a done job until it is next in order.
+    fn done(&mut self, seq: u64, job: Job) {
+        self.done_held += job.held();
+        self.peak_done_held = self.peak_done_held.max(self.done_held);
+        self.pending.insert(seq, job);
     }
 
     /// Frames one result, next in order.
@@ -187,12 +307,13 @@ impl Orderer<'_, '_, '_> {
             scan,
             ahead,
             range,
+            ..
         } = job;
-        let range_size = self.range_size();
         let sink = &mut *self.sink;
         let framer = &mut *self.framer;
         let mut matched_ahead = |frame: &Frame<'_>, index: Option<usize>| {
-            let observed = index.and_then(|i| ahead[i].take()).map(|mut o| {
+            // A candidate past the job's cap was not matched ahead: `None`, observe it now.
+            let observed = index.and_then(|i| ahead.get_mut(i)?.take()).map(|mut o| {
                 o.relocate(frame.line);
                 o
             });
@@ -213,7 +334,7 @@ impl Orderer<'_, '_, '_> {
         }
         let data = block.bytes();
         self.bytes += data.len() as u64;
-        self.ended = data.len() < range_size;
+        self.ended = data.len() < range.size;
         self.stitch.join(data, range.cut, &mut |line| {
             framer.feed(line, &mut |frame| matched_ahead(frame, None));
         });
@@ -231,11 +352,15 @@ impl Orderer<'_, '_, '_> {
             }
             while let Some(mut job) = self.pending.remove(&self.applied) {
                 self.frame(&mut job);
+                self.job_bytes = job_size(job.weight, job.covered);
+                self.out_bytes -= job.sent_capacity;
+                self.done_held -= job.held();
                 job.recycle();
                 self.spare.push(job);
                 self.applied += 1;
             }
-            if self.sent - self.applied <= limit {
+            let out = self.sent - self.applied;
+            if out <= limit && (out <= 1 || self.out_bytes <= IN_FLIGHT_BYTES) {
                 return;
             }
             let file = self.file;
@@ -244,7 +369,7 @@ impl Orderer<'_, '_, '_> {
                 let queued = own.queue.try_lock().ok().and_then(|rx| rx.try_recv().ok());
                 if let Some((seq, mut job)) = queued {
                     work(&mut job, file, &own.scanner, &mut own.observer);
-                    self.pending.insert(seq, job);
+                    self.done(seq, job);
                     continue;
                 }
             }
@@ -389,24 +514,40 @@ fn on_workers<'c, R>(
             ended: false,
             failed: None,
             own,
+            limit,
+            job_bytes: BLOCK,
+            out_bytes: 0,
+            done_held: 0,
+            peak_done_held: 0,
         };
         let result = drive(&mut order, limit);
         order.jobs = None;
         order.apply(0);
         order.framer.finish(&mut |frame| (order.sink)(frame, None));
+        #[cfg(test)]
+        tests::PEAK_DONE_HELD.set(order.peak_done_held);
         result
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
     use std::path::Path;
 
+    thread_local! {
+        /// The most that jobs done but not yet framed held at once in this thread's last
+        /// pipeline run.
+        pub(super) static PEAK_DONE_HELD: Cell<usize> = const { Cell::new(0) };
+    }
+
     use super::super::{Feed, Gathered, build_catalog, finish_report, scan_blocks};
+    use super::{AHEAD_BYTES, IN_FLIGHT_PER_WORKER, Job, MIN_JOB, job_size, work};
+    use crate::analyze::Analyzer;
     use crate::config::ScanConfig;
     use crate::redact::Placeholders;
     use crate::report::{Format, Style, Summary};
-    use crate::source::{Block, BlockFn, Input, Ranged, ReadStats};
+    use crate::source::{BLOCK, Block, BlockFn, Input, Ranged, ReadStats};
 
     /// Every sample and corpus file, concatenated: tracebacks, JSON blocks, login flows,
     /// fallback rules and Entra ids of every shape the tests know.
@@ -613,5 +754,119 @@ mod tests {
                 first_difference(&small, &whole)
             );
         }
+    }
+
+    /// A log where every line matches, each with values of its own (issue #15): Entra
+    /// errors with ids, failed callbacks from new clients, secrets, state errors.
+    fn dense(bytes: usize) -> Vec<u8> {
+        let mut text = Vec::new();
+        let mut n = 0u64;
+        while text.len() < bytes {
+            let t = format!(
+                "2026-11-20T09:{:02}:{:02}.{:03}Z",
+                n / 60_000 % 60,
+                n / 1000 % 60,
+                n % 1000
+            );
+            let line = match n % 4 {
+                0 => format!(
+                    "{t} ERROR AADSTS50011: The redirect URI 'http://h{n}.example.com/oauth/complete/azuread-oauth2/' specified in the request does not match. Trace ID: {n:08x}-0000-4000-8000-{n:012x}\n"
+                ),
+                1 => format!(
+                    "{t} 10.{}.{}.{} - - [20/Nov/2026:09:00:00 +0000] \"GET /oauth/complete/azuread-oauth2/?code=0.AX{n:040}&state=s{n:030} HTTP/1.1\" 500 145 \"-\" \"Agent/{n}\"\n",
+                    n >> 16 & 255,
+                    n >> 8 & 255,
+                    n & 255
+                ),
+                2 => format!(
+                    "{t} ERROR AADSTS7000215: Invalid client secret provided. client_secret=Q8~{n:040}\n"
+                ),
+                _ => format!(
+                    "{t} social_core.exceptions.AuthStateMissing: Session value state missing. {n}\n"
+                ),
+            };
+            text.extend_from_slice(line.as_bytes());
+            n += 1;
+        }
+        text
+    }
+
+    /// A worker stops matching ahead once what it matched weighs [`AHEAD_BYTES`]: the
+    /// rest of a dense buffer waits for the calling thread, and the next jobs are smaller.
+    #[test]
+    fn a_dense_buffer_is_matched_ahead_up_to_the_cap() {
+        let compiled = build_catalog(&[]).unwrap();
+        let analyzer = Analyzer::new(&compiled, "dense.log".into(), false);
+        let mut observer = analyzer.observer();
+        let scanner = compiled.scanner();
+        let text = dense(BLOCK);
+        let mut job = Job::default();
+        job.block.fill_from(&text);
+        work(&mut job, None, &scanner, &mut observer);
+        let lines = text.iter().filter(|&&b| b == b'\n').count();
+        assert_eq!(job.scan.candidates.len(), lines);
+        assert!(
+            job.ahead.len() < lines / 2,
+            "{} of {lines} matched ahead",
+            job.ahead.len()
+        );
+        assert!(
+            job.ahead
+                .iter()
+                .all(|o| o.as_ref().is_some_and(|o| o.fired()))
+        );
+        assert!(
+            (AHEAD_BYTES..AHEAD_BYTES + (64 << 10)).contains(&job.weight),
+            "{} bytes matched ahead",
+            job.weight
+        );
+        assert!(job.covered < text.len());
+        let next = job_size(job.weight, job.covered);
+        assert!(
+            (MIN_JOB..BLOCK / 2).contains(&next),
+            "next job {next} bytes"
+        );
+        // A log as sparse as the benchmark's keeps whole buffers.
+        assert_eq!(job_size(20_000, BLOCK), BLOCK);
+    }
+
+    /// Dense input on two threads: the same report as on one, whether the buffers come
+    /// from a reader (and are cut smaller) or the workers read ranges (of smaller sizes),
+    /// and what waits between the threads stays bounded (issue #15: 1 MiB of such lines
+    /// made some 10 MB of observations, and six buffers could be out).
+    #[test]
+    fn dense_input_keeps_what_waits_between_threads_bounded() {
+        let text = dense(3 * BLOCK);
+        let single = report(&text, &[BLOCK], 0);
+        let bound = 2 * IN_FLIGHT_PER_WORKER * (2 * BLOCK + 64 + AHEAD_BYTES + (64 << 10));
+        super::tests::PEAK_DONE_HELD.set(0);
+        let parallel = report(&text, &[BLOCK], 2);
+        let peak = super::tests::PEAK_DONE_HELD.get();
+        assert!(
+            peak > 0 && peak <= bound,
+            "{peak} bytes held, bound {bound}"
+        );
+        assert!(
+            parallel == single,
+            "buffers: {}",
+            first_difference(&parallel, &single)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dense.log");
+        std::fs::write(&path, &text).unwrap();
+        let file = Ranged::open(&Input::File(path)).unwrap();
+        super::tests::PEAK_DONE_HELD.set(0);
+        let (ranged, stats) = render(2, Feed::Ranged(&file));
+        let peak = super::tests::PEAK_DONE_HELD.get();
+        assert!(
+            peak > 0 && peak <= bound,
+            "{peak} bytes held, bound {bound}"
+        );
+        assert_eq!(stats.bytes, text.len() as u64);
+        assert!(
+            ranged == single,
+            "ranges: {}",
+            first_difference(&ranged, &single)
+        );
     }
 }

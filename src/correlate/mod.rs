@@ -36,6 +36,13 @@ const COMPACT_MIN: usize = 1024;
 pub const MAX_HELD_FLOWS: usize = 4096;
 /// Steps kept per flow; a flow that runs longer (a loop) keeps its first ones and a count.
 const MAX_STEPS: usize = 64;
+/// Correlation keys kept per flow: errors joining a flow add their Entra ids, and a burst
+/// of errors after one callback must not grow it (nor make each `contains` check longer).
+const MAX_KEYS: usize = 32;
+/// Authorization codes remembered for replay detection, beyond those of held flows: a log
+/// with thousands of callbacks a minute would otherwise keep every code of the last 15
+/// minutes. The oldest go first.
+const MAX_CODES: usize = 16_384;
 
 /// Succeeded flows with nothing to report that a long input no longer holds in memory:
 /// they count in the report's totals but are not listed.
@@ -194,7 +201,7 @@ impl Flow {
             }
         }
         for k in keys {
-            if !self.keys.contains(k) {
+            if self.keys.len() < MAX_KEYS && !self.keys.contains(k) {
                 self.keys.push(k.clone());
             }
         }
@@ -426,9 +433,63 @@ impl Correlator {
     /// Failed and abandoned flows are kept for the report. Runs when the number of flows
     /// doubles, so its cost per request stays constant.
     fn compact(&mut self) {
-        let Some(now) = self.last_time else {
-            return;
-        };
+        let now = self.last_time;
+        if let Some(now) = now {
+            self.release_quiet(now);
+        }
+        // Flows still held past the cap are not settled yet: a burst of logins faster than
+        // the quiet time (thousands a minute), or a log without times. The oldest go out
+        // anyway, settled as they stand: an error logged after that can no longer join them.
+        if self.flows.len() >= MAX_HELD_FLOWS {
+            self.overflow_forced(MAX_HELD_FLOWS * 3 / 4);
+        }
+        // The held serials, in order: a binary search over them stays in the cache, one over
+        // the flows themselves (hundreds of bytes each) missed it at every step.
+        // Kept between runs: a fresh list of thousands of serials each time made `malloc`
+        // tidy its free lists at every compaction.
+        let mut serials = std::mem::take(&mut self.held_serials);
+        serials.clear();
+        serials.extend(self.flows.iter().map(|f| f.serial));
+        let held = |serial: &u64| serials.binary_search(serial).is_ok();
+        self.by_client.retain(|_, serial| held(serial));
+        self.key_flows.retain(|_, serials| {
+            serials.retain(held);
+            !serials.is_empty()
+        });
+        self.awaiting.retain(held);
+        let replay = Duration::seconds(CODE_LIFETIME_SECS);
+        self.codes.retain(|_, (serial, seen)| {
+            held(serial) || seen.is_none_or(|t| now.is_none_or(|now| now - t <= replay))
+        });
+        if self.codes.len() > MAX_CODES {
+            // Keep the codes of held flows, and the newest of the others (serials grow with
+            // time), a quarter of the cap below it so that this runs rarely.
+            let mut old: Vec<u64> = self
+                .codes
+                .values()
+                .map(|(serial, _)| *serial)
+                .filter(|s| !held(s))
+                .collect();
+            let drop = (self.codes.len() - MAX_CODES * 3 / 4).min(old.len());
+            if drop > 0 {
+                let (_, &mut cut, _) = old.select_nth_unstable(drop - 1);
+                self.codes
+                    .retain(|_, (serial, _)| held(serial) || *serial > cut);
+            }
+        }
+        self.held_serials = serials;
+        // Wait for the count to double (up to the cap), and for at least an eighth of the
+        // cap more flows: when nearly all held flows are still open, compacting at every new
+        // flow would make a long input quadratic.
+        let held = self.flows.len();
+        self.compact_at = (held * 2)
+            .clamp(COMPACT_MIN, MAX_HELD_FLOWS)
+            .max(held + MAX_HELD_FLOWS / 8);
+    }
+
+    /// Releases succeeded flows with nothing to report once no landing or error can join
+    /// them any more, and moves settled flows out past three quarters of the cap.
+    fn release_quiet(&mut self, now: DateTime<Utc>) {
         let landing = Duration::seconds(LANDING_WINDOW_SECS);
         let quiet_after = landing + Duration::seconds(ERROR_WINDOW_SECS);
         for i in 0..self.flows.len() {
@@ -455,31 +516,33 @@ impl Correlator {
         if self.flows.len() > MAX_HELD_FLOWS * 3 / 4 {
             self.overflow_oldest(now, quiet_after);
         }
-        // The held serials, in order: a binary search over them stays in the cache, one over
-        // the flows themselves (hundreds of bytes each) missed it at every step.
-        // Kept between runs: a fresh list of thousands of serials each time made `malloc`
-        // tidy its free lists at every compaction.
-        let mut serials = std::mem::take(&mut self.held_serials);
-        serials.clear();
-        serials.extend(self.flows.iter().map(|f| f.serial));
-        let held = |serial: &u64| serials.binary_search(serial).is_ok();
-        self.by_client.retain(|_, serial| held(serial));
-        self.key_flows.retain(|_, serials| {
-            serials.retain(held);
-            !serials.is_empty()
-        });
-        self.awaiting.retain(held);
-        let replay = Duration::seconds(CODE_LIFETIME_SECS);
-        self.codes
-            .retain(|_, (serial, seen)| held(serial) || seen.is_none_or(|t| now - t <= replay));
-        self.held_serials = serials;
-        // Wait for the count to double (up to the cap), and for at least an eighth of the
-        // cap more flows: when nearly all held flows are still open, compacting at every new
-        // flow would make a long input quadratic.
-        let held = self.flows.len();
-        self.compact_at = (held * 2)
-            .clamp(COMPACT_MIN, MAX_HELD_FLOWS)
-            .max(held + MAX_HELD_FLOWS / 8);
+    }
+
+    /// Moves the oldest flows out, settled or not, until `keep` are held: the hard bound
+    /// behind [`MAX_HELD_FLOWS`]. An open flow is settled as the end of the input would
+    /// settle it.
+    fn overflow_forced(&mut self, keep: usize) {
+        let excess = self.flows.len().saturating_sub(keep);
+        let now = self.last_time;
+        for i in 0..excess {
+            self.settle(i, now, false);
+        }
+        let kept = self.flows.split_off(excess);
+        for mut flow in std::mem::replace(&mut self.flows, kept) {
+            self.count_released(&flow);
+            flow.stamp_times();
+            self.overflow.push(flow);
+        }
+    }
+
+    fn count_released(&mut self, flow: &Flow) {
+        match flow.outcome {
+            Outcome::Failed => self.released.failed += 1,
+            Outcome::Succeeded => self.released.succeeded += 1,
+            Outcome::Abandoned | Outcome::Incomplete => self.released.abandoned += 1,
+        }
+        self.released.switched_pods |=
+            flow.outcome == Outcome::Succeeded && flow.switched_pods().is_some();
     }
 
     /// Moves the oldest settled flows out (down to half of [`MAX_HELD_FLOWS`]): closed and
@@ -500,13 +563,7 @@ impl Correlator {
                 && flow.last_time.is_some_and(|t| now - t > quiet_after);
             if excess > 0 && settled {
                 excess -= 1;
-                match flow.outcome {
-                    Outcome::Failed => self.released.failed += 1,
-                    Outcome::Succeeded => self.released.succeeded += 1,
-                    Outcome::Abandoned | Outcome::Incomplete => self.released.abandoned += 1,
-                }
-                self.released.switched_pods |=
-                    flow.outcome == Outcome::Succeeded && flow.switched_pods().is_some();
+                self.count_released(&flow);
                 flow.stamp_times();
                 self.overflow.push(flow);
             } else {

@@ -421,3 +421,65 @@ fn a_long_input_releases_quiet_flows_and_keeps_the_failed_ones() {
     );
     assert!(finished.released.succeeded > 10_000);
 }
+
+/// A burst of failing logins faster than the quiet time (a thousand a second, so none is
+/// settled by time), with and without times on the lines, and a burst of errors with Entra
+/// ids after one callback: the flows, codes and keys held stay bounded, and every flow is
+/// still counted (issue #15).
+#[test]
+fn a_burst_of_failed_logins_stays_bounded() {
+    let start = DateTime::parse_from_rfc3339("2026-11-27T00:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    for timed in [true, false] {
+        let mut c = Correlator::new(Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS));
+        let logins: u32 = 30_000;
+        let (mut most_held, mut most_codes, mut overflowed) = (0, 0, 0u64);
+        for n in 0..logins {
+            let client = format!("10.{}.{}.{}", n / 65536, (n / 256) % 256, n % 256);
+            let text = format!(
+                r#"{client} - - [27/Nov/2026:00:00:00 +0000] "GET /oauth/complete/azuread-oauth2/?code=c{n:08}&state=s{n:08} HTTP/1.1" 500 0 "-" "{UA_A}""#
+            );
+            let a = access::parse(&text).unwrap();
+            let time = timed.then(|| start + Duration::milliseconds(i64::from(n)));
+            let origin = Origin {
+                source: "burst.log",
+                line: u64::from(n) + 1,
+                pod: None,
+                container: None,
+                time,
+            };
+            c.request(&a, &origin);
+            overflowed += c.take_overflow().len() as u64;
+            most_held = most_held.max(c.flows.len());
+            most_codes = most_codes.max(c.codes.len());
+        }
+        assert!(
+            most_held <= MAX_HELD_FLOWS + 1,
+            "timed {timed}: {most_held} flows held at once"
+        );
+        assert!(
+            most_codes <= MAX_CODES + MAX_HELD_FLOWS,
+            "timed {timed}: {most_codes} codes held"
+        );
+        // Errors with new ids keep joining the last callback: its keys stay bounded.
+        for n in 0..500u32 {
+            let origin = Origin {
+                source: "burst.log",
+                line: u64::from(logins + n) + 1,
+                pod: None,
+                container: None,
+                time: timed.then(|| start + Duration::milliseconds(i64::from(logins))),
+            };
+            c.error(&origin, &["x".to_string()], &[format!("trace_id:{n:08}")]);
+        }
+        assert!(c.flows.iter().all(|f| f.keys.len() <= MAX_KEYS));
+        let finished = c.finish(None);
+        assert_eq!(
+            finished.flows.len() as u64 + overflowed,
+            u64::from(logins),
+            "timed {timed}: every flow listed or counted"
+        );
+        assert_eq!(finished.released.failed, overflowed, "timed {timed}");
+    }
+}

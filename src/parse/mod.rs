@@ -455,6 +455,13 @@ impl<'c> Framer<'c> {
         if block.len() >= KEPT_BYTES {
             let from = line_start_at(block, block.len() - KEPT_BYTES).min(last);
             self.earlier.clear();
+            if self.earlier.capacity() > 4 * KEPT_BYTES + block.len() - from {
+                // A piece of an over-long line was kept before: give its room back.
+                self.earlier = Vec::new();
+            }
+            // With room for the newline below: pushing it past the capacity would copy a
+            // long line's piece (64 MiB) into a buffer twice its size.
+            self.earlier.reserve_exact(block.len() - from + 1);
             self.earlier.extend_from_slice(&block[from..]);
         } else {
             self.earlier.extend_from_slice(block);

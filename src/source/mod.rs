@@ -17,8 +17,17 @@ pub mod bundle;
 pub const BLOCK: usize = 1 << 20;
 
 /// A line longer than this is handed on in pieces (each counted in `split_lines`), so one
-/// endless line cannot take all memory.
-pub const MAX_LINE: usize = 256 << 20;
+/// endless line cannot take all memory: a piece is built in the reader's buffer, scanned on
+/// a worker, and the framer keeps the last line of each buffer, so a few pieces are in
+/// memory at once (issue #15: at most 300 MiB for a 10 GiB line; 256 MiB pieces made it
+/// 1.1 GB).
+pub const MAX_LINE: usize = 64 << 20;
+
+/// A buffer that must hold a line longer than this gets room for a whole piece
+/// ([`MAX_LINE`]) at once: its capacity is set aside in one step (no bytes are touched
+/// until read), so growing it does not copy it again and again. Doubling a buffer copies
+/// it each time, and the allocator keeps the old and the new copy for a moment.
+const LONG_LINE: usize = 4 << 20;
 
 /// One buffer of whole lines handed on by a reader: the lines are `data[start..start + len]`.
 /// The reader reads into `data`, so a consumer that keeps the lines past the call (a worker
@@ -60,10 +69,17 @@ impl Block {
     }
 
     /// Makes room for `size` bytes from [`Block::start`], keeping the bytes there (a line
-    /// that outgrew the buffer; reads after them need not be aligned).
+    /// that outgrew the buffer; reads after them need not be aligned). Past [`LONG_LINE`]
+    /// the capacity for a whole [`MAX_LINE`] piece is reserved at once, so that growing on
+    /// up to it moves nothing.
     pub fn grow(&mut self, size: usize) {
-        if self.data.len() < self.start + size {
-            self.data.resize(self.start + size, 0);
+        let want = self.start + size;
+        if want > LONG_LINE {
+            let piece = self.start + MAX_LINE + BLOCK;
+            self.data.reserve_exact(piece.max(want) - self.data.len());
+        }
+        if self.data.len() < want {
+            self.data.resize(want, 0);
         }
     }
 
@@ -481,6 +497,12 @@ impl Stitch {
                 self.carry.extend_from_slice(&range[tail..]);
             }
             None => {
+                let want = self.carry.len() + range.len();
+                if want > LONG_LINE && self.carry.capacity() < want {
+                    // A long line: room for a whole piece at once (see [`Block::grow`]).
+                    let piece = self.max_line + range.len();
+                    self.carry.reserve_exact(piece.max(want) - self.carry.len());
+                }
                 self.carry.extend_from_slice(range);
                 if self.carry.len() >= self.max_line {
                     self.split_lines += 1;
@@ -625,6 +647,10 @@ pub(crate) fn read_stream<'a>(
                 block.place(carry.len(), size);
                 block.area()[..carry.len()].copy_from_slice(&carry);
                 filled = carry.len();
+                if carry.capacity() > 8 << 20 {
+                    // The rest of a long line must not keep its room for the whole run.
+                    carry = Vec::new();
+                }
             }
             None if filled >= MAX_LINE => {
                 stats.split_lines += 1;
@@ -718,6 +744,35 @@ mod tests {
         assert!(out == text);
     }
 
+    /// A line with no end (issue #15: 10 GiB from a pipe) comes out in pieces of
+    /// [`MAX_LINE`] bytes, each counted, and the buffer a piece is built in is not copied
+    /// as it grows (a copy holds the old and the new buffer at once).
+    #[test]
+    fn an_endless_line_comes_in_pieces_of_max_line() {
+        let total = 2 * MAX_LINE + 3 * BLOCK + 5;
+        let endless = io::repeat(b'a').take(total as u64);
+        let mut pieces = Vec::new();
+        let stats = read_stream(Box::new(endless), Path::new("pipe"), &mut |b| {
+            assert!(b.bytes().iter().all(|&c| c == b'a'));
+            pieces.push(b.len);
+        })
+        .unwrap();
+        assert_eq!(pieces, [MAX_LINE, MAX_LINE, 3 * BLOCK + 5]);
+        assert_eq!(stats.split_lines, 2);
+        assert_eq!(stats.bytes, total as u64);
+
+        let mut block = Block::default();
+        block.place(5, 2 * BLOCK);
+        block.grow(LONG_LINE + 1);
+        let at = block.data.as_ptr();
+        let mut size = LONG_LINE + 1;
+        while size < MAX_LINE + BLOCK {
+            size = (size * 2).min(MAX_LINE + BLOCK);
+            block.grow(size);
+            assert_eq!(block.data.as_ptr(), at, "moved growing to {size} bytes");
+        }
+    }
+
     #[test]
     fn a_long_line_in_gzip_grows_the_buffer_without_stalling() {
         let dir = tempfile::tempdir().unwrap();
@@ -807,6 +862,28 @@ mod tests {
                 "{size} bytes per range"
             );
         }
+    }
+
+    /// The carry of a line longer than [`LONG_LINE`] gets the room of a whole piece at
+    /// once: it is not copied as ranges are added to it.
+    #[test]
+    fn a_long_line_across_ranges_is_not_copied_as_it_grows() {
+        let max_line = 4 * LONG_LINE;
+        let mut stitch = Stitch::with_max_line(max_line);
+        let range = vec![b'a'; BLOCK];
+        let mut pieces = Vec::new();
+        let mut at = None;
+        for _ in 0..2 * max_line / BLOCK {
+            stitch.join(&range, None, &mut |l| pieces.push(l.len()));
+            if stitch.carry.len() > LONG_LINE {
+                let now = stitch.carry.as_ptr();
+                assert_eq!(*at.get_or_insert(now), now, "{} bytes", stitch.carry.len());
+            } else if stitch.carry.is_empty() {
+                at = None;
+            }
+        }
+        assert_eq!(pieces, [max_line, max_line]);
+        assert_eq!(stitch.split_lines, 2);
     }
 
     /// Only a plain regular file is read in ranges: gzip, binary files and pod logs of a
