@@ -909,13 +909,23 @@ impl<'c> Observer<'c> {
             (Some(p), None) => format!("pod/{p}"),
             _ => self.source.clone(),
         };
-        let masked = self.masking.show(&shown);
-        // A long line is cut around the first anchor, where the error text is.
+        // A long line is cut around the first anchor, where the error text is. A very long
+        // one is cut to a wide stretch first, so the masker does not copy megabytes to show
+        // two thousand bytes; the stretch reaches far past what is shown, so no secret is
+        // cut where the masker would miss its shape.
+        let (raw_at, (from, to)) = {
+            let at = compiled
+                .tagger
+                .find(shown.as_bytes())
+                .map_or(0, |m| m.start());
+            (at, stretch(&shown, at))
+        };
+        let masked = self.masking.show(&shown[from..to]);
         let at = compiled
             .tagger
             .find(masked.as_bytes())
-            .map_or(0, |m| m.start());
-        let shown_text = masked.window_at(at, MAX_TEXT);
+            .map_or(raw_at - from, |m| m.start());
+        let shown_text = masked.window_within(at, MAX_TEXT, from, shown.len() - to);
         // What was masked in the text stays masked in its decoded view, whatever the
         // decoding made of its neighbours (`code=a%20b` is one value, `code=a b` two words).
         let decoded_text = view
@@ -1234,6 +1244,27 @@ enum IdKind {
     Trace,
     Correlation,
     Timestamp,
+}
+
+/// How far around its anchor a long event is read for evidence: far more than
+/// [`MAX_TEXT`], and more than any secret is long.
+const EVIDENCE_STRETCH: usize = 64 * 1024;
+
+/// The byte range of `text` (on character boundaries) that evidence is cut from: all of it
+/// when short, else [`EVIDENCE_STRETCH`] before and after `at`.
+fn stretch(text: &str, at: usize) -> (usize, usize) {
+    if text.len() <= 4 * EVIDENCE_STRETCH {
+        return (0, text.len());
+    }
+    let mut from = at.saturating_sub(EVIDENCE_STRETCH);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (at + EVIDENCE_STRETCH).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    (from, to)
 }
 
 fn entra_ids(text: &str) -> Vec<(IdKind, String)> {

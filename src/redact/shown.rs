@@ -54,8 +54,14 @@ impl Shown {
     /// About `max` bytes of the text starting a little before byte `at` when longer, cut on
     /// character boundaries and never inside a mask, saying how much was left out.
     pub fn window_at(&self, at: usize, max: usize) -> Shown {
+        self.window_within(at, max, 0, 0)
+    }
+
+    /// [`Shown::window_at`] for a text that is itself a cut of a longer one, with
+    /// `before` and `after` bytes left out around it: the counts shown include them.
+    pub fn window_within(&self, at: usize, max: usize, before: usize, after: usize) -> Shown {
         let text = &self.0;
-        if text.len() <= max {
+        if text.len() <= max && before == 0 && after == 0 {
             return self.clone();
         }
         let mut start = at
@@ -76,12 +82,12 @@ impl Shown {
             end = open.max(start);
         }
         let mut out = String::with_capacity(end - start + 48);
-        if start > 0 {
-            out.push_str(&format!("[{start} bytes before] …"));
+        if start + before > 0 {
+            out.push_str(&format!("[{} bytes before] …", start + before));
         }
         out.push_str(&text[start..end]);
-        if end < text.len() {
-            out.push_str(&format!("… [{} more bytes]", text.len() - end));
+        if end < text.len() || after > 0 {
+            out.push_str(&format!("… [{} more bytes]", text.len() - end + after));
         }
         Shown(out)
     }

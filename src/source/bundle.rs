@@ -413,12 +413,27 @@ fn clean_path(raw: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// The name field of a tar header (up to its first NUL), for naming a corrupt member.
+/// The name field of a tar header (up to its first NUL), for naming a corrupt member, when
+/// it reads as a member's path: a header that fails its checks may be log text read as a
+/// header (a cut archive), and its "name" then the second half of a secret that the masker
+/// cannot recognise. See: issue 15.
 fn header_name(block: &[u8]) -> Option<String> {
     let field = block.get(..100)?;
     let end = memchr::memchr(0, field).unwrap_or(field.len());
-    let name = printable(&field[..end]);
-    (!name.trim().is_empty()).then_some(name)
+    let name = &field[..end];
+    let path_like = name.contains(&b'/')
+        && name
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'/'))
+        && [&b".log"[..], b".txt", b".gz", b".json", b".yaml", b".har"]
+            .iter()
+            .any(|ext| {
+                name.ends_with(ext)
+                    || name
+                        .windows(ext.len() + 1)
+                        .any(|w| w.starts_with(ext) && w[ext.len()] == b'.')
+            });
+    path_like.then(|| printable(name))
 }
 
 /// Streams the archive at `path` member by member, handing `on_item` each log member and
