@@ -33,7 +33,7 @@ const COMPACT_MIN: usize = 1024;
 /// it, the oldest settled ones are handed to the analyzer, which counts their findings at once; the report
 /// counts them but does not list them, and they are not joined with other inputs' flows.
 /// This is what keeps an endless stream in bounded memory when logins keep failing.
-pub const MAX_HELD_FLOWS: usize = 4096;
+pub const MAX_HELD_FLOWS: usize = 2048;
 /// Steps kept per flow; a flow that runs longer (a loop) keeps its first ones and a count.
 const MAX_STEPS: usize = 64;
 /// Correlation keys kept per flow: errors joining a flow add their Entra ids, and a burst

@@ -276,7 +276,7 @@ pub struct Summary {
     /// long input releases them to stay in bounded memory); `flows` lists the others.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub flows_unlisted: u64,
-    /// Failed login flows beyond the number one input holds (4,096), settled while
+    /// Failed login flows beyond the number one input holds (2,048), settled while
     /// reading: their findings are counted, but they are not listed (bounded memory on an
     /// endless stream).
     #[serde(default, skip_serializing_if = "is_zero")]
