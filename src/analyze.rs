@@ -24,6 +24,12 @@ use crate::report::{EntraIds, Evidence, Finding};
 pub const MAX_EVIDENCE: usize = 5;
 /// Entra ids kept per finding and kind.
 pub const MAX_IDS: usize = 20;
+/// Pods or files, and codes seen, listed per finding at most.
+pub const MAX_SOURCES: usize = 64;
+/// AADSTS codes the catalog does not know that get a finding each; the rest share one.
+pub const MAX_UNKNOWN_CODES: usize = 100;
+/// The key of the finding those others share.
+const OTHER_UNKNOWN_CODES: u32 = u32::MAX;
 /// Evidence text longer than this is cut to a window around the match.
 pub const MAX_TEXT: usize = 2000;
 
@@ -390,6 +396,20 @@ fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Masking) -> Findi
                 rule.references.clone(),
             )
         }
+        Key::UnknownCode(OTHER_UNKNOWN_CODES) => base(
+            UNKNOWN_AADSTS.to_string(),
+            Symptom::Unknown,
+            format!("More Entra error codes the catalog does not know (past the first {MAX_UNKNOWN_CODES})"),
+            Severity::Warning,
+            Vec::new(),
+            "Entra ID answered with more AADSTS codes than sso-triage lists one by one; they are counted here together. So many distinct codes in one log is unusual: check whether the log is what it seems.".to_string(),
+            vec!["See the error text in the evidence; Microsoft's error-code lookup explains each code.".to_string()],
+            vec![
+                "Look each code up: https://login.microsoftonline.com/error?code=<number>".to_string(),
+                "In the Entra admin center, open Sign-in logs and filter by the Correlation ID or Trace ID shown with the evidence.".to_string(),
+            ],
+            vec!["https://learn.microsoft.com/entra/identity-platform/reference-error-codes".to_string()],
+        ),
         Key::UnknownCode(code) => base(
             UNKNOWN_AADSTS.to_string(),
             Symptom::Unknown,
@@ -1040,18 +1060,30 @@ impl<'c> Observer<'c> {
 impl Analyzer<'_> {
     /// Adds an observed event to its findings.
     fn commit(&mut self, observed: Observed, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
-        let keys: Vec<Key> = observed.items.iter().map(|i| i.key).collect();
-        for item in &observed.items {
-            let acc = self.collected.findings.entry(item.key).or_default();
+        let keys: Vec<Key> = observed
+            .items
+            .iter()
+            .map(|i| self.finding_key(i.key))
+            .collect();
+        for (item, &key) in observed.items.iter().zip(&keys) {
+            let acc = self.collected.findings.entry(key).or_default();
             acc.count += 1;
             acc.first = min_opt(acc.first, observed.time);
             acc.last = acc.last.max(observed.time);
-            acc.sources
-                .insert(self.observer.masking.show_line(&observed.source_key));
-            if let Some(code) = item.code {
+            if acc.sources.len() < MAX_SOURCES {
+                acc.sources
+                    .insert(self.observer.masking.show_line(&observed.source_key));
+            }
+            if let Some(code) = item.code
+                && acc.codes_seen.len() < MAX_SOURCES
+            {
                 acc.codes_seen.insert(format!("AADSTS{code}"));
             }
-            acc.codes_seen.extend(observed.codes_seen.iter().cloned());
+            for c in &observed.codes_seen {
+                if acc.codes_seen.len() < MAX_SOURCES {
+                    acc.codes_seen.insert(c.clone());
+                }
+            }
             for d in &item.diagnosis {
                 push_capped(&mut acc.diagnosis, d.clone());
             }
@@ -1180,6 +1212,26 @@ impl Analyzer<'_> {
                 pod,
                 ids,
             });
+        }
+    }
+
+    /// The finding an item adds to. Each unknown code is a finding of its own up to
+    /// [`MAX_UNKNOWN_CODES`]; past it, hostile input (a million made-up codes) would grow
+    /// the findings without bound, so the rest share one.
+    fn finding_key(&self, key: Key) -> Key {
+        let full = || {
+            self.collected
+                .findings
+                .keys()
+                .filter(|k| matches!(k, Key::UnknownCode(_)))
+                .count()
+                >= MAX_UNKNOWN_CODES
+        };
+        match key {
+            Key::UnknownCode(_) if !self.collected.findings.contains_key(&key) && full() => {
+                Key::UnknownCode(OTHER_UNKNOWN_CODES)
+            }
+            key => key,
         }
     }
 

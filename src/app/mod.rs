@@ -720,10 +720,13 @@ fn finish_report(
         inputs: inputs.iter().map(|i| masking.show_line(i)).collect(),
         findings,
         // Each flow is freed as its report view is made: never both for all of them.
-        flows: flows
-            .into_iter()
-            .map(|f| report::LoginFlow::new(&f, &masking))
-            .collect(),
+        flows: {
+            let mut shown = crate::redact::ShowCache::new(masking);
+            flows
+                .into_iter()
+                .map(|f| report::LoginFlow::new(&f, &mut shown))
+                .collect()
+        },
         summary,
     };
 
@@ -1181,7 +1184,12 @@ mod tests {
             flows: collected
                 .flows
                 .iter()
-                .map(|f| report::LoginFlow::new(f, &Masking::default()))
+                .map(|f| {
+                    report::LoginFlow::new(
+                        f,
+                        &mut crate::redact::ShowCache::new(Masking::default()),
+                    )
+                })
                 .collect(),
             summary: Summary::default(),
         };
@@ -1192,6 +1200,35 @@ mod tests {
             crate::redact::Shown::ours("token=eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2ln");
         report.findings = findings;
         assert!(leak_in(&report).is_some());
+    }
+
+    /// See: issue 15. Every made-up AADSTS code was a finding of its own: hostile input
+    /// grew the findings without bound.
+    #[test]
+    fn unknown_codes_past_a_number_share_one_finding() {
+        let compiled = build_catalog(&[]).unwrap();
+        let text: String = (0..300)
+            .map(|i| {
+                format!(
+                    "2026-11-20T09:00:00Z AADSTS{} something failed\n",
+                    81_000_000 + i
+                )
+            })
+            .collect();
+        let collected = scan_text(&compiled, text.as_bytes());
+        let findings = collected.findings(&compiled);
+        let unknown: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == crate::analyze::UNKNOWN_AADSTS)
+            .collect();
+        assert_eq!(unknown.len(), crate::analyze::MAX_UNKNOWN_CODES + 1);
+        let total: u64 = unknown.iter().map(|f| f.count).sum();
+        assert_eq!(total, 300, "every event is still counted");
+        assert!(
+            unknown
+                .iter()
+                .all(|f| f.codes_seen.len() <= crate::analyze::MAX_SOURCES)
+        );
     }
 
     #[test]

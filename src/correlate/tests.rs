@@ -78,7 +78,10 @@ fn success() {
     assert_eq!(flows[0].steps.len(), 2);
     assert!(flows[0].keys.iter().any(|k| k.starts_with("state:")));
     // The correlator keeps values as read; the report's view of the flow masks them.
-    let shown = crate::report::LoginFlow::new(&flows[0], &crate::redact::Masking::default());
+    let shown = crate::report::LoginFlow::new(
+        &flows[0],
+        &mut crate::redact::ShowCache::new(crate::redact::Masking::default()),
+    );
     assert!(
         !shown
             .keys

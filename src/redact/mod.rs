@@ -226,6 +226,39 @@ impl Masking {
     }
 }
 
+/// [`Masking::show_line`] that remembers what it showed: the names of a report's flows
+/// (inputs, pods, clients, user agents) repeat by the thousand, and each is masked once.
+#[derive(Debug)]
+pub struct ShowCache {
+    masking: Masking,
+    seen: std::collections::HashMap<String, Shown>,
+}
+
+impl ShowCache {
+    /// A cache that masks as `masking` says.
+    pub fn new(masking: Masking) -> ShowCache {
+        ShowCache {
+            masking,
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
+    /// `text` as [`Masking::show_line`] shows it.
+    pub fn line(&mut self, text: &str) -> Shown {
+        if let Some(s) = self.seen.get(text) {
+            return s.clone();
+        }
+        let shown = self.masking.show_line(text);
+        self.seen.insert(text.to_string(), shown.clone());
+        shown
+    }
+
+    /// `text` as [`Masking::show_line`] shows it, not remembered (a value seen once).
+    pub fn once(&self, text: &str) -> Shown {
+        self.masking.show_line(text)
+    }
+}
+
 /// Internal masks, `\u{1}KIND:TAG\u{2}`.
 /// Written raw, or escaped as JSON writes a control character (`\u0001`): a record
 /// serialised before its masks were numbered (a `-o jsonl` match line) is numbered the same.

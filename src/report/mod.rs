@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Severity, Symptom};
 use crate::correlate::{Outcome, Stop};
-use crate::redact::{Masking, Placeholders, Shown};
+use crate::redact::{Placeholders, ShowCache, Shown};
 
 /// The banner of a report printed with masking off.
 pub const SECRETS_WARNING: &str = "WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact). Do not attach it to a ticket.";
@@ -352,19 +352,19 @@ pub struct FlowStep {
 }
 
 impl LoginFlow {
-    /// The report's view of `flow`: every input text masked as `masking` says.
-    pub fn new(flow: &crate::correlate::Flow, masking: &Masking) -> LoginFlow {
-        let show = |s: &str| masking.show_line(s);
+    /// The report's view of `flow`: every input text masked as `shown` says (names that
+    /// repeat over flows are masked once).
+    pub fn new(flow: &crate::correlate::Flow, shown: &mut ShowCache) -> LoginFlow {
         LoginFlow {
             id: flow.id.clone(),
             outcome: flow.outcome,
             stopped_at: flow.stopped_at,
-            keys: flow.keys.iter().map(|k| show(k)).collect(),
+            keys: flow.keys.iter().map(|k| shown.once(k)).collect(),
             client: FlowClient {
-                address: show(&flow.client.address),
-                user_agent: flow.client.user_agent.as_deref().map(show),
+                address: shown.line(&flow.client.address),
+                user_agent: flow.client.user_agent.as_deref().map(|u| shown.line(u)),
             },
-            backend: flow.backend.as_deref().map(show),
+            backend: flow.backend.as_deref().map(|b| shown.line(b)),
             started: flow.started.clone(),
             ended: flow.ended.clone(),
             steps: flow
@@ -373,12 +373,12 @@ impl LoginFlow {
                 .map(|s| FlowStep {
                     time: s.time.clone(),
                     step: s.step.to_string(),
-                    source: show(&s.source),
+                    source: shown.line(&s.source),
                     line: s.line,
-                    pod: s.pod.as_deref().map(show),
-                    container: s.container.as_deref().map(show),
+                    pod: s.pod.as_deref().map(|p| shown.line(p)),
+                    container: s.container.as_deref().map(|c| shown.line(c)),
                     status: s.status,
-                    detail: show(&s.detail),
+                    detail: shown.once(&s.detail),
                 })
                 .collect(),
             findings: flow.findings.clone(),
