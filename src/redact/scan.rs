@@ -753,9 +753,23 @@ fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) -> Option<u
             return Some(j + 1);
         }
     }
-    // `HTTPBasicAuth('id', 'X')`, `set_password('X')`: the arguments of a credential call.
+    // `HTTPBasicAuth('id', 'X')`, `ClientSecretCredential(t, c, 'X')`, `set_password('X')`:
+    // the arguments of a call that takes a credential. Not any call whose name mentions
+    // one: `self.request_access_token(` in a traceback passes variables.
     if next == Some(b'(') {
-        return Some(ke);
+        let lower: Vec<u8> = name.iter().map(u8::to_ascii_lowercase).collect();
+        let takes = [&b"auth"[..], b"credential", b"credentials"]
+            .iter()
+            .any(|w| lower.ends_with(w))
+            || [
+                &b"set_password"[..],
+                b"set_secret",
+                b"setpassword",
+                b"setsecret",
+            ]
+            .iter()
+            .any(|w| lower == *w);
+        return takes.then_some(ke);
     }
     None
 }
@@ -793,7 +807,11 @@ fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize
     // A list, tuple or object after a credential key: all of it
     // (`auth=('id', 'X')`, `"client_secret": ["X"]`, `{"secret": {"value": "X"}}`).
     if matches!(b[i], b'[' | b'(' | b'{') {
-        let end = group_end(b, i);
+        let mut end = group_end(b, i);
+        // Arguments of a call stay on their line; an object or list may run over lines.
+        if b[i] == b'(' {
+            end = end.min(memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p));
+        }
         push_value(b, i + 1, end.saturating_sub(1).max(i + 1), class, out);
         return Some(end);
     }
