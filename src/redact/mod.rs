@@ -383,6 +383,9 @@ fn needs_mask(value: &str) -> bool {
         || matches!(value, "None" | "null" | "true" | "false" | "True" | "False")
         // OAuth error names (`code=invalid_request`).
         || value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        // Code in a traceback (`id_token = self.validate_and_return_id_token(`).
+        || value.starts_with("self.")
+        || value.ends_with('(')
         || value.bytes().all(|b| b == b'*'))
 }
 

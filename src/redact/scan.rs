@@ -1041,6 +1041,16 @@ fn harmless(v: &[u8], class: Class) -> bool {
                 | b"False"
                 | b"\"\""
                 | b"''"
+                // Prose after a key: `SECRET: no client secret`, `token: missing`.
+                | b"no"
+                | b"not"
+                | b"is"
+                | b"was"
+                | b"empty"
+                | b"unset"
+                | b"missing"
+                | b"expired"
+                | b"invalid"
         )
         || v.iter()
             .all(|&c| c == b'*' || c == b'x' || c == b'X' || c == b'.')
@@ -1048,11 +1058,17 @@ fn harmless(v: &[u8], class: Class) -> bool {
     {
         return true;
     }
+    // Code read from a traceback: `self.id_token = self.validate_and_return_id_token(`.
+    if v.starts_with(b"self.") || v.starts_with(b"cls.") || v.ends_with(b"(") {
+        return true;
+    }
     let digits = v.iter().all(u8::is_ascii_digit);
     let word = v
         .iter()
         .all(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-');
     match class {
+        // `cannot fetch token: 400`, `Incorrect id_token: iat`: a status or a claim's name.
+        Class::Token if (digits && v.len() <= 4) || (word && v.len() <= 10) => true,
         Class::Password | Class::Secret | Class::Token | Class::Authorization | Class::Cookie => {
             // An expression that reads the value elsewhere is not the value.
             v.starts_with(b"os.environ") || v.starts_with(b"os.getenv") || v.starts_with(b"$")
@@ -1254,6 +1270,10 @@ pub fn looks_random(t: &[u8]) -> bool {
     if t.len() < 20 || is_guid(t) {
         return false;
     }
+    // A GUID glued to the next word (`...5e70Correlation` in a pasted error page).
+    if t.len() > 36 && is_guid(&t[..36]) {
+        return looks_random(&t[36..]);
+    }
     let (mut lower, mut upper, mut digit, mut other) = (0usize, 0usize, 0usize, 0usize);
     let mut switches = 0usize;
     let mut prev = 0u8;
@@ -1279,7 +1299,9 @@ pub fn looks_random(t: &[u8]) -> bool {
         } else {
             piece += 1;
         }
-        if prev != 0 && class != prev {
+        // Case and digit switches within the alphanumeric pieces (a `/` or `.` between
+        // two names is no sign of chance).
+        if prev != 0 && prev != 4 && class != 4 && class != prev {
             switches += 1;
         }
         prev = class;
@@ -1323,8 +1345,9 @@ pub fn looks_random(t: &[u8]) -> bool {
         return false;
     }
     if upper >= 2 && lower >= 2 {
-        // Names in camelCase switch class at word humps only; generated values often.
-        switches * 5 >= t.len()
+        // Names in camelCase switch class at word humps only (`SafeLinksScanner`: 5 in
+        // 16); generated values at most characters (about 3 in 5).
+        switches * 5 >= (t.len() - other) * 2
     } else {
         digit >= 4 && longest_piece >= 16 && switches * 4 >= t.len()
     }

@@ -181,6 +181,12 @@ fn diagnosis_text_stays_readable() {
         "SOCIAL_AUTH_REDIRECT_IS_HTTPS = True",
         "SESSION_COOKIE_AGE = 1209600",
         "netbox-worker-5b7f9c6d48-zx9kq started",
+        "error=\"oauth2: cannot fetch token: 400 Bad Request\"",
+        "social_core.exceptions.AuthTokenError: Token error: Incorrect id_token: iat",
+        "Request Id: 7aaf4542-e6ae-4c3c-ba6b-b9c4b5ef5e70Correlation Id: 913400e0-4d0a-43ee-9941-7427cedc267a",
+        "with an empty SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET: no client secret and no federated credential",
+        "    self.id_token = self.validate_and_return_id_token(",
+        "Mozilla/5.0 (compatible; SafeLinksScanner/3.1; +https://scanner.example/bot)",
     ];
     for text in keep {
         assert_eq!(shown(text), text, "changed");
