@@ -1228,6 +1228,15 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) -> usize 
             return je;
         }
     }
+    // Microsoft account authorization codes: `M.R3_BAY.` and a GUID or more.
+    if run.len() >= 30 && msa_code_prefix(run) {
+        out.push(Span {
+            start: s,
+            end: e,
+            kind: Kind::Code,
+        });
+        return e;
+    }
     if run.len() >= 30 && (run.starts_with(b"0.A") || run.starts_with(b"1.A")) {
         out.push(Span {
             start: s,
@@ -1262,6 +1271,23 @@ fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8) -> usize 
         base64_credential(b, s, e, out);
     }
     e
+}
+
+/// `M.` then a data-centre tag with an underscore (`R3_BAY`, `C521_BL2`) and a dot: how a
+/// Microsoft account's authorization code begins.
+fn msa_code_prefix(run: &[u8]) -> bool {
+    let Some(rest) = run.strip_prefix(b"M.") else {
+        return false;
+    };
+    let Some(dot) = rest.iter().position(|c| *c == b'.') else {
+        return false;
+    };
+    let tag = &rest[..dot];
+    (4..=12).contains(&tag.len())
+        && tag.contains(&b'_')
+        && tag
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 /// True for a token that looks like a random value: 20 or more characters, letters and

@@ -45,6 +45,7 @@ fn every_shape_of_the_issue_is_masked() {
         "AADSTS700016: Application with identifier '[[Abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12]]' was not found",
         "glued AADSTS[[abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12]]",
         "code [[0.AXoAREALCODEfakeFAKEfakeFAKEfakeFAKE123]] already redeemed",
+        "pi@mirror:~ $ [[M.R3_BAY.1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b]]",
         "token [[eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl]] sent",
         "opaque [[Xy7aBcDeFgHiJkLmNoPqRsTuVwXyZ012]] value",
         "hex [[9f86d081884c7d659a2feaa0c55ad015a3bf4f1b]] value",
