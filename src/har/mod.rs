@@ -11,7 +11,7 @@
 //! session cookie lost between begin and callback, and the claims of tokens ([`crate::token`]).
 //! [`redact`] writes a copy safe to attach to a ticket.
 //!
-//! A HAR is read entry by entry ([`stream`]), never as a whole document: each entry goes
+//! A HAR is read entry by entry (`stream`), never as a whole document: each entry goes
 //! through the three stages as it is parsed and is dropped; what is kept is the state the
 //! diagnosis needs (the correlator's flows, bounded as for a log, the latest authorize
 //! request, begins waiting for their callback, a few lines of error text waiting for the

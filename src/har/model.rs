@@ -5,7 +5,7 @@
 use base64::Engine;
 use serde::Deserialize;
 
-/// One request and its response: what [`super::stream`] hands over, one at a time (the
+/// One request and its response: what `stream` hands over, one at a time (the
 /// document around the entries is never built).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]

@@ -6,7 +6,7 @@
 //! everything else, and the structure (every entry and field), is kept, so the copy still
 //! opens in a browser's HAR viewer and `sso-triage scan` still reads it.
 //!
-//! The copy is written entry by entry as the input is read ([`redact_stream`]): a HAR of a
+//! The copy is written entry by entry as the input is read (`redact_stream`): a HAR of a
 //! million entries needs no more memory than its largest entry.
 
 use std::io::{self, Read, Write};

@@ -69,7 +69,7 @@ impl Block {
     }
 
     /// Makes room for `size` bytes from [`Block::start`], keeping the bytes there (a line
-    /// that outgrew the buffer; reads after them need not be aligned). Past [`LONG_LINE`]
+    /// that outgrew the buffer; reads after them need not be aligned). Past `LONG_LINE`
     /// the capacity for a whole [`MAX_LINE`] piece is reserved at once, so that growing on
     /// up to it moves nothing.
     pub fn grow(&mut self, size: usize) {
