@@ -952,11 +952,23 @@ impl<'c> Observer<'c> {
             .as_deref()
             .filter(|_| json.is_none() && !frame.traceback)
             .map(|v| {
+                // Only its start is shown: what lies far past it need not be masked.
+                let mut cut = v.len().min(4 * MAX_TEXT);
+                while !v.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                // Its raw text, as far as a decoding three times shorter could reach.
+                let raw = message.unwrap_or(&text);
+                let mut raw_cut = raw.len().min(3 * cut);
+                while !raw.is_char_boundary(raw_cut) {
+                    raw_cut += 1;
+                }
+                let raw = &raw[..raw_cut];
                 self.masking
-                    .show_decoded(v, message.unwrap_or(&text), &|s| {
+                    .show_decoded(&v[..cut], raw, &|s| {
                         decode::view(s).unwrap_or_else(|| s.to_string())
                     })
-                    .window(MAX_TEXT)
+                    .window_within(0, MAX_TEXT, 0, v.len() - cut)
             });
         let shown_pod = pod.as_deref().map(|p| self.masking.show_line(p));
         let shown_container = container.as_deref().map(|c| self.masking.show_line(c));

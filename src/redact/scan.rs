@@ -1570,9 +1570,15 @@ fn saml(b: &[u8], out: &mut Vec<Span>) {
 fn base64_credential(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) {
     use base64::Engine as _;
     let run = &b[s..e];
-    if !run
-        .iter()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
+    // Base64 of text mixes both cases and digits; names, paths and words rarely do, and
+    // decoding each of them was a visible part of masking.
+    if run.len() < 16
+        || !run
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
+        || !run.iter().any(u8::is_ascii_uppercase)
+        || !run.iter().any(u8::is_ascii_lowercase)
+        || !run.iter().any(u8::is_ascii_digit)
     {
         return;
     }
