@@ -459,7 +459,17 @@ fn guard_spans(text: &str, spans: &[scan::Span]) -> Vec<scan::Span> {
         if may & (1 << i) == 0 {
             continue;
         }
-        for caps in secret.re.captures_iter(text) {
+        // A match without groups first (the fast engine): when the masker covered the end
+        // of it, where every pattern's value stands, there is nothing to add; only the
+        // rest pay for the groups.
+        for m in secret.re.find_iter(text) {
+            let covered = |at: usize| !outside(at, at + 1);
+            if covered(m.end() - 1) || (m.end() >= 2 && covered(m.end() - 2)) {
+                continue;
+            }
+            let Some(caps) = secret.re.captures_at(text, m.start()) else {
+                continue;
+            };
             if let Some(v) = caps.name("v")
                 && needs_mask(v.as_str())
                 && outside(v.start(), v.end())

@@ -455,6 +455,10 @@ const QUOTES: &[&[u8]] = &[
 ];
 
 fn quote_at(b: &[u8], i: usize) -> Option<&[u8]> {
+    // Most bytes open no quote: one test before the lists (this runs after every word).
+    if !matches!(b[i], b'"' | b'\'' | b'`' | b'\\' | b'&' | 0xe2 | 0xef) {
+        return None;
+    }
     // Python's triple quotes.
     if b[i..].starts_with(b"\"\"\"") || b[i..].starts_with(b"\'\'\'") {
         return Some(&b[i..i + 3]);
@@ -489,6 +493,9 @@ fn skip_blanks(b: &[u8], mut i: usize) -> usize {
 
 /// An `=` or `:` escaped by JSON, C or HTML, or written full-width, at `i`: its length.
 fn escaped_separator(b: &[u8], i: usize) -> Option<usize> {
+    if !matches!(b[i], b'\\' | b'&' | 0xef) {
+        return None;
+    }
     [
         &b"\\u003d"[..],
         b"\\u003D",
