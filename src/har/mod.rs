@@ -152,8 +152,20 @@ pub fn scan(
         Ok(f) => f,
         Err(e) => return (Collected::default(), Err(e)),
     };
+    analyse(file, path, name, compiled, options, on_match)
+}
+
+/// Reads a HAR from `raw` entry by entry through the analysis; `path` names it in errors.
+fn analyse(
+    raw: impl std::io::Read,
+    path: &Path,
+    name: &str,
+    compiled: &Compiled,
+    options: &Options,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> (Collected, Result<ReadStats, Error>) {
     let mut analysis = Analysis::new(name, compiled, options, on_match);
-    let read = stream::read(file, &mut analysis);
+    let read = stream::read(raw, &mut analysis);
     let collected = analysis.finish();
     let read = read
         .map(|done| ReadStats {
@@ -173,17 +185,7 @@ pub fn scan_bytes(
     options: &Options,
 ) -> (Collected, Result<ReadStats, Error>) {
     let mut ignore = |_: &MatchRecord<'_>| {};
-    let mut analysis = Analysis::new(name, compiled, options, &mut ignore);
-    let read = stream::read(bytes, &mut analysis);
-    let collected = analysis.finish();
-    let read = read
-        .map(|done| ReadStats {
-            bytes: done.bytes,
-            gzip: done.gzip,
-            ..ReadStats::default()
-        })
-        .map_err(|f| failure(Path::new(name), f));
-    (collected, read)
+    analyse(bytes, Path::new(name), name, compiled, options, &mut ignore)
 }
 
 /// Writes a masked copy of the HAR at `input` (plain or gzip; `-` for stdin) to `out`

@@ -77,48 +77,18 @@ pub fn spans(text: &str, users: bool) -> Vec<Span> {
         find_all(&once, &mut found, 1);
         if has_escape(&once) {
             let (twice, map2) = percent_decode(&once);
-            let mut deeper = Vec::new();
-            find_all(&twice, &mut deeper, 1);
-            for s in deeper {
-                found.push(Span {
-                    start: map_start(&map2, s.start),
-                    end: map_end(&map2, s.end, once.len()),
-                    kind: s.kind,
-                });
-            }
+            view_spans(&twice, &map2, once.len(), 1, &mut found);
         }
-        for s in found {
-            out.push(Span {
-                start: map_start(&map1, s.start),
-                end: map_end(&map1, s.end, bytes.len()),
-                kind: s.kind,
-            });
-        }
+        map_back(found, &map1, bytes.len(), &mut out);
     }
     // Escaped letters (`pass\u0077ord`, `pass&#119;ord`, `\x3d`): read once more unescaped.
     if let Some((plain, map)) = unescape_view(bytes) {
-        let mut found = Vec::new();
-        find_all(&plain, &mut found, 1);
-        for s in found {
-            out.push(Span {
-                start: map_start(&map, s.start),
-                end: map_end(&map, s.end, bytes.len()),
-                kind: s.kind,
-            });
-        }
+        view_spans(&plain, &map, bytes.len(), 1, &mut out);
     }
     // Invisible characters inside a token (a zero-width space, a soft hyphen, an invalid
     // byte shown as U+FFFD) would cut it in two: read once more without them.
     if let Some((folded, map)) = fold_invisible(text) {
-        let mut found = Vec::new();
-        find_all(&folded, &mut found, 0);
-        for s in found {
-            out.push(Span {
-                start: map_start(&map, s.start),
-                end: map_end(&map, s.end, bytes.len()),
-                kind: s.kind,
-            });
-        }
+        view_spans(&folded, &map, bytes.len(), 0, &mut out);
     }
     if users {
         for m in USER.find_iter(bytes) {
@@ -1785,6 +1755,23 @@ fn percent_decode(b: &[u8]) -> (Vec<u8>, Vec<u32>) {
         }
     }
     (out, map)
+}
+
+/// The spans of a view of a text (`view`, whose bytes came from the offsets in `map` of a
+/// text `len` long), as spans of that text.
+fn view_spans(view: &[u8], map: &[u32], len: usize, depth: u8, out: &mut Vec<Span>) {
+    let mut found = Vec::new();
+    find_all(view, &mut found, depth);
+    map_back(found, map, len, out);
+}
+
+/// `found`, spans of a view, moved onto the text the view was made from.
+fn map_back(found: Vec<Span>, map: &[u32], len: usize, out: &mut Vec<Span>) {
+    out.extend(found.into_iter().map(|s| Span {
+        start: map_start(map, s.start),
+        end: map_end(map, s.end, len),
+        kind: s.kind,
+    }));
 }
 
 fn map_start(map: &[u32], at: usize) -> usize {
