@@ -83,9 +83,11 @@ pub struct Acc {
     count: u64,
     first: Option<DateTime<Utc>>,
     last: Option<DateTime<Utc>>,
-    sources: BTreeSet<Shown>,
+    /// Inputs and pods, as read (masked when the finding is made).
+    sources: BTreeSet<String>,
     evidence: Vec<Evidence>,
-    diagnosis: BTreeSet<Shown>,
+    /// What the refiners said, as written (masked when the finding is made).
+    diagnosis: BTreeSet<String>,
     codes_seen: BTreeSet<String>,
     trace_ids: BTreeSet<String>,
     correlation_ids: BTreeSet<String>,
@@ -295,9 +297,9 @@ impl Collected {
         acc.first = min_opt(acc.first, time);
         acc.last = acc.last.max(time);
         acc.sources.insert(match (&step.pod, &step.container) {
-            (Some(p), Some(c)) => masking.show_line(&format!("pod/{p}/{c}")),
-            (Some(p), None) => masking.show_line(&format!("pod/{p}")),
-            _ => source.clone(),
+            (Some(p), Some(c)) => format!("pod/{p}/{c}"),
+            (Some(p), None) => format!("pod/{p}"),
+            _ => step.source.clone(),
         });
         if acc.evidence.len() < MAX_EVIDENCE {
             acc.evidence.push(Evidence {
@@ -371,10 +373,22 @@ fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Masking) -> Findi
         count: acc.count,
         first_seen: acc.first.map(rfc3339),
         last_seen: acc.last.map(rfc3339),
-        sources: acc.sources.iter().cloned().collect(),
+        sources: acc
+            .sources
+            .iter()
+            .map(|s| masking.show_line(s))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         meaning: Shown::ours(meaning),
         likely_causes: ours(&causes),
-        diagnosis: acc.diagnosis.iter().cloned().collect(),
+        diagnosis: acc
+            .diagnosis
+            .iter()
+            .map(|d| masking.show(d))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         entra: entra.clone(),
         evidence: acc.evidence.clone(),
         resolution: ours(&resolution),
@@ -475,8 +489,36 @@ struct Item {
     code: Option<u32>,
     rule_id: String,
     symptom: Symptom,
-    evidence: Evidence,
-    diagnosis: Vec<Shown>,
+    /// The rule's named captures, as read.
+    captures: Vec<(String, String)>,
+    /// What the refiners said of them, as written (quoting input).
+    diagnosis: Vec<String>,
+}
+
+/// A matched event's evidence as read, masked only when a finding keeps it or a match
+/// record prints it ([`Observer::show`]): most matched events are only counted.
+#[derive(Debug, Clone)]
+struct Draft {
+    line: u64,
+    lines: u64,
+    time: Option<String>,
+    /// The stretch of the event's text evidence is cut from ([`stretch`]).
+    text: String,
+    /// Where in `text` the first anchor is: the window is cut around it.
+    at: usize,
+    /// Bytes of the event's text before and after the stretch.
+    before: usize,
+    after: usize,
+    decoded: Option<DraftView>,
+}
+
+/// The start of an event's decoded view, and the raw text it was decoded from.
+#[derive(Debug, Clone)]
+struct DraftView {
+    text: String,
+    raw: String,
+    /// Bytes of the view past `text`.
+    after: usize,
 }
 
 /// A matched event, ready to be added to the findings.
@@ -491,6 +533,7 @@ struct Observed {
     ids: Vec<(IdKind, String)>,
     codes_seen: BTreeSet<String>,
     items: Vec<Item>,
+    draft: Draft,
     fallback_only: bool,
     /// An access-log line: the correlator has it as a request already.
     is_access: bool,
@@ -507,6 +550,8 @@ pub struct Analyzer<'c> {
     last_specific: Option<(u64, Option<String>)>,
     pending: Vec<Observed>,
     correlator: Option<Correlator>,
+    /// Whether `on_match` is called ([`Analyzer::set_match_records`]).
+    match_records: bool,
     /// What has been collected so far.
     pub collected: Collected,
 }
@@ -525,6 +570,7 @@ impl<'c> Analyzer<'c> {
             last: None,
             last_specific: None,
             pending: Vec::new(),
+            match_records: true,
             correlator: Some(Correlator::new(chrono::Duration::seconds(
                 crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
             ))),
@@ -534,6 +580,12 @@ impl<'c> Analyzer<'c> {
                 ..Collected::default()
             },
         }
+    }
+
+    /// Whether `on_match` gets a record of every matched event (the default), or is never
+    /// called: then only the evidence findings keep is masked.
+    pub fn set_match_records(&mut self, yes: bool) {
+        self.match_records = yes;
     }
 
     /// Masks e-mail addresses and UPNs too (`--redact-users`).
@@ -738,7 +790,6 @@ impl Observation {
         const BLOCK: usize = 32;
         let s = |t: &str| if t.is_empty() { 0 } else { t.len() + BLOCK };
         let o = |t: &Option<String>| t.as_deref().map_or(0, s);
-        let shown = |t: &Option<Shown>| t.as_deref().map_or(0, s);
         let mut bytes = 0;
         if let Some((observed, _)) = &self.found {
             bytes += o(&observed.pod) + o(&observed.container) + s(&observed.source_key);
@@ -750,14 +801,16 @@ impl Observation {
                 .map(|c| s(c) + 2 * BLOCK)
                 .sum::<usize>();
             bytes += observed.items.capacity() * std::mem::size_of::<Item>();
+            let d = &observed.draft;
+            bytes += s(&d.text) + o(&d.time);
+            bytes += d.decoded.as_ref().map_or(0, |v| s(&v.text) + s(&v.raw));
             for item in &observed.items {
-                let e = &item.evidence;
-                bytes += s(&item.rule_id) + s(&e.source) + s(&e.text);
-                bytes += shown(&e.pod) + shown(&e.container) + o(&e.time) + shown(&e.decoded);
-                bytes += e
+                bytes += s(&item.rule_id);
+                bytes += item.captures.capacity() * std::mem::size_of::<(String, String)>();
+                bytes += item
                     .captures
                     .iter()
-                    .map(|(k, v)| s(k) + s(v) + 2 * BLOCK)
+                    .map(|(k, v)| s(k) + s(v))
                     .sum::<usize>();
                 bytes += item.diagnosis.iter().map(|d| s(d) + BLOCK).sum::<usize>();
             }
@@ -778,9 +831,7 @@ impl Observation {
             let from = observed.line;
             let shift = |l: &mut u64| *l = *l - from + line;
             shift(&mut observed.end_line);
-            for item in &mut observed.items {
-                shift(&mut item.evidence.line);
-            }
+            shift(&mut observed.draft.line);
             observed.line = line;
         }
     }
@@ -798,6 +849,48 @@ impl<'c> Observer<'c> {
             fired: Vec::new(),
             requests: true,
         }
+    }
+
+    /// The evidence `observed` shows, masked, without captures.
+    fn show(&self, observed: &Observed) -> Evidence {
+        let draft = &observed.draft;
+        let masked = self.masking.show(&draft.text);
+        let at = self
+            .compiled
+            .tagger
+            .find(masked.as_bytes())
+            .map_or(draft.at, |m| m.start());
+        // What was masked in the text stays masked in its decoded view, whatever the
+        // decoding made of its neighbours (`code=a%20b` is one value, `code=a b` two words).
+        let decoded = draft.decoded.as_ref().map(|v| {
+            self.masking
+                .show_decoded(&v.text, &v.raw, &|s| {
+                    decode::view(s).unwrap_or_else(|| s.to_string())
+                })
+                .window_within(0, MAX_TEXT, 0, v.after)
+        });
+        Evidence {
+            source: self.source_shown.clone(),
+            line: draft.line,
+            lines: draft.lines,
+            pod: observed.pod.as_deref().map(|p| self.masking.show_line(p)),
+            container: observed
+                .container
+                .as_deref()
+                .map(|c| self.masking.show_line(c)),
+            time: draft.time.clone(),
+            text: masked.window_within(at, MAX_TEXT, draft.before, draft.after),
+            decoded,
+            captures: BTreeMap::new(),
+        }
+    }
+
+    /// A rule's named `captures` (as read), masked.
+    fn show_captures(&self, captures: &[(String, String)]) -> BTreeMap<String, Shown> {
+        captures
+            .iter()
+            .map(|(name, value)| (name.clone(), self.masking.show(value)))
+            .collect()
     }
 
     /// An observer that only matches: no access-log parsing, for counting matches.
@@ -940,38 +1033,38 @@ impl<'c> Observer<'c> {
                 .map_or(0, |m| m.start());
             (at, stretch(&shown, at))
         };
-        let masked = self.masking.show(&shown[from..to]);
-        let at = compiled
-            .tagger
-            .find(masked.as_bytes())
-            .map_or(raw_at - from, |m| m.start());
-        let shown_text = masked.window_within(at, MAX_TEXT, from, shown.len() - to);
-        // What was masked in the text stays masked in its decoded view, whatever the
-        // decoding made of its neighbours (`code=a%20b` is one value, `code=a b` two words).
-        let decoded_text = view
+        // The decoded view: only its start is shown, so what lies far past it need not be
+        // kept (nor masked). Its raw text is kept as far as a decoding three times shorter
+        // could reach.
+        let decoded = view
             .as_deref()
             .filter(|_| json.is_none() && !frame.traceback)
             .map(|v| {
-                // Only its start is shown: what lies far past it need not be masked.
                 let mut cut = v.len().min(4 * MAX_TEXT);
                 while !v.is_char_boundary(cut) {
                     cut += 1;
                 }
-                // Its raw text, as far as a decoding three times shorter could reach.
                 let raw = message.unwrap_or(&text);
                 let mut raw_cut = raw.len().min(3 * cut);
                 while !raw.is_char_boundary(raw_cut) {
                     raw_cut += 1;
                 }
-                let raw = &raw[..raw_cut];
-                self.masking
-                    .show_decoded(&v[..cut], raw, &|s| {
-                        decode::view(s).unwrap_or_else(|| s.to_string())
-                    })
-                    .window_within(0, MAX_TEXT, 0, v.len() - cut)
+                DraftView {
+                    text: v[..cut].to_string(),
+                    raw: raw[..raw_cut].to_string(),
+                    after: v.len() - cut,
+                }
             });
-        let shown_pod = pod.as_deref().map(|p| self.masking.show_line(p));
-        let shown_container = container.as_deref().map(|c| self.masking.show_line(c));
+        let draft = Draft {
+            line: frame.line,
+            lines: frame.lines,
+            time: time.map(rfc3339),
+            at: raw_at - from,
+            before: from,
+            after: shown.len() - to,
+            text: shown[from..to].to_string(),
+            decoded,
+        };
 
         let mut fired = std::mem::take(&mut self.fired);
         let mut items = Vec::with_capacity(fired.len());
@@ -979,7 +1072,7 @@ impl<'c> Observer<'c> {
         while i < fired.len() {
             let f = fired[i];
             i += 1;
-            let mut captures = BTreeMap::new();
+            let mut captures = Vec::new();
             let mut diagnosis = Vec::new();
             let (key, rule_id, symptom) = match f.rule {
                 Some(r) => {
@@ -1016,9 +1109,7 @@ impl<'c> Observer<'c> {
                             _ => {}
                         }
                     }
-                    for (name, value) in caps {
-                        captures.insert(name, self.masking.show(&value));
-                    }
+                    captures = caps;
                     (Key::Rule(r), rule.id.clone(), rule.symptom)
                 }
                 None => (
@@ -1032,18 +1123,8 @@ impl<'c> Observer<'c> {
                 code: f.code,
                 rule_id,
                 symptom,
-                evidence: Evidence {
-                    source: self.source_shown.clone(),
-                    line: frame.line,
-                    lines: frame.lines,
-                    pod: shown_pod.clone(),
-                    container: shown_container.clone(),
-                    time: time.map(rfc3339),
-                    text: shown_text.clone(),
-                    decoded: decoded_text.clone(),
-                    captures,
-                },
-                diagnosis: diagnosis.iter().map(|d| self.masking.show(d)).collect(),
+                captures,
+                diagnosis,
             });
         }
         let fallback_only = fired
@@ -1061,6 +1142,7 @@ impl<'c> Observer<'c> {
             ids,
             codes_seen,
             items,
+            draft,
             fallback_only,
             is_access: false,
             flow: None,
@@ -1077,14 +1159,15 @@ impl Analyzer<'_> {
             .iter()
             .map(|i| self.finding_key(i.key))
             .collect();
+        // Evidence is masked only when a finding keeps it or a match record prints it.
+        let mut shown: Option<Evidence> = None;
         for (item, &key) in observed.items.iter().zip(&keys) {
             let acc = self.collected.findings.entry(key).or_default();
             acc.count += 1;
             acc.first = min_opt(acc.first, observed.time);
             acc.last = acc.last.max(observed.time);
-            if acc.sources.len() < MAX_SOURCES {
-                acc.sources
-                    .insert(self.observer.masking.show_line(&observed.source_key));
+            if acc.sources.len() < MAX_SOURCES && !acc.sources.contains(&observed.source_key) {
+                acc.sources.insert(observed.source_key.clone());
             }
             if let Some(code) = item.code
                 && acc.codes_seen.len() < MAX_SOURCES
@@ -1097,10 +1180,16 @@ impl Analyzer<'_> {
                 }
             }
             for d in &item.diagnosis {
-                push_capped(&mut acc.diagnosis, d.clone());
+                if !acc.diagnosis.contains(d) {
+                    push_capped(&mut acc.diagnosis, d.clone());
+                }
             }
             if acc.evidence.len() < MAX_EVIDENCE {
-                acc.evidence.push(item.evidence.clone());
+                let mut evidence = shown
+                    .get_or_insert_with(|| self.observer.show(&observed))
+                    .clone();
+                evidence.captures = self.observer.show_captures(&item.captures);
+                acc.evidence.push(evidence);
             }
         }
         self.attach(&keys, &observed.ids);
@@ -1154,11 +1243,15 @@ impl Analyzer<'_> {
                 );
             }
         }
-        if let Some(first) = observed.items.first() {
+        if self.match_records
+            && let Some(first) = observed.items.first()
+        {
+            let mut evidence = shown.unwrap_or_else(|| self.observer.show(&observed));
+            evidence.captures = self.observer.show_captures(&first.captures);
             on_match(&MatchRecord {
                 rules: observed.items.iter().map(|i| i.rule_id.as_str()).collect(),
                 symptoms: observed.items.iter().map(|i| i.symptom).collect(),
-                evidence: &first.evidence,
+                evidence: &evidence,
             });
         }
     }
@@ -1543,5 +1636,46 @@ mod tests {
         let w = shown(&long).window_at(5000, 100);
         assert!(w.starts_with("[4975 bytes before] …"), "{w}");
         assert!(w.contains("AADSTS50011 here"), "{w}");
+    }
+
+    /// Evidence is masked only when kept or printed: with match records off, `on_match` is
+    /// never called and the findings are those of a run with them on; with them on, every
+    /// matched event gets a record, masked, its captures too.
+    #[test]
+    fn evidence_is_masked_when_kept_or_printed() {
+        let compiled = crate::app::build_catalog(&[]).expect("catalog");
+        let secret = "Zq8~Kp2Lm9Nx4Rt7Vw1Yb3Dc6Fg0Hj5Ks8Lq2Mw";
+        let mut text = String::new();
+        for i in 0..12 {
+            text.push_str(&format!(
+                "2026-11-20 09:14:{i:02} ERROR AADSTS7000215: Invalid client secret provided. client_secret={secret}{i} redirect_uri=https://netbox.example.com/oauth/complete/azuread-oauth2/\n"
+            ));
+        }
+        let run = |records: bool| {
+            let mut framer = crate::parse::Framer::with_scanner(compiled.scanner());
+            let mut analyzer = Analyzer::new(&compiled, "app.log".into(), false);
+            analyzer.set_match_records(records);
+            let mut printed = Vec::new();
+            let mut on_match = |r: &MatchRecord<'_>| {
+                printed.push(serde_json::to_string(r).expect("record serialises"));
+            };
+            framer.feed(text.as_bytes(), &mut |frame| {
+                analyzer.event(frame, &mut on_match)
+            });
+            framer.finish(&mut |frame| analyzer.event(frame, &mut on_match));
+            analyzer.finish(framer.last_line(), &mut on_match);
+            let findings = serde_json::to_string(&analyzer.collected.findings(&compiled))
+                .expect("findings serialise");
+            (findings, printed)
+        };
+        let (quiet, none) = run(false);
+        let (loud, records) = run(true);
+        assert!(none.is_empty());
+        assert_eq!(quiet, loud);
+        assert_eq!(records.len(), 12);
+        assert!(quiet.contains("AADSTS7000215"), "{quiet}");
+        for out in records.iter().chain([&quiet]) {
+            assert!(!out.contains("Zq8~Kp2"), "{out}");
+        }
     }
 }

@@ -31,6 +31,10 @@ pub struct ScanConfig {
     pub flow_timeout_secs: i64,
     /// `--redirect-uri`: the registered redirect URI to compare HAR captures with.
     pub redirect_uri: Option<String>,
+    /// Whether a match record is wanted for every matched event (`-o jsonl`, the live lines
+    /// of `kube -f`). Without, only the evidence a finding keeps is masked: most matched
+    /// events are only counted.
+    pub match_records: bool,
 }
 
 /// The most worker threads `-j` takes.
@@ -141,6 +145,7 @@ impl ScanConfig {
             threads: None,
             flow_timeout_secs: parse_duration(&args.flow_timeout)?,
             redirect_uri: None,
+            match_records: args.output == Format::Jsonl,
         })
     }
 }

@@ -71,7 +71,7 @@ fn options(args: &KubeArgs) -> std::result::Result<KubeOptions, String> {
 pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Result<Exit> {
     let checked = ScanConfig::from_report_args(&args.report, color)
         .and_then(|config| Ok((config, options(args)?)));
-    let (config, opts) = match checked {
+    let (mut config, opts) = match checked {
         Ok(c) => c,
         Err(msg) => {
             crate::message!("sso-triage: {msg}");
@@ -101,6 +101,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
         quiet: config.quiet,
         reveal: config.reveal_secrets,
     };
+    config.match_records = live.prints();
     let scanned = {
         let mut emit = |rec: &MatchRecord<'_>| {
             if write_error.is_none()
@@ -214,6 +215,12 @@ struct Live {
 }
 
 impl Live {
+    /// Whether [`Live::print`] prints anything.
+    fn prints(&self) -> bool {
+        self.format == Format::Jsonl
+            || (self.follow && !(self.quiet && self.format != Format::Table))
+    }
+
     /// `-o jsonl`: every match record, as `scan` writes them. With `--follow` and the table
     /// format: one line per matching event on stdout, as it happens (the final table
     /// follows on Ctrl-C). Other formats keep stdout for the document: the live lines go to

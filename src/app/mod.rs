@@ -147,6 +147,7 @@ fn build_checked(dirs: &[PathBuf], all_examples: bool) -> (Option<Compiled>, Vec
 pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
     let mut framer = Framer::with_scanner(compiled.scanner());
     let mut analyzer = Analyzer::new(compiled, "example".into(), false);
+    analyzer.set_match_records(false);
     let mut ignore = |_: &MatchRecord<'_>| {};
     framer.feed(text, &mut |frame| analyzer.event(frame, &mut ignore));
     framer.finish(&mut |frame| analyzer.event(frame, &mut ignore));
@@ -361,6 +362,7 @@ fn scan_blocks(
     let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);
+    analyzer.set_match_records(config.match_records);
     let observers = (0..workers).map(|_| analyzer.observer()).collect();
     let sink = &mut |frame: &Frame<'_>, observed: Option<Observation>| match observed {
         Some(o) => analyzer.event_observed(frame, o, on_match),
@@ -662,6 +664,47 @@ struct Gathered {
 
 /// Joins the flows, builds the report, checks it for leaks, renders it to `out` and
 /// decides the exit status.
+/// The report's view of `flows`, masked on `threads` threads, in order. Each flow is freed
+/// as its view is made: never both for all of them.
+fn show_flows(
+    mut flows: Vec<crate::correlate::Flow>,
+    masking: Masking,
+    threads: usize,
+) -> Vec<report::LoginFlow> {
+    let show = |flows: Vec<crate::correlate::Flow>| {
+        let mut shown = crate::redact::ShowCache::new(masking);
+        flows
+            .into_iter()
+            .map(|f| report::LoginFlow::new(&f, &mut shown))
+            .collect::<Vec<_>>()
+    };
+    // A thread is worth starting for a few hundred flows, not for a handful.
+    let threads = threads.min(flows.len() / 256).max(1);
+    if threads == 1 {
+        return show(flows);
+    }
+    let per = flows.len().div_ceil(threads);
+    let mut chunks = Vec::with_capacity(threads);
+    while flows.len() > per {
+        chunks.push(flows.split_off(flows.len() - per));
+    }
+    chunks.push(flows);
+    chunks.reverse();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || show(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(views) => views,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 fn finish_report(
     config: &ScanConfig,
     compiled: &Compiled,
@@ -719,14 +762,7 @@ fn finish_report(
         secrets_shown: config.reveal_secrets,
         inputs: inputs.iter().map(|i| masking.show_line(i)).collect(),
         findings,
-        // Each flow is freed as its report view is made: never both for all of them.
-        flows: {
-            let mut shown = crate::redact::ShowCache::new(masking);
-            flows
-                .into_iter()
-                .map(|f| report::LoginFlow::new(&f, &mut shown))
-                .collect()
-        },
+        flows: show_flows(flows, masking, workers(config).max(1)),
         summary,
     };
 

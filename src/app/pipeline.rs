@@ -591,6 +591,7 @@ mod tests {
             threads: None,
             flow_timeout_secs: crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
             redirect_uri: None,
+            match_records: false,
         }
     }
 

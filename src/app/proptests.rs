@@ -55,6 +55,7 @@ fn config(format: Format, reveal: bool, users: bool) -> ScanConfig {
         threads: None,
         flow_timeout_secs: crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
         redirect_uri: None,
+        match_records: true,
     }
 }
 

@@ -180,6 +180,37 @@ impl Masking {
         Shown::masked(out)
     }
 
+    /// `name:value` on one line, where `name` is ours and `value` is a credential of `kind`
+    /// by what it is (an OAuth state, an authorization code, whatever its shape): the value
+    /// is masked whole, with the mask the masker gives it anywhere else, without a scan.
+    pub fn show_credential(&self, name: &str, kind: scan::Kind, value: &str) -> Shown {
+        if self.reveal {
+            return self.show_line(&format!("{name}:{value}"));
+        }
+        let mut out = String::with_capacity(name.len() + 24);
+        shown::escape_line_into(name, &mut out);
+        out.push(':');
+        out.push_str(&mask(kind.name(), value));
+        Shown::masked(out)
+    }
+
+    /// `name:value` on one line, where `name` is ours and `value` an id (a request id, an
+    /// Entra trace id): one made of hex digits and dashes only is shown as it is (the masker
+    /// never masks such a value after a name that is not a credential's); any other is
+    /// masked as [`Masking::show_line`] masks it.
+    pub fn show_id(&self, name: &str, value: &str) -> Shown {
+        let plain = !value.is_empty()
+            && value.len() <= 64
+            && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+        let text = format!("{name}:{value}");
+        if !plain {
+            return self.show_line(&text);
+        }
+        let mut out = String::with_capacity(text.len());
+        shown::escape_line_into(&text, &mut out);
+        Shown::masked(out)
+    }
+
     /// [`Masking::show`] for `decoded`, a decoded view of `raw`: every value masked in
     /// `raw` is masked in `decoded` too, as `decode` writes it.
     pub fn show_decoded(&self, decoded: &str, raw: &str, decode: &dyn Fn(&str) -> String) -> Shown {
@@ -243,14 +274,25 @@ impl ShowCache {
         }
     }
 
-    /// `text` as [`Masking::show_line`] shows it.
+    /// `text` as [`Masking::show_line`] shows it. The first [`ShowCache::MAX_REMEMBERED`]
+    /// texts are remembered: a report of unique texts does not keep a copy of each.
     pub fn line(&mut self, text: &str) -> Shown {
         if let Some(s) = self.seen.get(text) {
             return s.clone();
         }
         let shown = self.masking.show_line(text);
-        self.seen.insert(text.to_string(), shown.clone());
+        if self.seen.len() < Self::MAX_REMEMBERED {
+            self.seen.insert(text.to_string(), shown.clone());
+        }
         shown
+    }
+
+    /// How many texts a cache remembers at most.
+    pub const MAX_REMEMBERED: usize = 4096;
+
+    /// How this cache masks.
+    pub fn masking(&self) -> &Masking {
+        &self.masking
     }
 
     /// `text` as [`Masking::show_line`] shows it, not remembered (a value seen once).

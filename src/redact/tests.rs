@@ -341,3 +341,52 @@ fn tags_differ_for_near_values() {
     assert_eq!(tag(&base), tag(&base.clone()));
     assert_eq!(tag(&base).len(), 16);
 }
+
+/// Flow keys take a short way past the scan: a state or code is masked whole, with the mask
+/// the scan gives it (so placeholders number alike), and an id of hex digits is shown as the
+/// scan shows it; anything else still goes through the scan.
+#[test]
+fn flow_keys_mask_as_the_scan_does() {
+    let m = Masking::default();
+    for (name, kind, value) in [
+        (
+            "state",
+            scan::Kind::State,
+            "Yx3kQ9vLm2Rt8Wp4Zs6Nd1Hf7Jc5Bg0",
+        ),
+        (
+            "code",
+            scan::Kind::Code,
+            "0.AVYA1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ-_aBcDeFg",
+        ),
+    ] {
+        let text = format!("{name}:{value}");
+        assert_eq!(m.show_credential(name, kind, value), m.show_line(&text));
+        assert!(!m.show_credential(name, kind, value).contains(value));
+    }
+    // Whatever its shape: the scan would keep a short or spaced value's words.
+    let odd = m.show_credential("state", scan::Kind::State, "a b\x1b[2J");
+    assert!(!odd.contains("a b") && !odd.contains('\x1b'), "{odd}");
+    let revealed = Masking {
+        reveal: true,
+        users: false,
+    };
+    assert_eq!(
+        revealed.show_credential("state", scan::Kind::State, "abc"),
+        revealed.show_line("state:abc")
+    );
+    for value in [
+        "293e15039e7ac8c65132e570ed8f13ea",
+        "a40fe051-07f9-4604-867b-6c727a545cef",
+        "Zq8~Kp2Lm9Nx4Rt7Vw1Yb3Dc6Fg0Hj5Ks8Lq2Mw",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2lnbmF0dXJl",
+        "",
+    ] {
+        let text = format!("request_id:{value}");
+        assert_eq!(
+            m.show_id("request_id", value),
+            m.show_line(&text),
+            "{value}"
+        );
+    }
+}

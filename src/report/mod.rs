@@ -359,7 +359,7 @@ impl LoginFlow {
             id: flow.id.clone(),
             outcome: flow.outcome,
             stopped_at: flow.stopped_at,
-            keys: flow.keys.iter().map(|k| shown.once(k)).collect(),
+            keys: flow.keys.iter().map(|k| flow_key(k, shown)).collect(),
             client: FlowClient {
                 address: shown.line(&flow.client.address),
                 user_agent: flow.client.user_agent.as_deref().map(|u| shown.line(u)),
@@ -378,11 +378,26 @@ impl LoginFlow {
                     pod: s.pod.as_deref().map(|p| shown.line(p)),
                     container: s.container.as_deref().map(|c| shown.line(c)),
                     status: s.status,
-                    detail: shown.once(&s.detail),
+                    detail: shown.line(&s.detail),
                 })
                 .collect(),
             findings: flow.findings.clone(),
         }
+    }
+}
+
+/// A flow key as the correlator writes it, `KIND:VALUE`, masked: a state or code whole, an
+/// id as [`crate::redact::Masking::show_id`] shows it.
+fn flow_key(key: &str, shown: &ShowCache) -> Shown {
+    use crate::redact::scan::Kind;
+    let masking = shown.masking();
+    match key.split_once(':') {
+        Some(("state", v)) => masking.show_credential("state", Kind::State, v),
+        Some(("code", v)) => masking.show_credential("code", Kind::Code, v),
+        Some((name @ ("request_id" | "trace_id" | "correlation_id"), v)) => {
+            masking.show_id(name, v)
+        }
+        _ => shown.once(key),
     }
 }
 
