@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod decode;
+pub mod entra;
 pub mod jsonblock;
 pub mod jsonl;
 pub mod kubectl;

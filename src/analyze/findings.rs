@@ -1,0 +1,389 @@
+//! What is gathered per finding while reading ([`Acc`], [`Collected`]), and the report's
+//! findings made from it: evidence masked when kept, sources and diagnoses masked once.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::catalog::compile::Compiled;
+use crate::catalog::{Severity, Symptom};
+use crate::correlate::{Flow, Orphan, Outcome, Released, Step};
+use crate::parse::{FrameStats, timestamp};
+use crate::redact::{Masking, Shown};
+use crate::report::{EntraIds, Evidence, Finding};
+
+use super::*;
+
+/// Which finding an event adds to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// A catalog rule, by index.
+    Rule(usize),
+    /// An AADSTS code no rule knows.
+    UnknownCode(u32),
+}
+
+/// A finding under construction.
+#[derive(Debug, Clone, Default)]
+pub struct Acc {
+    pub(super) count: u64,
+    pub(super) first: Option<DateTime<Utc>>,
+    pub(super) last: Option<DateTime<Utc>>,
+    /// Inputs and pods, as read (masked when the finding is made).
+    pub(super) sources: BTreeSet<String>,
+    pub(super) evidence: Vec<Evidence>,
+    /// What the refiners said, as written (masked when the finding is made).
+    pub(super) diagnosis: BTreeSet<String>,
+    pub(super) codes_seen: BTreeSet<String>,
+    pub(super) trace_ids: BTreeSet<String>,
+    pub(super) correlation_ids: BTreeSet<String>,
+    pub(super) timestamps: BTreeSet<String>,
+}
+
+pub(super) fn push_capped<T: Ord>(set: &mut BTreeSet<T>, value: T) {
+    if set.len() < MAX_IDS {
+        set.insert(value);
+    }
+}
+
+impl Acc {
+    pub(super) fn merge(&mut self, other: Acc) {
+        self.count += other.count;
+        self.first = min_opt(self.first, other.first);
+        self.last = self.last.max(other.last);
+        self.sources.extend(other.sources);
+        for e in other.evidence {
+            if self.evidence.len() < MAX_EVIDENCE {
+                self.evidence.push(e);
+            }
+        }
+        for d in other.diagnosis {
+            push_capped(&mut self.diagnosis, d);
+        }
+        self.codes_seen.extend(other.codes_seen);
+        for v in other.trace_ids {
+            push_capped(&mut self.trace_ids, v);
+        }
+        for v in other.correlation_ids {
+            push_capped(&mut self.correlation_ids, v);
+        }
+        for v in other.timestamps {
+            push_capped(&mut self.timestamps, v);
+        }
+    }
+}
+
+pub(super) fn min_opt(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Counts and findings of one or more inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    /// Findings under construction.
+    pub findings: HashMap<Key, Acc>,
+    /// Events that fired a rule.
+    pub matched_events: u64,
+    /// Lines in those events.
+    pub matched_lines: u64,
+    /// Matched lines that looked like JSON but did not parse.
+    pub json_lines_broken: u64,
+    /// Framing counts.
+    pub frames: FrameStats,
+    /// Login flows, in input order until [`Collected::settle_flows`] joins them (ids are
+    /// given when the report is built).
+    pub flows: Vec<Flow>,
+    /// Errors without a client that found no callback in their own input and pod.
+    pub orphans: Vec<Orphan>,
+    /// Succeeded flows with nothing to report, counted but released while reading.
+    pub released: Released,
+    /// How evidence is masked (the same for every input of a run).
+    pub masking: Masking,
+    /// Findings made outside the catalog (HAR captures, tokens: see [`crate::har`]), already
+    /// masked; listed with the catalog's findings.
+    pub extra: Vec<Finding>,
+}
+
+impl Collected {
+    /// Adds `other` (a later input) to `self`.
+    pub fn merge(&mut self, other: Collected) {
+        let mut keys: Vec<Key> = other.findings.keys().copied().collect();
+        keys.sort();
+        let mut other_findings = other.findings;
+        for key in keys {
+            let acc = other_findings
+                .remove(&key)
+                .expect("key listed from the map");
+            self.findings.entry(key).or_default().merge(acc);
+        }
+        self.matched_events += other.matched_events;
+        self.matched_lines += other.matched_lines;
+        self.json_lines_broken += other.json_lines_broken;
+        self.frames.lines += other.frames.lines;
+        self.frames.invalid_utf8_lines += other.frames.invalid_utf8_lines;
+        self.frames.tracebacks += other.frames.tracebacks;
+        self.frames.traceback_lines += other.frames.traceback_lines;
+        self.frames.json_blocks += other.frames.json_blocks;
+        self.frames.json_block_lines += other.frames.json_block_lines;
+        self.flows.extend(other.flows);
+        self.orphans.extend(other.orphans);
+        self.released.add(other.released);
+        self.masking = other.masking;
+        crate::har::merge_findings(&mut self.extra, other.extra);
+    }
+
+    /// Joins the flows of all inputs (see [`crate::correlate::join`]) and turns their
+    /// flow-level conditions into findings. Called once, after the last merge.
+    pub fn settle_flows(&mut self, compiled: &Compiled, timeout: chrono::Duration) {
+        let flows = std::mem::take(&mut self.flows);
+        let orphans = std::mem::take(&mut self.orphans);
+        let mut flows = crate::correlate::join(flows, orphans, timeout);
+        // A login that came back to another pod and failed points at sessions that are not
+        // shared between replicas, unless another such login worked, and unless the flow
+        // failed for a reason of its own.
+        let shared_sessions = self.released.switched_pods
+            || flows
+                .iter()
+                .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some());
+        for flow in &mut flows {
+            self.settle_flow(compiled, flow, shared_sessions);
+        }
+        self.flows = flows;
+    }
+
+    /// Turns one flow's conditions into findings. `shared_sessions`: a login that switched
+    /// pods worked, so a failed one that switched pods does not point at unshared sessions.
+    pub fn settle_flow(&mut self, compiled: &Compiled, flow: &mut Flow, shared_sessions: bool) {
+        let session_rule = |id: &String| {
+            compiled
+                .rules
+                .iter()
+                .any(|r| &r.rule.id == id && r.rule.symptom == Symptom::SessionStateLost)
+        };
+        // A redirect loop came after a callback that found its state: not this.
+        let looped = flow
+            .conditions
+            .iter()
+            .any(|(c, _)| *c == crate::catalog::FlowCondition::RedirectLoop);
+        if let (false, false, Outcome::Failed, Some(callback)) =
+            (shared_sessions, looped, flow.outcome, flow.switched_pods())
+            && flow.findings.iter().all(session_rule)
+        {
+            // First, so that a bounce to the login page counts as explained.
+            let callback = callback.clone();
+            flow.conditions
+                .insert(0, (crate::catalog::FlowCondition::PodSwitch, callback));
+        }
+        let conditions = flow.conditions.clone();
+        for (condition, step) in conditions {
+            // A bounce to the login page is the finding only when nothing else explains it.
+            if condition == crate::catalog::FlowCondition::BouncedToLogin
+                && !flow.findings.is_empty()
+            {
+                continue;
+            }
+            let Some(r) = compiled
+                .rules
+                .iter()
+                .position(|r| r.rule.flow == Some(condition))
+            else {
+                continue;
+            };
+            let rule_id = compiled.rules[r].rule.id.clone();
+            if !flow.findings.contains(&rule_id) {
+                flow.findings.push(rule_id);
+            }
+            self.flow_evidence(r, flow, &step, condition);
+        }
+    }
+
+    /// Counts a flow-level finding of rule `r`, with the flow's `step` that shows it as
+    /// evidence.
+    pub(super) fn flow_evidence(
+        &mut self,
+        r: usize,
+        flow: &Flow,
+        step: &Step,
+        condition: crate::catalog::FlowCondition,
+    ) {
+        let time = step
+            .time
+            .as_deref()
+            .and_then(|t| timestamp::parse_value(t.as_bytes()));
+        let mut text = String::new();
+        if condition == crate::catalog::FlowCondition::PodSwitch
+            && let Some(begin) = flow.steps.iter().find(|s| s.step == "begin")
+        {
+            text.push_str(&format!(
+                "began on pod/{} at {}, came back to pod/{}: ",
+                begin.pod.as_deref().unwrap_or("?"),
+                begin.time.as_deref().unwrap_or("?"),
+                step.pod.as_deref().unwrap_or("?"),
+            ));
+        }
+        text.push_str(&format!(
+            "{} {} -> {} from {}{}",
+            step.step,
+            step.detail,
+            step.status.map_or("-".to_string(), |st| st.to_string()),
+            flow.client.address,
+            flow.client
+                .user_agent
+                .as_deref()
+                .map_or(String::new(), |ua| format!(" ({ua})")),
+        ));
+        let masking = self.masking;
+        let shown = masking.show(&text).window(MAX_TEXT);
+        let source = masking.show_line(&step.source);
+        let acc = self.findings.entry(Key::Rule(r)).or_default();
+        acc.count += 1;
+        acc.first = min_opt(acc.first, time);
+        acc.last = acc.last.max(time);
+        acc.sources.insert(match (&step.pod, &step.container) {
+            (Some(p), Some(c)) => format!("pod/{p}/{c}"),
+            (Some(p), None) => format!("pod/{p}"),
+            _ => step.source.clone(),
+        });
+        if acc.evidence.len() < MAX_EVIDENCE {
+            acc.evidence.push(Evidence {
+                source,
+                line: step.line,
+                lines: 1,
+                pod: step.pod.as_deref().map(|p| masking.show_line(p)),
+                container: step.container.as_deref().map(|c| masking.show_line(c)),
+                time: time.map(rfc3339),
+                text: shown,
+                decoded: None,
+                captures: BTreeMap::new(),
+            });
+        }
+    }
+
+    /// Turns the accumulated findings into report findings, most severe first, then by first
+    /// time seen, then rule id.
+    pub fn findings(&self, compiled: &Compiled) -> Vec<Finding> {
+        let mut out: Vec<Finding> = self
+            .findings
+            .iter()
+            .map(|(key, acc)| finding(compiled, *key, acc, &self.masking))
+            .chain(self.extra.iter().cloned())
+            .collect();
+        out.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| match (&a.first_seen, &b.first_seen) {
+                    (Some(x), Some(y)) => x.cmp(y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.codes.cmp(&b.codes))
+        });
+        out
+    }
+}
+
+pub(super) fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+pub(super) fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Masking) -> Finding {
+    let shown = |set: &BTreeSet<String>| set.iter().map(|v| masking.show(v)).collect();
+    let entra = EntraIds {
+        trace_ids: shown(&acc.trace_ids),
+        correlation_ids: shown(&acc.correlation_ids),
+        timestamps: shown(&acc.timestamps),
+    };
+    let ours = |list: &[String]| list.iter().map(Shown::ours).collect::<Vec<_>>();
+    // Codes seen are the catalog's codes and AADSTS numbers the matcher parsed.
+    let codes_seen: Vec<Shown> = acc.codes_seen.iter().map(Shown::ours).collect();
+    let base = |rule: String,
+                symptom,
+                title: String,
+                severity,
+                codes: Vec<String>,
+                meaning: String,
+                causes: Vec<String>,
+                resolution: Vec<String>,
+                references: Vec<String>| Finding {
+        rule,
+        symptom,
+        title: Shown::ours(title),
+        severity,
+        codes: ours(&codes),
+        codes_seen: codes_seen.clone(),
+        count: acc.count,
+        first_seen: acc.first.map(rfc3339),
+        last_seen: acc.last.map(rfc3339),
+        sources: acc
+            .sources
+            .iter()
+            .map(|s| masking.show_line(s))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        meaning: Shown::ours(meaning),
+        likely_causes: ours(&causes),
+        diagnosis: acc
+            .diagnosis
+            .iter()
+            .map(|d| masking.show(d))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        entra: entra.clone(),
+        evidence: acc.evidence.clone(),
+        resolution: ours(&resolution),
+        references: ours(&references),
+        flows: Vec::new(),
+    };
+    match key {
+        Key::Rule(r) => {
+            let rule = &compiled.rules[r].rule;
+            base(
+                rule.id.clone(),
+                rule.symptom,
+                rule.title.clone(),
+                rule.severity,
+                rule.codes.clone(),
+                rule.meaning.clone(),
+                rule.causes.clone(),
+                rule.resolution.clone(),
+                rule.references.clone(),
+            )
+        }
+        Key::UnknownCode(OTHER_UNKNOWN_CODES) => base(
+            UNKNOWN_AADSTS.to_string(),
+            Symptom::Unknown,
+            format!("More Entra error codes the catalog does not know (past the first {MAX_UNKNOWN_CODES})"),
+            Severity::Warning,
+            Vec::new(),
+            "Entra ID answered with more AADSTS codes than sso-triage lists one by one; they are counted here together. So many distinct codes in one log is unusual: check whether the log is what it seems.".to_string(),
+            vec!["See the error text in the evidence; Microsoft's error-code lookup explains each code.".to_string()],
+            vec![
+                "Look each code up: https://login.microsoftonline.com/error?code=<number>".to_string(),
+                "In the Entra admin center, open Sign-in logs and filter by the Correlation ID or Trace ID shown with the evidence.".to_string(),
+            ],
+            vec!["https://learn.microsoft.com/entra/identity-platform/reference-error-codes".to_string()],
+        ),
+        Key::UnknownCode(code) => base(
+            UNKNOWN_AADSTS.to_string(),
+            Symptom::Unknown,
+            format!("Entra error AADSTS{code}, which the catalog does not know yet"),
+            Severity::Warning,
+            vec![format!("AADSTS{code}")],
+            format!("Entra ID answered with AADSTS{code}. sso-triage has no rule for this code yet, so it can only point you to where the meaning is looked up."),
+            vec!["See the error text in the evidence; Microsoft's error-code lookup explains the code.".to_string()],
+            vec![
+                format!("Look the code up: https://login.microsoftonline.com/error?code={code}"),
+                "In the Entra admin center, open Sign-in logs and filter by the Correlation ID or Trace ID shown with this finding; the log entry names the failure reason and the policy or setting involved.".to_string(),
+                "Tell the sso-triage maintainers about the code, with the evidence line, so a rule with NetBox-specific steps can be added.".to_string(),
+            ],
+            vec!["https://learn.microsoft.com/entra/identity-platform/reference-error-codes".to_string()],
+        ),
+    }
+}

@@ -1,0 +1,499 @@
+//! Folds framed events into findings: runs the matcher on each candidate event, reads its
+//! time, captures, Entra ids and refined causes, masks secrets, and keeps a bounded sample of
+//! evidence. One [`Analyzer`] per input; [`Collected::merge`] joins them in input order so
+//! the report never depends on thread timing.
+//!
+//! - [`observe`]: the pure half, one event at a time on any thread ([`Observer`]).
+//! - this module: the stateful half in input order ([`Analyzer`]): fallback windows, Entra
+//!   ids near a finding, the correlator.
+//! - [`findings`]: what is gathered per finding ([`Collected`]) and the report's findings.
+
+mod findings;
+mod observe;
+#[cfg(test)]
+mod tests;
+
+pub use findings::{Acc, Collected, Key};
+use observe::Observed;
+pub use observe::{Observation, Observer};
+
+use findings::{min_opt, push_capped, rfc3339};
+
+use crate::catalog::Symptom;
+use crate::catalog::compile::Compiled;
+use crate::correlate::{Correlator, Origin};
+use crate::parse::access::{self, Access};
+use crate::parse::entra::{self, IdKind, entra_ids};
+use crate::parse::{Frame, decode, lossy, timestamp};
+use crate::redact::Masking;
+use crate::report::Evidence;
+
+/// Evidence items kept per finding.
+pub const MAX_EVIDENCE: usize = 5;
+/// Entra ids kept per finding and kind.
+pub const MAX_IDS: usize = 20;
+/// Pods or files, and codes seen, listed per finding at most.
+pub const MAX_SOURCES: usize = 64;
+/// AADSTS codes the catalog does not know that get a finding each; the rest share one.
+pub const MAX_UNKNOWN_CODES: usize = 100;
+/// The key of the finding those others share.
+const OTHER_UNKNOWN_CODES: u32 = u32::MAX;
+/// Evidence text longer than this is cut to a window around the match.
+pub const MAX_TEXT: usize = 2000;
+
+/// Rule id of the finding made for an AADSTS code that no rule knows.
+pub const UNKNOWN_AADSTS: &str = "unknown-aadsts-code";
+
+/// One matched event, as written to `-o jsonl` while scanning.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MatchRecord<'a> {
+    /// Rule ids that fired.
+    pub rules: Vec<&'a str>,
+    /// Their symptoms.
+    pub symptoms: Vec<Symptom>,
+    /// The event.
+    #[serde(flatten)]
+    pub evidence: &'a Evidence,
+}
+
+/// How far (in lines of the same pod) Entra ids on lines of their own are attached to a
+/// finding: a pasted browser error page puts them a few lines below the AADSTS message.
+pub const ID_CONTEXT_LINES: u64 = 12;
+
+/// How far (in lines of the same pod) a specific finding explains a fallback one: Django logs
+/// "Internal Server Error: /oauth/complete/..." just before the traceback that names the
+/// cause, and the access log's 500 comes just after it.
+pub const FALLBACK_WINDOW_LINES: u64 = 50;
+
+/// The rule whose symptom an `http://` redirect URI also shows.
+const HTTPS_RULE: &str = "redirect-uri-must-be-https";
+
+/// Ids seen on a line that fired no rule, waiting for a finding nearby.
+#[derive(Debug, Clone)]
+struct LooseIds {
+    line: u64,
+    pod: Option<String>,
+    ids: Vec<(IdKind, String)>,
+}
+
+/// The last event that fired, so ids on the lines after it can join its findings.
+#[derive(Debug, Clone)]
+struct LastFired {
+    line: u64,
+    pod: Option<String>,
+    keys: Vec<Key>,
+}
+
+/// Analyses the events of one input.
+pub struct Analyzer<'c> {
+    source: String,
+    observer: Observer<'c>,
+    loose: Vec<LooseIds>,
+    last: Option<LastFired>,
+    last_specific: Option<(u64, Option<String>)>,
+    pending: Vec<Observed>,
+    correlator: Option<Correlator>,
+    /// Whether `on_match` is called ([`Analyzer::set_match_records`]).
+    match_records: bool,
+    /// What has been collected so far.
+    pub collected: Collected,
+}
+
+impl<'c> Analyzer<'c> {
+    /// An analyzer for the input called `source`. `reveal` turns redaction off.
+    pub fn new(compiled: &'c Compiled, source: String, reveal: bool) -> Self {
+        let masking = Masking {
+            reveal,
+            users: false,
+        };
+        Analyzer {
+            observer: Observer::new(compiled, source.clone(), masking),
+            source,
+            loose: Vec::new(),
+            last: None,
+            last_specific: None,
+            pending: Vec::new(),
+            match_records: true,
+            correlator: Some(Correlator::new(chrono::Duration::seconds(
+                crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
+            ))),
+            // Flows settled early turn into evidence before the input ends.
+            collected: Collected {
+                masking,
+                ..Collected::default()
+            },
+        }
+    }
+
+    /// Whether `on_match` gets a record of every matched event (the default), or is never
+    /// called: then only the evidence findings keep is masked.
+    pub fn set_match_records(&mut self, yes: bool) {
+        self.match_records = yes;
+    }
+
+    /// Masks e-mail addresses and UPNs too (`--redact-users`).
+    pub fn set_redact_users(&mut self, yes: bool) {
+        self.collected.masking.users = yes;
+        self.observer.masking.users = yes;
+        self.observer.source_shown = self.observer.masking.show_line(&self.observer.source);
+    }
+
+    /// A matcher for this input's events that can run on another thread: what it returns
+    /// goes to [`Analyzer::event_observed`] with the same frame, in input order.
+    pub fn observer(&self) -> Observer<'c> {
+        self.observer.clone()
+    }
+
+    /// Matches one framed event; calls `on_match` with the record of each event that ends up
+    /// in a finding.
+    pub fn event(&mut self, frame: &Frame<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        let observation = self.observer.observe(frame);
+        self.event_observed(frame, observation, on_match);
+    }
+
+    /// [`Analyzer::event`] with the matching already done by an [`Observer`] of this
+    /// analyzer: the stateful part (login flows, fallback windows, findings), which must see
+    /// the events in input order.
+    pub fn event_observed(
+        &mut self,
+        frame: &Frame<'_>,
+        observation: Observation,
+        on_match: &mut dyn FnMut(&MatchRecord<'_>),
+    ) {
+        if crate::token::may_contain(frame.body) {
+            self.tokens(frame);
+        }
+        let (is_access, flow) = self.request(frame, observation.access);
+        let Some((mut observed, broken)) = observation.found else {
+            self.loose_ids(frame);
+            self.flush(frame.line, false, on_match);
+            return;
+        };
+        if broken {
+            self.collected.json_lines_broken += 1;
+        }
+        self.collected.matched_events += 1;
+        self.collected.matched_lines += frame.lines;
+        observed.is_access = is_access;
+        observed.flow = flow;
+        if observed.fallback_only {
+            let explained = self.last_specific.as_ref().is_some_and(|(line, pod)| {
+                *pod == observed.pod && observed.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
+            });
+            if !explained {
+                self.pending.push(observed);
+            }
+            self.flush(frame.line, false, on_match);
+            return;
+        }
+        // A specific finding explains the fallback events just before it in the same pod.
+        let (line, pod) = (observed.line, observed.pod.clone());
+        self.pending.retain(|p| {
+            !(p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES)
+        });
+        self.flush(frame.line, true, on_match);
+        self.last_specific = Some((observed.end_line, observed.pod.clone()));
+        self.commit(observed, on_match);
+    }
+
+    /// Commits pending fallback events that no specific event can explain any more (all of
+    /// them when `all`, or at the end of the input).
+    fn flush(&mut self, now: u64, all: bool, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let (ready, waiting): (Vec<Observed>, Vec<Observed>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| all || now.saturating_sub(p.end_line) > FALLBACK_WINDOW_LINES);
+        self.pending = waiting;
+        for observed in ready {
+            self.commit(observed, on_match);
+        }
+    }
+
+    /// Sets how long a started login may take before it counts as abandoned.
+    pub fn set_flow_timeout(&mut self, timeout: chrono::Duration) {
+        self.correlator = Some(Correlator::new(timeout));
+    }
+
+    /// Feeds an access-log line on a login path (`access`, parsed by the observer) to the
+    /// correlator: whether it was one, and the flow it joined.
+    fn request(&mut self, frame: &Frame<'_>, access: Option<Access>) -> (bool, Option<u64>) {
+        let Some(access) = access else {
+            return (false, None);
+        };
+        if access::OAUTH.find(frame.body).is_none() {
+            // A plain /login/ request matters only as the landing of a recent callback.
+            let now = frame.kube_time.and_then(timestamp::parse_value);
+            let waiting = self
+                .correlator
+                .as_mut()
+                .is_some_and(|c| c.awaiting_landing(now));
+            if !waiting {
+                return (false, None);
+            }
+        }
+        let mut flow = None;
+        if let Some(correlator) = self.correlator.as_mut() {
+            let pod = frame.pod.map(String::from_utf8_lossy);
+            let container = frame.container.map(String::from_utf8_lossy);
+            let time = access
+                .time
+                .or_else(|| frame.kube_time.and_then(timestamp::parse_value));
+            flow = correlator.request(
+                &access,
+                &Origin {
+                    source: &self.source,
+                    line: frame.line,
+                    pod: pod.as_deref(),
+                    container: container.as_deref(),
+                    time,
+                },
+            );
+            let overflow = correlator.take_overflow();
+            if !overflow.is_empty() {
+                // Their findings are counted now: the report will not list them.
+                let shared = correlator.sessions_shared();
+                for mut flow in overflow {
+                    self.collected
+                        .settle_flow(self.observer.compiled, &mut flow, shared);
+                }
+            }
+        }
+        (true, flow)
+    }
+
+    /// Ends the input: commits what is still pending and turns flow conditions into findings.
+    /// `last_line` is the input's last line; its time is the end of the log.
+    pub fn finish(&mut self, last_line: Option<&[u8]>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        self.flush(u64::MAX, true, on_match);
+        let Some(correlator) = self.correlator.take() else {
+            return;
+        };
+        let end = last_line.and_then(|l| {
+            let split = crate::parse::kubectl::split(l);
+            split
+                .time
+                .and_then(timestamp::parse_value)
+                .or_else(|| timestamp::find(split.body))
+        });
+        let finished = correlator.finish(end);
+        self.collected.flows = finished.flows;
+        self.collected.orphans = finished.orphans;
+        self.collected.released.add(finished.released);
+    }
+}
+
+impl Analyzer<'_> {
+    /// Adds an observed event to its findings.
+    fn commit(&mut self, observed: Observed, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        let keys: Vec<Key> = observed
+            .items
+            .iter()
+            .map(|i| self.finding_key(i.key))
+            .collect();
+        // Evidence is masked only when a finding keeps it or a match record prints it.
+        let mut shown: Option<Evidence> = None;
+        for (item, &key) in observed.items.iter().zip(&keys) {
+            let acc = self.collected.findings.entry(key).or_default();
+            acc.count += 1;
+            acc.first = min_opt(acc.first, observed.time);
+            acc.last = acc.last.max(observed.time);
+            if acc.sources.len() < MAX_SOURCES && !acc.sources.contains(&observed.source_key) {
+                acc.sources.insert(observed.source_key.clone());
+            }
+            if let Some(code) = item.code
+                && acc.codes_seen.len() < MAX_SOURCES
+            {
+                acc.codes_seen.insert(format!("AADSTS{code}"));
+            }
+            for c in &observed.codes_seen {
+                if acc.codes_seen.len() < MAX_SOURCES {
+                    acc.codes_seen.insert(c.clone());
+                }
+            }
+            for d in &item.diagnosis {
+                if !acc.diagnosis.contains(d) {
+                    push_capped(&mut acc.diagnosis, d.clone());
+                }
+            }
+            if acc.evidence.len() < MAX_EVIDENCE {
+                let mut evidence = shown
+                    .get_or_insert_with(|| self.observer.show(&observed))
+                    .clone();
+                evidence.captures = self.observer.show_captures(&item.captures);
+                acc.evidence.push(evidence);
+            }
+        }
+        self.attach(&keys, &observed.ids);
+        let waiting: Vec<LooseIds> = std::mem::take(&mut self.loose);
+        for loose in waiting {
+            if loose.pod == observed.pod
+                && observed.line.saturating_sub(loose.line) <= ID_CONTEXT_LINES
+            {
+                self.attach(&keys, &loose.ids);
+            } else {
+                self.loose.push(loose);
+            }
+        }
+        self.last = Some(LastFired {
+            line: observed.end_line,
+            pod: observed.pod.clone(),
+            keys,
+        });
+        let rules: Vec<String> = observed.items.iter().map(|i| i.rule_id.clone()).collect();
+        // Entra's trace and correlation ids are flow keys: the same id in two events puts
+        // them in one flow.
+        let id_keys: Vec<String> = observed
+            .ids
+            .iter()
+            .filter_map(|(kind, v)| match kind {
+                IdKind::Trace => Some(format!("trace_id:{v}")),
+                IdKind::Correlation => Some(format!("correlation_id:{v}")),
+                IdKind::Timestamp => None,
+            })
+            .collect();
+        if let (Some(flow), Some(correlator)) = (observed.flow, self.correlator.as_mut()) {
+            // The request line itself says what went wrong (an `error=` callback).
+            correlator.note(flow, &rules, &id_keys);
+        }
+        if let (false, false, Some(correlator)) = (
+            observed.is_access,
+            observed.fallback_only,
+            self.correlator.as_mut(),
+        ) {
+            {
+                correlator.error(
+                    &Origin {
+                        source: &self.source,
+                        line: observed.line,
+                        pod: observed.pod.as_deref(),
+                        container: observed.container.as_deref(),
+                        time: observed.time,
+                    },
+                    &rules,
+                    &id_keys,
+                );
+            }
+        }
+        if self.match_records
+            && let Some(first) = observed.items.first()
+        {
+            let mut evidence = shown.unwrap_or_else(|| self.observer.show(&observed));
+            evidence.captures = self.observer.show_captures(&first.captures);
+            on_match(&MatchRecord {
+                rules: observed.items.iter().map(|i| i.rule_id.as_str()).collect(),
+                symptoms: observed.items.iter().map(|i| i.symptom).collect(),
+                evidence: &evidence,
+            });
+        }
+    }
+}
+
+impl Analyzer<'_> {
+    /// Checks the claims of tokens a debug log shows (see [`crate::token`]); the token
+    /// itself is never kept.
+    fn tokens(&mut self, frame: &Frame<'_>) {
+        let text = lossy(frame.body);
+        if crate::token::find(&text).is_empty() {
+            return;
+        }
+        let at = crate::har::LogLine {
+            source: &self.source,
+            line: frame.line,
+            pod: frame.pod.map(|p| {
+                (
+                    String::from_utf8_lossy(p).into_owned(),
+                    frame
+                        .container
+                        .map(|c| String::from_utf8_lossy(c).into_owned()),
+                )
+            }),
+            time: frame
+                .kube_time
+                .and_then(timestamp::parse_value)
+                .or_else(|| timestamp::find(frame.body)),
+        };
+        let found = crate::har::log_tokens(&at, &text, self.collected.masking);
+        crate::har::merge_findings(&mut self.collected.extra, found);
+    }
+
+    /// A line that fired nothing may still carry Entra ids for a finding next to it.
+    fn loose_ids(&mut self, frame: &Frame<'_>) {
+        // Only the lines that hold an id label are worth the regexes.
+        if !entra::may_hold_ids(frame.body) {
+            return;
+        }
+        let raw = lossy(frame.body);
+        let mut ids = entra_ids(&raw);
+        if let (true, Some(v)) = (ids.is_empty(), decode::view(&raw)) {
+            ids = entra_ids(&v);
+        }
+        if ids.is_empty() {
+            return;
+        }
+        let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
+        if let Some(last) = self
+            .last
+            .as_ref()
+            .filter(|l| l.pod == pod && frame.line.saturating_sub(l.line) <= ID_CONTEXT_LINES)
+        {
+            let keys = last.keys.clone();
+            self.attach(&keys, &ids);
+            return;
+        }
+        self.loose
+            .retain(|l| frame.line.saturating_sub(l.line) <= ID_CONTEXT_LINES);
+        if self.loose.len() < 16 {
+            self.loose.push(LooseIds {
+                line: frame.line,
+                pod,
+                ids,
+            });
+        }
+    }
+
+    /// The finding an item adds to. Each unknown code is a finding of its own up to
+    /// [`MAX_UNKNOWN_CODES`]; past it, hostile input (a million made-up codes) would grow
+    /// the findings without bound, so the rest share one.
+    fn finding_key(&self, key: Key) -> Key {
+        let full = || {
+            self.collected
+                .findings
+                .keys()
+                .filter(|k| matches!(k, Key::UnknownCode(_)))
+                .count()
+                >= MAX_UNKNOWN_CODES
+        };
+        match key {
+            Key::UnknownCode(_) if !self.collected.findings.contains_key(&key) && full() => {
+                Key::UnknownCode(OTHER_UNKNOWN_CODES)
+            }
+            key => key,
+        }
+    }
+
+    fn attach(&mut self, keys: &[Key], ids: &[(IdKind, String)]) {
+        for key in keys {
+            if let Some(acc) = self.collected.findings.get_mut(key) {
+                for (kind, value) in ids {
+                    let set = match kind {
+                        IdKind::Trace => &mut acc.trace_ids,
+                        IdKind::Correlation => &mut acc.correlation_ids,
+                        IdKind::Timestamp => {
+                            // A pasted error page has no log time; Entra's own timestamp is
+                            // the best time the finding can get.
+                            if acc.first.is_none() {
+                                let t = timestamp::parse_value(value.as_bytes());
+                                acc.first = t;
+                                acc.last = t;
+                            }
+                            &mut acc.timestamps
+                        }
+                    };
+                    push_capped(set, value.clone());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! The pure half of analysing an event ([`Observer`]): runs the matcher on every view of
+//! the event and gathers what a finding needs, with its evidence as a draft that is masked
+//! only when kept or printed. No state between events: observers run on worker threads.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::catalog::compile::Compiled;
+use crate::catalog::{self, Refine, Symptom};
+use crate::matcher::Fired;
+use crate::parse::access::{self, Access};
+use crate::parse::entra::{IdKind, entra_ids};
+use crate::parse::jsonl::{self, Decoded};
+use crate::parse::{Frame, decode, lossy, timestamp};
+use crate::redact::{Masking, Shown};
+use crate::refine;
+use crate::report::Evidence;
+
+use super::*;
+
+/// What one matched event adds to one finding.
+#[derive(Debug, Clone)]
+pub(super) struct Item {
+    pub(super) key: Key,
+    pub(super) code: Option<u32>,
+    pub(super) rule_id: String,
+    pub(super) symptom: Symptom,
+    /// The rule's named captures, as read.
+    pub(super) captures: Vec<(String, String)>,
+    /// What the refiners said of them, as written (quoting input).
+    pub(super) diagnosis: Vec<String>,
+}
+
+/// A matched event's evidence as read, masked only when a finding keeps it or a match
+/// record prints it ([`Observer::show`]): most matched events are only counted.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    pub(super) line: u64,
+    pub(super) lines: u64,
+    pub(super) time: Option<String>,
+    /// The stretch of the event's text evidence is cut from ([`stretch`]).
+    pub(super) text: String,
+    /// Where in `text` the first anchor is: the window is cut around it.
+    pub(super) at: usize,
+    /// Bytes of the event's text before and after the stretch.
+    pub(super) before: usize,
+    pub(super) after: usize,
+    pub(super) decoded: Option<DraftView>,
+}
+
+/// The start of an event's decoded view, and the raw text it was decoded from.
+#[derive(Debug, Clone)]
+pub(super) struct DraftView {
+    pub(super) text: String,
+    pub(super) raw: String,
+    /// Bytes of the view past `text`.
+    pub(super) after: usize,
+}
+
+/// A matched event, ready to be added to the findings.
+#[derive(Debug, Clone)]
+pub(super) struct Observed {
+    pub(super) line: u64,
+    pub(super) end_line: u64,
+    pub(super) pod: Option<String>,
+    pub(super) container: Option<String>,
+    pub(super) time: Option<DateTime<Utc>>,
+    pub(super) source_key: String,
+    pub(super) ids: Vec<(IdKind, String)>,
+    pub(super) codes_seen: BTreeSet<String>,
+    pub(super) items: Vec<Item>,
+    pub(super) draft: Draft,
+    pub(super) fallback_only: bool,
+    /// An access-log line: the correlator has it as a request already.
+    pub(super) is_access: bool,
+    /// The login flow (its serial in this input's correlator) the access-log line belongs to.
+    pub(super) flow: Option<u64>,
+}
+
+/// An access-log line on one of NetBox's login paths (health probes left out), parsed.
+pub(super) fn login_request(body: &[u8]) -> Option<Access> {
+    if access::OAUTH.find(body).is_none()
+        && (access::LOGIN.find(body).is_none() || access::is_probe(body))
+    {
+        return None;
+    }
+    access::parse(&lossy(body))
+}
+
+/// The pure half of analysing an event: runs the matcher on every view of the event and
+/// gathers what a finding needs. It holds no state between events, so several can run on
+/// other threads while one [`Analyzer`] takes their results in input order.
+#[derive(Clone)]
+pub struct Observer<'c> {
+    pub(super) compiled: &'c Compiled,
+    pub(super) source: String,
+    /// The input's name as evidence shows it.
+    pub(super) source_shown: Shown,
+    pub(super) masking: Masking,
+    pub(super) https_rule: Option<usize>,
+    pub(super) fired: Vec<Fired>,
+    /// Whether to parse access-log requests for the correlator.
+    pub(super) requests: bool,
+}
+
+/// What an [`Observer`] found in one event, for [`Analyzer::event_observed`].
+#[derive(Debug)]
+pub struct Observation {
+    /// What fired, and whether the event was a broken JSON line.
+    pub(super) found: Option<(Observed, bool)>,
+    /// The event as an access-log request on a login path, for the correlator.
+    pub(super) access: Option<Access>,
+}
+
+impl Observation {
+    /// Whether a rule (or an AADSTS code) fired on the event.
+    pub fn fired(&self) -> bool {
+        self.found.is_some()
+    }
+
+    /// About how many bytes the observation holds on the heap (its strings and sets, each
+    /// counted with an allocator's overhead); not its own size. The pipeline adds these up
+    /// to bound what waits between the matching threads and the calling thread.
+    pub fn weight(&self) -> usize {
+        // Per allocation: the allocator's rounding and headers, and a B-tree node's share.
+        const BLOCK: usize = 32;
+        let s = |t: &str| if t.is_empty() { 0 } else { t.len() + BLOCK };
+        let o = |t: &Option<String>| t.as_deref().map_or(0, s);
+        let mut bytes = 0;
+        if let Some((observed, _)) = &self.found {
+            bytes += o(&observed.pod) + o(&observed.container) + s(&observed.source_key);
+            bytes += observed.ids.capacity() * std::mem::size_of::<(IdKind, String)>();
+            bytes += observed.ids.iter().map(|(_, v)| s(v)).sum::<usize>();
+            bytes += observed
+                .codes_seen
+                .iter()
+                .map(|c| s(c) + 2 * BLOCK)
+                .sum::<usize>();
+            bytes += observed.items.capacity() * std::mem::size_of::<Item>();
+            let d = &observed.draft;
+            bytes += s(&d.text) + o(&d.time);
+            bytes += d.decoded.as_ref().map_or(0, |v| s(&v.text) + s(&v.raw));
+            for item in &observed.items {
+                bytes += s(&item.rule_id);
+                bytes += item.captures.capacity() * std::mem::size_of::<(String, String)>();
+                bytes += item
+                    .captures
+                    .iter()
+                    .map(|(k, v)| s(k) + s(v))
+                    .sum::<usize>();
+                bytes += item.diagnosis.iter().map(|d| s(d) + BLOCK).sum::<usize>();
+            }
+        }
+        if let Some(a) = &self.access {
+            bytes += s(&a.client) + s(&a.method) + s(&a.path);
+            bytes += o(&a.user_agent) + o(&a.request_id);
+            bytes += a.query.capacity() * std::mem::size_of::<(String, String)>();
+            bytes += a.query.iter().map(|(k, v)| s(k) + s(v)).sum::<usize>();
+        }
+        bytes
+    }
+
+    /// Moves what was observed to start at `line`: a worker numbers a line from the start of
+    /// its block, the framer knows where the block starts.
+    pub fn relocate(&mut self, line: u64) {
+        if let Some((observed, _)) = &mut self.found {
+            let from = observed.line;
+            let shift = |l: &mut u64| *l = *l - from + line;
+            shift(&mut observed.end_line);
+            shift(&mut observed.draft.line);
+            observed.line = line;
+        }
+    }
+}
+
+impl<'c> Observer<'c> {
+    /// An observer of the input called `source`, masking evidence as `masking` says.
+    pub fn new(compiled: &'c Compiled, source: String, masking: Masking) -> Self {
+        Observer {
+            compiled,
+            source_shown: masking.show_line(&source),
+            source,
+            masking,
+            https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
+            fired: Vec::new(),
+            requests: true,
+        }
+    }
+
+    /// The evidence `observed` shows, masked, without captures.
+    pub(super) fn show(&self, observed: &Observed) -> Evidence {
+        let draft = &observed.draft;
+        let masked = self.masking.show(&draft.text);
+        let at = self
+            .compiled
+            .tagger
+            .find(masked.as_bytes())
+            .map_or(draft.at, |m| m.start());
+        // What was masked in the text stays masked in its decoded view, whatever the
+        // decoding made of its neighbours (`code=a%20b` is one value, `code=a b` two words).
+        let decoded = draft.decoded.as_ref().map(|v| {
+            self.masking
+                .show_decoded(&v.text, &v.raw, &|s| {
+                    decode::view(s).unwrap_or_else(|| s.to_string())
+                })
+                .window_within(0, MAX_TEXT, 0, v.after)
+        });
+        Evidence {
+            source: self.source_shown.clone(),
+            line: draft.line,
+            lines: draft.lines,
+            pod: observed.pod.as_deref().map(|p| self.masking.show_line(p)),
+            container: observed
+                .container
+                .as_deref()
+                .map(|c| self.masking.show_line(c)),
+            time: draft.time.clone(),
+            text: masked.window_within(at, MAX_TEXT, draft.before, draft.after),
+            decoded,
+            captures: BTreeMap::new(),
+        }
+    }
+
+    /// A rule's named `captures` (as read), masked.
+    pub(super) fn show_captures(&self, captures: &[(String, String)]) -> BTreeMap<String, Shown> {
+        captures
+            .iter()
+            .map(|(name, value)| (name.clone(), self.masking.show(value)))
+            .collect()
+    }
+
+    /// An observer that only matches: no access-log parsing, for counting matches.
+    pub fn matching_only(mut self) -> Self {
+        self.requests = false;
+        self
+    }
+
+    /// Runs the matcher on every view of the event and gathers what a finding needs.
+    pub fn observe(&mut self, frame: &Frame<'_>) -> Observation {
+        Observation {
+            found: self.observe_inner(frame),
+            access: if self.requests {
+                login_request(frame.body)
+            } else {
+                None
+            },
+        }
+    }
+
+    pub(super) fn observe_inner(&mut self, frame: &Frame<'_>) -> Option<(Observed, bool)> {
+        let compiled = self.compiled;
+        let raw = lossy(frame.body);
+        // In a traceback only the exception lines say what happened; frame and source lines
+        // (`raise AuthCanceled(...)`) would only add noise.
+        let text: std::borrow::Cow<'_, str> = if frame.traceback {
+            std::borrow::Cow::Owned(exception_lines(&raw))
+        } else {
+            std::borrow::Cow::Borrowed(&raw)
+        };
+        let decoded = if text.trim_start().starts_with('{') {
+            jsonl::decode(text.as_bytes())
+        } else {
+            None
+        };
+        let json = match &decoded {
+            Some(Decoded::Object(line)) => Some(line),
+            _ => None,
+        };
+        let message = json.and_then(|j| j.message.as_deref());
+        if !compiled.may_fire(text.as_bytes())
+            && message.is_none_or(|m| !compiled.may_fire(m.as_bytes()))
+        {
+            return None;
+        }
+        self.fired.clear();
+        compiled.fire(text.as_bytes(), &mut self.fired);
+        if let Some(m) = message {
+            compiled.fire(m.as_bytes(), &mut self.fired);
+        }
+        // Shapes: URL-encoded, JSON-escaped or HTML text is matched once more, decoded. Most
+        // candidate lines (health probes on /login/) have nothing to decode.
+        let view = decode::view(message.unwrap_or(&text));
+        if let Some(v) = &view {
+            compiled.fire(v.as_bytes(), &mut self.fired);
+        }
+        let texts: Vec<&str> = [Some(&*text), message, view.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        dedup_fired(&mut self.fired);
+        if self.fired.is_empty() {
+            return None;
+        }
+        // Codes seen: the AADSTS codes read, and every code of a rule that fired (a
+        // suppressed fallback included) that the text holds literally.
+        let mut codes_seen = BTreeSet::new();
+        for f in &self.fired {
+            if let Some(code) = f.code {
+                codes_seen.insert(format!("AADSTS{code}"));
+            }
+            if let Some(r) = f.rule {
+                for code in &compiled.rules[r].rule.codes {
+                    if catalog::parse_aadsts(code).is_none()
+                        && texts.iter().any(|t| contains_word(t, code))
+                    {
+                        codes_seen.insert(code.clone());
+                    }
+                }
+            }
+        }
+        compiled.apply_fallback(&mut self.fired);
+        // A rule with a single class-like code implies it: "Session value state missing." is
+        // what AuthStateMissing says, whether or not the class name was logged.
+        for f in &self.fired {
+            if let Some(r) = f.rule {
+                let mut own = compiled.rules[r]
+                    .rule
+                    .codes
+                    .iter()
+                    .filter(|c| catalog::parse_aadsts(c).is_none() && !c.starts_with("HTTP "));
+                if let (Some(only), None) = (own.next(), own.next()) {
+                    codes_seen.insert(only.clone());
+                }
+            }
+        }
+        let broken = matches!(decoded, Some(Decoded::Broken));
+
+        let shown: String = match json {
+            Some(line) => {
+                let mut s = String::new();
+                if let Some(level) = &line.level {
+                    s.push_str(&level.to_uppercase());
+                    s.push(' ');
+                }
+                if let Some(logger) = &line.logger {
+                    s.push_str(logger);
+                    s.push_str(": ");
+                }
+                s.push_str(message.unwrap_or(&raw));
+                s
+            }
+            None if frame.traceback => traceback_summary(&raw),
+            None => raw.to_string(),
+        };
+        let time = frame
+            .kube_time
+            .and_then(timestamp::parse_value)
+            .or_else(|| json.and_then(|j| j.time))
+            .or_else(|| timestamp::find(frame.body))
+            .or_else(|| frame.context.and_then(timestamp::find));
+        let ids = entra_ids(&texts.join("\n"));
+        let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
+        let container = frame
+            .container
+            .map(|c| String::from_utf8_lossy(c).into_owned());
+        let source_key = match (&pod, &container) {
+            (Some(p), Some(c)) => format!("pod/{p}/{c}"),
+            (Some(p), None) => format!("pod/{p}"),
+            _ => self.source.clone(),
+        };
+        // A long line is cut around the first anchor, where the error text is. A very long
+        // one is cut to a wide stretch first, so the masker does not copy megabytes to show
+        // two thousand bytes; the stretch reaches far past what is shown, so no secret is
+        // cut where the masker would miss its shape.
+        let (raw_at, (from, to)) = {
+            let at = compiled
+                .tagger
+                .find(shown.as_bytes())
+                .map_or(0, |m| m.start());
+            (at, stretch(&shown, at))
+        };
+        // The decoded view: only its start is shown, so what lies far past it need not be
+        // kept (nor masked). Its raw text is kept as far as a decoding three times shorter
+        // could reach.
+        let decoded = view
+            .as_deref()
+            .filter(|_| json.is_none() && !frame.traceback)
+            .map(|v| {
+                let mut cut = v.len().min(4 * MAX_TEXT);
+                while !v.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                let raw = message.unwrap_or(&text);
+                let mut raw_cut = raw.len().min(3 * cut);
+                while !raw.is_char_boundary(raw_cut) {
+                    raw_cut += 1;
+                }
+                DraftView {
+                    text: v[..cut].to_string(),
+                    raw: raw[..raw_cut].to_string(),
+                    after: v.len() - cut,
+                }
+            });
+        let draft = Draft {
+            line: frame.line,
+            lines: frame.lines,
+            time: time.map(rfc3339),
+            at: raw_at - from,
+            before: from,
+            after: shown.len() - to,
+            text: shown[from..to].to_string(),
+            decoded,
+        };
+
+        let mut fired = std::mem::take(&mut self.fired);
+        let mut items = Vec::with_capacity(fired.len());
+        let mut i = 0;
+        while i < fired.len() {
+            let f = fired[i];
+            i += 1;
+            let mut captures = Vec::new();
+            let mut diagnosis = Vec::new();
+            let (key, rule_id, symptom) = match f.rule {
+                Some(r) => {
+                    let rule = &compiled.rules[r].rule;
+                    let mut caps = Vec::new();
+                    for t in &texts {
+                        if caps.is_empty() {
+                            caps = compiled.captures(r, t.as_bytes());
+                        }
+                    }
+                    for (name, value) in &caps {
+                        match (rule.refine, name.as_str()) {
+                            (Some(Refine::RedirectUri), "redirect_uri") => {
+                                let uri = decode::url(value);
+                                diagnosis.extend(refine::redirect_uri(&uri));
+                                // The guide's "redirect_uri must be HTTPS" applies as well.
+                                if let Some(h) = self.https_rule.filter(|&h| {
+                                    h != r
+                                        && refine::insecure_scheme(&uri)
+                                        && !fired.iter().any(|x| x.rule == Some(h))
+                                }) {
+                                    fired.push(Fired {
+                                        rule: Some(h),
+                                        code: None,
+                                    });
+                                }
+                            }
+                            (Some(Refine::ClientId), "client_id") => {
+                                diagnosis.extend(refine::client_id(value))
+                            }
+                            (Some(Refine::Tenant), "tenant") => {
+                                diagnosis.extend(refine::tenant(value))
+                            }
+                            _ => {}
+                        }
+                    }
+                    captures = caps;
+                    (Key::Rule(r), rule.id.clone(), rule.symptom)
+                }
+                None => (
+                    Key::UnknownCode(f.code.unwrap_or_default()),
+                    UNKNOWN_AADSTS.to_string(),
+                    Symptom::Unknown,
+                ),
+            };
+            items.push(Item {
+                key,
+                code: f.code,
+                rule_id,
+                symptom,
+                captures,
+                diagnosis,
+            });
+        }
+        let fallback_only = fired
+            .iter()
+            .all(|f| f.rule.is_some_and(|r| compiled.rules[r].rule.fallback));
+        fired.clear();
+        self.fired = fired;
+        let observed = Observed {
+            line: frame.line,
+            end_line: frame.line + frame.lines - 1,
+            pod,
+            container,
+            time,
+            source_key,
+            ids,
+            codes_seen,
+            items,
+            draft,
+            fallback_only,
+            is_access: false,
+            flow: None,
+        };
+        Some((observed, broken))
+    }
+}
+
+/// True when `needle` occurs in `text` as a whole word (`ConnectionError` is not in
+/// `NewConnectionError`).
+pub(super) fn contains_word(text: &str, needle: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(needle).any(|(at, _)| {
+        !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next())
+    })
+}
+
+/// The lines of a joined traceback that are not indented: the `Traceback` headers, chain
+/// markers and exception lines.
+pub(super) fn exception_lines(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('\t'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(super) fn dedup_fired(fired: &mut Vec<Fired>) {
+    let mut seen = Vec::with_capacity(fired.len());
+    fired.retain(|f| {
+        let key = (f.rule, if f.rule.is_none() { f.code } else { None });
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+}
+
+/// How far around its anchor a long event is read for evidence: far more than
+/// [`MAX_TEXT`], and more than any secret is long.
+pub(super) const EVIDENCE_STRETCH: usize = 64 * 1024;
+
+/// The byte range of `text` (on character boundaries) that evidence is cut from: all of it
+/// when short, else [`EVIDENCE_STRETCH`] before and after `at`.
+pub(super) fn stretch(text: &str, at: usize) -> (usize, usize) {
+    if text.len() <= 4 * EVIDENCE_STRETCH {
+        return (0, text.len());
+    }
+    let mut from = at.saturating_sub(EVIDENCE_STRETCH);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (at + EVIDENCE_STRETCH).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    (from, to)
+}
+
+/// The exception lines of a joined traceback (the lines that are neither frames nor
+/// markers), which say what went wrong; `Traceback (N lines): a | b`.
+pub(super) fn traceback_summary(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let exceptions: Vec<&str> = lines
+        .iter()
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with(' ')
+                && !l.starts_with('\t')
+                && !l.starts_with("Traceback (most recent call last)")
+                && !l.starts_with("During handling of the above exception")
+                && !l.starts_with("The above exception was the direct cause")
+        })
+        .copied()
+        .collect();
+    format!(
+        "Traceback ({} lines): {}",
+        lines.len(),
+        exceptions.join(" | ")
+    )
+}
