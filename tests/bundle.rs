@@ -422,3 +422,37 @@ fn a_pod_log_linked_from_cluster_resources_keeps_its_pod() {
         assert_eq!(run.report["summary"]["inputs"], 1);
     }
 }
+
+/// A bundle member that cannot be read (a path leaving the bundle) is merged as an empty
+/// part, last: `--redact-users` must still mask the e-mail addresses the readable member put
+/// in the findings' sources and diagnoses (they are masked when the report is made, as the
+/// run asks, not as the last part did).
+#[test]
+fn an_unreadable_last_member_keeps_users_masked_in_sources_and_diagnoses() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = b"2026-11-20T09:15:00.000000000Z Message: AADSTS700016: Application with identifier 'bob.smith@corp.example' was not found in the directory 'Fabrikam'.\n";
+    let mut b = tar::Builder::new(Vec::new());
+    let path = pod_log("kotsadm", "netbox-alice.nguyen@corp.example", "netbox.log");
+    b.append_data(&mut header(line.len()), &path, &line[..])
+        .unwrap();
+    let evil = b"2026-11-21T14:02:11Z AADSTS7000222 from outside\n";
+    let mut h = header(evil.len());
+    h.as_gnu_mut().unwrap().name[..14].copy_from_slice(b"../../evil.log");
+    h.set_cksum();
+    b.append(&h, &evil[..]).unwrap();
+    let bundle = dir.path().join("support-bundle.tar");
+    fs::write(&bundle, b.into_inner().unwrap()).unwrap();
+    for format in ["json", "markdown", "table"] {
+        let out = Command::cargo_bin("sso-triage")
+            .expect("binary is built")
+            .args(["scan", "--redact-users", "-o", format])
+            .arg(&bundle)
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("AADSTS700016"), "{format}: {stdout}");
+        for user in ["alice.nguyen@corp.example", "bob.smith@corp.example"] {
+            assert!(!stdout.contains(user), "{format} shows {user}: {stdout}");
+        }
+    }
+}

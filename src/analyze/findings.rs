@@ -131,7 +131,9 @@ impl Collected {
         self.flows.extend(other.flows);
         self.orphans.extend(other.orphans);
         self.released.add(other.released);
-        self.masking = other.masking;
+        // A part that could not be read is a default `Collected`: it must not turn masking
+        // down. Whatever is merged, the report masks as the run asks (see `finish_report`).
+        self.masking.users |= other.masking.users;
         crate::har::merge_findings(&mut self.extra, other.extra);
     }
 

@@ -195,13 +195,19 @@ impl Masking {
     }
 
     /// `name:value` on one line, where `name` is ours and `value` an id (a request id, an
-    /// Entra trace id): one made of hex digits and dashes only is shown as it is (the masker
-    /// never masks such a value after a name that is not a credential's); any other is
-    /// masked as [`Masking::show_line`] masks it.
+    /// Entra trace id): a GUID, or 32 hex digits or fewer in one case that do not look
+    /// random, is shown as it is (the masker never masks those after a name that is not a
+    /// credential's); any other is masked as [`Masking::show_line`] masks it.
     pub fn show_id(&self, name: &str, value: &str) -> Shown {
-        let plain = !value.is_empty()
-            && value.len() <= 64
-            && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+        let bytes = value.as_bytes();
+        let one_case =
+            !bytes.iter().any(u8::is_ascii_lowercase) || !bytes.iter().any(u8::is_ascii_uppercase);
+        let plain = scan::is_guid(bytes)
+            || (!value.is_empty()
+                && value.len() <= 32
+                && one_case
+                && bytes.iter().all(u8::is_ascii_hexdigit)
+                && !scan::looks_random(bytes));
         let text = format!("{name}:{value}");
         if !plain {
             return self.show_line(&text);
@@ -538,6 +544,13 @@ fn merge_spans(mut spans: Vec<scan::Span>, more: Vec<scan::Span>) -> Vec<scan::S
         }
     }
     out
+}
+
+/// `"internal mask"` when `text` still holds an internal mask: in a report whose
+/// placeholders were numbered, one left over is a field the numbering missed (its tag is a
+/// hash of the value, not for output).
+pub fn unnumbered_mask(text: &str) -> Option<&'static str> {
+    INTERNAL.is_match(text).then_some("internal mask")
 }
 
 /// The kind of the first secret-shaped value left unmasked in `text` (a rendered report),

@@ -375,6 +375,24 @@ fn flow_keys_mask_as_the_scan_does() {
         revealed.show_credential("state", scan::Kind::State, "abc"),
         revealed.show_line("state:abc")
     );
+    // Hex of every length and case, as request ids come (nginx's are 32 digits; others
+    // 40, 48 or 64, which the scan masks as tokens).
+    let hex = "84aa2f357db221421dc57807f7d50edcc9c1048f84aa2f357db221421dc57807f7d50edc";
+    for len in 1..=hex.len() {
+        for value in [hex[..len].to_string(), hex[..len].to_ascii_uppercase()] {
+            let text = format!("request_id:{value}");
+            assert_eq!(
+                m.show_id("request_id", &value),
+                m.show_line(&text),
+                "{value}"
+            );
+        }
+    }
+    let mixed = "84aA2f357dB221421dC57807f7D50edc";
+    assert_eq!(
+        m.show_id("trace_id", mixed),
+        m.show_line(&format!("trace_id:{mixed}"))
+    );
     for value in [
         "293e15039e7ac8c65132e570ed8f13ea",
         "a40fe051-07f9-4604-867b-6c727a545cef",

@@ -44,80 +44,43 @@ impl Report {
     /// (`<code#1>`), in a fixed order: findings as listed (diagnosis, evidence, captures),
     /// then flows, then problems. Run once before rendering, so every format numbers alike.
     pub fn number_placeholders(&mut self, numbers: &mut Placeholders) {
-        for finding in &mut self.findings {
-            for d in &mut finding.diagnosis {
-                d.number(numbers);
-            }
-            for e in &mut finding.evidence {
-                e.text.number(numbers);
-                if let Some(d) = &mut e.decoded {
-                    d.number(numbers);
-                }
-                for v in e.captures.values_mut() {
-                    v.number(numbers);
-                }
-                e.source.number(numbers);
-            }
-            for s in &mut finding.sources {
-                s.number(numbers);
-            }
-        }
-        for flow in &mut self.flows {
-            for k in &mut flow.keys {
-                k.number(numbers);
-            }
-            flow.client.address.number(numbers);
-            if let Some(ua) = &mut flow.client.user_agent {
-                ua.number(numbers);
-            }
-            for step in &mut flow.steps {
-                step.detail.number(numbers);
-                step.source.number(numbers);
-            }
-        }
-        for p in &mut self.summary.problems {
-            p.number(numbers);
-        }
-        for i in &mut self.inputs {
-            i.number(numbers);
-        }
+        self.each_input_text(&mut |t| t.number(numbers));
     }
 
-    /// Every text of the report that came from the input, for the last check before output.
-    pub fn input_texts(&self) -> impl Iterator<Item = &Shown> {
-        let findings = self.findings.iter().flat_map(|f| {
-            f.diagnosis
-                .iter()
-                .chain(f.sources.iter())
-                .chain(f.entra.trace_ids.iter())
-                .chain(f.entra.correlation_ids.iter())
-                .chain(f.entra.timestamps.iter())
-                .chain(f.evidence.iter().flat_map(|e| {
-                    std::iter::once(&e.text)
-                        .chain(&e.decoded)
-                        .chain(e.captures.values())
-                        .chain(std::iter::once(&e.source))
-                        .chain(&e.pod)
-                        .chain(&e.container)
-                }))
-        });
-        let flows = self.flows.iter().flat_map(|f| {
-            f.keys
-                .iter()
-                .chain(std::iter::once(&f.client.address))
-                .chain(&f.client.user_agent)
-                .chain(&f.backend)
-                .chain(f.steps.iter().flat_map(|s| {
-                    std::iter::once(&s.detail)
-                        .chain(std::iter::once(&s.source))
-                        .chain(&s.pod)
-                        .chain(&s.container)
-                }))
-        });
-        findings
-            .chain(flows)
-            .chain(self.summary.problems.iter())
-            .chain(self.inputs.iter())
+    /// Calls `f` on every text of the report that came from the input, in the order the
+    /// output shows them: the one list both placeholder numbering and the last check before
+    /// output walk, so neither can miss a field the other sees.
+    pub fn each_input_text(&mut self, f: &mut dyn FnMut(&mut Shown)) {
+        for finding in &mut self.findings {
+            finding.diagnosis.iter_mut().for_each(&mut *f);
+            for e in &mut finding.evidence {
+                f(&mut e.text);
+                e.decoded.iter_mut().for_each(&mut *f);
+                e.captures.values_mut().for_each(&mut *f);
+                f(&mut e.source);
+                e.pod.iter_mut().for_each(&mut *f);
+                e.container.iter_mut().for_each(&mut *f);
+            }
+            finding.sources.iter_mut().for_each(&mut *f);
+            let entra = &mut finding.entra;
+            entra.trace_ids.iter_mut().for_each(&mut *f);
+            entra.correlation_ids.iter_mut().for_each(&mut *f);
+            entra.timestamps.iter_mut().for_each(&mut *f);
+        }
+        for flow in &mut self.flows {
+            flow.keys.iter_mut().for_each(&mut *f);
+            f(&mut flow.client.address);
+            flow.client.user_agent.iter_mut().for_each(&mut *f);
+            flow.backend.iter_mut().for_each(&mut *f);
+            for step in &mut flow.steps {
+                f(&mut step.detail);
+                f(&mut step.source);
+                step.pod.iter_mut().for_each(&mut *f);
+                step.container.iter_mut().for_each(&mut *f);
+            }
+        }
+        self.summary.problems.iter_mut().for_each(&mut *f);
+        self.inputs.iter_mut().for_each(&mut *f);
     }
 
     /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows, those

@@ -1,0 +1,345 @@
+//! `scan`: every input through framing, matching and the analyzer (in parallel across
+//! inputs, and across the buffers of one input), then the report.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::mpsc;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::analyze::{Analyzer, Collected, MatchRecord, Observation};
+use crate::catalog::compile::Compiled;
+use crate::config::ScanConfig;
+use crate::error::Error;
+use crate::parse::{Frame, Framer};
+use crate::redact::Placeholders;
+use crate::report::{self, Format, Summary};
+use crate::source::{self, BlockFn, Input, ReadFailure, ReadStats, bundle};
+
+use super::assemble::{Gathered, finish_report, record_leaks};
+use super::{Exit, clone_error, pipeline, workers};
+
+/// Runs `text` through framing, matching and the correlator, as a scan of a file would.
+pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
+    let mut framer = Framer::with_scanner(compiled.scanner());
+    let mut analyzer = Analyzer::new(compiled, "example".into(), false);
+    analyzer.set_match_records(false);
+    let mut ignore = |_: &MatchRecord<'_>| {};
+    framer.feed(text, &mut |frame| analyzer.event(frame, &mut ignore));
+    framer.finish(&mut |frame| analyzer.event(frame, &mut ignore));
+    analyzer.finish(framer.last_line(), &mut ignore);
+    let mut collected = analyzer.collected;
+    collected.settle_flows(
+        compiled,
+        chrono::Duration::seconds(crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS),
+    );
+    collected
+}
+
+/// What one input (a file, or one log of a support bundle) produced.
+pub(super) struct Scanned {
+    pub(super) collected: Collected,
+    pub(super) read: std::result::Result<ReadStats, ReadFailure>,
+}
+
+/// What one named input produced: one part, or one per log of a support bundle archive.
+pub(super) struct ScannedInput {
+    pub(super) parts: Vec<Scanned>,
+    /// Non-log and empty members of an archive.
+    pub(super) counts: bundle::Counts,
+}
+
+/// Scans one named input. A support bundle archive is streamed member by member on this
+/// thread: a compressed tar can only be read in order, and one member at a time keeps
+/// memory at one buffer and the output in archive order. Inputs still run in parallel.
+pub(super) fn scan_input(
+    input: &Input,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    workers: usize,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> ScannedInput {
+    let archive = match input {
+        // A browser capture, told by its content: see crate::har.
+        Input::File(path) if crate::har::is_har(path) => {
+            return ScannedInput {
+                parts: vec![scan_har(path, compiled, config, on_match)],
+                counts: bundle::Counts::default(),
+            };
+        }
+        Input::File(path) if bundle::is_archive(path) => path,
+        _ => {
+            return ScannedInput {
+                parts: vec![scan_one(input, compiled, config, workers, on_match)],
+                counts: bundle::Counts::default(),
+            };
+        }
+    };
+    let mut parts = Vec::new();
+    let counts = bundle::read_archive(archive, &mut |item| match item {
+        bundle::Item::Log(member) => {
+            let name = member.name().to_string();
+            parts.push(scan_blocks(
+                name,
+                compiled,
+                config,
+                workers,
+                on_match,
+                Feed::Blocks(&mut |f| member.read_blocks(f)),
+            ));
+        }
+        bundle::Item::Problem(error) => parts.push(Scanned {
+            collected: Collected::default(),
+            read: Err(ReadFailure {
+                error,
+                stats: ReadStats::default(),
+            }),
+        }),
+    });
+    ScannedInput { parts, counts }
+}
+
+pub(super) fn scan_one(
+    input: &Input,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    workers: usize,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> Scanned {
+    // With worker threads, a plain file big enough is read by them, a range each.
+    let ranged = if workers > 0 {
+        source::Ranged::open(input)
+    } else {
+        None
+    };
+    let feed = match &ranged {
+        Some(file) => Feed::Ranged(file),
+        None => Feed::Blocks(&mut |f| source::read_blocks(input, f)),
+    };
+    scan_blocks(input.name(), compiled, config, workers, on_match, feed)
+}
+
+/// Reads and analyses a HAR capture entry by entry; a broken one is an unreadable input
+/// with one line (what came before the break is still analysed).
+pub(super) fn scan_har(
+    path: &std::path::Path,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> Scanned {
+    let options = crate::har::Options {
+        reveal: config.reveal_secrets,
+        redact_users: config.redact_users,
+        flow_timeout_secs: config.flow_timeout_secs,
+        redirect_uri: config.redirect_uri.clone(),
+    };
+    let name = path.display().to_string();
+    let (collected, read) = crate::har::scan(path, &name, compiled, &options, on_match);
+    Scanned {
+        collected,
+        read: read.map_err(|error| ReadFailure {
+            error,
+            stats: ReadStats::default(),
+        }),
+    }
+}
+
+/// Reads one input to its end, handing buffers of whole lines to the function it is given.
+pub(super) type ReadFn<'a> =
+    dyn FnMut(&mut BlockFn<'_>) -> std::result::Result<ReadStats, ReadFailure> + 'a;
+
+/// Where one input's bytes come from: a reader handing out buffers, or a file the worker
+/// threads read themselves (only with workers: [`pipeline::run_ranged`] needs them).
+pub(super) enum Feed<'r, 'a> {
+    Blocks(&'r mut ReadFn<'a>),
+    Ranged(&'r source::Ranged),
+}
+
+/// Runs what `read` hands out through one framer and analyzer, named `name`. With
+/// `workers` above 0 the buffers are scanned and matched on that many other threads (see
+/// [`pipeline`]); the result is the same.
+pub(super) fn scan_blocks(
+    name: String,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    workers: usize,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+    feed: Feed<'_, '_>,
+) -> Scanned {
+    let mut framer = Framer::with_scanner(compiled.scanner());
+    let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
+    analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
+    analyzer.set_redact_users(config.redact_users);
+    analyzer.set_match_records(config.match_records);
+    let observers = (0..workers).map(|_| analyzer.observer()).collect();
+    let sink = &mut |frame: &Frame<'_>, observed: Option<Observation>| match observed {
+        Some(o) => analyzer.event_observed(frame, o, on_match),
+        None => analyzer.event(frame, on_match),
+    };
+    let read = match feed {
+        Feed::Ranged(file) => pipeline::run_ranged(&mut framer, observers, sink, file),
+        Feed::Blocks(read) => pipeline::run(&mut framer, observers, sink, |f| read(f)),
+    };
+    analyzer.finish(framer.last_line(), on_match);
+    analyzer.collected.frames = framer.stats;
+    Scanned {
+        collected: analyzer.collected,
+        read,
+    }
+}
+
+pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
+    let source::Expanded {
+        inputs,
+        errors: missing,
+        skipped,
+        empty,
+    } = source::expand_all(&config.inputs);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let jsonl = config.format == Format::Jsonl;
+
+    let reveal = config.reveal_secrets;
+    // Masks become numbered placeholders as output is written, in output order.
+    let mut numbers = Placeholders::default();
+    let mut write_error: Option<io::Error> = None;
+    let mut results: Vec<ScannedInput> = Vec::with_capacity(inputs.len());
+    if inputs.len() == 1 {
+        // One input: match records stream out as they are found.
+        let mut emit = |rec: &MatchRecord<'_>| {
+            if !jsonl || write_error.is_some() || (!reveal && record_leaks(rec)) {
+                return;
+            }
+            let mut buf = Vec::new();
+            // Writing into a Vec cannot fail.
+            let _ = report::json::record("match", rec, &mut buf);
+            let line = String::from_utf8_lossy(&buf);
+            if let Err(e) = out
+                .write_all(numbers.apply(&line).as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(Error::from)
+            {
+                // Keep the kind: a closed pipe must still end quietly.
+                let kind = e.io_kind().unwrap_or(io::ErrorKind::Other);
+                write_error = Some(io::Error::new(kind, e.to_string()));
+            }
+        };
+        // One input: its buffers are scanned and matched on every core (none with -j 1).
+        results.push(scan_input(
+            &inputs[0],
+            compiled,
+            config,
+            workers(config),
+            &mut emit,
+        ));
+    } else if !inputs.is_empty() {
+        // Several inputs in parallel; results and match records are put back in input order
+        // as soon as each input and all before it are done.
+        let pool = {
+            let mut b = rayon::ThreadPoolBuilder::new();
+            if let Some(n) = config.threads {
+                b = b.num_threads(n);
+            }
+            b.build().context("cannot start worker threads")?
+        };
+        let (tx, rx) = mpsc::channel::<(usize, ScannedInput, Vec<u8>)>();
+        std::thread::scope(|scope| -> Result<()> {
+            let inputs = &inputs;
+            scope.spawn(move || {
+                pool.install(|| {
+                    inputs
+                        .par_iter()
+                        .enumerate()
+                        .for_each_with(tx, |tx, (i, input)| {
+                            let mut buf = Vec::new();
+                            let scanned = scan_input(input, compiled, config, 0, &mut |rec| {
+                                if jsonl && (reveal || !record_leaks(rec)) {
+                                    // Writing into a Vec cannot fail.
+                                    let _ = report::json::record("match", rec, &mut buf);
+                                }
+                            });
+                            let _ = tx.send((i, scanned, buf));
+                        });
+                });
+            });
+            let mut pending = BTreeMap::new();
+            for (i, scanned, buf) in rx {
+                pending.insert(i, (scanned, buf));
+                while let Some((scanned, buf)) = pending.remove(&results.len()) {
+                    let text = String::from_utf8_lossy(&buf);
+                    if write_error.is_none()
+                        && let Err(e) = out
+                            .write_all(numbers.apply(&text).as_bytes())
+                            .and_then(|_| out.flush())
+                    {
+                        write_error = Some(e);
+                    }
+                    results.push(scanned);
+                }
+            }
+            Ok(())
+        })?;
+    }
+    if let Some(e) = write_error {
+        return Err(anyhow::Error::new(e).context("cannot write output"));
+    }
+
+    // Put the pieces together in input order.
+    let mut collected = Collected::default();
+    let parts: usize = results.iter().map(|r| r.parts.len()).sum();
+    let mut summary = Summary {
+        inputs: (parts + missing.len()) as u64,
+        inputs_unreadable: missing.len() as u64,
+        bundle_skipped: skipped,
+        empty_logs: empty,
+        ..Summary::default()
+    };
+    let mut errors: Vec<String> = missing
+        .iter()
+        .map(|e| format!("{:#}", anyhow::Error::new(clone_error(e))))
+        .collect();
+    for scanned in results.into_iter().flat_map(|r| {
+        summary.bundle_skipped += r.counts.skipped;
+        summary.empty_logs += r.counts.empty;
+        r.parts
+    }) {
+        let stats = match scanned.read {
+            Ok(stats) => stats,
+            Err(failure) => {
+                summary.inputs_unreadable += 1;
+                if matches!(failure.error, Error::BinaryInput { .. }) {
+                    summary.inputs_binary += 1;
+                }
+                errors.push(format!("{:#}", anyhow::Error::new(failure.error)));
+                failure.stats
+            }
+        };
+        summary.bytes += stats.bytes;
+        summary.split_lines += stats.split_lines;
+        collected.merge(scanned.collected);
+    }
+    let inputs = config
+        .inputs
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                p.display().to_string()
+            }
+        })
+        .collect();
+    finish_report(
+        config,
+        compiled,
+        Gathered {
+            collected,
+            summary,
+            errors,
+            inputs,
+        },
+        &mut numbers,
+        &mut out,
+    )
+}
