@@ -24,6 +24,7 @@ pub mod parse;
 pub mod redact;
 pub mod refine;
 pub mod report;
+pub mod search;
 pub mod source;
 pub mod token;
 

@@ -2,9 +2,11 @@
 //! compiled once into a two-stage matcher. Sits between parsing and matching: the matcher
 //! takes a [`compile::Compiled`] catalog and never looks at TOML.
 
+pub mod anchors;
 pub mod compile;
 pub mod export;
 pub mod load;
+pub mod teddy;
 pub mod validate;
 
 use std::collections::BTreeMap;

@@ -16,7 +16,7 @@ pub mod traceback;
 
 use memchr::{memchr, memchr_iter, memrchr};
 
-use crate::catalog::compile::BlockSearcher;
+use crate::search::BlockSearcher;
 use jsonblock::JsonBlock;
 use traceback::Traceback;
 

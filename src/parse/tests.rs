@@ -1,5 +1,6 @@
+use super::traceback::TRACEBACK_START;
 use super::*;
-use crate::catalog::compile::{BlockSearcher, TRACEBACK_START};
+use crate::search::BlockSearcher;
 
 #[derive(Debug, PartialEq)]
 struct Got {

@@ -2,7 +2,8 @@
 //! the indented frame lines to the exception line, and on through chained blocks ("During
 //! handling of the above exception..." / "The above exception was the direct cause...").
 
-use crate::catalog::compile::TRACEBACK_START;
+/// The line that opens a Python traceback; the framer needs to see it in the block scan.
+pub const TRACEBACK_START: &[u8] = b"Traceback (most recent call last):";
 
 const CHAINS: [&[u8]; 2] = [
     b"During handling of the above exception",
