@@ -1,10 +1,12 @@
 //! sso-triage tells a support engineer why single sign-on to NetBox Enterprise through
 //! Microsoft Entra ID fails, and what to do about it.
 //!
-//! The pipeline runs one way: [`source`] reads bytes, [`parse`] frames them into events
-//! (kubectl headers, tracebacks, JSON lines), [`matcher`] runs the compiled [`catalog`],
-//! [`analyze`] folds matches into findings, and [`report`] renders them. [`app`] wires the
-//! stages; a correlator of login flows and a Kubernetes source slot in between later.
+//! The pipeline runs one way: [`source`] (and [`kube`]) read bytes, [`parse`] frames them
+//! into events (kubectl headers, tracebacks, JSON lines), [`matcher`] runs the compiled
+//! [`catalog`], [`analyze`] folds matches into findings while [`correlate`] joins requests
+//! into login flows, and [`report`] renders the report [`app`] assembled. [`redact`] is the
+//! only way from input text to printable text. `docs/ARCHITECTURE.md` has the layers (a test
+//! holds the code to them) and how to add a rule, an input or an output format.
 
 pub mod analyze;
 pub mod app;
