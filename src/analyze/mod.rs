@@ -3,10 +3,10 @@
 //! evidence. One [`Analyzer`] per input; [`Collected::merge`] joins them in input order so
 //! the report never depends on thread timing.
 //!
-//! - [`observe`]: the pure half, one event at a time on any thread ([`Observer`]).
+//! - `observe`: the pure half, one event at a time on any thread ([`Observer`]).
 //! - this module: the stateful half in input order ([`Analyzer`]): fallback windows, Entra
 //!   ids near a finding, the correlator.
-//! - [`findings`]: what is gathered per finding ([`Collected`]) and the report's findings.
+//! - `findings`: what is gathered per finding ([`Collected`]) and the report's findings.
 
 mod findings;
 mod observe;
