@@ -13,7 +13,10 @@ fn root() -> PathBuf {
 fn block(name: &str) -> Vec<String> {
     let doc = fs::read_to_string(root().join("docs/ARCHITECTURE.md")).expect("architecture doc");
     let open = format!("```{name}\n");
-    let start = doc.find(&open).unwrap_or_else(|| panic!("no ```{name} block")) + open.len();
+    let start = doc
+        .find(&open)
+        .unwrap_or_else(|| panic!("no ```{name} block"))
+        + open.len();
     let end = start + doc[start..].find("```").expect("block is closed");
     doc[start..end]
         .lines()
@@ -141,10 +144,7 @@ fn every_module_imports_only_the_layers_below_it() {
         wrong.join("\n")
     );
     let stale: Vec<_> = exceptions.difference(&used_exceptions).collect();
-    assert!(
-        stale.is_empty(),
-        "exceptions no longer needed: {stale:?}"
-    );
+    assert!(stale.is_empty(), "exceptions no longer needed: {stale:?}");
     // The checker sees the imports it must see.
     assert!(imports.contains_key(&("app".to_string(), "report".to_string())));
     assert!(imports.contains_key(&("parse".to_string(), "search".to_string())));
@@ -180,7 +180,10 @@ fn no_source_file_is_over_900_lines() {
         .iter()
         .filter(|l| !allowed.iter().any(|a| l.contains(a.as_str())))
         .collect();
-    assert!(unexpected.is_empty(), "files over 900 lines: {unexpected:?}");
+    assert!(
+        unexpected.is_empty(),
+        "files over 900 lines: {unexpected:?}"
+    );
     let stale: Vec<&String> = allowed
         .iter()
         .filter(|a| !long.iter().any(|l| l.contains(a.as_str())))

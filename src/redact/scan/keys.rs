@@ -1,0 +1,695 @@
+//! Values after keys that name a credential: separators in every syntax (`=`, `:`, JSON,
+//! Python reprs, XML, CLI flags, name/value pairs), quoted and unquoted values, lists and
+//! cookies, and the few harmless values left shown.
+
+use super::*;
+
+/// The quotes a value or key may stand in, longest first: JSON escaped inside JSON, HTML
+/// entities, JSON and nginx escapes.
+pub(super) const QUOTES: &[&[u8]] = &[
+    b"\\\\\\\"",
+    b"\\u0022",
+    b"\\u0027",
+    b"\\x22",
+    b"\\x27",
+    b"\\\"",
+    b"\\'",
+    b"&quot;",
+    b"&#34;",
+    b"&#39;",
+    b"&#x27;",
+    b"\"",
+    b"'",
+    b"`",
+];
+
+pub(super) fn quote_at(b: &[u8], i: usize) -> Option<&[u8]> {
+    // Most bytes open no quote: one test before the lists (this runs after every word).
+    if !matches!(b[i], b'"' | b'\'' | b'`' | b'\\' | b'&' | 0xe2 | 0xef) {
+        return None;
+    }
+    // Python's triple quotes.
+    if b[i..].starts_with(b"\"\"\"") || b[i..].starts_with(b"\'\'\'") {
+        return Some(&b[i..i + 3]);
+    }
+    // JSON in JSON in JSON: any run of backslashes before a quote is one quote.
+    if b[i] == b'\\' {
+        let n = b[i..].iter().take_while(|c| **c == b'\\').count();
+        if matches!(b.get(i + n), Some(b'"' | b'\'')) {
+            return Some(&b[i..i + n + 1]);
+        }
+    }
+    if let Some(q) = QUOTES.iter().copied().find(|q| b[i..].starts_with(q)) {
+        return Some(q);
+    }
+    // Typographic and full-width quotes (a value pasted through a word processor or chat).
+    for q in [
+        "\u{2018}", "\u{2019}", "\u{201c}", "\u{201d}", "\u{ff02}", "\u{ff07}",
+    ] {
+        if b[i..].starts_with(q.as_bytes()) {
+            return Some(&b[i..i + q.len()]);
+        }
+    }
+    None
+}
+
+pub(super) fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// An `=` or `:` escaped by JSON, C or HTML, or written full-width, at `i`: its length.
+pub(super) fn escaped_separator(b: &[u8], i: usize) -> Option<usize> {
+    if !matches!(b[i], b'\\' | b'&' | 0xef) {
+        return None;
+    }
+    [
+        &b"\\u003d"[..],
+        b"\\u003D",
+        b"\\u003a",
+        b"\\u003A",
+        b"\\x3d",
+        b"\\x3D",
+        b"\\x3a",
+        b"\\x3A",
+        b"&#61;",
+        b"&#x3d;",
+        b"&#x3D;",
+        b"&#58;",
+        b"&equals;",
+        b"&colon;",
+        "\u{ff1a}".as_bytes(),
+        "\u{ff1d}".as_bytes(),
+    ]
+    .iter()
+    .find(|e| b[i..].starts_with(e))
+    .map(|e| e.len())
+}
+
+/// After a key ending at `i`: the position after its separator (`=`, `:`, `=>`, `:=`,
+/// with a closing quote and blanks around), or `None` when the key is not followed by one.
+pub(super) fn separator(b: &[u8], mut i: usize) -> Option<usize> {
+    if i < b.len()
+        && let Some(q) = quote_at(b, i)
+    {
+        i += q.len();
+        // `name="code" value="..."` (an HTML form): the value attribute is the separator.
+        let j = skip_blanks(b, i);
+        if j > i && b.len() >= j + 6 && b[j..j + 6].eq_ignore_ascii_case(b"value=") {
+            return Some(j + 6);
+        }
+    }
+    // Quotes whose escaping was mangled on the way (`\ key\ : \ value`): a few quote,
+    // backslash and blank bytes may stand between a key and its separator.
+    let mut k = 0;
+    while i < b.len() && k < 16 {
+        if let Some(n) = escaped_separator(b, i) {
+            return Some(i + n);
+        }
+        if let Some(q) = quote_at(b, i) {
+            i += q.len();
+            k += q.len();
+        } else if matches!(b[i], b' ' | b'\t' | b'\\' | b'+') {
+            // `+` is a form's space: `password+%3D+X`.
+            i += 1;
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if i >= b.len() {
+        return None;
+    }
+    if k > 0 && b.len() >= i + 6 && b[i..i + 6].eq_ignore_ascii_case(b"value=") {
+        return Some(i + 6);
+    }
+    match b[i] {
+        b'-' if b.get(i + 1) == Some(&b'>') => Some(i + 2),
+        b'=' => {
+            // `==` is a comparison, not an assignment.
+            if b.get(i + 1) == Some(&b'=') {
+                return None;
+            }
+            if b.get(i + 1) == Some(&b'>') {
+                return Some(i + 2);
+            }
+            Some(i + 1)
+        }
+        b':' => {
+            // `a::b` is a path and `http://` a URL, not a key.
+            match b.get(i + 1) {
+                Some(b':') => None,
+                Some(b'/') if b.get(i + 2) == Some(&b'/') => None,
+                Some(b'=') => Some(i + 2),
+                _ => Some(i + 1),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Masks the value after every key that names a credential.
+pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
+    let mut i = 0;
+    // The class a `name`/`key` field announced for the next `value` field, and where.
+    let mut pending: Option<(Class, usize)> = None;
+    while i < b.len() {
+        if !is_key_byte(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_key_byte(b[i]) {
+            i += 1;
+        }
+        // A key is one word: `.` and `-` at its ends are punctuation.
+        let (mut ks, mut ke) = (start, i);
+        while ks < ke && matches!(b[ks], b'.' | b'-') {
+            ks += 1;
+        }
+        while ke > ks && matches!(b[ke - 1], b'.' | b'-') {
+            ke -= 1;
+        }
+        if ke < i {
+            continue;
+        }
+        // A key right after an escaped quote (`\x22secret\x22`, nginx's escaping) starts
+        // after the escape.
+        if ks > 0 && b[ks - 1] == b'\\' {
+            for esc in [&b"x22"[..], b"x27", b"u0022", b"u0027"] {
+                if b[ks..ke].starts_with(esc) {
+                    ks += esc.len();
+                    break;
+                }
+            }
+        }
+        let (after, flag) = match separator(b, ke) {
+            Some(after) => (after, false),
+            None => match other_separator(b, start, ks, ke) {
+                Some(after) => (after, b[start] == b'-'),
+                None => continue,
+            },
+        };
+        let key = &b[ks..ke];
+        if flag && (key == b"u" || key == b"user") {
+            // `curl -u user:PASSWORD`: the part after the colon.
+            let vs = skip_blanks(b, after);
+            let ve = unquoted_end(b, vs, Class::Secret);
+            if let Some(c) = memchr::memchr(b':', &b[vs..ve]) {
+                push_value(b, vs + c + 1, ve, Class::Password, out);
+            }
+            i = ve.max(i);
+            continue;
+        }
+        if flag && (key == b"p" || key == b"pass") {
+            if let Some(end) = value(b, after, Class::Password, out) {
+                i = end.max(i);
+            }
+            continue;
+        }
+        // `name: client_secret ... value: X`, `{"name": "password", "value": "X"}`,
+        // `key="ClientSecret" value="X"`: the name says what the next `value` holds.
+        if is_naming_key(key)
+            && let Some((class, end)) = named_value(b, after)
+        {
+            pending = Some((class, end));
+            i = end.max(i);
+            continue;
+        }
+        let class = match class_of(key) {
+            Some(class) => class,
+            None => match pending.take() {
+                Some((class, end)) if key.eq_ignore_ascii_case(b"value") && ks - end < 256 => class,
+                _ => continue,
+            },
+        };
+        if let Some(end) = value(b, after, class, out) {
+            i = end.max(i);
+        }
+    }
+}
+
+/// The kind a value under `key` is masked as (a JSON member, a form field), or `None`
+/// when the key names no credential or the value is harmless for it.
+pub fn masks_value(key: &str, value: &str) -> Option<Kind> {
+    let class = class_of(key.as_bytes())?;
+    (!harmless(value.as_bytes(), class)).then_some(class.kind())
+}
+
+/// True when the word at the start of `rest` reads as a value rather than prose: a digit,
+/// a capital after its first letter, or a symbol (`SECRET Zq9x...`, not `SECRET was`).
+pub(super) fn looks_like_value(rest: &[u8]) -> bool {
+    let mut word: &[u8] = &rest[..rest
+        .iter()
+        .position(|c| c.is_ascii_whitespace())
+        .unwrap_or(rest.len())];
+    // Sentence punctuation after a word is not part of it.
+    while let [head @ .., b';' | b':' | b',' | b'.' | b')' | b'!' | b'?'] = word {
+        word = head;
+    }
+    word.len() >= 6
+        && word.iter().skip(1).any(|c| {
+            c.is_ascii_digit() || c.is_ascii_uppercase() || (c.is_ascii_punctuation() && *c != b'.')
+        })
+}
+
+/// Keys whose value names another field: `name`, `key`, `field`, `param`, `header`.
+pub(super) fn is_naming_key(key: &[u8]) -> bool {
+    [
+        &b"name"[..],
+        b"key",
+        b"field",
+        b"param",
+        b"parameter",
+        b"header",
+        b"id",
+    ]
+    .iter()
+    .any(|k| key.eq_ignore_ascii_case(k))
+}
+
+/// The value after a naming key, when it names a credential: its class and where it ends.
+pub(super) fn named_value(b: &[u8], at: usize) -> Option<(Class, usize)> {
+    let mut i = skip_blanks(b, at);
+    let quote = quote_at(b, i.min(b.len().saturating_sub(1))).filter(|_| i < b.len());
+    if let Some(q) = quote {
+        i += q.len();
+    }
+    let s = i;
+    while i < b.len() && is_key_byte(b[i]) {
+        i += 1;
+    }
+    let class = class_of(&b[s..i])?;
+    if let Some(q) = quote
+        && b[i..].starts_with(q)
+    {
+        i += q.len();
+    }
+    Some((class, i))
+}
+
+/// Separators other than `=` and `:` that only some keys take: a command-line flag's space
+/// (`--client-secret X`, `-p X`, `curl -u user:X`), an XML element's `>`
+/// (`<password>X</password>`), a quoted name's comma in a tuple (`('client_secret', 'X')`),
+/// and a call's parenthesis (`HTTPBasicAuth('id', 'X')`).
+pub(super) fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) -> Option<usize> {
+    let next = b.get(ke).copied();
+    // Flags: the run began with one or two dashes.
+    if ks > run_start && matches!(next, Some(b' ' | b'\t' | b'=')) && b[run_start] == b'-' {
+        let name = &b[ks..ke];
+        let flag_class = class_of(name).is_some()
+            || [&b"u"[..], b"p", b"user", b"pass", b"token"].contains(&name);
+        return flag_class.then_some(ke + 1);
+    }
+    // `SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET X`: an environment-style name, then a space.
+    let name = &b[ks..ke];
+    if next == Some(b' ')
+        && name.contains(&b'_')
+        && name
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        && looks_like_value(&b[ke + 1..])
+    {
+        return Some(ke + 1);
+    }
+    // `<password>X</password>`, `<ClientSecret>X<...`.
+    if ks > 0 && b[ks - 1] == b'<' && next == Some(b'>') {
+        return Some(ke + 1);
+    }
+    // `('client_secret', 'X')`: a quoted name first in a tuple or list.
+    if let Some(q) = quote_at(b, ke.min(b.len().saturating_sub(1))).filter(|_| ke < b.len())
+        && ks >= 2
+        && matches!(b[ks - 2], b'(' | b'[')
+        && matches!(b[ks - 1], b'"' | b'\'')
+    {
+        let j = skip_blanks(b, ke + q.len());
+        if b.get(j) == Some(&b',') {
+            return Some(j + 1);
+        }
+    }
+    // `HTTPBasicAuth('id', 'X')`, `ClientSecretCredential(t, c, 'X')`, `set_password('X')`:
+    // the arguments of a call that takes a credential. Not any call whose name mentions
+    // one: `self.request_access_token(` in a traceback passes variables.
+    if next == Some(b'(') {
+        let lower: Vec<u8> = name.iter().map(u8::to_ascii_lowercase).collect();
+        let takes = [&b"auth"[..], b"credential", b"credentials"]
+            .iter()
+            .any(|w| lower.ends_with(w))
+            || [
+                &b"set_password"[..],
+                b"set_secret",
+                b"setpassword",
+                b"setsecret",
+            ]
+            .iter()
+            .any(|w| lower == *w);
+        return takes.then_some(ke);
+    }
+    None
+}
+
+/// Masks the value that starts at (or after blanks from) `at` for a key of `class`; the end
+/// of what was read.
+pub(super) fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize> {
+    let mut i = skip_blanks(b, at);
+    // A stray backslash before the value (a quote lost on the way) is not the value.
+    while i + 1 < b.len()
+        && b[i] == b'\\'
+        && (matches!(b[i + 1], b' ' | b'\t')
+            || quote_at(b, i + 1).is_some_and(|q| q.starts_with(b"\\x") || q.starts_with(b"\\u")))
+    {
+        i = skip_blanks(b, i + 1);
+    }
+    if i >= b.len() {
+        return None;
+    }
+    // Python bytes and raw strings: b'...', r"...".
+    if matches!(b[i], b'b' | b'r' | b'u') && i + 1 < b.len() && matches!(b[i + 1], b'\'' | b'"') {
+        i += 1;
+    }
+    // A YAML tag before the value (`!!binary`, `!secret`) is not the value.
+    if b[i] == b'!' {
+        let tag = b[i..]
+            .iter()
+            .take_while(|c| !c.is_ascii_whitespace())
+            .count();
+        let j = skip_blanks(b, i + tag);
+        if j > i + tag && j < b.len() && !matches!(b[j], b'\n' | b'\r') {
+            i = j;
+        }
+    }
+    // A list, tuple or object after a credential key: all of it
+    // (`auth=('id', 'X')`, `"client_secret": ["X"]`, `{"secret": {"value": "X"}}`).
+    if matches!(b[i], b'[' | b'(' | b'{') {
+        let mut end = group_end(b, i);
+        // Arguments of a call stay on their line; an object or list may run over lines.
+        if b[i] == b'(' {
+            end = end.min(memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p));
+        }
+        push_value(b, i + 1, end.saturating_sub(1).max(i + 1), class, out);
+        return Some(end);
+    }
+    let (start, end, closed_by) = match quote_at(b, i) {
+        Some(q) => {
+            let s = i + q.len();
+            let e = closing(b, s, q);
+            (s, e, Some(q))
+        }
+        None => (i, unquoted_end(b, i, class), None),
+    };
+    if class == Class::CookieHeader {
+        return Some(cookie_pairs(b, start, end, out));
+    }
+    let (mut vs, ve) = (start, end);
+    if class == Class::Authorization {
+        // The scheme word stays readable: `Authorization: Bearer <token#1>`.
+        let scheme = b[vs..ve]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        let known = SCHEMES
+            .iter()
+            .chain(&[&b"token"[..], b"apikey", b"sso-key"])
+            .any(|w| b[vs..vs + scheme].eq_ignore_ascii_case(w));
+        if known && matches!(b.get(vs + scheme), Some(b' ' | b'\t' | b':')) {
+            vs += scheme;
+            if b.get(vs) == Some(&b':') {
+                vs += 1;
+            }
+            vs = skip_blanks(b, vs);
+        }
+        if closed_by.is_none() {
+            // A header's value runs to the end of the line: every scheme's parameters
+            // (`Token token="X"`, Digest's, AWS's) are the credential.
+            let stop = memchr::memchr2(b'\n', b'\r', &b[vs..]).map_or(b.len(), |p| vs + p);
+            push_value(b, vs, stop, class, out);
+            return Some(stop.max(at));
+        }
+    }
+    push_value(b, vs, ve, class, out);
+    Some(end.max(at))
+}
+
+/// Where the bracketed group opening at `i` ends (after its closing bracket), quotes
+/// respected, over lines; at most 64 KiB.
+pub(super) fn group_end(b: &[u8], i: usize) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut j = i;
+    while j < b.len() {
+        let c = b[j];
+        match quote {
+            Some(q) if c == q && b[j - 1] != b'\\' => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'"' | b'\'' => quote = Some(c),
+                b'[' | b'(' | b'{' => depth += 1,
+                b']' | b')' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return j + 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        j += 1;
+        // A pretty-printed object runs over lines; a group that never closes is cut.
+        if j - i > 64 * 1024 {
+            return j;
+        }
+    }
+    b.len()
+}
+
+pub(super) fn push_value(
+    b: &[u8],
+    start: usize,
+    end: usize,
+    class: Class,
+    out: &mut Vec<Span>,
+) -> bool {
+    let mut end = end;
+    while end > start && matches!(b[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    if end <= start || harmless(&b[start..end], class) {
+        return false;
+    }
+    out.push(Span {
+        start,
+        end,
+        kind: class.kind(),
+    });
+    true
+}
+
+/// Where a value opened by quote `q` at `s` ends: the same quote not escaped by a
+/// backslash, else the end of the line.
+pub(super) fn closing(b: &[u8], s: usize, q: &[u8]) -> usize {
+    // An opening curly quote closes with its pair.
+    let pair: &[u8] = match q {
+        b"\xe2\x80\x98" => "\u{2019}".as_bytes(),
+        b"\xe2\x80\x9c" => "\u{201d}".as_bytes(),
+        other => other,
+    };
+    let q = pair;
+    let mut i = s;
+    while let Some(p) = memchr::memchr2(q[0], b'\n', &b[i..]) {
+        let at = i + p;
+        if b[at] == b'\n' && q[0] != b'\n' {
+            return at;
+        }
+        // For a plain quote, a backslash before it escapes it (an odd number of them).
+        let escaped =
+            q.len() == 1 && b[s..at].iter().rev().take_while(|c| **c == b'\\').count() % 2 == 1;
+        if b[at..].starts_with(q) && !escaped {
+            return at;
+        }
+        i = at + 1;
+    }
+    b.len()
+}
+
+/// Where an unquoted value starting at `s` ends. Passwords may hold spaces: theirs runs to
+/// the next `key=` or the end of the value.
+pub(super) fn unquoted_end(b: &[u8], s: usize, class: Class) -> usize {
+    let mut i = s;
+    while i < b.len() {
+        let c = b[i];
+        let stop = match c {
+            b'\n' | b'\r' | b'&' | b'"' | b'\'' => true,
+            b'<' => i > s,
+            b'\\' => b.get(i + 1) == Some(&b'"'),
+            b' ' | b'\t' | b',' | b';' | b'}' | b']' | b')' => {
+                if class != Class::Password {
+                    true
+                } else {
+                    // The next word is a key: the password ended before it.
+                    let w = skip_blanks(b, i + 1);
+                    let mut k = w;
+                    while k < b.len() && is_key_byte(b[k]) {
+                        k += 1;
+                    }
+                    k > w && k < b.len() && matches!(b[k], b'=' | b':')
+                }
+            }
+            _ => false,
+        };
+        if stop {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Masks the value of every `name=value` pair of a Cookie header between `s` and `e`.
+pub(super) fn cookie_pairs(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) -> usize {
+    let line_end = memchr::memchr2(b'\n', b'\r', &b[s..]).map_or(b.len(), |p| s + p);
+    let e = e.max(line_end);
+    let mut i = s;
+    while i < e {
+        let eq = memchr::memchr(b'=', &b[i..e]).map(|p| i + p);
+        let semi = memchr::memchr(b';', &b[i..e]).map_or(e, |p| i + p);
+        match eq {
+            Some(q) if q < semi => {
+                let v = q + 1;
+                let mut ve = semi;
+                while ve > v && matches!(b[ve - 1], b' ' | b'"' | b'\'') {
+                    ve -= 1;
+                }
+                let name = &b[i..q];
+                let attribute = name.trim_ascii().eq_ignore_ascii_case(b"path")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"domain")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"expires")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"max-age")
+                    || name.trim_ascii().eq_ignore_ascii_case(b"samesite");
+                if ve > v && !attribute {
+                    out.push(Span {
+                        start: v,
+                        end: ve,
+                        kind: Kind::Cookie,
+                    });
+                }
+            }
+            // A value without a name (`Cookie: X`) is a cookie value all the same.
+            None if semi > i && !b[i..semi].trim_ascii().is_empty() => {
+                let t = b[i..semi].trim_ascii();
+                let at = i + b[i..semi]
+                    .iter()
+                    .take_while(|c| c.is_ascii_whitespace())
+                    .count();
+                let attribute = [&b"secure"[..], b"httponly"]
+                    .iter()
+                    .any(|a| t.eq_ignore_ascii_case(a));
+                if !attribute {
+                    out.push(Span {
+                        start: at,
+                        end: at + t.len(),
+                        kind: Kind::Cookie,
+                    });
+                }
+            }
+            _ => {}
+        }
+        i = semi + 1;
+    }
+    e
+}
+
+/// Values that are not secrets whatever the key: empty, null-like, already starred out.
+/// Beyond those, codes may be numbers or error names, states and sessions short words, and
+/// keys GUIDs (`SOCIAL_AUTH_AZUREAD_OAUTH2_KEY` is the client id).
+pub(super) fn harmless(v: &[u8], class: Class) -> bool {
+    let mut v = v.trim_ascii();
+    while let [rest @ .., b':' | b'.' | b','] = v {
+        v = rest;
+    }
+    if v.is_empty()
+        || matches!(
+            v,
+            b"None"
+                | b"none"
+                | b"null"
+                | b"NULL"
+                | b"nil"
+                | b"undefined"
+                | b"true"
+                | b"false"
+                | b"True"
+                | b"False"
+                | b"\"\""
+                | b"''"
+                // Prose after a key: `SECRET: no client secret`, `token: missing`.
+                | b"no"
+                | b"not"
+                | b"is"
+                | b"was"
+                | b"empty"
+                | b"unset"
+                | b"missing"
+                | b"expired"
+                | b"invalid"
+        )
+        || v.iter()
+            .all(|&c| c == b'*' || c == b'x' || c == b'X' || c == b'.')
+        || is_placeholder(v)
+    {
+        return true;
+    }
+    // Code read from a traceback: `self.id_token = self.validate_and_return_id_token(`.
+    if v.starts_with(b"self.") || v.starts_with(b"cls.") || v.ends_with(b"(") {
+        return true;
+    }
+    let digits = v.iter().all(u8::is_ascii_digit);
+    let word = v
+        .iter()
+        .all(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-');
+    match class {
+        // `cannot fetch token: 400`, `Incorrect id_token: iat`: a status or a claim's name.
+        Class::Token if (digits && v.len() <= 4) || (word && v.len() <= 10) => true,
+        Class::Password | Class::Secret | Class::Token | Class::Authorization | Class::Cookie => {
+            // An expression that reads the value elsewhere is not the value.
+            v.starts_with(b"os.environ") || v.starts_with(b"os.getenv") || v.starts_with(b"$")
+        }
+        Class::CookieHeader => false,
+        Class::Code => {
+            (digits && v.len() <= 9)
+                || (v.len() > 6
+                    && v[..6].eq_ignore_ascii_case(b"AADSTS")
+                    && v[6..].iter().all(u8::is_ascii_digit))
+                || (word && v.len() <= 48)
+                || v.iter().all(|c| c.is_ascii_uppercase() || *c == b'_')
+        }
+        Class::State | Class::Session => (digits && v.len() <= 6) || (word && v.len() <= 16),
+        Class::Key => (digits && v.len() <= 6) || is_guid(v),
+    }
+}
+
+/// A placeholder as the report writes it, `<code#3>`, and nothing else: text masked once
+/// already (a live line, a report read back) keeps its numbers.
+pub fn is_placeholder(v: &[u8]) -> bool {
+    let Some(inner) = v.strip_prefix(b"<").and_then(|r| r.strip_suffix(b">")) else {
+        return false;
+    };
+    let Some(hash) = memchr::memchr(b'#', inner) else {
+        return false;
+    };
+    let (kind, number) = (&inner[..hash], &inner[hash + 1..]);
+    !kind.is_empty()
+        && kind.iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+        && !number.is_empty()
+        && number.iter().all(u8::is_ascii_digit)
+}
+
+/// `8-4-4-4-12` hex digits.
+pub fn is_guid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}

@@ -1,0 +1,263 @@
+//! The words that make a key name a credential, and the class of credential each names.
+
+use super::*;
+
+/// How a key's value is masked and what counts as harmless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Class {
+    Password,
+    Secret,
+    Token,
+    Code,
+    State,
+    Session,
+    Cookie,
+    /// `Cookie:` / `Set-Cookie:` headers: every `name=value` pair after them.
+    CookieHeader,
+    Key,
+    /// `Authorization:`: the scheme stays, the credential after it goes.
+    Authorization,
+}
+
+impl Class {
+    pub(super) fn kind(self) -> Kind {
+        match self {
+            Class::Password => Kind::Password,
+            Class::Secret => Kind::Secret,
+            Class::Token | Class::Authorization => Kind::Token,
+            Class::Code => Kind::Code,
+            Class::State => Kind::State,
+            Class::Session => Kind::Session,
+            Class::Cookie | Class::CookieHeader => Kind::Cookie,
+            Class::Key => Kind::Key,
+        }
+    }
+}
+
+/// Last words of a key that make it name a property of a credential, not hold one
+/// (`token_type`, `SESSION_COOKIE_AGE`, `code_challenge_method`).
+pub(super) const PROPERTY_WORDS: &[&str] = &[
+    "type",
+    "types",
+    "endpoint",
+    "url",
+    "uri",
+    "path",
+    "name",
+    "names",
+    "length",
+    "len",
+    "count",
+    "expiry",
+    "expires",
+    "expiration",
+    "lifetime",
+    "age",
+    "in",
+    "at",
+    "version",
+    "format",
+    "kind",
+    "backend",
+    "backends",
+    "engine",
+    "class",
+    "time",
+    "timeout",
+    "enabled",
+    "mode",
+    "method",
+    "required",
+    "secure",
+    "httponly",
+    "samesite",
+    "domain",
+    "size",
+    "max",
+    "min",
+    "policy",
+    "validators",
+    "changed",
+    "reset",
+    "field",
+    "label",
+    "hint",
+    "prompt",
+    "error",
+    "errors",
+    "exception",
+    "missing",
+    "failed",
+    "failure",
+    "forbidden",
+    "canceled",
+    "cancelled",
+    "expired",
+    "invalid",
+    "mismatch",
+    "unknown",
+    "denied",
+    "revoked",
+    "unreachable",
+    "storage",
+    "store",
+    "provider",
+    "pipeline",
+];
+
+/// Last words of a key that say it holds the value of the word before (`code_value`).
+pub(super) const VALUE_WORDS: &[&str] = &[
+    "value", "val", "str", "string", "raw", "b64", "base64", "encoded", "plain", "text", "data",
+    "param", "hash", "bytes", "header",
+];
+
+/// Whole words of a key that make it a credential.
+pub(super) const CREDENTIAL_WORDS: &[(&str, Class)] = &[
+    ("pwd", Class::Password),
+    ("pw", Class::Password),
+    ("pass", Class::Password),
+    ("pw", Class::Password),
+    ("otp", Class::Password),
+    ("pin", Class::Password),
+    ("key", Class::Key),
+    ("code", Class::Code),
+    ("state", Class::State),
+    ("nonce", Class::State),
+    ("verifier", Class::Secret),
+    ("sig", Class::Token),
+    ("signature", Class::Token),
+    ("jwt", Class::Token),
+    ("bearer", Class::Token),
+    ("auth", Class::Authorization),
+    ("wresult", Class::Secret),
+    ("esctx", Class::Cookie),
+    ("buid", Class::Cookie),
+    ("fpc", Class::Cookie),
+    ("ccstate", Class::Cookie),
+];
+
+/// Parts of a key, wherever they stand in it (glued to the word before: `clientsecret`,
+/// `mysqlpassword`, `ESTSAUTHPERSISTENT`), checked in this order.
+pub(super) const CREDENTIAL_PARTS: &[(&str, Class)] = &[
+    ("passw", Class::Password),
+    // The same with a look-alike first letter (Cyrillic `Р`), and glued forms: `passcode`,
+    // `PGPASS`, `dbpwd`.
+    ("assword", Class::Password),
+    ("pass", Class::Password),
+    ("pwd", Class::Password),
+    ("passphrase", Class::Password),
+    ("passwd", Class::Password),
+    ("cookie", Class::Cookie),
+    ("estsauth", Class::Cookie),
+    // Django's cookies: masked as cookies wherever they stand, so a HAR's Set-Cookie
+    // header and its cookies array give one placeholder.
+    ("sessionid", Class::Cookie),
+    ("csrftoken", Class::Cookie),
+    ("csrfmiddlewaretoken", Class::Cookie),
+    ("secret", Class::Secret),
+    ("ecret", Class::Secret),
+    ("credential", Class::Secret),
+    ("assertion", Class::Secret),
+    ("samlresponse", Class::Secret),
+    ("privatekey", Class::Secret),
+    ("token", Class::Token),
+    ("authorization", Class::Authorization),
+    ("apikey", Class::Key),
+    ("accesskey", Class::Key),
+    ("signingkey", Class::Key),
+    ("masterkey", Class::Key),
+    ("sharedkey", Class::Key),
+    ("sessionstate", Class::Session),
+    ("sessionkey", Class::Session),
+    ("session", Class::Session),
+    ("relaystate", Class::State),
+    ("nonce", Class::State),
+    ("authcode", Class::Code),
+];
+
+/// The class of a key (a run of letters, digits, `_` and `-`), if it names a credential.
+pub(super) fn class_of(key: &[u8]) -> Option<Class> {
+    if key.len() < 2 || key.len() > 96 || !key.iter().any(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    // Lower-case words split at `_`, `-`, `.` and camelCase humps (`SAMLResponse`: saml,
+    // response), and all of them glued.
+    let mut words: [(usize, usize); 16] = [(0, 0); 16];
+    let mut n = 0;
+    let mut lower = [0u8; 96];
+    let mut start = None;
+    for (i, &c) in key.iter().enumerate() {
+        lower[i] = c.to_ascii_lowercase();
+        let sep = matches!(c, b'_' | b'-' | b'.');
+        let hump = i > 0
+            && c.is_ascii_uppercase()
+            && (key[i - 1].is_ascii_lowercase()
+                || (key[i - 1].is_ascii_uppercase()
+                    && key.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+        if (sep || hump)
+            && let Some(s) = start.take()
+            && n < words.len()
+        {
+            words[n] = (s, i);
+            n += 1;
+        }
+        if !sep && start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start
+        && n < words.len()
+    {
+        words[n] = (s, key.len());
+        n += 1;
+    }
+    let lower = &lower[..key.len()];
+    let words = &words[..n];
+    let word = |&(s, e): &(usize, usize)| &lower[s..e];
+    let last = words.last().map(word)?;
+    if PROPERTY_WORDS.contains(&std::str::from_utf8(last).unwrap_or("")) {
+        return None;
+    }
+    // Identifiers of a credential, not the credential: `key_id`, `secret_id`, but
+    // `sessionid` is Django's session cookie.
+    let mut glued_buf = [0u8; 96];
+    let mut g = 0;
+    for &c in lower {
+        if !matches!(c, b'_' | b'-' | b'.') {
+            glued_buf[g] = c;
+            g += 1;
+        }
+    }
+    let glued = &glued_buf[..g];
+    if matches!(last, b"id" | b"ids") && words.len() > 1 && glued != b"sessionid" {
+        return None;
+    }
+    if words.len() <= 2 && (lower == b"cookie" || lower == b"set-cookie") {
+        return Some(Class::CookieHeader);
+    }
+    if matches!(glued, b"auth" | b"basicauth" | b"httpauth" | b"proxyauth") {
+        return Some(Class::Authorization);
+    }
+    for (part, class) in CREDENTIAL_PARTS {
+        // Keys are short: a plain window scan beats building a searcher per key.
+        if glued.windows(part.len()).any(|w| w == part.as_bytes()) {
+            return Some(*class);
+        }
+    }
+    // A whole word decides only at the end of the key, where the noun stands
+    // (`SOCIAL_AUTH_AZUREAD_OAUTH2_KEY`, `state`), or before a word that says "its value"
+    // (`code_b64`); `AuthStateMissing` names an error, not a state.
+    let before_last = (words.len() > 1
+        && VALUE_WORDS.contains(&std::str::from_utf8(last).unwrap_or("")))
+    .then(|| word(&words[words.len() - 2]));
+    for w in std::iter::once(last).chain(before_last) {
+        if let Some((_, class)) = CREDENTIAL_WORDS.iter().find(|(c, _)| c.as_bytes() == w) {
+            return Some(*class);
+        }
+    }
+    None
+}
+
+pub(super) fn is_key_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+}
