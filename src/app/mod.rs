@@ -21,14 +21,17 @@ use crate::cli::{Args, CatalogCommand, Command};
 use crate::config::ScanConfig;
 use crate::error::Error;
 
+#[cfg(feature = "kube")]
 use assemble::{Gathered, finish_report, record_leaks};
 pub use catalog::build_catalog;
 use catalog::{check, explain, export_anchors, export_regex, list};
 use count::run_count;
 pub use count::{Counts, count_blocks};
 use redact_har::redact_har;
+use scan::run_scan;
 pub use scan::scan_text;
-use scan::{Feed, run_scan, scan_blocks};
+#[cfg(feature = "kube")]
+use scan::{Feed, scan_blocks};
 
 /// The process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 
 mod config;
 mod error;
+mod faults;
 mod line;
 mod merge;
 mod reader;

@@ -1,0 +1,279 @@
+use super::*;
+use std::io::Write;
+
+fn read_all(path: &Path) -> (Vec<u8>, std::result::Result<ReadStats, ReadFailure>) {
+    let mut out = Vec::new();
+    let r = read_blocks(&Input::File(path.to_path_buf()), &mut |b| {
+        out.extend_from_slice(b.bytes())
+    });
+    (out, r)
+}
+
+#[test]
+fn gzip_by_magic_and_truncated_gzip() {
+    let dir = tempfile::tempdir().unwrap();
+    let text: Vec<u8> = (0..20000)
+        .flat_map(|i| format!("line {i} AADSTS50011\n").into_bytes())
+        .collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&text).unwrap();
+    let gz = gz.finish().unwrap();
+    let whole = dir.path().join("netbox.log.1");
+    fs::write(&whole, &gz).unwrap();
+    let (out, r) = read_all(&whole);
+    assert_eq!(out, text);
+    let stats = r.unwrap();
+    assert!(stats.gzip);
+    assert_eq!(stats.bytes, text.len() as u64);
+
+    let cut = dir.path().join("cut.gz");
+    fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    let (out, r) = read_all(&cut);
+    let failure = r.unwrap_err();
+    assert!(
+        matches!(failure.error, Error::TruncatedGzip { .. }),
+        "{:?}",
+        failure.error
+    );
+    assert!(!out.is_empty() && text.starts_with(&out));
+}
+
+/// Reads land on a [`READ_ALIGN`]ed address after any number of kept bytes, whatever
+/// buffer a consumer left behind, and the lines handed on are whole either way.
+#[test]
+fn reads_land_aligned() {
+    let mut block = Block::default();
+    for (head, size, left) in [(0, 4096, 0), (17, 4096, 3), (63, 100, 1000), (64, 100, 5)] {
+        block.data = vec![7; left];
+        block.place(head, size);
+        assert!(block.data.len() >= block.start + size);
+        let at = block.area()[head..].as_ptr() as usize;
+        assert_eq!(at % READ_ALIGN, 0, "head {head}, size {size}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text: Vec<u8> = (0..800_000)
+        .flat_map(|i| format!("line {i} {}\n", "x".repeat(i % 13)).into_bytes())
+        .collect();
+    let path = dir.path().join("netbox.log");
+    fs::write(&path, &text).unwrap();
+    let mut out = Vec::new();
+    let mut blocks = 0;
+    read_blocks(&Input::File(path), &mut |b| {
+        blocks += 1;
+        assert!(b.bytes().ends_with(b"\n"));
+        out.extend_from_slice(b.bytes());
+        // Leave the reader a buffer at another place, of another size.
+        b.data = vec![0; blocks * 7];
+    })
+    .unwrap();
+    assert!(blocks > 2, "{blocks}");
+    assert!(out == text);
+}
+
+/// A line with no end (issue #15: 10 GiB from a pipe) comes out in pieces of
+/// [`MAX_LINE`] bytes, each counted, and the buffer a piece is built in is not copied
+/// as it grows (a copy holds the old and the new buffer at once).
+#[test]
+fn an_endless_line_comes_in_pieces_of_max_line() {
+    let total = 2 * MAX_LINE + 3 * BLOCK + 5;
+    let endless = io::repeat(b'a').take(total as u64);
+    let mut pieces = Vec::new();
+    let stats = read_stream(Box::new(endless), Path::new("pipe"), &mut |b| {
+        assert!(b.bytes().iter().all(|&c| c == b'a'));
+        pieces.push(b.len);
+    })
+    .unwrap();
+    assert_eq!(pieces, [MAX_LINE, MAX_LINE, 3 * BLOCK + 5]);
+    assert_eq!(stats.split_lines, 2);
+    assert_eq!(stats.bytes, total as u64);
+
+    let mut block = Block::default();
+    block.place(5, 2 * BLOCK);
+    block.grow(LONG_LINE + 1);
+    let at = block.data.as_ptr();
+    let mut size = LONG_LINE + 1;
+    while size < MAX_LINE + BLOCK {
+        size = (size * 2).min(MAX_LINE + BLOCK);
+        block.grow(size);
+        assert_eq!(block.data.as_ptr(), at, "moved growing to {size} bytes");
+    }
+}
+
+#[test]
+fn a_long_line_in_gzip_grows_the_buffer_without_stalling() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = vec![b'a'; 5 * BLOCK + 17];
+    text.extend_from_slice(b" AADSTS50011\nnext\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&text).unwrap();
+    let path = dir.path().join("long.gz");
+    fs::write(&path, gz.finish().unwrap()).unwrap();
+    let (out, r) = read_all(&path);
+    assert!(r.is_ok());
+    assert_eq!(out, text);
+}
+
+/// A consumer that keeps every buffer (as the worker threads do) leaves the reader an
+/// empty one, or a small one, each time: the lines still come out whole and in order,
+/// across a line longer than two blocks and a piece of a line carried over.
+#[test]
+fn a_consumer_may_take_the_buffers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = Vec::new();
+    for i in 0..60_000 {
+        text.extend_from_slice(
+            format!("2026-11-20 line {i} AADSTS50011 {}\n", "x".repeat(i % 97)).as_bytes(),
+        );
+        if i == 30_000 {
+            text.extend_from_slice(&vec![b'y'; 3 * BLOCK]);
+            text.push(b'\n');
+        }
+    }
+    text.extend_from_slice(b"last line without a newline");
+    let plain = dir.path().join("netbox.log");
+    fs::write(&plain, &text).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&text).unwrap();
+    let packed = dir.path().join("netbox.log.gz");
+    fs::write(&packed, gz.finish().unwrap()).unwrap();
+    for path in [&plain, &packed] {
+        for leave in [0usize, 100] {
+            let mut kept: Vec<Vec<u8>> = Vec::new();
+            let r = read_blocks(&Input::File(path.clone()), &mut |b| {
+                let taken = std::mem::replace(&mut b.data, vec![0; leave]);
+                kept.push(taken[b.start..b.start + b.len].to_vec());
+            });
+            assert!(r.is_ok());
+            assert!(kept.len() > 3, "{}", kept.len());
+            assert!(kept[..kept.len() - 1].iter().all(|k| k.ends_with(b"\n")));
+            assert!(kept.concat() == text, "{} leaving {leave}", path.display());
+        }
+    }
+}
+
+/// Ranges put back together give the text's lines, whole and in order, wherever the
+/// ranges cut; a line longer than the limit comes out in pieces, each counted.
+#[test]
+fn stitched_ranges_give_whole_lines() {
+    let mut text = Vec::new();
+    for i in 0..500 {
+        text.extend_from_slice(format!("line {i} {}\n", "x".repeat(i % 37)).as_bytes());
+    }
+    text.extend_from_slice(&[b'y'; 300]);
+    text.extend_from_slice(b"\nlast");
+    for size in [1, 7, 64, 4096] {
+        let mut stitch = Stitch::with_max_line(100);
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for range in text.chunks(size) {
+            let cut = whole_lines(range);
+            stitch.join(range, cut, &mut |l| lines.push(l.to_vec()));
+            if let Some((from, to)) = cut {
+                lines.extend(
+                    range[from..to]
+                        .split_inclusive(|&b| b == b'\n')
+                        .map(<[u8]>::to_vec),
+                );
+            }
+        }
+        stitch.finish(&mut |l| lines.push(l.to_vec()));
+        assert_eq!(lines.concat(), text, "{size} bytes per range");
+        // Every piece without a newline but the input's last line is a counted split.
+        let pieces = lines.iter().filter(|l| !l.ends_with(b"\n")).count() as u64;
+        assert_eq!(stitch.split_lines, pieces - 1, "{size} bytes per range");
+        if size < 100 {
+            assert!(stitch.split_lines >= 2, "{size} bytes per range");
+        }
+        assert!(
+            lines.iter().all(|l| l.len() < 100 + size),
+            "{size} bytes per range"
+        );
+    }
+}
+
+/// The carry of a line longer than [`LONG_LINE`] gets the room of a whole piece at
+/// once: it is not copied as ranges are added to it.
+#[test]
+fn a_long_line_across_ranges_is_not_copied_as_it_grows() {
+    let max_line = 4 * LONG_LINE;
+    let mut stitch = Stitch::with_max_line(max_line);
+    let range = vec![b'a'; BLOCK];
+    let mut pieces = Vec::new();
+    let mut at = None;
+    for _ in 0..2 * max_line / BLOCK {
+        stitch.join(&range, None, &mut |l| pieces.push(l.len()));
+        if stitch.carry.len() > LONG_LINE {
+            let now = stitch.carry.as_ptr();
+            assert_eq!(*at.get_or_insert(now), now, "{} bytes", stitch.carry.len());
+        } else if stitch.carry.is_empty() {
+            at = None;
+        }
+    }
+    assert_eq!(pieces, [max_line, max_line]);
+    assert_eq!(stitch.split_lines, 2);
+}
+
+/// Only a plain regular file is read in ranges: gzip, binary files and pod logs of a
+/// bundle folder are read in order by one thread.
+#[test]
+fn what_is_read_in_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("netbox.log");
+    fs::write(&plain, "INFO one\nERROR AADSTS50011 two\n").unwrap();
+    let ranged = Ranged::open(&Input::File(plain.clone())).unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(ranged.read_at(5, &mut buf).unwrap(), 8);
+    assert_eq!(&buf, b"one\nERRO");
+    assert_eq!(ranged.read_at(30, &mut buf).unwrap(), 1);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"INFO one\n").unwrap();
+    let packed = dir.path().join("netbox.log.1");
+    fs::write(&packed, gz.finish().unwrap()).unwrap();
+    assert!(Ranged::open(&Input::File(packed)).is_none());
+    let binary = dir.path().join("core");
+    fs::write(&binary, b"\x7fELF\x02\x01\x01\0\0\0").unwrap();
+    assert!(Ranged::open(&Input::File(binary)).is_none());
+    let pod = Input::PodLog {
+        path: plain,
+        pod: "netbox-0".into(),
+        container: "netbox".into(),
+    };
+    assert!(Ranged::open(&pod).is_none());
+    assert!(Ranged::open(&Input::File(dir.path().join("missing"))).is_none());
+}
+
+#[test]
+fn binary_is_refused_text_with_a_few_nuls_is_not() {
+    assert!(sniff_binary(b"\x7fELF\x02\x01\x01\0\0\0").is_some());
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+        .collect();
+    assert!(sniff_binary(&noise).is_some());
+    assert!(sniff_binary(b"ok line\r\nbad \xff\xfe line with \0 NUL\r\n").is_none());
+    assert!(sniff_binary(b"").is_none());
+    let utf16: Vec<u8> = "INFO 2026-11-20 netbox started and ready for logins\r\n"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    assert!(sniff_binary(&utf16).unwrap().contains("UTF-16"));
+}
+
+#[test]
+fn directory_walk_is_sorted_and_recursive() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("b/c")).unwrap();
+    for p in ["b/c/z.log", "b/a.log", "a.log"] {
+        fs::write(dir.path().join(p), "x\n").unwrap();
+    }
+    let (inputs, errors) = expand(&[dir.path().to_path_buf(), dir.path().join("missing")]);
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            i.name()
+                .trim_start_matches(&dir.path().display().to_string())
+                .to_string()
+        })
+        .collect();
+    assert_eq!(names, ["/a.log", "/b/a.log", "/b/c/z.log"]);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].to_string().contains("missing: no such file"));
+}
