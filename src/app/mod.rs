@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::analyze::{Analyzer, Collected, MatchRecord, Observation, Observer};
 use crate::catalog::compile::{self, Compiled};
-use crate::catalog::{self, Catalog, Severity, export, load, validate};
+use crate::catalog::{self, Catalog, Detector, Severity, export, load, validate};
 use crate::cli::{Args, CatalogCommand, Command, ExplainArgs};
 use crate::config::ScanConfig;
 use crate::error::Error;
@@ -127,15 +127,20 @@ fn build_checked(dirs: &[PathBuf], all_examples: bool) -> (Option<Compiled>, Vec
         &compiled,
         selected,
         |idx, example| {
-            if compiled.rules[idx].rule.flow.is_none() {
-                validate::fires_on_line(&compiled, idx, example)
-            } else {
-                // Flow rules are checked end to end: each example is a small log.
-                let mut bytes = example.as_bytes().to_vec();
-                bytes.push(b'\n');
-                scan_text(&compiled, &bytes)
-                    .findings
-                    .contains_key(&crate::analyze::Key::Rule(idx))
+            let detector = compiled.rules[idx].rule.detector();
+            match detector {
+                Detector::Log => Ok(validate::fires_on_line(&compiled, idx, example)),
+                Detector::Flow | Detector::UnknownCode => {
+                    // Checked end to end: each example is a small log.
+                    let mut bytes = example.as_bytes().to_vec();
+                    bytes.push(b'\n');
+                    let findings = scan_text(&compiled, &bytes).findings;
+                    Ok(findings.keys().any(|key| match key {
+                        crate::analyze::Key::Rule(r) => *r == idx,
+                        crate::analyze::Key::UnknownCode(_) => detector == Detector::UnknownCode,
+                    }))
+                }
+                _ => crate::detectors::fires(&compiled, idx, example),
             }
         },
         &mut problems,
