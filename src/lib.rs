@@ -15,6 +15,7 @@ pub mod checkconfig;
 pub mod cli;
 pub mod config;
 pub mod correlate;
+pub mod detectors;
 pub mod error;
 pub mod har;
 /// Pod logs read straight from the Kubernetes API (feature `kube`, on by default).

@@ -14,8 +14,6 @@ use chrono::{DateTime, Utc};
 use regex::Regex;
 use serde_json::Value;
 
-use crate::catalog::Symptom;
-
 /// Token times more than this far off the time the browser saw them point at a wrong clock.
 pub const MAX_SKEW_SECS: i64 = 5 * 60;
 
@@ -215,44 +213,23 @@ pub struct Expected {
     pub seen_at: Option<DateTime<Utc>>,
 }
 
-/// Which check a [`Problem`] comes from; each becomes its own finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Check {
-    /// `nbf`/`iat` in the future or `exp` in the past, beyond [`MAX_SKEW_SECS`].
-    ClockSkew,
-    /// The id_token's audience is not the client id the login used.
-    Audience,
-    /// The token's tenant or issuer is not the tenant the login used.
-    Tenant,
-    /// `groups` replaced by an overage marker.
-    GroupOverage,
-    /// No `groups` claim at all.
-    NoGroups,
-    /// No `upn` (what `azuread-oauth2` identifies users by) or no `email`.
-    MissingClaim,
-}
-
-impl Check {
-    /// The finding's stable rule id.
-    pub fn rule(self) -> &'static str {
-        match self {
-            Check::ClockSkew => "token-clock-skew",
-            Check::Audience => "token-audience-mismatch",
-            Check::Tenant => "token-tenant-mismatch",
-            Check::GroupOverage => "token-group-overage",
-            Check::NoGroups => "token-no-groups-claim",
-            Check::MissingClaim => "token-missing-claim",
-        }
-    }
-
-    /// The symptom the finding reports.
-    pub fn symptom(self) -> Symptom {
-        match self {
-            Check::ClockSkew => Symptom::ClockSkew,
-            Check::Audience | Check::Tenant => Symptom::WrongTenantOrApp,
-            Check::GroupOverage | Check::NoGroups => Symptom::GroupClaims,
-            Check::MissingClaim => Symptom::MissingClaim,
-        }
+crate::catalog::string_enum! {
+    /// Which check a [`Problem`] comes from; each becomes its own finding, reported as the
+    /// catalog rule (detector `token`) whose id is the key. `Check::ALL` is the list of ids
+    /// this detector can emit.
+    Check {
+        /// `nbf`/`iat` in the future or `exp` in the past, beyond [`MAX_SKEW_SECS`].
+        ClockSkew = "token-clock-skew",
+        /// The id_token's audience is not the client id the login used.
+        Audience = "token-audience-mismatch",
+        /// The token's tenant or issuer is not the tenant the login used.
+        Tenant = "token-tenant-mismatch",
+        /// `groups` replaced by an overage marker.
+        GroupOverage = "token-group-overage",
+        /// No `groups` claim at all.
+        NoGroups = "token-no-groups-claim",
+        /// No `upn` (what `azuread-oauth2` identifies users by) or no `email`.
+        MissingClaim = "token-missing-claim",
     }
 }
 

@@ -414,7 +414,8 @@ impl Analyzer<'_> {
                 .and_then(timestamp::parse_value)
                 .or_else(|| timestamp::find(frame.body)),
         };
-        let found = crate::har::log_tokens(&at, &text, self.collected.masking);
+        let found =
+            crate::har::log_tokens(&at, &text, self.collected.masking, self.observer.compiled);
         crate::har::merge_findings(&mut self.collected.extra, found);
     }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::catalog::compile::{self, Compiled};
-use crate::catalog::{self, Catalog, export, load, validate};
+use crate::catalog::{self, Catalog, Detector, export, load, validate};
 use crate::cli::ExplainArgs;
 use crate::error::Error;
 
@@ -56,15 +56,20 @@ pub(super) fn build_checked(
         &compiled,
         selected,
         |idx, example| {
-            if compiled.rules[idx].rule.flow.is_none() {
-                validate::fires_on_line(&compiled, idx, example)
-            } else {
-                // Flow rules are checked end to end: each example is a small log.
-                let mut bytes = example.as_bytes().to_vec();
-                bytes.push(b'\n');
-                scan_text(&compiled, &bytes)
-                    .findings
-                    .contains_key(&crate::analyze::Key::Rule(idx))
+            let detector = compiled.rules[idx].rule.detector();
+            match detector {
+                Detector::Log => Ok(validate::fires_on_line(&compiled, idx, example)),
+                Detector::Flow | Detector::UnknownCode => {
+                    // Checked end to end: each example is a small log.
+                    let mut bytes = example.as_bytes().to_vec();
+                    bytes.push(b'\n');
+                    let findings = scan_text(&compiled, &bytes).findings;
+                    Ok(findings.keys().any(|key| match key {
+                        crate::analyze::Key::Rule(r) => *r == idx,
+                        crate::analyze::Key::UnknownCode(_) => detector == Detector::UnknownCode,
+                    }))
+                }
+                _ => crate::detectors::fires(&compiled, idx, example),
             }
         },
         &mut problems,

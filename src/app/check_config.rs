@@ -66,7 +66,10 @@ pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
         secret_expires,
         today: chrono::Utc::now().date_naive(),
     };
-    let outcome = checkconfig::check(&text, &options);
+    // The words of each finding are its catalog rule's; check-config reads the built-in
+    // catalog only (it never took `--patterns`).
+    let catalog = crate::catalog::load::load(&[])?;
+    let outcome = checkconfig::check(&text, &options, &catalog);
     let mut report = build_report(&name, bytes.len() as u64, &outcome);
 
     if let Some(kind) = leak_in(&report) {

@@ -591,7 +591,7 @@ fn every_parser_survives_arbitrary_input() {
                 secret_expires: None,
                 today: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("a date"),
             };
-            let _ = crate::checkconfig::check(&text, &opts);
+            let _ = crate::checkconfig::check(&text, &opts, &*COMPILED);
             let _ = crate::redact::Masking {
                 reveal: false,
                 users: true,

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::memmem;
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::catalog::{Catalog, Refine, Rule};
+use crate::catalog::{Catalog, Detector, Refine, Rule, RuleLookup};
 pub use crate::parse::traceback::TRACEBACK_START;
 pub use crate::search::BlockSearcher;
 
@@ -101,6 +101,16 @@ pub struct Compiled {
     pub login_anchor: usize,
 }
 
+impl RuleLookup for Compiled {
+    /// Rules are in id order, so this is a binary search.
+    fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .binary_search_by(|r| r.rule.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.rules[i].rule)
+    }
+}
+
 impl Compiled {
     /// Stage one for this catalog: the block scan, health probes left out.
     pub fn scanner(&self) -> crate::parse::Scanner<'_> {
@@ -175,7 +185,12 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
     }
 
     let mut code_table: HashMap<u32, Vec<u32>> = HashMap::new();
+    // Only log rules fire on a code; the codes of other rules name what their mistake
+    // produces, for the report and `explain`.
     for (idx, r) in rules.iter().enumerate() {
+        if r.rule.detector() != Detector::Log {
+            continue;
+        }
         for code in r.rule.aadsts_codes() {
             code_table.entry(code).or_default().push(idx as u32);
         }

@@ -10,7 +10,6 @@ pub mod teddy;
 pub mod validate;
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +37,10 @@ pub struct Rule {
     /// Regexes (regex crate syntax, Unicode off) with named captures.
     #[serde(default)]
     pub patterns: Vec<String>,
-    /// A flow-level condition this rule reports (instead of matching lines).
+    /// Which Rust check fires the rule; see [`Rule::detector`] for the default.
+    #[serde(default)]
+    pub detector: Option<Detector>,
+    /// The flow-level condition a `flow` rule reports (instead of matching lines).
     #[serde(default)]
     pub flow: Option<FlowCondition>,
     /// Reported only when no other, non-fallback rule matched the event.
@@ -59,22 +61,34 @@ pub struct Rule {
     /// Links to documentation.
     #[serde(default)]
     pub references: Vec<String>,
-    /// Lines the rule must and must not match.
+    /// Inputs the rule's detector must and must not fire on.
     pub examples: Examples,
 }
 
-/// The example lines every rule carries; the test suite runs them.
+/// The examples every rule carries; `catalog check` and the test suite run them through the
+/// rule's detector: log lines (or a small log, for `flow` and `unknown-code`), configuration
+/// overrides (`config`), HAR documents (`har`) or token claims (`token`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
-    /// Lines the rule must fire on.
+    /// Inputs the rule must fire on.
     #[serde(rename = "match")]
     pub matches: Vec<String>,
-    /// Lines the rule must not fire on.
+    /// Inputs the rule must not fire on.
     pub no_match: Vec<String>,
 }
 
 impl Rule {
+    /// The check that fires the rule: as written, else `flow` for a rule with a `flow`
+    /// condition (the form flow rules had before `detector` existed), else `log`.
+    pub fn detector(&self) -> Detector {
+        match (self.detector, self.flow) {
+            (Some(d), _) => d,
+            (None, Some(_)) => Detector::Flow,
+            (None, None) => Detector::Log,
+        }
+    }
+
     /// The AADSTS codes among [`Rule::codes`], as numbers.
     pub fn aadsts_codes(&self) -> impl Iterator<Item = u32> + '_ {
         self.codes.iter().filter_map(|c| parse_aadsts(c))
@@ -98,7 +112,7 @@ pub fn parse_aadsts(code: &str) -> Option<u32> {
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $key:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Deserialize, ::serde::Serialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $key)] $variant),+
         }
@@ -106,12 +120,12 @@ macro_rules! string_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             /// The stable key used in rule files and JSON.
-            pub fn key(self) -> &'static str {
+            pub const fn key(self) -> &'static str {
                 match self { $($name::$variant => $key),+ }
             }
         }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.key())
             }
         }
@@ -209,6 +223,27 @@ string_enum! {
     }
 }
 
+pub(crate) use string_enum;
+
+string_enum! {
+    /// Which Rust check fires a rule. Log rules are the catalog's own matcher; every other
+    /// kind names code that reports the rule by its id and carries no patterns.
+    Detector {
+        /// The matcher: AADSTS codes and `patterns` on log lines (the default).
+        Log = "log",
+        /// The correlator: a login flow showed the rule's `flow` condition.
+        Flow = "flow",
+        /// `check-config`: a check of the NetBox configuration override.
+        Config = "config",
+        /// A check that only a browser capture (HAR) allows.
+        Har = "har",
+        /// A check of the claims of an id_token or access token (in a HAR or a log line).
+        Token = "token",
+        /// An AADSTS code that no log rule reports.
+        UnknownCode = "unknown-code",
+    }
+}
+
 string_enum! {
     /// Built-in cause refinements a rule can ask for.
     Refine {
@@ -235,6 +270,20 @@ pub struct Located {
 pub struct Catalog {
     /// Rules by id, in id order.
     pub rules: BTreeMap<String, Located>,
+}
+
+/// Finds a rule by id: how a detector other than the matcher (a config, HAR or token check)
+/// gets the words of the finding it reports. The loaded [`Catalog`] (which `check-config`
+/// reads without compiling it) and the [`compile::Compiled`] one both answer.
+pub trait RuleLookup {
+    /// The rule with this id, if the catalog has it.
+    fn rule(&self, id: &str) -> Option<&Rule>;
+}
+
+impl RuleLookup for Catalog {
+    fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id).map(|l| &l.rule)
+    }
 }
 
 impl Catalog {

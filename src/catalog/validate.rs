@@ -6,7 +6,7 @@ use memchr::memmem;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, Rule, compile::Compiled};
+use crate::catalog::{Catalog, Detector, Rule, compile::Compiled};
 
 /// True when `id` is lowercase kebab-case: `abc-123-def`.
 pub fn is_kebab(id: &str) -> bool {
@@ -56,17 +56,45 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
         }
     }
     let aadsts: Vec<u32> = rule.aadsts_codes().collect();
-    if rule.patterns.is_empty() && aadsts.is_empty() && rule.flow.is_none() {
-        bad("needs an AADSTS code in `codes`, a pattern, or a `flow` condition".into());
+    let detector = rule.detector();
+    match (detector, rule.flow) {
+        (Detector::Flow, None) => bad("detector = \"flow\" needs a `flow` condition".into()),
+        (Detector::Flow, Some(_)) | (_, None) => {}
+        (other, Some(_)) => bad(format!(
+            "a `flow` condition belongs to detector = \"flow\", not {other:?}",
+            other = other.key()
+        )),
     }
-    if rule.flow.is_some() && (!rule.patterns.is_empty() || !aadsts.is_empty()) {
-        bad(
+    match detector {
+        Detector::Log => {
+            if rule.patterns.is_empty() && aadsts.is_empty() {
+                bad("needs an AADSTS code in `codes`, a pattern, or a `flow` condition".into());
+            }
+            if !rule.patterns.is_empty() && rule.keywords.is_empty() {
+                bad("patterns need keywords: literals every match contains".into());
+            }
+        }
+        Detector::Flow if !rule.patterns.is_empty() || !aadsts.is_empty() => bad(
             "a `flow` rule is reported from login flows; it takes no patterns or AADSTS codes"
                 .into(),
-        );
-    }
-    if !rule.patterns.is_empty() && rule.keywords.is_empty() {
-        bad("patterns need keywords: literals every match contains".into());
+        ),
+        Detector::Flow => {}
+        other => {
+            // The Rust check reports the rule by its id; `codes` only name what the mistake
+            // produces, so an AADSTS code there does not fire the rule.
+            if !rule.patterns.is_empty() || !rule.keywords.is_empty() {
+                bad(format!(
+                    "a rule of detector {:?} is fired by Rust code; it takes no patterns or keywords",
+                    other.key()
+                ));
+            }
+            if rule.refine.is_some() || rule.fallback {
+                bad(format!(
+                    "`refine` and `fallback` apply to log rules only, not detector {:?}",
+                    other.key()
+                ));
+            }
+        }
     }
     for kw in &rule.keywords {
         if kw.len() < 3 {
@@ -79,7 +107,8 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
     if rule.examples.no_match.is_empty() {
         bad("examples.no_match is empty".into());
     }
-    for example in rule.examples.matches.iter().filter(|_| rule.flow.is_none()) {
+    let matched_by_text = detector == Detector::Log;
+    for example in rule.examples.matches.iter().filter(|_| matched_by_text) {
         let bytes = example.as_bytes();
         let has_kw = rule
             .keywords
@@ -98,8 +127,15 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
 /// True for a well-formed code: one trimmed line of at most 40 characters; `AADSTS...` must be
 /// followed by digits only, `HTTP ...` by a three-digit status.
 pub fn is_code(code: &str) -> bool {
+    code_shape(code, 40)
+}
+
+/// [`is_code`] with another length limit: the codes of a rule that is not a log rule quote
+/// the error text its mistake produces ("Missing needed parameter client_assertion"), and
+/// nothing searches for them.
+fn code_shape(code: &str, max_len: usize) -> bool {
     let shaped = !code.is_empty()
-        && code.len() <= 40
+        && code.len() <= max_len
         && code.trim() == code
         && !code.contains(['\n', '\r', '\t']);
     let aadsts_ok = !code
@@ -113,18 +149,24 @@ pub fn is_code(code: &str) -> bool {
 
 /// Checks the catalog as a whole: code shapes, https references, and that a code claimed by
 /// rules of different symptoms is explained (`overlap_reason`) on at least one of each pair.
+/// Only log and flow rules take part in the overlap check: the codes of a config, HAR or token rule
+/// say what its mistake produces (the same codes the log rules report), not what fires it.
 pub fn lint_catalog(catalog: &Catalog, problems: &mut Vec<String>) {
     let mut by_code: BTreeMap<&str, Vec<&crate::catalog::Located>> = BTreeMap::new();
     for located in catalog.active() {
         let rule = &located.rule;
+        let fires_on_codes = matches!(rule.detector(), Detector::Log | Detector::Flow);
         for code in &rule.codes {
-            if !is_code(code) {
+            let max_len = if fires_on_codes { 40 } else { 80 };
+            if !code_shape(code, max_len) {
                 problems.push(format!(
-                    "{}: rule {}: code {code:?} is malformed (one trimmed line of at most 40 characters; AADSTS<digits>; HTTP <status>)",
+                    "{}: rule {}: code {code:?} is malformed (one trimmed line of at most {max_len} characters; AADSTS<digits>; HTTP <status>)",
                     located.file, rule.id
                 ));
             }
-            by_code.entry(code.as_str()).or_default().push(located);
+            if fires_on_codes {
+                by_code.entry(code.as_str()).or_default().push(located);
+            }
         }
         for reference in &rule.references {
             if !reference.starts_with("https://") {
@@ -162,11 +204,13 @@ pub fn lint_catalog(catalog: &Catalog, problems: &mut Vec<String>) {
 
 /// Runs the examples of the rules whose ids `select` accepts; appends a problem for each
 /// `match` example the rule does not fire on and each `no_match` example it fires on.
-/// `fires(rule, example)` decides: the matcher for line rules, a whole scan for flow rules.
+/// `fires(rule, example)` decides through the rule's detector (the matcher for log rules, a
+/// whole scan for flow rules, the Rust check for the others); an example it cannot run (a
+/// HAR that is not JSON, an unknown option line) is a problem of its own.
 pub fn run_examples(
     compiled: &Compiled,
     select: impl Fn(&str) -> bool,
-    fires: impl Fn(usize, &str) -> bool,
+    fires: impl Fn(usize, &str) -> Result<bool, String>,
     problems: &mut Vec<String>,
 ) {
     for (idx, rule) in compiled.rules.iter().enumerate() {
@@ -176,7 +220,20 @@ pub fn run_examples(
         let examples = &rule.rule.examples;
         for (lines, want) in [(&examples.matches, true), (&examples.no_match, false)] {
             for line in lines {
-                if fires(idx, line) != want {
+                let fired = match fires(idx, line) {
+                    Ok(fired) => fired,
+                    Err(why) => {
+                        problems.push(format!(
+                            "{}: rule {}: {} example cannot be run ({why}): {}",
+                            rule.file,
+                            rule.rule.id,
+                            if want { "match" } else { "no_match" },
+                            shorten(line)
+                        ));
+                        continue;
+                    }
+                };
+                if fired != want {
                     problems.push(format!(
                         "{}: rule {}: {} example {}: {}",
                         rule.file,

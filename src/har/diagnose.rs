@@ -9,19 +9,33 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::model::SetCookie;
 use super::{Seen, Url};
-use crate::catalog::{Severity, Symptom};
+use crate::catalog::RuleLookup;
+use crate::catalog::compile::Compiled;
 use crate::correlate::{Condition, Correlator, Flow, Outcome, Step, Stop};
 use crate::redact::{Masking, Shown, tag};
 use crate::refine;
 use crate::report::{EntraIds, Evidence, Finding};
-use crate::token::{self, Check, Expected, Kind};
+use crate::token::{self, Expected, Kind};
+
+crate::catalog::string_enum! {
+    /// The checks only a browser capture allows; each reports the catalog rule (detector
+    /// `har`) whose id is the key. `HarCheck::ALL` is the list of ids this detector emits.
+    HarCheck {
+        /// The redirect URI sent breaks the guide's rules.
+        RedirectUriInvalid = "har-redirect-uri-invalid",
+        /// The redirect URI sent differs from `--redirect-uri`.
+        RedirectUriDiffers = "har-redirect-uri-differs",
+        /// The session cookie set at the begin was not sent back on the callback.
+        SessionCookieLost = "har-session-cookie-lost",
+    }
+}
 
 /// Rule id: the redirect URI sent breaks the guide's rules.
-pub const REDIRECT_URI_SENT: &str = "har-redirect-uri-invalid";
+pub const REDIRECT_URI_SENT: &str = HarCheck::RedirectUriInvalid.key();
 /// Rule id: the redirect URI sent differs from `--redirect-uri`.
-pub const REDIRECT_URI_DIFFERS: &str = "har-redirect-uri-differs";
+pub const REDIRECT_URI_DIFFERS: &str = HarCheck::RedirectUriDiffers.key();
 /// Rule id: the session cookie set at the begin was not sent back on the callback.
-pub const SESSION_COOKIE_LOST: &str = "har-session-cookie-lost";
+pub const SESSION_COOKIE_LOST: &str = HarCheck::SessionCookieLost.key();
 
 /// Django's session cookie name (SESSION_COOKIE_NAME default).
 const SESSION_COOKIE: &str = "sessionid";
@@ -38,6 +52,8 @@ struct Authorize {
 
 /// Findings under construction, by rule id.
 struct Builder<'a> {
+    /// Where the words of each finding come from: the rule with its id.
+    compiled: &'a Compiled,
     name: &'a str,
     /// Pod and container of a log line (`None` for a HAR).
     pod: Option<(String, Option<String>)>,
@@ -45,32 +61,25 @@ struct Builder<'a> {
     findings: BTreeMap<String, Finding>,
 }
 
-/// The fixed text of a finding sso-triage makes outside the catalog.
-struct Text {
-    symptom: Symptom,
-    severity: Severity,
-    title: &'static str,
-    meaning: &'static str,
-    causes: &'static [&'static str],
-    resolution: &'static [&'static str],
-    codes: &'static [&'static str],
-}
-
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 impl Builder<'_> {
-    /// Counts one event of `rule` at entry `line`, with `text` as evidence and `diagnosis`.
+    /// Counts one event of the rule with id `rule` at entry `line`, with `text` as evidence
+    /// and `diagnosis`. A rule the catalog does not hold (deprecated by `--patterns`) is not
+    /// reported.
     fn add(
         &mut self,
         rule: &str,
-        t: &Text,
         line: u64,
         time: Option<DateTime<Utc>>,
         text: &str,
         diagnosis: Vec<String>,
     ) {
+        let Some(t) = self.compiled.rule(rule) else {
+            return;
+        };
         let name = self.name.to_string();
         let source = match &self.pod {
             Some((p, Some(c))) => format!("pod/{p}/{c}"),
@@ -83,7 +92,7 @@ impl Builder<'_> {
             .or_insert_with(|| Finding {
                 rule: rule.to_string(),
                 symptom: t.symptom,
-                title: Shown::ours(t.title),
+                title: Shown::ours(&t.title),
                 severity: t.severity,
                 codes: t.codes.iter().map(Shown::ours).collect(),
                 codes_seen: Vec::new(),
@@ -91,7 +100,7 @@ impl Builder<'_> {
                 first_seen: None,
                 last_seen: None,
                 sources: vec![self.masking.show(&source)],
-                meaning: Shown::ours(t.meaning),
+                meaning: Shown::ours(&t.meaning),
                 likely_causes: t.causes.iter().map(Shown::ours).collect(),
                 diagnosis: Vec::new(),
                 entra: EntraIds::default(),
@@ -129,140 +138,6 @@ impl Builder<'_> {
                 captures: BTreeMap::new(),
             });
         }
-    }
-}
-
-const TEXT_REDIRECT_INVALID: Text = Text {
-    symptom: Symptom::RedirectUriMismatch,
-    severity: Severity::Error,
-    title: "The redirect URI the browser sent to Entra breaks the redirect URI rules",
-    meaning: "The authorize request in the capture carries the redirect_uri NetBox built. Entra compares it exactly (scheme, host, port, path, trailing slash, case) with the app registration's Redirect URIs, and accepts http:// only for localhost; a URI that breaks these rules ends in AADSTS50011 or AADSTS500112.",
-    causes: &[
-        "The ingress or load balancer terminates TLS and does not send X-Forwarded-Proto: https, so NetBox builds an http:// URI.",
-        "NetBox sees an internal host or port (a Service name, a NodePort, a port-forward) instead of the public name.",
-        "The backend changed (the tenant backend has its own callback path) without registering its URI.",
-    ],
-    resolution: &[
-        "Read the diagnosis: it names each part of the sent URI that is wrong.",
-        "Make the ingress pass the public Host and X-Forwarded-Proto: https, or set SOCIAL_AUTH_REDIRECT_IS_HTTPS = True in the configuration overrides.",
-        "Register exactly https://<domain>/oauth/complete/<backend>/ (with the trailing slash) under Authentication > Web > Redirect URIs of the app registration.",
-    ],
-    codes: &["AADSTS50011"],
-};
-
-const TEXT_REDIRECT_DIFFERS: Text = Text {
-    symptom: Symptom::RedirectUriMismatch,
-    severity: Severity::Error,
-    title: "The redirect URI the browser sent is not the one expected",
-    meaning: "The redirect_uri of the authorize request differs from the URI given with --redirect-uri (the one registered on the app). Entra refuses any difference with AADSTS50011.",
-    causes: &[
-        "NetBox builds the URI from the Host and X-Forwarded-Proto headers it receives; a proxy that changes them changes the URI.",
-        "The registered URI was typed by hand and differs in scheme, host, port, path or trailing slash.",
-    ],
-    resolution: &[
-        "Read the diagnosis: it names the part that differs.",
-        "Fix the proxy headers (Host, X-Forwarded-Proto) so NetBox builds the registered URI, or register the URI NetBox sends if it is the right public one.",
-    ],
-    codes: &["AADSTS50011"],
-};
-
-const TEXT_COOKIE_LOST: Text = Text {
-    symptom: Symptom::SessionStateLost,
-    severity: Severity::Error,
-    title: "The session cookie set at the start of the login was not sent back on the callback",
-    meaning: "NetBox keeps the OAuth state in the Django session. The begin request (/oauth/login/<backend>/) set the sessionid cookie, but the browser did not send it (or sent another one) with the callback, so NetBox cannot find the state: social-core raises AuthStateMissing (\"Session value state missing.\"), which NetBox 4.6.3+ hides behind a redirect to /login/.",
-    causes: &[
-        "The cookie is Secure but the callback URL is http://, or the begin and the callback use different host names.",
-        "SameSite=Strict on the session cookie: the browser does not send it on the redirect back from login.microsoftonline.com.",
-        "The browser or an extension blocks or clears cookies for the site, or a proxy strips them.",
-    ],
-    resolution: &[
-        "Read the diagnosis: it names the cookie attribute or host difference that kept the cookie back.",
-        "Open NetBox by its one public https URL, the same host as the registered redirect URI.",
-        "Keep SESSION_COOKIE_SAMESITE at Lax (Django's default), and SESSION_COOKIE_SECURE only when every URL is https.",
-    ],
-    codes: &["AuthStateMissing"],
-};
-
-fn token_text(check: Check) -> Text {
-    match check {
-        Check::ClockSkew => Text {
-            symptom: check.symptom(),
-            severity: Severity::Warning,
-            title: "Token times do not fit the time the browser saw",
-            meaning: "The token's nbf/iat lie in the future, or its exp in the past, by more than 5 minutes at the time the browser received it. The tenant backends validate these times with no leeway, so a clock that is off rejects the token (ImmatureSignatureError, \"Signature has expired\").",
-            causes: &[
-                "The clock of the machine that saved the capture, or of the NetBox pod's node, is off (no NTP).",
-            ],
-            resolution: &[
-                "Check the time on the Kubernetes nodes (chronyc tracking / timedatectl) and fix NTP.",
-                "Compare the token times in the evidence with the Timestamp Entra shows.",
-            ],
-            codes: &[],
-        },
-        Check::Audience => Text {
-            symptom: check.symptom(),
-            severity: Severity::Error,
-            title: "The id_token was issued for another application",
-            meaning: "The id_token's aud claim is not the client id the login sent to Entra. NetBox's tenant backends reject such a token (Invalid audience).",
-            causes: &[
-                "Two app registrations: the authorize request uses one client id, the token comes from another.",
-            ],
-            resolution: &[
-                "Use the Application (client) ID of one app registration in SOCIAL_AUTH_<BACKEND>_KEY and register the redirect URI on that same app.",
-            ],
-            codes: &[],
-        },
-        Check::Tenant => Text {
-            symptom: check.symptom(),
-            severity: Severity::Warning,
-            title: "The token comes from another tenant than the login asked",
-            meaning: "The token's tid (or the tenant in iss) is not the tenant in the authority URL of the authorize request.",
-            causes: &[
-                "The user is a guest whose home tenant signed them in, or TENANT_ID names another directory.",
-            ],
-            resolution: &[
-                "Set SOCIAL_AUTH_<BACKEND>_TENANT_ID to the Directory (tenant) ID of the app registration's tenant.",
-            ],
-            codes: &[],
-        },
-        Check::GroupOverage => Text {
-            symptom: check.symptom(),
-            severity: Severity::Warning,
-            title: "Group overage: the token carries no groups, only a pointer to them",
-            meaning: "When a user is in more groups than fit in a token, Entra leaves out the groups claim and adds an overage marker (_claim_names/_claim_sources, or hasgroups). NetBox's group mapping reads only the groups claim, so the user signs in but gets no groups and no permissions.",
-            causes: &[
-                "The user is in more than 200 groups (150 for SAML, 6 in an implicit-flow URL) and the app emits all security groups.",
-            ],
-            resolution: &[
-                "In the app registration's Token configuration, emit only Groups assigned to the application (groupMembershipClaims = ApplicationGroup) and assign the NetBox groups to the enterprise application.",
-                "Or map permissions with app roles (the roles claim) instead of groups.",
-            ],
-            codes: &[],
-        },
-        Check::NoGroups => Text {
-            symptom: check.symptom(),
-            severity: Severity::Info,
-            title: "The id_token has no groups claim",
-            meaning: "Without a groups claim NetBox cannot map Entra groups to NetBox groups; users sign in without the permissions the groups would give.",
-            causes: &["The groups claim is not configured under the app's Token configuration."],
-            resolution: &[
-                "Add a groups claim (Token configuration > Add groups claim) if NetBox permissions come from Entra groups; otherwise ignore this.",
-            ],
-            codes: &[],
-        },
-        Check::MissingClaim => Text {
-            symptom: check.symptom(),
-            severity: Severity::Warning,
-            title: "The id_token lacks a claim NetBox uses (upn, email)",
-            meaning: "azuread-oauth2 identifies users by the upn claim and NetBox fills the e-mail from email. Guest (B2B) and personal accounts have no upn in the v1 token: social-core raises AuthMissingParameter (\"Missing needed parameter upn\").",
-            causes: &["A guest or personal account, or optional claims not configured."],
-            resolution: &[
-                "Add upn and email as optional claims of the ID token in the app's Token configuration.",
-                "For guests, consider the tenant backend, which identifies users by sub.",
-            ],
-            codes: &["AuthMissingParameter"],
-        },
     }
 }
 
@@ -401,9 +276,15 @@ fn step(s: &Seen, name: &'static str, detail: String, source: &str) -> Step {
 }
 
 impl<'a> Diagnosis<'a> {
-    pub(super) fn new(name: &'a str, expected_redirect: Option<&str>, masking: Masking) -> Self {
+    pub(super) fn new(
+        name: &'a str,
+        expected_redirect: Option<&str>,
+        masking: Masking,
+        compiled: &'a Compiled,
+    ) -> Self {
         Diagnosis {
             b: Builder {
+                compiled,
                 name,
                 pod: None,
                 masking,
@@ -577,27 +458,15 @@ impl<'a> Diagnosis<'a> {
             ));
         }
         if !problems.is_empty() && self.first_time(REDIRECT_URI_SENT, uri) {
-            self.b.add(
-                REDIRECT_URI_SENT,
-                &TEXT_REDIRECT_INVALID,
-                a.line,
-                s.time,
-                &evidence,
-                problems,
-            );
+            self.b
+                .add(REDIRECT_URI_SENT, a.line, s.time, &evidence, problems);
             found.push(REDIRECT_URI_SENT);
         }
         if let Some(expected) = self.expected_redirect.clone() {
             let diffs = compare(uri, &expected);
             if !diffs.is_empty() && self.first_time(REDIRECT_URI_DIFFERS, uri) {
-                self.b.add(
-                    REDIRECT_URI_DIFFERS,
-                    &TEXT_REDIRECT_DIFFERS,
-                    a.line,
-                    s.time,
-                    &evidence,
-                    diffs,
-                );
+                self.b
+                    .add(REDIRECT_URI_DIFFERS, a.line, s.time, &evidence, diffs);
                 found.push(REDIRECT_URI_DIFFERS);
             }
         }
@@ -717,14 +586,8 @@ impl<'a> Diagnosis<'a> {
                 sent_names.join(", ")
             }
         );
-        self.b.add(
-            SESSION_COOKIE_LOST,
-            &TEXT_COOKIE_LOST,
-            s.line,
-            s.time,
-            &text,
-            diagnosis,
-        );
+        self.b
+            .add(SESSION_COOKIE_LOST, s.line, s.time, &text, diagnosis);
         if let Some(f) = self.b.findings.get_mut(SESSION_COOKIE_LOST)
             && !f.codes_seen.iter().any(|c| c == "AuthStateMissing")
         {
@@ -788,21 +651,15 @@ impl<'a> Diagnosis<'a> {
             };
             let summary = token::summary(&claims, kind);
             for problem in token::check(&claims, kind, &expected) {
-                let rule = problem.check.rule();
+                let rule = problem.check.key();
                 let evidence = format!(
                     "{} in the {place} of entry {} ({} {base}): {summary}",
                     kind.label(),
                     s.line,
                     e.request.method
                 );
-                self.b.add(
-                    rule,
-                    &token_text(problem.check),
-                    s.line,
-                    s.time,
-                    &evidence,
-                    vec![problem.text],
-                );
+                self.b
+                    .add(rule, s.line, s.time, &evidence, vec![problem.text]);
                 rules.push(rule);
             }
         }
@@ -931,8 +788,14 @@ pub struct LogLine<'a> {
 
 /// Findings for the tokens in one log line (a debug log of the token response): the
 /// claims are checked against the line's time; the client and tenant are not known here.
-pub fn log_tokens(at: &LogLine<'_>, text: &str, masking: Masking) -> Vec<Finding> {
+pub fn log_tokens(
+    at: &LogLine<'_>,
+    text: &str,
+    masking: Masking,
+    compiled: &Compiled,
+) -> Vec<Finding> {
     let mut b = Builder {
+        compiled,
         name: at.source,
         pod: at.pod.clone(),
         masking,
@@ -959,8 +822,7 @@ pub fn log_tokens(at: &LogLine<'_>, text: &str, masking: Masking) -> Vec<Finding
         for problem in token::check(&claims, kind, &expected) {
             let evidence = format!("{} logged on line {}: {summary}", kind.label(), at.line);
             b.add(
-                problem.check.rule(),
-                &token_text(problem.check),
+                problem.check.key(),
                 at.line,
                 at.time,
                 &evidence,
@@ -972,40 +834,4 @@ pub fn log_tokens(at: &LogLine<'_>, text: &str, masking: Masking) -> Vec<Finding
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn compare_names_the_part() {
-        let exp = "https://netbox.example.com/oauth/complete/azuread-oauth2/";
-        assert!(compare(exp, exp).is_empty());
-        let d = compare(
-            "http://netbox.example.com/oauth/complete/azuread-oauth2/",
-            exp,
-        );
-        assert_eq!(
-            d,
-            vec!["scheme: sent http://, expected https://".to_string()]
-        );
-        let d = compare(
-            "https://netbox.example.com/oauth/complete/azuread-oauth2",
-            exp,
-        );
-        assert!(d[0].starts_with("trailing slash"), "{d:?}");
-        let d = compare(
-            "https://netbox.example.com:8443/oauth/complete/azuread-oauth2/",
-            exp,
-        );
-        assert!(d[0].starts_with("port: sent 8443"), "{d:?}");
-        let d = compare(
-            "https://nb.internal/oauth/complete/azuread-tenant-oauth2/",
-            exp,
-        );
-        assert_eq!(d.len(), 2, "{d:?}");
-        let d = compare(
-            "https://netbox.example.com:443/oauth/complete/azuread-oauth2/",
-            exp,
-        );
-        assert!(d[0].starts_with("port"), "{d:?}");
-    }
-}
+mod tests;

@@ -42,7 +42,7 @@ use crate::report::Finding;
 use crate::source::ReadStats;
 
 use diagnose::{Diagnosis, ErrorAt, Request};
-pub use diagnose::{LogLine, log_tokens};
+pub use diagnose::{HarCheck, LogLine, log_tokens};
 pub use redact::Stats as RedactStats;
 pub use url::Url;
 
@@ -239,7 +239,7 @@ struct Waiting {
 }
 
 /// The analysis of one HAR, fed entry by entry by [`stream::read`].
-struct Analysis<'c, 'm, 'n> {
+struct Analysis<'c: 'n, 'm, 'n> {
     name: &'n str,
     compiled: &'c Compiled,
     reveal: bool,
@@ -298,7 +298,7 @@ impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
             waiting: VecDeque::new(),
             records: Vec::new(),
             correlator: Correlator::new(timeout),
-            diagnosis: Diagnosis::new(name, options.redirect_uri.as_deref(), masking),
+            diagnosis: Diagnosis::new(name, options.redirect_uri.as_deref(), masking, compiled),
             last_serial: None,
             line: 0,
             end: None,

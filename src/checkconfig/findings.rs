@@ -1,0 +1,98 @@
+//! Turns the hits of the checks into findings, one per check, with the words of the
+//! check's catalog rule. The file's text reaches the report through the masker only.
+
+use std::collections::BTreeMap;
+
+use super::{Checker, Hit, MAX_EVIDENCE};
+use crate::catalog::Status;
+use crate::redact::{Masking, Shown};
+use crate::report::{EntraIds, Evidence, Finding};
+
+impl Checker<'_> {
+    /// Groups the hits into findings, one per check.
+    pub(super) fn findings(&mut self) -> Vec<Finding> {
+        let mut by_check: BTreeMap<&'static str, Vec<Hit>> = BTreeMap::new();
+        for h in self.hits.drain(..) {
+            by_check.entry(h.check.key()).or_default().push(h);
+        }
+        let mut findings: Vec<(u64, Finding)> = by_check
+            .into_values()
+            .filter_map(|hits| {
+                // A rule deprecated by `--patterns` is not reported.
+                let check = self
+                    .catalog
+                    .rule(hits[0].check.key())
+                    .filter(|r| r.status != Status::Deprecated)?;
+                let first = hits
+                    .iter()
+                    .map(|h| h.line)
+                    .filter(|&l| l > 0)
+                    .min()
+                    .unwrap_or(0);
+                // The file's text reaches the report through the masker only.
+                let show = |t: &str| Masking::default().show(t);
+                let mut sources: Vec<Shown> = hits.iter().map(|h| show(&h.source)).collect();
+                sources.sort();
+                sources.dedup();
+                let mut diagnosis: Vec<Shown> = hits
+                    .iter()
+                    .map(|h| show(&h.diagnosis))
+                    .take(MAX_EVIDENCE)
+                    .collect();
+                if hits.len() > MAX_EVIDENCE {
+                    diagnosis.push(Shown::ours(format!(
+                        "(+{} more)",
+                        hits.len() - MAX_EVIDENCE
+                    )));
+                }
+                let evidence = hits
+                    .iter()
+                    .take(MAX_EVIDENCE)
+                    .map(|h| Evidence {
+                        source: show(&h.source),
+                        line: h.line,
+                        lines: 1,
+                        pod: None,
+                        container: None,
+                        time: None,
+                        text: show(&h.text),
+                        decoded: None,
+                        captures: h
+                            .setting
+                            .iter()
+                            .map(|s| ("setting".to_string(), show(s)))
+                            .collect(),
+                    })
+                    .collect();
+                let finding = Finding {
+                    rule: check.id.clone(),
+                    symptom: check.symptom,
+                    title: Shown::ours(&check.title),
+                    severity: check.severity,
+                    codes: check.codes.iter().map(Shown::ours).collect(),
+                    codes_seen: Vec::new(),
+                    count: hits.len() as u64,
+                    first_seen: None,
+                    last_seen: None,
+                    sources,
+                    meaning: Shown::ours(&check.meaning),
+                    likely_causes: check.causes.iter().map(Shown::ours).collect(),
+                    diagnosis,
+                    entra: EntraIds::default(),
+                    evidence,
+                    resolution: check.resolution.iter().map(Shown::ours).collect(),
+                    flows: Vec::new(),
+                    references: Vec::new(),
+                };
+                Some((first, finding))
+            })
+            .collect();
+        findings.sort_by(|(la, a), (lb, b)| {
+            b.severity
+                .cmp(&a.severity)
+                .then(la.cmp(lb))
+                .then(a.rule.cmp(&b.rule))
+        });
+        findings.into_iter().map(|(_, f)| f).collect()
+    }
+}
