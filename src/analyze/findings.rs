@@ -134,7 +134,7 @@ impl Collected {
         // A part that could not be read is a default `Collected`: it must not turn masking
         // down. Whatever is merged, the report masks as the run asks (see `finish_report`).
         self.masking.users |= other.masking.users;
-        crate::har::merge_findings(&mut self.extra, other.extra);
+        crate::report::build::merge_findings(&mut self.extra, other.extra);
     }
 
     /// Joins the flows of all inputs (see [`crate::correlate::join`]) and turns their

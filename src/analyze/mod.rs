@@ -12,6 +12,7 @@ mod findings;
 mod observe;
 #[cfg(test)]
 mod tests;
+mod tokens;
 
 pub use findings::{Acc, Collected, Key};
 use observe::Observed;
@@ -29,7 +30,7 @@ use crate::redact::Masking;
 use crate::report::Evidence;
 
 /// Evidence items kept per finding.
-pub const MAX_EVIDENCE: usize = 5;
+pub use crate::report::build::MAX_EVIDENCE;
 /// Entra ids kept per finding and kind.
 pub const MAX_IDS: usize = 20;
 /// Pods or files, and codes seen, listed per finding at most.
@@ -398,7 +399,7 @@ impl Analyzer<'_> {
         if crate::token::find(&text).is_empty() {
             return;
         }
-        let at = crate::har::LogLine {
+        let at = tokens::LogLine {
             source: &self.source,
             line: frame.line,
             pod: frame.pod.map(|p| {
@@ -414,9 +415,8 @@ impl Analyzer<'_> {
                 .and_then(timestamp::parse_value)
                 .or_else(|| timestamp::find(frame.body)),
         };
-        let found =
-            crate::har::log_tokens(&at, &text, self.collected.masking, self.observer.compiled);
-        crate::har::merge_findings(&mut self.collected.extra, found);
+        let found = tokens::log_tokens(&at, &text, self.collected.masking, self.observer.compiled);
+        crate::report::build::merge_findings(&mut self.collected.extra, found);
     }
 
     /// A line that fired nothing may still carry Entra ids for a finding next to it.

@@ -3,18 +3,18 @@
 //! and missing at the callback, and the claims of tokens. Also adds the browser-only steps
 //! (authorize, Entra error) to the flows the correlator built from NetBox's requests.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::model::SetCookie;
 use super::{Seen, Url};
-use crate::catalog::RuleLookup;
 use crate::catalog::compile::Compiled;
 use crate::correlate::{Condition, Correlator, Flow, Outcome, Step, Stop};
 use crate::redact::{Masking, Shown, tag};
 use crate::refine;
-use crate::report::{EntraIds, Evidence, Finding};
+use crate::report::Finding;
+use crate::report::build::FindingBuilder as Builder;
 use crate::token::{self, Expected, Kind};
 
 crate::catalog::string_enum! {
@@ -50,95 +50,8 @@ struct Authorize {
     raw_redirect_uri: Option<String>,
 }
 
-/// Findings under construction, by rule id.
-struct Builder<'a> {
-    /// Where the words of each finding come from: the rule with its id.
-    compiled: &'a Compiled,
-    name: &'a str,
-    /// Pod and container of a log line (`None` for a HAR).
-    pod: Option<(String, Option<String>)>,
-    masking: Masking,
-    findings: BTreeMap<String, Finding>,
-}
-
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-impl Builder<'_> {
-    /// Counts one event of the rule with id `rule` at entry `line`, with `text` as evidence
-    /// and `diagnosis`. A rule the catalog does not hold (deprecated by `--patterns`) is not
-    /// reported.
-    fn add(
-        &mut self,
-        rule: &str,
-        line: u64,
-        time: Option<DateTime<Utc>>,
-        text: &str,
-        diagnosis: Vec<String>,
-    ) {
-        let Some(t) = self.compiled.rule(rule) else {
-            return;
-        };
-        let name = self.name.to_string();
-        let source = match &self.pod {
-            Some((p, Some(c))) => format!("pod/{p}/{c}"),
-            Some((p, None)) => format!("pod/{p}"),
-            None => name.clone(),
-        };
-        let f = self
-            .findings
-            .entry(rule.to_string())
-            .or_insert_with(|| Finding {
-                rule: rule.to_string(),
-                symptom: t.symptom,
-                title: Shown::ours(&t.title),
-                severity: t.severity,
-                codes: t.codes.iter().map(Shown::ours).collect(),
-                codes_seen: Vec::new(),
-                count: 0,
-                first_seen: None,
-                last_seen: None,
-                sources: vec![self.masking.show(&source)],
-                meaning: Shown::ours(&t.meaning),
-                likely_causes: t.causes.iter().map(Shown::ours).collect(),
-                diagnosis: Vec::new(),
-                entra: EntraIds::default(),
-                evidence: Vec::new(),
-                resolution: t.resolution.iter().map(Shown::ours).collect(),
-                flows: Vec::new(),
-                references: Vec::new(),
-            });
-        f.count += 1;
-        let time_text = time.map(rfc3339);
-        if f.first_seen.is_none() || time_text.is_some() && time_text < f.first_seen {
-            f.first_seen = time_text.clone().or(f.first_seen.take());
-        }
-        f.last_seen = f.last_seen.take().max(time_text.clone());
-        for d in diagnosis {
-            let d = self.masking.show(&d);
-            if !f.diagnosis.contains(&d) {
-                f.diagnosis.push(d);
-            }
-        }
-        if f.evidence.len() < crate::analyze::MAX_EVIDENCE {
-            f.evidence.push(Evidence {
-                source: self.masking.show(&name),
-                line,
-                lines: 1,
-                pod: self.pod.as_ref().map(|p| self.masking.show(&p.0)),
-                container: self
-                    .pod
-                    .as_ref()
-                    .and_then(|p| p.1.as_deref())
-                    .map(|c| self.masking.show(c)),
-                time: time_text,
-                text: self.masking.show(text),
-                decoded: None,
-                captures: BTreeMap::new(),
-            });
-        }
-    }
 }
 
 /// The authorize request of entry `s`, if it is one.
@@ -772,65 +685,6 @@ pub fn compare(sent: &str, expected: &str) -> Vec<String> {
         ));
     }
     out
-}
-
-/// Where a token was found in a log: the input, line, pod and container, and time.
-pub struct LogLine<'a> {
-    /// Input name.
-    pub source: &'a str,
-    /// Line number.
-    pub line: u64,
-    /// Pod and container from the kubectl prefix.
-    pub pod: Option<(String, Option<String>)>,
-    /// The line's time.
-    pub time: Option<DateTime<Utc>>,
-}
-
-/// Findings for the tokens in one log line (a debug log of the token response): the
-/// claims are checked against the line's time; the client and tenant are not known here.
-pub fn log_tokens(
-    at: &LogLine<'_>,
-    text: &str,
-    masking: Masking,
-    compiled: &Compiled,
-) -> Vec<Finding> {
-    let mut b = Builder {
-        compiled,
-        name: at.source,
-        pod: at.pod.clone(),
-        masking,
-        findings: BTreeMap::new(),
-    };
-    let expected = Expected {
-        seen_at: at.time,
-        ..Expected::default()
-    };
-    let mut seen = BTreeSet::new();
-    for found in token::find(text) {
-        let jwt = &text[found.start..found.end];
-        if !seen.insert(tag(jwt)) {
-            continue;
-        }
-        let Ok(claims) = token::decode(jwt) else {
-            continue;
-        };
-        let kind = match found.kind {
-            Kind::Unknown if claims.has_nonce => Kind::Id,
-            k => k,
-        };
-        let summary = token::summary(&claims, kind);
-        for problem in token::check(&claims, kind, &expected) {
-            let evidence = format!("{} logged on line {}: {summary}", kind.label(), at.line);
-            b.add(
-                problem.check.key(),
-                at.line,
-                at.time,
-                &evidence,
-                vec![problem.text],
-            );
-        }
-    }
-    b.findings.into_values().collect()
 }
 
 #[cfg(test)]

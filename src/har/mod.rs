@@ -38,11 +38,11 @@ use crate::error::Error;
 use crate::parse::access::Access;
 use crate::parse::{Framer, timestamp};
 use crate::redact::Masking;
-use crate::report::Finding;
 use crate::source::ReadStats;
 
+pub use crate::report::build::merge_findings;
+pub use diagnose::HarCheck;
 use diagnose::{Diagnosis, ErrorAt, Request};
-pub use diagnose::{HarCheck, LogLine, log_tokens};
 pub use redact::Stats as RedactStats;
 pub use url::Url;
 
@@ -667,44 +667,6 @@ fn one_line(text: &str) -> String {
         s.truncate(end);
     }
     s
-}
-
-/// Adds `more` to `findings`, joining findings of the same rule (counts, evidence up to the
-/// usual cap, diagnosis, times), and keeps the report's order.
-pub fn merge_findings(findings: &mut Vec<Finding>, more: Vec<Finding>) {
-    for f in more {
-        match findings.iter_mut().find(|x| x.rule == f.rule) {
-            Some(x) => {
-                x.count += f.count;
-                for e in f.evidence {
-                    if x.evidence.len() < crate::analyze::MAX_EVIDENCE {
-                        x.evidence.push(e);
-                    }
-                }
-                for d in f.diagnosis {
-                    if !x.diagnosis.contains(&d) {
-                        x.diagnosis.push(d);
-                    }
-                }
-                for s in f.sources {
-                    if !x.sources.contains(&s) {
-                        x.sources.push(s);
-                    }
-                }
-                for c in f.codes_seen {
-                    if !x.codes_seen.contains(&c) {
-                        x.codes_seen.push(c);
-                    }
-                }
-                x.first_seen = match (x.first_seen.take(), f.first_seen) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                x.last_seen = x.last_seen.take().max(f.last_seen);
-            }
-            None => findings.push(f),
-        }
-    }
 }
 
 #[cfg(test)]

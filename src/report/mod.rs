@@ -1,6 +1,7 @@
 //! The report model and its renderers. Every output format renders the same [`Report`], so
 //! they cannot drift apart; renderers take the report and a writer and nothing else.
 
+pub mod build;
 pub mod html;
 pub mod json;
 pub mod markdown;
