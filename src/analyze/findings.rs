@@ -1,4 +1,4 @@
-//! What is gathered per finding while reading ([`Acc`], [`Collected`]), and the report's
+//! What is gathered per finding while reading ([`FindingTally`], [`Collected`]), and the report's
 //! findings made from it: evidence masked when kept, sources and diagnoses masked once.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -25,7 +25,7 @@ pub enum Key {
 
 /// A finding under construction.
 #[derive(Debug, Clone, Default)]
-pub struct Acc {
+pub struct FindingTally {
     pub(super) count: u64,
     pub(super) first: Option<DateTime<Utc>>,
     pub(super) last: Option<DateTime<Utc>>,
@@ -46,8 +46,8 @@ pub(super) fn push_capped<T: Ord>(set: &mut BTreeSet<T>, value: T) {
     }
 }
 
-impl Acc {
-    pub(super) fn merge(&mut self, other: Acc) {
+impl FindingTally {
+    pub(super) fn merge(&mut self, other: FindingTally) {
         self.count += other.count;
         self.first = min_opt(self.first, other.first);
         self.last = self.last.max(other.last);
@@ -84,7 +84,7 @@ pub(super) fn min_opt(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Opt
 #[derive(Debug, Clone, Default)]
 pub struct Collected {
     /// Findings under construction.
-    pub findings: HashMap<Key, Acc>,
+    pub findings: HashMap<Key, FindingTally>,
     /// Events that fired a rule.
     pub matched_events: u64,
     /// Lines in those events.
@@ -114,10 +114,10 @@ impl Collected {
         keys.sort();
         let mut other_findings = other.findings;
         for key in keys {
-            let acc = other_findings
+            let tally = other_findings
                 .remove(&key)
                 .expect("key listed from the map");
-            self.findings.entry(key).or_default().merge(acc);
+            self.findings.entry(key).or_default().merge(tally);
         }
         self.matched_events += other.matched_events;
         self.matched_lines += other.matched_lines;
@@ -240,17 +240,17 @@ impl Collected {
         let masking = self.masking;
         let shown = masking.show(&text).window(MAX_TEXT);
         let source = masking.show_line(&step.source);
-        let acc = self.findings.entry(Key::Rule(r)).or_default();
-        acc.count += 1;
-        acc.first = min_opt(acc.first, time);
-        acc.last = acc.last.max(time);
-        acc.sources.insert(match (&step.pod, &step.container) {
+        let tally = self.findings.entry(Key::Rule(r)).or_default();
+        tally.count += 1;
+        tally.first = min_opt(tally.first, time);
+        tally.last = tally.last.max(time);
+        tally.sources.insert(match (&step.pod, &step.container) {
             (Some(p), Some(c)) => format!("pod/{p}/{c}"),
             (Some(p), None) => format!("pod/{p}"),
             _ => step.source.clone(),
         });
-        if acc.evidence.len() < MAX_EVIDENCE {
-            acc.evidence.push(Evidence {
+        if tally.evidence.len() < MAX_EVIDENCE {
+            tally.evidence.push(Evidence {
                 source,
                 line: step.line,
                 lines: 1,
@@ -270,7 +270,7 @@ impl Collected {
         let mut out: Vec<Finding> = self
             .findings
             .iter()
-            .map(|(key, acc)| finding(compiled, *key, acc, &self.masking))
+            .map(|(key, tally)| finding(compiled, *key, tally, &self.masking))
             .chain(self.extra.iter().cloned())
             .collect();
         out.sort_by(|a, b| {
@@ -293,16 +293,21 @@ pub(super) fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-pub(super) fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Masking) -> Finding {
+pub(super) fn finding(
+    compiled: &Compiled,
+    key: Key,
+    tally: &FindingTally,
+    masking: &Masking,
+) -> Finding {
     let shown = |set: &BTreeSet<String>| set.iter().map(|v| masking.show(v)).collect();
     let entra = EntraIds {
-        trace_ids: shown(&acc.trace_ids),
-        correlation_ids: shown(&acc.correlation_ids),
-        timestamps: shown(&acc.timestamps),
+        trace_ids: shown(&tally.trace_ids),
+        correlation_ids: shown(&tally.correlation_ids),
+        timestamps: shown(&tally.timestamps),
     };
     let ours = |list: &[String]| list.iter().map(Shown::ours).collect::<Vec<_>>();
     // Codes seen are the catalog's codes and AADSTS numbers the matcher parsed.
-    let codes_seen: Vec<Shown> = acc.codes_seen.iter().map(Shown::ours).collect();
+    let codes_seen: Vec<Shown> = tally.codes_seen.iter().map(Shown::ours).collect();
     let base = |rule: String,
                 symptom,
                 title: String,
@@ -318,10 +323,10 @@ pub(super) fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Maskin
         severity,
         codes: ours(&codes),
         codes_seen: codes_seen.clone(),
-        count: acc.count,
-        first_seen: acc.first.map(rfc3339),
-        last_seen: acc.last.map(rfc3339),
-        sources: acc
+        count: tally.count,
+        first_seen: tally.first.map(rfc3339),
+        last_seen: tally.last.map(rfc3339),
+        sources: tally
             .sources
             .iter()
             .map(|s| masking.show_line(s))
@@ -330,7 +335,7 @@ pub(super) fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Maskin
             .collect(),
         meaning: Shown::ours(meaning),
         likely_causes: ours(&causes),
-        diagnosis: acc
+        diagnosis: tally
             .diagnosis
             .iter()
             .map(|d| masking.show(d))
@@ -338,7 +343,7 @@ pub(super) fn finding(compiled: &Compiled, key: Key, acc: &Acc, masking: &Maskin
             .into_iter()
             .collect(),
         entra: entra.clone(),
-        evidence: acc.evidence.clone(),
+        evidence: tally.evidence.clone(),
         resolution: ours(&resolution),
         references: ours(&references),
         flows: Vec::new(),

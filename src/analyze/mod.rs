@@ -14,8 +14,8 @@ mod observe;
 mod tests;
 mod tokens;
 
-pub use findings::{Acc, Collected, Key};
-use observe::Observed;
+pub use findings::{Collected, FindingTally, Key};
+use observe::MatchedEvent;
 pub use observe::{Observation, Observer};
 
 use findings::{min_opt, push_capped, rfc3339};
@@ -92,7 +92,7 @@ pub struct Analyzer<'c> {
     loose: Vec<LooseIds>,
     last: Option<LastFired>,
     last_specific: Option<(u64, Option<String>)>,
-    pending: Vec<Observed>,
+    pending: Vec<MatchedEvent>,
     correlator: Option<Correlator>,
     /// Whether `on_match` is called ([`Analyzer::set_match_records`]).
     match_records: bool,
@@ -203,9 +203,10 @@ impl<'c> Analyzer<'c> {
         if self.pending.is_empty() {
             return;
         }
-        let (ready, waiting): (Vec<Observed>, Vec<Observed>) = std::mem::take(&mut self.pending)
-            .into_iter()
-            .partition(|p| all || now.saturating_sub(p.end_line) > FALLBACK_WINDOW_LINES);
+        let (ready, waiting): (Vec<MatchedEvent>, Vec<MatchedEvent>) =
+            std::mem::take(&mut self.pending)
+                .into_iter()
+                .partition(|p| all || now.saturating_sub(p.end_line) > FALLBACK_WINDOW_LINES);
         self.pending = waiting;
         for observed in ready {
             self.commit(observed, on_match);
@@ -287,7 +288,7 @@ impl<'c> Analyzer<'c> {
 
 impl Analyzer<'_> {
     /// Adds an observed event to its findings.
-    fn commit(&mut self, observed: Observed, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+    fn commit(&mut self, observed: MatchedEvent, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
         let keys: Vec<Key> = observed
             .items
             .iter()
@@ -296,34 +297,34 @@ impl Analyzer<'_> {
         // Evidence is masked only when a finding keeps it or a match record prints it.
         let mut shown: Option<Evidence> = None;
         for (item, &key) in observed.items.iter().zip(&keys) {
-            let acc = self.collected.findings.entry(key).or_default();
-            acc.count += 1;
-            acc.first = min_opt(acc.first, observed.time);
-            acc.last = acc.last.max(observed.time);
-            if acc.sources.len() < MAX_SOURCES && !acc.sources.contains(&observed.source_key) {
-                acc.sources.insert(observed.source_key.clone());
+            let tally = self.collected.findings.entry(key).or_default();
+            tally.count += 1;
+            tally.first = min_opt(tally.first, observed.time);
+            tally.last = tally.last.max(observed.time);
+            if tally.sources.len() < MAX_SOURCES && !tally.sources.contains(&observed.source_key) {
+                tally.sources.insert(observed.source_key.clone());
             }
             if let Some(code) = item.code
-                && acc.codes_seen.len() < MAX_SOURCES
+                && tally.codes_seen.len() < MAX_SOURCES
             {
-                acc.codes_seen.insert(format!("AADSTS{code}"));
+                tally.codes_seen.insert(format!("AADSTS{code}"));
             }
             for c in &observed.codes_seen {
-                if acc.codes_seen.len() < MAX_SOURCES {
-                    acc.codes_seen.insert(c.clone());
+                if tally.codes_seen.len() < MAX_SOURCES {
+                    tally.codes_seen.insert(c.clone());
                 }
             }
             for d in &item.diagnosis {
-                if !acc.diagnosis.contains(d) {
-                    push_capped(&mut acc.diagnosis, d.clone());
+                if !tally.diagnosis.contains(d) {
+                    push_capped(&mut tally.diagnosis, d.clone());
                 }
             }
-            if acc.evidence.len() < MAX_EVIDENCE {
+            if tally.evidence.len() < MAX_EVIDENCE {
                 let mut evidence = shown
                     .get_or_insert_with(|| self.observer.show(&observed))
                     .clone();
                 evidence.captures = self.observer.show_captures(&item.captures);
-                acc.evidence.push(evidence);
+                tally.evidence.push(evidence);
             }
         }
         self.attach(&keys, &observed.ids);
@@ -476,20 +477,20 @@ impl Analyzer<'_> {
 
     fn attach(&mut self, keys: &[Key], ids: &[(IdKind, String)]) {
         for key in keys {
-            if let Some(acc) = self.collected.findings.get_mut(key) {
+            if let Some(tally) = self.collected.findings.get_mut(key) {
                 for (kind, value) in ids {
                     let set = match kind {
-                        IdKind::Trace => &mut acc.trace_ids,
-                        IdKind::Correlation => &mut acc.correlation_ids,
+                        IdKind::Trace => &mut tally.trace_ids,
+                        IdKind::Correlation => &mut tally.correlation_ids,
                         IdKind::Timestamp => {
                             // A pasted error page has no log time; Entra's own timestamp is
                             // the best time the finding can get.
-                            if acc.first.is_none() {
+                            if tally.first.is_none() {
                                 let t = timestamp::parse_value(value.as_bytes());
-                                acc.first = t;
-                                acc.last = t;
+                                tally.first = t;
+                                tally.last = t;
                             }
-                            &mut acc.timestamps
+                            &mut tally.timestamps
                         }
                     };
                     push_capped(set, value.clone());

@@ -21,7 +21,7 @@ use super::*;
 
 /// What one matched event adds to one finding.
 #[derive(Debug, Clone)]
-pub(super) struct Item {
+pub(super) struct RuleHit {
     pub(super) key: Key,
     pub(super) code: Option<u32>,
     pub(super) rule_id: String,
@@ -60,7 +60,7 @@ pub(super) struct DraftView {
 
 /// A matched event, ready to be added to the findings.
 #[derive(Debug, Clone)]
-pub(super) struct Observed {
+pub(super) struct MatchedEvent {
     pub(super) line: u64,
     pub(super) end_line: u64,
     pub(super) pod: Option<String>,
@@ -69,7 +69,7 @@ pub(super) struct Observed {
     pub(super) source_key: String,
     pub(super) ids: Vec<(IdKind, String)>,
     pub(super) codes_seen: BTreeSet<String>,
-    pub(super) items: Vec<Item>,
+    pub(super) items: Vec<RuleHit>,
     pub(super) draft: Draft,
     pub(super) fallback_only: bool,
     /// An access-log line: the correlator has it as a request already.
@@ -108,7 +108,7 @@ pub struct Observer<'c> {
 #[derive(Debug)]
 pub struct Observation {
     /// What fired, and whether the event was a broken JSON line.
-    pub(super) found: Option<(Observed, bool)>,
+    pub(super) found: Option<(MatchedEvent, bool)>,
     /// The event as an access-log request on a login path, for the correlator.
     pub(super) access: Option<Access>,
 }
@@ -137,7 +137,7 @@ impl Observation {
                 .iter()
                 .map(|c| s(c) + 2 * BLOCK)
                 .sum::<usize>();
-            bytes += observed.items.capacity() * std::mem::size_of::<Item>();
+            bytes += observed.items.capacity() * std::mem::size_of::<RuleHit>();
             let d = &observed.draft;
             bytes += s(&d.text) + o(&d.time);
             bytes += d.decoded.as_ref().map_or(0, |v| s(&v.text) + s(&v.raw));
@@ -189,7 +189,7 @@ impl<'c> Observer<'c> {
     }
 
     /// The evidence `observed` shows, masked, without captures.
-    pub(super) fn show(&self, observed: &Observed) -> Evidence {
+    pub(super) fn show(&self, observed: &MatchedEvent) -> Evidence {
         let draft = &observed.draft;
         let masked = self.masking.show(&draft.text);
         let at = self
@@ -248,7 +248,7 @@ impl<'c> Observer<'c> {
         }
     }
 
-    pub(super) fn observe_inner(&mut self, frame: &Frame<'_>) -> Option<(Observed, bool)> {
+    pub(super) fn observe_inner(&mut self, frame: &Frame<'_>) -> Option<(MatchedEvent, bool)> {
         let compiled = self.compiled;
         let raw = lossy(frame.body);
         // In a traceback only the exception lines say what happened; frame and source lines
@@ -455,7 +455,7 @@ impl<'c> Observer<'c> {
                     Symptom::Unknown,
                 ),
             };
-            items.push(Item {
+            items.push(RuleHit {
                 key,
                 code: f.code,
                 rule_id,
@@ -469,7 +469,7 @@ impl<'c> Observer<'c> {
             .all(|f| f.rule.is_some_and(|r| compiled.rules[r].rule.fallback));
         fired.clear();
         self.fired = fired;
-        let observed = Observed {
+        let observed = MatchedEvent {
             line: frame.line,
             end_line: frame.line + frame.lines - 1,
             pod,

@@ -15,7 +15,7 @@ use crate::report::{self, Report, Summary};
 use super::{Exit, exceeds, workers};
 
 /// Everything read, ready to become the report.
-pub(super) struct Gathered {
+pub(super) struct ReportParts {
     pub(super) collected: Collected,
     /// Read counts so far (inputs, bytes); the rest is filled in from `collected`.
     pub(super) summary: Summary,
@@ -71,11 +71,11 @@ pub(super) fn show_flows(
 pub(super) fn finish_report(
     config: &ScanConfig,
     compiled: &Compiled,
-    gathered: Gathered,
+    gathered: ReportParts,
     numbers: &mut Placeholders,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let Gathered {
+    let ReportParts {
         mut collected,
         mut summary,
         errors,

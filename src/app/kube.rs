@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 
-use super::{Exit, Feed, Gathered, finish_report, record_leaks, scan_blocks};
+use super::{Exit, Feed, ReportParts, finish_report, record_leaks, scan_blocks};
 use crate::analyze::MatchRecord;
 use crate::catalog::compile::Compiled;
 use crate::cli::{ColorChoice, KubeArgs};
@@ -195,7 +195,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
     finish_report(
         &config,
         compiled,
-        Gathered {
+        ReportParts {
             collected: scanned.collected,
             summary,
             errors,

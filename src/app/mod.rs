@@ -22,7 +22,7 @@ use crate::config::ScanConfig;
 use crate::error::Error;
 
 #[cfg(feature = "kube")]
-use assemble::{Gathered, finish_report, record_leaks};
+use assemble::{ReportParts, finish_report, record_leaks};
 pub use catalog::build_catalog;
 use catalog::{check, explain, export_anchors, export_regex, list};
 use count::run_count;

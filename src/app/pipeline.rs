@@ -541,7 +541,7 @@ mod tests {
         pub(super) static PEAK_DONE_HELD: Cell<usize> = const { Cell::new(0) };
     }
 
-    use super::super::{Feed, Gathered, build_catalog, finish_report, scan_blocks};
+    use super::super::{Feed, ReportParts, build_catalog, finish_report, scan_blocks};
     use super::{AHEAD_BYTES, IN_FLIGHT_PER_WORKER, Job, MIN_JOB, job_size, work};
     use crate::analyze::Analyzer;
     use crate::config::ScanConfig;
@@ -632,7 +632,7 @@ mod tests {
         finish_report(
             &config,
             &compiled,
-            Gathered {
+            ReportParts {
                 collected: scanned.collected,
                 summary: Summary {
                     inputs: 1,

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 
-use super::{Feed, Gathered, build_catalog, finish_report, scan_blocks};
+use super::{Feed, ReportParts, build_catalog, finish_report, scan_blocks};
 use crate::catalog::compile::Compiled;
 use crate::config::ScanConfig;
 use crate::redact::Placeholders;
@@ -93,7 +93,7 @@ fn render(text: &[u8], format: Format, reveal: bool) -> String {
     finish_report(
         &config,
         &COMPILED,
-        Gathered {
+        ReportParts {
             collected: scanned.collected,
             summary: Summary {
                 inputs: 1,

@@ -17,7 +17,7 @@ use crate::redact::Placeholders;
 use crate::report::{self, Format, Summary};
 use crate::source::{self, BlockFn, Input, ReadFailure, ReadStats, bundle};
 
-use super::assemble::{Gathered, finish_report, record_leaks};
+use super::assemble::{ReportParts, finish_report, record_leaks};
 use super::{Exit, clone_error, pipeline, workers};
 
 /// Runs `text` through framing, matching and the correlator, as a scan of a file would.
@@ -38,14 +38,14 @@ pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
 }
 
 /// What one input (a file, or one log of a support bundle) produced.
-pub(super) struct Scanned {
+pub(super) struct PartScan {
     pub(super) collected: Collected,
     pub(super) read: std::result::Result<ReadStats, ReadFailure>,
 }
 
 /// What one named input produced: one part, or one per log of a support bundle archive.
-pub(super) struct ScannedInput {
-    pub(super) parts: Vec<Scanned>,
+pub(super) struct InputScan {
+    pub(super) parts: Vec<PartScan>,
     /// Non-log and empty members of an archive.
     pub(super) counts: bundle::Counts,
 }
@@ -59,18 +59,18 @@ pub(super) fn scan_input(
     config: &ScanConfig,
     workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
-) -> ScannedInput {
+) -> InputScan {
     let archive = match input {
         // A browser capture, told by its content: see crate::har.
         Input::File(path) if crate::har::is_har(path) => {
-            return ScannedInput {
+            return InputScan {
                 parts: vec![scan_har(path, compiled, config, on_match)],
                 counts: bundle::Counts::default(),
             };
         }
         Input::File(path) if bundle::is_archive(path) => path,
         _ => {
-            return ScannedInput {
+            return InputScan {
                 parts: vec![scan_one(input, compiled, config, workers, on_match)],
                 counts: bundle::Counts::default(),
             };
@@ -78,7 +78,7 @@ pub(super) fn scan_input(
     };
     let mut parts = Vec::new();
     let counts = bundle::read_archive(archive, &mut |item| match item {
-        bundle::Item::Log(member) => {
+        bundle::ArchiveEvent::Log(member) => {
             let name = member.name().to_string();
             parts.push(scan_blocks(
                 name,
@@ -89,7 +89,7 @@ pub(super) fn scan_input(
                 Feed::Blocks(&mut |f| member.read_blocks(f)),
             ));
         }
-        bundle::Item::Problem(error) => parts.push(Scanned {
+        bundle::ArchiveEvent::Problem(error) => parts.push(PartScan {
             collected: Collected::default(),
             read: Err(ReadFailure {
                 error,
@@ -97,7 +97,7 @@ pub(super) fn scan_input(
             }),
         }),
     });
-    ScannedInput { parts, counts }
+    InputScan { parts, counts }
 }
 
 pub(super) fn scan_one(
@@ -106,7 +106,7 @@ pub(super) fn scan_one(
     config: &ScanConfig,
     workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
-) -> Scanned {
+) -> PartScan {
     // With worker threads, a plain file big enough is read by them, a range each.
     let ranged = if workers > 0 {
         source::Ranged::open(input)
@@ -127,7 +127,7 @@ pub(super) fn scan_har(
     compiled: &Compiled,
     config: &ScanConfig,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
-) -> Scanned {
+) -> PartScan {
     let options = crate::har::Options {
         reveal: config.reveal_secrets,
         redact_users: config.redact_users,
@@ -136,7 +136,7 @@ pub(super) fn scan_har(
     };
     let name = path.display().to_string();
     let (collected, read) = crate::har::scan(path, &name, compiled, &options, on_match);
-    Scanned {
+    PartScan {
         collected,
         read: read.map_err(|error| ReadFailure {
             error,
@@ -166,7 +166,7 @@ pub(super) fn scan_blocks(
     workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
     feed: Feed<'_, '_>,
-) -> Scanned {
+) -> PartScan {
     let mut framer = Framer::with_scanner(compiled.scanner());
     let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
@@ -183,7 +183,7 @@ pub(super) fn scan_blocks(
     };
     analyzer.finish(framer.last_line(), on_match);
     analyzer.collected.frames = framer.stats;
-    Scanned {
+    PartScan {
         collected: analyzer.collected,
         read,
     }
@@ -204,7 +204,7 @@ pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit>
     // Masks become numbered placeholders as output is written, in output order.
     let mut numbers = Placeholders::default();
     let mut write_error: Option<io::Error> = None;
-    let mut results: Vec<ScannedInput> = Vec::with_capacity(inputs.len());
+    let mut results: Vec<InputScan> = Vec::with_capacity(inputs.len());
     if inputs.len() == 1 {
         // One input: match records stream out as they are found.
         let mut emit = |rec: &MatchRecord<'_>| {
@@ -243,7 +243,7 @@ pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit>
             }
             b.build().context("cannot start worker threads")?
         };
-        let (tx, rx) = mpsc::channel::<(usize, ScannedInput, Vec<u8>)>();
+        let (tx, rx) = mpsc::channel::<(usize, InputScan, Vec<u8>)>();
         std::thread::scope(|scope| -> Result<()> {
             let inputs = &inputs;
             scope.spawn(move || {
@@ -333,7 +333,7 @@ pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit>
     finish_report(
         config,
         compiled,
-        Gathered {
+        ReportParts {
             collected,
             summary,
             errors,

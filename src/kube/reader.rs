@@ -334,7 +334,7 @@ impl StreamCtx {
 }
 
 /// Why a connection ended.
-enum Outcome {
+enum StreamEnd {
     /// The server ended the stream cleanly.
     End,
     /// The connection broke.
@@ -458,35 +458,35 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
             backoff.reset();
             failures = 0;
         }
-        health.check(&seen, got_lines, matches!(outcome, Outcome::End));
+        health.check(&seen, got_lines, matches!(outcome, StreamEnd::End));
         if let Some(batch) = leftover {
-            if matches!(outcome, Outcome::Resume) {
+            if matches!(outcome, StreamEnd::Resume) {
                 paged = Some(batch);
                 continue;
             }
-            if matches!(outcome, Outcome::Closed) || tx.send(batch).await.is_err() {
+            if matches!(outcome, StreamEnd::Closed) || tx.send(batch).await.is_err() {
                 return;
             }
             ctx.shared.notify.notify_one();
         }
         match outcome {
-            Outcome::Closed => return,
-            Outcome::Page(_) | Outcome::Resume => continue,
-            Outcome::TimedOut => {
+            StreamEnd::Closed => return,
+            StreamEnd::Page(_) | StreamEnd::Resume => continue,
+            StreamEnd::TimedOut => {
                 health.timed_out(&seen, opened, budget.limit.unwrap_or_default());
                 return;
             }
-            Outcome::End => {
+            StreamEnd::End => {
                 if !ctx.follow || finished(ctx, key).await {
                     return;
                 }
                 health.lost(&seen, opened, "the stream ended while the container runs");
             }
-            Outcome::Broken | Outcome::Stalled => {
+            StreamEnd::Broken | StreamEnd::Stalled => {
                 if !got_lines {
                     failures += 1;
                 }
-                let reason = if matches!(outcome, Outcome::Broken) {
+                let reason = if matches!(outcome, StreamEnd::Broken) {
                     "the connection broke".to_string()
                 } else {
                     format!("nothing came for {}", duration_text(ctx.stall))
@@ -518,7 +518,7 @@ async fn pump(
     prefix: &[u8],
     state: Reading<'_, '_>,
     tx: &mpsc::Sender<Batch>,
-) -> (Outcome, Option<Batch>, bool) {
+) -> (StreamEnd, Option<Batch>, bool) {
     let Reading {
         seen,
         cutter,
@@ -554,20 +554,20 @@ async fn pump(
                 budget.spend(waited.elapsed());
                 match read {
                     Ok(read) => read,
-                    Err(_) if budget.exhausted() => break Outcome::TimedOut,
-                    Err(_) => break Outcome::Stalled,
+                    Err(_) if budget.exhausted() => break StreamEnd::TimedOut,
+                    Err(_) => break StreamEnd::Stalled,
                 }
             }
         };
         let Ok(buf) = read else {
             // Broken: the partial line is dropped; the resume replays it whole.
             cutter.clear();
-            break Outcome::Broken;
+            break StreamEnd::Broken;
         };
         let mut take = |line: &[u8]| got |= take_line(line, prefix, seen, &mut batch, &mut dups);
         if buf.is_empty() {
             cutter.finish(&mut take);
-            break Outcome::End;
+            break StreamEnd::End;
         }
         let n = buf.len();
         cutter.feed(buf, &mut take);
@@ -589,13 +589,13 @@ async fn pump(
         .split_lines
         .fetch_add(cutter.split - split_before, Ordering::Relaxed);
     let (outcome, leftover) = match outcome {
-        Outcome::Page(mut held) => {
+        StreamEnd::Page(mut held) => {
             // Lines read after the held batch go with it; nothing is lost.
             let base = held.data.len();
             held.data.extend_from_slice(&batch.data);
             held.lines
                 .extend(batch.lines.iter().map(|&(ts, end)| (ts, end + base)));
-            (Outcome::Resume, Some(held))
+            (StreamEnd::Resume, Some(held))
         }
         other if batch.is_empty() => (other, None),
         other => (other, Some(batch)),
@@ -621,16 +621,16 @@ fn take_line(
     true
 }
 
-async fn send(ctx: &StreamCtx, tx: &mpsc::Sender<Batch>, batch: Batch) -> Result<(), Outcome> {
+async fn send(ctx: &StreamCtx, tx: &mpsc::Sender<Batch>, batch: Batch) -> Result<(), StreamEnd> {
     match tx.try_send(batch) {
         Ok(()) => {}
         Err(mpsc::error::TrySendError::Full(batch)) => {
             if ctx.paging {
-                return Err(Outcome::Page(batch));
+                return Err(StreamEnd::Page(batch));
             }
-            tx.send(batch).await.map_err(|_| Outcome::Closed)?;
+            tx.send(batch).await.map_err(|_| StreamEnd::Closed)?;
         }
-        Err(mpsc::error::TrySendError::Closed(_)) => return Err(Outcome::Closed),
+        Err(mpsc::error::TrySendError::Closed(_)) => return Err(StreamEnd::Closed),
     }
     ctx.shared.notify.notify_one();
     Ok(())

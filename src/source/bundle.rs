@@ -381,7 +381,7 @@ pub struct Counts {
 }
 
 /// Something found while streaming an archive, in archive order.
-pub enum Item<'a, 'b> {
+pub enum ArchiveEvent<'a, 'b> {
     /// A log member: analyse it (read it now, or it is passed over).
     Log(&'a mut Member<'b>),
     /// A member or a stretch of the archive that could not be read; reported, counted as an
@@ -439,7 +439,7 @@ fn header_name(block: &[u8]) -> Option<String> {
 /// Streams the archive at `path` member by member, handing `on_item` each log member and
 /// each problem in archive order. A corrupt header is passed over to the next valid one; a
 /// cut or a broken compressed stream ends the archive there. Never extracts anything.
-pub fn read_archive(path: &Path, on_item: &mut dyn FnMut(Item<'_, '_>)) -> Counts {
+pub fn read_archive(path: &Path, on_item: &mut dyn FnMut(ArchiveEvent<'_, '_>)) -> Counts {
     let mut reader = Reader {
         bundle: path,
         counts: Counts::default(),
@@ -450,7 +450,7 @@ pub fn read_archive(path: &Path, on_item: &mut dyn FnMut(Item<'_, '_>)) -> Count
     let file = match File::open(path) {
         Ok(f) => f,
         Err(source) => {
-            on_item(Item::Problem(Error::ReadInput {
+            on_item(ArchiveEvent::Problem(Error::ReadInput {
                 path: path.to_path_buf(),
                 source,
             }));
@@ -494,7 +494,7 @@ impl Reader<'_> {
         &mut self,
         tap: &mut Tap<R>,
         state: &RefCell<TapState>,
-        on_item: &mut dyn FnMut(Item<'_, '_>),
+        on_item: &mut dyn FnMut(ArchiveEvent<'_, '_>),
     ) {
         // The tar reader stops at the first bad header; a new one starts where it stopped,
         // so a corrupt member costs only itself (GNU tar skips to the next header too).
@@ -505,7 +505,9 @@ impl Reader<'_> {
             let entries = match archive.entries() {
                 Ok(entries) => entries,
                 Err(source) => {
-                    on_item(Item::Problem(self.bundle_error("cannot read", source)));
+                    on_item(ArchiveEvent::Problem(
+                        self.bundle_error("cannot read", source),
+                    ));
                     return;
                 }
             };
@@ -523,7 +525,7 @@ impl Reader<'_> {
                             state.borrow().failed || source.kind() == io::ErrorKind::UnexpectedEof;
                         if broken {
                             let after = self.after();
-                            on_item(Item::Problem(self.bundle_error(
+                            on_item(ArchiveEvent::Problem(self.bundle_error(
                                 &format!(
                                     "the archive is truncated or corrupt {after}, {} bytes in; members after it could not be read",
                                     state.borrow().pos
@@ -538,7 +540,7 @@ impl Reader<'_> {
                                 .map(|n| self.shown(&n).to_string())
                                 .unwrap_or_else(|| "?".to_string());
                             let after = self.after();
-                            on_item(Item::Problem(Error::BundleMember {
+                            on_item(ArchiveEvent::Problem(Error::BundleMember {
                                 bundle: self.bundle.to_path_buf(),
                                 member: name,
                                 problem: format!(
@@ -588,7 +590,7 @@ impl Reader<'_> {
         &mut self,
         entry: &mut tar::Entry<'_, R>,
         state: &RefCell<TapState>,
-        on_item: &mut dyn FnMut(Item<'_, '_>),
+        on_item: &mut dyn FnMut(ArchiveEvent<'_, '_>),
     ) -> Next {
         let raw = printable(&entry.path_bytes());
         let kind = entry.header().entry_type();
@@ -596,7 +598,7 @@ impl Reader<'_> {
             return Next::Go;
         }
         let Some(path) = clean_path(&raw) else {
-            on_item(Item::Problem(Error::BundleMember {
+            on_item(ArchiveEvent::Problem(Error::BundleMember {
                 bundle: self.bundle.to_path_buf(),
                 member: raw,
                 problem: "path is absolute or leaves the bundle with `..`; member not read"
@@ -654,7 +656,7 @@ impl Reader<'_> {
             data: entry,
             state,
         };
-        on_item(Item::Log(&mut member));
+        on_item(ArchiveEvent::Log(&mut member));
         // A broken stream cannot be read past; a member left unread is skipped by tar.
         let state = state.borrow();
         if state.failed {
