@@ -29,7 +29,7 @@ use count::run_count;
 pub use count::{Counts, count_blocks};
 use redact_har::redact_har;
 use scan::run_scan;
-pub use scan::scan_text;
+pub use scan::{scan_text, scan_to};
 #[cfg(feature = "kube")]
 use scan::{Feed, scan_blocks};
 
