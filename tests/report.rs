@@ -1,5 +1,6 @@
 //! Tests that build the report through the library, in this process, as `scan` does: the
-//! corpus quality gate (one process for 70-odd excerpts instead of one binary start each).
+//! corpus quality gate (one process for 70-odd excerpts instead of one binary start each)
+//! and one snapshot per renderer.
 //! `tests/cli.rs` runs the built binary for what only a process shows (exit status, stdout
 //! and stderr, pipes); `same_report_as_the_binary` below ties the two together.
 
@@ -214,4 +215,69 @@ fn corpus_quality_gate() {
     assert!(code_rate >= 1.0, "codes below 100%");
     assert!(sym_rate >= 0.95, "symptoms below 95%");
     assert_eq!(precision_misses, 0, "precision misses");
+}
+
+// ---- one snapshot per renderer ----
+
+/// The sample every renderer's snapshot shows: Entra's error page and the pod log of the
+/// same failed logins (a finding with a diagnosis, Entra ids, a flow, evidence, resolution).
+const SAMPLE: &str = "samples/redirect-uri-mismatch";
+
+/// The report of [`SAMPLE`] with `flags`; it must be the same on every run and with one
+/// thread or several, or the snapshot would be flaky.
+fn sample_report(flags: &[&str]) -> String {
+    let report = |threads: &str| {
+        let mut args = vec!["--color", "never", "-j", threads];
+        args.extend_from_slice(flags);
+        args.push(SAMPLE);
+        let (exit, out) = scan(&args);
+        assert_eq!(exit, Exit::Findings, "{flags:?}");
+        out
+    };
+    let one = report("1");
+    assert!(one == report("2"), "{flags:?}: -j 2 differs from -j 1");
+    one
+}
+
+// Review a change with `cargo insta review` (or INSTA_UPDATE=always, then read the diff in
+// git); never accept them in bulk.
+
+#[test]
+fn snapshot_table_80_columns() {
+    let out = sample_report(&["--width", "80"]);
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    insta::assert_snapshot!("table_80", out);
+}
+
+#[test]
+fn snapshot_table_120_columns() {
+    let out = sample_report(&["--width", "120"]);
+    assert!(out.lines().all(|l| l.chars().count() <= 120), "{out}");
+    insta::assert_snapshot!("table_120", out);
+}
+
+#[test]
+fn snapshot_json() {
+    let out = sample_report(&["-o", "json"]);
+    let _: Value = serde_json::from_str(&out).expect("one JSON document");
+    insta::assert_snapshot!("json", out);
+}
+
+#[test]
+fn snapshot_jsonl() {
+    let out = sample_report(&["-o", "jsonl"]);
+    for line in out.lines() {
+        let _: Value = serde_json::from_str(line).expect("one JSON record per line");
+    }
+    insta::assert_snapshot!("jsonl", out);
+}
+
+#[test]
+fn snapshot_markdown() {
+    insta::assert_snapshot!("markdown", sample_report(&["-o", "markdown"]));
+}
+
+#[test]
+fn snapshot_html() {
+    insta::assert_snapshot!("html", sample_report(&["-o", "html"]));
 }
