@@ -733,7 +733,7 @@ fn cli_cases() {
 // ---- generated traffic ----
 
 #[allow(dead_code, clippy::all)]
-#[path = "../examples/genlog.rs"]
+#[path = "../tools/src/genlog.rs"]
 mod genlog;
 
 #[test]
