@@ -598,6 +598,21 @@ fn export_regex_lists_patterns() {
     }
 }
 
+/// Built without the `kube` feature (`cargo test --no-default-features`, as CI runs it),
+/// `kube` says what to do instead and exits 2.
+#[cfg(not(feature = "kube"))]
+#[test]
+fn kube_without_the_feature_points_to_kubectl() {
+    let r = run(&["kube"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("built without the `kube` feature")
+            && r.stderr.contains("kubectl logs --prefix --timestamps"),
+        "{}",
+        r.stderr
+    );
+}
+
 // ---- CLI behaviour cases: tests/cases/*.toml ----
 
 /// One file of `tests/cases/`: a command line, what it is fed, and what must (not) come out.
