@@ -82,13 +82,13 @@ fi
 # ----- build ---------------------------------------------------------------------------
 echo "==> building (release)"
 if [[ -n ${SSO_TRIAGE:-} ]]; then
-    cargo build --release --example genlog
+    cargo build --release -p sso-triage-tools --bin genlog
     BIN=$SSO_TRIAGE
 else
-    cargo build --release --example genlog --bin sso-triage
+    cargo build --release -p sso-triage-tools --bin genlog -p sso-triage --bin sso-triage
     BIN=$ROOT/target/release/sso-triage
 fi
-GENLOG=$ROOT/target/release/examples/genlog
+GENLOG=$ROOT/target/release/genlog
 if [[ ! -x $BIN ]]; then
     echo "bench.sh: $BIN is not executable" >&2
     exit 2

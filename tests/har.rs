@@ -448,7 +448,7 @@ fn tokens_in_a_debug_log_line() {
 // ---------------------------------------------------------------------------------------
 
 #[allow(dead_code, clippy::all)]
-#[path = "../examples/genhar.rs"]
+#[path = "../tools/src/genhar.rs"]
 mod genhar;
 
 /// splitmix64, for the planted secrets.

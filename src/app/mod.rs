@@ -29,9 +29,9 @@ use count::run_count;
 pub use count::{Counts, count_blocks};
 use redact_har::redact_har;
 use scan::run_scan;
-pub use scan::scan_text;
 #[cfg(feature = "kube")]
 use scan::{Feed, scan_blocks};
+pub use scan::{scan_text, scan_to};
 
 /// The process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

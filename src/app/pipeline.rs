@@ -541,7 +541,9 @@ mod tests {
         pub(super) static PEAK_DONE_HELD: Cell<usize> = const { Cell::new(0) };
     }
 
-    use super::super::{Feed, ReportParts, build_catalog, finish_report, scan_blocks};
+    use super::super::assemble::{ReportParts, finish_report};
+    use super::super::build_catalog;
+    use super::super::scan::{Feed, scan_blocks};
     use super::{AHEAD_BYTES, IN_FLIGHT_PER_WORKER, Job, MIN_JOB, job_size, work};
     use crate::analyze::Analyzer;
     use crate::config::ScanConfig;

@@ -9,7 +9,9 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 
-use super::{Feed, ReportParts, build_catalog, finish_report, scan_blocks};
+use super::assemble::{ReportParts, finish_report};
+use super::build_catalog;
+use super::scan::{Feed, scan_blocks};
 use crate::catalog::compile::Compiled;
 use crate::config::ScanConfig;
 use crate::redact::Placeholders;

@@ -190,14 +190,19 @@ pub(super) fn scan_blocks(
 }
 
 pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
+    let stdout = io::stdout();
+    scan_to(config, compiled, &mut io::BufWriter::new(stdout.lock()))
+}
+
+/// `scan`, with the report (and `-o jsonl` match records) written to `out` instead of
+/// stdout; messages still go to stderr. Tests use it to run the corpus in one process.
+pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) -> Result<Exit> {
     let source::Expanded {
         inputs,
         errors: missing,
         skipped,
         empty,
     } = source::expand_all(&config.inputs);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
     let jsonl = config.format == Format::Jsonl;
 
     let reveal = config.reveal_secrets;
@@ -340,6 +345,6 @@ pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit>
             inputs,
         },
         &mut numbers,
-        &mut out,
+        out,
     )
 }

@@ -150,7 +150,7 @@ fn stored_teddy_order_is_current() {
     let literals = block_literals(&compiled.anchors);
     let order = stored_teddy_order(STORED_TEDDY_ORDER, &literals).expect(
         "src/catalog/teddy_order.txt is out of date: run \
-         cargo run --release --example teddy_order > src/catalog/teddy_order.txt",
+         cargo run -p sso-triage-tools -- regen",
     );
     assert_ne!(
         order,

@@ -47,7 +47,7 @@ pub fn block_literals(anchors: &[Vec<u8>]) -> Vec<Vec<u8>> {
 
 /// The order in which the built-in catalog's block literals are given to Teddy, one JSON
 /// string per line, chosen by [`tuned_teddy_order`] on NetBox text of our own (written by
-/// `cargo run --release --example teddy_order`). Used when it holds exactly the literals
+/// `cargo run -p sso-triage-tools -- regen`). Used when it holds exactly the literals
 /// of the catalog in use; otherwise [`teddy_order`]'s rule applies.
 pub const STORED_TEDDY_ORDER: &str = include_str!("teddy_order.txt");
 

@@ -3,7 +3,7 @@
 //! entries in at most 256 MiB).
 //!
 //! ```text
-//! cargo run --release --example genhar -- --entries 1000000 --seed 1 --out big.har [--gzip]
+//! cargo run --release -p sso-triage-tools --bin genhar -- --entries 1000000 --seed 1 --out big.har [--gzip]
 //! /usr/bin/time -v target/release/sso-triage scan -o json big.har > /dev/null
 //! ```
 //!
@@ -297,8 +297,8 @@ pub fn generate_with(
     out.write_all(b"\n]}}\n")
 }
 
-#[allow(dead_code)] // the tests include this file for `generate` only
-fn main() -> ExitCode {
+/// The `genhar` command line: see the module docs.
+pub fn main() -> ExitCode {
     let mut entries = 1000u64;
     let mut seed = 1u64;
     let mut out_path = None;

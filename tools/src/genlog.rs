@@ -2,7 +2,7 @@
 //! `bench/bench.sh` to measure `sso-triage` against `rg` and `grep`.
 //!
 //! ```text
-//! cargo run --release --example genlog -- --size 100M --seed 1 \
+//! cargo run --release -p sso-triage-tools --bin genlog -- --size 100M --seed 1 \
 //!     [--out FILE] [--manifest FILE.json] [--failure-rate 0.005]
 //! ```
 //!
@@ -1774,7 +1774,8 @@ pub(crate) fn generate<W: Write>(
     Ok(g.stats)
 }
 
-fn main() -> ExitCode {
+/// The `genlog` command line: see the module docs.
+pub fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(e) => {
