@@ -60,15 +60,19 @@ pub(super) fn scan_input(
     workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> InputScan {
-    let archive = match input {
-        // A browser capture, told by its content: see crate::har.
-        Input::File(path) if crate::har::is_har(path) => {
+    use crate::source::detect::{FileKind, detect_file};
+    let kind = match input {
+        Input::File(path) => detect_file(path),
+        _ => FileKind::Log,
+    };
+    let archive = match (input, kind) {
+        (Input::File(path), FileKind::Har) => {
             return InputScan {
                 parts: vec![scan_har(path, compiled, config, on_match)],
                 counts: bundle::Counts::default(),
             };
         }
-        Input::File(path) if bundle::is_archive(path) => path,
+        (Input::File(path), FileKind::Archive) => path,
         _ => {
             return InputScan {
                 parts: vec![scan_one(input, compiled, config, workers, on_match)],

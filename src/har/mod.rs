@@ -39,6 +39,7 @@ use crate::parse::access::Access;
 use crate::parse::{Framer, timestamp};
 use crate::redact::Masking;
 use crate::source::ReadStats;
+pub use crate::source::detect::{is_har, looks_like_har};
 
 pub use crate::report::build::merge_findings;
 pub use diagnose::HarCheck;
@@ -76,35 +77,6 @@ pub struct Options {
     pub flow_timeout_secs: i64,
     /// `--redirect-uri`: the redirect URI the app registration should have.
     pub redirect_uri: Option<String>,
-}
-
-/// True when `head` (the start of a file) opens a HAR: `{"log": {`, allowing whitespace and
-/// a byte-order mark. Docker's JSON log lines (`{"log":"...`) do not qualify.
-pub fn looks_like_har(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
-    let mut rest = text.trim_start();
-    for token in ["{", "\"log\"", ":", "{"] {
-        let Some(r) = rest.strip_prefix(token) else {
-            return false;
-        };
-        rest = r.trim_start();
-    }
-    true
-}
-
-/// True when the file at `path` is a HAR: by content (gzip undone first, so a
-/// `capture.har.gz` or any gzip holding a HAR counts), or by a `.har` / `.har.gz` name, so a
-/// broken one is reported as such rather than read as a log.
-pub fn is_har(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if name.ends_with(".har") || name.ends_with(".har.gz") {
-        return true;
-    }
-    looks_like_har(&stream::head(path, 4096))
 }
 
 fn bad(path: &Path, problem: impl Into<String>) -> Error {

@@ -9,7 +9,6 @@
 use std::cell::Cell;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -296,32 +295,6 @@ fn explain(e: &serde_json::Error, entries: u64) -> Failure {
         ),
     };
     Failure::Bad(problem)
-}
-
-/// The first bytes of `path`'s content, gzip undone (up to `n` bytes; fewer if the file is
-/// shorter or the gzip stream is broken).
-pub(crate) fn head(path: &Path, n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n);
-    let Ok(file) = std::fs::File::open(path) else {
-        return out;
-    };
-    let mut raw = BufReader::new(file);
-    let gzip = matches!(raw.fill_buf(), Ok(h) if h.starts_with(&[0x1f, 0x8b]));
-    let reader: Box<dyn Read> = if gzip {
-        Box::new(MultiGzDecoder::new(raw))
-    } else {
-        Box::new(raw)
-    };
-    let mut reader = reader.take(n as u64);
-    // A cut gzip stream still gives the bytes before the cut.
-    let mut buf = [0u8; 4096];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => out.extend_from_slice(&buf[..k]),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use flate2::read::MultiGzDecoder;
 use crate::error::{Error, Result};
 
 pub mod bundle;
+pub mod detect;
 
 /// Target size of one buffer handed to the framer.
 pub const BLOCK: usize = 1 << 20;
@@ -229,7 +230,7 @@ fn list_dir(dir: &Path, errors: &mut Vec<Error>) -> Vec<(PathBuf, fs::FileType)>
 }
 
 fn walk(dir: &Path, out: &mut Expanded) {
-    if bundle::is_bundle_dir(dir) {
+    if detect::detect_folder(dir) == detect::FolderKind::Bundle {
         bundle::walk_folder(dir, out);
         return;
     }

@@ -277,3 +277,47 @@ fn directory_walk_is_sorted_and_recursive() {
     assert_eq!(errors.len(), 1);
     assert!(errors[0].to_string().contains("missing: no such file"));
 }
+
+/// One place tells what a file holds, by content: a HAR (also gzipped, also named
+/// otherwise), a tar archive (also gzipped), else a log; and a folder with
+/// `cluster-resources/` is a support bundle.
+#[test]
+fn inputs_are_told_apart_by_content_in_one_place() {
+    use super::detect::{FileKind, FolderKind, detect_file, detect_folder};
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        path
+    };
+    let gzip = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let har = br#"{ "log": { "version": "1.2", "entries": [] } }"#;
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(4);
+    h.set_mode(0o644);
+    h.set_cksum();
+    tar.append_data(&mut h, "pod.log", &b"line"[..]).unwrap();
+    let tar = tar.into_inner().unwrap();
+    let log = b"2026-11-20T09:14:02Z ERROR AADSTS50011: redirect URI mismatch\n";
+    let docker = br#"{"log":"AADSTS50011 in a Docker JSON log line\n","stream":"stderr"}"#;
+    for (name, bytes, kind) in [
+        ("capture.json", har.to_vec(), FileKind::Har),
+        ("capture.bin", gzip(har), FileKind::Har),
+        ("bundle.dat", tar.clone(), FileKind::Archive),
+        ("bundle.tgz", gzip(&tar), FileKind::Archive),
+        ("netbox.log", log.to_vec(), FileKind::Log),
+        ("netbox.log.gz", gzip(log), FileKind::Log),
+        ("docker.json", docker.to_vec(), FileKind::Log),
+    ] {
+        assert_eq!(detect_file(&write(name, &bytes)), kind, "{name}");
+    }
+    assert_eq!(detect_file(&dir.path().join("missing.log")), FileKind::Log);
+    assert_eq!(detect_folder(dir.path()), FolderKind::Plain);
+    fs::create_dir(dir.path().join("cluster-resources")).unwrap();
+    assert_eq!(detect_folder(dir.path()), FolderKind::Bundle);
+}
