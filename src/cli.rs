@@ -155,8 +155,8 @@ pub struct ScanArgs {
 
     /// Only frame and match, then print line and match counts (for benchmarks).
     ///
-    /// Skips login flows, findings and the report: the matching stage alone, on one
-    /// thread, the figure bench/bench.sh compares with `cat` and `rg -c`. Prints
+    /// Skips login flows, findings and the report: the matching stage alone, on the `-j`
+    /// threads, the figure bench/bench.sh compares with `cat` and `rg -c`. Prints
     /// `lines`, `events`, `matched_lines` and `matched_events`, one `name value` a line;
     /// the last two equal the report's summary.
     #[arg(long, help_heading = "Output")]

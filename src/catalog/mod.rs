@@ -80,7 +80,7 @@ pub struct Examples {
 
 impl Rule {
     /// The check that fires the rule: as written, else `flow` for a rule with a `flow`
-    /// condition (the form flow rules had before `detector` existed), else `log`.
+    /// condition (a flow rule may leave `detector` out), else `log`.
     pub fn detector(&self) -> Detector {
         match (self.detector, self.flow) {
             (Some(d), _) => d,
