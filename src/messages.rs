@@ -15,6 +15,13 @@ pub fn write_line(text: &str) {
     let _ = writeln!(err, "{shown}");
 }
 
+/// Writes our own `text` (a constant: no input in it) and a newline to stderr, unmasked:
+/// the masker would take `--show-secrets / ...` in our own warning for a flag and its value.
+pub fn write_ours(text: &'static str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}
+
 /// `eprintln!` for the program: the line is masked, and a closed stderr does not panic.
 #[macro_export]
 macro_rules! message {

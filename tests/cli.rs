@@ -950,6 +950,13 @@ fn user_identities_are_kept_unless_asked_and_no_redact_warns() {
         loud.stdout
     );
     assert!(loud.stderr.contains("WARNING: secrets are NOT masked"));
+    // Our own warning is not taken for input: its flags are shown as written.
+    assert!(
+        loud.stderr
+            .contains("sso-triage: WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact)."),
+        "{}",
+        loud.stderr
+    );
     let json = run(&[
         "scan",
         "-o",

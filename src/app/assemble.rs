@@ -156,7 +156,7 @@ pub(super) fn finish_report(
         crate::message!("sso-triage: {}", summary_line(&report.summary));
     }
     if config.reveal_secrets {
-        crate::message!("sso-triage: {}", report::SECRETS_WARNING);
+        crate::messages::write_ours(report::SECRETS_WARNING_LINE);
     }
     if report.summary.lines == 0 && errors.is_empty() {
         crate::message!(

@@ -18,6 +18,9 @@ use crate::redact::{Placeholders, ShowCache, Shown};
 /// The banner of a report printed with masking off.
 pub const SECRETS_WARNING: &str = "WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact). Do not attach it to a ticket.";
 
+/// [`SECRETS_WARNING`] as a stderr line.
+pub const SECRETS_WARNING_LINE: &str = "sso-triage: WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact). Do not attach it to a ticket.";
+
 /// Version of the JSON document; bumped only when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
