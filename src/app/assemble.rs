@@ -182,10 +182,8 @@ pub(super) fn finish_report(
 /// True when a streamed match record would show an unmasked secret; such a record is held
 /// back (and the final check fails the run).
 pub(super) fn record_leaks(rec: &MatchRecord<'_>) -> bool {
-    let e = rec.evidence;
-    std::iter::once(&e.text)
-        .chain(&e.decoded)
-        .chain(e.captures.values())
+    rec.evidence
+        .texts()
         .any(|t| crate::redact::leak(t).is_some())
 }
 

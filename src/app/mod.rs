@@ -139,7 +139,7 @@ pub fn report_error(err: &anyhow::Error) -> Exit {
     Exit::Error
 }
 
-/// Severity threshold helper for tests.
+/// Whether the worst severity found reaches `threshold` (`--fail-on`): the exit status.
 pub fn exceeds(worst: Option<Severity>, threshold: Option<Severity>) -> bool {
     matches!((worst, threshold), (Some(w), Some(t)) if w >= t)
 }

@@ -226,3 +226,28 @@ fn threshold() {
     assert!(!exceeds(Some(Severity::Error), None));
     assert!(!exceeds(None, Some(Severity::Info)));
 }
+
+/// The two walks over an evidence's input texts visit the same fields in the same order:
+/// the match records' check and the report's numbering cannot drift apart.
+#[test]
+fn evidence_texts_are_one_list() {
+    let m = Masking::default();
+    let mut e = report::Evidence {
+        source: m.show("a.log"),
+        line: 1,
+        lines: 1,
+        pod: Some(m.show("netbox-1")),
+        container: Some(m.show("netbox")),
+        time: None,
+        text: m.show("text"),
+        decoded: Some(m.show("decoded")),
+        captures: [("redirect_uri".to_string(), m.show("capture"))]
+            .into_iter()
+            .collect(),
+    };
+    let read: Vec<String> = e.texts().map(|t| t.to_string()).collect();
+    let mut walked = Vec::new();
+    e.each_text_mut(&mut |t| walked.push(t.to_string()));
+    assert_eq!(read, walked);
+    assert_eq!(read.len(), 6);
+}

@@ -58,12 +58,7 @@ impl Report {
         for finding in &mut self.findings {
             finding.diagnosis.iter_mut().for_each(&mut *f);
             for e in &mut finding.evidence {
-                f(&mut e.text);
-                e.decoded.iter_mut().for_each(&mut *f);
-                e.captures.values_mut().for_each(&mut *f);
-                f(&mut e.source);
-                e.pod.iter_mut().for_each(&mut *f);
-                e.container.iter_mut().for_each(&mut *f);
+                e.each_text_mut(&mut *f);
             }
             finding.sources.iter_mut().for_each(&mut *f);
             let entra = &mut finding.entra;
@@ -201,6 +196,30 @@ pub struct Evidence {
     pub decoded: Option<Shown>,
     /// Named captures of the rule, secrets masked.
     pub captures: BTreeMap<String, Shown>,
+}
+
+impl Evidence {
+    /// Every text of the evidence that came from the input, in the order the output shows
+    /// them: the one list placeholder numbering, the last check and the match records' check
+    /// walk. A field of input text added to `Evidence` is added here.
+    pub fn texts(&self) -> impl Iterator<Item = &Shown> {
+        std::iter::once(&self.text)
+            .chain(&self.decoded)
+            .chain(self.captures.values())
+            .chain(std::iter::once(&self.source))
+            .chain(&self.pod)
+            .chain(&self.container)
+    }
+
+    /// [`Evidence::texts`], to change them (placeholder numbering).
+    pub fn each_text_mut(&mut self, f: &mut dyn FnMut(&mut Shown)) {
+        f(&mut self.text);
+        self.decoded.iter_mut().for_each(&mut *f);
+        self.captures.values_mut().for_each(&mut *f);
+        f(&mut self.source);
+        self.pod.iter_mut().for_each(&mut *f);
+        self.container.iter_mut().for_each(&mut *f);
+    }
 }
 
 /// Counts of what was read and found.
