@@ -7,7 +7,7 @@
 
 use nom::{
     IResult, Parser,
-    bytes::complete::{tag, take_while1},
+    bytes::complete::{tag, take_while_m_n},
     character::complete::char,
     combinator::{opt, recognize},
 };
@@ -32,6 +32,11 @@ pub struct Split<'a> {
     pub body: &'a [u8],
 }
 
+/// The longest pod name Kubernetes allows (a DNS subdomain).
+const MAX_POD_NAME: usize = 253;
+/// The longest container name Kubernetes allows (a DNS label).
+const MAX_CONTAINER_NAME: usize = 63;
+
 fn name_char(b: u8) -> bool {
     b != b'/' && b != b']' && b != b' ' && b != b'\t'
 }
@@ -44,9 +49,12 @@ fn prefix(i: &[u8]) -> IResult<&[u8], Header<'_>> {
     let (rest, (header, _)) = (
         recognize((
             tag(&b"[pod/"[..]),
-            take_while1(name_char),
+            // Kubernetes names: a pod's at most 253 bytes, a container's at most 63. A
+            // longer "name" is not kubectl's header (a hostile line would make every
+            // finding list a 30 KB pod).
+            take_while_m_n(1, MAX_POD_NAME, name_char),
             char('/'),
-            take_while1(name_char),
+            take_while_m_n(1, MAX_CONTAINER_NAME, name_char),
             char(']'),
         )),
         char(' '),
@@ -146,6 +154,27 @@ mod tests {
         assert_eq!(s.container, Some(&b"netbox"[..]));
         assert_eq!(s.time, Some(&b"2026-11-20T09:14:02.123456789Z"[..]));
         assert_eq!(s.body, b"Request failed");
+    }
+
+    /// Names as long as Kubernetes allows are a header; longer ones are not (a fuzzed line
+    /// with a 29 KB "pod" made every table cell that lists pods take seconds to lay out).
+    #[test]
+    fn names_longer_than_kubernetes_allows_are_no_header() {
+        let line = |pod: usize, container: usize| {
+            format!("[pod/{}/{}] body", "p".repeat(pod), "c".repeat(container))
+        };
+        let longest = line(MAX_POD_NAME, MAX_CONTAINER_NAME);
+        assert_eq!(split(longest.as_bytes()).pod.map(<[u8]>::len), Some(253));
+        for (pod, container) in [
+            (MAX_POD_NAME + 1, 5),
+            (5, MAX_CONTAINER_NAME + 1),
+            (29_000, 5),
+        ] {
+            let text = line(pod, container);
+            let s = split(text.as_bytes());
+            assert_eq!(s.pod, None);
+            assert_eq!(s.body, text.as_bytes());
+        }
     }
 
     #[test]

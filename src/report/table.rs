@@ -60,11 +60,23 @@ fn when(finding: &Finding) -> String {
     }
 }
 
+/// `text` cut to `max` characters with an ellipsis: a table cell's width is measured
+/// grapheme by grapheme, over and over while it wraps, so no cell holds a long text.
+fn short(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
+/// The most characters of one item of a list cell, or of a name.
+const MAX_ITEM: usize = 300;
+
 fn list<T: AsRef<str>>(items: &[T], max: usize) -> String {
     let mut s = items
         .iter()
         .take(max)
-        .map(AsRef::as_ref)
+        .map(|i| short(i.as_ref(), MAX_ITEM))
         .collect::<Vec<_>>()
         .join("\n");
     if items.len() > max {
@@ -103,10 +115,10 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
         let client = match &f.client.user_agent {
             Some(ua) => format!(
                 "{}\n{}",
-                f.client.address,
+                short(&f.client.address, MAX_ITEM),
                 ua.chars().take(40).collect::<String>()
             ),
-            None => f.client.address.to_string(),
+            None => short(&f.client.address, MAX_ITEM).into_owned(),
         };
         t.add_row(vec![
             Cell::new(&f.id),
@@ -125,7 +137,7 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
             Cell::new(f.started.as_deref().unwrap_or("-")),
             // Masked and escaped in the report model already.
             Cell::new(client),
-            Cell::new(f.backend.as_deref().unwrap_or("-")),
+            Cell::new(short(f.backend.as_deref().unwrap_or("-"), MAX_ITEM)),
             Cell::new(f.findings.join("\n")),
         ]);
     }
@@ -230,9 +242,15 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
                 )),
             ]);
             if let Some(e) = f.evidence.first() {
+                let source = short(&e.source, MAX_ITEM);
                 let place = match (&e.pod, &e.container) {
-                    (Some(p), Some(c)) => format!("{}:{} (pod/{p}/{c})", e.source, e.line),
-                    _ => format!("{}:{}", e.source, e.line),
+                    (Some(p), Some(c)) => format!(
+                        "{source}:{} (pod/{}/{})",
+                        e.line,
+                        short(p, MAX_ITEM),
+                        short(c, MAX_ITEM)
+                    ),
+                    _ => format!("{source}:{}", e.line),
                 };
                 let text: String = e.text.chars().take(600).collect();
                 t.add_row(vec![
