@@ -70,7 +70,7 @@ fn short(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// The most characters of one item of a list cell, or of a name.
-const MAX_ITEM: usize = 300;
+const MAX_ITEM: usize = 1000;
 
 fn list<T: AsRef<str>>(items: &[T], max: usize) -> String {
     let mut s = items
