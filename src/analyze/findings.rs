@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::catalog::compile::Compiled;
 use crate::catalog::{Severity, Symptom};
@@ -13,6 +13,7 @@ use crate::redact::{Masking, Shown};
 use crate::report::{EntraIds, Evidence, Finding};
 
 use super::*;
+use crate::parse::timestamp::rfc3339;
 
 /// Which finding an event adds to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -287,10 +288,6 @@ impl Collected {
         });
         out
     }
-}
-
-pub(super) fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 pub(super) fn finding(

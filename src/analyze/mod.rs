@@ -18,7 +18,8 @@ pub use findings::{Collected, FindingTally, Key};
 use observe::MatchedEvent;
 pub use observe::{Observation, Observer};
 
-use findings::{min_opt, push_capped, rfc3339};
+use crate::parse::timestamp::rfc3339;
+use findings::{min_opt, push_capped};
 
 use crate::catalog::Symptom;
 use crate::catalog::compile::Compiled;

@@ -242,7 +242,7 @@ impl Live {
             out.write_all(numbers.apply(&line).as_bytes())?;
             return out.flush();
         }
-        if !self.follow || (self.quiet && self.format != Format::Table) {
+        if !self.prints() {
             return Ok(());
         }
         let line = numbers.apply(&live_line(rec, compiled)).into_owned();

@@ -83,7 +83,7 @@ pub struct Correlator {
 }
 
 fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
-    t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    t.map(crate::parse::timestamp::rfc3339)
 }
 
 fn backend_of(path: &str, prefix: &str) -> Option<String> {

@@ -5,12 +5,13 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use super::model::SetCookie;
 use super::{Seen, Url};
 use crate::catalog::compile::Compiled;
 use crate::correlate::{Condition, Correlator, Flow, Outcome, Step, Stop};
+use crate::parse::timestamp::rfc3339;
 use crate::redact::{Masking, Shown, tag};
 use crate::refine;
 use crate::report::Finding;
@@ -48,10 +49,6 @@ struct Authorize {
     tenant: Option<String>,
     redirect_uri: Option<String>,
     raw_redirect_uri: Option<String>,
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// The authorize request of entry `s`, if it is one.

@@ -3,19 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{EntraIds, Evidence, Finding};
 use crate::catalog::RuleLookup;
 use crate::catalog::compile::Compiled;
+use crate::parse::timestamp::rfc3339;
 use crate::redact::{Masking, Shown};
 
 /// Evidence items kept per finding.
 pub const MAX_EVIDENCE: usize = 5;
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
 
 /// Findings under construction, by rule id, in the words of the catalog's rules: for the
 /// checks that are not log rules (a HAR capture, token claims).
