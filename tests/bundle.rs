@@ -241,6 +241,57 @@ fn folder_and_plain_tar_give_the_same_report_as_the_archive() {
     );
 }
 
+/// `scan --count`'s totals, by name.
+fn count(path: &Path) -> std::collections::BTreeMap<String, u64> {
+    let out = Command::cargo_bin("sso-triage")
+        .expect("binary is built")
+        .args(["scan", "--count"])
+        .arg(path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once(' ').expect("NAME VALUE");
+            (k.to_string(), v.parse().expect("a number"))
+        })
+        .collect()
+}
+
+/// `scan --count` opens every input as `scan` does (one registry, `source::detect`): a
+/// support bundle archive member by member, an extracted bundle, a HAR capture and a log
+/// each count the lines, events and matches the full scan's summary reports.
+#[test]
+fn count_reads_every_kind_of_input_as_scan_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let members = members();
+    let tgz = dir.path().join("support-bundle.tgz");
+    fs::write(&tgz, gz(&tar_of(&members))).unwrap();
+    let folder = dir.path().join("extracted");
+    for (path, data) in &members {
+        let p = folder.join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, data).unwrap();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let har = root.join("tests/fixtures/har/aadsts50011-http.har");
+    let log = root.join("samples/client-secret-expired/netbox.log");
+    for path in [&tgz, &folder, &har, &log] {
+        let counted = count(path);
+        let summary = &scan(path).report["summary"];
+        for key in ["lines", "events", "matched_events", "matched_lines"] {
+            assert_eq!(
+                Some(counted[key]),
+                summary[key].as_u64(),
+                "{key} of {}",
+                path.display()
+            );
+        }
+        assert!(counted["matched_events"] > 0, "{}", path.display());
+    }
+}
+
 /// Lines of text that compress poorly, so a cut in the gzip stream lands inside them.
 fn noise(lines: usize) -> Vec<u8> {
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;

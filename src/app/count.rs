@@ -1,16 +1,19 @@
 //! `scan --count`: matching only, the counts of what fired per rule.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use crate::analyze::Observer;
 use crate::catalog::compile::Compiled;
 use crate::config::ScanConfig;
+use crate::error::Error;
 use crate::parse::Framer;
 use crate::redact::Masking;
-use crate::source::{self, BlockFn, Input, ReadFailure, ReadStats};
+use crate::source::{self, BlockFn, Log, ReadFailure, ReadStats, Sink, bundle};
 
+use super::scan::har_options;
 use super::{Exit, clone_error, pipeline, workers};
 
 /// Line and match counts of the matching stage alone (`scan --count`).
@@ -39,21 +42,6 @@ pub fn count_blocks<E>(
     })
 }
 
-/// [`count_blocks`] of one input, read by the worker threads when it is a plain file big
-/// enough (as `scan` reads it).
-pub(super) fn count_input(
-    compiled: &Compiled,
-    workers: usize,
-    input: &Input,
-) -> (Counts, std::result::Result<ReadStats, ReadFailure>) {
-    match source::Ranged::open(input).filter(|_| workers > 0) {
-        Some(file) => count_with(compiled, workers, |framer, observers, sink| {
-            pipeline::run_ranged(framer, observers, sink, &file)
-        }),
-        None => count_blocks(compiled, workers, |f| source::read_blocks(input, f)),
-    }
-}
-
 /// Counts what `drive` frames with a matching-only observer per worker.
 pub(super) fn count_with<'c, E>(
     compiled: &'c Compiled,
@@ -79,25 +67,95 @@ pub(super) fn count_with<'c, E>(
     (counts, read)
 }
 
-/// `scan --count`: every input in turn through [`count_blocks`], totals on stdout.
+/// `scan --count`'s entry for what a source hands on: each log framed and matched, each
+/// HAR analysed (its error lines are what the catalog reads), the counts added up.
+struct CountSink<'a> {
+    compiled: &'a Compiled,
+    config: &'a ScanConfig,
+    total: Counts,
+    failed: bool,
+}
+
+impl CountSink<'_> {
+    fn add(&mut self, c: Counts, read: std::result::Result<ReadStats, ReadFailure>) {
+        if let Err(failure) = read {
+            self.problem(failure.error);
+        }
+        self.total.lines += c.lines;
+        self.total.events += c.events;
+        self.total.matched_lines += c.matched_lines;
+        self.total.matched_events += c.matched_events;
+    }
+}
+
+impl Sink for CountSink<'_> {
+    /// A plain file big enough is read by the worker threads, as `scan` reads it.
+    fn log(&mut self, _: String, log: Log<'_, '_>) {
+        let workers = workers(self.config);
+        let (counts, read) = match log {
+            Log::Input(input) => match source::Ranged::open(input).filter(|_| workers > 0) {
+                Some(file) => count_with(self.compiled, workers, |framer, observers, sink| {
+                    pipeline::run_ranged(framer, observers, sink, &file)
+                }),
+                None => count_blocks(self.compiled, workers, |f| source::read_blocks(input, f)),
+            },
+            Log::Blocks(read) => count_blocks(self.compiled, workers, |f| read(f)),
+        };
+        self.add(counts, read);
+    }
+
+    fn har(&mut self, name: String, path: &Path, raw: &mut dyn Read) {
+        let mut matched = Counts::default();
+        let (collected, read) = crate::har::scan(
+            raw,
+            path,
+            &name,
+            self.compiled,
+            &har_options(self.config),
+            &mut |rec| {
+                matched.matched_events += 1;
+                matched.matched_lines += rec.evidence.text.lines().count().max(1) as u64;
+            },
+        );
+        let counts = Counts {
+            lines: collected.frames.lines,
+            events: collected.frames.events(),
+            ..matched
+        };
+        self.add(
+            counts,
+            read.map_err(|error| ReadFailure {
+                error,
+                stats: ReadStats::default(),
+            }),
+        );
+    }
+
+    fn problem(&mut self, error: Error) {
+        self.failed = true;
+        crate::message!("sso-triage: {:#}", anyhow::Error::new(error));
+    }
+
+    fn passed_over(&mut self, _: bundle::Counts) {}
+}
+
+/// `scan --count`: every input in turn, opened as the source its content calls for, through
+/// framing and matching; totals on stdout.
 pub(super) fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let expanded = source::expand_all(&config.inputs);
-    let mut total = Counts::default();
-    let mut failed = !expanded.errors.is_empty();
     for e in &expanded.errors {
         crate::message!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
     }
+    let mut sink = CountSink {
+        compiled,
+        config,
+        total: Counts::default(),
+        failed: !expanded.errors.is_empty(),
+    };
     for input in &expanded.inputs {
-        let (c, read) = count_input(compiled, workers(config), input);
-        if let Err(failure) = read {
-            failed = true;
-            crate::message!("sso-triage: {:#}", anyhow::Error::new(failure.error));
-        }
-        total.lines += c.lines;
-        total.events += c.events;
-        total.matched_lines += c.matched_lines;
-        total.matched_events += c.matched_events;
+        source::detect::open(input).read(&mut sink);
     }
+    let total = sink.total;
     let mut out = io::stdout().lock();
     writeln!(
         out,
@@ -105,5 +163,9 @@ pub(super) fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit
         total.lines, total.events, total.matched_lines, total.matched_events
     )
     .context("cannot write output")?;
-    Ok(if failed { Exit::Error } else { Exit::Clean })
+    Ok(if sink.failed {
+        Exit::Error
+    } else {
+        Exit::Clean
+    })
 }

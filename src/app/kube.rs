@@ -10,19 +10,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 
-use super::{Exit, Feed, ReportParts, finish_report, record_leaks, scan_blocks};
+use super::{Exit, PartScan, ReportParts, finish_report, record_leaks, scan_source};
 use crate::analyze::MatchRecord;
 use crate::catalog::compile::Compiled;
 use crate::cli::{ColorChoice, KubeArgs};
 use crate::config::{ScanConfig, parse_duration};
-use crate::error::Error;
-use crate::kube::{KubeOptions, KubeStats, stream};
+use crate::kube::{KubeOptions, KubeSource};
 use crate::redact::Placeholders;
 use crate::report::{self, Format, Summary};
-use crate::source::{Block, ReadFailure, ReadStats};
-
-/// A feed buffer bigger than this after a block is dropped rather than kept for the next.
-const KEEP_BUFFER: usize = 4 << 20;
 
 /// The checked `kube` flags.
 fn options(args: &KubeArgs) -> std::result::Result<KubeOptions, String> {
@@ -93,7 +88,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut numbers = Placeholders::default();
-    let mut stats = KubeStats::default();
+    let mut source = KubeSource::new(name.clone(), &opts, &stop);
     let mut write_error: Option<io::Error> = None;
     let live = Live {
         format: config.format,
@@ -112,45 +107,17 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
                 write_error = Some(e);
             }
         };
-        scan_blocks(
-            name.clone(),
-            compiled,
-            &config,
-            0,
-            &mut emit,
-            Feed::Blocks(&mut |feed| {
-                let mut buffer = Block::default();
-                let result = stream(&opts, &stop, &mut |block| {
-                    buffer.fill_from(block);
-                    feed(&mut buffer);
-                    if buffer.data.capacity() > KEEP_BUFFER {
-                        // A block of one very long line: give its memory back.
-                        buffer = Block::default();
-                    }
-                    Ok(())
-                });
-                match result {
-                    Ok(s) => {
-                        stats = s;
-                        Ok(ReadStats {
-                            bytes: stats.bytes,
-                            split_lines: stats.split_lines,
-                            ..ReadStats::default()
-                        })
-                    }
-                    Err(e) => Err(ReadFailure {
-                        error: Error::Cluster {
-                            message: e.to_string(),
-                        },
-                        stats: ReadStats::default(),
-                    }),
-                }
-            }),
-        )
+        // The cluster is one log.
+        let mut parts = scan_source(&mut source, compiled, &config, 0, &mut emit).parts;
+        parts.pop().unwrap_or_else(|| PartScan {
+            collected: Default::default(),
+            read: Ok(Default::default()),
+        })
     };
     if let Some(e) = write_error {
         return Err(anyhow::Error::new(e).context("cannot write output"));
     }
+    let stats = source.stats;
     for note in &stats.notes {
         crate::message!("sso-triage: note: {note}");
     }

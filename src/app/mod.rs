@@ -30,7 +30,7 @@ pub use count::{Counts, count_blocks};
 use redact_har::redact_har;
 use scan::run_scan;
 #[cfg(feature = "kube")]
-use scan::{Feed, scan_blocks};
+use scan::{PartScan, scan_source};
 pub use scan::{scan_text, scan_to};
 
 /// The process exit status.

@@ -2,7 +2,8 @@
 //! inputs, and across the buffers of one input), then the report.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
+use std::path::Path;
 use std::sync::mpsc;
 
 use anyhow::{Context, Result};
@@ -15,7 +16,7 @@ use crate::error::Error;
 use crate::parse::{Frame, Framer};
 use crate::redact::Placeholders;
 use crate::report::{self, Format, Summary};
-use crate::source::{self, BlockFn, Input, ReadFailure, ReadStats, bundle};
+use crate::source::{self, Input, Log, ReadFailure, ReadFn, ReadStats, Sink, Source, bundle};
 
 use super::assemble::{ReportParts, finish_report, record_leaks};
 use super::{Exit, clone_error, pipeline, workers};
@@ -50,9 +51,8 @@ pub(super) struct InputScan {
     pub(super) counts: bundle::Counts,
 }
 
-/// Scans one named input. A support bundle archive is streamed member by member on this
-/// thread: a compressed tar can only be read in order, and one member at a time keeps
-/// memory at one buffer and the output in archive order. Inputs still run in parallel.
+/// Scans one named input, opened as the source its content calls for
+/// ([`source::detect::open`]).
 pub(super) fn scan_input(
     input: &Input,
     compiled: &Compiled,
@@ -60,98 +60,115 @@ pub(super) fn scan_input(
     workers: usize,
     on_match: &mut dyn FnMut(&MatchRecord<'_>),
 ) -> InputScan {
-    use crate::source::detect::{FileKind, detect_file};
-    let kind = match input {
-        Input::File(path) => detect_file(path),
-        _ => FileKind::Log,
+    scan_source(
+        &mut *source::detect::open(input),
+        compiled,
+        config,
+        workers,
+        on_match,
+    )
+}
+
+/// Scans every part `source` hands on. A support bundle archive is streamed member by
+/// member on this thread: a compressed tar can only be read in order, and one member at a
+/// time keeps memory at one buffer and the output in archive order. Inputs still run in
+/// parallel.
+pub(super) fn scan_source(
+    source: &mut dyn Source,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    workers: usize,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> InputScan {
+    let mut sink = ScanSink {
+        compiled,
+        config,
+        workers,
+        on_match,
+        scanned: InputScan {
+            parts: Vec::new(),
+            counts: bundle::Counts::default(),
+        },
     };
-    let archive = match (input, kind) {
-        (Input::File(path), FileKind::Har) => {
-            return InputScan {
-                parts: vec![scan_har(path, compiled, config, on_match)],
-                counts: bundle::Counts::default(),
-            };
-        }
-        (Input::File(path), FileKind::Archive) => path,
-        _ => {
-            return InputScan {
-                parts: vec![scan_one(input, compiled, config, workers, on_match)],
-                counts: bundle::Counts::default(),
-            };
-        }
-    };
-    let mut parts = Vec::new();
-    let counts = bundle::read_archive(archive, &mut |item| match item {
-        bundle::ArchiveEvent::Log(member) => {
-            let name = member.name().to_string();
-            parts.push(scan_blocks(
-                name,
-                compiled,
-                config,
-                workers,
-                on_match,
-                Feed::Blocks(&mut |f| member.read_blocks(f)),
-            ));
-        }
-        bundle::ArchiveEvent::Problem(error) => parts.push(PartScan {
+    source.read(&mut sink);
+    sink.scanned
+}
+
+/// `scan`'s entry for what a source hands on: each log and HAR through the analyzer.
+struct ScanSink<'a, 'm> {
+    compiled: &'a Compiled,
+    config: &'a ScanConfig,
+    workers: usize,
+    on_match: &'a mut (dyn FnMut(&MatchRecord<'_>) + 'm),
+    scanned: InputScan,
+}
+
+impl Sink for ScanSink<'_, '_> {
+    fn log(&mut self, name: String, log: Log<'_, '_>) {
+        // With worker threads, a plain file big enough is read by them, a range each.
+        let ranged = match &log {
+            Log::Input(input) if self.workers > 0 => source::Ranged::open(input),
+            _ => None,
+        };
+        let feed = match (&ranged, log) {
+            (Some(file), _) => Feed::Ranged(file),
+            (None, Log::Input(input)) => Feed::Blocks(&mut |f| source::read_blocks(input, f)),
+            (None, Log::Blocks(read)) => Feed::Blocks(read),
+        };
+        let part = scan_blocks(
+            name,
+            self.compiled,
+            self.config,
+            self.workers,
+            self.on_match,
+            feed,
+        );
+        self.scanned.parts.push(part);
+    }
+
+    fn har(&mut self, name: String, path: &Path, raw: &mut dyn Read) {
+        let (collected, read) = crate::har::scan(
+            raw,
+            path,
+            &name,
+            self.compiled,
+            &har_options(self.config),
+            self.on_match,
+        );
+        self.scanned.parts.push(PartScan {
+            collected,
+            read: read.map_err(|error| ReadFailure {
+                error,
+                stats: ReadStats::default(),
+            }),
+        });
+    }
+
+    fn problem(&mut self, error: Error) {
+        self.scanned.parts.push(PartScan {
             collected: Collected::default(),
             read: Err(ReadFailure {
                 error,
                 stats: ReadStats::default(),
             }),
-        }),
-    });
-    InputScan { parts, counts }
+        });
+    }
+
+    fn passed_over(&mut self, counts: bundle::Counts) {
+        self.scanned.counts.skipped += counts.skipped;
+        self.scanned.counts.empty += counts.empty;
+    }
 }
 
-pub(super) fn scan_one(
-    input: &Input,
-    compiled: &Compiled,
-    config: &ScanConfig,
-    workers: usize,
-    on_match: &mut dyn FnMut(&MatchRecord<'_>),
-) -> PartScan {
-    // With worker threads, a plain file big enough is read by them, a range each.
-    let ranged = if workers > 0 {
-        source::Ranged::open(input)
-    } else {
-        None
-    };
-    let feed = match &ranged {
-        Some(file) => Feed::Ranged(file),
-        None => Feed::Blocks(&mut |f| source::read_blocks(input, f)),
-    };
-    scan_blocks(input.name(), compiled, config, workers, on_match, feed)
-}
-
-/// Reads and analyses a HAR capture entry by entry; a broken one is an unreadable input
-/// with one line (what came before the break is still analysed).
-pub(super) fn scan_har(
-    path: &std::path::Path,
-    compiled: &Compiled,
-    config: &ScanConfig,
-    on_match: &mut dyn FnMut(&MatchRecord<'_>),
-) -> PartScan {
-    let options = crate::har::Options {
+/// What the HAR front end needs of the run's settings.
+pub(super) fn har_options(config: &ScanConfig) -> crate::har::Options {
+    crate::har::Options {
         reveal: config.reveal_secrets,
         redact_users: config.redact_users,
         flow_timeout_secs: config.flow_timeout_secs,
         redirect_uri: config.redirect_uri.clone(),
-    };
-    let name = path.display().to_string();
-    let (collected, read) = crate::har::scan(path, &name, compiled, &options, on_match);
-    PartScan {
-        collected,
-        read: read.map_err(|error| ReadFailure {
-            error,
-            stats: ReadStats::default(),
-        }),
     }
 }
-
-/// Reads one input to its end, handing buffers of whole lines to the function it is given.
-pub(super) type ReadFn<'a> =
-    dyn FnMut(&mut BlockFn<'_>) -> std::result::Result<ReadStats, ReadFailure> + 'a;
 
 /// Where one input's bytes come from: a reader handing out buffers, or a file the worker
 /// threads read themselves (only with workers: [`pipeline::run_ranged`] needs them).

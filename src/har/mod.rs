@@ -39,7 +39,6 @@ use crate::parse::access::Access;
 use crate::parse::{Framer, timestamp};
 use crate::redact::Masking;
 use crate::source::ReadStats;
-pub use crate::source::detect::{is_har, looks_like_har};
 
 pub use crate::report::build::merge_findings;
 pub use diagnose::HarCheck;
@@ -108,27 +107,12 @@ fn failure(path: &Path, f: stream::Failure) -> Error {
     }
 }
 
-/// Reads and analyses the HAR at `path` (plain or gzip) entry by entry: findings and flows,
-/// as a scan of a log would collect them. Memory holds one entry and the bounded state of
-/// the flows, whatever the size of the capture. A HAR that breaks off is analysed as far
-/// as it goes, and the error (one line: the file and the place, never its content) comes
-/// with what was found.
+/// Reads and analyses a HAR (plain or gzip) from `raw` entry by entry: findings and flows,
+/// as a scan of a log would collect them; `path` names it in errors. Memory holds one entry
+/// and the bounded state of the flows, whatever the size of the capture. A HAR that breaks
+/// off is analysed as far as it goes, and the error (one line: the file and the place,
+/// never its content) comes with what was found.
 pub fn scan(
-    path: &Path,
-    name: &str,
-    compiled: &Compiled,
-    options: &Options,
-    on_match: &mut dyn FnMut(&MatchRecord<'_>),
-) -> (Collected, Result<ReadStats, Error>) {
-    let file = match open(path) {
-        Ok(f) => f,
-        Err(e) => return (Collected::default(), Err(e)),
-    };
-    analyse(file, path, name, compiled, options, on_match)
-}
-
-/// Reads a HAR from `raw` entry by entry through the analysis; `path` names it in errors.
-fn analyse(
     raw: impl std::io::Read,
     path: &Path,
     name: &str,
@@ -157,7 +141,7 @@ pub fn scan_bytes(
     options: &Options,
 ) -> (Collected, Result<ReadStats, Error>) {
     let mut ignore = |_: &MatchRecord<'_>| {};
-    analyse(bytes, Path::new(name), name, compiled, options, &mut ignore)
+    scan(bytes, Path::new(name), name, compiled, options, &mut ignore)
 }
 
 /// Writes a masked copy of the HAR at `input` (plain or gzip; `-` for stdin) to `out`
@@ -642,28 +626,4 @@ fn one_line(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sniffing() {
-        assert!(looks_like_har(
-            b"\xef\xbb\xbf{\n  \"log\": {\"version\": \"1.2\""
-        ));
-        assert!(!looks_like_har(
-            b"{\"log\":\"GET / 200\",\"stream\":\"stdout\"}"
-        ));
-        assert!(!looks_like_har(b"2026-11-20 log line"));
-    }
-
-    #[test]
-    fn page_text_keeps_the_error() {
-        let page = format!(
-            "<html><script>{}</script><div>Message: AADSTS50011: The redirect URI &#39;x&#39;</div>\n<div>Trace ID: 1</div></html>",
-            "var a=1;".repeat(5000)
-        );
-        let t = page_text(&page);
-        assert!(t.len() < 4000, "{}", t.len());
-        assert!(t.contains("AADSTS50011: The redirect URI") && t.contains("Trace ID: 1"));
-    }
-}
+mod tests;

@@ -15,6 +15,7 @@ mod line;
 mod merge;
 mod reader;
 mod select;
+mod source;
 
 use std::collections::HashSet;
 use std::io;
@@ -29,6 +30,7 @@ use kube::Api;
 use tokio::sync::{Semaphore, mpsc};
 
 pub use error::KubeError;
+pub use source::KubeSource;
 
 use error::Target;
 use merge::Merger;

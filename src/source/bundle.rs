@@ -17,7 +17,8 @@ use flate2::read::MultiGzDecoder;
 
 use crate::error::Error;
 use crate::source::{
-    Block, BlockFn, Expanded, Input, ReadFailure, ReadStats, list_dir, read_stream,
+    Block, BlockFn, Expanded, Input, Log, ReadFailure, ReadStats, Sink, Source, list_dir,
+    read_stream,
 };
 
 /// The size of a tar header block.
@@ -434,6 +435,34 @@ fn header_name(block: &[u8]) -> Option<String> {
                         .any(|w| w.starts_with(ext) && w[ext.len()] == b'.')
             });
     path_like.then(|| printable(name))
+}
+
+/// A support bundle archive as a source: each log member is a log of its own, handed on
+/// in archive order as the archive streams (a compressed tar can only be read in order).
+pub struct Archive {
+    path: PathBuf,
+}
+
+impl Archive {
+    /// The archive at `path`, opened when read.
+    pub fn new(path: &Path) -> Archive {
+        Archive {
+            path: path.to_path_buf(),
+        }
+    }
+}
+
+impl Source for Archive {
+    fn read(&mut self, sink: &mut dyn Sink) {
+        let counts = read_archive(&self.path, &mut |item| match item {
+            ArchiveEvent::Log(member) => {
+                let name = member.name().to_string();
+                sink.log(name, Log::Blocks(&mut |f| member.read_blocks(f)));
+            }
+            ArchiveEvent::Problem(error) => sink.problem(error),
+        });
+        sink.passed_over(counts);
+    }
 }
 
 /// Streams the archive at `path` member by member, handing `on_item` each log member and

@@ -1,42 +1,60 @@
-//! What a named input is, decided in one place. A path on the command line is stdin (`-`),
-//! a folder (an extracted support bundle when it holds `cluster-resources/`, else walked for
-//! its files) or a file; a file is told by its content, in the order of [`FILE_KINDS`]:
-//! a HAR capture, a tar archive (a support bundle), else a log (plain or gzip). Adding a kind
-//! of input is a variant, its test here and its reader (see docs/ARCHITECTURE.md).
+//! What a named input is, decided in one place, and the input opened as its [`Source`]. A
+//! path on the command line is stdin (`-`), a folder (an extracted support bundle when it
+//! holds `cluster-resources/`, else walked for its files) or a file; a file is told by its
+//! content, by the tests of [`FILE_KINDS`] in order (a HAR capture, a tar archive: a support
+//! bundle), else it is a log (plain or gzip). Adding a kind of file is its source type and
+//! one line in [`FILE_KINDS`] (see docs/ARCHITECTURE.md).
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use flate2::read::MultiGzDecoder;
+use super::{Input, Source, bundle, har};
 
-use super::bundle;
-
-/// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    /// A browser HAR capture (plain or gzip): read entry by entry by `crate::har`.
-    Har,
-    /// A tar archive, plain or gzip: a support bundle, read member by member.
-    Archive,
-    /// Log text, plain or gzip.
-    Log,
+/// A kind of file the tool reads, and how.
+pub struct FileKind {
+    /// Its name in tests and messages.
+    pub name: &'static str,
+    /// Whether the file at a path is of this kind, by its content (errors say "no").
+    pub test: fn(&Path) -> bool,
+    /// The file opened as a source.
+    pub open: fn(&Path) -> Box<dyn Source>,
 }
 
-/// A test of a file's content (errors say "no").
-pub type FileTest = fn(&Path) -> bool;
-
-/// The kinds a file is tested for, in order; a file that is none of them is a log.
-pub const FILE_KINDS: &[(FileKind, FileTest)] = &[
-    (FileKind::Har, is_har),
-    (FileKind::Archive, bundle::is_archive),
+/// The kinds a file is tested for, in order; a file that is none of them is a [`LOG`].
+pub const FILE_KINDS: &[FileKind] = &[
+    FileKind {
+        name: "har",
+        test: har::is_har,
+        open: |path| Box::new(har::HarFile::new(path)),
+    },
+    FileKind {
+        name: "archive",
+        test: bundle::is_archive,
+        open: |path| Box::new(bundle::Archive::new(path)),
+    },
 ];
 
+/// Log text, plain or gzip: what a file is when no other kind claims it.
+pub const LOG: FileKind = FileKind {
+    name: "log",
+    test: |_| true,
+    open: |path| Box::new(Input::File(path.to_path_buf())),
+};
+
 /// What the file at `path` holds. Errors say "a log": reading it then reports them.
-pub fn detect_file(path: &Path) -> FileKind {
+pub fn detect_file(path: &Path) -> &'static FileKind {
     FILE_KINDS
         .iter()
-        .find(|(_, test)| test(path))
-        .map_or(FileKind::Log, |(kind, _)| *kind)
+        .find(|kind| (kind.test)(path))
+        .unwrap_or(&LOG)
+}
+
+/// `input` opened as the source its content calls for: a file by [`detect_file`]; stdin and
+/// the pod logs of a bundle folder are logs.
+pub fn open(input: &Input) -> Box<dyn Source> {
+    match input {
+        Input::File(path) => (detect_file(path).open)(path),
+        Input::Stdin | Input::PodLog { .. } => Box::new(input.clone()),
+    }
 }
 
 /// What a folder is.
@@ -55,59 +73,4 @@ pub fn detect_folder(dir: &Path) -> FolderKind {
     } else {
         FolderKind::Plain
     }
-}
-
-/// True when `head` (the start of a file) opens a HAR: `{"log": {`, allowing whitespace and
-/// a byte-order mark. Docker's JSON log lines (`{"log":"...`) do not qualify.
-pub fn looks_like_har(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
-    let mut rest = text.trim_start();
-    for token in ["{", "\"log\"", ":", "{"] {
-        let Some(r) = rest.strip_prefix(token) else {
-            return false;
-        };
-        rest = r.trim_start();
-    }
-    true
-}
-
-/// True when the file at `path` is a HAR: by content (gzip undone first, so a
-/// `capture.har.gz` or any gzip holding a HAR counts), or by a `.har` / `.har.gz` name, so a
-/// broken one is reported as such rather than read as a log.
-pub fn is_har(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if name.ends_with(".har") || name.ends_with(".har.gz") {
-        return true;
-    }
-    looks_like_har(&head(path, 4096))
-}
-
-/// The first bytes of `path`'s content, gzip undone (up to `n` bytes; fewer if the file is
-/// shorter or the gzip stream is broken).
-pub fn head(path: &Path, n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n);
-    let Ok(file) = std::fs::File::open(path) else {
-        return out;
-    };
-    let mut raw = BufReader::new(file);
-    let gzip = matches!(raw.fill_buf(), Ok(h) if h.starts_with(&[0x1f, 0x8b]));
-    let reader: Box<dyn Read> = if gzip {
-        Box::new(MultiGzDecoder::new(raw))
-    } else {
-        Box::new(raw)
-    };
-    let mut reader = reader.take(n as u64);
-    // A cut gzip stream still gives the bytes before the cut.
-    let mut buf = [0u8; 4096];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => out.extend_from_slice(&buf[..k]),
-        }
-    }
-    out
 }

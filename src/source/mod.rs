@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 
 pub mod bundle;
 pub mod detect;
+pub mod har;
 
 /// Target size of one buffer handed to the framer.
 pub const BLOCK: usize = 1 << 20;
@@ -148,6 +149,50 @@ impl Input {
             },
             None => Input::File(path),
         }
+    }
+}
+
+/// An input, opened: it reads itself to its end and hands what it holds to a [`Sink`], part
+/// by part (a log file is one part, a support bundle archive one per log it holds). The
+/// kinds of file are told apart in [`detect`], which opens each as its source; the cluster
+/// is one too (`crate::kube::KubeSource`). Adding an input format is a type that implements
+/// this and one line in [`detect::FILE_KINDS`].
+pub trait Source {
+    /// Reads the input to its end: every part to `sink`, in order, and what could not be
+    /// read as problems.
+    fn read(&mut self, sink: &mut dyn Sink);
+}
+
+/// The pipeline's entry for each kind of content a [`Source`] hands on.
+pub trait Sink {
+    /// A log, named `name` in the report: buffers of whole lines.
+    fn log(&mut self, name: String, log: Log<'_, '_>);
+    /// A HAR capture, named `name`: its bytes (plain or gzip), read entry by entry by the
+    /// HAR front end; `path` names it in errors.
+    fn har(&mut self, name: String, path: &Path, raw: &mut dyn Read);
+    /// A part that could not be read at all: an unreadable input of its own.
+    fn problem(&mut self, error: Error);
+    /// Members of a bundle that are not logs, or empty: counted, not read.
+    fn passed_over(&mut self, counts: bundle::Counts);
+}
+
+/// Reads one log to its end, handing buffers of whole lines to the function it is given.
+pub type ReadFn<'a> =
+    dyn FnMut(&mut BlockFn<'_>) -> std::result::Result<ReadStats, ReadFailure> + 'a;
+
+/// How a log's lines are had.
+pub enum Log<'r, 'a> {
+    /// A file or stdin: read by [`read_blocks`], or by worker threads a range each when it
+    /// is a plain file ([`Ranged::open`]).
+    Input(&'r Input),
+    /// A stream only its own reader can hand out, in order (an archive member, the cluster).
+    Blocks(&'r mut ReadFn<'a>),
+}
+
+/// A log file, a pod log of a bundle folder or stdin is a source of one log.
+impl Source for Input {
+    fn read(&mut self, sink: &mut dyn Sink) {
+        sink.log(self.name(), Log::Input(self));
     }
 }
 

@@ -283,7 +283,7 @@ fn directory_walk_is_sorted_and_recursive() {
 /// `cluster-resources/` is a support bundle.
 #[test]
 fn inputs_are_told_apart_by_content_in_one_place() {
-    use super::detect::{FileKind, FolderKind, detect_file, detect_folder};
+    use super::detect::{FolderKind, detect_file, detect_folder};
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.path().join(name);
@@ -306,18 +306,32 @@ fn inputs_are_told_apart_by_content_in_one_place() {
     let log = b"2026-11-20T09:14:02Z ERROR AADSTS50011: redirect URI mismatch\n";
     let docker = br#"{"log":"AADSTS50011 in a Docker JSON log line\n","stream":"stderr"}"#;
     for (name, bytes, kind) in [
-        ("capture.json", har.to_vec(), FileKind::Har),
-        ("capture.bin", gzip(har), FileKind::Har),
-        ("bundle.dat", tar.clone(), FileKind::Archive),
-        ("bundle.tgz", gzip(&tar), FileKind::Archive),
-        ("netbox.log", log.to_vec(), FileKind::Log),
-        ("netbox.log.gz", gzip(log), FileKind::Log),
-        ("docker.json", docker.to_vec(), FileKind::Log),
+        ("capture.json", har.to_vec(), "har"),
+        ("capture.bin", gzip(har), "har"),
+        ("bundle.dat", tar.clone(), "archive"),
+        ("bundle.tgz", gzip(&tar), "archive"),
+        ("netbox.log", log.to_vec(), "log"),
+        ("netbox.log.gz", gzip(log), "log"),
+        ("docker.json", docker.to_vec(), "log"),
     ] {
-        assert_eq!(detect_file(&write(name, &bytes)), kind, "{name}");
+        assert_eq!(detect_file(&write(name, &bytes)).name, kind, "{name}");
     }
-    assert_eq!(detect_file(&dir.path().join("missing.log")), FileKind::Log);
+    assert_eq!(detect_file(&dir.path().join("missing.log")).name, "log");
     assert_eq!(detect_folder(dir.path()), FolderKind::Plain);
     fs::create_dir(dir.path().join("cluster-resources")).unwrap();
     assert_eq!(detect_folder(dir.path()), FolderKind::Bundle);
+}
+
+/// A HAR opens with `{"log": {`, after a byte-order mark and whitespace too; Docker's JSON
+/// log lines (`{"log":"...`) and plain lines do not.
+#[test]
+fn har_is_told_by_its_opening() {
+    use super::har::looks_like_har;
+    assert!(looks_like_har(
+        b"\xef\xbb\xbf{\n  \"log\": {\"version\": \"1.2\""
+    ));
+    assert!(!looks_like_har(
+        b"{\"log\":\"GET / 200\",\"stream\":\"stdout\"}"
+    ));
+    assert!(!looks_like_har(b"2026-11-20 log line"));
 }

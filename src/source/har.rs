@@ -1,0 +1,87 @@
+//! HAR captures as an input: told by their content (or a `.har` name) and handed to the
+//! pipeline's HAR front end (`crate::har`) as a byte stream, which reads them entry by entry.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+
+use super::{Input, Sink, Source, open_raw};
+
+/// A HAR file, plain or gzip (the HAR reader undoes gzip itself).
+pub struct HarFile {
+    path: PathBuf,
+}
+
+impl HarFile {
+    /// The HAR at `path`, opened when read.
+    pub fn new(path: &Path) -> HarFile {
+        HarFile {
+            path: path.to_path_buf(),
+        }
+    }
+}
+
+impl Source for HarFile {
+    fn read(&mut self, sink: &mut dyn Sink) {
+        match open_raw(&Input::File(self.path.clone())) {
+            Ok(mut raw) => sink.har(self.path.display().to_string(), &self.path, &mut raw),
+            Err(error) => sink.problem(error),
+        }
+    }
+}
+
+/// True when `head` (the start of a file) opens a HAR: `{"log": {`, allowing whitespace and
+/// a byte-order mark. Docker's JSON log lines (`{"log":"...`) do not qualify.
+pub fn looks_like_har(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+    let mut rest = text.trim_start();
+    for token in ["{", "\"log\"", ":", "{"] {
+        let Some(r) = rest.strip_prefix(token) else {
+            return false;
+        };
+        rest = r.trim_start();
+    }
+    true
+}
+
+/// True when the file at `path` is a HAR: by content (gzip undone first, so a
+/// `capture.har.gz` or any gzip holding a HAR counts), or by a `.har` / `.har.gz` name, so a
+/// broken one is reported as such rather than read as a log.
+pub fn is_har(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".har") || name.ends_with(".har.gz") {
+        return true;
+    }
+    looks_like_har(&head(path, 4096))
+}
+
+/// The first bytes of `path`'s content, gzip undone (up to `n` bytes; fewer if the file is
+/// shorter or the gzip stream is broken).
+pub fn head(path: &Path, n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n);
+    let Ok(file) = std::fs::File::open(path) else {
+        return out;
+    };
+    let mut raw = BufReader::new(file);
+    let gzip = matches!(raw.fill_buf(), Ok(h) if h.starts_with(&[0x1f, 0x8b]));
+    let reader: Box<dyn Read> = if gzip {
+        Box::new(MultiGzDecoder::new(raw))
+    } else {
+        Box::new(raw)
+    };
+    let mut reader = reader.take(n as u64);
+    // A cut gzip stream still gives the bytes before the cut.
+    let mut buf = [0u8; 4096];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => out.extend_from_slice(&buf[..k]),
+        }
+    }
+    out
+}
