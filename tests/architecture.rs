@@ -190,3 +190,40 @@ fn no_source_file_is_over_900_lines() {
         .collect();
     assert!(stale.is_empty(), "no longer over 900 lines: {stale:?}");
 }
+
+/// Unit tests live in a sibling file; only the files listed in docs/ARCHITECTURE.md still
+/// keep a `mod tests { ... }` inline, and a file that moved its tests out leaves the list.
+#[test]
+fn no_source_file_keeps_its_unit_tests_inline() {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut inline: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            fs::read_to_string(f).expect("readable").lines().any(|l| {
+                let code = l.split("//").next().unwrap_or("").trim();
+                code == "mod tests {" || code.ends_with(" mod tests {")
+            })
+        })
+        .map(|f| {
+            let rel = f.strip_prefix(&src).expect("under src");
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    inline.sort();
+    let allowed = block("inline-tests");
+    let unexpected: Vec<&String> = inline.iter().filter(|f| !allowed.contains(f)).collect();
+    assert!(
+        unexpected.is_empty(),
+        "unit tests inline, not in a sibling file: {unexpected:?}"
+    );
+    let stale: Vec<&String> = allowed.iter().filter(|a| !inline.contains(a)).collect();
+    assert!(
+        stale.is_empty(),
+        "no longer keep their tests inline: {stale:?}"
+    );
+}

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::memmem;
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::catalog::{Catalog, Detector, Refine, Rule, RuleLookup};
+use crate::catalog::{Catalog, Detector, Located, Refine, Rule, RuleLookup};
 pub use crate::parse::traceback::TRACEBACK_START;
 pub use crate::search::BlockSearcher;
 
@@ -135,116 +135,19 @@ pub fn keywords_of<'r>(rules: impl Iterator<Item = &'r Rule>) -> Vec<Vec<u8>> {
 /// Compiles `catalog`; every problem (a regex that does not compile, a refinement without its
 /// capture, too many anchors) is appended to `problems` and the rule left out.
 pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
-    let mut rules = Vec::new();
-    for located in catalog.active() {
-        let rule = &located.rule;
-        let mut regexes = Vec::new();
-        let mut ok = true;
-        for pattern in &rule.patterns {
-            match RegexBuilder::new(pattern)
-                .unicode(false)
-                .size_limit(1 << 22)
-                .build()
-            {
-                Ok(re) => regexes.push(re),
-                Err(err) => {
-                    ok = false;
-                    problems.push(format!(
-                        "{}: rule {}: pattern does not compile: {}",
-                        located.file,
-                        rule.id,
-                        err.to_string().replace('\n', " ")
-                    ));
-                }
-            }
-        }
-        if let Some(refine) = rule.refine {
-            let needed = match refine {
-                Refine::RedirectUri => "redirect_uri",
-                Refine::ClientId => "client_id",
-                Refine::Tenant => "tenant",
-            };
-            let has = regexes
-                .iter()
-                .any(|re| re.capture_names().any(|n| n == Some(needed)));
-            if ok && !has {
-                ok = false;
-                problems.push(format!(
-                    "{}: rule {}: refine = \"{refine}\" needs a pattern with a (?P<{needed}>...) group",
-                    located.file, rule.id
-                ));
-            }
-        }
-        if ok {
-            rules.push(CompiledRule {
-                rule: rule.clone(),
-                file: located.file.clone(),
-                regexes,
-            });
-        }
-    }
-
-    let mut code_table: HashMap<u32, Vec<u32>> = HashMap::new();
-    // Only log rules fire on a code; the codes of other rules name what their mistake
-    // produces, for the report and `explain`.
-    for (idx, r) in rules.iter().enumerate() {
-        if r.rule.detector() != Detector::Log {
-            continue;
-        }
-        for code in r.rule.aadsts_codes() {
-            code_table.entry(code).or_default().push(idx as u32);
-        }
-    }
+    let rules: Vec<CompiledRule> = catalog
+        .active()
+        .filter_map(|located| compile_rule(located, problems))
+        .collect();
+    let code_table = code_table(&rules);
 
     let keywords = keywords_of(rules.iter().map(|r| &r.rule));
-    let budget = ANCHOR_BUDGET;
-    let stored = stored_anchors(STORED_ANCHORS, &keywords, budget);
-    let mut anchors = match stored.map_or_else(|| pick_anchors(&keywords, budget), Ok) {
-        Ok(anchors) => anchors,
-        Err(uncovered) => {
-            problems.push(format!(
-                "catalog: cannot cover the keywords with {} anchors; uncovered: {}",
-                budget,
-                uncovered
-                    .iter()
-                    .map(|k| format!("{:?}", String::from_utf8_lossy(k)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            Vec::new()
-        }
-    };
-    let aadsts_anchor = match anchors.iter().position(|a| a == AADSTS) {
-        Some(i) => i,
-        None => {
-            anchors.push(AADSTS.to_vec());
-            anchors.len() - 1
-        }
-    };
-
-    for extra in CONTEXT_ANCHORS {
-        if !anchors.iter().any(|a| a == extra) {
-            anchors.push(extra.to_vec());
-        }
-    }
-
+    let (anchors, aadsts_anchor) = anchors_for(&keywords, problems);
     let error_codes_anchor = anchors
         .iter()
         .position(|a| a == ERROR_CODES)
         .expect("context anchors were just added");
-
-    let mut anchor_rules: Vec<Vec<u32>> = vec![Vec::new(); anchors.len()];
-    for (idx, r) in rules.iter().enumerate() {
-        for (a, anchor) in anchors.iter().enumerate() {
-            if r.rule
-                .keywords
-                .iter()
-                .any(|k| memmem::find(k.as_bytes(), anchor).is_some())
-            {
-                anchor_rules[a].push(idx as u32);
-            }
-        }
-    }
+    let anchor_rules = anchor_rules(&rules, &anchors);
 
     let literals = block_literals(&anchors);
     let order =
@@ -258,41 +161,19 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         .build(&anchors)
         .expect("a few dozen short literals always build");
 
-    let mut keyword_list = keywords.clone();
+    let mut keyword_list = keywords;
     for special in [AADSTS, ERROR_CODES] {
         if !keyword_list.iter().any(|k| k == special) {
             keyword_list.push(special.to_vec());
         }
     }
-    let mut keyword_rules: Vec<Vec<u32>> = vec![Vec::new(); keyword_list.len()];
-    for (idx, r) in rules.iter().enumerate() {
-        for k in &r.rule.keywords {
-            if let Some(i) = keyword_list.iter().position(|x| x == k.as_bytes()) {
-                keyword_rules[i].push(idx as u32);
-            }
-        }
-    }
+    let keyword_rules = keyword_rules(&rules, &keyword_list);
     let aadsts_keyword = keyword_list.iter().position(|k| k == AADSTS).unwrap_or(0);
     let error_codes_keyword = keyword_list
         .iter()
         .position(|k| k == ERROR_CODES)
         .unwrap_or(0);
-    let mut anchor_keywords: Vec<Vec<(u32, u32)>> = vec![Vec::new(); anchors.len()];
-    for (k, keyword) in keyword_list.iter().enumerate() {
-        let mut held = false;
-        for (a, anchor) in anchors.iter().enumerate() {
-            for at in memmem::find_iter(keyword, anchor) {
-                anchor_keywords[a].push((k as u32, at as u32));
-                held = true;
-            }
-        }
-        if !held && !keyword_rules[k].is_empty() {
-            problems.push(format!(
-                "catalog: keyword {:?} holds no anchor, so it could never be found",
-                String::from_utf8_lossy(keyword)
-            ));
-        }
-    }
+    let anchor_keywords = anchor_keywords(&keyword_list, &keyword_rules, &anchors, problems);
     let login_anchor = anchors
         .iter()
         .position(|a| a == LOGIN_ANCHOR)
@@ -314,6 +195,162 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
         error_codes_keyword,
         login_anchor,
     }
+}
+
+/// One rule with its regexes built, or `None` (and the reasons in `problems`) when a pattern
+/// does not compile or a refinement has no pattern with the capture it reads.
+fn compile_rule(located: &Located, problems: &mut Vec<String>) -> Option<CompiledRule> {
+    let rule = &located.rule;
+    let mut regexes = Vec::new();
+    let mut ok = true;
+    for pattern in &rule.patterns {
+        match RegexBuilder::new(pattern)
+            .unicode(false)
+            .size_limit(1 << 22)
+            .build()
+        {
+            Ok(re) => regexes.push(re),
+            Err(err) => {
+                ok = false;
+                problems.push(format!(
+                    "{}: rule {}: pattern does not compile: {}",
+                    located.file,
+                    rule.id,
+                    err.to_string().replace('\n', " ")
+                ));
+            }
+        }
+    }
+    if let Some(refine) = rule.refine {
+        let needed = match refine {
+            Refine::RedirectUri => "redirect_uri",
+            Refine::ClientId => "client_id",
+            Refine::Tenant => "tenant",
+        };
+        let has = regexes
+            .iter()
+            .any(|re| re.capture_names().any(|n| n == Some(needed)));
+        if ok && !has {
+            ok = false;
+            problems.push(format!(
+                "{}: rule {}: refine = \"{refine}\" needs a pattern with a (?P<{needed}>...) group",
+                located.file, rule.id
+            ));
+        }
+    }
+    ok.then(|| CompiledRule {
+        rule: rule.clone(),
+        file: located.file.clone(),
+        regexes,
+    })
+}
+
+/// AADSTS code -> the rules that fire on it. Only log rules fire on a code; the codes of
+/// other rules name what their mistake produces, for the report and `explain`.
+fn code_table(rules: &[CompiledRule]) -> HashMap<u32, Vec<u32>> {
+    let mut table: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (idx, r) in rules.iter().enumerate() {
+        if r.rule.detector() != Detector::Log {
+            continue;
+        }
+        for code in r.rule.aadsts_codes() {
+            table.entry(code).or_default().push(idx as u32);
+        }
+    }
+    table
+}
+
+/// The anchors for `keywords` (the stored set if it still fits them, else a fresh pick),
+/// then [`AADSTS`] and the [`CONTEXT_ANCHORS`] where missing; with the id of `AADSTS`.
+/// Keywords the budget cannot cover are a problem, and the catalog's anchors are left empty.
+fn anchors_for(keywords: &[Vec<u8>], problems: &mut Vec<String>) -> (Vec<Vec<u8>>, usize) {
+    let budget = ANCHOR_BUDGET;
+    let stored = stored_anchors(STORED_ANCHORS, keywords, budget);
+    let mut anchors = match stored.map_or_else(|| pick_anchors(keywords, budget), Ok) {
+        Ok(anchors) => anchors,
+        Err(uncovered) => {
+            problems.push(format!(
+                "catalog: cannot cover the keywords with {} anchors; uncovered: {}",
+                budget,
+                uncovered
+                    .iter()
+                    .map(|k| format!("{:?}", String::from_utf8_lossy(k)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            Vec::new()
+        }
+    };
+    let aadsts_anchor = match anchors.iter().position(|a| a == AADSTS) {
+        Some(i) => i,
+        None => {
+            anchors.push(AADSTS.to_vec());
+            anchors.len() - 1
+        }
+    };
+    for extra in CONTEXT_ANCHORS {
+        if !anchors.iter().any(|a| a == extra) {
+            anchors.push(extra.to_vec());
+        }
+    }
+    (anchors, aadsts_anchor)
+}
+
+/// For each anchor, the rules with a keyword that contains it.
+fn anchor_rules(rules: &[CompiledRule], anchors: &[Vec<u8>]) -> Vec<Vec<u32>> {
+    let mut anchor_rules: Vec<Vec<u32>> = vec![Vec::new(); anchors.len()];
+    for (idx, r) in rules.iter().enumerate() {
+        for (a, anchor) in anchors.iter().enumerate() {
+            if r.rule
+                .keywords
+                .iter()
+                .any(|k| memmem::find(k.as_bytes(), anchor).is_some())
+            {
+                anchor_rules[a].push(idx as u32);
+            }
+        }
+    }
+    anchor_rules
+}
+
+/// For each of `keywords`, the rules that list it.
+fn keyword_rules(rules: &[CompiledRule], keywords: &[Vec<u8>]) -> Vec<Vec<u32>> {
+    let mut keyword_rules: Vec<Vec<u32>> = vec![Vec::new(); keywords.len()];
+    for (idx, r) in rules.iter().enumerate() {
+        for k in &r.rule.keywords {
+            if let Some(i) = keywords.iter().position(|x| x == k.as_bytes()) {
+                keyword_rules[i].push(idx as u32);
+            }
+        }
+    }
+    keyword_rules
+}
+
+/// For each anchor, the keywords holding it and the offset of each place it sits at. A
+/// keyword of some rule that holds no anchor could never be found: that is a problem.
+fn anchor_keywords(
+    keywords: &[Vec<u8>],
+    keyword_rules: &[Vec<u32>],
+    anchors: &[Vec<u8>],
+    problems: &mut Vec<String>,
+) -> Vec<Vec<(u32, u32)>> {
+    let mut anchor_keywords: Vec<Vec<(u32, u32)>> = vec![Vec::new(); anchors.len()];
+    for (k, keyword) in keywords.iter().enumerate() {
+        let mut held = false;
+        for (a, anchor) in anchors.iter().enumerate() {
+            for at in memmem::find_iter(keyword, anchor) {
+                anchor_keywords[a].push((k as u32, at as u32));
+                held = true;
+            }
+        }
+        if !held && !keyword_rules[k].is_empty() {
+            problems.push(format!(
+                "catalog: keyword {:?} holds no anchor, so it could never be found",
+                String::from_utf8_lossy(keyword)
+            ));
+        }
+    }
+    anchor_keywords
 }
 
 #[cfg(test)]

@@ -127,43 +127,5 @@ fn bracket(chars: &[char]) -> Option<(String, usize)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups_escapes_and_classes() {
-        let cases = [
-            (
-                r"redirect URI '(?P<redirect_uri>[^']*)' \d+",
-                r"redirect URI '([^']*)' [0-9]+",
-            ),
-            (r"(?<a>x)(?:y|z)", r"(x)(y|z)"),
-            (r"[\-\.0-9A-Z]", r"[.0-9A-Z-]"),
-            ("[^ \\r\\n'\"]*", "[^ \r'\"]*"),
-            (
-                r"\bAuthFailed\b: \s*\(x\)",
-                r"\bAuthFailed\b: [[:space:]]*\(x\)",
-            ),
-            (r"[A-Za-z' -]*", r"[A-Za-z' -]*"),
-            (r#"\'a\""#, r#"'a""#),
-        ];
-        for (input, want) in cases {
-            assert_eq!(portable(input).as_deref(), Some(want), "{input}");
-        }
-        assert_eq!(portable("x(?m:$)").as_deref(), Some("x($)"));
-        assert_eq!(portable("(?i)abc"), None);
-        assert_eq!(portable(r"\pL"), None);
-    }
-
-    #[test]
-    fn rewritten_patterns_still_match_the_same_text() {
-        let pattern = r#"HTTPSConnectionPool\(host='(?P<host>login\.[A-Za-z0-9.\-]+)', port=\d+\)"#;
-        let text = "HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries";
-        let ported = portable(pattern).unwrap();
-        assert!(regex::Regex::new(pattern).unwrap().is_match(text));
-        assert!(
-            regex::Regex::new(&ported).unwrap().is_match(text),
-            "{ported}"
-        );
-    }
-}
+#[path = "export_tests.rs"]
+mod tests;

@@ -18,7 +18,7 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::jiff::Timestamp;
 use kube::Api;
 use kube::api::LogParams;
-use tokio::sync::{Notify, Semaphore, mpsc};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::error::{KubeError, Target, classify, failure, is_auth, status_code, status_message};
 use super::faults::*;
@@ -352,17 +352,11 @@ enum StreamEnd {
     Closed,
 }
 
+/// Streams one container's log, connection after connection, until it ends for good, fails
+/// for good, or the merger is gone.
 async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender<Batch>) {
-    let name = format!("pod/{}/{}", key.pod, key.container);
-    let prefix = format!("[{name}] ").into_bytes();
-    let mut seen = Seen::new();
-    let mut cutter = Cutter::new(MAX_LINE);
-    let mut backoff = Backoff::new(ctx.backoff);
-    let mut budget = Budget::new(ctx.request_timeout.filter(|_| !ctx.follow));
-    let mut health = Health::new(&ctx.shared, name.clone());
-    let mut opened = false;
+    let mut stream = StreamState::new(ctx, key);
     let mut paged: Option<Batch> = None;
-    let mut failures = 0u32;
     loop {
         let resumed_for_page = paged.is_some();
         if let Some(batch) = paged.take() {
@@ -374,91 +368,35 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
         let Ok(permit) = Arc::clone(&ctx.limit).acquire_owned().await else {
             return;
         };
-        if budget.exhausted() {
-            health.timed_out(&seen, opened, budget.limit.unwrap_or_default());
+        if stream.budget.exhausted() {
+            stream.timed_out();
             return;
         }
-        let mut params = LogParams {
-            container: Some(key.container.clone()),
-            follow: ctx.follow,
-            previous: ctx.previous,
-            timestamps: true,
-            ..LogParams::default()
-        };
-        match opened.then(|| seen.resume()).flatten() {
-            Some(second) => {
-                params.since_time = Timestamp::from_second(second).ok();
-            }
-            None => {
-                params.since_seconds = start.since_seconds;
-                params.since_time = start.since_time;
-                params.tail_lines = start.tail;
-            }
-        }
+        let params = stream.next_request(start);
         let asked = Instant::now();
         let answer = tokio::time::timeout(
-            budget.cap(Duration::MAX),
+            stream.budget.cap(Duration::MAX),
             ctx.pods.log_stream(&key.pod, &params),
         )
         .await;
-        budget.spend(asked.elapsed());
+        stream.budget.spend(asked.elapsed());
         let reader = match answer {
             Ok(Ok(reader)) => reader,
             Err(_) => {
-                health.timed_out(&seen, opened, budget.limit.unwrap_or_default());
+                stream.timed_out();
                 return;
             }
             Ok(Err(e)) => {
                 drop(permit);
-                if is_auth(&e) {
-                    ctx.fatal(classify(e, &ctx.target, "get", "pods/log"));
+                if !stream.request_failed(e) {
                     return;
                 }
-                let code = status_code(&e);
-                let message = status_message(&e);
-                let final_400 = code == Some(400)
-                    && (!ctx.follow || message.contains("previous terminated container"));
-                if code == Some(404) || final_400 {
-                    if !health.ended(&message) {
-                        ctx.shared.note(format!("{name}: {message}"));
-                    }
-                    return;
-                }
-                failures += 1;
-                health.failed(&seen, opened, code, failure(&e));
-                if !ctx.follow && failures >= MAX_FAILURES {
-                    health.gave_up();
-                    return;
-                }
-                tokio::time::sleep(backoff.next()).await;
+                tokio::time::sleep(stream.backoff.next()).await;
                 continue;
             }
         };
-        ctx.shared.streams_opened.fetch_add(1, Ordering::Relaxed);
-        if opened && !resumed_for_page {
-            ctx.shared.reconnects.fetch_add(1, Ordering::Relaxed);
-        }
-        opened = true;
-        health.answered();
-        let (outcome, leftover, got_lines) = pump(
-            reader,
-            ctx,
-            &prefix,
-            Reading {
-                seen: &mut seen,
-                cutter: &mut cutter,
-                budget: &mut budget,
-                health: &mut health,
-            },
-            &tx,
-        )
-        .await;
-        drop(permit);
-        if got_lines {
-            backoff.reset();
-            failures = 0;
-        }
-        health.check(&seen, got_lines, matches!(outcome, StreamEnd::End));
+        stream.answered(resumed_for_page);
+        let (outcome, leftover, got_lines) = stream.read(reader, permit, &tx).await;
         if let Some(batch) = leftover {
             if matches!(outcome, StreamEnd::Resume) {
                 paged = Some(batch);
@@ -469,36 +407,198 @@ async fn run(ctx: &StreamCtx, key: &ContainerRef, start: Start, tx: mpsc::Sender
             }
             ctx.shared.notify.notify_one();
         }
+        match stream.after_connection(outcome, got_lines).await {
+            Next::Stop => return,
+            Next::Reopen => continue,
+            Next::Retry => tokio::time::sleep(stream.backoff.next()).await,
+        }
+    }
+}
+
+/// What a stream does after a connection ended.
+enum Next {
+    /// Nothing more: the log ended for good, the stream gave up, or the merger is gone.
+    Stop,
+    /// Open a connection again at once (after paging out).
+    Reopen,
+    /// Open a connection again after the backoff.
+    Retry,
+}
+
+/// What one stream keeps across its connections.
+struct StreamState<'c> {
+    ctx: &'c StreamCtx,
+    key: &'c ContainerRef,
+    /// `pod/POD/CONTAINER`, for notes.
+    name: String,
+    /// `[pod/POD/CONTAINER] `, put before each line.
+    prefix: Vec<u8>,
+    seen: Seen,
+    cutter: Cutter,
+    backoff: Backoff,
+    budget: Budget,
+    health: Health<'c>,
+    /// A request got a stream before: the next one resumes at the last line seen.
+    opened: bool,
+    /// Failures in a row: requests without a stream, connections without a new line.
+    failures: u32,
+}
+
+impl<'c> StreamState<'c> {
+    fn new(ctx: &'c StreamCtx, key: &'c ContainerRef) -> Self {
+        let name = format!("pod/{}/{}", key.pod, key.container);
+        StreamState {
+            ctx,
+            key,
+            prefix: format!("[{name}] ").into_bytes(),
+            seen: Seen::new(),
+            cutter: Cutter::new(MAX_LINE),
+            backoff: Backoff::new(ctx.backoff),
+            budget: Budget::new(ctx.request_timeout.filter(|_| !ctx.follow)),
+            health: Health::new(&ctx.shared, name.clone()),
+            name,
+            opened: false,
+            failures: 0,
+        }
+    }
+
+    /// The log request for the next connection: the history `start` asks for the first
+    /// time; after that, from the second of the last line seen, with `seen` made ready to
+    /// drop the lines the server sends again.
+    fn next_request(&mut self, start: Start) -> LogParams {
+        let mut params = LogParams {
+            container: Some(self.key.container.clone()),
+            follow: self.ctx.follow,
+            previous: self.ctx.previous,
+            timestamps: true,
+            ..LogParams::default()
+        };
+        match self.opened.then(|| self.seen.resume()).flatten() {
+            Some(second) => {
+                params.since_time = Timestamp::from_second(second).ok();
+            }
+            None => {
+                params.since_seconds = start.since_seconds;
+                params.since_time = start.since_time;
+                params.tail_lines = start.tail;
+            }
+        }
+        params
+    }
+
+    /// `--request-timeout` ran out: what the stream did not read is reported.
+    fn timed_out(&mut self) {
+        let limit = self.budget.limit.unwrap_or_default();
+        self.health.timed_out(&self.seen, self.opened, limit);
+    }
+
+    /// A log request that got no stream. Returns whether to ask again (after the backoff):
+    /// not when the credentials may not read logs (that ends the run), when the pod or
+    /// container is gone or its log cannot be had (a note says why), nor when the stream
+    /// gives up.
+    fn request_failed(&mut self, e: kube::Error) -> bool {
+        let ctx = self.ctx;
+        if is_auth(&e) {
+            ctx.fatal(classify(e, &ctx.target, "get", "pods/log"));
+            return false;
+        }
+        let code = status_code(&e);
+        let message = status_message(&e);
+        let final_400 =
+            code == Some(400) && (!ctx.follow || message.contains("previous terminated container"));
+        if code == Some(404) || final_400 {
+            if !self.health.ended(&message) {
+                ctx.shared.note(format!("{}: {message}", self.name));
+            }
+            return false;
+        }
+        self.failures += 1;
+        self.health
+            .failed(&self.seen, self.opened, code, failure(&e));
+        !self.gives_up()
+    }
+
+    /// Without `--follow`, a stream that failed [`MAX_FAILURES`] times in a row gives up
+    /// (and what it did not read is reported).
+    fn gives_up(&mut self) -> bool {
+        if !self.ctx.follow && self.failures >= MAX_FAILURES {
+            self.health.gave_up();
+            return true;
+        }
+        false
+    }
+
+    /// A log request got a stream; a reopened one counts as a reconnect, unless it was
+    /// closed only to page out.
+    fn answered(&mut self, resumed_for_page: bool) {
+        let shared = &self.ctx.shared;
+        shared.streams_opened.fetch_add(1, Ordering::Relaxed);
+        if self.opened && !resumed_for_page {
+            shared.reconnects.fetch_add(1, Ordering::Relaxed);
+        }
+        self.opened = true;
+        self.health.answered();
+    }
+
+    /// Reads one connection to its end with [`pump`], then gives the connection (`permit`)
+    /// back. New lines reset the backoff and the failure count.
+    async fn read(
+        &mut self,
+        reader: impl AsyncBufRead,
+        permit: OwnedSemaphorePermit,
+        tx: &mpsc::Sender<Batch>,
+    ) -> (StreamEnd, Option<Batch>, bool) {
+        let state = Reading {
+            seen: &mut self.seen,
+            cutter: &mut self.cutter,
+            budget: &mut self.budget,
+            health: &mut self.health,
+        };
+        let (outcome, leftover, got_lines) = pump(reader, self.ctx, &self.prefix, state, tx).await;
+        drop(permit);
+        if got_lines {
+            self.backoff.reset();
+            self.failures = 0;
+        }
+        let clean_end = matches!(outcome, StreamEnd::End);
+        self.health.check(&self.seen, got_lines, clean_end);
+        (outcome, leftover, got_lines)
+    }
+
+    /// After a connection ended (and its last lines were handed on): whether and when to
+    /// open the next. An end while following is lost time unless the container is done.
+    async fn after_connection(&mut self, outcome: StreamEnd, got_lines: bool) -> Next {
         match outcome {
-            StreamEnd::Closed => return,
-            StreamEnd::Page(_) | StreamEnd::Resume => continue,
+            StreamEnd::Closed => Next::Stop,
+            StreamEnd::Page(_) | StreamEnd::Resume => Next::Reopen,
             StreamEnd::TimedOut => {
-                health.timed_out(&seen, opened, budget.limit.unwrap_or_default());
-                return;
+                self.timed_out();
+                Next::Stop
             }
             StreamEnd::End => {
-                if !ctx.follow || finished(ctx, key).await {
-                    return;
+                if !self.ctx.follow || finished(self.ctx, self.key).await {
+                    return Next::Stop;
                 }
-                health.lost(&seen, opened, "the stream ended while the container runs");
+                let reason = "the stream ended while the container runs";
+                self.health.lost(&self.seen, self.opened, reason);
+                Next::Retry
             }
             StreamEnd::Broken | StreamEnd::Stalled => {
                 if !got_lines {
-                    failures += 1;
+                    self.failures += 1;
                 }
                 let reason = if matches!(outcome, StreamEnd::Broken) {
                     "the connection broke".to_string()
                 } else {
-                    format!("nothing came for {}", duration_text(ctx.stall))
+                    format!("nothing came for {}", duration_text(self.ctx.stall))
                 };
-                health.lost(&seen, opened, &reason);
-                if !ctx.follow && failures >= MAX_FAILURES {
-                    health.gave_up();
-                    return;
+                self.health.lost(&self.seen, self.opened, &reason);
+                if self.gives_up() {
+                    return Next::Stop;
                 }
+                Next::Retry
             }
         }
-        tokio::time::sleep(backoff.next()).await;
     }
 }
 
