@@ -14,7 +14,7 @@ use crate::redact::Masking;
 use crate::source::{self, BlockFn, Log, ReadFailure, ReadStats, Sink, bundle};
 
 use super::scan::har_options;
-use super::{Exit, clone_error, pipeline, workers};
+use super::{Exit, error_line, pipeline, workers};
 
 /// Line and match counts of the matching stage alone (`scan --count`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl Sink for CountSink<'_> {
 
     fn problem(&mut self, error: Error) {
         self.failed = true;
-        crate::message!("sso-triage: {:#}", anyhow::Error::new(error));
+        crate::message!("sso-triage: {}", error_line(&error));
     }
 
     fn passed_over(&mut self, _: bundle::Counts) {}
@@ -144,7 +144,7 @@ impl Sink for CountSink<'_> {
 pub(super) fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let expanded = source::expand_all(&config.inputs);
     for e in &expanded.errors {
-        crate::message!("sso-triage: {:#}", anyhow::Error::new(clone_error(e)));
+        crate::message!("sso-triage: {}", error_line(e));
     }
     let mut sink = CountSink {
         compiled,

@@ -1,15 +1,15 @@
 //! Wires the pipeline: catalog -> (per input, in parallel) source -> framing -> matcher ->
 //! findings -> report. The only module that knows every stage. Returns the exit status.
-//! `kube.rs` does the same for the cluster as a source.
+//! `cluster.rs` does the same for the cluster as a source (`sso-triage kube`).
 
 mod assemble;
-mod catalog;
 mod check_config;
-mod count;
 #[cfg(feature = "kube")]
-mod kube;
+mod cluster;
+mod count;
 mod pipeline;
 mod redact_har;
+mod rules;
 mod scan;
 
 use std::io::{self};
@@ -23,11 +23,11 @@ use crate::error::Error;
 
 #[cfg(feature = "kube")]
 use assemble::{ReportParts, finish_report, record_leaks};
-pub use catalog::build_catalog;
-use catalog::{check, explain, export_anchors, export_regex, list};
 use count::run_count;
 pub use count::{Counts, count_blocks};
 use redact_har::redact_har;
+pub use rules::build_catalog;
+use rules::{check, explain, export_anchors, export_regex, list};
 use scan::run_scan;
 #[cfg(feature = "kube")]
 use scan::{PartScan, scan_source};
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> Result<Exit> {
         #[cfg(feature = "kube")]
         Command::Kube(k) => {
             let compiled = build_catalog(&args.patterns)?;
-            kube::run_kube(k, args.color, &compiled)
+            cluster::run_kube(k, args.color, &compiled)
         }
         #[cfg(not(feature = "kube"))]
         Command::Kube(_) => {
@@ -116,17 +116,16 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn clone_error(e: &Error) -> Error {
-    match e {
-        Error::MissingInput { path } => Error::MissingInput { path: path.clone() },
-        Error::ReadInput { path, source } => Error::ReadInput {
-            path: path.clone(),
-            source: io::Error::new(source.kind(), source.to_string()),
-        },
-        other => Error::Catalog {
-            problems: vec![other.to_string()],
-        },
+/// An error and its causes on one line (`outer: cause: cause`), as the binary reports it.
+fn error_line(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        line.push_str(": ");
+        line.push_str(&c.to_string());
+        cause = c.source();
     }
+    line
 }
 
 /// Prints an error chain the way the binary reports it, and picks the exit status: a broken

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::error::Error;
 
-use super::Exit;
+use super::{Exit, error_line};
 
 /// `redact-har IN OUT`: a masked copy of a HAR, written entry by entry; OUT `-` is stdout
 /// (a closed pipe ends quietly). Exit 2 with one line on a bad input; a file OUT is then
@@ -39,7 +39,7 @@ pub(super) fn redact_har(input: &std::path::Path, output: &std::path::Path) -> R
                 Ok(Exit::Clean)
             }
             Err(e) if e.io_kind() == Some(io::ErrorKind::BrokenPipe) => Ok(Exit::Clean),
-            Err(e) => fail(format!("{:#}", anyhow::Error::new(e))),
+            Err(e) => fail(error_line(&e)),
         };
     }
     // Written next to OUT, renamed when complete: a failure leaves no half copy.
@@ -60,7 +60,7 @@ pub(super) fn redact_har(input: &std::path::Path, output: &std::path::Path) -> R
         (Err(Error::Write(e)), _) | (Ok(_), Err(e)) => {
             Err(format!("{}: cannot write: {e}", output.display()))
         }
-        (Err(e), _) => Err(format!("{:#}", anyhow::Error::new(e))),
+        (Err(e), _) => Err(error_line(&e)),
     };
     match result {
         Ok(stats) => {

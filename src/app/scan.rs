@@ -19,7 +19,7 @@ use crate::report::{self, Format, Summary};
 use crate::source::{self, Input, Log, ReadFailure, ReadFn, ReadStats, Sink, Source, bundle};
 
 use super::assemble::{ReportParts, finish_report, record_leaks};
-use super::{Exit, clone_error, pipeline, workers};
+use super::{Exit, error_line, pipeline, workers};
 
 /// Runs `text` through framing, matching and the correlator, as a scan of a file would.
 pub fn scan_text(compiled: &Compiled, text: &[u8]) -> Collected {
@@ -218,113 +218,131 @@ pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit>
 /// `scan`, with the report (and `-o jsonl` match records) written to `out` instead of
 /// stdout; messages still go to stderr. Tests use it to run the corpus in one process.
 pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) -> Result<Exit> {
-    let source::Expanded {
-        inputs,
-        errors: missing,
-        skipped,
-        empty,
-    } = source::expand_all(&config.inputs);
-    let jsonl = config.format == Format::Jsonl;
-
-    let reveal = config.reveal_secrets;
+    let expanded = source::expand_all(&config.inputs);
     // Masks become numbered placeholders as output is written, in output order.
     let mut numbers = Placeholders::default();
-    let mut write_error: Option<io::Error> = None;
-    let mut results: Vec<InputScan> = Vec::with_capacity(inputs.len());
-    if inputs.len() == 1 {
-        // One input: match records stream out as they are found.
-        let mut emit = |rec: &MatchRecord<'_>| {
-            if !jsonl || write_error.is_some() || (!reveal && record_leaks(rec)) {
-                return;
-            }
-            let mut buf = Vec::new();
-            // Writing into a Vec cannot fail.
-            let _ = report::json::record("match", rec, &mut buf);
-            let line = String::from_utf8_lossy(&buf);
-            if let Err(e) = out
-                .write_all(numbers.apply(&line).as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(Error::from)
-            {
-                // Keep the kind: a closed pipe must still end quietly.
-                let kind = e.io_kind().unwrap_or(io::ErrorKind::Other);
-                write_error = Some(io::Error::new(kind, e.to_string()));
-            }
-        };
-        // One input: its buffers are scanned and matched on every core (none with -j 1).
-        results.push(scan_input(
-            &inputs[0],
-            compiled,
-            config,
-            workers(config),
-            &mut emit,
-        ));
-    } else if !inputs.is_empty() {
-        // Several inputs in parallel; results and match records are put back in input order
-        // as soon as each input and all before it are done.
-        let pool = {
-            let mut b = rayon::ThreadPoolBuilder::new();
-            if let Some(n) = config.threads {
-                b = b.num_threads(n);
-            }
-            b.build().context("cannot start worker threads")?
-        };
-        let (tx, rx) = mpsc::channel::<(usize, InputScan, Vec<u8>)>();
-        std::thread::scope(|scope| -> Result<()> {
-            let inputs = &inputs;
-            scope.spawn(move || {
-                pool.install(|| {
-                    inputs
-                        .par_iter()
-                        .enumerate()
-                        .for_each_with(tx, |tx, (i, input)| {
-                            let mut buf = Vec::new();
-                            let scanned = scan_input(input, compiled, config, 0, &mut |rec| {
-                                if jsonl && (reveal || !record_leaks(rec)) {
-                                    // Writing into a Vec cannot fail.
-                                    let _ = report::json::record("match", rec, &mut buf);
-                                }
-                            });
-                            let _ = tx.send((i, scanned, buf));
-                        });
-                });
-            });
-            let mut pending = BTreeMap::new();
-            for (i, scanned, buf) in rx {
-                pending.insert(i, (scanned, buf));
-                while let Some((scanned, buf)) = pending.remove(&results.len()) {
-                    let text = String::from_utf8_lossy(&buf);
-                    if write_error.is_none()
-                        && let Err(e) = out
-                            .write_all(numbers.apply(&text).as_bytes())
-                            .and_then(|_| out.flush())
-                    {
-                        write_error = Some(e);
-                    }
-                    results.push(scanned);
-                }
-            }
-            Ok(())
-        })?;
-    }
-    if let Some(e) = write_error {
-        return Err(anyhow::Error::new(e).context("cannot write output"));
-    }
+    let results = match expanded.inputs.as_slice() {
+        [] => Vec::new(),
+        [input] => vec![scan_single(input, compiled, config, &mut numbers, out)?],
+        inputs => scan_parallel(inputs, compiled, config, &mut numbers, out)?,
+    };
+    let parts = gather(config, expanded, results);
+    finish_report(config, compiled, parts, &mut numbers, out)
+}
 
-    // Put the pieces together in input order.
+/// Whether a match record is written: `-o jsonl` only, and never one that would leak.
+fn writes_record(config: &ScanConfig, rec: &MatchRecord<'_>) -> bool {
+    config.format == Format::Jsonl && (config.reveal_secrets || !record_leaks(rec))
+}
+
+/// One input, its buffers scanned and matched on every core (none with `-j 1`); match
+/// records stream out as they are found.
+fn scan_single(
+    input: &Input,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    numbers: &mut Placeholders,
+    out: &mut dyn Write,
+) -> Result<InputScan> {
+    let mut write_error: Option<io::Error> = None;
+    let mut emit = |rec: &MatchRecord<'_>| {
+        if write_error.is_some() || !writes_record(config, rec) {
+            return;
+        }
+        let mut buf = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = report::json::record("match", rec, &mut buf);
+        let line = String::from_utf8_lossy(&buf);
+        if let Err(e) = out
+            .write_all(numbers.apply(&line).as_bytes())
+            .and_then(|_| out.flush())
+            .map_err(Error::from)
+        {
+            // Keep the kind: a closed pipe must still end quietly.
+            let kind = e.io_kind().unwrap_or(io::ErrorKind::Other);
+            write_error = Some(io::Error::new(kind, e.to_string()));
+        }
+    };
+    let scanned = scan_input(input, compiled, config, workers(config), &mut emit);
+    match write_error {
+        Some(e) => Err(anyhow::Error::new(e).context("cannot write output")),
+        None => Ok(scanned),
+    }
+}
+
+/// Several inputs in parallel, one task each; results and match records are put back in
+/// input order as soon as each input and all before it are done.
+fn scan_parallel(
+    inputs: &[Input],
+    compiled: &Compiled,
+    config: &ScanConfig,
+    numbers: &mut Placeholders,
+    out: &mut dyn Write,
+) -> Result<Vec<InputScan>> {
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = config.threads {
+            b = b.num_threads(n);
+        }
+        b.build().context("cannot start worker threads")?
+    };
+    let mut results: Vec<InputScan> = Vec::with_capacity(inputs.len());
+    let mut write_error: Option<io::Error> = None;
+    let (tx, rx) = mpsc::channel::<(usize, InputScan, Vec<u8>)>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            pool.install(|| {
+                inputs
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, input)| {
+                        let mut buf = Vec::new();
+                        let scanned = scan_input(input, compiled, config, 0, &mut |rec| {
+                            if writes_record(config, rec) {
+                                // Writing into a Vec cannot fail.
+                                let _ = report::json::record("match", rec, &mut buf);
+                            }
+                        });
+                        let _ = tx.send((i, scanned, buf));
+                    });
+            });
+        });
+        let mut pending = BTreeMap::new();
+        for (i, scanned, buf) in rx {
+            pending.insert(i, (scanned, buf));
+            while let Some((scanned, buf)) = pending.remove(&results.len()) {
+                let text = String::from_utf8_lossy(&buf);
+                if write_error.is_none()
+                    && let Err(e) = out
+                        .write_all(numbers.apply(&text).as_bytes())
+                        .and_then(|_| out.flush())
+                {
+                    write_error = Some(e);
+                }
+                results.push(scanned);
+            }
+        }
+    });
+    match write_error {
+        Some(e) => Err(anyhow::Error::new(e).context("cannot write output")),
+        None => Ok(results),
+    }
+}
+
+/// Puts the pieces together in input order: the findings and flows of every part, the
+/// summary's counts and the errors of what could not be read.
+fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputScan>) -> ReportParts {
+    let missing = expanded.errors;
     let mut collected = Collected::default();
     let parts: usize = results.iter().map(|r| r.parts.len()).sum();
     let mut summary = Summary {
         inputs: (parts + missing.len()) as u64,
         inputs_unreadable: missing.len() as u64,
-        bundle_skipped: skipped,
-        empty_logs: empty,
+        bundle_skipped: expanded.skipped,
+        empty_logs: expanded.empty,
         ..Summary::default()
     };
-    let mut errors: Vec<String> = missing
-        .iter()
-        .map(|e| format!("{:#}", anyhow::Error::new(clone_error(e))))
-        .collect();
+    let mut errors: Vec<String> = missing.iter().map(|e| error_line(e)).collect();
     for scanned in results.into_iter().flat_map(|r| {
         summary.bundle_skipped += r.counts.skipped;
         summary.empty_logs += r.counts.empty;
@@ -337,7 +355,7 @@ pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) ->
                 if matches!(failure.error, Error::BinaryInput { .. }) {
                     summary.inputs_binary += 1;
                 }
-                errors.push(format!("{:#}", anyhow::Error::new(failure.error)));
+                errors.push(error_line(&failure.error));
                 failure.stats
             }
         };
@@ -356,16 +374,10 @@ pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) ->
             }
         })
         .collect();
-    finish_report(
-        config,
-        compiled,
-        ReportParts {
-            collected,
-            summary,
-            errors,
-            inputs,
-        },
-        &mut numbers,
-        out,
-    )
+    ReportParts {
+        collected,
+        summary,
+        errors,
+        inputs,
+    }
 }

@@ -4,7 +4,7 @@ use crate::redact::Masking;
 use crate::report::{self, Report, Summary};
 
 use super::assemble::*;
-use super::catalog::*;
+use super::rules::*;
 use super::scan::*;
 use super::*;
 

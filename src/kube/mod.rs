@@ -3,14 +3,14 @@
 //! inside and hands out blocks of whole lines shaped like `kubectl logs --prefix
 //! --timestamps`, which the framer in `parse::kubectl` already reads.
 //!
-//! Inside: `config` picks kubeconfig and context, `select` finds the pods and containers,
+//! Inside: `kubeconfig` picks the kubeconfig and context, `select` finds the pods and containers,
 //! `reader` runs one task per container (resume with `sinceTime`, de-duplication, backoff,
 //! stall detection), `merge` orders lines by time, `error` turns failures into one
-//! actionable line each.
+//! actionable line each; `source` makes the cluster a [`crate::source::Source`].
 
-mod config;
 mod error;
 mod faults;
+mod kubeconfig;
 mod line;
 mod merge;
 mod reader;
@@ -330,7 +330,7 @@ type Setup = (
 );
 
 async fn setup(opts: &KubeOptions) -> Result<Setup, KubeError> {
-    let conn = config::connect(opts.kubeconfig.as_deref(), opts.context.as_deref()).await?;
+    let conn = kubeconfig::connect(opts.kubeconfig.as_deref(), opts.context.as_deref()).await?;
     let namespace = opts
         .namespace
         .clone()
