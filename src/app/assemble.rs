@@ -238,3 +238,35 @@ pub(super) fn summary_line(s: &Summary) -> String {
     }
     line
 }
+
+/// The report of one part read in memory, named `name` (tests): what [`finish_report`]
+/// writes for a run of one input that read `collected` and `bytes` bytes.
+#[cfg(test)]
+pub(super) fn report_of_one(
+    config: &ScanConfig,
+    compiled: &Compiled,
+    collected: Collected,
+    bytes: u64,
+    name: &str,
+    numbers: &mut Placeholders,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    finish_report(
+        config,
+        compiled,
+        ReportParts {
+            collected,
+            summary: Summary {
+                inputs: 1,
+                bytes,
+                ..Summary::default()
+            },
+            errors: Vec::new(),
+            inputs: vec![name.into()],
+        },
+        numbers,
+        &mut out,
+    )
+    .expect("rendering to memory does not fail");
+    out
+}

@@ -13,7 +13,7 @@ use crate::parse::Framer;
 use crate::redact::Masking;
 use crate::source::{self, BlockFn, Log, ReadFailure, ReadStats, Sink, bundle};
 
-use super::scan::har_options;
+use super::scan::scan_har;
 use super::{Exit, error_line, pipeline, workers};
 
 /// Line and match counts of the matching stage alone (`scan --count`).
@@ -106,29 +106,17 @@ impl Sink for CountSink<'_> {
 
     fn har(&mut self, name: String, path: &Path, raw: &mut dyn Read) {
         let mut matched = Counts::default();
-        let (collected, read) = crate::har::scan(
-            raw,
-            path,
-            &name,
-            self.compiled,
-            &har_options(self.config),
-            &mut |rec| {
-                matched.matched_events += 1;
-                matched.matched_lines += rec.evidence.text.lines().count().max(1) as u64;
-            },
-        );
+        let part = scan_har(raw, path, &name, self.compiled, self.config, &mut |rec| {
+            matched.matched_events += 1;
+            matched.matched_lines += rec.evidence.text.lines().count().max(1) as u64;
+        });
+        let frames = part.collected.frames;
         let counts = Counts {
-            lines: collected.frames.lines,
-            events: collected.frames.events(),
+            lines: frames.lines,
+            events: frames.events(),
             ..matched
         };
-        self.add(
-            counts,
-            read.map_err(|error| ReadFailure {
-                error,
-                stats: ReadStats::default(),
-            }),
-        );
+        self.add(counts, part.read);
     }
 
     fn problem(&mut self, error: Error) {

@@ -7,14 +7,14 @@ thread_local! {
     pub(super) static PEAK_DONE_HELD: Cell<usize> = const { Cell::new(0) };
 }
 
-use super::super::assemble::{ReportParts, finish_report};
+use super::super::assemble::report_of_one;
 use super::super::build_catalog;
 use super::super::scan::{Feed, scan_blocks};
 use super::{AHEAD_BYTES, IN_FLIGHT_PER_WORKER, Job, MIN_JOB, job_size, work};
 use crate::analyze::Analyzer;
 use crate::config::ScanConfig;
 use crate::redact::Placeholders;
-use crate::report::{Format, Style, Summary};
+use crate::report::{Format, Style};
 use crate::source::{BLOCK, Block, BlockFn, Input, Ranged, ReadStats};
 
 /// Every sample and corpus file, concatenated: tracebacks, JSON blocks, login flows,
@@ -96,24 +96,14 @@ fn render(workers: usize, feed: Feed<'_, '_>) -> (Vec<u8>, ReadStats) {
     let config = config();
     let scanned = scan_blocks("log".into(), &compiled, &config, workers, &mut |_| {}, feed);
     let stats = scanned.read.unwrap();
-    let mut out = Vec::new();
-    finish_report(
+    let out = report_of_one(
         &config,
         &compiled,
-        ReportParts {
-            collected: scanned.collected,
-            summary: Summary {
-                inputs: 1,
-                bytes: stats.bytes,
-                ..Summary::default()
-            },
-            errors: Vec::new(),
-            inputs: vec!["log".into()],
-        },
+        scanned.collected,
+        stats.bytes,
+        "log",
         &mut Placeholders::default(),
-        &mut out,
-    )
-    .unwrap();
+    );
     (out, stats)
 }
 

@@ -9,13 +9,13 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 
-use super::assemble::{ReportParts, finish_report};
+use super::assemble::report_of_one;
 use super::build_catalog;
 use super::scan::{Feed, scan_blocks};
 use crate::catalog::compile::Compiled;
 use crate::config::ScanConfig;
 use crate::redact::Placeholders;
-use crate::report::{Format, Style, Summary};
+use crate::report::{Format, Style};
 use crate::source::{Block, ReadStats};
 
 static COMPILED: LazyLock<Compiled> =
@@ -87,24 +87,14 @@ fn render(text: &[u8], format: Format, reveal: bool) -> String {
         Feed::Blocks(&mut read),
     );
     let stats = scanned.read.unwrap_or_default();
-    let mut out = Vec::new();
-    finish_report(
+    let out = report_of_one(
         &config,
         &COMPILED,
-        ReportParts {
-            collected: scanned.collected,
-            summary: Summary {
-                inputs: 1,
-                bytes: stats.bytes,
-                ..Summary::default()
-            },
-            errors: Vec::new(),
-            inputs: vec!["prop.log".into()],
-        },
+        scanned.collected,
+        stats.bytes,
+        "prop.log",
         &mut numbers,
-        &mut out,
-    )
-    .expect("rendering to memory does not fail");
+    );
     let mut all = live.join("\n");
     all.push_str(&String::from_utf8_lossy(&out));
     all

@@ -127,21 +127,8 @@ impl Sink for ScanSink<'_, '_> {
     }
 
     fn har(&mut self, name: String, path: &Path, raw: &mut dyn Read) {
-        let (collected, read) = crate::har::scan(
-            raw,
-            path,
-            &name,
-            self.compiled,
-            &har_options(self.config),
-            self.on_match,
-        );
-        self.scanned.parts.push(PartScan {
-            collected,
-            read: read.map_err(|error| ReadFailure {
-                error,
-                stats: ReadStats::default(),
-            }),
-        });
+        let part = scan_har(raw, path, &name, self.compiled, self.config, self.on_match);
+        self.scanned.parts.push(part);
     }
 
     fn problem(&mut self, error: Error) {
@@ -160,8 +147,28 @@ impl Sink for ScanSink<'_, '_> {
     }
 }
 
+/// Reads and analyses a HAR capture entry by entry (see [`crate::har::scan`]).
+pub(super) fn scan_har(
+    raw: &mut dyn Read,
+    path: &Path,
+    name: &str,
+    compiled: &Compiled,
+    config: &ScanConfig,
+    on_match: &mut dyn FnMut(&MatchRecord<'_>),
+) -> PartScan {
+    let (collected, read) =
+        crate::har::scan(raw, path, name, compiled, &har_options(config), on_match);
+    PartScan {
+        collected,
+        read: read.map_err(|error| ReadFailure {
+            error,
+            stats: ReadStats::default(),
+        }),
+    }
+}
+
 /// What the HAR front end needs of the run's settings.
-pub(super) fn har_options(config: &ScanConfig) -> crate::har::Options {
+fn har_options(config: &ScanConfig) -> crate::har::Options {
     crate::har::Options {
         reveal: config.reveal_secrets,
         redact_users: config.redact_users,

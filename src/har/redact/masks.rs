@@ -292,19 +292,24 @@ pub(super) fn pairs_in_text(text: &str) -> String {
         } else {
             None
         };
-        match mask {
-            Some(m) => {
-                let s = whole.start();
-                format!(
-                    "{}{m}{}",
-                    &whole.as_str()[..v.start() - s],
-                    &whole.as_str()[v.end() - s..]
-                )
-            }
-            None => whole.as_str().to_string(),
-        }
+        splice(whole, v, mask)
     })
     .into_owned()
+}
+
+/// The text of match `whole` with its part `value` replaced by `mask` (unchanged without one).
+fn splice(whole: regex::Match<'_>, value: regex::Match<'_>, mask: Option<String>) -> String {
+    match mask {
+        Some(m) => {
+            let s = whole.start();
+            format!(
+                "{}{m}{}",
+                &whole.as_str()[..value.start() - s],
+                &whole.as_str()[value.end() - s..]
+            )
+        }
+        None => whole.as_str().to_string(),
+    }
 }
 
 pub(super) static PART: LazyLock<Regex> = LazyLock::new(|| {
@@ -317,17 +322,7 @@ pub(super) fn multipart(text: &str) -> String {
     PART.replace_all(text, |caps: &Captures<'_>| {
         let whole = caps.get(0).expect("group 0 always exists");
         let v = caps.name("v").expect("the pattern has v");
-        match mask_named(&caps["k"], v.as_str()) {
-            Some(m) => {
-                let s = whole.start();
-                format!(
-                    "{}{m}{}",
-                    &whole.as_str()[..v.start() - s],
-                    &whole.as_str()[v.end() - s..]
-                )
-            }
-            None => whole.as_str().to_string(),
-        }
+        splice(whole, v, mask_named(&caps["k"], v.as_str()))
     })
     .into_owned()
 }
