@@ -92,7 +92,7 @@ pub fn embedded_rule_files() -> Vec<RuleFile> {
 pub fn add_group(catalog: &mut Catalog, files: &[RuleFile], problems: &mut Vec<String>) {
     let mut seen = std::collections::HashMap::<String, String>::new();
     for file in files {
-        let rule: Rule = match toml::from_str(&file.text) {
+        let mut rule: Rule = match toml::from_str(&file.text) {
             Ok(rule) => rule,
             Err(err) => {
                 let id = guess_id(&file.text).unwrap_or_else(|| file.stem.clone());
@@ -106,6 +106,8 @@ pub fn add_group(catalog: &mut Catalog, files: &[RuleFile], problems: &mut Vec<S
             }
         };
         let before = problems.len();
+        validate::check_messages(&rule, &file.name, problems);
+        rule.add_message_keys();
         validate::check_rule(&rule, &file.stem, &file.name, problems);
         if let Some(first) = seen.get(&rule.id) {
             problems.push(format!(

@@ -37,6 +37,12 @@ pub struct Rule {
     /// Regexes (regex crate syntax, Unicode off) with named captures.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// Entra's own message for the rule's code, as Entra prints it (`{name}` stands for a
+    /// value): a second key, so the rule fires on the message when a client library
+    /// dropped the code. Each run of at least [`MESSAGE_MIN_WORDS`] words between values
+    /// becomes a keyword and a pattern at load ([`Rule::add_message_keys`]).
+    #[serde(default)]
+    pub messages: Vec<String>,
     /// Which Rust check fires the rule; see [`Rule::detector`] for the default.
     #[serde(default)]
     pub detector: Option<Detector>,
@@ -65,6 +71,34 @@ pub struct Rule {
     pub examples: Examples,
 }
 
+/// The fewest words a run of an Entra message needs to be a key of its own: a message
+/// matches by enough of Entra's distinctive wording, never by one word.
+pub const MESSAGE_MIN_WORDS: usize = 4;
+
+/// The runs of `message` that are keys: the text between `{value}` placeholders, trimmed of
+/// quotes and punctuation at the ends, of at least [`MESSAGE_MIN_WORDS`] words.
+pub fn message_keys(message: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut rest = message;
+    loop {
+        let (run, after) = match rest.find('{') {
+            Some(open) => {
+                let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+                (&rest[..open], Some(&rest[close..]))
+            }
+            None => (rest, None),
+        };
+        let run = run.trim_matches(|c: char| c.is_whitespace() || "'\".,:;()".contains(c));
+        if run.split_whitespace().count() >= MESSAGE_MIN_WORDS {
+            keys.push(run.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        match after {
+            Some(a) => rest = a,
+            None => return keys,
+        }
+    }
+}
+
 /// The examples every rule carries; `catalog check` and the test suite run them through the
 /// rule's detector: log lines (or a small log, for `flow` and `unknown-code`), configuration
 /// overrides (`config`), HAR documents (`har`) or token claims (`token`).
@@ -86,6 +120,20 @@ impl Rule {
             (Some(d), _) => d,
             (None, Some(_)) => Detector::Flow,
             (None, None) => Detector::Log,
+        }
+    }
+
+    /// Makes each key of [`Rule::messages`] a keyword and a pattern (the literal text), so
+    /// the matcher finds the message as it finds any pattern.
+    pub fn add_message_keys(&mut self) {
+        for key in self.messages.iter().flat_map(|m| message_keys(m)) {
+            let pattern = regex::escape(&key);
+            if !self.patterns.contains(&pattern) {
+                self.patterns.push(pattern);
+            }
+            if !self.keywords.contains(&key) {
+                self.keywords.push(key);
+            }
         }
     }
 

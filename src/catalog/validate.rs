@@ -124,6 +124,45 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
     }
 }
 
+/// Checks a rule's Entra messages (before they become keywords): a log rule's only, each
+/// with a run of enough words to be a key, and a `match` example that holds a key and none
+/// of the rule's AADSTS codes, so the message is shown to match on its own.
+pub fn check_messages(rule: &Rule, file: &str, problems: &mut Vec<String>) {
+    if rule.messages.is_empty() {
+        return;
+    }
+    let mut bad = |what: String| problems.push(format!("{file}: rule {}: {what}", rule.id));
+    if rule.detector() != Detector::Log {
+        bad("`messages` apply to log rules only".into());
+        return;
+    }
+    let mut keys = Vec::new();
+    for message in &rule.messages {
+        let found = crate::catalog::message_keys(message);
+        if found.is_empty() {
+            bad(format!(
+                "message has no run of {} words between values: {}",
+                crate::catalog::MESSAGE_MIN_WORDS,
+                shorten(message)
+            ));
+        }
+        keys.extend(found);
+    }
+    let aadsts: Vec<u32> = rule.aadsts_codes().collect();
+    let alone = rule.examples.matches.iter().any(|example| {
+        let bytes = example.as_bytes();
+        keys.iter()
+            .any(|k| memmem::find(bytes, k.as_bytes()).is_some())
+            && !aadsts.iter().any(|&c| contains_aadsts(bytes, c))
+    });
+    if !keys.is_empty() && !alone {
+        bad(
+            "a rule with `messages` needs a match example with the message and without its code"
+                .into(),
+        );
+    }
+}
+
 /// True for a well-formed code: one trimmed line of at most 40 characters; `AADSTS...` must be
 /// followed by digits only, `HTTP ...` by a three-digit status.
 pub fn is_code(code: &str) -> bool {
