@@ -173,8 +173,13 @@ impl Compiled {
         });
     }
 
-    /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event.
+    /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event,
+    /// and last-resort rules when any other did.
     pub fn apply_fallback(&self, fired: &mut Vec<Fired>) {
+        let last_resort = |f: &Fired| f.rule.is_some_and(|r| self.rules[r].rule.last_resort);
+        if fired.iter().any(|f| !last_resort(f)) {
+            fired.retain(|f| !last_resort(f));
+        }
         let specific = fired
             .iter()
             .any(|f| f.rule.is_some_and(|r| !self.rules[r].rule.fallback));

@@ -77,3 +77,32 @@ fn keywords_found_through_anchors_are_all_the_keywords() {
     }
     assert!(with_keywords > 500, "{with_keywords} texts hold keywords");
 }
+
+/// The catch-all for SSO error text (a last-resort rule) fires only when nothing else
+/// does: not next to a fallback rule, a specific rule, or an AADSTS code no rule knows.
+#[test]
+fn a_last_resort_rule_yields_to_every_other() {
+    let compiled = crate::app::build_catalog(&[]).expect("the built-in catalog compiles");
+    let fired_ids = |text: &str| {
+        let mut fired = Vec::new();
+        compiled.fire(text.as_bytes(), &mut fired);
+        compiled.apply_fallback(&mut fired);
+        fired
+            .iter()
+            .map(|f| f.rule.map_or("unknown code", |r| compiled.rules[r].rule.id.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let last = "unclassified-sso-error";
+    assert_eq!(fired_ids("ERROR OAuth callback failed for user"), [last]);
+    for other in [
+        // A fallback rule (an OAuth error value).
+        r#"ERROR oauth token request failed: {"error": "invalid_grant"}"#,
+        // A specific rule.
+        "OAuth error: AADSTS50011: The redirect URI 'http://x/' specified in the request does not match",
+        // A code no rule knows.
+        "OAuth error: AADSTS9999991: something new failed",
+    ] {
+        let ids = fired_ids(other);
+        assert!(!ids.is_empty() && !ids.contains(&last), "{other}: {ids:?}");
+    }
+}

@@ -52,6 +52,10 @@ pub struct Rule {
     /// Reported only when no other, non-fallback rule matched the event.
     #[serde(default)]
     pub fallback: bool,
+    /// A fallback reported only when no other rule at all (fallback or not, nor an AADSTS
+    /// code no rule knows) matched the event: the catch-all for SSO error text.
+    #[serde(default)]
+    pub last_resort: bool,
     /// Why this rule claims a code that a rule of another symptom claims too.
     #[serde(default)]
     pub overlap_reason: Option<String>,

@@ -73,6 +73,9 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
             if !rule.patterns.is_empty() && rule.keywords.is_empty() {
                 bad("patterns need keywords: literals every match contains".into());
             }
+            if rule.last_resort && !rule.fallback {
+                bad("`last_resort` is a kind of fallback: it needs `fallback = true`".into());
+            }
         }
         Detector::Flow if !rule.patterns.is_empty() || !aadsts.is_empty() => bad(
             "a `flow` rule is reported from login flows; it takes no patterns or AADSTS codes"
@@ -88,7 +91,7 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
                     other.key()
                 ));
             }
-            if rule.refine.is_some() || rule.fallback {
+            if rule.refine.is_some() || rule.fallback || rule.last_resort {
                 bad(format!(
                     "`refine` and `fallback` apply to log rules only, not detector {:?}",
                     other.key()
