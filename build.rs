@@ -39,13 +39,15 @@ fn main() {
     )
     .expect("write catalog.rs");
     writeln!(f, "pub static EMBEDDED: &[(&str, &str)] = &[").expect("write catalog.rs");
+    // Paths from the package root, not absolute: a build folder shared by several
+    // checkouts (git worktrees) then reads each checkout's own rules.
     for path in &files {
         let rel = path.strip_prefix(&patterns).expect("below patterns/");
+        let rel = rel.to_string_lossy().replace('\\', "/");
         writeln!(
             f,
-            "    ({:?}, include_str!({:?})),",
-            rel.to_string_lossy().replace('\\', "/"),
-            path.to_string_lossy()
+            "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/patterns/{rel}")
         )
         .expect("write catalog.rs");
     }
