@@ -1,5 +1,8 @@
 //! The report model and its renderers. Every output format renders the same [`Report`], so
-//! they cannot drift apart; renderers take the report and a writer and nothing else.
+//! they cannot drift apart; renderers take the report and a writer and nothing else (the
+//! table also its [`Style`]). A format is a variant of [`Format`] (a clap `ValueEnum`: its
+//! doc comment is its `--help` text) and its arm in [`render`]; see "How to add" in
+//! docs/ARCHITECTURE.md for the tests and docs that go with it.
 
 pub mod build;
 pub mod html;

@@ -2,8 +2,12 @@
 //! path on the command line is stdin (`-`), a folder (an extracted support bundle when it
 //! holds `cluster-resources/`, else walked for its files) or a file; a file is told by its
 //! content, by the tests of [`FILE_KINDS`] in order (a HAR capture, a tar archive: a support
-//! bundle), else it is a log (plain or gzip). Adding a kind of file is its source type and
-//! one line in [`FILE_KINDS`] (see docs/ARCHITECTURE.md).
+//! bundle), else it is a log (plain or gzip). Stdin, the pod logs of a bundle folder and
+//! the members of an archive are never tested: they are logs. Adding a kind of file is its
+//! module (its source type and the function that tells it by content; `pub mod` in
+//! `source/mod.rs`), its entry in [`FILE_KINDS`] and its cases in
+//! `inputs_are_told_apart_by_content_in_one_place` (`source/tests.rs`); see "How to add" in
+//! docs/ARCHITECTURE.md. [`har::head`] gives a file's first bytes, gzip undone.
 
 use std::path::Path;
 

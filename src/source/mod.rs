@@ -1,7 +1,13 @@
 //! Where bytes come from: files, directories (walked recursively in name order), gzip files
-//! (detected by their magic bytes, decompressed while reading), stdin and support bundles
-//! (`bundle`: tar archives and extracted bundle folders). This is the only stage that reads.
-//! It hands out buffers of whole lines and says what it could not read.
+//! (detected by their magic bytes, decompressed while reading), stdin, support bundles
+//! (`bundle`: tar archives and extracted bundle folders) and HAR files (`har`: told apart
+//! and handed on as bytes; `crate::har` reads them). [`detect`] says what a named path is.
+//! Every input of `scan` is read here, except the cluster (`crate::kube`). It hands out
+//! buffers of whole lines and says what it could not read.
+//!
+//! A new kind of file is more than its module and its line in [`detect::FILE_KINDS`]: see
+//! "How to add" in docs/ARCHITECTURE.md for the full list and which reader to build on
+//! (`read_stream`, `open_raw`).
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read};
