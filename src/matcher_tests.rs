@@ -89,7 +89,10 @@ fn a_last_resort_rule_yields_to_every_other() {
         compiled.apply_fallback(&mut fired);
         fired
             .iter()
-            .map(|f| f.rule.map_or("unknown code", |r| compiled.rules[r].rule.id.as_str()))
+            .map(|f| {
+                f.rule
+                    .map_or("unknown code", |r| compiled.rules[r].rule.id.as_str())
+            })
             .collect::<Vec<_>>()
     };
     let last = "unclassified-sso-error";

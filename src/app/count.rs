@@ -46,7 +46,7 @@ pub fn count_blocks<E>(
 pub(super) fn count_with<'c, E>(
     compiled: &'c Compiled,
     workers: usize,
-    drive: impl FnOnce(&mut Framer<'c>, Vec<Observer<'c>>, &mut pipeline::Sink<'_>) -> E,
+    drive: impl FnOnce(&mut Framer<'c>, Vec<Observer<'c>>, &mut pipeline::OnEvent<'_>) -> E,
 ) -> (Counts, E) {
     let mut framer = Framer::with_scanner(compiled.scanner());
     let mut observer = Observer::new(compiled, String::new(), Masking::default()).matching_only();
@@ -124,7 +124,7 @@ impl Sink for CountSink<'_> {
         crate::message!("sso-triage: {}", error_line(&error));
     }
 
-    fn passed_over(&mut self, _: bundle::Counts) {}
+    fn passed_over(&mut self, _: bundle::PassedOver) {}
 }
 
 /// `scan --count`: every input in turn, opened as the source its content calls for, through

@@ -134,7 +134,13 @@ pub fn report_error(err: &anyhow::Error) -> Exit {
     if is_broken_pipe(err) {
         return Exit::Clean;
     }
-    crate::message!("sso-triage: {err:#}");
+    // An error that lists several problems (a broken catalog) prints one line each.
+    let text = format!("{err:#}");
+    let mut lines = text.lines();
+    crate::message!("sso-triage: {}", lines.next().unwrap_or_default());
+    for line in lines {
+        crate::message!("  {line}");
+    }
     Exit::Error
 }
 

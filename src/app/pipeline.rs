@@ -119,7 +119,7 @@ impl Job {
 
 /// Takes each event in input order, with what a worker observed in it when it matched it
 /// ahead (already moved to the event's line); `None` means: observe it now.
-pub(super) type Sink<'s> = dyn FnMut(&Frame<'_>, Option<Observation>) + 's;
+pub(super) type OnEvent<'s> = dyn FnMut(&Frame<'_>, Option<Observation>) + 's;
 
 /// A job done by a worker; `None` when the worker panicked.
 type Done = (u64, Option<Job>);
@@ -134,7 +134,7 @@ struct Orderer<'a, 'c, 's> {
     applied: u64,
     spare: Vec<Job>,
     framer: &'a mut Framer<'c>,
-    sink: &'a mut Sink<'s>,
+    sink: &'a mut OnEvent<'s>,
     /// Ranged reading: the file, the offset of the next range to send, the lines cut by
     /// range boundaries, the bytes read, and whether the end (or a failure) has been seen.
     file: Option<&'a Ranged>,
@@ -387,7 +387,7 @@ impl Orderer<'_, '_, '_> {
 pub(super) fn run<'c, R>(
     framer: &mut Framer<'c>,
     observers: Vec<Observer<'c>>,
-    sink: &mut Sink<'_>,
+    sink: &mut OnEvent<'_>,
     read: impl FnOnce(&mut BlockFn<'_>) -> R,
 ) -> R {
     if observers.is_empty() {
@@ -412,7 +412,7 @@ pub(super) fn run<'c, R>(
 pub(super) fn run_ranged<'c>(
     framer: &mut Framer<'c>,
     observers: Vec<Observer<'c>>,
-    sink: &mut Sink<'_>,
+    sink: &mut OnEvent<'_>,
     file: &Ranged,
 ) -> Result<ReadStats, ReadFailure> {
     assert!(!observers.is_empty(), "ranged reading needs worker threads");
@@ -455,7 +455,7 @@ pub(super) fn run_ranged<'c>(
 fn on_workers<'c, R>(
     framer: &mut Framer<'c>,
     observers: Vec<Observer<'c>>,
-    sink: &mut Sink<'_>,
+    sink: &mut OnEvent<'_>,
     file: Option<&Ranged>,
     drive: impl FnOnce(&mut Orderer<'_, 'c, '_>, u64) -> R,
 ) -> R {

@@ -48,7 +48,7 @@ pub(super) struct PartScan {
 pub(super) struct InputScan {
     pub(super) parts: Vec<PartScan>,
     /// Non-log and empty members of an archive.
-    pub(super) counts: bundle::Counts,
+    pub(super) counts: bundle::PassedOver,
 }
 
 /// Scans one named input, opened as the source its content calls for
@@ -87,7 +87,7 @@ pub(super) fn scan_source(
         on_match,
         scanned: InputScan {
             parts: Vec::new(),
-            counts: bundle::Counts::default(),
+            counts: bundle::PassedOver::default(),
         },
     };
     source.read(&mut sink);
@@ -141,7 +141,7 @@ impl Sink for ScanSink<'_, '_> {
         });
     }
 
-    fn passed_over(&mut self, counts: bundle::Counts) {
+    fn passed_over(&mut self, counts: bundle::PassedOver) {
         self.scanned.counts.skipped += counts.skipped;
         self.scanned.counts.empty += counts.empty;
     }

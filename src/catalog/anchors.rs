@@ -59,7 +59,7 @@ pub fn stored_anchors(stored: &str, keywords: &[Vec<u8>], budget: usize) -> Opti
 pub fn store_anchors(anchors: &[Vec<u8>], keywords: &[Vec<u8>], budget: usize) -> String {
     let mut out = String::from(
         "# The anchors the picker chooses for the built-in catalog (catalog::compile::STORED_ANCHORS).\n\
-         # Regenerate after changing a keyword: SSO_TRIAGE_BLESS=1 cargo test --lib stored_anchors\n",
+         # Regenerate after changing a keyword: cargo run -p sso-triage-tools -- regen\n",
     );
     out.push_str(&format!("key {:016x}\n", anchors_key(keywords, budget)));
     for anchor in anchors {

@@ -114,7 +114,8 @@ fn each_hit_reports_overlapping_literals() {
 }
 
 /// The stored anchors are what the picker chooses for the built-in catalog today. Set
-/// `SSO_TRIAGE_BLESS=1` to rewrite the file after changing a keyword.
+/// `cargo run -p sso-triage-tools -- regen` rewrites it (and the literal order) after a
+/// keyword changes.
 #[test]
 fn stored_anchors_are_current() {
     let catalog = crate::catalog::load::load(&[]).unwrap();
@@ -131,7 +132,7 @@ fn stored_anchors_are_current() {
     }
     assert_eq!(
         STORED_ANCHORS, want,
-        "src/catalog/anchors.txt is out of date: run SSO_TRIAGE_BLESS=1 cargo test --lib stored_anchors"
+        "src/catalog/anchors.txt is out of date: run cargo run -p sso-triage-tools -- regen"
     );
     assert_eq!(
         stored_anchors(STORED_ANCHORS, &keywords, ANCHOR_BUDGET),

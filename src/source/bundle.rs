@@ -374,7 +374,7 @@ impl Member<'_> {
 
 /// What an archive holds besides its log members.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
+pub struct PassedOver {
     /// Members that are not logs (JSON resources, host info, links): not read.
     pub skipped: u64,
     /// Log members of 0 bytes: nothing to read, no input of their own.
@@ -468,10 +468,10 @@ impl Source for Archive {
 /// Streams the archive at `path` member by member, handing `on_item` each log member and
 /// each problem in archive order. A corrupt header is passed over to the next valid one; a
 /// cut or a broken compressed stream ends the archive there. Never extracts anything.
-pub fn read_archive(path: &Path, on_item: &mut dyn FnMut(ArchiveEvent<'_, '_>)) -> Counts {
+pub fn read_archive(path: &Path, on_item: &mut dyn FnMut(ArchiveEvent<'_, '_>)) -> PassedOver {
     let mut reader = Reader {
         bundle: path,
-        counts: Counts::default(),
+        counts: PassedOver::default(),
         links: HashMap::new(),
         root: None,
         last_member: None,
@@ -505,7 +505,7 @@ pub fn read_archive(path: &Path, on_item: &mut dyn FnMut(ArchiveEvent<'_, '_>)) 
 /// The state of one archive's walk.
 struct Reader<'p> {
     bundle: &'p Path,
-    counts: Counts,
+    counts: PassedOver,
     /// Pod log links seen so far: target path -> the link's pod and container.
     links: HashMap<String, PodTag>,
     /// The archive's top folder, taken from its first member.

@@ -1,10 +1,7 @@
 //! HAR captures as an input: told by their content (or a `.har` name) and handed to the
 //! pipeline's HAR front end (`crate::har`) as a byte stream, which reads them entry by entry.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-
-use flate2::read::MultiGzDecoder;
 
 use super::{Input, Sink, Source, open_raw};
 
@@ -57,31 +54,5 @@ pub fn is_har(path: &Path) -> bool {
     if name.ends_with(".har") || name.ends_with(".har.gz") {
         return true;
     }
-    looks_like_har(&head(path, 4096))
-}
-
-/// The first bytes of `path`'s content, gzip undone (up to `n` bytes; fewer if the file is
-/// shorter or the gzip stream is broken).
-pub fn head(path: &Path, n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n);
-    let Ok(file) = std::fs::File::open(path) else {
-        return out;
-    };
-    let mut raw = BufReader::new(file);
-    let gzip = matches!(raw.fill_buf(), Ok(h) if h.starts_with(&[0x1f, 0x8b]));
-    let reader: Box<dyn Read> = if gzip {
-        Box::new(MultiGzDecoder::new(raw))
-    } else {
-        Box::new(raw)
-    };
-    let mut reader = reader.take(n as u64);
-    // A cut gzip stream still gives the bytes before the cut.
-    let mut buf = [0u8; 4096];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => out.extend_from_slice(&buf[..k]),
-        }
-    }
-    out
+    looks_like_har(&super::head(path, 4096))
 }

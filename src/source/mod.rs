@@ -10,7 +10,7 @@
 //! (`read_stream`, `open_raw`).
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
@@ -179,7 +179,7 @@ pub trait Sink {
     /// A part that could not be read at all: an unreadable input of its own.
     fn problem(&mut self, error: Error);
     /// Members of a bundle that are not logs, or empty: counted, not read.
-    fn passed_over(&mut self, counts: bundle::Counts);
+    fn passed_over(&mut self, counts: bundle::PassedOver);
 }
 
 /// Reads one log to its end, handing buffers of whole lines to the function it is given.
@@ -327,6 +327,32 @@ fn open_raw(input: &Input) -> Result<Box<dyn Read + Send>> {
                 },
             }),
     }
+}
+
+/// The first bytes of `path`'s content, gzip undone (up to `n` bytes; fewer if the file is
+/// shorter or the gzip stream is broken).
+pub fn head(path: &Path, n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n);
+    let Ok(file) = File::open(path) else {
+        return out;
+    };
+    let mut raw = BufReader::new(file);
+    let gzip = matches!(raw.fill_buf(), Ok(h) if h.starts_with(&[0x1f, 0x8b]));
+    let reader: Box<dyn Read> = if gzip {
+        Box::new(MultiGzDecoder::new(raw))
+    } else {
+        Box::new(raw)
+    };
+    let mut reader = reader.take(n as u64);
+    // A cut gzip stream still gives the bytes before the cut.
+    let mut buf = [0u8; 4096];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => out.extend_from_slice(&buf[..k]),
+        }
+    }
+    out
 }
 
 /// Says why the start of an input is not log text, if it is not.
