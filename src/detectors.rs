@@ -25,7 +25,7 @@ pub fn emitted_ids(detector: Detector) -> Vec<&'static str> {
         Detector::Log | Detector::Flow => Vec::new(),
         Detector::Config => ConfigCheck::ALL.iter().map(|c| c.key()).collect(),
         Detector::Har => HarCheck::ALL.iter().map(|c| c.key()).collect(),
-        Detector::Token => token::Check::ALL.iter().map(|c| c.key()).collect(),
+        Detector::Token => token::TokenCheck::ALL.iter().map(|c| c.key()).collect(),
         Detector::UnknownCode => vec![crate::analyze::UNKNOWN_AADSTS],
     }
 }
@@ -104,8 +104,8 @@ fn config_fires(compiled: &Compiled, rule: &Rule, example: &str) -> Result<bool,
             .transpose()?,
         today,
     };
-    let outcome = crate::checkconfig::check(text, &options, compiled);
-    Ok(outcome.findings.iter().any(|f| f.rule == rule.id))
+    let checked = crate::checkconfig::check(text, &options, compiled);
+    Ok(checked.findings.iter().any(|f| f.rule == rule.id))
 }
 
 /// A HAR document, scanned as `scan` scans a capture.

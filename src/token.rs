@@ -215,9 +215,9 @@ pub struct Expected {
 
 crate::catalog::string_enum! {
     /// Which check a [`Problem`] comes from; each becomes its own finding, reported as the
-    /// catalog rule (detector `token`) whose id is the key. `Check::ALL` is the list of ids
+    /// catalog rule (detector `token`) whose id is the key. `TokenCheck::ALL` is the list of ids
     /// this detector can emit.
-    Check {
+    TokenCheck {
         /// `nbf`/`iat` in the future or `exp` in the past, beyond [`MAX_SKEW_SECS`].
         ClockSkew = "token-clock-skew",
         /// The id_token's audience is not the client id the login used.
@@ -237,7 +237,7 @@ crate::catalog::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Which check.
-    pub check: Check,
+    pub check: TokenCheck,
     /// One sentence, with claim values that are not secrets.
     pub text: String,
 }
@@ -280,7 +280,7 @@ pub fn check(claims: &Claims, kind: Kind, expected: &Expected) -> Vec<Problem> {
             ));
         }
         out.extend(skew.into_iter().map(|text| Problem {
-            check: Check::ClockSkew,
+            check: TokenCheck::ClockSkew,
             text,
         }));
     }
@@ -289,7 +289,7 @@ pub fn check(claims: &Claims, kind: Kind, expected: &Expected) -> Vec<Problem> {
         && !claims.aud.iter().any(|a| a.eq_ignore_ascii_case(client))
     {
         out.push(Problem {
-            check: Check::Audience,
+            check: TokenCheck::Audience,
             text: format!(
                 "the id_token's audience is {} but the login used client id {client}: the token was issued for another application (a second app registration, or SOCIAL_AUTH_..._KEY of another app)",
                 claims.aud.join(", ")
@@ -307,7 +307,7 @@ pub fn check(claims: &Claims, kind: Kind, expected: &Expected) -> Vec<Problem> {
             .or_else(|| claims.iss.as_deref().and_then(issuer_tenant));
         if let Some(tid) = tid.filter(|tid| !tid.eq_ignore_ascii_case(tenant)) {
             out.push(Problem {
-                check: Check::Tenant,
+                check: TokenCheck::Tenant,
                 text: format!(
                     "the token comes from tenant {tid} but the login asked tenant {tenant}: the user signed in to another directory (a guest's home tenant), or TENANT_ID names another directory"
                 ),
@@ -322,14 +322,14 @@ pub fn check(claims: &Claims, kind: Kind, expected: &Expected) -> Vec<Problem> {
                 "hasgroups"
             };
             out.push(Problem {
-                check: Check::GroupOverage,
+                check: TokenCheck::GroupOverage,
                 text: format!(
                     "the token has no groups claim but the overage marker {marker}: the user is in more groups than fit in a token (over 200 in a JWT), so NetBox's group mapping sees no groups and the user signs in without permissions. Emit only the groups assigned to the application (groupMembershipClaims = ApplicationGroup) or map app roles instead"
                 ),
             });
         } else if claims.groups.is_none() && id_token {
             out.push(Problem {
-                check: Check::NoGroups,
+                check: TokenCheck::NoGroups,
                 text: "the id_token has no groups claim: group mapping in NetBox gets no groups; add the groups claim under Token configuration if permissions come from Entra groups".into(),
             });
         }
@@ -344,7 +344,7 @@ pub fn check(claims: &Claims, kind: Kind, expected: &Expected) -> Vec<Problem> {
         }
         if !missing.is_empty() {
             out.push(Problem {
-                check: Check::MissingClaim,
+                check: TokenCheck::MissingClaim,
                 text: format!(
                     "the id_token has no {} claim: azuread-oauth2 identifies users by upn (guest and personal accounts have none: AuthMissingParameter \"Missing needed parameter upn\"), and NetBox fills the user's e-mail from email; add them as optional claims in the app's Token configuration",
                     missing.join(" and no ")

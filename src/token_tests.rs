@@ -58,7 +58,7 @@ fn each_check() {
     );
     let c = decode(&jwt(&good)).unwrap();
     assert!(check(&c, Kind::Id, &expected(now)).is_empty());
-    let checks = |claims: &str, kind| -> Vec<Check> {
+    let checks = |claims: &str, kind| -> Vec<TokenCheck> {
         let c = decode(&jwt(claims)).unwrap();
         check(&c, kind, &expected(now))
             .into_iter()
@@ -69,21 +69,21 @@ fn each_check() {
         &format!(r#""nbf":{now}"#),
         &format!(r#""nbf":{}"#, now + 900),
     );
-    assert_eq!(checks(&skewed, Kind::Id), vec![Check::ClockSkew]);
+    assert_eq!(checks(&skewed, Kind::Id), vec![TokenCheck::ClockSkew]);
     let other = good.replace(CLIENT, "11111111-2222-4333-8444-555555555555");
-    assert_eq!(checks(&other, Kind::Id), vec![Check::Audience]);
+    assert_eq!(checks(&other, Kind::Id), vec![TokenCheck::Audience]);
     assert!(
         checks(&other, Kind::Access).is_empty(),
         "an access token is for an API"
     );
     let overage = good.replace(r#""groups":["g"]"#, r#""_claim_names":{"groups":"src1"}"#);
-    assert_eq!(checks(&overage, Kind::Id), vec![Check::GroupOverage]);
+    assert_eq!(checks(&overage, Kind::Id), vec![TokenCheck::GroupOverage]);
     let nogroups = good.replace(r#","groups":["g"]"#, "");
-    assert_eq!(checks(&nogroups, Kind::Id), vec![Check::NoGroups]);
+    assert_eq!(checks(&nogroups, Kind::Id), vec![TokenCheck::NoGroups]);
     let guest = good.replace(r#""upn":"u@x.example","#, "");
-    assert_eq!(checks(&guest, Kind::Id), vec![Check::MissingClaim]);
+    assert_eq!(checks(&guest, Kind::Id), vec![TokenCheck::MissingClaim]);
     let tenant = good.replace(TENANT, "22222222-2222-4333-8444-555555555555");
-    assert_eq!(checks(&tenant, Kind::Id), vec![Check::Tenant]);
+    assert_eq!(checks(&tenant, Kind::Id), vec![TokenCheck::Tenant]);
     let s = summary(&decode(&jwt(&overage)).unwrap(), Kind::Id);
     assert!(s.contains("groups: overage (_claim_names)"), "{s}");
 }

@@ -6,18 +6,19 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 
 use crate::catalog::compile::Compiled;
-use crate::catalog::{Severity, Symptom};
+use crate::catalog::{FlowCondition, Severity, Symptom};
 use crate::correlate::{Flow, Orphan, Outcome, Released, Step};
+use crate::parse::timestamp::rfc3339;
 use crate::parse::{FrameStats, timestamp};
 use crate::redact::{Masking, Shown};
+use crate::report::build::MAX_EVIDENCE_SAMPLES;
 use crate::report::{EntraIds, Evidence, Finding};
 
-use super::*;
-use crate::parse::timestamp::rfc3339;
+use super::{MAX_EVIDENCE_TEXT, MAX_IDS, MAX_UNKNOWN_CODES, OTHER_UNKNOWN_CODES, UNKNOWN_AADSTS};
 
 /// Which finding an event adds to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Key {
+pub enum FindingKey {
     /// A catalog rule, by index.
     Rule(usize),
     /// An AADSTS code no rule knows.
@@ -54,7 +55,7 @@ impl FindingTally {
         self.last = self.last.max(other.last);
         self.sources.extend(other.sources);
         for e in other.evidence {
-            if self.evidence.len() < MAX_EVIDENCE {
+            if self.evidence.len() < MAX_EVIDENCE_SAMPLES {
                 self.evidence.push(e);
             }
         }
@@ -84,8 +85,9 @@ pub(super) fn min_opt(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Opt
 /// Counts and findings of one or more inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Collected {
-    /// Findings under construction.
-    pub findings: HashMap<Key, FindingTally>,
+    /// Findings under construction, by the finding each event adds to (the report's
+    /// findings are made of them by [`Collected::findings`]).
+    pub tallies: HashMap<FindingKey, FindingTally>,
     /// Events that fired a rule.
     pub matched_events: u64,
     /// Lines in those events.
@@ -111,14 +113,12 @@ pub struct Collected {
 impl Collected {
     /// Adds `other` (a later input) to `self`.
     pub fn merge(&mut self, other: Collected) {
-        let mut keys: Vec<Key> = other.findings.keys().copied().collect();
+        let mut keys: Vec<FindingKey> = other.tallies.keys().copied().collect();
         keys.sort();
-        let mut other_findings = other.findings;
+        let mut other_tallies = other.tallies;
         for key in keys {
-            let tally = other_findings
-                .remove(&key)
-                .expect("key listed from the map");
-            self.findings.entry(key).or_default().merge(tally);
+            let tally = other_tallies.remove(&key).expect("key listed from the map");
+            self.tallies.entry(key).or_default().merge(tally);
         }
         self.matched_events += other.matched_events;
         self.matched_lines += other.matched_lines;
@@ -170,22 +170,20 @@ impl Collected {
         let looped = flow
             .conditions
             .iter()
-            .any(|(c, _)| *c == crate::catalog::FlowCondition::RedirectLoop);
+            .any(|(c, _)| *c == FlowCondition::RedirectLoop);
         if let (false, false, Outcome::Failed, Some(callback)) =
             (shared_sessions, looped, flow.outcome, flow.switched_pods())
-            && flow.findings.iter().all(session_rule)
+            && flow.rules.iter().all(session_rule)
         {
             // First, so that a bounce to the login page counts as explained.
             let callback = callback.clone();
             flow.conditions
-                .insert(0, (crate::catalog::FlowCondition::PodSwitch, callback));
+                .insert(0, (FlowCondition::PodSwitch, callback));
         }
         let conditions = flow.conditions.clone();
         for (condition, step) in conditions {
             // A bounce to the login page is the finding only when nothing else explains it.
-            if condition == crate::catalog::FlowCondition::BouncedToLogin
-                && !flow.findings.is_empty()
-            {
+            if condition == FlowCondition::BouncedToLogin && !flow.rules.is_empty() {
                 continue;
             }
             let Some(r) = compiled
@@ -196,8 +194,8 @@ impl Collected {
                 continue;
             };
             let rule_id = compiled.rules[r].rule.id.clone();
-            if !flow.findings.contains(&rule_id) {
-                flow.findings.push(rule_id);
+            if !flow.rules.contains(&rule_id) {
+                flow.rules.push(rule_id);
             }
             self.flow_evidence(r, flow, &step, condition);
         }
@@ -210,14 +208,14 @@ impl Collected {
         r: usize,
         flow: &Flow,
         step: &Step,
-        condition: crate::catalog::FlowCondition,
+        condition: FlowCondition,
     ) {
         let time = step
             .time
             .as_deref()
             .and_then(|t| timestamp::parse_value(t.as_bytes()));
         let mut text = String::new();
-        if condition == crate::catalog::FlowCondition::PodSwitch
+        if condition == FlowCondition::PodSwitch
             && let Some(begin) = flow.steps.iter().find(|s| s.step == "begin")
         {
             text.push_str(&format!(
@@ -239,9 +237,9 @@ impl Collected {
                 .map_or(String::new(), |ua| format!(" ({ua})")),
         ));
         let masking = self.masking;
-        let shown = masking.show(&text).window(MAX_TEXT);
+        let shown = masking.show(&text).window(MAX_EVIDENCE_TEXT);
         let source = masking.show_line(&step.source);
-        let tally = self.findings.entry(Key::Rule(r)).or_default();
+        let tally = self.tallies.entry(FindingKey::Rule(r)).or_default();
         tally.count += 1;
         tally.first = min_opt(tally.first, time);
         tally.last = tally.last.max(time);
@@ -250,7 +248,7 @@ impl Collected {
             (Some(p), None) => format!("pod/{p}"),
             _ => step.source.clone(),
         });
-        if tally.evidence.len() < MAX_EVIDENCE {
+        if tally.evidence.len() < MAX_EVIDENCE_SAMPLES {
             tally.evidence.push(Evidence {
                 source,
                 line: step.line,
@@ -269,7 +267,7 @@ impl Collected {
     /// time seen, then rule id.
     pub fn findings(&self, compiled: &Compiled) -> Vec<Finding> {
         let mut out: Vec<Finding> = self
-            .findings
+            .tallies
             .iter()
             .map(|(key, tally)| finding(compiled, *key, tally, &self.masking))
             .chain(self.extra.iter().cloned())
@@ -292,7 +290,7 @@ impl Collected {
 
 pub(super) fn finding(
     compiled: &Compiled,
-    key: Key,
+    key: FindingKey,
     tally: &FindingTally,
     masking: &Masking,
 ) -> Finding {
@@ -346,7 +344,7 @@ pub(super) fn finding(
         flows: Vec::new(),
     };
     match key {
-        Key::Rule(r) => {
+        FindingKey::Rule(r) => {
             let rule = &compiled.rules[r].rule;
             base(
                 rule.id.clone(),
@@ -360,7 +358,7 @@ pub(super) fn finding(
                 rule.references.clone(),
             )
         }
-        Key::UnknownCode(OTHER_UNKNOWN_CODES) => base(
+        FindingKey::UnknownCode(OTHER_UNKNOWN_CODES) => base(
             UNKNOWN_AADSTS.to_string(),
             Symptom::Unknown,
             format!("More Entra error codes the catalog does not know (past the first {MAX_UNKNOWN_CODES})"),
@@ -374,7 +372,7 @@ pub(super) fn finding(
             ],
             vec!["https://learn.microsoft.com/entra/identity-platform/reference-error-codes".to_string()],
         ),
-        Key::UnknownCode(code) => base(
+        FindingKey::UnknownCode(code) => base(
             UNKNOWN_AADSTS.to_string(),
             Symptom::Unknown,
             format!("Entra error AADSTS{code}, which the catalog does not know yet"),

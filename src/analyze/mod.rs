@@ -14,11 +14,10 @@ mod observe;
 mod tests;
 mod tokens;
 
-pub use findings::{Collected, FindingTally, Key};
+pub use findings::{Collected, FindingKey, FindingTally};
 use observe::MatchedEvent;
 pub use observe::{Observation, Observer};
 
-use crate::parse::timestamp::rfc3339;
 use findings::{min_opt, push_capped};
 
 use crate::catalog::Symptom;
@@ -29,19 +28,20 @@ use crate::parse::entra::{self, IdKind, entra_ids};
 use crate::parse::{Frame, decode, lossy, timestamp};
 use crate::redact::Masking;
 use crate::report::Evidence;
+use crate::report::build::MAX_EVIDENCE_SAMPLES;
 
-/// Evidence items kept per finding.
-pub use crate::report::build::MAX_EVIDENCE;
 /// Entra ids kept per finding and kind.
 pub const MAX_IDS: usize = 20;
-/// Pods or files, and codes seen, listed per finding at most.
+/// Pods or files listed per finding at most.
 pub const MAX_SOURCES: usize = 64;
+/// Codes seen listed per finding at most.
+pub const MAX_CODES_SEEN: usize = 64;
 /// AADSTS codes the catalog does not know that get a finding each; the rest share one.
 pub const MAX_UNKNOWN_CODES: usize = 100;
 /// The key of the finding those others share.
 const OTHER_UNKNOWN_CODES: u32 = u32::MAX;
 /// Evidence text longer than this is cut to a window around the match.
-pub const MAX_TEXT: usize = 2000;
+pub const MAX_EVIDENCE_TEXT: usize = 2000;
 
 /// Rule id of the finding made for an AADSTS code that no rule knows.
 pub const UNKNOWN_AADSTS: &str = "unknown-aadsts-code";
@@ -83,7 +83,7 @@ struct LooseIds {
 struct LastFired {
     line: u64,
     pod: Option<String>,
-    keys: Vec<Key>,
+    keys: Vec<FindingKey>,
 }
 
 /// Analyses the events of one input.
@@ -91,7 +91,7 @@ pub struct Analyzer<'c> {
     source: String,
     observer: Observer<'c>,
     loose: Vec<LooseIds>,
-    last: Option<LastFired>,
+    last_fired: Option<LastFired>,
     last_specific: Option<(u64, Option<String>)>,
     pending: Vec<MatchedEvent>,
     correlator: Option<Correlator>,
@@ -112,7 +112,7 @@ impl<'c> Analyzer<'c> {
             observer: Observer::new(compiled, source.clone(), masking),
             source,
             loose: Vec::new(),
-            last: None,
+            last_fired: None,
             last_specific: None,
             pending: Vec::new(),
             match_records: true,
@@ -166,36 +166,36 @@ impl<'c> Analyzer<'c> {
             self.tokens(frame);
         }
         let (is_access, flow) = self.request(frame, observation.access);
-        let Some((mut observed, broken)) = observation.found else {
+        let Some(mut matched) = observation.matched else {
             self.loose_ids(frame);
             self.flush(frame.line, false, on_match);
             return;
         };
-        if broken {
+        if matched.broken_json {
             self.collected.json_lines_broken += 1;
         }
         self.collected.matched_events += 1;
         self.collected.matched_lines += frame.lines;
-        observed.is_access = is_access;
-        observed.flow = flow;
-        if observed.fallback_only {
+        matched.is_access = is_access;
+        matched.flow = flow;
+        if matched.fallback_only {
             let explained = self.last_specific.as_ref().is_some_and(|(line, pod)| {
-                *pod == observed.pod && observed.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
+                *pod == matched.pod && matched.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
             });
             if !explained {
-                self.pending.push(observed);
+                self.pending.push(matched);
             }
             self.flush(frame.line, false, on_match);
             return;
         }
         // A specific finding explains the fallback events just before it in the same pod.
-        let (line, pod) = (observed.line, observed.pod.clone());
+        let (line, pod) = (matched.line, matched.pod.clone());
         self.pending.retain(|p| {
             !(p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES)
         });
         self.flush(frame.line, true, on_match);
-        self.last_specific = Some((observed.end_line, observed.pod.clone()));
-        self.commit(observed, on_match);
+        self.last_specific = Some((matched.end_line, matched.pod.clone()));
+        self.commit(matched, on_match);
     }
 
     /// Commits pending fallback events that no specific event can explain any more (all of
@@ -209,8 +209,8 @@ impl<'c> Analyzer<'c> {
                 .into_iter()
                 .partition(|p| all || now.saturating_sub(p.end_line) > FALLBACK_WINDOW_LINES);
         self.pending = waiting;
-        for observed in ready {
-            self.commit(observed, on_match);
+        for matched in ready {
+            self.commit(matched, on_match);
         }
     }
 
@@ -288,66 +288,95 @@ impl<'c> Analyzer<'c> {
 }
 
 impl Analyzer<'_> {
-    /// Adds an observed event to its findings.
-    fn commit(&mut self, observed: MatchedEvent, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
-        let keys: Vec<Key> = observed
-            .items
+    /// Adds a matched event to its findings, its ids to theirs, and its rules to its login
+    /// flow; prints its match record.
+    fn commit(&mut self, matched: MatchedEvent, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+        let keys: Vec<FindingKey> = matched
+            .hits
             .iter()
-            .map(|i| self.finding_key(i.key))
+            .map(|hit| self.finding_key(hit.key))
             .collect();
-        // Evidence is masked only when a finding keeps it or a match record prints it.
-        let mut shown: Option<Evidence> = None;
-        for (item, &key) in observed.items.iter().zip(&keys) {
-            let tally = self.collected.findings.entry(key).or_default();
-            tally.count += 1;
-            tally.first = min_opt(tally.first, observed.time);
-            tally.last = tally.last.max(observed.time);
-            if tally.sources.len() < MAX_SOURCES && !tally.sources.contains(&observed.source_key) {
-                tally.sources.insert(observed.source_key.clone());
-            }
-            if let Some(code) = item.code
-                && tally.codes_seen.len() < MAX_SOURCES
-            {
-                tally.codes_seen.insert(format!("AADSTS{code}"));
-            }
-            for c in &observed.codes_seen {
-                if tally.codes_seen.len() < MAX_SOURCES {
-                    tally.codes_seen.insert(c.clone());
-                }
-            }
-            for d in &item.diagnosis {
-                if !tally.diagnosis.contains(d) {
-                    push_capped(&mut tally.diagnosis, d.clone());
-                }
-            }
-            if tally.evidence.len() < MAX_EVIDENCE {
-                let mut evidence = shown
-                    .get_or_insert_with(|| self.observer.show(&observed))
-                    .clone();
-                evidence.captures = self.observer.show_captures(&item.captures);
-                tally.evidence.push(evidence);
-            }
-        }
-        self.attach(&keys, &observed.ids);
+        let shown = self.tally(&matched, &keys);
+        self.attach(&keys, &matched.ids);
         let waiting: Vec<LooseIds> = std::mem::take(&mut self.loose);
         for loose in waiting {
-            if loose.pod == observed.pod
-                && observed.line.saturating_sub(loose.line) <= ID_CONTEXT_LINES
+            if loose.pod == matched.pod
+                && matched.line.saturating_sub(loose.line) <= ID_CONTEXT_LINES
             {
                 self.attach(&keys, &loose.ids);
             } else {
                 self.loose.push(loose);
             }
         }
-        self.last = Some(LastFired {
-            line: observed.end_line,
-            pod: observed.pod.clone(),
+        self.last_fired = Some(LastFired {
+            line: matched.end_line,
+            pod: matched.pod.clone(),
             keys,
         });
-        let rules: Vec<String> = observed.items.iter().map(|i| i.rule_id.clone()).collect();
+        self.tell_correlator(&matched);
+        if self.match_records
+            && let Some(first) = matched.hits.first()
+        {
+            let mut evidence = shown.unwrap_or_else(|| self.observer.show(&matched));
+            evidence.captures = self.observer.show_captures(&first.captures);
+            on_match(&MatchRecord {
+                rules: matched.hits.iter().map(|h| h.rule_id.as_str()).collect(),
+                symptoms: matched.hits.iter().map(|h| h.symptom).collect(),
+                evidence: &evidence,
+            });
+        }
+    }
+
+    /// Counts `matched` in the finding of each of its hits (`keys`, in the same order), and
+    /// keeps it as evidence where a finding has room. Returns the evidence, masked, if it
+    /// was made: evidence is masked only when a finding keeps it or a match record prints
+    /// it.
+    fn tally(&mut self, matched: &MatchedEvent, keys: &[FindingKey]) -> Option<Evidence> {
+        let mut shown: Option<Evidence> = None;
+        for (hit, &key) in matched.hits.iter().zip(keys) {
+            let tally = self.collected.tallies.entry(key).or_default();
+            tally.count += 1;
+            tally.first = min_opt(tally.first, matched.time);
+            tally.last = tally.last.max(matched.time);
+            if tally.sources.len() < MAX_SOURCES && !tally.sources.contains(&matched.source_key) {
+                tally.sources.insert(matched.source_key.clone());
+            }
+            if let Some(code) = hit.code
+                && tally.codes_seen.len() < MAX_CODES_SEEN
+            {
+                tally.codes_seen.insert(format!("AADSTS{code}"));
+            }
+            for c in &matched.codes_seen {
+                if tally.codes_seen.len() < MAX_CODES_SEEN {
+                    tally.codes_seen.insert(c.clone());
+                }
+            }
+            for d in &hit.diagnosis {
+                if !tally.diagnosis.contains(d) {
+                    push_capped(&mut tally.diagnosis, d.clone());
+                }
+            }
+            if tally.evidence.len() < MAX_EVIDENCE_SAMPLES {
+                let mut evidence = shown
+                    .get_or_insert_with(|| self.observer.show(matched))
+                    .clone();
+                evidence.captures = self.observer.show_captures(&hit.captures);
+                tally.evidence.push(evidence);
+            }
+        }
+        shown
+    }
+
+    /// Tells the correlator what `matched` says: the rules and Entra ids of a request
+    /// line go to its flow; an error without a client of its own finds its flow there.
+    fn tell_correlator(&mut self, matched: &MatchedEvent) {
+        let Some(correlator) = self.correlator.as_mut() else {
+            return;
+        };
+        let rules: Vec<String> = matched.hits.iter().map(|h| h.rule_id.clone()).collect();
         // Entra's trace and correlation ids are flow keys: the same id in two events puts
         // them in one flow.
-        let id_keys: Vec<String> = observed
+        let id_keys: Vec<String> = matched
             .ids
             .iter()
             .filter_map(|(kind, v)| match kind {
@@ -356,39 +385,22 @@ impl Analyzer<'_> {
                 IdKind::Timestamp => None,
             })
             .collect();
-        if let (Some(flow), Some(correlator)) = (observed.flow, self.correlator.as_mut()) {
+        if let Some(flow) = matched.flow {
             // The request line itself says what went wrong (an `error=` callback).
             correlator.note(flow, &rules, &id_keys);
         }
-        if let (false, false, Some(correlator)) = (
-            observed.is_access,
-            observed.fallback_only,
-            self.correlator.as_mut(),
-        ) {
-            {
-                correlator.error(
-                    &Origin {
-                        source: &self.source,
-                        line: observed.line,
-                        pod: observed.pod.as_deref(),
-                        container: observed.container.as_deref(),
-                        time: observed.time,
-                    },
-                    &rules,
-                    &id_keys,
-                );
-            }
-        }
-        if self.match_records
-            && let Some(first) = observed.items.first()
-        {
-            let mut evidence = shown.unwrap_or_else(|| self.observer.show(&observed));
-            evidence.captures = self.observer.show_captures(&first.captures);
-            on_match(&MatchRecord {
-                rules: observed.items.iter().map(|i| i.rule_id.as_str()).collect(),
-                symptoms: observed.items.iter().map(|i| i.symptom).collect(),
-                evidence: &evidence,
-            });
+        if !matched.is_access && !matched.fallback_only {
+            correlator.error(
+                &Origin {
+                    source: &self.source,
+                    line: matched.line,
+                    pod: matched.pod.as_deref(),
+                    container: matched.container.as_deref(),
+                    time: matched.time,
+                },
+                &rules,
+                &id_keys,
+            );
         }
     }
 }
@@ -437,7 +449,7 @@ impl Analyzer<'_> {
         }
         let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
         if let Some(last) = self
-            .last
+            .last_fired
             .as_ref()
             .filter(|l| l.pod == pod && frame.line.saturating_sub(l.line) <= ID_CONTEXT_LINES)
         {
@@ -459,26 +471,26 @@ impl Analyzer<'_> {
     /// The finding an item adds to. Each unknown code is a finding of its own up to
     /// [`MAX_UNKNOWN_CODES`]; past it, hostile input (a million made-up codes) would grow
     /// the findings without bound, so the rest share one.
-    fn finding_key(&self, key: Key) -> Key {
+    fn finding_key(&self, key: FindingKey) -> FindingKey {
         let full = || {
             self.collected
-                .findings
+                .tallies
                 .keys()
-                .filter(|k| matches!(k, Key::UnknownCode(_)))
+                .filter(|k| matches!(k, FindingKey::UnknownCode(_)))
                 .count()
                 >= MAX_UNKNOWN_CODES
         };
         match key {
-            Key::UnknownCode(_) if !self.collected.findings.contains_key(&key) && full() => {
-                Key::UnknownCode(OTHER_UNKNOWN_CODES)
+            FindingKey::UnknownCode(_) if !self.collected.tallies.contains_key(&key) && full() => {
+                FindingKey::UnknownCode(OTHER_UNKNOWN_CODES)
             }
             key => key,
         }
     }
 
-    fn attach(&mut self, keys: &[Key], ids: &[(IdKind, String)]) {
+    fn attach(&mut self, keys: &[FindingKey], ids: &[(IdKind, String)]) {
         for key in keys {
-            if let Some(tally) = self.collected.findings.get_mut(key) {
+            if let Some(tally) = self.collected.tallies.get_mut(key) {
                 for (kind, value) in ids {
                     let set = match kind {
                         IdKind::Trace => &mut tally.trace_ids,

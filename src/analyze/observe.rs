@@ -2,6 +2,7 @@
 //! the event and gathers what a finding needs, with its evidence as a draft that is masked
 //! only when kept or printed. No state between events: observers run on worker threads.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
@@ -11,18 +12,19 @@ use crate::catalog::{self, Refine, Symptom};
 use crate::matcher::Fired;
 use crate::parse::access::{self, Access};
 use crate::parse::entra::{IdKind, entra_ids};
-use crate::parse::jsonl::{self, Decoded};
-use crate::parse::{Frame, decode, lossy, timestamp};
+use crate::parse::jsonl::{self, Decoded, JsonLine};
+use crate::parse::timestamp::{self, rfc3339};
+use crate::parse::{Frame, decode, lossy};
 use crate::redact::{Masking, Shown};
 use crate::refine;
 use crate::report::Evidence;
 
-use super::*;
+use super::{FindingKey, HTTPS_RULE, MAX_EVIDENCE_TEXT, UNKNOWN_AADSTS};
 
 /// What one matched event adds to one finding.
 #[derive(Debug, Clone)]
 pub(super) struct RuleHit {
-    pub(super) key: Key,
+    pub(super) key: FindingKey,
     pub(super) code: Option<u32>,
     pub(super) rule_id: String,
     pub(super) symptom: Symptom,
@@ -69,9 +71,12 @@ pub(super) struct MatchedEvent {
     pub(super) source_key: String,
     pub(super) ids: Vec<(IdKind, String)>,
     pub(super) codes_seen: BTreeSet<String>,
-    pub(super) items: Vec<RuleHit>,
+    /// What the event adds to each finding: one hit per rule (or unknown code) that fired.
+    pub(super) hits: Vec<RuleHit>,
     pub(super) draft: Draft,
     pub(super) fallback_only: bool,
+    /// The event looked like a JSON line but did not parse: it was matched as text.
+    pub(super) broken_json: bool,
     /// An access-log line: the correlator has it as a request already.
     pub(super) is_access: bool,
     /// The login flow (its serial in this input's correlator) the access-log line belongs to.
@@ -90,7 +95,7 @@ pub(super) fn login_request(body: &[u8]) -> Option<Access> {
 
 /// The pure half of analysing an event: runs the matcher on every view of the event and
 /// gathers what a finding needs. It holds no state between events, so several can run on
-/// other threads while one [`Analyzer`] takes their results in input order.
+/// other threads while one [`Analyzer`](super::Analyzer) takes their results in input order.
 #[derive(Clone)]
 pub struct Observer<'c> {
     pub(super) compiled: &'c Compiled,
@@ -99,16 +104,18 @@ pub struct Observer<'c> {
     pub(super) source_shown: Shown,
     pub(super) masking: Masking,
     pub(super) https_rule: Option<usize>,
+    /// The rules that fired on the event being matched (a buffer kept between events).
     pub(super) fired: Vec<Fired>,
     /// Whether to parse access-log requests for the correlator.
-    pub(super) requests: bool,
+    pub(super) parse_requests: bool,
 }
 
-/// What an [`Observer`] found in one event, for [`Analyzer::event_observed`].
+/// What an [`Observer`] found in one event, for
+/// [`Analyzer::event_observed`](super::Analyzer::event_observed).
 #[derive(Debug)]
 pub struct Observation {
-    /// What fired, and whether the event was a broken JSON line.
-    pub(super) found: Option<(MatchedEvent, bool)>,
+    /// The event, when a rule (or an AADSTS code) fired on it.
+    pub(super) matched: Option<MatchedEvent>,
     /// The event as an access-log request on a login path, for the correlator.
     pub(super) access: Option<Access>,
 }
@@ -116,7 +123,7 @@ pub struct Observation {
 impl Observation {
     /// Whether a rule (or an AADSTS code) fired on the event.
     pub fn fired(&self) -> bool {
-        self.found.is_some()
+        self.matched.is_some()
     }
 
     /// About how many bytes the observation holds on the heap (its strings and sets, each
@@ -128,28 +135,24 @@ impl Observation {
         let s = |t: &str| if t.is_empty() { 0 } else { t.len() + BLOCK };
         let o = |t: &Option<String>| t.as_deref().map_or(0, s);
         let mut bytes = 0;
-        if let Some((observed, _)) = &self.found {
-            bytes += o(&observed.pod) + o(&observed.container) + s(&observed.source_key);
-            bytes += observed.ids.capacity() * std::mem::size_of::<(IdKind, String)>();
-            bytes += observed.ids.iter().map(|(_, v)| s(v)).sum::<usize>();
-            bytes += observed
+        if let Some(matched) = &self.matched {
+            bytes += o(&matched.pod) + o(&matched.container) + s(&matched.source_key);
+            bytes += matched.ids.capacity() * std::mem::size_of::<(IdKind, String)>();
+            bytes += matched.ids.iter().map(|(_, v)| s(v)).sum::<usize>();
+            bytes += matched
                 .codes_seen
                 .iter()
                 .map(|c| s(c) + 2 * BLOCK)
                 .sum::<usize>();
-            bytes += observed.items.capacity() * std::mem::size_of::<RuleHit>();
-            let d = &observed.draft;
+            bytes += matched.hits.capacity() * std::mem::size_of::<RuleHit>();
+            let d = &matched.draft;
             bytes += s(&d.text) + o(&d.time);
             bytes += d.decoded.as_ref().map_or(0, |v| s(&v.text) + s(&v.raw));
-            for item in &observed.items {
-                bytes += s(&item.rule_id);
-                bytes += item.captures.capacity() * std::mem::size_of::<(String, String)>();
-                bytes += item
-                    .captures
-                    .iter()
-                    .map(|(k, v)| s(k) + s(v))
-                    .sum::<usize>();
-                bytes += item.diagnosis.iter().map(|d| s(d) + BLOCK).sum::<usize>();
+            for hit in &matched.hits {
+                bytes += s(&hit.rule_id);
+                bytes += hit.captures.capacity() * std::mem::size_of::<(String, String)>();
+                bytes += hit.captures.iter().map(|(k, v)| s(k) + s(v)).sum::<usize>();
+                bytes += hit.diagnosis.iter().map(|d| s(d) + BLOCK).sum::<usize>();
             }
         }
         if let Some(a) = &self.access {
@@ -164,12 +167,12 @@ impl Observation {
     /// Moves what was observed to start at `line`: a worker numbers a line from the start of
     /// its block, the framer knows where the block starts.
     pub fn relocate(&mut self, line: u64) {
-        if let Some((observed, _)) = &mut self.found {
-            let from = observed.line;
+        if let Some(matched) = &mut self.matched {
+            let from = matched.line;
             let shift = |l: &mut u64| *l = *l - from + line;
-            shift(&mut observed.end_line);
-            shift(&mut observed.draft.line);
-            observed.line = line;
+            shift(&mut matched.end_line);
+            shift(&mut matched.draft.line);
+            matched.line = line;
         }
     }
 }
@@ -184,13 +187,13 @@ impl<'c> Observer<'c> {
             masking,
             https_rule: compiled.rules.iter().position(|r| r.rule.id == HTTPS_RULE),
             fired: Vec::new(),
-            requests: true,
+            parse_requests: true,
         }
     }
 
-    /// The evidence `observed` shows, masked, without captures.
-    pub(super) fn show(&self, observed: &MatchedEvent) -> Evidence {
-        let draft = &observed.draft;
+    /// The evidence `matched` shows, masked, without captures.
+    pub(super) fn show(&self, matched: &MatchedEvent) -> Evidence {
+        let draft = &matched.draft;
         let masked = self.masking.show(&draft.text);
         let at = self
             .compiled
@@ -204,19 +207,19 @@ impl<'c> Observer<'c> {
                 .show_decoded(&v.text, &v.raw, &|s| {
                     decode::view(s).unwrap_or_else(|| s.to_string())
                 })
-                .window_within(0, MAX_TEXT, 0, v.after)
+                .window_within(0, MAX_EVIDENCE_TEXT, 0, v.after)
         });
         Evidence {
             source: self.source_shown.clone(),
             line: draft.line,
             lines: draft.lines,
-            pod: observed.pod.as_deref().map(|p| self.masking.show_line(p)),
-            container: observed
+            pod: matched.pod.as_deref().map(|p| self.masking.show_line(p)),
+            container: matched
                 .container
                 .as_deref()
                 .map(|c| self.masking.show_line(c)),
             time: draft.time.clone(),
-            text: masked.window_within(at, MAX_TEXT, draft.before, draft.after),
+            text: masked.window_within(at, MAX_EVIDENCE_TEXT, draft.before, draft.after),
             decoded,
             captures: BTreeMap::new(),
         }
@@ -232,15 +235,15 @@ impl<'c> Observer<'c> {
 
     /// An observer that only matches: no access-log parsing, for counting matches.
     pub fn matching_only(mut self) -> Self {
-        self.requests = false;
+        self.parse_requests = false;
         self
     }
 
     /// Runs the matcher on every view of the event and gathers what a finding needs.
     pub fn observe(&mut self, frame: &Frame<'_>) -> Observation {
         Observation {
-            found: self.observe_inner(frame),
-            access: if self.requests {
+            matched: self.match_event(frame),
+            access: if self.parse_requests {
                 login_request(frame.body)
             } else {
                 None
@@ -248,15 +251,17 @@ impl<'c> Observer<'c> {
         }
     }
 
-    pub(super) fn observe_inner(&mut self, frame: &Frame<'_>) -> Option<(MatchedEvent, bool)> {
+    /// The event as a [`MatchedEvent`] when a rule (or an AADSTS code) fired on its text,
+    /// its JSON message or their decoded view; `None` when nothing did.
+    pub(super) fn match_event(&mut self, frame: &Frame<'_>) -> Option<MatchedEvent> {
         let compiled = self.compiled;
         let raw = lossy(frame.body);
         // In a traceback only the exception lines say what happened; frame and source lines
         // (`raise AuthCanceled(...)`) would only add noise.
-        let text: std::borrow::Cow<'_, str> = if frame.traceback {
-            std::borrow::Cow::Owned(exception_lines(&raw))
+        let text: Cow<'_, str> = if frame.traceback {
+            Cow::Owned(exception_lines(&raw))
         } else {
-            std::borrow::Cow::Borrowed(&raw)
+            Cow::Borrowed(&raw)
         };
         let decoded = if text.trim_start().starts_with('{') {
             jsonl::decode(text.as_bytes())
@@ -273,17 +278,7 @@ impl<'c> Observer<'c> {
         {
             return None;
         }
-        self.fired.clear();
-        compiled.fire(text.as_bytes(), &mut self.fired);
-        if let Some(m) = message {
-            compiled.fire(m.as_bytes(), &mut self.fired);
-        }
-        // Shapes: URL-encoded, JSON-escaped or HTML text is matched once more, decoded. Most
-        // candidate lines (health probes on /login/) have nothing to decode.
-        let view = decode::view(message.unwrap_or(&text));
-        if let Some(v) = &view {
-            compiled.fire(v.as_bytes(), &mut self.fired);
-        }
+        let view = self.fire(&text, message);
         let texts: Vec<&str> = [Some(&*text), message, view.as_deref()]
             .into_iter()
             .flatten()
@@ -293,63 +288,14 @@ impl<'c> Observer<'c> {
             return None;
         }
         // Codes seen: the AADSTS codes read, and every code of a rule that fired (a
-        // suppressed fallback included) that the text holds literally.
-        let mut codes_seen = BTreeSet::new();
-        for f in &self.fired {
-            if let Some(code) = f.code {
-                codes_seen.insert(format!("AADSTS{code}"));
-            }
-            if let Some(r) = f.rule {
-                for code in &compiled.rules[r].rule.codes {
-                    if catalog::parse_aadsts(code).is_none()
-                        && texts.iter().any(|t| contains_word(t, code))
-                    {
-                        codes_seen.insert(code.clone());
-                    }
-                }
-            }
-        }
+        // suppressed fallback included) that the text holds literally; then the codes the
+        // rules left after the fallback imply.
+        let mut codes_seen = self.codes_read(&texts);
         compiled.apply_fallback(&mut self.fired);
-        // A rule with a single class-like code implies it: "Session value state missing." is
-        // what AuthStateMissing says, whether or not the class name was logged.
-        for f in &self.fired {
-            if let Some(r) = f.rule {
-                let mut own = compiled.rules[r]
-                    .rule
-                    .codes
-                    .iter()
-                    .filter(|c| catalog::parse_aadsts(c).is_none() && !c.starts_with("HTTP "));
-                if let (Some(only), None) = (own.next(), own.next()) {
-                    codes_seen.insert(only.clone());
-                }
-            }
-        }
-        let broken = matches!(decoded, Some(Decoded::Broken));
+        self.implied_codes(&mut codes_seen);
 
-        let shown: String = match json {
-            Some(line) => {
-                let mut s = String::new();
-                if let Some(level) = &line.level {
-                    s.push_str(&level.to_uppercase());
-                    s.push(' ');
-                }
-                if let Some(logger) = &line.logger {
-                    s.push_str(logger);
-                    s.push_str(": ");
-                }
-                s.push_str(message.unwrap_or(&raw));
-                s
-            }
-            None if frame.traceback => traceback_summary(&raw),
-            None => raw.to_string(),
-        };
-        let time = frame
-            .kube_time
-            .and_then(timestamp::parse_value)
-            .or_else(|| json.and_then(|j| j.time))
-            .or_else(|| timestamp::find(frame.body))
-            .or_else(|| frame.context.and_then(timestamp::find));
-        let ids = entra_ids(&texts.join("\n"));
+        let shown = evidence_text(frame, json, message, &raw);
+        let time = event_time(frame, json);
         let pod = frame.pod.map(|p| String::from_utf8_lossy(p).into_owned());
         let container = frame
             .container
@@ -359,132 +305,262 @@ impl<'c> Observer<'c> {
             (Some(p), None) => format!("pod/{p}"),
             _ => self.source.clone(),
         };
-        // A long line is cut around the first anchor, where the error text is. A very long
-        // one is cut to a wide stretch first, so the masker does not copy megabytes to show
-        // two thousand bytes; the stretch reaches far past what is shown, so no secret is
-        // cut where the masker would miss its shape.
-        let (raw_at, (from, to)) = {
-            let at = compiled
-                .tagger
-                .find(shown.as_bytes())
-                .map_or(0, |m| m.start());
-            (at, stretch(&shown, at))
-        };
-        // The decoded view: only its start is shown, so what lies far past it need not be
-        // kept (nor masked). Its raw text is kept as far as a decoding three times shorter
-        // could reach.
-        let decoded = view
+        // The decoded view is shown for plain text only.
+        let decoded_view = view
             .as_deref()
             .filter(|_| json.is_none() && !frame.traceback)
-            .map(|v| {
-                let mut cut = v.len().min(4 * MAX_TEXT);
-                while !v.is_char_boundary(cut) {
-                    cut += 1;
-                }
-                let raw = message.unwrap_or(&text);
-                let mut raw_cut = raw.len().min(3 * cut);
-                while !raw.is_char_boundary(raw_cut) {
-                    raw_cut += 1;
-                }
-                DraftView {
-                    text: v[..cut].to_string(),
-                    raw: raw[..raw_cut].to_string(),
-                    after: v.len() - cut,
-                }
-            });
-        let draft = Draft {
-            line: frame.line,
-            lines: frame.lines,
-            time: time.map(rfc3339),
-            at: raw_at - from,
-            before: from,
-            after: shown.len() - to,
-            text: shown[from..to].to_string(),
-            decoded,
-        };
-
-        let mut fired = std::mem::take(&mut self.fired);
-        let mut items = Vec::with_capacity(fired.len());
-        let mut i = 0;
-        while i < fired.len() {
-            let f = fired[i];
-            i += 1;
-            let mut captures = Vec::new();
-            let mut diagnosis = Vec::new();
-            let (key, rule_id, symptom) = match f.rule {
-                Some(r) => {
-                    let rule = &compiled.rules[r].rule;
-                    let mut caps = Vec::new();
-                    for t in &texts {
-                        if caps.is_empty() {
-                            caps = compiled.captures(r, t.as_bytes());
-                        }
-                    }
-                    for (name, value) in &caps {
-                        match (rule.refine, name.as_str()) {
-                            (Some(Refine::RedirectUri), "redirect_uri") => {
-                                let uri = decode::url(value);
-                                diagnosis.extend(refine::redirect_uri(&uri));
-                                // The guide's "redirect_uri must be HTTPS" applies as well.
-                                if let Some(h) = self.https_rule.filter(|&h| {
-                                    h != r
-                                        && refine::insecure_scheme(&uri)
-                                        && !fired.iter().any(|x| x.rule == Some(h))
-                                }) {
-                                    fired.push(Fired {
-                                        rule: Some(h),
-                                        code: None,
-                                    });
-                                }
-                            }
-                            (Some(Refine::ClientId), "client_id") => {
-                                diagnosis.extend(refine::client_id(value))
-                            }
-                            (Some(Refine::Tenant), "tenant") => {
-                                diagnosis.extend(refine::tenant(value))
-                            }
-                            _ => {}
-                        }
-                    }
-                    captures = caps;
-                    (Key::Rule(r), rule.id.clone(), rule.symptom)
-                }
-                None => (
-                    Key::UnknownCode(f.code.unwrap_or_default()),
-                    UNKNOWN_AADSTS.to_string(),
-                    Symptom::Unknown,
-                ),
-            };
-            items.push(RuleHit {
-                key,
-                code: f.code,
-                rule_id,
-                symptom,
-                captures,
-                diagnosis,
-            });
-        }
-        let fallback_only = fired
-            .iter()
-            .all(|f| f.rule.is_some_and(|r| compiled.rules[r].rule.fallback));
-        fired.clear();
-        self.fired = fired;
-        let observed = MatchedEvent {
+            .map(|v| draft_view(v, message.unwrap_or(&text)));
+        let draft = self.draft(frame, &shown, time, decoded_view);
+        let (hits, fallback_only) = self.rule_hits(&texts);
+        Some(MatchedEvent {
             line: frame.line,
             end_line: frame.line + frame.lines - 1,
             pod,
             container,
             time,
             source_key,
-            ids,
+            ids: entra_ids(&texts.join("\n")),
             codes_seen,
-            items,
+            hits,
             draft,
             fallback_only,
+            broken_json: matches!(decoded, Some(Decoded::Broken)),
             is_access: false,
             flow: None,
+        })
+    }
+
+    /// Fires the rules on the event's `text` and JSON `message` into [`Observer::fired`],
+    /// then on the decoded view of either; returns that view.
+    fn fire(&mut self, text: &str, message: Option<&str>) -> Option<String> {
+        let compiled = self.compiled;
+        self.fired.clear();
+        compiled.fire(text.as_bytes(), &mut self.fired);
+        if let Some(m) = message {
+            compiled.fire(m.as_bytes(), &mut self.fired);
+        }
+        // Shapes: URL-encoded, JSON-escaped or HTML text is matched once more, decoded. Most
+        // candidate lines (health probes on /login/) have nothing to decode.
+        let view = decode::view(message.unwrap_or(text));
+        if let Some(v) = &view {
+            compiled.fire(v.as_bytes(), &mut self.fired);
+        }
+        view
+    }
+
+    /// The codes read in the event's `texts`: the AADSTS codes the matcher parsed, and every
+    /// code of a rule that fired (a suppressed fallback included) that a text holds
+    /// literally. Runs before the fallback is applied.
+    fn codes_read(&self, texts: &[&str]) -> BTreeSet<String> {
+        let mut codes_seen = BTreeSet::new();
+        for f in &self.fired {
+            if let Some(code) = f.code {
+                codes_seen.insert(format!("AADSTS{code}"));
+            }
+            if let Some(r) = f.rule {
+                for code in &self.compiled.rules[r].rule.codes {
+                    if catalog::parse_aadsts(code).is_none()
+                        && texts.iter().any(|t| contains_word(t, code))
+                    {
+                        codes_seen.insert(code.clone());
+                    }
+                }
+            }
+        }
+        codes_seen
+    }
+
+    /// Adds the codes the rules that fired imply: a rule with a single class-like code
+    /// implies it ("Session value state missing." is what AuthStateMissing says, whether
+    /// or not the class name was logged).
+    fn implied_codes(&self, codes_seen: &mut BTreeSet<String>) {
+        for f in &self.fired {
+            if let Some(r) = f.rule {
+                let mut own = self.compiled.rules[r]
+                    .rule
+                    .codes
+                    .iter()
+                    .filter(|c| catalog::parse_aadsts(c).is_none() && !c.starts_with("HTTP "));
+                if let (Some(only), None) = (own.next(), own.next()) {
+                    codes_seen.insert(only.clone());
+                }
+            }
+        }
+    }
+
+    /// The evidence draft of the event whose evidence text is `shown`. A long line is cut
+    /// around the first anchor, where the error text is. A very long one is cut to a wide
+    /// stretch first, so the masker does not copy megabytes to show two thousand bytes; the
+    /// stretch reaches far past what is shown, so no secret is cut where the masker would
+    /// miss its shape.
+    fn draft(
+        &self,
+        frame: &Frame<'_>,
+        shown: &str,
+        time: Option<DateTime<Utc>>,
+        decoded: Option<DraftView>,
+    ) -> Draft {
+        let anchor = self
+            .compiled
+            .tagger
+            .find(shown.as_bytes())
+            .map_or(0, |m| m.start());
+        let (from, to) = stretch(shown, anchor);
+        Draft {
+            line: frame.line,
+            lines: frame.lines,
+            time: time.map(rfc3339),
+            at: anchor - from,
+            before: from,
+            after: shown.len() - to,
+            text: shown[from..to].to_string(),
+            decoded,
+        }
+    }
+
+    /// One hit per rule (or unknown code) in [`Observer::fired`], with its captures and
+    /// what the refiners say of them, and whether only fallback rules fired. Empties the
+    /// buffer for the next event.
+    fn rule_hits(&mut self, texts: &[&str]) -> (Vec<RuleHit>, bool) {
+        let mut fired = std::mem::take(&mut self.fired);
+        let mut hits = Vec::with_capacity(fired.len());
+        // A hit may add a rule to `fired` (see `refine_captures`): the list is read to its
+        // end as it grows.
+        let mut i = 0;
+        while i < fired.len() {
+            let f = fired[i];
+            i += 1;
+            hits.push(self.rule_hit(f, texts, &mut fired));
+        }
+        let fallback_only = fired
+            .iter()
+            .all(|f| f.rule.is_some_and(|r| self.compiled.rules[r].rule.fallback));
+        fired.clear();
+        self.fired = fired;
+        (hits, fallback_only)
+    }
+
+    /// What rule (or unknown code) `f` adds to its finding: the rule's captures from the
+    /// first of `texts` that has them, refined.
+    fn rule_hit(&self, f: Fired, texts: &[&str], fired: &mut Vec<Fired>) -> RuleHit {
+        let Some(r) = f.rule else {
+            return RuleHit {
+                key: FindingKey::UnknownCode(f.code.unwrap_or_default()),
+                code: f.code,
+                rule_id: UNKNOWN_AADSTS.to_string(),
+                symptom: Symptom::Unknown,
+                captures: Vec::new(),
+                diagnosis: Vec::new(),
+            };
         };
-        Some((observed, broken))
+        let rule = &self.compiled.rules[r].rule;
+        let mut captures = Vec::new();
+        for t in texts {
+            if captures.is_empty() {
+                captures = self.compiled.captures(r, t.as_bytes());
+            }
+        }
+        let diagnosis = self.refine_captures(r, &captures, fired);
+        RuleHit {
+            key: FindingKey::Rule(r),
+            code: f.code,
+            rule_id: rule.id.clone(),
+            symptom: rule.symptom,
+            captures,
+            diagnosis,
+        }
+    }
+
+    /// What the rule's refiner says of its `captures` (rule `r`). An insecure redirect URI
+    /// also fires the https rule: it is added to `fired`, once.
+    fn refine_captures(
+        &self,
+        r: usize,
+        captures: &[(String, String)],
+        fired: &mut Vec<Fired>,
+    ) -> Vec<String> {
+        let rule = &self.compiled.rules[r].rule;
+        let mut diagnosis = Vec::new();
+        for (name, value) in captures {
+            match (rule.refine, name.as_str()) {
+                (Some(Refine::RedirectUri), "redirect_uri") => {
+                    let uri = decode::url(value);
+                    diagnosis.extend(refine::redirect_uri(&uri));
+                    // The guide's "redirect_uri must be HTTPS" applies as well.
+                    if let Some(h) = self.https_rule.filter(|&h| {
+                        h != r
+                            && refine::insecure_scheme(&uri)
+                            && !fired.iter().any(|x| x.rule == Some(h))
+                    }) {
+                        fired.push(Fired {
+                            rule: Some(h),
+                            code: None,
+                        });
+                    }
+                }
+                (Some(Refine::ClientId), "client_id") => diagnosis.extend(refine::client_id(value)),
+                (Some(Refine::Tenant), "tenant") => diagnosis.extend(refine::tenant(value)),
+                _ => {}
+            }
+        }
+        diagnosis
+    }
+}
+
+/// The text an event's evidence shows: a JSON line as `LEVEL logger: message`, a
+/// traceback as its summary, any other event as read (`raw`).
+fn evidence_text(
+    frame: &Frame<'_>,
+    json: Option<&JsonLine>,
+    message: Option<&str>,
+    raw: &str,
+) -> String {
+    match json {
+        Some(line) => {
+            let mut s = String::new();
+            if let Some(level) = &line.level {
+                s.push_str(&level.to_uppercase());
+                s.push(' ');
+            }
+            if let Some(logger) = &line.logger {
+                s.push_str(logger);
+                s.push_str(": ");
+            }
+            s.push_str(message.unwrap_or(raw));
+            s
+        }
+        None if frame.traceback => traceback_summary(raw),
+        None => raw.to_string(),
+    }
+}
+
+/// The event's time: the kubectl prefix's, else the JSON line's, else the first time in
+/// the event, else the first in the lines before it (`frame.context`).
+fn event_time(frame: &Frame<'_>, json: Option<&JsonLine>) -> Option<DateTime<Utc>> {
+    frame
+        .kube_time
+        .and_then(timestamp::parse_value)
+        .or_else(|| json.and_then(|j| j.time))
+        .or_else(|| timestamp::find(frame.body))
+        .or_else(|| frame.context.and_then(timestamp::find))
+}
+
+/// The start of a decoded `view`, and of the `raw` text it was decoded from: only its
+/// start is shown, so what lies far past it need not be kept (nor masked). The raw text is
+/// kept as far as a decoding three times shorter could reach.
+fn draft_view(view: &str, raw: &str) -> DraftView {
+    let mut cut = view.len().min(4 * MAX_EVIDENCE_TEXT);
+    while !view.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let mut raw_cut = raw.len().min(3 * cut);
+    while !raw.is_char_boundary(raw_cut) {
+        raw_cut += 1;
+    }
+    DraftView {
+        text: view[..cut].to_string(),
+        raw: raw[..raw_cut].to_string(),
+        after: view.len() - cut,
     }
 }
 
@@ -520,7 +596,7 @@ pub(super) fn dedup_fired(fired: &mut Vec<Fired>) {
 }
 
 /// How far around its anchor a long event is read for evidence: far more than
-/// [`MAX_TEXT`], and more than any secret is long.
+/// [`MAX_EVIDENCE_TEXT`], and more than any secret is long.
 pub(super) const EVIDENCE_STRETCH: usize = 64 * 1024;
 
 /// The byte range of `text` (on character boundaries) that evidence is cut from: all of it

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::catalog::compile::Compiled;
 use crate::redact::{Masking, tag};
 use crate::report::Finding;
-use crate::report::build::FindingBuilder as Builder;
+use crate::report::build::FindingBuilder;
 use crate::token::{self, Expected, Kind};
 
 /// Where a token was found in a log: the input, line, pod and container, and time.
@@ -32,9 +32,9 @@ pub fn log_tokens(
     masking: Masking,
     compiled: &Compiled,
 ) -> Vec<Finding> {
-    let mut b = Builder {
+    let mut builder = FindingBuilder {
         compiled,
-        name: at.source,
+        source: at.source,
         pod: at.pod.clone(),
         masking,
         findings: BTreeMap::new(),
@@ -59,7 +59,7 @@ pub fn log_tokens(
         let summary = token::summary(&claims, kind);
         for problem in token::check(&claims, kind, &expected) {
             let evidence = format!("{} logged on line {}: {summary}", kind.label(), at.line);
-            b.add(
+            builder.add(
                 problem.check.key(),
                 at.line,
                 at.time,
@@ -68,5 +68,5 @@ pub fn log_tokens(
             );
         }
     }
-    b.findings.into_values().collect()
+    builder.findings.into_values().collect()
 }

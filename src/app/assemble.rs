@@ -109,7 +109,7 @@ pub(super) fn finish_report(
     for finding in &mut findings {
         finding.flows = flows
             .iter()
-            .filter(|f| f.findings.contains(&finding.rule))
+            .filter(|f| f.rules.contains(&finding.rule))
             .map(|f| f.id.clone())
             .collect();
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::app::Exit;
-use crate::checkconfig::{self, Options, Outcome};
+use crate::checkconfig::{self, CheckedFile, Options};
 use crate::cli::{CheckConfigArgs, ColorChoice};
 use crate::redact::Placeholders;
 use crate::report::{self, Report, Style, Summary};
@@ -142,7 +142,7 @@ fn read(path: &Path, stdin: bool) -> std::result::Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn build_report(name: &str, bytes: u64, outcome: &Outcome) -> Report {
+fn build_report(name: &str, bytes: u64, outcome: &CheckedFile) -> Report {
     let mut summary = Summary {
         inputs: 1,
         bytes,
@@ -180,7 +180,7 @@ fn leak_in(report: &Report) -> Option<&'static str> {
     })
 }
 
-fn summary_line(name: &str, outcome: &Outcome, report: &Report) -> String {
+fn summary_line(name: &str, outcome: &CheckedFile, report: &Report) -> String {
     let by_sev: Vec<String> = ["error", "warning", "info"]
         .iter()
         .filter_map(|k| report.summary.findings.get(*k).map(|n| format!("{n} {k}")))

@@ -63,10 +63,12 @@ pub(super) fn build_checked(
                     // Checked end to end: each example is a small log.
                     let mut bytes = example.as_bytes().to_vec();
                     bytes.push(b'\n');
-                    let findings = scan_text(&compiled, &bytes).findings;
-                    Ok(findings.keys().any(|key| match key {
-                        crate::analyze::Key::Rule(r) => *r == idx,
-                        crate::analyze::Key::UnknownCode(_) => detector == Detector::UnknownCode,
+                    let tallies = scan_text(&compiled, &bytes).tallies;
+                    Ok(tallies.keys().any(|key| match key {
+                        crate::analyze::FindingKey::Rule(r) => *r == idx,
+                        crate::analyze::FindingKey::UnknownCode(_) => {
+                            detector == Detector::UnknownCode
+                        }
                     }))
                 }
                 _ => crate::detectors::fires(&compiled, idx, example),

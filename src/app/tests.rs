@@ -215,7 +215,7 @@ fn unknown_codes_past_a_number_share_one_finding() {
     assert!(
         unknown
             .iter()
-            .all(|f| f.codes_seen.len() <= crate::analyze::MAX_SOURCES)
+            .all(|f| f.codes_seen.len() <= crate::analyze::MAX_CODES_SEEN)
     );
 }
 

@@ -1,13 +1,13 @@
 //! Checks of the enabled backend's credentials: the client id, secret and tenant id are
 //! set and have the shapes Entra issues, and the secret's expiry date (`--secret-expires`).
 
-use super::{Checker, ConfigCheck, Enabled, backend, clean, shape};
+use super::{Checker, ConfigCheck, EnabledBackend, backend, clean, shape};
 use crate::checkconfig::parse::Value;
 use crate::refine;
 
 impl<'a> Checker<'a> {
     /// Required settings of an enabled backend, then their values.
-    pub(super) fn credentials(&mut self, e: &Enabled) {
+    pub(super) fn credentials(&mut self, e: &EnabledBackend) {
         let b = e.backend;
         let mut required = vec![
             ("KEY", ConfigCheck::MissingClientId),
@@ -56,7 +56,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The shapes of KEY, SECRET and TENANT_ID under a backend's prefix.
-    pub(super) fn values(&mut self, e: &Enabled) {
+    pub(super) fn values(&mut self, e: &EnabledBackend) {
         let b = e.backend;
         let key_name = format!("{}KEY", b.prefix);
         let secret_name = format!("{}SECRET", b.prefix);
@@ -168,7 +168,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `--secret-expires`.
-    pub(super) fn expiry(&mut self, enabled: Option<Enabled>) {
+    pub(super) fn expiry(&mut self, enabled: Option<EnabledBackend>) {
         let Some(date) = self.opts.secret_expires else {
             return;
         };

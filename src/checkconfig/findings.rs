@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Checker, Hit, MAX_EVIDENCE};
+use super::{Checker, Hit, MAX_HITS_LISTED};
 use crate::catalog::Status;
 use crate::redact::{Masking, Shown};
 use crate::report::{EntraIds, Evidence, Finding};
@@ -19,7 +19,7 @@ impl Checker<'_> {
             .into_values()
             .filter_map(|hits| {
                 // A rule deprecated by `--patterns` is not reported.
-                let check = self
+                let rule = self
                     .catalog
                     .rule(hits[0].check.key())
                     .filter(|r| r.status != Status::Deprecated)?;
@@ -37,17 +37,17 @@ impl Checker<'_> {
                 let mut diagnosis: Vec<Shown> = hits
                     .iter()
                     .map(|h| show(&h.diagnosis))
-                    .take(MAX_EVIDENCE)
+                    .take(MAX_HITS_LISTED)
                     .collect();
-                if hits.len() > MAX_EVIDENCE {
+                if hits.len() > MAX_HITS_LISTED {
                     diagnosis.push(Shown::ours(format!(
                         "(+{} more)",
-                        hits.len() - MAX_EVIDENCE
+                        hits.len() - MAX_HITS_LISTED
                     )));
                 }
                 let evidence = hits
                     .iter()
-                    .take(MAX_EVIDENCE)
+                    .take(MAX_HITS_LISTED)
                     .map(|h| Evidence {
                         source: show(&h.source),
                         line: h.line,
@@ -65,22 +65,22 @@ impl Checker<'_> {
                     })
                     .collect();
                 let finding = Finding {
-                    rule: check.id.clone(),
-                    symptom: check.symptom,
-                    title: Shown::ours(&check.title),
-                    severity: check.severity,
-                    codes: check.codes.iter().map(Shown::ours).collect(),
+                    rule: rule.id.clone(),
+                    symptom: rule.symptom,
+                    title: Shown::ours(&rule.title),
+                    severity: rule.severity,
+                    codes: rule.codes.iter().map(Shown::ours).collect(),
                     codes_seen: Vec::new(),
                     count: hits.len() as u64,
                     first_seen: None,
                     last_seen: None,
                     sources,
-                    meaning: Shown::ours(&check.meaning),
-                    likely_causes: check.causes.iter().map(Shown::ours).collect(),
+                    meaning: Shown::ours(&rule.meaning),
+                    likely_causes: rule.causes.iter().map(Shown::ours).collect(),
                     diagnosis,
                     entra: EntraIds::default(),
                     evidence,
-                    resolution: check.resolution.iter().map(Shown::ours).collect(),
+                    resolution: rule.resolution.iter().map(Shown::ours).collect(),
                     flows: Vec::new(),
                     references: Vec::new(),
                 };

@@ -46,7 +46,7 @@ pub struct Options {
 
 /// What a check of one file produced.
 #[derive(Debug, Clone, Default)]
-pub struct Outcome {
+pub struct CheckedFile {
     /// Findings, most severe first, then by line, then id.
     pub findings: Vec<Finding>,
     /// Assignments read.
@@ -60,8 +60,9 @@ pub struct Outcome {
     pub secrets: Vec<String>,
 }
 
-/// Most evidence entries and diagnosis lines kept per finding.
-const MAX_EVIDENCE: usize = 20;
+/// Hits of one check a finding lists at most, as evidence entries and as diagnosis lines
+/// (the rest are counted: `(+N more)`).
+const MAX_HITS_LISTED: usize = 20;
 
 /// One problem found, before problems are grouped into findings by check.
 struct Hit {
@@ -75,7 +76,7 @@ struct Hit {
 
 /// The enabled Entra backend, and where it is named.
 #[derive(Clone, Copy)]
-struct Enabled {
+struct EnabledBackend {
     backend: &'static Backend,
     line: usize,
     /// Named by a misspelled class path that this backend was guessed from.
@@ -95,13 +96,13 @@ struct Checker<'a> {
 
 /// Checks a configuration file's text; the findings take their words from the rules of
 /// `catalog` with the checks' ids.
-pub fn check(text: &str, opts: &Options, catalog: &dyn RuleLookup) -> Outcome {
+pub fn check(text: &str, opts: &Options, catalog: &dyn RuleLookup) -> CheckedFile {
     let doc = parse::parse_document(text);
     check_document(&doc, opts, catalog)
 }
 
 /// Checks a parsed configuration.
-pub fn check_document(doc: &Document, opts: &Options, catalog: &dyn RuleLookup) -> Outcome {
+pub fn check_document(doc: &Document, opts: &Options, catalog: &dyn RuleLookup) -> CheckedFile {
     let mut c = Checker {
         opts,
         catalog,
@@ -150,7 +151,7 @@ pub fn check_document(doc: &Document, opts: &Options, catalog: &dyn RuleLookup) 
             .collect();
         for class in used {
             let backend = backend::by_class(class).expect("classes come from the table");
-            c.values(&Enabled {
+            c.values(&EnabledBackend {
                 backend,
                 line: 0,
                 guessed: true,
@@ -161,7 +162,7 @@ pub fn check_document(doc: &Document, opts: &Options, catalog: &dyn RuleLookup) 
     c.redirect_uri(enabled.first().copied());
     c.expiry(enabled.first().copied());
     c.unread(doc);
-    Outcome {
+    CheckedFile {
         findings: c.findings(),
         assignments: doc.assignments.len(),
         unread: doc.unread.len(),

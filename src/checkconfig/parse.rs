@@ -603,7 +603,7 @@ fn scrub_strings(stmt: &str, comments: bool) -> String {
 
 /// The shape of a statement that was not read: strings emptied, whitespace collapsed, at
 /// most 120 characters.
-fn shape(stmt: &str) -> String {
+fn statement_shape(stmt: &str) -> String {
     let scrubbed = scrub_strings(stmt, false);
     let collapsed = scrubbed.split_whitespace().collect::<Vec<_>>().join(" ");
     let collapsed = collapsed.replace("\\ ", " ");
@@ -688,7 +688,7 @@ pub fn parse_document(text: &str) -> Document {
             lines: last.saturating_sub(first) + 1,
             name,
             reason: classify(stmt),
-            shape: shape(stmt),
+            shape: statement_shape(stmt),
         });
         i = &i[stmt.len()..];
     }

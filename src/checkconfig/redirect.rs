@@ -2,7 +2,7 @@
 //! SECURE_PROXY_SSL_HEADER), the URI given with `--redirect-uri`/`--base-url` against Entra's
 //! and NetBox's rules, ALLOWED_HOSTS, and the URI to register.
 
-use super::{Checker, ConfigCheck, Enabled, Hit, backend, is_truthy, value_text};
+use super::{Checker, ConfigCheck, EnabledBackend, Hit, backend, is_truthy, value_text};
 use crate::checkconfig::parse::Value;
 use crate::refine;
 
@@ -43,7 +43,7 @@ impl<'a> Checker<'a> {
     }
 
     /// SOCIAL_AUTH_REDIRECT_IS_HTTPS and SECURE_PROXY_SSL_HEADER.
-    pub(super) fn https(&mut self, enabled: &[Enabled]) {
+    pub(super) fn https(&mut self, enabled: &[EnabledBackend]) {
         if let Some(a) = self.settings.get("SECURE_PROXY_SSL_HEADER").copied() {
             self.hit(
                 ConfigCheck::SecureProxyHeaderIgnored,
@@ -137,7 +137,7 @@ impl<'a> Checker<'a> {
 
     /// The expected redirect URI (`--redirect-uri`, or `--base-url` + the backend's path)
     /// against the rules, and the URI to register.
-    pub(super) fn redirect_uri(&mut self, enabled: Option<Enabled>) {
+    pub(super) fn redirect_uri(&mut self, enabled: Option<EnabledBackend>) {
         let (base_path, base_path_line) = self.base_path();
         let given = match (&self.opts.redirect_uri, &self.opts.base_url, enabled) {
             (Some(uri), _, _) => Some(("--redirect-uri", uri.clone())),
@@ -194,7 +194,7 @@ impl<'a> Checker<'a> {
         &mut self,
         flag: &str,
         uri: &str,
-        enabled: Option<Enabled>,
+        enabled: Option<EnabledBackend>,
         base_path: &str,
         base_path_line: Option<usize>,
     ) {

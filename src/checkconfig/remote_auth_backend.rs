@@ -1,14 +1,14 @@
 //! Checks of `REMOTE_AUTH_BACKEND`: which Entra backend it enables (a misspelled class
 //! counted as what it was meant to be), and settings under another backend's prefix.
 
-use super::{Checker, ConfigCheck, Enabled, backend, clean, value_text};
+use super::{Checker, ConfigCheck, EnabledBackend, backend, clean, value_text};
 use crate::checkconfig::backend::Backend;
 use crate::checkconfig::parse::Assignment;
 
 impl<'a> Checker<'a> {
     /// The Entra backends REMOTE_AUTH_BACKEND enables (a misspelled one counted as what it
     /// was meant to be).
-    pub(super) fn backends(&mut self) -> Vec<Enabled> {
+    pub(super) fn backends(&mut self) -> Vec<EnabledBackend> {
         let mut enabled = Vec::new();
         let Some(a) = self.settings.get("REMOTE_AUTH_BACKEND").copied() else {
             if !self.unread_names.contains("REMOTE_AUTH_BACKEND") {
@@ -40,7 +40,7 @@ impl<'a> Checker<'a> {
             };
             let class = clean(raw);
             if let Some(b) = backend::by_class(class) {
-                enabled.push(Enabled {
+                enabled.push(EnabledBackend {
                     backend: b,
                     line: a.line,
                     guessed: false,
@@ -59,7 +59,7 @@ impl<'a> Checker<'a> {
                     ),
                 );
                 if let Some(b) = backend::by_class(close) {
-                    enabled.push(Enabled {
+                    enabled.push(EnabledBackend {
                         backend: b,
                         line: a.line,
                         guessed: true,
@@ -95,7 +95,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Settings under the prefix of an Entra backend that is not enabled.
-    pub(super) fn prefixes(&mut self, enabled: &[Enabled]) {
+    pub(super) fn prefixes(&mut self, enabled: &[EnabledBackend]) {
         let Some(first) = enabled.first() else { return };
         let on: Vec<&str> = enabled.iter().map(|e| e.backend.class).collect();
         let stray: Vec<(&'a Assignment, &'static Backend)> = self

@@ -9,7 +9,7 @@ static CATALOG: LazyLock<Catalog> =
     LazyLock::new(|| load::load(&[]).expect("the built-in catalog loads"));
 
 /// [`super::check`] with the built-in catalog's words.
-fn check(text: &str, o: &Options) -> Outcome {
+fn check(text: &str, o: &Options) -> CheckedFile {
     super::check(text, o, &*CATALOG)
 }
 

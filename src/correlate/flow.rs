@@ -6,9 +6,8 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use crate::catalog::FlowCondition as Condition;
-
-use super::*;
+use super::{Correlator, MAX_KEYS, MAX_STEPS, rfc3339};
+use crate::catalog::FlowCondition;
 
 /// Succeeded flows with nothing to report that a long input no longer holds in memory:
 /// they count in the report's totals but are not listed.
@@ -16,7 +15,8 @@ use super::*;
 pub struct Released {
     /// How many.
     pub succeeded: u64,
-    /// Failed flows settled early (see [`MAX_HELD_FLOWS`]); their findings are counted.
+    /// Failed flows settled early (see [`MAX_HELD_FLOWS`](super::MAX_HELD_FLOWS)); their
+    /// findings are counted.
     pub failed: u64,
     /// Abandoned or incomplete flows settled early.
     pub abandoned: u64,
@@ -128,10 +128,11 @@ pub struct Flow {
     pub ended: Option<String>,
     /// The steps in order.
     pub steps: Vec<Step>,
-    /// Rule ids of the findings this flow shows.
-    pub findings: Vec<String>,
+    /// Rule ids of the findings this flow shows (`findings` in JSON).
+    #[serde(rename = "findings")]
+    pub rules: Vec<String>,
     #[serde(skip)]
-    pub(super) state: State,
+    pub(super) phase: Phase,
     #[serde(skip)]
     pub(super) start_time: Option<DateTime<Utc>>,
     #[serde(skip)]
@@ -141,8 +142,8 @@ pub struct Flow {
     #[serde(skip)]
     pub(super) pod: Option<String>,
     #[serde(skip)]
-    /// Flow-level conditions found (see [`Condition`]), with the step that shows each.
-    pub conditions: Vec<(Condition, Step)>,
+    /// Flow-level conditions found (see [`FlowCondition`]), with the step that shows each.
+    pub conditions: Vec<(FlowCondition, Step)>,
     #[serde(skip)]
     /// First line of the flow in its input.
     pub first_line: u64,
@@ -151,7 +152,7 @@ pub struct Flow {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) enum State {
+pub(super) enum Phase {
     #[default]
     Begun,
     AwaitLanding,
@@ -159,11 +160,11 @@ pub(super) enum State {
 }
 
 impl Flow {
-    /// Adds rule ids to the findings and Entra ids to the keys, each once.
-    pub(super) fn add_findings(&mut self, rules: &[String], keys: &[String]) {
+    /// Adds rule ids to the flow's rules and Entra ids to its keys, each once.
+    pub(super) fn add_rules(&mut self, rules: &[String], keys: &[String]) {
         for r in rules {
-            if !self.findings.contains(r) {
-                self.findings.push(r.clone());
+            if !self.rules.contains(r) {
+                self.rules.push(r.clone());
             }
         }
         for k in keys {
@@ -174,7 +175,7 @@ impl Flow {
     }
 
     /// Notes `condition`, shown by the flow's latest step.
-    pub(super) fn note(&mut self, condition: Condition) {
+    pub(super) fn note_condition(&mut self, condition: FlowCondition) {
         if let Some(step) = self.steps.last().cloned() {
             self.conditions.push((condition, step));
         }
@@ -202,7 +203,7 @@ impl Flow {
     pub(super) fn add_error(&mut self, origin: &Origin<'_>, rules: &[String], keys: &[String]) {
         let step = Correlator::step(origin, "error", None, rules.join(", "));
         self.touch(origin, step);
-        self.add_findings(rules, keys);
+        self.add_rules(rules, keys);
         self.outcome = Outcome::Failed;
         // The error happened at the callback (the token exchange), even if the user was
         // then bounced to the login page; only a redirect loop stops after a callback
@@ -210,11 +211,11 @@ impl Flow {
         if !self
             .conditions
             .iter()
-            .any(|(c, _)| *c == Condition::RedirectLoop)
+            .any(|(c, _)| *c == FlowCondition::RedirectLoop)
         {
             self.stopped_at = Stop::Callback;
         }
-        self.state = State::Closed;
+        self.phase = Phase::Closed;
     }
 
     /// The callback step, when the login began on one pod and came back to another.
@@ -250,7 +251,7 @@ pub struct Origin<'a> {
 
 /// An error event with no client of its own that has not found its callback (yet): it
 /// waits in the correlator, and one that never finds a callback in its own input is handed
-/// to [`join`] to try the flows of the other inputs and pods.
+/// to [`join`](super::join) to try the flows of the other inputs and pods.
 #[derive(Debug, Clone)]
 pub struct Orphan {
     pub(super) source: String,

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Client, ERROR_WINDOW_SECS, Flow, Orphan, Outcome};
+use crate::catalog::FlowCondition;
 
 /// How far apart two inputs may log the callback of one login.
 pub const SAME_REQUEST_SECS: i64 = 2;
@@ -41,12 +42,12 @@ pub fn join(flows: Vec<Flow>, orphans: Vec<Orphan>, timeout: Duration) -> Vec<Fl
     }
     let mut flows: Vec<Flow> = slots.into_iter().flatten().collect();
     if !orphans.is_empty() {
-        let mut near = Near::new(&flows);
+        let mut index = OrphanIndex::new(&flows);
         for orphan in orphans {
-            if let Some(i) = near.nearest(&flows, &orphan) {
+            if let Some(i) = index.nearest(&flows, &orphan) {
                 flows[i].add_error(&orphan.origin(), &orphan.rules, &orphan.keys);
                 flows[i].stamp_times();
-                near.keys_added(i, &orphan.keys);
+                index.keys_added(i, &orphan.keys);
             }
         }
     }
@@ -123,16 +124,16 @@ fn same_login(a: &Flow, b: &Flow, timeout: Duration) -> Option<Duration> {
 
 /// Finds the flow an orphan error belongs to: the first flow holding one of its keys, else
 /// a callback within the error window.
-struct Near {
+struct OrphanIndex {
     /// Key -> the first flow that holds it.
     first_with_key: HashMap<String, usize>,
     /// (callback time, flow), sorted.
     callbacks: Vec<(DateTime<Utc>, usize)>,
 }
 
-impl Near {
+impl OrphanIndex {
     fn new(flows: &[Flow]) -> Self {
-        let mut near = Near {
+        let mut index = OrphanIndex {
             first_with_key: HashMap::new(),
             callbacks: flows
                 .iter()
@@ -140,11 +141,11 @@ impl Near {
                 .filter_map(|(i, f)| Some((f.callback_time?, i)))
                 .collect(),
         };
-        near.callbacks.sort_unstable();
+        index.callbacks.sort_unstable();
         for (i, f) in flows.iter().enumerate() {
-            near.keys_added(i, &f.keys);
+            index.keys_added(i, &f.keys);
         }
-        near
+        index
     }
 
     /// Flow `i` now holds `keys` too.
@@ -180,7 +181,7 @@ impl Near {
 
 /// How much an outcome says: a failure outranks a success seen by a log that missed the
 /// error, which outranks not having seen the end.
-fn weight(o: Outcome) -> u8 {
+fn outcome_rank(o: Outcome) -> u8 {
     match o {
         Outcome::Failed => 3,
         Outcome::Succeeded => 2,
@@ -192,7 +193,7 @@ fn weight(o: Outcome) -> u8 {
 impl Flow {
     /// Takes in `other`, the same login as seen by another input.
     fn absorb(&mut self, other: Flow) {
-        if weight(other.outcome) > weight(self.outcome) {
+        if outcome_rank(other.outcome) > outcome_rank(self.outcome) {
             self.outcome = other.outcome;
             self.stopped_at = other.stopped_at;
         }
@@ -201,9 +202,9 @@ impl Flow {
                 self.keys.push(k);
             }
         }
-        for r in other.findings {
-            if !self.findings.contains(&r) {
-                self.findings.push(r);
+        for r in other.rules {
+            if !self.rules.contains(&r) {
+                self.rules.push(r);
             }
         }
         for (condition, line) in other.conditions {
@@ -239,7 +240,7 @@ impl Flow {
         if self.callback_time.is_some() {
             // It did come back, in the other input.
             self.conditions
-                .retain(|(c, _)| *c != super::Condition::NoCallback);
+                .retain(|(c, _)| *c != FlowCondition::NoCallback);
         }
     }
 }

@@ -13,12 +13,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-pub use crate::catalog::FlowCondition as Condition;
+use crate::catalog::FlowCondition;
 use crate::parse::access::Access;
 use crate::redact::tag;
 
 mod flow;
-pub use flow::*;
+use flow::Phase;
+pub use flow::{Client, Finished, Flow, Origin, Orphan, Outcome, Released, Step, Stop};
 
 /// How long a started login may take before it counts as abandoned.
 pub const DEFAULT_FLOW_TIMEOUT_SECS: i64 = 600;
@@ -37,7 +38,7 @@ const COMPACT_MIN: usize = 1024;
 /// This is what keeps an endless stream in bounded memory when logins keep failing.
 pub const MAX_HELD_FLOWS: usize = 2048;
 /// Steps kept per flow; a flow that runs longer (a loop) keeps its first ones and a count.
-const MAX_STEPS: usize = 64;
+pub const MAX_STEPS: usize = 64;
 /// Correlation keys kept per flow: errors joining a flow add their Entra ids, and a burst
 /// of errors after one callback must not grow it (nor make each `contains` check longer).
 const MAX_KEYS: usize = 32;
@@ -149,7 +150,7 @@ impl Correlator {
             .filter(|&serial| {
                 self.at(serial).is_some_and(|i| {
                     let flow = &self.flows[i];
-                    flow.state == State::AwaitLanding
+                    flow.phase == Phase::AwaitLanding
                         && match (flow.callback_time, now) {
                             (Some(c), Some(n)) => n - c <= window,
                             _ => true,
@@ -231,7 +232,7 @@ impl Correlator {
         let quiet_after = landing + Duration::seconds(ERROR_WINDOW_SECS);
         for i in 0..self.flows.len() {
             let flow = &self.flows[i];
-            if flow.state == State::AwaitLanding
+            if flow.phase == Phase::AwaitLanding
                 && flow.callback_time.is_some_and(|c| now - c > landing)
             {
                 self.settle(i, Some(now), false);
@@ -239,9 +240,9 @@ impl Correlator {
         }
         let released = &mut self.released;
         self.flows.retain(|f| {
-            let quiet = f.state == State::Closed
+            let quiet = f.phase == Phase::Closed
                 && f.outcome == Outcome::Succeeded
-                && f.findings.is_empty()
+                && f.rules.is_empty()
                 && f.conditions.is_empty()
                 && f.last_time.is_some_and(|t| now - t > quiet_after);
             if quiet {
@@ -289,14 +290,14 @@ impl Correlator {
         let expired = self.timeout + quiet_after;
         for i in 0..self.flows.len() {
             let flow = &self.flows[i];
-            if flow.state == State::Begun && flow.last_time.is_some_and(|t| now - t > expired) {
+            if flow.phase == Phase::Begun && flow.last_time.is_some_and(|t| now - t > expired) {
                 self.settle(i, Some(now), false);
             }
         }
         let mut excess = self.flows.len().saturating_sub(MAX_HELD_FLOWS / 2);
         let mut kept = Vec::with_capacity(self.flows.len());
         for mut flow in std::mem::take(&mut self.flows) {
-            let settled = flow.state == State::Closed
+            let settled = flow.phase == Phase::Closed
                 && flow.last_time.is_some_and(|t| now - t > quiet_after);
             if excess > 0 && settled {
                 excess -= 1;
@@ -367,8 +368,8 @@ impl Correlator {
             started: None,
             ended: None,
             steps: Vec::new(),
-            findings: Vec::new(),
-            state: State::Begun,
+            rules: Vec::new(),
+            phase: Phase::Begun,
             start_time: origin.time,
             last_time: origin.time,
             callback_time: None,
@@ -404,14 +405,14 @@ impl Correlator {
     /// they are the flow's findings; the request already decided its outcome.
     pub fn note(&mut self, serial: u64, rules: &[String], keys: &[String]) {
         if let Some(i) = self.at(serial) {
-            self.flows[i].add_findings(rules, keys);
+            self.flows[i].add_rules(rules, keys);
             self.index_keys(i);
         }
     }
 
     /// Feeds one access-log request on a login path; returns the flow it joined, if any.
     pub fn request(&mut self, access: &Access, origin: &Origin<'_>) -> Option<u64> {
-        let serial = self.request_inner(access, origin);
+        let serial = self.join_request(access, origin);
         // A request adds keys only to the flow it joins.
         if let Some(i) = serial.and_then(|s| self.at(s)) {
             self.index_keys(i);
@@ -419,145 +420,184 @@ impl Correlator {
         serial
     }
 
-    fn request_inner(&mut self, access: &Access, origin: &Origin<'_>) -> Option<u64> {
+    /// [`Correlator::request`] before the keys are indexed: finds the client's open flow,
+    /// hands the request to the step its path names, and compacts when due.
+    fn join_request(&mut self, access: &Access, origin: &Origin<'_>) -> Option<u64> {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
         let key = self.client_key(access);
-        let open = self
-            .by_client
-            .get(&key)
-            .and_then(|&serial| self.at(serial))
-            .filter(|&i| {
-                let flow = &self.flows[i];
-                flow.client.address == access.client
-                    && flow.client.user_agent == access.user_agent
-                    && flow.state != State::Closed
-                    && self.within(flow.last_time, origin.time, self.timeout)
-            });
-        let joined = self.request_at(access, origin, open, key);
+        let open = self.open_flow_of(access, origin, key);
+        let joined = if access.path.contains("/oauth/login/") {
+            Some(self.begin(access, origin, open, key))
+        } else if access.path.contains("/oauth/complete/") {
+            Some(self.callback(access, origin, open, key))
+        } else if access.path.ends_with("/login/") {
+            open.and_then(|i| self.landing(access, origin, i))
+        } else {
+            None
+        };
         if self.flows.len() >= self.compact_at {
             self.compact();
         }
         joined
     }
 
-    fn request_at(
+    /// The index of the open flow of `access`'s client (by client key `key`), if it is
+    /// still within the flow timeout.
+    fn open_flow_of(&self, access: &Access, origin: &Origin<'_>, key: u64) -> Option<usize> {
+        self.by_client
+            .get(&key)
+            .and_then(|&serial| self.at(serial))
+            .filter(|&i| {
+                let flow = &self.flows[i];
+                flow.client.address == access.client
+                    && flow.client.user_agent == access.user_agent
+                    && flow.phase != Phase::Closed
+                    && self.within(flow.last_time, origin.time, self.timeout)
+            })
+    }
+
+    /// A request to `/oauth/login/`: settles the client's `open` flow and begins a new one.
+    /// Returns the new flow's serial.
+    fn begin(
         &mut self,
         access: &Access,
         origin: &Origin<'_>,
         open: Option<usize>,
         key: u64,
-    ) -> Option<u64> {
-        if access.path.contains("/oauth/login/") {
-            if let Some(i) = open {
-                self.settle(i, origin.time, true);
-            }
-            let idx = self.new_flow(
-                access,
-                origin,
-                backend_of(&access.path, "/oauth/login/"),
-                key,
-            );
-            let step = Self::step(origin, "begin", Some(access.status), access.path.clone());
-            self.touch(idx, origin, step);
-            if let Some(id) = &access.request_id {
-                self.flows[idx].keys.push(format!("request_id:{id}"));
-            }
-            Some(self.flows[idx].serial)
-        } else if access.path.contains("/oauth/complete/") {
-            let backend = backend_of(&access.path, "/oauth/complete/");
-            let idx = match open.filter(|&i| self.flows[i].state == State::Begun) {
-                Some(i) => i,
-                None => {
-                    if let Some(i) = open {
-                        self.settle(i, origin.time, true);
-                    }
-                    self.new_flow(access, origin, backend.clone(), key)
+    ) -> u64 {
+        if let Some(i) = open {
+            self.settle(i, origin.time, true);
+        }
+        let idx = self.new_flow(
+            access,
+            origin,
+            backend_of(&access.path, "/oauth/login/"),
+            key,
+        );
+        let step = Self::step(origin, "begin", Some(access.status), access.path.clone());
+        self.touch(idx, origin, step);
+        if let Some(id) = &access.request_id {
+            self.flows[idx].keys.push(format!("request_id:{id}"));
+        }
+        self.flows[idx].serial
+    }
+
+    /// A request to `/oauth/complete/`: the callback of the client's `open` flow if it
+    /// only began, else of a new flow. Returns that flow's serial.
+    fn callback(
+        &mut self,
+        access: &Access,
+        origin: &Origin<'_>,
+        open: Option<usize>,
+        key: u64,
+    ) -> u64 {
+        let backend = backend_of(&access.path, "/oauth/complete/");
+        let idx = match open.filter(|&i| self.flows[i].phase == Phase::Begun) {
+            Some(i) => i,
+            None => {
+                if let Some(i) = open {
+                    self.settle(i, origin.time, true);
                 }
-            };
-            let mut detail = access.path.clone();
-            if let Some(error) = access.param("error") {
-                detail = format!("{detail} error={error}");
+                self.new_flow(access, origin, backend.clone(), key)
             }
-            let step = Self::step(origin, "callback", Some(access.status), detail);
-            self.touch(idx, origin, step);
-            let flow = &mut self.flows[idx];
-            flow.callback_time = origin.time;
-            if flow.backend.is_none() {
-                flow.backend = backend;
-            }
-            if let Some(state) = access.param("state") {
-                flow.keys.push(format!("state:{state}"));
-            }
-            if let Some(id) = &access.request_id {
-                flow.keys.push(format!("request_id:{id}"));
-            }
-            if let Some(code) = access.param("code") {
-                let t = tag(code);
-                // Kept as read: the report masks keys like any other input text, so a
-                // key's placeholder is the evidence's.
-                flow.keys.push(format!("code:{code}"));
-                let serial = self.flows[idx].serial;
-                if let Some(&(first, _)) = self.codes.get(&t) {
-                    if first != serial {
-                        let flow = &mut self.flows[idx];
-                        flow.note(Condition::ReplayedCode);
-                        flow.state = State::Closed;
-                        flow.outcome = Outcome::Failed;
-                        flow.stopped_at = Stop::Callback;
-                        return Some(serial);
-                    }
-                } else {
-                    self.codes.insert(t, (serial, origin.time));
-                }
-            }
-            let flow = &mut self.flows[idx];
-            let failed = access.param("error").is_some() || access.status >= 400;
-            if access.status == 404 {
-                flow.note(Condition::Callback404);
-            } else if access.status == 400 {
-                flow.note(Condition::Callback400);
-            }
-            if failed {
-                flow.state = State::Closed;
+        };
+        let mut detail = access.path.clone();
+        if let Some(error) = access.param("error") {
+            detail = format!("{detail} error={error}");
+        }
+        let step = Self::step(origin, "callback", Some(access.status), detail);
+        self.touch(idx, origin, step);
+        let flow = &mut self.flows[idx];
+        flow.callback_time = origin.time;
+        if flow.backend.is_none() {
+            flow.backend = backend;
+        }
+        if let Some(state) = access.param("state") {
+            flow.keys.push(format!("state:{state}"));
+        }
+        if let Some(id) = &access.request_id {
+            flow.keys.push(format!("request_id:{id}"));
+        }
+        if self.replayed_code(access, origin, idx) {
+            return self.flows[idx].serial;
+        }
+        let flow = &mut self.flows[idx];
+        let failed = access.param("error").is_some() || access.status >= 400;
+        if access.status == 404 {
+            flow.note_condition(FlowCondition::Callback404);
+        } else if access.status == 400 {
+            flow.note_condition(FlowCondition::Callback400);
+        }
+        if failed {
+            flow.phase = Phase::Closed;
+            flow.outcome = Outcome::Failed;
+            flow.stopped_at = Stop::Callback;
+        } else {
+            flow.phase = Phase::AwaitLanding;
+            self.awaiting.push(flow.serial);
+        }
+        self.attach_pending(idx);
+        self.flows[idx].serial
+    }
+
+    /// Keeps the callback's authorization code (on flow `idx`) and whether another flow
+    /// redeemed it before: then the flow failed at the callback, and this returns true.
+    fn replayed_code(&mut self, access: &Access, origin: &Origin<'_>, idx: usize) -> bool {
+        let Some(code) = access.param("code") else {
+            return false;
+        };
+        let t = tag(code);
+        // Kept as read: the report masks keys like any other input text, so a
+        // key's placeholder is the evidence's.
+        self.flows[idx].keys.push(format!("code:{code}"));
+        let serial = self.flows[idx].serial;
+        match self.codes.get(&t) {
+            Some(&(first, _)) if first != serial => {
+                let flow = &mut self.flows[idx];
+                flow.note_condition(FlowCondition::ReplayedCode);
+                flow.phase = Phase::Closed;
                 flow.outcome = Outcome::Failed;
                 flow.stopped_at = Stop::Callback;
-            } else {
-                flow.state = State::AwaitLanding;
-                self.awaiting.push(flow.serial);
+                true
             }
-            self.attach_pending(idx);
-            Some(self.flows[idx].serial)
-        } else if access.path.ends_with("/login/") {
-            let i = open?;
-            let flow = &self.flows[i];
-            let in_window = flow.state == State::AwaitLanding
-                && self.within(
-                    flow.callback_time,
-                    origin.time,
-                    Duration::seconds(LANDING_WINDOW_SECS),
-                );
-            if !in_window {
-                return None;
+            Some(_) => false,
+            None => {
+                self.codes.insert(t, (serial, origin.time));
+                false
             }
-            let loop_back = access.param("next").is_some();
-            let step = Self::step(origin, "landing", Some(access.status), access.path.clone());
-            self.touch(i, origin, step);
-            let flow = &mut self.flows[i];
-            flow.state = State::Closed;
-            flow.outcome = Outcome::Failed;
-            flow.stopped_at = Stop::Landing;
-            let condition = if loop_back {
-                Condition::RedirectLoop
-            } else {
-                Condition::BouncedToLogin
-            };
-            flow.note(condition);
-            Some(flow.serial)
-        } else {
-            None
         }
+    }
+
+    /// A request to `/login/` after the callback of the client's flow `i`, within the
+    /// landing window: a bounce to the login page (or a redirect loop). Returns the flow's
+    /// serial, or `None` when the request is no landing.
+    fn landing(&mut self, access: &Access, origin: &Origin<'_>, i: usize) -> Option<u64> {
+        let flow = &self.flows[i];
+        let in_window = flow.phase == Phase::AwaitLanding
+            && self.within(
+                flow.callback_time,
+                origin.time,
+                Duration::seconds(LANDING_WINDOW_SECS),
+            );
+        if !in_window {
+            return None;
+        }
+        let loop_back = access.param("next").is_some();
+        let step = Self::step(origin, "landing", Some(access.status), access.path.clone());
+        self.touch(i, origin, step);
+        let flow = &mut self.flows[i];
+        flow.phase = Phase::Closed;
+        flow.outcome = Outcome::Failed;
+        flow.stopped_at = Stop::Landing;
+        let condition = if loop_back {
+            FlowCondition::RedirectLoop
+        } else {
+            FlowCondition::BouncedToLogin
+        };
+        flow.note_condition(condition);
+        Some(flow.serial)
     }
 
     /// Feeds an error event with no client of its own (a traceback, `Request failed ...`):
@@ -647,9 +687,9 @@ impl Correlator {
     fn settle(&mut self, i: usize, now: Option<DateTime<Utc>>, superseded: bool) {
         let timeout = self.timeout;
         let flow = &mut self.flows[i];
-        match flow.state {
-            State::Closed => {}
-            State::Begun => {
+        match flow.phase {
+            Phase::Closed => {}
+            Phase::Begun => {
                 let waited = match (flow.last_time, now) {
                     (Some(a), Some(b)) => b - a >= timeout,
                     _ => false,
@@ -663,7 +703,7 @@ impl Correlator {
                     flow.outcome = Outcome::Abandoned;
                     flow.stopped_at = Stop::Authorize;
                     if let Some(begin) = flow.steps.first().cloned() {
-                        flow.conditions.push((Condition::NoCallback, begin));
+                        flow.conditions.push((FlowCondition::NoCallback, begin));
                     }
                 } else if superseded {
                     flow.outcome = Outcome::Abandoned;
@@ -673,12 +713,12 @@ impl Correlator {
                     flow.stopped_at = Stop::Authorize;
                 }
             }
-            State::AwaitLanding => {
+            Phase::AwaitLanding => {
                 flow.outcome = Outcome::Succeeded;
                 flow.stopped_at = Stop::Done;
             }
         }
-        flow.state = State::Closed;
+        flow.phase = Phase::Closed;
     }
 
     /// Ends the input at time `end` (the last line's time, if it has one): settles open flows

@@ -32,7 +32,7 @@ fn feed_from(source: &str, pod: Option<&str>, lines: &[&str]) -> (Vec<Flow>, Vec
 }
 
 /// A flow's conditions with the line of the step that shows each.
-fn conditions(flow: &Flow) -> Vec<(Condition, u64)> {
+fn conditions(flow: &Flow) -> Vec<(FlowCondition, u64)> {
     flow.conditions.iter().map(|(c, s)| (*c, s.line)).collect()
 }
 
@@ -100,7 +100,7 @@ fn abandoned_at_entra_and_incomplete_at_end() {
         &req(UA_B, "09:20:01", "/oauth/login/azuread-oauth2/", 302),
     ]);
     assert_eq!(flows[0].outcome, Outcome::Abandoned);
-    assert_eq!(conditions(&flows[0]), [(Condition::NoCallback, 1)]);
+    assert_eq!(conditions(&flows[0]), [(FlowCondition::NoCallback, 1)]);
     assert_eq!(
         flows[1].outcome,
         Outcome::Incomplete,
@@ -130,9 +130,9 @@ fn bounce_to_login_and_redirect_loop() {
         &req(UA_B, "09:01:05", "/login/?next=/", 200),
     ]);
     assert_eq!(flows.len(), 2, "two users behind one address stay apart");
-    assert_eq!(conditions(&flows[0]), [(Condition::BouncedToLogin, 3)]);
+    assert_eq!(conditions(&flows[0]), [(FlowCondition::BouncedToLogin, 3)]);
     assert_eq!(flows[0].stopped_at, Stop::Landing);
-    assert_eq!(conditions(&flows[1]), [(Condition::RedirectLoop, 6)]);
+    assert_eq!(conditions(&flows[1]), [(FlowCondition::RedirectLoop, 6)]);
 }
 
 #[test]
@@ -163,10 +163,10 @@ fn replayed_code_and_error_callback_and_404() {
             404,
         ),
     ]);
-    assert_eq!(conditions(&flows[1]), [(Condition::ReplayedCode, 2)]);
+    assert_eq!(conditions(&flows[1]), [(FlowCondition::ReplayedCode, 2)]);
     assert_eq!(flows[2].outcome, Outcome::Failed);
     assert_eq!(flows[2].stopped_at, Stop::Callback);
-    assert_eq!(conditions(&flows[3]), [(Condition::Callback404, 4)]);
+    assert_eq!(conditions(&flows[3]), [(FlowCondition::Callback404, 4)]);
     assert_eq!(flows[3].backend.as_deref(), Some("azuread-tenant-oauth2"));
 }
 
@@ -185,7 +185,7 @@ fn errors_join_the_nearest_callback_before_or_after() {
     assert_eq!(flows.len(), 1);
     assert_eq!(flows[0].outcome, Outcome::Failed);
     assert_eq!(
-        flows[0].findings,
+        flows[0].rules,
         vec![
             "aadsts54005-code-already-redeemed".to_string(),
             "auth-canceled-token-endpoint-400".to_string()
@@ -213,13 +213,13 @@ fn an_error_in_the_netbox_log_joins_the_callback_in_the_ingress_log() {
     ]);
     assert_eq!(flows.len(), 1, "{flows:#?}");
     assert_eq!(flows[0].outcome, Outcome::Failed);
-    assert_eq!(flows[0].findings, vec!["invalid-client".to_string()]);
+    assert_eq!(flows[0].rules, vec!["invalid-client".to_string()]);
     let sources: Vec<&str> = flows[0].steps.iter().map(|s| s.source.as_str()).collect();
     assert_eq!(sources, ["ingress.log", "ingress.log", "netbox.log"]);
     // Too far from any callback: the error stays out of the flows.
     let late: &[&str] = &["2026-11-20T09:05:00Z ERROR Request failed with 401 invalid-client"];
     let flows = feed_inputs(&[("ingress.log", None, ingress), ("netbox.log", None, late)]);
-    assert!(flows[0].findings.is_empty());
+    assert!(flows[0].rules.is_empty());
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn one_login_in_two_access_logs_is_one_flow_and_a_replay_stays_two() {
         flows[1]
             .conditions
             .iter()
-            .any(|(c, _)| *c == Condition::ReplayedCode),
+            .any(|(c, _)| *c == FlowCondition::ReplayedCode),
         "the replay is still a replay"
     );
 }
@@ -296,7 +296,7 @@ fn a_login_that_began_on_one_pod_and_came_back_to_another() {
     assert!(
         !f.conditions
             .iter()
-            .any(|(c, _)| *c == Condition::NoCallback),
+            .any(|(c, _)| *c == FlowCondition::NoCallback),
         "it did come back"
     );
     assert_eq!(
@@ -340,7 +340,7 @@ fn an_entra_trace_id_links_an_error_to_its_flow_whatever_the_time() {
     );
     let finished = c.finish(None);
     let (flows, orphans) = (finished.flows, finished.orphans);
-    assert_eq!(flows[0].findings, ["aadsts65004", "logged-again"]);
+    assert_eq!(flows[0].rules, ["aadsts65004", "logged-again"]);
     assert_eq!(orphans.len(), 1, "the other id stays unlinked");
     // In the join too: an orphan with the flow's id joins it.
     let flows = join(
@@ -352,7 +352,7 @@ fn an_entra_trace_id_links_an_error_to_its_flow_whatever_the_time() {
         }],
         Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS),
     );
-    assert!(flows[0].findings.contains(&"from-another-file".to_string()));
+    assert!(flows[0].rules.contains(&"from-another-file".to_string()));
 }
 
 #[test]

@@ -9,13 +9,14 @@ use chrono::{DateTime, Utc};
 
 use super::model::SetCookie;
 use super::{Seen, Url};
+use crate::catalog::FlowCondition;
 use crate::catalog::compile::Compiled;
-use crate::correlate::{Condition, Correlator, Flow, Outcome, Step, Stop};
+use crate::correlate::{Correlator, Flow, MAX_STEPS, Outcome, Step, Stop};
 use crate::parse::timestamp::rfc3339;
 use crate::redact::{Masking, Shown, tag};
 use crate::refine;
 use crate::report::Finding;
-use crate::report::build::FindingBuilder as Builder;
+use crate::report::build::FindingBuilder;
 use crate::token::{self, Expected, Kind};
 
 crate::catalog::string_enum! {
@@ -51,7 +52,7 @@ struct Authorize {
     raw_redirect_uri: Option<String>,
 }
 
-/// The authorize request of entry `s`, if it is one.
+/// The authorize request at `url` (entry `line`), if it is one.
 fn authorize(url: &Url, line: u64) -> Option<Authorize> {
     if !url.is_entra() || !url.path.contains("/oauth2/") || !url.path.ends_with("authorize") {
         return None;
@@ -76,34 +77,34 @@ fn authorize(url: &Url, line: u64) -> Option<Authorize> {
     })
 }
 
-/// Token tags and redirect URIs remembered (each is reported once); past this, a repeated
-/// one may be counted again, but memory stays bounded on a capture of millions of entries.
-const MAX_REMEMBERED: usize = 65_536;
+/// Token tags and redirect URIs reported, remembered so each is reported once; past this, a
+/// repeated one may be counted again, but memory stays bounded on a capture of millions of
+/// entries.
+const MAX_REMEMBERED_REPORTED: usize = 65_536;
 /// Begins waiting for their callback (a flow the correlator no longer holds is not checked).
 const MAX_BEGINS: usize = 4096;
-/// Steps a flow keeps (as the correlator's own).
-const MAX_STEPS: usize = 64;
 
-/// What the browser-only parts of entries seen before the first flow began go to: the first
-/// flow takes them when it begins.
+/// What the browser-only parts of entries seen before the first flow began go to (steps,
+/// keys, rule ids): the first flow takes them when it begins.
 #[derive(Debug, Default)]
 struct Bucket {
     steps: Vec<Step>,
     keys: Vec<String>,
-    findings: Vec<String>,
+    rules: Vec<String>,
 }
 
-/// The steps, keys and findings of a flow (held by the correlator) or of the [`Bucket`].
+/// The steps, keys and rule ids of a flow (held by the correlator) or of the [`Bucket`].
 struct Target<'t> {
     steps: &'t mut Vec<Step>,
     keys: &'t mut Vec<String>,
-    findings: &'t mut Vec<String>,
+    rules: &'t mut Vec<String>,
 }
 
 impl Target<'_> {
-    fn finding(&mut self, rule: &str) {
-        if !self.findings.iter().any(|r| r == rule) {
-            self.findings.push(rule.to_string());
+    /// Adds the id of a rule the flow shows, once.
+    fn add_rule(&mut self, rule: &str) {
+        if !self.rules.iter().any(|r| r == rule) {
+            self.rules.push(rule.to_string());
         }
     }
     fn step(&mut self, step: Step) {
@@ -137,12 +138,13 @@ pub(super) enum Request {
 /// those need (the latest flow's authorize request, begins waiting for their callback,
 /// bounded sets of what was reported), never the entries.
 pub(super) struct Diagnosis<'a> {
-    b: Builder<'a>,
+    /// The browser-only findings so far.
+    finding_builder: FindingBuilder<'a>,
     expected_redirect: Option<String>,
     /// Serial of the latest flow: the owner of the entries after its first one.
-    current: Option<u64>,
+    current_flow: Option<u64>,
     /// Serial of the first flow: it also owns what came before it.
-    first: Option<u64>,
+    first_flow: Option<u64>,
     before: Bucket,
     /// The latest authorize request of the current flow, and the first of the capture.
     flow_auth: Option<Authorize>,
@@ -161,12 +163,12 @@ fn target<'t>(
         None => Some(Target {
             steps: &mut before.steps,
             keys: &mut before.keys,
-            findings: &mut before.findings,
+            rules: &mut before.rules,
         }),
         Some(serial) => correlator.flow_mut(serial).map(|f| Target {
             steps: &mut f.steps,
             keys: &mut f.keys,
-            findings: &mut f.findings,
+            rules: &mut f.rules,
         }),
     }
 }
@@ -187,22 +189,22 @@ fn step(s: &Seen, name: &'static str, detail: String, source: &str) -> Step {
 
 impl<'a> Diagnosis<'a> {
     pub(super) fn new(
-        name: &'a str,
+        source: &'a str,
         expected_redirect: Option<&str>,
         masking: Masking,
         compiled: &'a Compiled,
     ) -> Self {
         Diagnosis {
-            b: Builder {
+            finding_builder: FindingBuilder {
                 compiled,
-                name,
+                source,
                 pod: None,
                 masking,
                 findings: BTreeMap::new(),
             },
             expected_redirect: expected_redirect.map(str::to_string),
-            current: None,
-            first: None,
+            current_flow: None,
+            first_flow: None,
             before: Bucket::default(),
             flow_auth: None,
             first_auth: None,
@@ -214,17 +216,17 @@ impl<'a> Diagnosis<'a> {
 
     /// The flow that owns what is seen now (`None`: none began yet).
     pub(super) fn owner(&self) -> Option<u64> {
-        self.current
+        self.current_flow
     }
 
     /// A flow began (serial `serial`) at the entry being read.
     pub(super) fn new_flow(&mut self, serial: u64, correlator: &mut Correlator) {
-        self.current = Some(serial);
-        if self.first.is_some() {
+        self.current_flow = Some(serial);
+        if self.first_flow.is_some() {
             self.flow_auth = None;
             return;
         }
-        self.first = Some(serial);
+        self.first_flow = Some(serial);
         let before = std::mem::take(&mut self.before);
         if let Some(flow) = correlator.flow_mut(serial) {
             for s in before.steps {
@@ -237,9 +239,9 @@ impl<'a> Diagnosis<'a> {
                     flow.keys.push(k);
                 }
             }
-            for r in before.findings {
-                if !flow.findings.contains(&r) {
-                    flow.findings.push(r);
+            for r in before.rules {
+                if !flow.rules.contains(&r) {
+                    flow.rules.push(r);
                 }
             }
         }
@@ -251,7 +253,7 @@ impl<'a> Diagnosis<'a> {
         correlator: &'t mut Correlator,
         owner: Option<u64>,
     ) -> Option<Target<'t>> {
-        target(&mut self.before, correlator, owner.or(self.first))
+        target(&mut self.before, correlator, owner.or(self.first_flow))
     }
 
     /// Reads one entry. `request`: the flow (serial) and kind of a NetBox request.
@@ -261,7 +263,7 @@ impl<'a> Diagnosis<'a> {
         request: Option<(u64, Request)>,
         correlator: &mut Correlator,
     ) {
-        let owner = self.current;
+        let owner = self.current_flow;
         if let Some(url) = &s.url
             && let Some(a) = authorize(url, s.line)
         {
@@ -287,7 +289,7 @@ impl<'a> Diagnosis<'a> {
         owner: Option<u64>,
         correlator: &mut Correlator,
     ) {
-        let name = self.b.name;
+        let source = self.finding_builder.source;
         let Some(t) = self.target(correlator, owner) else {
             return;
         };
@@ -313,12 +315,12 @@ impl<'a> Diagnosis<'a> {
             }
         }
         let mut t = t;
-        t.step(step(s, "authorize", detail, name));
+        t.step(step(s, "authorize", detail, source));
     }
 
     /// An Entra error the catalog found in an entry (the page, or a redirect that went
-    /// nowhere), owned by `at.owner` when it was read: a step (once per entry), and the
-    /// flow's findings.
+    /// nowhere), owned by `at.owner` when it was read: a step (once per entry), and rule ids
+    /// of the flow.
     pub(super) fn entra_error(
         &mut self,
         at: &ErrorAt,
@@ -326,7 +328,7 @@ impl<'a> Diagnosis<'a> {
         with_step: bool,
         correlator: &mut Correlator,
     ) {
-        let name = self.b.name;
+        let source = self.finding_builder.source;
         let Some(mut t) = self.target(correlator, at.owner) else {
             return;
         };
@@ -334,7 +336,7 @@ impl<'a> Diagnosis<'a> {
             t.step(Step {
                 time: at.time.map(rfc3339),
                 step: std::borrow::Cow::Borrowed("entra-error"),
-                source: name.to_string(),
+                source: source.to_string(),
                 line: at.line,
                 pod: None,
                 container: None,
@@ -343,7 +345,7 @@ impl<'a> Diagnosis<'a> {
             });
         }
         for r in rules {
-            t.finding(r);
+            t.add_rule(r);
         }
     }
 
@@ -368,14 +370,14 @@ impl<'a> Diagnosis<'a> {
             ));
         }
         if !problems.is_empty() && self.first_time(REDIRECT_URI_SENT, uri) {
-            self.b
+            self.finding_builder
                 .add(REDIRECT_URI_SENT, a.line, s.time, &evidence, problems);
             found.push(REDIRECT_URI_SENT);
         }
         if let Some(expected) = self.expected_redirect.clone() {
             let diffs = compare(uri, &expected);
             if !diffs.is_empty() && self.first_time(REDIRECT_URI_DIFFERS, uri) {
-                self.b
+                self.finding_builder
                     .add(REDIRECT_URI_DIFFERS, a.line, s.time, &evidence, diffs);
                 found.push(REDIRECT_URI_DIFFERS);
             }
@@ -384,7 +386,7 @@ impl<'a> Diagnosis<'a> {
             && let Some(mut t) = self.target(correlator, owner)
         {
             for r in found {
-                t.finding(r);
+                t.add_rule(r);
             }
         }
     }
@@ -394,7 +396,7 @@ impl<'a> Diagnosis<'a> {
         if self.redirects_done.contains(&key) {
             return false;
         }
-        if self.redirects_done.len() < MAX_REMEMBERED {
+        if self.redirects_done.len() < MAX_REMEMBERED_REPORTED {
             self.redirects_done.insert(key);
         }
         true
@@ -496,9 +498,9 @@ impl<'a> Diagnosis<'a> {
                 sent_names.join(", ")
             }
         );
-        self.b
+        self.finding_builder
             .add(SESSION_COOKIE_LOST, s.line, s.time, &text, diagnosis);
-        if let Some(f) = self.b.findings.get_mut(SESSION_COOKIE_LOST)
+        if let Some(f) = self.finding_builder.findings.get_mut(SESSION_COOKIE_LOST)
             && !f.codes_seen.iter().any(|c| c == "AuthStateMissing")
         {
             f.codes_seen.push(Shown::ours("AuthStateMissing"));
@@ -506,9 +508,9 @@ impl<'a> Diagnosis<'a> {
         // First: it explains a bounce to the login page. The outcome is set when the flow
         // is done ([`finish_flow`]): a redirect loop seen later keeps its own.
         if let Some(flow) = correlator.flow_mut(serial)
-            && !flow.findings.iter().any(|r| r == SESSION_COOKIE_LOST)
+            && !flow.rules.iter().any(|r| r == SESSION_COOKIE_LOST)
         {
-            flow.findings.insert(0, SESSION_COOKIE_LOST.to_string());
+            flow.rules.insert(0, SESSION_COOKIE_LOST.to_string());
         }
     }
 
@@ -549,7 +551,7 @@ impl<'a> Diagnosis<'a> {
             if self.tokens_seen.contains(&t) {
                 continue;
             }
-            if self.tokens_seen.len() < MAX_REMEMBERED {
+            if self.tokens_seen.len() < MAX_REMEMBERED_REPORTED {
                 self.tokens_seen.insert(t);
             }
             let Ok(claims) = token::decode(jwt) else {
@@ -568,24 +570,24 @@ impl<'a> Diagnosis<'a> {
                     s.line,
                     e.request.method
                 );
-                self.b
+                self.finding_builder
                     .add(rule, s.line, s.time, &evidence, vec![problem.text]);
                 rules.push(rule);
             }
         }
         if !rules.is_empty()
-            && owner.or(self.first).is_some()
+            && owner.or(self.first_flow).is_some()
             && let Some(mut t) = self.target(correlator, owner)
         {
             for r in rules {
-                t.finding(r);
+                t.add_rule(r);
             }
         }
     }
 
     /// The findings only a browser shows.
     pub(super) fn findings(self) -> Vec<Finding> {
-        self.b.findings.into_values().collect()
+        self.finding_builder.findings.into_values().collect()
     }
 }
 
@@ -606,19 +608,20 @@ pub(super) fn finish_flow(flow: &mut Flow) {
     if has("entra-error") && !has("callback") {
         flow.outcome = Outcome::Failed;
         flow.stopped_at = Stop::Authorize;
-        flow.conditions.retain(|(c, _)| *c != Condition::NoCallback);
+        flow.conditions
+            .retain(|(c, _)| *c != FlowCondition::NoCallback);
     }
     let looped = flow
         .conditions
         .iter()
-        .any(|(c, _)| *c == Condition::RedirectLoop);
-    if flow.findings.iter().any(|r| r == SESSION_COOKIE_LOST) && !looped {
+        .any(|(c, _)| *c == FlowCondition::RedirectLoop);
+    if flow.rules.iter().any(|r| r == SESSION_COOKIE_LOST) && !looped {
         flow.outcome = Outcome::Failed;
         flow.stopped_at = Stop::Callback;
     }
     // The lost cookie first (it explains the rest), then what the catalog found, then what
     // was read from the authorize request and from tokens: the order of the report.
-    flow.findings.sort_by_key(|r| match r.as_str() {
+    flow.rules.sort_by_key(|r| match r.as_str() {
         SESSION_COOKIE_LOST => 0,
         REDIRECT_URI_SENT | REDIRECT_URI_DIFFERS => 2,
         r if r.starts_with("token-") => 3,

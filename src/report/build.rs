@@ -11,8 +11,9 @@ use crate::catalog::compile::Compiled;
 use crate::parse::timestamp::rfc3339;
 use crate::redact::{Masking, Shown};
 
-/// Evidence items kept per finding.
-pub const MAX_EVIDENCE: usize = 5;
+/// Matched events a finding keeps as evidence (a sample: the count says how many there
+/// were).
+pub const MAX_EVIDENCE_SAMPLES: usize = 5;
 
 /// Findings under construction, by rule id, in the words of the catalog's rules: for the
 /// checks that are not log rules (a HAR capture, token claims).
@@ -20,7 +21,7 @@ pub struct FindingBuilder<'a> {
     /// Where the words of each finding come from: the rule with its id.
     pub compiled: &'a Compiled,
     /// The input's name.
-    pub name: &'a str,
+    pub source: &'a str,
     /// Pod and container of a log line (`None` for a HAR).
     pub pod: Option<(String, Option<String>)>,
     /// How input text is masked.
@@ -44,11 +45,11 @@ impl FindingBuilder<'_> {
         let Some(t) = self.compiled.rule(rule) else {
             return;
         };
-        let name = self.name.to_string();
+        let input = self.source.to_string();
         let source = match &self.pod {
             Some((p, Some(c))) => format!("pod/{p}/{c}"),
             Some((p, None)) => format!("pod/{p}"),
-            None => name.clone(),
+            None => input.clone(),
         };
         let f = self
             .findings
@@ -85,9 +86,9 @@ impl FindingBuilder<'_> {
                 f.diagnosis.push(d);
             }
         }
-        if f.evidence.len() < MAX_EVIDENCE {
+        if f.evidence.len() < MAX_EVIDENCE_SAMPLES {
             f.evidence.push(Evidence {
-                source: self.masking.show(&name),
+                source: self.masking.show(&input),
                 line,
                 lines: 1,
                 pod: self.pod.as_ref().map(|p| self.masking.show(&p.0)),
@@ -113,7 +114,7 @@ pub fn merge_findings(findings: &mut Vec<Finding>, more: Vec<Finding>) {
             Some(x) => {
                 x.count += f.count;
                 for e in f.evidence {
-                    if x.evidence.len() < MAX_EVIDENCE {
+                    if x.evidence.len() < MAX_EVIDENCE_SAMPLES {
                         x.evidence.push(e);
                     }
                 }

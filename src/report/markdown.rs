@@ -36,7 +36,7 @@ fn fence(text: &Shown) -> String {
 
 /// Input text as an inline code span, on one line: neither HTML, a link, emphasis nor a
 /// table cell's end (`|` is escaped, as GFM tables need even inside code).
-fn code(text: &str) -> String {
+fn code_span(text: &str) -> String {
     let text = text.replace(['\n', '\r'], " ").replace('|', "\\|");
     if text.is_empty() {
         return "` `".into();
@@ -51,10 +51,10 @@ fn code(text: &str) -> String {
 }
 
 /// Input texts as code spans, joined.
-fn codes<'a>(texts: impl IntoIterator<Item = &'a Shown>) -> String {
+fn code_spans<'a>(texts: impl IntoIterator<Item = &'a Shown>) -> String {
     texts
         .into_iter()
-        .map(|t| code(t))
+        .map(|t| code_span(t))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -88,7 +88,8 @@ fn outcome_key(o: Outcome) -> &'static str {
     }
 }
 
-fn window(report: &Report) -> (Option<&str>, Option<&str>) {
+/// The first and last time the report's findings and flows show.
+fn time_window(report: &Report) -> (Option<&str>, Option<&str>) {
     let first = report
         .findings
         .iter()
@@ -113,7 +114,7 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
         &f.codes_seen
     };
     if !shown_codes.is_empty() {
-        writeln!(out, "- Codes: {}", codes(shown_codes))?;
+        writeln!(out, "- Codes: {}", code_spans(shown_codes))?;
     }
     let when = match (&f.first_seen, &f.last_seen) {
         (Some(a), Some(b)) if a == b => a.clone(),
@@ -121,7 +122,7 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
         _ => "time not in the log".into(),
     };
     writeln!(out, "- Seen {} time(s), {when}", f.count)?;
-    writeln!(out, "- Where: {}", codes(&f.sources))?;
+    writeln!(out, "- Where: {}", code_spans(&f.sources))?;
     if !f.flows.is_empty() {
         writeln!(out, "- Login flows: {}", f.flows.join(", "))?;
     }
@@ -129,7 +130,7 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
     if !f.diagnosis.is_empty() {
         writeln!(out, "**What the evidence shows:**\n")?;
         for d in &f.diagnosis {
-            writeln!(out, "- {}", code(d))?;
+            writeln!(out, "- {}", code_span(d))?;
         }
         writeln!(out)?;
     } else {
@@ -143,11 +144,11 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
         let place = match (&e.pod, &e.container) {
             (Some(p), Some(c)) => format!(
                 "{}:{} ({})",
-                code(&e.source),
+                code_span(&e.source),
                 e.line,
-                code(&format!("pod/{p}/{c}"))
+                code_span(&format!("pod/{p}/{c}"))
             ),
-            _ => format!("{}:{}", code(&e.source), e.line),
+            _ => format!("{}:{}", code_span(&e.source), e.line),
         };
         writeln!(out, "**Evidence** ({place}):\n")?;
         write!(out, "{}", fence(&e.text))?;
@@ -167,6 +168,18 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
 
 /// Writes the incident report.
 pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
+    header(report, out)?;
+    summary_section(report, out)?;
+    findings_by_severity(report, out)?;
+    flow_timeline(report, out)?;
+    entra_cross_reference(report, out)?;
+    evidence_missing(report, out)?;
+    inputs_not_read(report, out)?;
+    checklist(out)
+}
+
+/// The title, the secrets banner, and what was read: time window, inputs, pods, counts.
+fn header(report: &Report, out: &mut dyn Write) -> Result<()> {
     let s = &report.summary;
     writeln!(
         out,
@@ -175,7 +188,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
     if report.secrets_shown {
         writeln!(out, "> **{}**\n", crate::report::SECRETS_WARNING)?;
     }
-    let (first, last) = window(report);
+    let (first, last) = time_window(report);
     writeln!(
         out,
         "- Time window: {} to {}",
@@ -188,7 +201,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         if report.inputs.is_empty() {
             "-".to_string()
         } else {
-            codes(&report.inputs)
+            code_spans(&report.inputs)
         }
     )?;
     let pods: BTreeSet<&Shown> = report
@@ -198,14 +211,18 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         .filter(|s| s.starts_with("pod/"))
         .collect();
     if !pods.is_empty() {
-        writeln!(out, "- Pods: {}", codes(pods))?;
+        writeln!(out, "- Pods: {}", code_spans(pods))?;
     }
     writeln!(
         out,
         "- Read: {} lines, {} events, {} matched; {} input(s) unreadable\n",
         s.lines, s.events, s.matched_events, s.inputs_unreadable
     )?;
+    Ok(())
+}
 
+/// `## Summary`: the most likely cause, the findings by severity, the login flows.
+fn summary_section(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "## Summary\n")?;
     if report.findings.is_empty() {
         writeln!(out, "No SSO failure was found in the logs.\n")?;
@@ -252,7 +269,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     writeln!(out)?;
+    Ok(())
+}
 
+/// `## Errors`, `## Warnings`, `## Notes`: a block per finding, for the severities found.
+fn findings_by_severity(report: &Report, out: &mut dyn Write) -> Result<()> {
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         let group: Vec<&Finding> = report
             .findings
@@ -272,37 +293,46 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
             finding_block(f, out)?;
         }
     }
+    Ok(())
+}
 
-    if !report.flows.is_empty() {
-        writeln!(out, "## Timeline of login flows\n")?;
+/// `## Timeline of login flows`: a table row per flow, when there are flows.
+fn flow_timeline(report: &Report, out: &mut dyn Write) -> Result<()> {
+    if report.flows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## Timeline of login flows\n")?;
+    writeln!(
+        out,
+        "| Flow | Started | Outcome | Stopped at | Client | Backend | Findings |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    for f in &report.flows {
         writeln!(
             out,
-            "| Flow | Started | Outcome | Stopped at | Client | Backend | Findings |"
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            f.id,
+            f.started.as_deref().unwrap_or("-"),
+            outcome_key(f.outcome),
+            serde_json::to_value(f.stopped_at)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            code_span(&format!(
+                "{} {}",
+                f.client.address,
+                f.client.user_agent.as_deref().unwrap_or("")
+            )),
+            f.backend.as_deref().map_or("-".to_string(), code_span),
+            f.rules.join(", ")
         )?;
-        writeln!(out, "|---|---|---|---|---|---|---|")?;
-        for f in &report.flows {
-            writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                f.id,
-                f.started.as_deref().unwrap_or("-"),
-                outcome_key(f.outcome),
-                serde_json::to_value(f.stopped_at)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                code(&format!(
-                    "{} {}",
-                    f.client.address,
-                    f.client.user_agent.as_deref().unwrap_or("")
-                )),
-                f.backend.as_deref().map_or("-".to_string(), code),
-                f.findings.join(", ")
-            )?;
-        }
-        writeln!(out)?;
     }
+    writeln!(out)?;
+    Ok(())
+}
 
+/// `## Entra sign-in logs cross-reference`: the Entra ids of every finding, to look up.
+fn entra_cross_reference(report: &Report, out: &mut dyn Write) -> Result<()> {
     let ids: Vec<(&Finding, &str, &Shown)> = report
         .findings
         .iter()
@@ -334,11 +364,20 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "| Finding | Kind | Value |")?;
         writeln!(out, "|---|---|---|")?;
         for (f, kind, v) in ids {
-            writeln!(out, "| {} | {kind} | {} |", code(&f.rule), code(v))?;
+            writeln!(
+                out,
+                "| {} | {kind} | {} |",
+                code_span(&f.rule),
+                code_span(v)
+            )?;
         }
         writeln!(out)?;
     }
+    Ok(())
+}
 
+/// `## Evidence missing`: what to collect next when the logs say little about the cause.
+fn evidence_missing(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "## Evidence missing\n")?;
     let quiet = report
         .findings
@@ -367,15 +406,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
             "The logs hold the failure itself; nothing else is needed to act on the findings above.\n"
         )?;
     }
+    Ok(())
+}
 
+/// `## Inputs not read in full`, when some were not.
+fn inputs_not_read(report: &Report, out: &mut dyn Write) -> Result<()> {
     if !report.summary.problems.is_empty() {
         writeln!(out, "## Inputs not read in full\n")?;
         for p in &report.summary.problems {
-            writeln!(out, "- {}", code(p))?;
+            writeln!(out, "- {}", code_span(p))?;
         }
         writeln!(out)?;
     }
+    Ok(())
+}
 
+/// The appendix: the configuration checklist.
+fn checklist(out: &mut dyn Write) -> Result<()> {
     writeln!(out, "## Appendix: the configuration checklist\n")?;
     for item in CHECKLIST {
         writeln!(out, "- [ ] {item}")?;

@@ -304,8 +304,9 @@ pub struct LoginFlow {
     pub ended: Option<String>,
     /// The steps in order.
     pub steps: Vec<FlowStep>,
-    /// Rule ids of the findings this flow shows.
-    pub findings: Vec<String>,
+    /// Rule ids of the findings this flow shows (`findings` in JSON).
+    #[serde(rename = "findings")]
+    pub rules: Vec<String>,
 }
 
 /// The client of a login flow.
@@ -341,19 +342,19 @@ pub struct FlowStep {
 }
 
 impl LoginFlow {
-    /// The report's view of `flow`: every input text masked as `shown` says (names that
+    /// The report's view of `flow`: every input text masked as `cache` says (names that
     /// repeat over flows are masked once).
-    pub fn new(flow: &crate::correlate::Flow, shown: &mut ShowCache) -> LoginFlow {
+    pub fn new(flow: &crate::correlate::Flow, cache: &mut ShowCache) -> LoginFlow {
         LoginFlow {
             id: flow.id.clone(),
             outcome: flow.outcome,
             stopped_at: flow.stopped_at,
-            keys: flow.keys.iter().map(|k| flow_key(k, shown)).collect(),
+            keys: flow.keys.iter().map(|k| flow_key(k, cache)).collect(),
             client: FlowClient {
-                address: shown.line(&flow.client.address),
-                user_agent: flow.client.user_agent.as_deref().map(|u| shown.line(u)),
+                address: cache.line(&flow.client.address),
+                user_agent: flow.client.user_agent.as_deref().map(|u| cache.line(u)),
             },
-            backend: flow.backend.as_deref().map(|b| shown.line(b)),
+            backend: flow.backend.as_deref().map(|b| cache.line(b)),
             started: flow.started.clone(),
             ended: flow.ended.clone(),
             steps: flow
@@ -362,31 +363,31 @@ impl LoginFlow {
                 .map(|s| FlowStep {
                     time: s.time.clone(),
                     step: s.step.to_string(),
-                    source: shown.line(&s.source),
+                    source: cache.line(&s.source),
                     line: s.line,
-                    pod: s.pod.as_deref().map(|p| shown.line(p)),
-                    container: s.container.as_deref().map(|c| shown.line(c)),
+                    pod: s.pod.as_deref().map(|p| cache.line(p)),
+                    container: s.container.as_deref().map(|c| cache.line(c)),
                     status: s.status,
-                    detail: shown.line(&s.detail),
+                    detail: cache.line(&s.detail),
                 })
                 .collect(),
-            findings: flow.findings.clone(),
+            rules: flow.rules.clone(),
         }
     }
 }
 
 /// A flow key as the correlator writes it, `KIND:VALUE`, masked: a state or code whole, an
 /// id as [`crate::redact::Masking::show_id`] shows it.
-fn flow_key(key: &str, shown: &ShowCache) -> Shown {
+fn flow_key(key: &str, cache: &ShowCache) -> Shown {
     use crate::redact::scan::Kind;
-    let masking = shown.masking();
+    let masking = cache.masking();
     match key.split_once(':') {
         Some(("state", v)) => masking.show_credential("state", Kind::State, v),
         Some(("code", v)) => masking.show_credential("code", Kind::Code, v),
         Some((name @ ("request_id" | "trace_id" | "correlation_id"), v)) => {
             masking.show_id(name, v)
         }
-        _ => shown.once(key),
+        _ => cache.once(key),
     }
 }
 

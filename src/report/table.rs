@@ -70,13 +70,15 @@ fn short(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// The most characters of one item of a list cell, or of a name.
-const MAX_ITEM: usize = 1000;
+const MAX_CELL_ITEM_CHARS: usize = 1000;
 
-fn list<T: AsRef<str>>(items: &[T], max: usize) -> String {
+/// The first `max` of `items`, one a line, each cut to [`MAX_CELL_ITEM_CHARS`], and how
+/// many more there are.
+fn list_cell<T: AsRef<str>>(items: &[T], max: usize) -> String {
     let mut s = items
         .iter()
         .take(max)
-        .map(|i| short(i.as_ref(), MAX_ITEM))
+        .map(|i| short(i.as_ref(), MAX_CELL_ITEM_CHARS))
         .collect::<Vec<_>>()
         .join("\n");
     if items.len() > max {
@@ -88,17 +90,18 @@ fn list<T: AsRef<str>>(items: &[T], max: usize) -> String {
 /// Most failed and abandoned flows listed in the flows table.
 const MAX_FLOW_ROWS: usize = 20;
 
-fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
+/// The login flow counts, and a table of the failed and abandoned flows.
+fn flows_table(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     if report.flows.is_empty() {
         return Ok(());
     }
     writeln!(out, "\nLogin flows: {}", report.flow_counts())?;
-    let bad: Vec<_> = report
+    let failed_or_abandoned: Vec<_> = report
         .flows
         .iter()
         .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::Abandoned))
         .collect();
-    if bad.is_empty() {
+    if failed_or_abandoned.is_empty() {
         return Ok(());
     }
     let mut t = new_table(style);
@@ -111,14 +114,14 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
         "Backend",
         "Findings",
     ]);
-    for f in bad.iter().take(MAX_FLOW_ROWS) {
+    for f in failed_or_abandoned.iter().take(MAX_FLOW_ROWS) {
         let client = match &f.client.user_agent {
             Some(ua) => format!(
                 "{}\n{}",
-                short(&f.client.address, MAX_ITEM),
+                short(&f.client.address, MAX_CELL_ITEM_CHARS),
                 ua.chars().take(40).collect::<String>()
             ),
-            None => short(&f.client.address, MAX_ITEM).into_owned(),
+            None => short(&f.client.address, MAX_CELL_ITEM_CHARS).into_owned(),
         };
         t.add_row(vec![
             Cell::new(&f.id),
@@ -137,16 +140,19 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
             Cell::new(f.started.as_deref().unwrap_or("-")),
             // Masked and escaped in the report model already.
             Cell::new(client),
-            Cell::new(short(f.backend.as_deref().unwrap_or("-"), MAX_ITEM)),
-            Cell::new(f.findings.join("\n")),
+            Cell::new(short(
+                f.backend.as_deref().unwrap_or("-"),
+                MAX_CELL_ITEM_CHARS,
+            )),
+            Cell::new(f.rules.join("\n")),
         ]);
     }
     writeln!(out, "{t}")?;
-    if bad.len() > MAX_FLOW_ROWS {
+    if failed_or_abandoned.len() > MAX_FLOW_ROWS {
         writeln!(
             out,
             "(+{} more failed or abandoned flows; see -o json)",
-            bad.len() - MAX_FLOW_ROWS
+            failed_or_abandoned.len() - MAX_FLOW_ROWS
         )?;
     }
     Ok(())
@@ -154,35 +160,47 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
 
 /// Writes the report as tables.
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
-    let s = &report.summary;
     if report.secrets_shown {
         writeln!(out, "{}\n", crate::report::SECRETS_WARNING)?;
     }
     if report.findings.is_empty() {
+        nothing_found(report, out)?;
+    } else {
+        overview_table(report, style, out)?;
+        finding_tables(report, style, out)?;
+    }
+    flows_table(report, style, out)?;
+    problems(report, out)
+}
+
+/// What a report without findings says instead of the tables.
+fn nothing_found(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "No SSO failure found in {} line(s) from {} input(s){}.",
+        s.lines,
+        s.inputs,
+        if s.inputs_unreadable > 0 {
+            format!(
+                "; {} input(s) could not be read (see the errors above)",
+                s.inputs_unreadable
+            )
+        } else {
+            String::new()
+        }
+    )?;
+    if s.lines > 0 {
         writeln!(
             out,
-            "No SSO failure found in {} line(s) from {} input(s){}.",
-            s.lines,
-            s.inputs,
-            if s.inputs_unreadable > 0 {
-                format!(
-                    "; {} input(s) could not be read (see the errors above)",
-                    s.inputs_unreadable
-                )
-            } else {
-                String::new()
-            }
+            "If users still cannot sign in, the failure may have happened at Entra (only the browser saw it) or NetBox swallowed it: collect the browser's error page text (Request Id, Correlation Id, AADSTS code) and enable the `social` logger at DEBUG."
         )?;
-        if s.lines > 0 {
-            writeln!(
-                out,
-                "If users still cannot sign in, the failure may have happened at Entra (only the browser saw it) or NetBox swallowed it: collect the browser's error page text (Request Id, Correlation Id, AADSTS code) and enable the `social` logger at DEBUG."
-            )?;
-        }
-        flows(report, style, out)?;
-        return problems(report, out);
     }
+    Ok(())
+}
 
+/// One row per finding: severity, symptom, rule, count, times, sources.
+fn overview_table(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     let mut overview = new_table(style);
     overview.set_header(vec![
         "Severity",
@@ -199,12 +217,16 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
             Cell::new(&f.rule),
             Cell::new(f.count),
             Cell::new(when(f)),
-            Cell::new(list(&f.sources, 3)),
+            Cell::new(list_cell(&f.sources, 3)),
         ]);
     }
     writeln!(out, "{overview}")?;
+    Ok(())
+}
 
-    // Group the detail blocks by symptom, in the order the overview shows them.
+/// A table per finding, grouped under a heading per symptom in the order the overview
+/// shows them.
+fn finding_tables(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     let mut symptoms = Vec::new();
     for f in &report.findings {
         if !symptoms.contains(&f.symptom) {
@@ -220,88 +242,100 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
             writeln!(out, "{heading}")?;
         }
         for f in report.findings.iter().filter(|f| f.symptom == symptom) {
-            let mut t = new_table(style);
-            t.set_header(vec![
-                severity_cell(f.severity, style),
-                Cell::new(format!("{}  ({})", f.title, f.rule)).add_attribute(Attribute::Bold),
-            ]);
-            let codes = if f.codes_seen.is_empty() {
-                &f.codes
-            } else {
-                &f.codes_seen
-            };
-            if !codes.is_empty() {
-                t.add_row(vec![Cell::new("Codes"), Cell::new(codes.join(", "))]);
-            }
-            t.add_row(vec![
-                Cell::new("Seen"),
-                Cell::new(format!(
-                    "{} time(s); {}",
-                    f.count,
-                    when(f).replace('\n', " .. ")
-                )),
-            ]);
-            if let Some(e) = f.evidence.first() {
-                let source = short(&e.source, MAX_ITEM);
-                let place = match (&e.pod, &e.container) {
-                    (Some(p), Some(c)) => format!(
-                        "{source}:{} (pod/{}/{})",
-                        e.line,
-                        short(p, MAX_ITEM),
-                        short(c, MAX_ITEM)
-                    ),
-                    _ => format!("{source}:{}", e.line),
-                };
-                let text: String = e.text.chars().take(600).collect();
-                t.add_row(vec![
-                    Cell::new("Evidence"),
-                    Cell::new(format!("{place}\n{text}")),
-                ]);
-                if let Some(decoded) = &e.decoded {
-                    let decoded: String = decoded.chars().take(600).collect();
-                    t.add_row(vec![Cell::new("Decoded"), Cell::new(decoded)]);
-                }
-            }
-            t.add_row(vec![Cell::new("Meaning"), Cell::new(&f.meaning)]);
-            if !f.diagnosis.is_empty() {
-                t.add_row(vec![
-                    Cell::new("Diagnosis"),
-                    Cell::new(list(&f.diagnosis, 6)),
-                ]);
-            } else {
-                t.add_row(vec![
-                    Cell::new("Likely causes"),
-                    Cell::new(list(&f.likely_causes, 4)),
-                ]);
-            }
-            if !f.entra.is_empty() {
-                let mut ids = Vec::new();
-                for (label, values) in [
-                    ("Trace ID", &f.entra.trace_ids),
-                    ("Correlation ID", &f.entra.correlation_ids),
-                    ("Timestamp", &f.entra.timestamps),
-                ] {
-                    for v in values.iter().take(3) {
-                        ids.push(format!("{label}: {v}"));
-                    }
-                }
-                t.add_row(vec![
-                    Cell::new("Entra sign-in logs"),
-                    Cell::new(ids.join("\n")),
-                ]);
-            }
-            let steps: Vec<String> = f
-                .resolution
-                .iter()
-                .enumerate()
-                .map(|(i, s)| format!("{}. {s}", i + 1))
-                .collect();
-            t.add_row(vec![Cell::new("Resolution"), Cell::new(steps.join("\n"))]);
-            writeln!(out, "{t}")?;
+            writeln!(out, "{}", finding_table(f, style))?;
         }
     }
-    flows(report, style, out)?;
-    problems(report, out)
+    Ok(())
+}
+
+/// One finding's table: codes, when, evidence, meaning, diagnosis or likely causes, Entra
+/// ids, resolution.
+fn finding_table(f: &Finding, style: Style) -> Table {
+    let mut t = new_table(style);
+    t.set_header(vec![
+        severity_cell(f.severity, style),
+        Cell::new(format!("{}  ({})", f.title, f.rule)).add_attribute(Attribute::Bold),
+    ]);
+    let codes = if f.codes_seen.is_empty() {
+        &f.codes
+    } else {
+        &f.codes_seen
+    };
+    if !codes.is_empty() {
+        t.add_row(vec![Cell::new("Codes"), Cell::new(codes.join(", "))]);
+    }
+    t.add_row(vec![
+        Cell::new("Seen"),
+        Cell::new(format!(
+            "{} time(s); {}",
+            f.count,
+            when(f).replace('\n', " .. ")
+        )),
+    ]);
+    evidence_rows(&mut t, f);
+    t.add_row(vec![Cell::new("Meaning"), Cell::new(&f.meaning)]);
+    if !f.diagnosis.is_empty() {
+        t.add_row(vec![
+            Cell::new("Diagnosis"),
+            Cell::new(list_cell(&f.diagnosis, 6)),
+        ]);
+    } else {
+        t.add_row(vec![
+            Cell::new("Likely causes"),
+            Cell::new(list_cell(&f.likely_causes, 4)),
+        ]);
+    }
+    if !f.entra.is_empty() {
+        let mut ids = Vec::new();
+        for (label, values) in [
+            ("Trace ID", &f.entra.trace_ids),
+            ("Correlation ID", &f.entra.correlation_ids),
+            ("Timestamp", &f.entra.timestamps),
+        ] {
+            for v in values.iter().take(3) {
+                ids.push(format!("{label}: {v}"));
+            }
+        }
+        t.add_row(vec![
+            Cell::new("Entra sign-in logs"),
+            Cell::new(ids.join("\n")),
+        ]);
+    }
+    let steps: Vec<String> = f
+        .resolution
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {s}", i + 1))
+        .collect();
+    t.add_row(vec![Cell::new("Resolution"), Cell::new(steps.join("\n"))]);
+    t
+}
+
+/// The finding's first evidence (where, and its text), and its decoded view, as rows of
+/// `t`.
+fn evidence_rows(t: &mut Table, f: &Finding) {
+    let Some(e) = f.evidence.first() else {
+        return;
+    };
+    let source = short(&e.source, MAX_CELL_ITEM_CHARS);
+    let place = match (&e.pod, &e.container) {
+        (Some(p), Some(c)) => format!(
+            "{source}:{} (pod/{}/{})",
+            e.line,
+            short(p, MAX_CELL_ITEM_CHARS),
+            short(c, MAX_CELL_ITEM_CHARS)
+        ),
+        _ => format!("{source}:{}", e.line),
+    };
+    let text: String = e.text.chars().take(600).collect();
+    t.add_row(vec![
+        Cell::new("Evidence"),
+        Cell::new(format!("{place}\n{text}")),
+    ]);
+    if let Some(decoded) = &e.decoded {
+        let decoded: String = decoded.chars().take(600).collect();
+        t.add_row(vec![Cell::new("Decoded"), Cell::new(decoded)]);
+    }
 }
 
 /// The inputs, pods or time ranges that could not be read, after everything else: a

@@ -2,7 +2,9 @@
 //! Python reprs, XML, CLI flags, name/value pairs), quoted and unquoted values, lists and
 //! cookies, and the few harmless values left shown.
 
-use super::*;
+use super::shapes::SCHEMES;
+use super::words::{CredentialClass, class_of, is_key_byte};
+use super::{Kind, Span};
 
 /// The quotes a value or key may stand in, longest first: JSON escaped inside JSON, HTML
 /// entities, JSON and nginx escapes.
@@ -154,7 +156,7 @@ pub(super) fn separator(b: &[u8], mut i: usize) -> Option<usize> {
 pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
     let mut i = 0;
     // The class a `name`/`key` field announced for the next `value` field, and where.
-    let mut pending: Option<(Class, usize)> = None;
+    let mut pending: Option<(CredentialClass, usize)> = None;
     while i < b.len() {
         if !is_key_byte(b[i]) {
             i += 1;
@@ -196,15 +198,15 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
         if flag && (key == b"u" || key == b"user") {
             // `curl -u user:PASSWORD`: the part after the colon.
             let vs = skip_blanks(b, after);
-            let ve = unquoted_end(b, vs, Class::Secret);
+            let ve = unquoted_end(b, vs, CredentialClass::Secret);
             if let Some(c) = memchr::memchr(b':', &b[vs..ve]) {
-                push_value(b, vs + c + 1, ve, Class::Password, out);
+                push_value(b, vs + c + 1, ve, CredentialClass::Password, out);
             }
             i = ve.max(i);
             continue;
         }
         if flag && (key == b"p" || key == b"pass") {
-            if let Some(end) = value(b, after, Class::Password, out) {
+            if let Some(end) = value(b, after, CredentialClass::Password, out) {
                 i = end.max(i);
             }
             continue;
@@ -271,7 +273,7 @@ pub(super) fn is_naming_key(key: &[u8]) -> bool {
 }
 
 /// The value after a naming key, when it names a credential: its class and where it ends.
-pub(super) fn named_value(b: &[u8], at: usize) -> Option<(Class, usize)> {
+pub(super) fn named_value(b: &[u8], at: usize) -> Option<(CredentialClass, usize)> {
     let mut i = skip_blanks(b, at);
     let quote = quote_at(b, i.min(b.len().saturating_sub(1))).filter(|_| i < b.len());
     if let Some(q) = quote {
@@ -352,7 +354,12 @@ pub(super) fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) 
 
 /// Masks the value that starts at (or after blanks from) `at` for a key of `class`; the end
 /// of what was read.
-pub(super) fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> Option<usize> {
+pub(super) fn value(
+    b: &[u8],
+    at: usize,
+    class: CredentialClass,
+    out: &mut Vec<Span>,
+) -> Option<usize> {
     let mut i = skip_blanks(b, at);
     // A stray backslash before the value (a quote lost on the way) is not the value.
     while i + 1 < b.len()
@@ -399,11 +406,11 @@ pub(super) fn value(b: &[u8], at: usize, class: Class, out: &mut Vec<Span>) -> O
         }
         None => (i, unquoted_end(b, i, class), None),
     };
-    if class == Class::CookieHeader {
+    if class == CredentialClass::CookieHeader {
         return Some(cookie_pairs(b, start, end, out));
     }
     let (mut vs, ve) = (start, end);
-    if class == Class::Authorization {
+    if class == CredentialClass::Authorization {
         // The scheme word stays readable: `Authorization: Bearer <token#1>`.
         let scheme = b[vs..ve]
             .iter()
@@ -468,7 +475,7 @@ pub(super) fn push_value(
     b: &[u8],
     start: usize,
     end: usize,
-    class: Class,
+    class: CredentialClass,
     out: &mut Vec<Span>,
 ) -> bool {
     let mut end = end;
@@ -515,7 +522,7 @@ pub(super) fn closing(b: &[u8], s: usize, q: &[u8]) -> usize {
 
 /// Where an unquoted value starting at `s` ends. Passwords may hold spaces: theirs runs to
 /// the next `key=` or the end of the value.
-pub(super) fn unquoted_end(b: &[u8], s: usize, class: Class) -> usize {
+pub(super) fn unquoted_end(b: &[u8], s: usize, class: CredentialClass) -> usize {
     let mut i = s;
     while i < b.len() {
         let c = b[i];
@@ -524,7 +531,7 @@ pub(super) fn unquoted_end(b: &[u8], s: usize, class: Class) -> usize {
             b'<' => i > s,
             b'\\' => b.get(i + 1) == Some(&b'"'),
             b' ' | b'\t' | b',' | b';' | b'}' | b']' | b')' => {
-                if class != Class::Password {
+                if class != CredentialClass::Password {
                     true
                 } else {
                     // The next word is a key: the password ended before it.
@@ -603,7 +610,7 @@ pub(super) fn cookie_pairs(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) ->
 /// Values that are not secrets whatever the key: empty, null-like, already starred out.
 /// Beyond those, codes may be numbers or error names, states and sessions short words, and
 /// keys GUIDs (`SOCIAL_AUTH_AZUREAD_OAUTH2_KEY` is the client id).
-pub(super) fn harmless(v: &[u8], class: Class) -> bool {
+pub(super) fn harmless(v: &[u8], class: CredentialClass) -> bool {
     let mut v = v.trim_ascii();
     while let [rest @ .., b':' | b'.' | b','] = v {
         v = rest;
@@ -650,13 +657,17 @@ pub(super) fn harmless(v: &[u8], class: Class) -> bool {
         .all(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-');
     match class {
         // `cannot fetch token: 400`, `Incorrect id_token: iat`: a status or a claim's name.
-        Class::Token if (digits && v.len() <= 4) || (word && v.len() <= 10) => true,
-        Class::Password | Class::Secret | Class::Token | Class::Authorization | Class::Cookie => {
+        CredentialClass::Token if (digits && v.len() <= 4) || (word && v.len() <= 10) => true,
+        CredentialClass::Password
+        | CredentialClass::Secret
+        | CredentialClass::Token
+        | CredentialClass::Authorization
+        | CredentialClass::Cookie => {
             // An expression that reads the value elsewhere is not the value.
             v.starts_with(b"os.environ") || v.starts_with(b"os.getenv") || v.starts_with(b"$")
         }
-        Class::CookieHeader => false,
-        Class::Code => {
+        CredentialClass::CookieHeader => false,
+        CredentialClass::Code => {
             (digits && v.len() <= 9)
                 || (v.len() > 6
                     && v[..6].eq_ignore_ascii_case(b"AADSTS")
@@ -664,8 +675,10 @@ pub(super) fn harmless(v: &[u8], class: Class) -> bool {
                 || (word && v.len() <= 48)
                 || v.iter().all(|c| c.is_ascii_uppercase() || *c == b'_')
         }
-        Class::State | Class::Session => (digits && v.len() <= 6) || (word && v.len() <= 16),
-        Class::Key => (digits && v.len() <= 6) || is_guid(v),
+        CredentialClass::State | CredentialClass::Session => {
+            (digits && v.len() <= 6) || (word && v.len() <= 16)
+        }
+        CredentialClass::Key => (digits && v.len() <= 6) || is_guid(v),
     }
 }
 

@@ -18,12 +18,11 @@ mod shapes;
 mod views;
 mod words;
 
-use keys::*;
+use keys::key_values;
 pub use keys::{is_guid, is_placeholder, masks_value};
-use shapes::*;
+use shapes::{continue_over_lines, shapes};
 pub use shapes::{entropy, looks_random};
-use views::*;
-use words::*;
+use views::{fold_invisible, has_escape, map_back, percent_decode, unescape_view, view_spans};
 
 /// What a masked value was, for its placeholder (`<password#1>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,7 +2,10 @@
 //! Entra client secrets and authorization codes, credentials in URLs, SAML assertions, and
 //! base64 that decodes to a credential.
 
-use super::*;
+use std::sync::LazyLock;
+
+use super::keys::{is_guid, skip_blanks};
+use super::{Kind, Span, find_all};
 
 pub(super) fn is_token_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'~' | b'.' | b'-')

@@ -1,7 +1,7 @@
 //! Views of a text that hide a secret from a plain scan (percent-encoded, backslash-
 //! escaped, split by invisible characters), scanned and mapped back to the text's offsets.
 
-use super::*;
+use super::{Span, find_all};
 
 /// Characters that show nothing (or a replacement mark) and may stand inside a token.
 pub(super) fn invisible(c: char) -> bool {

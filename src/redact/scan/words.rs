@@ -1,10 +1,11 @@
 //! The words that make a key name a credential, and the class of credential each names.
 
-use super::*;
+use super::Kind;
 
-/// How a key's value is masked and what counts as harmless.
+/// The class of credential a key names: how its value is masked (its [`Kind`]) and what
+/// counts as harmless.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Class {
+pub(super) enum CredentialClass {
     Password,
     Secret,
     Token,
@@ -19,17 +20,17 @@ pub(super) enum Class {
     Authorization,
 }
 
-impl Class {
+impl CredentialClass {
     pub(super) fn kind(self) -> Kind {
         match self {
-            Class::Password => Kind::Password,
-            Class::Secret => Kind::Secret,
-            Class::Token | Class::Authorization => Kind::Token,
-            Class::Code => Kind::Code,
-            Class::State => Kind::State,
-            Class::Session => Kind::Session,
-            Class::Cookie | Class::CookieHeader => Kind::Cookie,
-            Class::Key => Kind::Key,
+            CredentialClass::Password => Kind::Password,
+            CredentialClass::Secret => Kind::Secret,
+            CredentialClass::Token | CredentialClass::Authorization => Kind::Token,
+            CredentialClass::Code => Kind::Code,
+            CredentialClass::State => Kind::State,
+            CredentialClass::Session => Kind::Session,
+            CredentialClass::Cookie | CredentialClass::CookieHeader => Kind::Cookie,
+            CredentialClass::Key => Kind::Key,
         }
     }
 }
@@ -112,71 +113,71 @@ pub(super) const VALUE_WORDS: &[&str] = &[
 ];
 
 /// Whole words of a key that make it a credential.
-pub(super) const CREDENTIAL_WORDS: &[(&str, Class)] = &[
-    ("pwd", Class::Password),
-    ("pw", Class::Password),
-    ("pass", Class::Password),
-    ("pw", Class::Password),
-    ("otp", Class::Password),
-    ("pin", Class::Password),
-    ("key", Class::Key),
-    ("code", Class::Code),
-    ("state", Class::State),
-    ("nonce", Class::State),
-    ("verifier", Class::Secret),
-    ("sig", Class::Token),
-    ("signature", Class::Token),
-    ("jwt", Class::Token),
-    ("bearer", Class::Token),
-    ("auth", Class::Authorization),
-    ("wresult", Class::Secret),
-    ("esctx", Class::Cookie),
-    ("buid", Class::Cookie),
-    ("fpc", Class::Cookie),
-    ("ccstate", Class::Cookie),
+pub(super) const CREDENTIAL_WORDS: &[(&str, CredentialClass)] = &[
+    ("pwd", CredentialClass::Password),
+    ("pw", CredentialClass::Password),
+    ("pass", CredentialClass::Password),
+    ("pw", CredentialClass::Password),
+    ("otp", CredentialClass::Password),
+    ("pin", CredentialClass::Password),
+    ("key", CredentialClass::Key),
+    ("code", CredentialClass::Code),
+    ("state", CredentialClass::State),
+    ("nonce", CredentialClass::State),
+    ("verifier", CredentialClass::Secret),
+    ("sig", CredentialClass::Token),
+    ("signature", CredentialClass::Token),
+    ("jwt", CredentialClass::Token),
+    ("bearer", CredentialClass::Token),
+    ("auth", CredentialClass::Authorization),
+    ("wresult", CredentialClass::Secret),
+    ("esctx", CredentialClass::Cookie),
+    ("buid", CredentialClass::Cookie),
+    ("fpc", CredentialClass::Cookie),
+    ("ccstate", CredentialClass::Cookie),
 ];
 
 /// Parts of a key, wherever they stand in it (glued to the word before: `clientsecret`,
 /// `mysqlpassword`, `ESTSAUTHPERSISTENT`), checked in this order.
-pub(super) const CREDENTIAL_PARTS: &[(&str, Class)] = &[
-    ("passw", Class::Password),
+pub(super) const CREDENTIAL_PARTS: &[(&str, CredentialClass)] = &[
+    ("passw", CredentialClass::Password),
     // The same with a look-alike first letter (Cyrillic `Р`), and glued forms: `passcode`,
     // `PGPASS`, `dbpwd`.
-    ("assword", Class::Password),
-    ("pass", Class::Password),
-    ("pwd", Class::Password),
-    ("passphrase", Class::Password),
-    ("passwd", Class::Password),
-    ("cookie", Class::Cookie),
-    ("estsauth", Class::Cookie),
+    ("assword", CredentialClass::Password),
+    ("pass", CredentialClass::Password),
+    ("pwd", CredentialClass::Password),
+    ("passphrase", CredentialClass::Password),
+    ("passwd", CredentialClass::Password),
+    ("cookie", CredentialClass::Cookie),
+    ("estsauth", CredentialClass::Cookie),
     // Django's cookies: masked as cookies wherever they stand, so a HAR's Set-Cookie
     // header and its cookies array give one placeholder.
-    ("sessionid", Class::Cookie),
-    ("csrftoken", Class::Cookie),
-    ("csrfmiddlewaretoken", Class::Cookie),
-    ("secret", Class::Secret),
-    ("ecret", Class::Secret),
-    ("credential", Class::Secret),
-    ("assertion", Class::Secret),
-    ("samlresponse", Class::Secret),
-    ("privatekey", Class::Secret),
-    ("token", Class::Token),
-    ("authorization", Class::Authorization),
-    ("apikey", Class::Key),
-    ("accesskey", Class::Key),
-    ("signingkey", Class::Key),
-    ("masterkey", Class::Key),
-    ("sharedkey", Class::Key),
-    ("sessionstate", Class::Session),
-    ("sessionkey", Class::Session),
-    ("session", Class::Session),
-    ("relaystate", Class::State),
-    ("nonce", Class::State),
-    ("authcode", Class::Code),
+    ("sessionid", CredentialClass::Cookie),
+    ("csrftoken", CredentialClass::Cookie),
+    ("csrfmiddlewaretoken", CredentialClass::Cookie),
+    ("secret", CredentialClass::Secret),
+    ("ecret", CredentialClass::Secret),
+    ("credential", CredentialClass::Secret),
+    ("assertion", CredentialClass::Secret),
+    ("samlresponse", CredentialClass::Secret),
+    ("privatekey", CredentialClass::Secret),
+    ("token", CredentialClass::Token),
+    ("authorization", CredentialClass::Authorization),
+    ("apikey", CredentialClass::Key),
+    ("accesskey", CredentialClass::Key),
+    ("signingkey", CredentialClass::Key),
+    ("masterkey", CredentialClass::Key),
+    ("sharedkey", CredentialClass::Key),
+    ("sessionstate", CredentialClass::Session),
+    ("sessionkey", CredentialClass::Session),
+    ("session", CredentialClass::Session),
+    ("relaystate", CredentialClass::State),
+    ("nonce", CredentialClass::State),
+    ("authcode", CredentialClass::Code),
 ];
 
 /// The class of a key (a run of letters, digits, `_` and `-`), if it names a credential.
-pub(super) fn class_of(key: &[u8]) -> Option<Class> {
+pub(super) fn class_of(key: &[u8]) -> Option<CredentialClass> {
     if key.len() < 2 || key.len() > 96 || !key.iter().any(u8::is_ascii_alphabetic) {
         return None;
     }
@@ -233,10 +234,10 @@ pub(super) fn class_of(key: &[u8]) -> Option<Class> {
         return None;
     }
     if words.len() <= 2 && (lower == b"cookie" || lower == b"set-cookie") {
-        return Some(Class::CookieHeader);
+        return Some(CredentialClass::CookieHeader);
     }
     if matches!(glued, b"auth" | b"basicauth" | b"httpauth" | b"proxyauth") {
-        return Some(Class::Authorization);
+        return Some(CredentialClass::Authorization);
     }
     for (part, class) in CREDENTIAL_PARTS {
         // Keys are short: a plain window scan beats building a searcher per key.
