@@ -162,23 +162,50 @@ fn every_module_of_the_crate_is_in_a_layer() {
     }
 }
 
-/// No file of the crate is longer than 900 lines.
+/// The trees the 900-line rule covers, relative to the repository root: the crate, its
+/// integration tests and the tools crate.
+const SIZED: [&str; 3] = ["src", "tests", "tools"];
+
+/// `path` relative to the repository root, with `/` between its parts.
+fn relative(path: &Path) -> String {
+    path.strip_prefix(root())
+        .expect("under the repository root")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// No `.rs` file under src/, tests/ or tools/ is longer than 900 lines, but those
+/// docs/ARCHITECTURE.md lists as still to split (paths from the repository root); a listed
+/// file that is no longer that long leaves the list.
 #[test]
 fn no_source_file_is_over_900_lines() {
     let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
-    let mut long: Vec<String> = files
-        .iter()
+    for dir in SIZED {
+        rust_files(&root().join(dir), &mut files);
+    }
+    let files: Vec<String> = files.iter().map(|f| relative(f)).collect();
+    // The walk reaches every tree it must.
+    for seen in ["src/lib.rs", "tests/architecture.rs", "tools/src/lib.rs"] {
+        assert!(files.iter().any(|f| f == seen), "{seen} was not read");
+    }
+    let mut long: Vec<(String, usize)> = files
+        .into_iter()
         .filter_map(|f| {
-            let lines = fs::read_to_string(f).expect("readable").lines().count();
-            (lines > 900).then(|| format!("{} ({lines})", f.display()))
+            let lines = fs::read_to_string(root().join(&f))
+                .expect("readable")
+                .lines()
+                .count();
+            (lines > 900).then_some((f, lines))
         })
         .collect();
     long.sort();
     let allowed = block("long-files");
-    let unexpected: Vec<&String> = long
+    let unexpected: Vec<String> = long
         .iter()
-        .filter(|l| !allowed.iter().any(|a| l.contains(a.as_str())))
+        .filter(|(f, _)| !allowed.contains(f))
+        .map(|(f, lines)| format!("{f} ({lines})"))
         .collect();
     assert!(
         unexpected.is_empty(),
@@ -186,7 +213,7 @@ fn no_source_file_is_over_900_lines() {
     );
     let stale: Vec<&String> = allowed
         .iter()
-        .filter(|a| !long.iter().any(|l| l.contains(a.as_str())))
+        .filter(|a| !long.iter().any(|(f, _)| f == *a))
         .collect();
     assert!(stale.is_empty(), "no longer over 900 lines: {stale:?}");
 }

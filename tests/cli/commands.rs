@@ -1,0 +1,81 @@
+//! The other commands: `catalog` (user rules, unknown codes, `export --regex`), `explain`,
+//! and `kube` in a build without the feature.
+
+use serde_json::Value;
+
+use super::{bin, finding, fixture, run};
+
+#[test]
+fn user_rules_add_to_the_catalog() {
+    let dir = fixture("good-rules");
+    let out = bin()
+        .args(["--patterns", dir.to_str().unwrap(), "-o", "json"])
+        .write_stdin("2026-11-25T08:00:00Z sso-probe FAILED: connect timeout\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = finding(&report, "netbox-custom-probe").unwrap();
+    assert_eq!(f["evidence"][0]["captures"]["error"], "connect timeout");
+    assert_eq!(run(&["catalog", "check", dir.to_str().unwrap()]).code, 0);
+}
+
+#[test]
+fn unknown_aadsts_code_is_still_reported() {
+    let out = bin()
+        .args(["-o", "json"])
+        .write_stdin("Request failed with 400: {\"error\":\"invalid_request\",\"error_description\":\"AADSTS9999999: Something new.\"}\n")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = finding(&report, "unknown-aadsts-code").expect("unknown code finding");
+    assert_eq!(f["symptom"], "unknown");
+    assert_eq!(f["codes"][0], "AADSTS9999999");
+}
+
+#[test]
+fn export_regex_lists_patterns() {
+    let r = run(&["catalog", "export", "--regex"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.lines().count() > 20);
+    assert!(!r.stdout.contains("(?P<"));
+    for line in r.stdout.lines() {
+        regex::Regex::new(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+    }
+}
+
+#[test]
+fn explain_answers_for_every_reference_code() {
+    // The 125 codes of the reference table (shared/reference/aadsts-codes.tsv).
+    let codes = std::fs::read_to_string(fixture("aadsts-codes.txt")).unwrap();
+    let codes: Vec<&str> = codes.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(codes.len(), 125);
+    let listed = run(&["catalog", "list"]).stdout;
+    for code in codes {
+        let needle = format!("AADSTS{code}");
+        assert!(
+            listed.split([',', ' ', '\n']).any(|w| w == needle),
+            "no rule lists {needle}"
+        );
+    }
+    for code in ["AADSTS50011", "7000222", "AADSTS90094", "AADSTS80002"] {
+        let r = run(&["explain", code]);
+        assert_eq!(r.code, 0, "{code}: {}", r.stderr);
+        assert!(r.stdout.contains("Resolution:"));
+    }
+}
+
+/// Built without the `kube` feature (`cargo test --no-default-features`, as CI runs it),
+/// `kube` says what to do instead and exits 2.
+#[cfg(not(feature = "kube"))]
+#[test]
+fn kube_without_the_feature_points_to_kubectl() {
+    let r = run(&["kube"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("built without the `kube` feature")
+            && r.stderr.contains("kubectl logs --prefix --timestamps"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,0 +1,302 @@
+//! Input handling: stdin, big files read in ranges, invalid UTF-8, empty, missing and binary
+//! files, folders and gzip, a 64 MiB line, and closed stdout or stderr.
+
+use std::io::{Read, Write};
+use std::process::{Command as StdCommand, Stdio};
+
+use serde_json::Value;
+
+use super::{bin, finding, fixture, json, root, rules, run};
+
+#[test]
+fn stdin_when_piped_and_dash() {
+    let text = std::fs::read(fixture("quirks.log")).unwrap();
+    for args in [vec!["-o", "json"], vec!["scan", "-o", "json", "-"]] {
+        let out = bin()
+            .args(&args)
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(finding(&report, "auth-state-missing").is_some(), "{report}");
+        assert_eq!(report["findings"][0]["evidence"][0]["source"], "<stdin>");
+    }
+}
+
+/// With worker threads a file is read by them, a range (1 MiB) each, as is stdin
+/// redirected from one (`< FILE`); the report is the one a single thread reading in order
+/// gives, and stdin through a pipe gives the same.
+#[test]
+fn big_files_read_in_ranges_give_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = std::fs::read(fixture("quirks.log")).unwrap();
+    let mut text = Vec::new();
+    while text.len() < 5 << 19 {
+        text.extend_from_slice(&one);
+    }
+    let path = dir.path().join("netbox.log");
+    std::fs::write(&path, &text).unwrap();
+    let file = path.to_str().unwrap();
+    let serial = run(&["scan", "-o", "json", "-j", "1", file]);
+    let ranged = run(&["scan", "-o", "json", "-j", "2", file]);
+    assert!(serial.stdout.contains("auth-state-missing"));
+    assert!(serial.stdout == ranged.stdout, "-j 2 differs from -j 1");
+    let redirected = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+        .args(["scan", "-o", "json", "-j", "2", "-"])
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    let piped = bin()
+        .args(["scan", "-o", "json", "-j", "2", "-"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    let as_file = serial.stdout.replace(file, "<stdin>");
+    assert!(
+        String::from_utf8_lossy(&redirected.stdout) == as_file,
+        "< FILE differs"
+    );
+    assert!(
+        String::from_utf8_lossy(&piped.stdout) == as_file,
+        "a pipe differs"
+    );
+}
+
+#[test]
+fn invalid_utf8_nul_and_crlf_are_matched() {
+    let (code, report, stderr) = json(&[fixture("quirks.log").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let f =
+        finding(&report, "aadsts7000222-client-secret-expired").expect("found despite bad bytes");
+    let text = f["evidence"][0]["text"].as_str().unwrap();
+    assert!(text.contains('\u{fffd}'), "shown lossily: {text}");
+    assert!(text.contains("\\u{0}"), "NUL escaped: {text}");
+    assert!(!text.ends_with('\r'));
+    assert_eq!(f["evidence"][0]["line"], 3);
+    assert_eq!(report["summary"]["invalid_utf8_lines"], 1);
+    assert!(stderr.contains("invalid UTF-8"), "{stderr}");
+}
+
+#[test]
+fn empty_file_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.log");
+    std::fs::write(&empty, "").unwrap();
+    let (code, report, _) = json(&[empty.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["lines"], 0);
+}
+
+#[test]
+fn missing_file_is_named_and_others_still_analysed() {
+    let (code, report, stderr) = json(&[
+        "does-not-exist.log",
+        fixture("quirks.log").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("does-not-exist.log: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(finding(&report, "auth-state-missing").is_some());
+    assert_eq!(report["summary"]["inputs_unreadable"], 1);
+    assert_eq!(report["summary"]["inputs"], 2);
+}
+
+#[test]
+fn binary_file_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin_path = dir.path().join("netbox.bin");
+    let mut bytes = b"\x7fELF\x02\x01\x01\0".to_vec();
+    bytes.extend((0..10_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
+    std::fs::write(&bin_path, bytes).unwrap();
+    let (code, report, stderr) = json(&[bin_path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("netbox.bin: binary file"), "{stderr}");
+    assert_eq!(report["summary"]["inputs_binary"], 1);
+    assert_eq!(stderr.lines().filter(|l| l.contains("binary")).count(), 1);
+}
+
+#[test]
+fn directory_is_read_recursively_including_gzip() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("pods/netbox")).unwrap();
+    std::fs::copy(fixture("quirks.log"), dir.path().join("pods/netbox/a.log")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"2026-11-25T09:00:00Z Wrong state parameter given.\n")
+        .unwrap();
+    std::fs::write(dir.path().join("pods/old.log.1"), gz.finish().unwrap()).unwrap();
+    let (code, report, _) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        finding(&report, "auth-state-forbidden").is_some(),
+        "{:?}",
+        rules(&report)
+    );
+    assert!(finding(&report, "auth-state-missing").is_some());
+    assert_eq!(report["summary"]["inputs"], 2);
+}
+
+#[test]
+fn truncated_gzip_is_an_error_but_the_start_is_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..50_000 {
+        text.push_str(&format!(
+            "2026-11-25T09:00:00Z INFO request {i} ok, nothing to see\n"
+        ));
+        if i == 10 {
+            text.push_str("2026-11-25T09:00:00Z AADSTS7000222: The provided client secret keys for app 'x' are expired.\n");
+        }
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let path = dir.path().join("netbox.log.gz");
+    std::fs::write(&path, &gz[..gz.len() * 2 / 3]).unwrap();
+    let (code, report, stderr) = json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("netbox.log.gz: gzip data is truncated"),
+        "{stderr}"
+    );
+    assert!(finding(&report, "aadsts7000222-client-secret-expired").is_some());
+    assert!(report["summary"]["lines"].as_u64().unwrap() > 1000);
+}
+
+#[test]
+fn a_64_mib_line_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.log");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "2026-11-25T09:00:00Z INFO before").unwrap();
+    write!(f, "2026-11-25T09:00:01Z DEBUG payload ").unwrap();
+    let chunk = "x".repeat(1 << 20);
+    for _ in 0..64 {
+        f.write_all(chunk.as_bytes()).unwrap();
+    }
+    writeln!(f, " AADSTS50011: The redirect URI 'http://netbox.example.com/oauth/complete/azuread-oauth2/' specified in the request does not match").unwrap();
+    writeln!(
+        f,
+        "2026-11-25T09:00:02Z social_core.exceptions.AuthStateMissing: Session value state missing."
+    )
+    .unwrap();
+    drop(f);
+    let (code, report, _) = json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let f = finding(&report, "aadsts50011-redirect-uri-mismatch")
+        .expect("found at the end of a 64 MiB line");
+    assert_eq!(f["evidence"][0]["line"], 2);
+    assert!(
+        f["evidence"][0]["text"].as_str().unwrap().len() < 10_000,
+        "evidence is cut"
+    );
+    assert_eq!(
+        finding(&report, "auth-state-missing").unwrap()["evidence"][0]["line"],
+        3
+    );
+    assert_eq!(report["summary"]["lines"], 3);
+}
+
+/// Runs the binary with its stdout closed at once (like `| head -0`), feeding `stdin` (if any)
+/// 20,000 times; returns the exit code and stderr.
+fn run_with_closed_stdout(
+    args: &[&str],
+    stdin_line: Option<&'static str>,
+) -> (Option<i32>, String) {
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+        .args(args)
+        .current_dir(root())
+        .stdin(if stdin_line.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            for _ in 0..20_000 {
+                if stdin
+                    .write_all(stdin_line.unwrap_or_default().as_bytes())
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        })
+    });
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    if let Some(w) = writer {
+        w.join().unwrap();
+    }
+    (status.code(), stderr)
+}
+
+/// See: issue 15. `sso-triage /etc 2>&1 | head -1` panicked on the closed pipe: messages on
+/// stderr (a binary file skipped, the summary line) met a closed stderr.
+#[test]
+fn closed_stderr_and_stdout_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.bin"),
+        [0u8, 1, 2, 3, 0xff, 0, 0, 7].repeat(64),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("netbox.log"),
+        "2026-11-20T09:00:00Z AADSTS50011: The redirect URI 'http://x/' specified\n",
+    )
+    .unwrap();
+    for closed_out in [false, true] {
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+            .arg(dir.path())
+            .stdin(Stdio::null())
+            .stdout(if closed_out {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert!(
+            matches!(status.code(), Some(0..=2)),
+            "closed stdout {closed_out}: {status:?}"
+        );
+    }
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let line = "2026-11-25T09:00:00Z social_core.exceptions.AuthStateMissing: Session value state missing.\n";
+    let (code, stderr) = run_with_closed_stdout(&["scan", "-o", "jsonl", "-"], Some(line));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn closed_stdout_ends_quietly_for_a_json_document_too() {
+    // The document (over 300 KB) is larger than a pipe's buffer, so the write must fail.
+    let (code, stderr) =
+        run_with_closed_stdout(&["scan", "-o", "json", "samples", "tests/corpus"], None);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

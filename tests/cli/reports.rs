@@ -1,0 +1,125 @@
+//! Reports: login flows reconstructed per user, the Markdown incident report and the HTML
+//! report.
+
+use super::{finding, fixture, json, run};
+
+#[test]
+fn login_flows_are_reconstructed_per_user() {
+    let (code, report, _) = json(&[fixture("flows.log").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let flows = report["flows"].as_array().unwrap();
+    let outcome = |i: usize| {
+        (
+            flows[i]["outcome"].as_str().unwrap(),
+            flows[i]["stopped_at"].as_str().unwrap(),
+        )
+    };
+    assert_eq!(flows.len(), 4, "{flows:#?}");
+    // Two users behind one ingress address: same IP, different user agents.
+    assert_eq!(flows[0]["client"]["address"], flows[1]["client"]["address"]);
+    assert_eq!(outcome(0), ("succeeded", "done"));
+    assert_eq!(outcome(1), ("failed", "callback"));
+    assert_eq!(flows[1]["findings"][0], "sso-failed-redirect-to-login");
+    assert_eq!(outcome(2), ("abandoned", "authorize"));
+    assert_eq!(outcome(3), ("failed", "landing"));
+    for (i, f) in flows.iter().enumerate() {
+        assert_eq!(f["id"], format!("f{}", i + 1));
+        assert!(
+            f["started"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-11-26T08:0")
+        );
+        for key in f["keys"].as_array().unwrap() {
+            assert!(
+                !key.as_str().unwrap().contains("FAKE"),
+                "keys never show codes or states: {key}"
+            );
+        }
+    }
+    assert_eq!(
+        finding(&report, "flow-no-callback").unwrap()["flows"],
+        serde_json::json!(["f3"])
+    );
+    assert_eq!(
+        finding(&report, "flow-bounced-to-login").unwrap()["flows"],
+        serde_json::json!(["f4"])
+    );
+    assert!(
+        finding(&report, "flow-bounced-to-login").unwrap()["evidence"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("/login/")
+    );
+    let table = run(&[
+        "scan",
+        "--color",
+        "never",
+        "--width",
+        "160",
+        fixture("flows.log").to_str().unwrap(),
+    ]);
+    assert!(
+        table
+            .stdout
+            .contains("Login flows: 4 (1 succeeded, 2 failed, 1 abandoned, 0 incomplete)"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn markdown_incident_report_is_complete_and_deterministic() {
+    let args = [
+        "scan",
+        "-o",
+        "markdown",
+        "-j",
+        "2",
+        "samples",
+        "tests/fixtures/flows.log",
+    ];
+    let a = run(&args);
+    let b = run(&args);
+    assert_eq!(a.code, 1);
+    assert_eq!(a.stdout, b.stdout, "same input, same bytes");
+    for section in [
+        "# SSO incident report",
+        "- Time window: ",
+        "## Summary",
+        "Most likely cause: **",
+        "## Errors",
+        "**Resolution:**",
+        "## Timeline of login flows",
+        "## Entra sign-in logs cross-reference",
+        "## Evidence missing",
+        "## Appendix: the configuration checklist",
+    ] {
+        assert!(a.stdout.contains(section), "missing {section}");
+    }
+    assert!(
+        a.stdout.contains("| Correlation ID | `"),
+        "Entra ids are listed"
+    );
+    assert!(!a.stdout.contains("FAKEfirstUSERcode"), "codes are masked");
+}
+
+#[test]
+fn html_report_is_one_self_contained_file() {
+    let r = run(&[
+        "scan",
+        "-o",
+        "html",
+        "samples",
+        "tests/corpus/a-50011-internal-host-entra-page.html",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.starts_with("<!DOCTYPE html>"));
+    assert!(r.stdout.trim_end().ends_with("</html>"));
+    assert!(r.stdout.contains("<h2>Summary</h2>"));
+    for forbidden in ["<script", "<link", "src=\"http", "<iframe"] {
+        assert!(!r.stdout.contains(forbidden), "{forbidden}");
+    }
+    // Text from the input (here a pasted Entra HTML page) stays text.
+    assert!(r.stdout.contains("&lt;"), "input markup is escaped");
+}

@@ -1,0 +1,141 @@
+//! Secrets and user identities: masked in every output unless asked, and `--no-redact` warns.
+
+use serde_json::Value;
+
+use super::{fixture, json, root, run};
+
+#[test]
+fn secrets_never_reach_any_output() {
+    let secrets = [
+        "0.AXoAFAKEauthCODEvalueFAKEauthCODEvalue123456789",
+        "QzT8pL2mN5vB7xC1kJ4hG6fD9sA3wE0r",
+        "Zq18Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake99",
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9",
+        "k3j4h5g6f7d8s9a0FAKE",
+        "AbCdEf123456789FAKE",
+    ];
+    let path = fixture("secrets.log");
+    for format in ["table", "json", "jsonl", "markdown", "html"] {
+        let r = run(&[
+            "scan",
+            "-o",
+            format,
+            "--width",
+            "200",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        for s in secrets {
+            assert!(!r.stdout.contains(s), "{format} leaked {s}");
+            assert!(!r.stderr.contains(s), "{format} leaked {s} on stderr");
+        }
+        // Masks read `<KIND#N>`; HTML escapes the angle brackets like any other text.
+        assert!(
+            r.stdout.contains("<token#1>") || r.stdout.contains("&lt;token#1&gt;"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains("redacted:")
+                && !r.stdout.contains('\u{1}')
+                && !r.stdout.contains("\\u0001"),
+            "{format}: internal mask shown"
+        );
+    }
+    // The same code gets the same placeholder in the evidence and in its flow's keys.
+    let (_, report, _) = json(&[path.to_str().unwrap()]);
+    let keys = report["flows"][0]["keys"].to_string();
+    assert!(keys.contains("code:<code#1>"), "{keys}");
+    assert!(keys.contains("state:<state#1>"), "{keys}");
+    let token_body = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["evidence"].as_array().unwrap())
+        .map(|e| e["text"].as_str().unwrap())
+        .find(|t| t.contains("grant_type"))
+        .expect("token request body in the evidence");
+    assert!(token_body.contains("&code=<code#1>&"), "{token_body}");
+    assert!(
+        token_body.contains("client_secret=<secret#1>"),
+        "{token_body}"
+    );
+    let r = run(&[
+        "scan",
+        "-o",
+        "json",
+        "--show-secrets",
+        path.to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains(secrets[2]), "--show-secrets shows them");
+}
+
+/// See: issue 15. An Entra secret pasted as the client id: Entra's AADSTS700016 quotes it;
+/// the evidence masked it, and the diagnosis printed it raw. Now neither shows it, in any
+/// format, and the diagnosis says what it looks like.
+#[test]
+fn a_secret_pasted_as_the_client_id_is_described_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "Xy3Q~Zq9fakeFAKEfakeFAKEfakeFAKEfake12345";
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        format!(
+            "2026-11-20T09:00:00Z ERROR AADSTS700016: Application with identifier '{secret}' was not found in the directory 'Contoso'.\n"
+        ),
+    )
+    .unwrap();
+    for format in ["table", "json", "jsonl", "markdown", "html"] {
+        let r = run(&["scan", "-o", format, log.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(!r.stdout.contains("Zq9fake"), "{format}: {}", r.stdout);
+        assert!(!r.stderr.contains("Zq9fake"), "{format}: {}", r.stderr);
+    }
+    let (_, report, _) = json(&[log.to_str().unwrap()]);
+    let diagnosis = report["findings"][0]["diagnosis"].to_string();
+    assert!(diagnosis.contains("client secret value"), "{diagnosis}");
+}
+
+#[test]
+fn user_identities_are_kept_unless_asked_and_no_redact_warns() {
+    let path = root().join("tests/corpus/b-group-not-found-verbose.log");
+    let path = path.to_str().unwrap();
+    let plain = run(&["scan", "-o", "json", path]);
+    assert!(plain.stdout.contains('@'), "identities kept by default");
+    let masked = run(&["scan", "-o", "json", "--redact-users", path]);
+    assert!(masked.stdout.contains("<user#1>"), "{}", masked.stdout);
+    let report: Value = serde_json::from_str(&masked.stdout).unwrap();
+    for f in report["findings"].as_array().unwrap() {
+        for e in f["evidence"].as_array().unwrap() {
+            assert!(!e["text"].as_str().unwrap().contains('@'), "{e}");
+        }
+    }
+    let loud = run(&[
+        "scan",
+        "--no-redact",
+        "--color",
+        "never",
+        fixture("secrets.log").to_str().unwrap(),
+    ]);
+    assert!(
+        loud.stdout.starts_with("WARNING: secrets are NOT masked"),
+        "{}",
+        loud.stdout
+    );
+    assert!(loud.stderr.contains("WARNING: secrets are NOT masked"));
+    // Our own warning is not taken for input: its flags are shown as written.
+    assert!(
+        loud.stderr
+            .contains("sso-triage: WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact)."),
+        "{}",
+        loud.stderr
+    );
+    let json = run(&[
+        "scan",
+        "-o",
+        "json",
+        "--no-redact",
+        fixture("secrets.log").to_str().unwrap(),
+    ]);
+    assert!(json.stdout.contains("\"secrets_shown\": true"));
+}
