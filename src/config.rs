@@ -20,7 +20,7 @@ pub struct ScanConfig {
     /// Lowest severity that makes the exit status 1; `None` = never.
     pub fail_on: Option<Severity>,
     /// Mask secrets (the default) or show them.
-    pub reveal_secrets: bool,
+    pub show_secrets: bool,
     /// Mask e-mail addresses and UPNs too.
     pub redact_users: bool,
     /// Print the summary line on stderr.
@@ -139,7 +139,7 @@ impl ScanConfig {
                 width: args.width,
             },
             fail_on: args.fail_on.threshold(),
-            reveal_secrets: args.show_secrets,
+            show_secrets: args.show_secrets,
             redact_users: args.redact_users,
             quiet: args.quiet,
             threads: None,

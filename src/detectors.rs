@@ -112,7 +112,7 @@ fn config_fires(compiled: &Compiled, rule: &Rule, example: &str) -> Result<bool,
 fn har_fires(compiled: &Compiled, rule: &Rule, example: &str) -> Result<bool, String> {
     let (opts, text) = options(example, &["redirect-uri"])?;
     let options = crate::har::Options {
-        reveal: false,
+        show_secrets: false,
         redact_users: false,
         flow_timeout_secs: crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
         redirect_uri: opts.get("redirect-uri").map(|s| s.to_string()),

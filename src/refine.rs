@@ -100,7 +100,7 @@ pub fn client_id(raw: &str) -> Vec<String> {
     }
     // A secret pasted as the client id: Entra quotes it back, and the diagnosis says
     // what it looks like, never what it is.
-    if !crate::redact::scan::spans(id, false).is_empty() {
+    if !crate::redact::spans::spans(id, false).is_empty() {
         return vec![format!(
             "the client id sent is not a GUID but {}: a secret was pasted into SOCIAL_AUTH_<BACKEND>_KEY. Put the Application (client) ID from the app registration's Overview page there, the secret Value into SOCIAL_AUTH_<BACKEND>_SECRET, and create a new secret (this one was sent to Entra as an id and may be in logs)",
             crate::redact::shape_of(id)

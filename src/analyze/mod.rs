@@ -102,10 +102,10 @@ pub struct Analyzer<'c> {
 }
 
 impl<'c> Analyzer<'c> {
-    /// An analyzer for the input called `source`. `reveal` turns redaction off.
-    pub fn new(compiled: &'c Compiled, source: String, reveal: bool) -> Self {
+    /// An analyzer for the input called `source`. `show_secrets` turns redaction off.
+    pub fn new(compiled: &'c Compiled, source: String, show_secrets: bool) -> Self {
         let masking = Masking {
-            reveal,
+            show_secrets,
             users: false,
         };
         Analyzer {

@@ -84,7 +84,7 @@ pub(super) fn finish_report(
     // Every input text is masked as the run asks, whatever the parts merged carried (a
     // bundle member that could not be read is merged as an empty part).
     collected.masking = Masking {
-        reveal: config.reveal_secrets,
+        show_secrets: config.show_secrets,
         users: config.redact_users,
     };
     summary.lines = collected.frames.lines;
@@ -128,7 +128,7 @@ pub(super) fn finish_report(
         .splice(0..0, errors.iter().map(|e| masking.show_line(e)));
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
-        secrets_shown: config.reveal_secrets,
+        show_secrets: config.show_secrets,
         inputs: inputs.iter().map(|i| masking.show_line(i)).collect(),
         findings,
         flows: show_flows(flows, masking, workers(config).max(1)),
@@ -138,7 +138,7 @@ pub(super) fn finish_report(
     report.number_placeholders(numbers);
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came
     // from the input is checked; the catalog's own prose mentions "secret: ..." freely.
-    if let Some(kind) = leak_in(&mut report, config.reveal_secrets) {
+    if let Some(kind) = leak_in(&mut report, config.show_secrets) {
         crate::message!(
             "sso-triage: refusing to print the report: it would show a secret-shaped value or an unnumbered mask ({kind}); this is a bug in sso-triage's masking, please report it (--show-secrets prints it anyway)"
         );
@@ -155,7 +155,7 @@ pub(super) fn finish_report(
     if !config.quiet {
         crate::message!("sso-triage: {}", summary_line(&report.summary));
     }
-    if config.reveal_secrets {
+    if config.show_secrets {
         crate::messages::write_ours(report::SECRETS_WARNING_LINE);
     }
     if report.summary.lines == 0 && errors.is_empty() {

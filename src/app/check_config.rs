@@ -158,7 +158,7 @@ fn build_report(name: &str, bytes: u64, outcome: &CheckedFile) -> Report {
     }
     Report {
         schema_version: report::SCHEMA_VERSION,
-        secrets_shown: false,
+        show_secrets: false,
         inputs: vec![crate::redact::Masking::default().show(name)],
         findings: outcome.findings.clone(),
         flows: Vec::new(),

@@ -94,7 +94,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
         format: config.format,
         follow: opts.follow,
         quiet: config.quiet,
-        reveal: config.reveal_secrets,
+        show_secrets: config.show_secrets,
     };
     config.match_records = live.prints();
     let scanned = {
@@ -178,7 +178,7 @@ struct Live {
     format: Format,
     follow: bool,
     quiet: bool,
-    reveal: bool,
+    show_secrets: bool,
 }
 
 impl Live {
@@ -199,7 +199,7 @@ impl Live {
         numbers: &mut Placeholders,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        if !self.reveal && record_leaks(rec) {
+        if !self.show_secrets && record_leaks(rec) {
             return Ok(());
         }
         if self.format == Format::Jsonl {

@@ -53,7 +53,7 @@ fn config() -> ScanConfig {
             width: Some(120),
         },
         fail_on: None,
-        reveal_secrets: false,
+        show_secrets: false,
         redact_users: false,
         quiet: true,
         threads: None,

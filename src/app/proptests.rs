@@ -38,7 +38,7 @@ static LINES: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
 static FORMATS: LazyLock<&'static [Format]> =
     LazyLock::new(<Format as clap::ValueEnum>::value_variants);
 
-fn config(format: Format, reveal: bool, users: bool) -> ScanConfig {
+fn config(format: Format, show_secrets: bool, users: bool) -> ScanConfig {
     ScanConfig {
         inputs: Vec::new(),
         format,
@@ -47,7 +47,7 @@ fn config(format: Format, reveal: bool, users: bool) -> ScanConfig {
             width: Some(100),
         },
         fail_on: None,
-        reveal_secrets: reveal,
+        show_secrets,
         redact_users: users,
         quiet: true,
         threads: None,
@@ -58,8 +58,8 @@ fn config(format: Format, reveal: bool, users: bool) -> ScanConfig {
 }
 
 /// The report of `text` in `format`, as the binary would write it to stdout.
-fn render(text: &[u8], format: Format, reveal: bool) -> String {
-    let config = config(format, reveal, false);
+fn render(text: &[u8], format: Format, show_secrets: bool) -> String {
+    let config = config(format, show_secrets, false);
     let mut read = |f: &mut crate::source::BlockFn<'_>| {
         let mut block = Block::default();
         block.fill_from(text);
@@ -561,7 +561,7 @@ fn every_parser_survives_arbitrary_input() {
             let _ = crate::refine::client_id(&text);
             let _ = crate::refine::tenant(&text);
             let har = crate::har::Options {
-                reveal: false,
+                show_secrets: false,
                 redact_users: false,
                 flow_timeout_secs: 300,
                 redirect_uri: None,
@@ -581,7 +581,7 @@ fn every_parser_survives_arbitrary_input() {
             };
             let _ = crate::checkconfig::check(&text, &opts, &*COMPILED);
             let _ = crate::redact::Masking {
-                reveal: false,
+                show_secrets: false,
                 users: true,
             }
             .show(&text);

@@ -170,7 +170,7 @@ pub(super) fn scan_har(
 /// What the HAR front end needs of the run's settings.
 fn har_options(config: &ScanConfig) -> crate::har::Options {
     crate::har::Options {
-        reveal: config.reveal_secrets,
+        show_secrets: config.show_secrets,
         redact_users: config.redact_users,
         flow_timeout_secs: config.flow_timeout_secs,
         redirect_uri: config.redirect_uri.clone(),
@@ -196,7 +196,7 @@ pub(super) fn scan_blocks(
     feed: Feed<'_, '_>,
 ) -> PartScan {
     let mut framer = Framer::with_scanner(compiled.scanner());
-    let mut analyzer = Analyzer::new(compiled, name, config.reveal_secrets);
+    let mut analyzer = Analyzer::new(compiled, name, config.show_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);
     analyzer.set_match_records(config.match_records);
@@ -239,7 +239,7 @@ pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) ->
 
 /// Whether a match record is written: `-o jsonl` only, and never one that would leak.
 fn writes_record(config: &ScanConfig, rec: &MatchRecord<'_>) -> bool {
-    config.format == Format::Jsonl && (config.reveal_secrets || !record_leaks(rec))
+    config.format == Format::Jsonl && (config.show_secrets || !record_leaks(rec))
 }
 
 /// One input, its buffers scanned and matched on every core (none with `-j 1`); match

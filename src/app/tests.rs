@@ -132,7 +132,7 @@ fn unmasked_evidence_is_caught_before_printing() {
     let mut findings = collected.findings(&compiled);
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
-        secrets_shown: false,
+        show_secrets: false,
         inputs: vec![],
         findings: findings.clone(),
         flows: collected
@@ -172,7 +172,7 @@ fn every_input_text_is_numbered_and_a_missed_mask_is_refused() {
     findings[0].entra.trace_ids.push(masked.clone());
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
-        secrets_shown: false,
+        show_secrets: false,
         inputs: Vec::new(),
         findings,
         flows: Vec::new(),

@@ -69,7 +69,7 @@ pub const CLIENT: &str = "browser (HAR)";
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// `--show-secrets`.
-    pub reveal: bool,
+    pub show_secrets: bool,
     /// `--redact-users`.
     pub redact_users: bool,
     /// `--flow-timeout`, seconds.
@@ -198,7 +198,7 @@ struct Waiting {
 struct Analysis<'c: 'n, 'm, 'n> {
     name: &'n str,
     compiled: &'c Compiled,
-    reveal: bool,
+    show_secrets: bool,
     masking: Masking,
     framer: Framer<'c>,
     analyzer: Analyzer<'c>,
@@ -234,17 +234,17 @@ impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
         options: &Options,
         on_match: &'m mut dyn FnMut(&MatchRecord<'_>),
     ) -> Self {
-        let mut analyzer = Analyzer::new(compiled, name.to_string(), options.reveal);
+        let mut analyzer = Analyzer::new(compiled, name.to_string(), options.show_secrets);
         analyzer.set_redact_users(options.redact_users);
         let masking = Masking {
-            reveal: options.reveal,
+            show_secrets: options.show_secrets,
             users: options.redact_users,
         };
         let timeout = chrono::Duration::seconds(options.flow_timeout_secs.max(1));
         Analysis {
             name,
             compiled,
-            reveal: options.reveal,
+            show_secrets: options.show_secrets,
             masking,
             framer: Framer::with_scanner(compiled.scanner()),
             analyzer,
@@ -283,7 +283,7 @@ impl<'c, 'm, 'n> Analysis<'c, 'm, 'n> {
         // 2. What only the browser saw.
         self.diagnosis.entry(&s, request, &mut self.correlator);
         // 3. The catalog, over one line of error text per entry.
-        let (text, awaiting) = error_text(&s, self.reveal);
+        let (text, awaiting) = error_text(&s, self.show_secrets);
         if !text.is_empty() {
             let entra = s.url.as_ref().is_some_and(Url::is_entra).then(|| ErrorAt {
                 line: s.line,
@@ -495,9 +495,9 @@ impl stream::Sink for Analysis<'_, '_, '_> {
 
 /// The text of entry `s` the catalog should read: an error redirect, an Entra error page or
 /// error body, a callback with `error=`. Empty for everything else. One line, timed, its
-/// secrets masked (unless `reveal`). With an error redirect, its Location: the line is
+/// secrets masked (unless `show_secrets`). With an error redirect, its Location: the line is
 /// dropped if the browser followed it.
-fn error_text(s: &Seen, reveal: bool) -> (String, Option<String>) {
+fn error_text(s: &Seen, show_secrets: bool) -> (String, Option<String>) {
     let Some(url) = &s.url else {
         return (String::new(), None);
     };
@@ -507,7 +507,7 @@ fn error_text(s: &Seen, reveal: bool) -> (String, Option<String>) {
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true) + " ")
         .unwrap_or_default();
     let masked_url = |u: &str| {
-        if reveal {
+        if show_secrets {
             u.to_string()
         } else {
             redact::mask_url(u)
@@ -533,7 +533,7 @@ fn error_text(s: &Seen, reveal: bool) -> (String, Option<String>) {
             .url
             .split_once('?')
             .unwrap_or((&e.request.url, ""));
-        let body = if reveal {
+        let body = if show_secrets {
             body
         } else {
             redact::mask_body(&body, &e.response.content.mime_type)

@@ -86,7 +86,7 @@ impl Redactor {
                 for (k, x) in o.iter_mut() {
                     if let Value::String(s) = x
                         && !is_masked(s)
-                        && let Some(kind) = crate::redact::scan::masks_value(k, s)
+                        && let Some(kind) = crate::redact::spans::masks_value(k, s)
                     {
                         let masked = crate::redact::mask_value(kind.name(), s);
                         *s = self.numbers.apply(&masked).into_owned();

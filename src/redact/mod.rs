@@ -11,7 +11,7 @@
 //! equal values on every thread). Input cannot forge one: its control characters are
 //! escaped. [`Placeholders`] numbers the masks as the report is written: `<code#1>`.
 
-pub mod scan;
+pub mod spans;
 mod shown;
 
 use std::borrow::Cow;
@@ -69,7 +69,7 @@ pub fn mask_value(kind: &str, value: &str) -> String {
 /// text between spans goes through `plain`.
 fn write_masked(
     text: &str,
-    spans: &[scan::Span],
+    spans: &[spans::Span],
     out: &mut String,
     plain: &mut dyn FnMut(&str, &mut String),
 ) {
@@ -112,7 +112,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 }
 
 fn redact_plain(text: &str) -> Cow<'_, str> {
-    let spans = scan::spans(text, false);
+    let spans = spans::spans(text, false);
     let guarded = guard_spans(text, &spans);
     if spans.is_empty() && guarded.is_empty() {
         return Cow::Borrowed(text);
@@ -126,9 +126,9 @@ fn redact_plain(text: &str) -> Cow<'_, str> {
 /// `text` with e-mail addresses and UPNs masked (`--redact-users`), each as a user mask so
 /// one user's lines still line up.
 pub fn redact_users(text: &str) -> Cow<'_, str> {
-    let spans: Vec<scan::Span> = scan::spans(text, true)
+    let spans: Vec<spans::Span> = spans::spans(text, true)
         .into_iter()
-        .filter(|s| s.kind == scan::Kind::User)
+        .filter(|s| s.kind == spans::Kind::User)
         .collect();
     if spans.is_empty() {
         return Cow::Borrowed(text);
@@ -142,7 +142,7 @@ pub fn redact_users(text: &str) -> Cow<'_, str> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Masking {
     /// `--show-secrets`: leave secrets as they are.
-    pub reveal: bool,
+    pub show_secrets: bool,
     /// `--redact-users`: mask e-mail addresses and UPNs too.
     pub users: bool,
 }
@@ -183,8 +183,8 @@ impl Masking {
     /// `name:value` on one line, where `name` is ours and `value` is a credential of `kind`
     /// by what it is (an OAuth state, an authorization code, whatever its shape): the value
     /// is masked whole, with the mask the masker gives it anywhere else, without a scan.
-    pub fn show_credential(&self, name: &str, kind: scan::Kind, value: &str) -> Shown {
-        if self.reveal {
+    pub fn show_credential(&self, name: &str, kind: spans::Kind, value: &str) -> Shown {
+        if self.show_secrets {
             return self.show_line(&format!("{name}:{value}"));
         }
         let mut out = String::with_capacity(name.len() + 24);
@@ -202,12 +202,12 @@ impl Masking {
         let bytes = value.as_bytes();
         let one_case =
             !bytes.iter().any(u8::is_ascii_lowercase) || !bytes.iter().any(u8::is_ascii_uppercase);
-        let plain = scan::is_guid(bytes)
+        let plain = spans::is_guid(bytes)
             || (!value.is_empty()
                 && value.len() <= 32
                 && one_case
                 && bytes.iter().all(u8::is_ascii_hexdigit)
-                && !scan::looks_random(bytes));
+                && !spans::looks_random(bytes));
         let text = format!("{name}:{value}");
         if !plain {
             return self.show_line(&text);
@@ -221,9 +221,9 @@ impl Masking {
     /// `raw` is masked in `decoded` too, as `decode` writes it.
     pub fn show_decoded(&self, decoded: &str, raw: &str, decode: &dyn Fn(&str) -> String) -> Shown {
         let mut spans = self.spans(decoded);
-        if !self.reveal {
+        if !self.show_secrets {
             let mut also = Vec::new();
-            for s in scan::spans(raw, false) {
+            for s in spans::spans(raw, false) {
                 let value = decode(&raw[s.start..s.end]);
                 if value.len() >= 4 && !also.iter().any(|(v, _)| *v == value) {
                     also.push((value, s.kind));
@@ -231,7 +231,7 @@ impl Masking {
             }
             for (value, kind) in &also {
                 for (at, _) in decoded.match_indices(value.as_str()) {
-                    spans.push(scan::Span {
+                    spans.push(spans::Span {
                         start: at,
                         end: at + value.len(),
                         kind: *kind,
@@ -247,17 +247,17 @@ impl Masking {
         Shown::masked(out)
     }
 
-    fn spans(&self, text: &str) -> Vec<scan::Span> {
-        if self.reveal {
+    fn spans(&self, text: &str) -> Vec<spans::Span> {
+        if self.show_secrets {
             if !self.users {
                 return Vec::new();
             }
-            return scan::spans(text, true)
+            return spans::spans(text, true)
                 .into_iter()
-                .filter(|s| s.kind == scan::Kind::User)
+                .filter(|s| s.kind == spans::Kind::User)
                 .collect();
         }
-        let spans = scan::spans(text, self.users);
+        let spans = spans::spans(text, self.users);
         let guarded = guard_spans(text, &spans);
         merge_spans(spans, guarded)
     }
@@ -492,7 +492,7 @@ fn gate(text: &str) -> u32 {
 }
 
 /// Values of a known shape in `text` outside `spans`, as spans of kind secret.
-fn guard_spans(text: &str, spans: &[scan::Span]) -> Vec<scan::Span> {
+fn guard_spans(text: &str, spans: &[spans::Span]) -> Vec<spans::Span> {
     let mut out = Vec::new();
     let may = gate(text);
     if may == 0 {
@@ -522,10 +522,10 @@ fn guard_spans(text: &str, spans: &[scan::Span]) -> Vec<scan::Span> {
                 && needs_mask(v.as_str())
                 && outside(v.start(), v.end())
             {
-                out.push(scan::Span {
+                out.push(spans::Span {
                     start: v.start(),
                     end: v.end(),
-                    kind: scan::Kind::Secret,
+                    kind: spans::Kind::Secret,
                 });
             }
         }
@@ -533,10 +533,10 @@ fn guard_spans(text: &str, spans: &[scan::Span]) -> Vec<scan::Span> {
     out
 }
 
-fn merge_spans(mut spans: Vec<scan::Span>, more: Vec<scan::Span>) -> Vec<scan::Span> {
+fn merge_spans(mut spans: Vec<spans::Span>, more: Vec<spans::Span>) -> Vec<spans::Span> {
     spans.extend(more);
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
-    let mut out: Vec<scan::Span> = Vec::with_capacity(spans.len());
+    let mut out: Vec<spans::Span> = Vec::with_capacity(spans.len());
     for s in spans {
         match out.last_mut() {
             Some(last) if s.start < last.end => last.end = last.end.max(s.end),
@@ -596,7 +596,7 @@ pub fn shape_of(value: &str) -> String {
     if v.starts_with("eyJ") && v.matches('.').count() >= 2 {
         return format!("a {n}-character JWT (a token)");
     }
-    if scan::is_guid(b) {
+    if spans::is_guid(b) {
         return "a GUID".to_string();
     }
     let classes = [

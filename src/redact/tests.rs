@@ -202,7 +202,7 @@ fn users_are_masked_on_request_only() {
     let t = "Could not assign group netbox-admins to remotely-authenticated user jdoe@corp.example: Group not found";
     assert_eq!(shown(t), t, "identities are kept by default");
     let users = Masking {
-        reveal: false,
+        show_secrets: false,
         users: true,
     };
     for (text, user) in [
@@ -351,12 +351,12 @@ fn flow_keys_mask_as_the_scan_does() {
     for (name, kind, value) in [
         (
             "state",
-            scan::Kind::State,
+            spans::Kind::State,
             "Yx3kQ9vLm2Rt8Wp4Zs6Nd1Hf7Jc5Bg0",
         ),
         (
             "code",
-            scan::Kind::Code,
+            spans::Kind::Code,
             "0.AVYA1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ-_aBcDeFg",
         ),
     ] {
@@ -365,14 +365,14 @@ fn flow_keys_mask_as_the_scan_does() {
         assert!(!m.show_credential(name, kind, value).contains(value));
     }
     // Whatever its shape: the scan would keep a short or spaced value's words.
-    let odd = m.show_credential("state", scan::Kind::State, "a b\x1b[2J");
+    let odd = m.show_credential("state", spans::Kind::State, "a b\x1b[2J");
     assert!(!odd.contains("a b") && !odd.contains('\x1b'), "{odd}");
     let revealed = Masking {
-        reveal: true,
+        show_secrets: true,
         users: false,
     };
     assert_eq!(
-        revealed.show_credential("state", scan::Kind::State, "abc"),
+        revealed.show_credential("state", spans::Kind::State, "abc"),
         revealed.show_line("state:abc")
     );
     // Hex of every length and case, as request ids come (nginx's are 32 digits; others

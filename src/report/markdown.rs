@@ -185,7 +185,7 @@ fn header(report: &Report, out: &mut dyn Write) -> Result<()> {
         out,
         "# SSO incident report: NetBox Enterprise sign-in with Entra ID\n"
     )?;
-    if report.secrets_shown {
+    if report.show_secrets {
         writeln!(out, "> **{}**\n", crate::report::SECRETS_WARNING)?;
     }
     let (first, last) = time_window(report);

@@ -33,8 +33,12 @@ pub struct Report {
     /// JSON schema version.
     pub schema_version: u32,
     /// True when the user turned masking off (`--show-secrets` / `--no-redact`).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub secrets_shown: bool,
+    #[serde(
+        default,
+        rename = "secrets_shown",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub show_secrets: bool,
     /// The inputs read, as named.
     #[serde(default)]
     pub inputs: Vec<Shown>,
@@ -379,7 +383,7 @@ impl LoginFlow {
 /// A flow key as the correlator writes it, `KIND:VALUE`, masked: a state or code whole, an
 /// id as [`crate::redact::Masking::show_id`] shows it.
 fn flow_key(key: &str, cache: &ShowCache) -> Shown {
-    use crate::redact::scan::Kind;
+    use crate::redact::spans::Kind;
     let masking = cache.masking();
     match key.split_once(':') {
         Some(("state", v)) => masking.show_credential("state", Kind::State, v),

@@ -160,7 +160,7 @@ fn flows_table(report: &Report, style: Style, out: &mut dyn Write) -> Result<()>
 
 /// Writes the report as tables.
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
-    if report.secrets_shown {
+    if report.show_secrets {
         writeln!(out, "{}\n", crate::report::SECRETS_WARNING)?;
     }
     if report.findings.is_empty() {

@@ -169,7 +169,7 @@ pub fn looks_like_credential(v: &str) -> bool {
     if v.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') && v.len() < 32 {
         return false;
     }
-    crate::redact::scan::entropy(v.as_bytes()) >= 3.0
+    crate::redact::spans::entropy(v.as_bytes()) >= 3.0
 }
 
 /// The internal mask for `value` under `name`, or `None` when it is not a secret.
@@ -186,5 +186,5 @@ pub(super) fn mask_named(name: &str, value: &str) -> Option<String> {
 /// A value that is already a mask or a placeholder.
 pub(super) fn is_masked(v: &str) -> bool {
     // Exactly a placeholder's shape: `<secret#hunter2>` from a capture is a value.
-    v.starts_with('\u{1}') || crate::redact::scan::is_placeholder(v.as_bytes())
+    v.starts_with('\u{1}') || crate::redact::spans::is_placeholder(v.as_bytes())
 }
