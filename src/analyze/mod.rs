@@ -25,7 +25,7 @@ use crate::catalog::compile::Compiled;
 use crate::correlate::{Correlator, Origin};
 use crate::parse::access::{self, Access};
 use crate::parse::entra::{self, IdKind, entra_ids};
-use crate::parse::{Frame, decode, lossy, timestamp};
+use crate::parse::{Event, decode, lossy, timestamp};
 use crate::redact::Masking;
 use crate::report::Evidence;
 use crate::report::build::MAX_EVIDENCE_SAMPLES;
@@ -148,7 +148,7 @@ impl<'c> Analyzer<'c> {
 
     /// Matches one framed event; calls `on_match` with the record of each event that ends up
     /// in a finding.
-    pub fn event(&mut self, frame: &Frame<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
+    pub fn event(&mut self, frame: &Event<'_>, on_match: &mut dyn FnMut(&MatchRecord<'_>)) {
         let observation = self.observer.observe(frame);
         self.event_observed(frame, observation, on_match);
     }
@@ -158,7 +158,7 @@ impl<'c> Analyzer<'c> {
     /// the events in input order.
     pub fn event_observed(
         &mut self,
-        frame: &Frame<'_>,
+        frame: &Event<'_>,
         observation: Observation,
         on_match: &mut dyn FnMut(&MatchRecord<'_>),
     ) {
@@ -221,7 +221,7 @@ impl<'c> Analyzer<'c> {
 
     /// Feeds an access-log line on a login path (`access`, parsed by the observer) to the
     /// correlator: whether it was one, and the flow it joined.
-    fn request(&mut self, frame: &Frame<'_>, access: Option<Access>) -> (bool, Option<u64>) {
+    fn request(&mut self, frame: &Event<'_>, access: Option<Access>) -> (bool, Option<u64>) {
         let Some(access) = access else {
             return (false, None);
         };
@@ -408,7 +408,7 @@ impl Analyzer<'_> {
 impl Analyzer<'_> {
     /// Checks the claims of tokens a debug log shows (see [`crate::token`]); the token
     /// itself is never kept.
-    fn tokens(&mut self, frame: &Frame<'_>) {
+    fn tokens(&mut self, frame: &Event<'_>) {
         let text = lossy(frame.body);
         if crate::token::find(&text).is_empty() {
             return;
@@ -434,7 +434,7 @@ impl Analyzer<'_> {
     }
 
     /// A line that fired nothing may still carry Entra ids for a finding next to it.
-    fn loose_ids(&mut self, frame: &Frame<'_>) {
+    fn loose_ids(&mut self, frame: &Event<'_>) {
         // Only the lines that hold an id label are worth the regexes.
         if !entra::may_hold_ids(frame.body) {
             return;

@@ -14,7 +14,7 @@ use crate::parse::access::{self, Access};
 use crate::parse::entra::{IdKind, entra_ids};
 use crate::parse::jsonl::{self, Decoded, JsonLine};
 use crate::parse::timestamp::{self, rfc3339};
-use crate::parse::{Frame, decode, lossy};
+use crate::parse::{Event, decode, lossy};
 use crate::redact::{Masking, Shown};
 use crate::refine;
 use crate::report::Evidence;
@@ -240,7 +240,7 @@ impl<'c> Observer<'c> {
     }
 
     /// Runs the matcher on every view of the event and gathers what a finding needs.
-    pub fn observe(&mut self, frame: &Frame<'_>) -> Observation {
+    pub fn observe(&mut self, frame: &Event<'_>) -> Observation {
         Observation {
             matched: self.match_event(frame),
             access: if self.parse_requests {
@@ -253,7 +253,7 @@ impl<'c> Observer<'c> {
 
     /// The event as a [`MatchedEvent`] when a rule (or an AADSTS code) fired on its text,
     /// its JSON message or their decoded view; `None` when nothing did.
-    pub(super) fn match_event(&mut self, frame: &Frame<'_>) -> Option<MatchedEvent> {
+    pub(super) fn match_event(&mut self, frame: &Event<'_>) -> Option<MatchedEvent> {
         let compiled = self.compiled;
         let raw = lossy(frame.body);
         // In a traceback only the exception lines say what happened; frame and source lines
@@ -395,7 +395,7 @@ impl<'c> Observer<'c> {
     /// miss its shape.
     fn draft(
         &self,
-        frame: &Frame<'_>,
+        frame: &Event<'_>,
         shown: &str,
         time: Option<DateTime<Utc>>,
         decoded: Option<DraftView>,
@@ -510,7 +510,7 @@ impl<'c> Observer<'c> {
 /// The text an event's evidence shows: a JSON line as `LEVEL logger: message`, a
 /// traceback as its summary, any other event as read (`raw`).
 fn evidence_text(
-    frame: &Frame<'_>,
+    frame: &Event<'_>,
     json: Option<&JsonLine>,
     message: Option<&str>,
     raw: &str,
@@ -536,7 +536,7 @@ fn evidence_text(
 
 /// The event's time: the kubectl prefix's, else the JSON line's, else the first time in
 /// the event, else the first in the lines before it (`frame.context`).
-fn event_time(frame: &Frame<'_>, json: Option<&JsonLine>) -> Option<DateTime<Utc>> {
+fn event_time(frame: &Event<'_>, json: Option<&JsonLine>) -> Option<DateTime<Utc>> {
     frame
         .kube_time
         .and_then(timestamp::parse_value)

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::analyze::{Observation, Observer};
 use crate::error::Error;
-use crate::parse::{BlockScan, Frame, Framer, Scanner, single_line_frame};
+use crate::parse::{BlockScan, Event, Framer, Scanner, single_line_frame};
 use crate::source::{BLOCK, Block, BlockFn, Ranged, ReadFailure, ReadStats, Stitch, whole_lines};
 
 /// Buffers each matching thread may have queued or in hand; beyond that the reader waits.
@@ -119,7 +119,7 @@ impl Job {
 
 /// Takes each event in input order, with what a worker observed in it when it matched it
 /// ahead (already moved to the event's line); `None` means: observe it now.
-pub(super) type OnEvent<'s> = dyn FnMut(&Frame<'_>, Option<Observation>) + 's;
+pub(super) type OnEvent<'s> = dyn FnMut(&Event<'_>, Option<Observation>) + 's;
 
 /// A job done by a worker; `None` when the worker panicked.
 type Done = (u64, Option<Job>);
@@ -311,7 +311,7 @@ impl Orderer<'_, '_, '_> {
         } = job;
         let sink = &mut *self.sink;
         let framer = &mut *self.framer;
-        let mut matched_ahead = |frame: &Frame<'_>, index: Option<usize>| {
+        let mut matched_ahead = |frame: &Event<'_>, index: Option<usize>| {
             // A candidate past the job's cap was not matched ahead: `None`, observe it now.
             let observed = index.and_then(|i| ahead.get_mut(i)?.take()).map(|mut o| {
                 o.relocate(frame.line);

@@ -13,7 +13,7 @@ use crate::analyze::{Analyzer, Collected, MatchRecord, Observation};
 use crate::catalog::compile::Compiled;
 use crate::config::ScanConfig;
 use crate::error::Error;
-use crate::parse::{Frame, Framer};
+use crate::parse::{Event, Framer};
 use crate::redact::Placeholders;
 use crate::report::{self, Format, Summary};
 use crate::source::{self, Input, Log, ReadFailure, ReadFn, ReadStats, Sink, Source, bundle};
@@ -201,7 +201,7 @@ pub(super) fn scan_blocks(
     analyzer.set_redact_users(config.redact_users);
     analyzer.set_match_records(config.match_records);
     let observers = (0..workers).map(|_| analyzer.observer()).collect();
-    let sink = &mut |frame: &Frame<'_>, observed: Option<Observation>| match observed {
+    let sink = &mut |frame: &Event<'_>, observed: Option<Observation>| match observed {
         Some(o) => analyzer.event_observed(frame, o, on_match),
         None => analyzer.event(frame, on_match),
     };

@@ -3,7 +3,7 @@
 //! (kubectl headers, body) and only tracebacks are followed line by line. Lines with no
 //! anchor are counted and skipped without being looked at.
 //!
-//! Sits between `source` (which fills the buffers) and the matcher (which takes [`Frame`]s).
+//! Sits between `source` (which fills the buffers) and the matcher (which takes [`Event`]s).
 
 pub mod access;
 pub mod decode;
@@ -22,7 +22,7 @@ use traceback::Traceback;
 
 /// One event handed to the matcher: a single line, or a joined traceback.
 #[derive(Debug, Clone, Copy)]
-pub struct Frame<'a> {
+pub struct Event<'a> {
     /// Line number (1-based) of the first line.
     pub line: u64,
     /// Physical lines in the event.
@@ -42,10 +42,10 @@ pub struct Frame<'a> {
     pub traceback: bool,
 }
 
-impl<'a> Frame<'a> {
+impl<'a> Event<'a> {
     /// The event of one line, numbered `line`.
     fn single(line: u64, split: &kubectl::Split<'a>) -> Self {
-        Frame {
+        Event {
             line,
             lines: 1,
             pod: split.pod,
@@ -361,7 +361,7 @@ pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// its line number counted from the start of its block (`None` when the line may open or
 /// continue a multi-line event: the framer decides those in order). What a worker thread
 /// matches ahead of the framer.
-pub fn single_line_frame<'b>(block: &'b [u8], candidate: &Candidate) -> Option<Frame<'b>> {
+pub fn single_line_frame<'b>(block: &'b [u8], candidate: &Candidate) -> Option<Event<'b>> {
     let split = kubectl::split(strip_cr(&block[candidate.start..candidate.end]));
     if (candidate.opens && Traceback::starts(split.body))
         || jsonblock::opens(split.body)
@@ -369,7 +369,7 @@ pub fn single_line_frame<'b>(block: &'b [u8], candidate: &Candidate) -> Option<F
     {
         return None;
     }
-    Some(Frame::single(candidate.index + 1, &split))
+    Some(Event::single(candidate.index + 1, &split))
 }
 
 impl<'c> Framer<'c> {
@@ -397,7 +397,7 @@ impl<'c> Framer<'c> {
 
     /// Frames a buffer of whole lines (the last may lack its newline only at the end of the
     /// input) and hands each candidate event to `emit`.
-    pub fn feed(&mut self, block: &[u8], emit: &mut dyn FnMut(&Frame<'_>)) {
+    pub fn feed(&mut self, block: &[u8], emit: &mut dyn FnMut(&Event<'_>)) {
         let mut scan = std::mem::take(&mut self.scan);
         self.scanner.scan(block, &mut scan);
         self.feed_scanned(block, &scan, &mut |frame, _| emit(frame));
@@ -411,7 +411,7 @@ impl<'c> Framer<'c> {
         &mut self,
         block: &[u8],
         scan: &BlockScan,
-        emit: &mut dyn FnMut(&Frame<'_>, Option<usize>),
+        emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
     ) {
         if block.is_empty() {
             return;
@@ -497,7 +497,7 @@ impl<'c> Framer<'c> {
         start: usize,
         end: usize,
         candidate: Option<(usize, bool)>,
-        emit: &mut dyn FnMut(&Frame<'_>, Option<usize>),
+        emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
     ) {
         let raw = strip_cr(&block[start..end]);
         let split = kubectl::split(raw);
@@ -557,7 +557,7 @@ impl<'c> Framer<'c> {
             }
             return;
         }
-        emit(&Frame::single(line, &split), Some(index));
+        emit(&Event::single(line, &split), Some(index));
     }
 
     /// The nearest line of the same stream before a traceback that carries a time (the
@@ -582,7 +582,7 @@ impl<'c> Framer<'c> {
         None
     }
 
-    fn close(&mut self, open: Open, emit: &mut dyn FnMut(&Frame<'_>, Option<usize>)) {
+    fn close(&mut self, open: Open, emit: &mut dyn FnMut(&Event<'_>, Option<usize>)) {
         let (text, lines, traceback) = match &open.joined {
             Joined::Traceback(tb) => {
                 self.stats.tracebacks += 1;
@@ -596,7 +596,7 @@ impl<'c> Framer<'c> {
             }
         };
         emit(
-            &Frame {
+            &Event {
                 line: open.first_line,
                 lines,
                 pod: open.pod.as_deref(),
@@ -618,7 +618,7 @@ impl<'c> Framer<'c> {
     }
 
     /// Closes tracebacks still open at the end of the input, oldest first.
-    pub fn finish(&mut self, emit: &mut dyn FnMut(&Frame<'_>)) {
+    pub fn finish(&mut self, emit: &mut dyn FnMut(&Event<'_>)) {
         let mut open = std::mem::take(&mut self.open);
         open.sort_by_key(|o| o.first_line);
         for o in open {

@@ -28,7 +28,7 @@ fn frame_all(input: &[u8], block_size: usize) -> (Vec<Got>, FrameStats) {
     let mut framer = Framer::new(&searcher, 3);
     let mut got = Vec::new();
     let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let mut emit = |f: &Frame<'_>| {
+    let mut emit = |f: &Event<'_>| {
         got.push(Got {
             line: f.line,
             lines: f.lines,
