@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 
 use crate::catalog::compile::Compiled;
-use crate::catalog::{FlowCondition, Severity, Symptom};
+use crate::catalog::{self, Detector, FlowCondition, Severity, Symptom};
 use crate::correlate::{Flow, Orphan, Outcome, Released, Step};
 use crate::parse::timestamp::rfc3339;
 use crate::parse::{FrameStats, timestamp};
@@ -303,6 +303,13 @@ pub(super) fn finding(
     let ours = |list: &[String]| list.iter().map(Shown::ours).collect::<Vec<_>>();
     // Codes seen are the catalog's codes and AADSTS numbers the matcher parsed.
     let codes_seen: Vec<Shown> = tally.codes_seen.iter().map(Shown::ours).collect();
+    let codes_inferred = |codes: &[String]| -> Vec<Shown> {
+        let aadsts = codes.iter().filter(|c| catalog::parse_aadsts(c).is_some());
+        if aadsts.clone().any(|c| tally.codes_seen.contains(c)) {
+            return Vec::new();
+        }
+        aadsts.map(Shown::ours).collect()
+    };
     let base = |rule: String,
                 symptom,
                 title: String,
@@ -318,6 +325,7 @@ pub(super) fn finding(
         severity,
         codes: ours(&codes),
         codes_seen: codes_seen.clone(),
+        codes_inferred: Vec::new(),
         count: tally.count,
         first_seen: tally.first.map(rfc3339),
         last_seen: tally.last.map(rfc3339),
@@ -346,7 +354,7 @@ pub(super) fn finding(
     match key {
         FindingKey::Rule(r) => {
             let rule = &compiled.rules[r].rule;
-            base(
+            let mut finding = base(
                 rule.id.clone(),
                 rule.symptom,
                 rule.title.clone(),
@@ -356,7 +364,11 @@ pub(super) fn finding(
                 rule.causes.clone(),
                 rule.resolution.clone(),
                 rule.references.clone(),
-            )
+            );
+            if rule.detector() == Detector::Log {
+                finding.codes_inferred = codes_inferred(&rule.codes);
+            }
+            finding
         }
         FindingKey::UnknownCode(OTHER_UNKNOWN_CODES) => base(
             UNKNOWN_AADSTS.to_string(),

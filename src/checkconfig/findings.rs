@@ -71,6 +71,7 @@ impl Checker<'_> {
                     severity: rule.severity,
                     codes: rule.codes.iter().map(Shown::ours).collect(),
                     codes_seen: Vec::new(),
+                    codes_inferred: Vec::new(),
                     count: hits.len() as u64,
                     first_seen: None,
                     last_seen: None,

@@ -11,8 +11,8 @@
 //! equal values on every thread). Input cannot forge one: its control characters are
 //! escaped. [`Placeholders`] numbers the masks as the report is written: `<code#1>`.
 
-pub mod spans;
 mod shown;
+pub mod spans;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;

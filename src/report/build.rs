@@ -61,6 +61,7 @@ impl FindingBuilder<'_> {
                 severity: t.severity,
                 codes: t.codes.iter().map(Shown::ours).collect(),
                 codes_seen: Vec::new(),
+                codes_inferred: Vec::new(),
                 count: 0,
                 first_seen: None,
                 last_seen: None,

@@ -108,13 +108,20 @@ fn time_window(report: &Report) -> (Option<&str>, Option<&str>) {
 fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "### {} — {}\n", ours(&f.title), f.symptom)?;
     writeln!(out, "- Rule: `{}`; severity: {}", f.rule, f.severity)?;
-    let shown_codes = if f.codes_seen.is_empty() {
+    let shown_codes = if f.codes_seen.is_empty() && f.codes_inferred.is_empty() {
         &f.codes
     } else {
         &f.codes_seen
     };
     if !shown_codes.is_empty() {
         writeln!(out, "- Codes: {}", code_spans(shown_codes))?;
+    }
+    if !f.codes_inferred.is_empty() {
+        writeln!(
+            out,
+            "- Inferred from the wording (the events do not carry it): {}",
+            code_spans(&f.codes_inferred)
+        )?;
     }
     let when = match (&f.first_seen, &f.last_seen) {
         (Some(a), Some(b)) if a == b => a.clone(),

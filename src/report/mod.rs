@@ -136,6 +136,10 @@ pub struct Finding {
     pub codes: Vec<Shown>,
     /// Codes actually seen in the matching events.
     pub codes_seen: Vec<Shown>,
+    /// The rule's AADSTS codes when no matching event carried one: the rule fired on
+    /// Entra's wording (or a pattern) alone, so its code is inferred, not seen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes_inferred: Vec<Shown>,
     /// Matching events.
     pub count: u64,
     /// Time of the first matching event that had one (RFC 3339, UTC).

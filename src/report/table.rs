@@ -256,13 +256,19 @@ fn finding_table(f: &Finding, style: Style) -> Table {
         severity_cell(f.severity, style),
         Cell::new(format!("{}  ({})", f.title, f.rule)).add_attribute(Attribute::Bold),
     ]);
-    let codes = if f.codes_seen.is_empty() {
+    let codes = if f.codes_seen.is_empty() && f.codes_inferred.is_empty() {
         &f.codes
     } else {
         &f.codes_seen
     };
-    if !codes.is_empty() {
-        t.add_row(vec![Cell::new("Codes"), Cell::new(codes.join(", "))]);
+    let mut shown: Vec<String> = codes.iter().map(ToString::to_string).collect();
+    shown.extend(
+        f.codes_inferred
+            .iter()
+            .map(|c| format!("{c} (inferred from the wording)")),
+    );
+    if !shown.is_empty() {
+        t.add_row(vec![Cell::new("Codes"), Cell::new(shown.join(", "))]);
     }
     t.add_row(vec![
         Cell::new("Seen"),
