@@ -174,8 +174,16 @@ impl Compiled {
     }
 
     /// Drops fallback rules from `fired` when a non-fallback rule fired on the same event,
-    /// and last-resort rules when any other did.
+    /// last-resort rules when any other did, and a rule that another one fired refines.
     pub fn apply_fallback(&self, fired: &mut Vec<Fired>) {
+        // A rule that refines another fired: the broader one is not reported.
+        let refined: Vec<usize> = fired
+            .iter()
+            .filter_map(|f| f.rule.and_then(|r| self.rules[r].refines))
+            .collect();
+        if !refined.is_empty() {
+            fired.retain(|f| f.rule.is_none_or(|r| !refined.contains(&r)));
+        }
         let last_resort = |f: &Fired| f.rule.is_some_and(|r| self.rules[r].rule.last_resort);
         if fired.iter().any(|f| !last_resort(f)) {
             fired.retain(|f| !last_resort(f));

@@ -109,3 +109,40 @@ fn a_last_resort_rule_yields_to_every_other() {
         assert!(!ids.is_empty() && !ids.contains(&last), "{other}: {ids:?}");
     }
 }
+
+/// A rule that refines another (the same code, told apart by the words of the event) is
+/// reported instead of the broader one; without those words the broader one stands, and
+/// the narrower never fires by its code alone.
+#[test]
+fn a_refining_rule_replaces_the_broader_one() {
+    let compiled = crate::app::build_catalog(&[]).expect("the built-in catalog compiles");
+    let fired_ids = |text: &str| {
+        let mut fired = Vec::new();
+        compiled.fire(text.as_bytes(), &mut fired);
+        compiled.apply_fallback(&mut fired);
+        fired
+            .iter()
+            .filter_map(|f| f.rule.map(|r| compiled.rules[r].rule.id.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        fired_ids(
+            "AADSTS50012: Client assertion is not within its valid time range. Current time: x"
+        ),
+        ["aadsts50012-assertion-outside-time-range"]
+    );
+    assert_eq!(
+        fired_ids("AADSTS50012: Invalid client secret is provided."),
+        ["aadsts-client-credentials-rejected-legacy"]
+    );
+    assert_eq!(
+        fired_ids(
+            "AADSTS900144: The request body must contain the following parameter: 'client_id'."
+        ),
+        ["aadsts900144-client-id-missing"]
+    );
+    assert_eq!(
+        fired_ids("AADSTS900144: The request body must contain the following parameter: 'code'."),
+        ["aadsts900144-missing-request-parameter"]
+    );
+}

@@ -62,6 +62,8 @@ pub struct CompiledRule {
     pub file: String,
     /// One regex per pattern, same order.
     pub regexes: Vec<Regex>,
+    /// The rule that [`Rule::refines`] names, by its number.
+    pub refines: Option<usize>,
 }
 
 /// The compiled catalog.
@@ -135,10 +137,11 @@ pub fn keywords_of<'r>(rules: impl Iterator<Item = &'r Rule>) -> Vec<Vec<u8>> {
 /// Compiles `catalog`; every problem (a regex that does not compile, a refinement without its
 /// capture, too many anchors) is appended to `problems` and the rule left out.
 pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
-    let rules: Vec<CompiledRule> = catalog
+    let mut rules: Vec<CompiledRule> = catalog
         .active()
         .filter_map(|located| compile_rule(located, problems))
         .collect();
+    resolve_refines(&mut rules, problems);
     let code_table = code_table(&rules);
 
     let keywords = keywords_of(rules.iter().map(|r| &r.rule));
@@ -242,15 +245,53 @@ fn compile_rule(located: &Located, problems: &mut Vec<String>) -> Option<Compile
         rule: rule.clone(),
         file: located.file.clone(),
         regexes,
+        refines: None,
     })
 }
 
+/// Numbers each rule's [`Rule::refines`]: the rule it names must be an active log rule
+/// sharing one of its codes, and a rule that refines must itself be a log rule with a
+/// pattern (it fires by its words, not by its code).
+fn resolve_refines(rules: &mut [CompiledRule], problems: &mut Vec<String>) {
+    let ids: HashMap<String, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.rule.id.clone(), i))
+        .collect();
+    for i in 0..rules.len() {
+        let Some(target) = rules[i].rule.refines.clone() else {
+            continue;
+        };
+        let r = &rules[i];
+        let mut bad =
+            |what: String| problems.push(format!("{}: rule {}: {what}", r.file, r.rule.id));
+        let Some(&t) = ids.get(&target) else {
+            bad(format!("refines {target:?}, which is not an active rule"));
+            continue;
+        };
+        let broad = &rules[t].rule;
+        let shares_code = r.rule.codes.iter().any(|c| broad.codes.contains(c));
+        if t == i || broad.detector() != Detector::Log || !shares_code {
+            bad(format!(
+                "refines {target:?}, which must be another log rule sharing one of its codes"
+            ));
+            continue;
+        }
+        if r.rule.detector() != Detector::Log || r.rule.patterns.is_empty() {
+            bad("a rule that refines another is a log rule with patterns".into());
+            continue;
+        }
+        rules[i].refines = Some(t);
+    }
+}
+
 /// AADSTS code -> the rules that fire on it. Only log rules fire on a code; the codes of
-/// other rules name what their mistake produces, for the report and `explain`.
+/// other rules name what their mistake produces, for the report and `explain`. A rule that
+/// refines another fires by its patterns alone.
 fn code_table(rules: &[CompiledRule]) -> HashMap<u32, Vec<u32>> {
     let mut table: HashMap<u32, Vec<u32>> = HashMap::new();
     for (idx, r) in rules.iter().enumerate() {
-        if r.rule.detector() != Detector::Log {
+        if r.rule.detector() != Detector::Log || r.rule.refines.is_some() {
             continue;
         }
         for code in r.rule.aadsts_codes() {

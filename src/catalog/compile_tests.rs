@@ -304,3 +304,66 @@ fn never_picks_everyday_text() {
         );
     }
 }
+
+/// `refines` must name another active log rule that shares a code; anything else is a
+/// problem naming the rule.
+#[test]
+fn refines_must_name_a_broader_rule_with_a_shared_code() {
+    let rule = |id: &str, codes: &str, refines: &str| {
+        format!(
+            r#"
+id = "{id}"
+title = "t"
+symptom = "clock-skew"
+severity = "error"
+codes = [{codes}]
+{refines}
+keywords = ["widget time"]
+patterns = ['widget time']
+meaning = "m"
+causes = ["c"]
+resolution = ["r"]
+[examples]
+match = ["widget time"]
+no_match = ["quiet"]
+"#
+        )
+    };
+    let compile_with = |extra: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x-narrow.toml"), extra).unwrap();
+        let mut catalog = crate::catalog::load::load(&[]).unwrap();
+        let files = crate::catalog::load::read_dir_files(dir.path()).unwrap();
+        let mut problems = Vec::new();
+        crate::catalog::load::add_group(&mut catalog, &files, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        compile(&catalog, &mut problems);
+        problems
+    };
+    let ok = compile_with(&rule(
+        "x-narrow",
+        r#""AADSTS50012""#,
+        r#"refines = "aadsts-client-credentials-rejected-legacy""#,
+    ));
+    assert!(ok.is_empty(), "{ok:?}");
+    for (codes, refines, says) in [
+        (
+            r#""AADSTS50012""#,
+            r#"refines = "no-such-rule""#,
+            "not an active rule",
+        ),
+        (
+            r#""AADSTS7000215""#,
+            r#"refines = "aadsts-client-credentials-rejected-legacy""#,
+            "sharing one of its codes",
+        ),
+    ] {
+        let problems = compile_with(&rule("x-narrow", codes, refines));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("rule x-narrow") && p.contains(says)),
+            "{problems:?}"
+        );
+    }
+}

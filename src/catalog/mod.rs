@@ -52,6 +52,11 @@ pub struct Rule {
     /// Reported only when no other, non-fallback rule matched the event.
     #[serde(default)]
     pub fallback: bool,
+    /// The id of a broader rule this one narrows (the same code, told apart by words or the
+    /// step in the same event): when both fire on one event only this one is reported, and
+    /// it fires by its patterns alone, never by its code.
+    #[serde(default)]
+    pub refines: Option<String>,
     /// A fallback reported only when no other rule at all (fallback or not, nor an AADSTS
     /// code no rule knows) matched the event: the catch-all for SSO error text.
     #[serde(default)]

@@ -91,9 +91,10 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
                     other.key()
                 ));
             }
-            if rule.refine.is_some() || rule.fallback || rule.last_resort {
+            if rule.refine.is_some() || rule.fallback || rule.last_resort || rule.refines.is_some()
+            {
                 bad(format!(
-                    "`refine` and `fallback` apply to log rules only, not detector {:?}",
+                    "`refine`, `refines` and `fallback` apply to log rules only, not detector {:?}",
                     other.key()
                 ));
             }
@@ -232,7 +233,11 @@ pub fn lint_catalog(catalog: &Catalog, problems: &mut Vec<String>) {
     for (code, rules) in by_code {
         for (i, a) in rules.iter().enumerate() {
             for b in &rules[i + 1..] {
-                let explained = a.rule.overlap_reason.is_some() || b.rule.overlap_reason.is_some();
+                let refines = |x: &Rule, y: &Rule| x.refines.as_deref() == Some(y.id.as_str());
+                let explained = a.rule.overlap_reason.is_some()
+                    || b.rule.overlap_reason.is_some()
+                    || refines(&a.rule, &b.rule)
+                    || refines(&b.rule, &a.rule);
                 if a.rule.symptom != b.rule.symptom && !explained {
                     problems.push(format!(
                         "{}: rule {}: code {code} is also claimed by rule {} ({}) for symptom {} instead of {}; say why in overlap_reason on one of them",
