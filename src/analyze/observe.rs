@@ -348,11 +348,18 @@ impl<'c> Observer<'c> {
         view
     }
 
-    /// The codes read in the event's `texts`: the AADSTS codes the matcher parsed, and every
+    /// The codes read in the event's `texts`: the AADSTS codes the matcher parsed, every
     /// code of a rule that fired (a suppressed fallback included) that a text holds
-    /// literally. Runs before the fallback is applied.
+    /// literally, and every OAuth 2.0 / OIDC error value a text holds as a word, in whatever
+    /// syntax a library printed it (`(invalid_client)`, `error=invalid_grant`,
+    /// `'suberror': 'consent_required'`). Runs before the fallback is applied.
     fn codes_read(&self, texts: &[&str]) -> BTreeSet<String> {
         let mut codes_seen = BTreeSet::new();
+        for value in OAUTH_ERRORS {
+            if texts.iter().any(|t| contains_word(t, value)) {
+                codes_seen.insert((*value).to_string());
+            }
+        }
         for f in &self.fired {
             if let Some(code) = f.code {
                 codes_seen.insert(format!("AADSTS{code}"));
@@ -566,6 +573,33 @@ fn draft_view(view: &str, raw: &str) -> DraftView {
 
 /// True when `needle` occurs in `text` as a whole word (`ConnectionError` is not in
 /// `NewConnectionError`).
+/// The error values of OAuth 2.0 (RFC 6749, RFC 6750), OpenID Connect and Entra's token
+/// endpoint: a code wherever a library prints one.
+const OAUTH_ERRORS: &[&str] = &[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "unsupported_response_type",
+    "invalid_scope",
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+    "invalid_token",
+    "insufficient_scope",
+    "interaction_required",
+    "login_required",
+    "account_selection_required",
+    "consent_required",
+    "invalid_request_uri",
+    "invalid_request_object",
+    "invalid_resource",
+    "invalid_tenant",
+    "authorization_pending",
+    "expired_token",
+];
+
 pub(super) fn contains_word(text: &str, needle: &str) -> bool {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     text.match_indices(needle).any(|(at, _)| {

@@ -117,6 +117,10 @@ fn bracket(chars: &[char]) -> Option<(String, usize)> {
     if dash {
         items.push('-');
     }
+    if items.is_empty() {
+        // `[^\n]` is any character of a line; `[\n]` matches nothing on one.
+        return negate.then(|| (".".to_string(), i + 1));
+    }
     let mut class = String::from("[");
     if negate {
         class.push('^');

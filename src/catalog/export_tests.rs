@@ -16,6 +16,7 @@ fn groups_escapes_and_classes() {
         ),
         (r"[A-Za-z' -]*", r"[A-Za-z' -]*"),
         (r#"\'a\""#, r#"'a""#),
+        (r"a:[^\n]{0,3}b", r"a:.{0,3}b"),
     ];
     for (input, want) in cases {
         assert_eq!(portable(input).as_deref(), Some(want), "{input}");

@@ -137,5 +137,5 @@ fn user_identities_are_kept_unless_asked_and_no_redact_warns() {
         "--no-redact",
         fixture("secrets.log").to_str().unwrap(),
     ]);
-    assert!(json.stdout.contains("\"show_secrets\": true"));
+    assert!(json.stdout.contains("\"secrets_shown\": true"));
 }
