@@ -145,7 +145,7 @@ pub fn compile(catalog: &Catalog, problems: &mut Vec<String>) -> Compiled {
     let code_table = code_table(&rules);
 
     let keywords = keywords_of(rules.iter().map(|r| &r.rule));
-    let (anchors, aadsts_anchor) = anchors_for(&keywords, problems);
+    let (anchors, aadsts_anchor) = anchors_for(&keywords);
     let error_codes_anchor = anchors
         .iter()
         .position(|a| a == ERROR_CODES)
@@ -303,24 +303,17 @@ fn code_table(rules: &[CompiledRule]) -> HashMap<u32, Vec<u32>> {
 
 /// The anchors for `keywords` (the stored set if it still fits them, else a fresh pick),
 /// then [`AADSTS`] and the [`CONTEXT_ANCHORS`] where missing; with the id of `AADSTS`.
-/// Keywords the budget cannot cover are a problem, and the catalog's anchors are left empty.
-fn anchors_for(keywords: &[Vec<u8>], problems: &mut Vec<String>) -> (Vec<Vec<u8>>, usize) {
+/// Keywords the budget cannot cover all become anchors (see below); the built-in catalog
+/// always fits (a test holds it), so it keeps Teddy.
+fn anchors_for(keywords: &[Vec<u8>]) -> (Vec<Vec<u8>>, usize) {
     let budget = ANCHOR_BUDGET;
     let stored = stored_anchors(STORED_ANCHORS, keywords, budget);
     let mut anchors = match stored.map_or_else(|| pick_anchors(keywords, budget), Ok) {
         Ok(anchors) => anchors,
-        Err(uncovered) => {
-            problems.push(format!(
-                "catalog: cannot cover the keywords with {} anchors; uncovered: {}",
-                budget,
-                uncovered
-                    .iter()
-                    .map(|k| format!("{:?}", String::from_utf8_lossy(k)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            Vec::new()
-        }
+        // More keywords than Teddy's slots can cover (rules of the user's own with
+        // `--patterns`): every keyword that holds no shorter one is an anchor, and the block
+        // scan runs on the portable automaton instead of Teddy. Slower, never wrong.
+        Err(minimal) => minimal,
     };
     let aadsts_anchor = match anchors.iter().position(|a| a == AADSTS) {
         Some(i) => i,
