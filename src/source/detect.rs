@@ -44,8 +44,13 @@ pub const LOG: FileKind = FileKind {
     open: |path| Box::new(Input::File(path.to_path_buf())),
 };
 
-/// What the file at `path` holds. Errors say "a log": reading it then reports them.
+/// What the file at `path` holds. Errors say "a log": reading it then reports them. Only a
+/// regular file is sniffed: reading the start of a pipe or a FIFO (`<(kubectl logs ...)`)
+/// would take those bytes from the log, or wait for a writer that has gone.
 pub fn detect_file(path: &Path) -> &'static FileKind {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return &LOG;
+    }
     FILE_KINDS
         .iter()
         .find(|kind| (kind.test)(path))

@@ -461,7 +461,12 @@ impl Ranged {
     pub fn open(input: &Input) -> Option<Ranged> {
         use std::io::Seek;
         let (file, path) = match input {
-            Input::File(path) => (File::open(path).ok()?, path.clone()),
+            // Not even opened unless regular: opening a FIFO and closing it again would
+            // drop what its writer had sent, and the next open would wait for a writer.
+            Input::File(path) if fs::metadata(path).ok()?.is_file() => {
+                (File::open(path).ok()?, path.clone())
+            }
+            Input::File(_) => return None,
             Input::Stdin => {
                 use std::os::fd::AsFd;
                 let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;

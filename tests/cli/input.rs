@@ -300,3 +300,60 @@ fn closed_stdout_ends_quietly_for_a_json_document_too() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
+
+/// A named pipe (what `<(kubectl logs ...)` gives) is read once, as a log: telling a file's
+/// kind by its first bytes must not take them from a pipe (it lost the first 8 KiB) nor
+/// wait on a FIFO whose writer is gone (it hung). `scan` and `scan --count` both.
+#[test]
+fn a_named_pipe_is_read_whole_and_once() {
+    let text = std::fs::read(root().join("samples/client-secret-expired/netbox.log")).unwrap();
+    let lines = text.iter().filter(|&&b| b == b'\n').count() as u64;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("netbox.fifo");
+    let made = StdCommand::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for args in [vec!["scan", "-q", "-o", "json"], vec!["scan", "--count"]] {
+        let writer = {
+            let (fifo, text) = (fifo.clone(), text.clone());
+            std::thread::spawn(move || std::fs::write(fifo, text).unwrap())
+        };
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"))
+            .args(&args)
+            .arg(&fifo)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{args:?} hangs on a FIFO"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        writer.join().unwrap();
+        assert!(matches!(status.code(), Some(0 | 1)), "{args:?}: {status:?}");
+        let read = if args.contains(&"--count") {
+            out.lines()
+                .next()
+                .unwrap()
+                .trim_start_matches("lines ")
+                .parse::<u64>()
+                .unwrap()
+        } else {
+            let report: Value = serde_json::from_str(&out).unwrap();
+            report["summary"]["lines"].as_u64().unwrap()
+        };
+        assert_eq!(read, lines, "{args:?} read every line of the pipe once");
+    }
+}
