@@ -1,7 +1,7 @@
 //! The real-world excerpts (`tests/realworld/`, see its README) through the binary: what
 //! must hold on text nobody here wrote. Every excerpt, in every format, exits 0 or 1 with
 //! no panic, shows none of the secrets planted in it (`labels.toml`), writes no raw control
-//! character, and the negative controls give no finding. `real_logs_are_diagnosed` scores
+//! character, and the negative controls give nothing at warning or above. `real_logs_are_diagnosed` scores
 //! the diagnosis against the threads' labels (symptoms named, codes found, excerpts with no
 //! finding at all) and fails below the floors recorded in tests/realworld/README.md.
 
@@ -111,10 +111,15 @@ fn real_logs_never_show_their_secrets_nor_break_the_run() {
             );
             if !e.expect_finding && format == "json" {
                 let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-                assert_eq!(
-                    report["findings"].as_array().map(Vec::len),
-                    Some(0),
-                    "{}: a negative control gave a finding",
+                let loud: Vec<&Value> = report["findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|f| f["severity"] != "info")
+                    .collect();
+                assert!(
+                    loud.is_empty(),
+                    "{}: a negative control gave a warning or an error: {loud:?}",
                     e.file
                 );
             }
@@ -147,8 +152,8 @@ fn report(file: &str) -> Value {
 }
 
 /// The lowest scores the gate accepts: the figures of tests/realworld/README.md.
-const MIN_SYMPTOMS: f64 = 0.52;
-const MIN_CODES: f64 = 0.60;
+const MIN_SYMPTOMS: f64 = 0.65;
+const MIN_CODES: f64 = 0.73;
 
 /// Whether a label's code is a code (an AADSTS or ADFS code, an OAuth error such as
 /// `invalid_grant`, an exception name) rather than a phrase, a status or a claim name.
