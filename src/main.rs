@@ -25,8 +25,16 @@ fn main() -> ExitCode {
             } else {
                 Exit::Clean
             };
-            // Help and version go to stdout; a closed pipe there is not an error.
-            let _ = err.print();
+            if err.use_stderr() {
+                // An error quotes what was typed, which may be a secret pasted in the wrong
+                // place (`-o <client secret>`): each line is masked like any other message.
+                for line in err.to_string().lines() {
+                    sso_triage::message!("{line}");
+                }
+            } else {
+                // Help and version go to stdout; a closed pipe there is not an error.
+                let _ = err.print();
+            }
             return ExitCode::from(code as u8);
         }
     };

@@ -60,7 +60,8 @@ fn code_spans<'a>(texts: impl IntoIterator<Item = &'a Shown>) -> String {
 }
 
 /// The catalog's and the program's own Markdown: placeholders such as `<domain>` outside
-/// code spans are written as entities, so they show as text instead of vanishing as tags.
+/// code spans are written as entities, so they show as text instead of vanishing as tags,
+/// and brackets are escaped, so a rule's text never makes a link or an image.
 fn ours(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
@@ -72,6 +73,11 @@ fn ours(text: &str) -> String {
             }
             '<' if !in_code => out.push_str("&lt;"),
             '>' if !in_code => out.push_str("&gt;"),
+            // No link or image: rules of one's own (`--patterns`) are text too.
+            '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
             '\n' => out.push(' '),
             c => out.push(c),
         }
