@@ -118,7 +118,10 @@ impl Compiled {
             if out[start..].iter().any(|f| f.rule == Some(r)) {
                 continue;
             }
-            if self.rules[r].regexes.iter().any(|re| re.is_match(text)) {
+            let rule = &self.rules[r];
+            if rule.regexes.iter().any(|re| re.is_match(text))
+                && !rule.unless.iter().any(|re| re.is_match(text))
+            {
                 out.push(Fired {
                     rule: Some(r),
                     code: None,

@@ -64,6 +64,8 @@ pub struct CompiledRule {
     pub regexes: Vec<Regex>,
     /// The rule that [`Rule::refines`] names, by its number.
     pub refines: Option<usize>,
+    /// [`Rule::unless`], compiled.
+    pub unless: Vec<Regex>,
 }
 
 /// The compiled catalog.
@@ -224,6 +226,25 @@ fn compile_rule(located: &Located, problems: &mut Vec<String>) -> Option<Compile
             }
         }
     }
+    let mut unless = Vec::new();
+    for pattern in &rule.unless {
+        match RegexBuilder::new(pattern)
+            .unicode(false)
+            .size_limit(1 << 22)
+            .build()
+        {
+            Ok(re) => unless.push(re),
+            Err(err) => {
+                ok = false;
+                problems.push(format!(
+                    "{}: rule {}: `unless` pattern does not compile: {}",
+                    located.file,
+                    rule.id,
+                    err.to_string().replace('\n', " ")
+                ));
+            }
+        }
+    }
     if let Some(refine) = rule.refine {
         let needed = match refine {
             Refine::RedirectUri => "redirect_uri",
@@ -246,6 +267,7 @@ fn compile_rule(located: &Located, problems: &mut Vec<String>) -> Option<Compile
         file: located.file.clone(),
         regexes,
         refines: None,
+        unless,
     })
 }
 

@@ -37,6 +37,10 @@ pub struct Rule {
     /// Regexes (regex crate syntax, Unicode off) with named captures.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// Regexes that keep the rule's patterns from firing on an event they match (the
+    /// healthy lines a broad pattern would take: `0 errors`, `"error": null`).
+    #[serde(default)]
+    pub unless: Vec<String>,
     /// Entra's own message for the rule's code, as Entra prints it (`{name}` stands for a
     /// value): a second key, so the rule fires on the message when a client library
     /// dropped the code. Each run of at least [`MESSAGE_MIN_WORDS`] words between values

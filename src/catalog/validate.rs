@@ -94,7 +94,7 @@ pub fn check_rule(rule: &Rule, stem: &str, file: &str, problems: &mut Vec<String
             if rule.refine.is_some() || rule.fallback || rule.last_resort || rule.refines.is_some()
             {
                 bad(format!(
-                    "`refine`, `refines` and `fallback` apply to log rules only, not detector {:?}",
+                    "`refine`, `refines`, `unless` and `fallback` apply to log rules only, not detector {:?}",
                     other.key()
                 ));
             }

@@ -29,7 +29,9 @@ impl Source for HarFile {
 }
 
 /// True when `head` (the start of a file) opens a HAR: `{"log": {`, allowing whitespace and
-/// a byte-order mark. Docker's JSON log lines (`{"log":"...`) do not qualify.
+/// a byte-order mark. Docker's JSON log lines (`{"log":"...`) do not qualify, nor JSON lines
+/// whose first line is a whole object `{"log": {...}}` with more lines after it (log
+/// shippers that nest the record): a HAR is one document.
 pub fn looks_like_har(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
@@ -40,7 +42,12 @@ pub fn looks_like_har(head: &[u8]) -> bool {
         };
         rest = r.trim_start();
     }
-    true
+    let body = text.trim_start();
+    let json_lines = body.split_once('\n').is_some_and(|(first, more)| {
+        !more.trim().is_empty()
+            && serde_json::from_str::<serde::de::IgnoredAny>(first.trim_end()).is_ok()
+    });
+    !json_lines
 }
 
 /// True when the file at `path` is a HAR: by content (gzip undone first, so a

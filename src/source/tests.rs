@@ -334,4 +334,15 @@ fn har_is_told_by_its_opening() {
         b"{\"log\":\"GET / 200\",\"stream\":\"stdout\"}"
     ));
     assert!(!looks_like_har(b"2026-11-20 log line"));
+    // JSON lines that nest the record under "log": a log, not one HAR document.
+    assert!(!looks_like_har(
+        b"{\"log\": {\"msg\": \"AADSTS50011\"}}\n{\"log\": {\"msg\": \"ok\"}}\n"
+    ));
+    // A HAR on one line, or pretty-printed, still is one.
+    assert!(looks_like_har(
+        b"{\"log\": {\"version\": \"1.2\", \"entries\": []}}\n"
+    ));
+    assert!(looks_like_har(
+        b"{\n  \"log\": {\n    \"version\": \"1.2\",\n"
+    ));
 }
