@@ -27,6 +27,13 @@ fn every_shape_of_the_issue_is_masked() {
         "MySQLPassword=[[pa55]]",
         "db_pass: [[hunter2]]",
         "appPwd=[[letmein]]",
+        // Spellings an attack found (short values after them were shown).
+        "appkey=[[Sup3rS3cret]] clientkey=[[Sup3rS3cret]] pkey=[[Sup3rS3cret]]",
+        "pword=[[HuntEr2]] psw=[[HuntEr2]] bindpw=[[HuntEr2]] totp=[[481516]]",
+        "{\"cred\": \"[[HuntEr2x]]\", \"creds\": \"[[HuntEr2y]]\"}",
+        "Cookie: PHPSESSID=[[a1b2c3d4]]; connect.sid=[[s%3Aabc]]",
+        "sid=[[a1b2c3d4e5]] rt=[[Xrefresh9]] refresh=[[Xrefresh9]] sFT=[[AQABAAEAAAA]]",
+        "dsn=[[postgres://u:p@db/x]] conn_str=[[Server=db;Pwd=x]] connection_string=[[Server=db]]",
         "ApiKey=[[0123456789]]",
         "nonce=[[n0nceValue]] prompt=login",
         "assertion=[[PHNhbWw6QXNzZXJ0aW9u]]",

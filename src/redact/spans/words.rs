@@ -120,7 +120,20 @@ pub(super) const CREDENTIAL_WORDS: &[(&str, CredentialClass)] = &[
     ("pw", CredentialClass::Password),
     ("otp", CredentialClass::Password),
     ("pin", CredentialClass::Password),
+    ("pword", CredentialClass::Password),
+    ("psw", CredentialClass::Password),
+    ("bindpw", CredentialClass::Password),
+    ("totp", CredentialClass::Password),
+    ("cred", CredentialClass::Secret),
+    ("creds", CredentialClass::Secret),
+    ("dsn", CredentialClass::Secret),
     ("key", CredentialClass::Key),
+    ("pkey", CredentialClass::Key),
+    // Session ids (`connect.sid`), refresh tokens (`rt`, `refresh`) and Entra's flow token.
+    ("sid", CredentialClass::Cookie),
+    ("rt", CredentialClass::Token),
+    ("refresh", CredentialClass::Token),
+    ("sft", CredentialClass::Token),
     ("code", CredentialClass::Code),
     ("state", CredentialClass::State),
     ("nonce", CredentialClass::State),
@@ -164,6 +177,12 @@ pub(super) const CREDENTIAL_PARTS: &[(&str, CredentialClass)] = &[
     ("token", CredentialClass::Token),
     ("authorization", CredentialClass::Authorization),
     ("apikey", CredentialClass::Key),
+    ("appkey", CredentialClass::Key),
+    ("clientkey", CredentialClass::Key),
+    ("privkey", CredentialClass::Key),
+    ("sessid", CredentialClass::Cookie),
+    ("connectionstring", CredentialClass::Secret),
+    ("connstr", CredentialClass::Secret),
     ("accesskey", CredentialClass::Key),
     ("signingkey", CredentialClass::Key),
     ("masterkey", CredentialClass::Key),
@@ -238,6 +257,10 @@ pub(super) fn class_of(key: &[u8]) -> Option<CredentialClass> {
     }
     if matches!(glued, b"auth" | b"basicauth" | b"httpauth" | b"proxyauth") {
         return Some(CredentialClass::Authorization);
+    }
+    // Entra's flow token, whatever its casing splits it into (`sFT`).
+    if glued == b"sft" {
+        return Some(CredentialClass::Token);
     }
     for (part, class) in CREDENTIAL_PARTS {
         // Keys are short: a plain window scan beats building a searcher per key.
