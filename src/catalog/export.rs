@@ -3,8 +3,13 @@
 
 /// Rewrites one rule pattern (regex crate syntax) into POSIX ERE with GNU extensions (`\b`),
 /// which ripgrep also reads. Returns `None` for the few constructs ERE cannot say (inline
-/// flags such as `(?i)`).
+/// flags such as `(?i)`, non-ASCII text).
 pub fn portable(pattern: &str) -> Option<String> {
+    // grep -E in the C locale and `rg --no-unicode` read bytes: a non-ASCII letter (`µs`)
+    // has no form both take.
+    if !pattern.is_ascii() {
+        return None;
+    }
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut i = 0;

@@ -37,3 +37,10 @@ fn rewritten_patterns_still_match_the_same_text() {
         "{ported}"
     );
 }
+
+/// A pattern with non-ASCII text has no form grep -E (C locale) and `rg --no-unicode` share.
+#[test]
+fn non_ascii_patterns_are_left_out() {
+    assert_eq!(portable("expired by [0-9]+(?:ns|µs)"), None);
+    assert_eq!(portable("expired by [0-9]+s").as_deref(), Some("expired by [0-9]+s"));
+}
