@@ -42,5 +42,8 @@ fn rewritten_patterns_still_match_the_same_text() {
 #[test]
 fn non_ascii_patterns_are_left_out() {
     assert_eq!(portable("expired by [0-9]+(?:ns|µs)"), None);
-    assert_eq!(portable("expired by [0-9]+s").as_deref(), Some("expired by [0-9]+s"));
+    assert_eq!(
+        portable("expired by [0-9]+s").as_deref(),
+        Some("expired by [0-9]+s")
+    );
 }

@@ -2,7 +2,7 @@
 //!
 //! [`Masking::show`] turns input text into a [`Shown`]: secrets masked (client secrets,
 //! authorization codes, `state`, tokens and JWTs, passwords, cookies, credentials in URLs,
-//! found by the allow-lists of [`scan`]), user identities masked on request, and control
+//! found by the allow-lists of [`spans`]), user identities masked on request, and control
 //! and bidi characters escaped. The report model holds only `Shown` text, so a renderer
 //! cannot print input that did not pass here. A second, independent check ([`leak`]) looks
 //! at what the masker let through and masks whatever still has a secret's shape.

@@ -7,7 +7,7 @@
 //! module (its source type and the function that tells it by content; `pub mod` in
 //! `source/mod.rs`), its entry in [`FILE_KINDS`] and its cases in
 //! `inputs_are_told_apart_by_content_in_one_place` (`source/tests.rs`); see "How to add" in
-//! docs/ARCHITECTURE.md. [`har::head`] gives a file's first bytes, gzip undone.
+//! docs/ARCHITECTURE.md. [`super::head`] gives a file's first bytes, gzip undone.
 
 use std::path::Path;
 
