@@ -131,6 +131,9 @@ impl Sink for CountSink<'_> {
 /// framing and matching; totals on stdout.
 pub(super) fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit> {
     let expanded = source::expand_all(&config.inputs);
+    if let Some(note) = source::not_files_note(&expanded.not_files) {
+        crate::message!("sso-triage: {note}");
+    }
     for e in &expanded.errors {
         crate::message!("sso-triage: {}", error_line(e));
     }

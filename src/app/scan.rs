@@ -226,6 +226,9 @@ pub(super) fn run_scan(config: &ScanConfig, compiled: &Compiled) -> Result<Exit>
 /// stdout; messages still go to stderr. Tests use it to run the corpus in one process.
 pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) -> Result<Exit> {
     let expanded = source::expand_all(&config.inputs);
+    if let Some(note) = source::not_files_note(&expanded.not_files) {
+        crate::message!("sso-triage: {note}");
+    }
     // Masks become numbered placeholders as output is written, in output order.
     let mut numbers = Placeholders::default();
     let results = match expanded.inputs.as_slice() {

@@ -214,6 +214,9 @@ pub struct Expanded {
     pub skipped: u64,
     /// Log files of 0 bytes in support bundle folders: counted, no input of their own.
     pub empty: u64,
+    /// Entries of a walked folder that are neither files nor folders (FIFOs, sockets,
+    /// devices, broken or looping links, links to folders): not read, and said so.
+    pub not_files: Vec<PathBuf>,
 }
 
 /// Turns the user's arguments into inputs: `-` is stdin, a directory becomes its files
@@ -290,8 +293,23 @@ fn walk(dir: &Path, out: &mut Expanded) {
             walk(&path, out);
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
             out.inputs.push(Input::file(path));
+        } else {
+            // A FIFO, a socket, a device, a broken or looping link, a link to a folder.
+            out.not_files.push(path);
         }
     }
+}
+
+/// The note for the entries of walked folders that were not read, if any: how many, and the
+/// first.
+pub fn not_files_note(not_files: &[PathBuf]) -> Option<String> {
+    let first = not_files.first()?;
+    Some(format!(
+        "note: {} folder entr{} not read: neither a file nor a folder (a FIFO, socket or device, a broken or looping link, a link to a folder), e.g. {}",
+        not_files.len(),
+        if not_files.len() == 1 { "y" } else { "ies" },
+        first.display()
+    ))
 }
 
 /// What reading one input produced besides its lines.

@@ -357,3 +357,25 @@ fn a_named_pipe_is_read_whole_and_once() {
         assert_eq!(read, lines, "{args:?} read every line of the pipe once");
     }
 }
+
+/// Entries of a walked folder that are neither files nor folders (here a broken link and a
+/// link to a folder) are not read, and a note says so: nothing is dropped silently.
+#[test]
+fn a_folder_walk_says_what_it_did_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("samples/healthy/netbox.log"),
+        dir.path().join("netbox.log"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/nonexistent/netbox.log", dir.path().join("broken.log")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let r = run(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("note: 2 folder entries not read: neither a file nor a folder"),
+        "{}",
+        r.stderr
+    );
+}
