@@ -159,8 +159,20 @@ pub(super) fn finish_report(
         crate::messages::write_ours(report::SECRETS_WARNING_LINE);
     }
     if report.summary.lines == 0 && errors.is_empty() {
+        // A pipe that brought nothing usually means the command feeding it failed.
+        let piped = config.inputs.iter().any(|p| p.as_os_str() == "-")
+            || config.inputs.is_empty()
+            || config
+                .inputs
+                .iter()
+                .any(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()));
         crate::message!(
-            "sso-triage: warning: the input was empty: no log line was read (did the command feeding the pipe fail?)"
+            "sso-triage: warning: the input was empty: no log line was read{}",
+            if piped {
+                " (did the command feeding the pipe fail?)"
+            } else {
+                ""
+            }
         );
     }
 
