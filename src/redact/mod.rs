@@ -117,7 +117,7 @@ fn redact_plain(text: &str) -> Cow<'_, str> {
     if spans.is_empty() && guarded.is_empty() {
         return Cow::Borrowed(text);
     }
-    let spans = merge_spans(spans, guarded);
+    let spans = with_echoes(text, spans, guarded);
     let mut out = String::with_capacity(text.len());
     write_masked(text, &spans, &mut out, &mut |t, o| o.push_str(t));
     Cow::Owned(out)
@@ -259,7 +259,7 @@ impl Masking {
         }
         let spans = spans::spans(text, self.users);
         let guarded = guard_spans(text, &spans);
-        merge_spans(spans, guarded)
+        with_echoes(text, spans, guarded)
     }
 }
 
@@ -532,6 +532,65 @@ fn guard_spans(text: &str, spans: &[spans::Span]) -> Vec<spans::Span> {
     }
     out
 }
+
+/// `spans` and `guarded` merged, with every other occurrence in `text` of a value either
+/// masks masked too: a value found to be secret in one place (a cookie header) is secret
+/// where it is repeated in a shape no rule knows (an escaped JSON body, a pasted page).
+/// The values are those of the spans before merging (a merged span is several values).
+/// Values shorter than [`MIN_ECHO`] bytes are left alone: a short value repeats by chance.
+fn with_echoes(text: &str, spans: Vec<spans::Span>, guarded: Vec<spans::Span>) -> Vec<spans::Span> {
+    let mut values: Vec<(&str, spans::Kind)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for s in spans.iter().chain(&guarded) {
+        let value = &text[s.start..s.end];
+        // A span may run past its value (a Cookie header is masked to the end of its
+        // line): its first run of token characters is looked for too.
+        let run = value
+            .bytes()
+            .take_while(|c| {
+                !c.is_ascii_whitespace()
+                    && !c.is_ascii_control()
+                    && !matches!(c, b'"' | b'\'' | b',' | b';' | b'\\' | b'<' | b'>')
+            })
+            .count();
+        for v in [value, &value[..run]] {
+            if v.len() >= MIN_ECHO && seen.insert(v) {
+                values.push((v, s.kind));
+            }
+        }
+    }
+    let merged = merge_spans(spans, guarded);
+    if values.is_empty() {
+        return merged;
+    }
+    // One pass over the text for all values, however many (a long line of secrets).
+    let Ok(finder) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(values.iter().map(|(v, _)| v))
+    else {
+        return merged;
+    };
+    let mut more = Vec::new();
+    for m in finder.find_iter(text) {
+        let (at, end) = (m.start(), m.end());
+        let k = merged.partition_point(|s| s.end <= at);
+        // Masked already when one merged span holds it whole.
+        if merged.get(k).is_none_or(|s| s.start > at || s.end < end) {
+            more.push(spans::Span {
+                start: at,
+                end,
+                kind: values[m.pattern().as_usize()].1,
+            });
+        }
+    }
+    if more.is_empty() {
+        return merged;
+    }
+    merge_spans(merged, more)
+}
+
+/// The shortest masked value [`echoes`] looks for elsewhere in the same text.
+const MIN_ECHO: usize = 8;
 
 fn merge_spans(mut spans: Vec<spans::Span>, more: Vec<spans::Span>) -> Vec<spans::Span> {
     spans.extend(more);
