@@ -32,6 +32,7 @@ impl BlockSearcher {
         debug_assert_eq!(order.len(), literals.len());
         let packed = packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostLongest)
+            .heuristic_pattern_limits(false)
             .builder()
             .extend(order.iter().map(|&i| &literals[i]))
             .build();

@@ -22,9 +22,13 @@ pub use super::teddy::{
     tuned_teddy_order,
 };
 
-/// The packed (Teddy) searcher takes at most 64 literals. One slot is kept for the framing
-/// literal that opens a Python traceback, so the catalog gets the rest.
-pub const MAX_ANCHORS: usize = 63;
+/// Literals given to the packed (Teddy) searcher. Teddy takes up to 127 when asked
+/// (`heuristic_pattern_limits(false)`); past 64 its 16 buckets hold more literals each and
+/// verify more often, but a rare anchor costs less than a common one: with 63, Entra's
+/// messages forced merged anchors (` request`, `rovide`) that a tenth of NetBox's lines
+/// hold, and the scan took twice as long. One slot is kept for the framing literal that
+/// opens a Python traceback, so the catalog gets the rest.
+pub const MAX_ANCHORS: usize = 72;
 
 /// The literal every AADSTS code carries; always an anchor, so unknown codes are seen too.
 pub const AADSTS: &[u8] = b"AADSTS";
