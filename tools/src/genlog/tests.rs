@@ -250,3 +250,30 @@ fn manifest_shape() {
     let parsed: serde_json::Value = serde_json::from_str(&j).unwrap();
     assert_eq!(parsed["by_kind"]["i"], 0);
 }
+
+#[test]
+fn every_anchor_of_the_catalog_is_rare_in_healthy_traffic() {
+    // An anchor that many everyday lines hold makes each of them a candidate the matcher
+    // must look at: two such anchors once made the scan twice as slow. The stored anchors
+    // are what the built-in catalog uses.
+    let (log, _) = gen_bytes(11, 4 << 20, 0.0);
+    let lines: Vec<&[u8]> = log.split(|&b| b == b'\n').collect();
+    let anchors: Vec<String> = sso_triage::catalog::compile::STORED_ANCHORS
+        .lines()
+        .filter(|l| l.starts_with('"'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(anchors.len() > 20, "{anchors:?}");
+    for anchor in &anchors {
+        let hits = lines
+            .iter()
+            .filter(|l| l.windows(anchor.len()).any(|w| w == anchor.as_bytes()))
+            .count();
+        // Logins themselves pass /oauth/login/ and /oauth/complete/: one line in a hundred.
+        assert!(
+            hits * 100 < lines.len() * 2,
+            "anchor {anchor:?} is on {hits} of {} healthy lines",
+            lines.len()
+        );
+    }
+}
