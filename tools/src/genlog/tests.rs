@@ -277,3 +277,39 @@ fn every_anchor_of_the_catalog_is_rare_in_healthy_traffic() {
         );
     }
 }
+
+#[test]
+fn eight_mib_of_healthy_traffic_gives_nothing_at_warning_or_above() {
+    use clap::Parser;
+    use sso_triage::cli::{Args, Command};
+
+    let (log, stats) = gen_bytes(17, 8 << 20, 0.0);
+    assert_eq!(stats.failure_events, 0);
+    let path = std::env::temp_dir().join(format!("healthy-{}.log", std::process::id()));
+    std::fs::write(&path, &log).unwrap();
+    let argv = ["sso-triage", "scan", "-q", "-o", "json"];
+    let args = Args::try_parse_from(argv.iter().copied().chain([path.to_str().unwrap()]))
+        .expect("scan arguments parse");
+    let Command::Scan(scan) = &args.command else {
+        unreachable!("parsed as scan")
+    };
+    let config = sso_triage::config::ScanConfig::from_args(scan, args.color).unwrap();
+    let catalog = sso_triage::app::build_catalog(&[]).unwrap();
+    let mut out = Vec::new();
+    let result = sso_triage::app::scan_to(&config, &catalog, &mut out);
+    std::fs::remove_file(&path).ok();
+    result.unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let loud: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    assert!(
+        report["summary"]["lines"].as_u64().unwrap() > 10_000,
+        "{}",
+        report["summary"]
+    );
+}
