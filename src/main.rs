@@ -16,6 +16,8 @@ use sso_triage::cli::{Args, with_default_command};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // One process, one report: a secret masked anywhere is masked everywhere in it.
+    sso_triage::redact::remember_across_texts();
     let argv = with_default_command(std::env::args_os().collect());
     let args = match Args::try_parse_from(argv) {
         Ok(args) => args,

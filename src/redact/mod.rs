@@ -327,10 +327,11 @@ pub struct Placeholders {
 impl Placeholders {
     /// `text` with every internal mask replaced; borrowed when there is none.
     pub fn apply<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        let text = mask_remembered(text);
         if !text.contains(OPEN) && !text.contains("\\u0001") {
-            return Cow::Borrowed(text);
+            return text;
         }
-        INTERNAL.replace_all(text, |caps: &Captures<'_>| {
+        let numbered = INTERNAL.replace_all(&text, |caps: &Captures<'_>| {
             let kind = &caps[1];
             let key = format!("{kind}:{}", &caps[2]);
             let n = match self.seen.get(&key) {
@@ -343,7 +344,15 @@ impl Placeholders {
                 }
             };
             format!("<{kind}#{n}>")
-        })
+        });
+        let numbered = match numbered {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(n) => Some(n),
+        };
+        match (text, numbered) {
+            (text, None) => text,
+            (_, Some(n)) => Cow::Owned(n),
+        }
     }
 
     /// Applies [`Placeholders::apply`] to `s` in place.
@@ -563,6 +572,7 @@ fn with_echoes(text: &str, spans: Vec<spans::Span>, guarded: Vec<spans::Span>) -
     if values.is_empty() {
         return merged;
     }
+    remember(&values);
     // One pass over the text for all values, however many (a long line of secrets).
     let Ok(finder) = aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostLongest)
@@ -589,7 +599,100 @@ fn with_echoes(text: &str, spans: Vec<spans::Span>, guarded: Vec<spans::Span>) -
     merge_spans(merged, more)
 }
 
-/// The shortest masked value [`echoes`] looks for elsewhere in the same text.
+/// Secret values masked so far in this process, for [`Placeholders`] to look for again in
+/// every text it numbers: a value masked in one event (a cookie header) is masked where
+/// another event repeats it in a shape no rule knows, whichever came first. At most
+/// [`MAX_REMEMBERED`] values of at most [`MAX_REMEMBERED_LEN`] bytes.
+static REMEMBERED: std::sync::Mutex<Remembered> = std::sync::Mutex::new(Remembered {
+    values: Vec::new(),
+    finder: None,
+});
+
+const MAX_REMEMBERED: usize = 4096;
+const MAX_REMEMBERED_LEN: usize = 4096;
+
+struct Remembered {
+    /// Values and the kind each was masked as, in the order first seen.
+    values: Vec<(String, spans::Kind)>,
+    /// A searcher for all of `values`, built when a number is asked for after a change.
+    finder: Option<std::sync::Arc<aho_corasick::AhoCorasick>>,
+}
+
+/// Whether [`REMEMBERED`] is kept: the program turns it on for its one run
+/// ([`remember_across_texts`]); a library caller that builds several reports in one process
+/// (the tests) leaves it off, so one report's secrets do not mask another's text.
+static REMEMBER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns on masking across texts: from now on every secret value masked is looked for again
+/// in every text as its masks are numbered. For a process that makes one report.
+pub fn remember_across_texts() {
+    REMEMBER.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn remember(values: &[(&str, spans::Kind)]) {
+    if !REMEMBER.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let Ok(mut r) = REMEMBERED.lock() else {
+        return;
+    };
+    for (value, kind) in values {
+        if r.values.len() >= MAX_REMEMBERED {
+            break;
+        }
+        if value.len() <= MAX_REMEMBERED_LEN && !r.values.iter().any(|(v, _)| v == value) {
+            r.values.push(((*value).to_string(), *kind));
+            r.finder = None;
+        }
+    }
+}
+
+/// `text` with every remembered value outside an internal mask masked; borrowed when there
+/// is none.
+fn mask_remembered(text: &str) -> Cow<'_, str> {
+    let (finder, kinds) = {
+        let Ok(mut r) = REMEMBERED.lock() else {
+            return Cow::Borrowed(text);
+        };
+        if r.values.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        if r.finder.is_none() {
+            r.finder = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(r.values.iter().map(|(v, _)| v))
+                .ok()
+                .map(std::sync::Arc::new);
+        }
+        let Some(finder) = r.finder.clone() else {
+            return Cow::Borrowed(text);
+        };
+        (finder, r.values.clone())
+    };
+    let masks: Vec<(usize, usize)> = INTERNAL
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let mut out = String::new();
+    let mut at = 0;
+    for m in finder.find_iter(text) {
+        let k = masks.partition_point(|x| x.1 <= m.start());
+        if masks.get(k).is_some_and(|x| x.0 < m.end()) || m.start() < at {
+            continue;
+        }
+        let (value, kind) = &kinds[m.pattern().as_usize()];
+        out.push_str(&text[at..m.start()]);
+        out.push_str(&mask(kind.name(), value));
+        at = m.end();
+    }
+    if at == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// The shortest masked value [`with_echoes`] looks for elsewhere in the same text.
 const MIN_ECHO: usize = 8;
 
 fn merge_spans(mut spans: Vec<spans::Span>, more: Vec<spans::Span>) -> Vec<spans::Span> {

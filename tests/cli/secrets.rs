@@ -139,3 +139,52 @@ fn user_identities_are_kept_unless_asked_and_no_redact_warns() {
     ]);
     assert!(json.stdout.contains("\"secrets_shown\": true"));
 }
+
+#[test]
+fn a_secret_masked_in_one_line_is_masked_where_another_line_repeats_it() {
+    // The first line shows the value in no shape the masker knows; the second makes it a
+    // secret (a session cookie). Both are evidence, and neither may show it.
+    let dir = tempfile::tempdir().unwrap();
+    let value = "plainwordcookievalue";
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        format!(
+            "2026-11-20T09:00:00Z ERROR AADSTS50011: The redirect URI specified in the request does not match; page cache key {value}\n\
+             2026-11-20T09:00:01Z ERROR AADSTS50011: The redirect URI specified in the request does not match; Set-Cookie: sessionid={value}; Path=/\n"
+        ),
+    )
+    .unwrap();
+    for format in ["table", "json", "jsonl", "markdown", "html"] {
+        let r = run(&[
+            "scan",
+            "-o",
+            format,
+            "--width",
+            "400",
+            log.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        // JSON lines streams each match as it is read, before a later line can tell that a
+        // value is secret; its finding record, written at the end, masks it.
+        let shown: String = if format == "jsonl" {
+            r.stdout
+                .lines()
+                .filter(|l| !l.starts_with(r#"{"type":"match""#))
+                .collect()
+        } else {
+            r.stdout.clone()
+        };
+        assert!(!shown.contains(value), "{format}: {shown}");
+        assert!(shown.contains("cache key"), "{format}: {shown}");
+    }
+    // Asked for, the value is shown.
+    let r = run(&[
+        "scan",
+        "--show-secrets",
+        "-o",
+        "json",
+        log.to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains(value), "{}", r.stdout);
+}
