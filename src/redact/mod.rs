@@ -605,6 +605,7 @@ fn with_echoes(text: &str, spans: Vec<spans::Span>, guarded: Vec<spans::Span>) -
 /// [`MAX_REMEMBERED`] values of at most [`MAX_REMEMBERED_LEN`] bytes.
 static REMEMBERED: std::sync::Mutex<Remembered> = std::sync::Mutex::new(Remembered {
     values: Vec::new(),
+    known: std::collections::BTreeSet::new(),
     finder: None,
 });
 
@@ -614,8 +615,11 @@ const MAX_REMEMBERED_LEN: usize = 4096;
 struct Remembered {
     /// Values and the kind each was masked as, in the order first seen.
     values: Vec<(String, spans::Kind)>,
-    /// A searcher for all of `values`, built when a number is asked for after a change.
-    finder: Option<std::sync::Arc<aho_corasick::AhoCorasick>>,
+    /// The same values, to look up.
+    known: std::collections::BTreeSet<String>,
+    /// A searcher for all of `values` and a copy of them, built when a number is asked for
+    /// after a change.
+    finder: Option<std::sync::Arc<Finder>>,
 }
 
 /// Whether [`REMEMBERED`] is kept: the program turns it on for its one run
@@ -629,6 +633,9 @@ pub fn remember_across_texts() {
     REMEMBER.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// A searcher for the remembered values, with the values its pattern ids stand for.
+type Finder = (aho_corasick::AhoCorasick, Vec<(String, spans::Kind)>);
+
 fn remember(values: &[(&str, spans::Kind)]) {
     if !REMEMBER.load(std::sync::atomic::Ordering::Relaxed) {
         return;
@@ -640,7 +647,7 @@ fn remember(values: &[(&str, spans::Kind)]) {
         if r.values.len() >= MAX_REMEMBERED {
             break;
         }
-        if value.len() <= MAX_REMEMBERED_LEN && !r.values.iter().any(|(v, _)| v == value) {
+        if value.len() <= MAX_REMEMBERED_LEN && r.known.insert((*value).to_string()) {
             r.values.push(((*value).to_string(), *kind));
             r.finder = None;
         }
@@ -650,7 +657,7 @@ fn remember(values: &[(&str, spans::Kind)]) {
 /// `text` with every remembered value outside an internal mask masked; borrowed when there
 /// is none.
 fn mask_remembered(text: &str) -> Cow<'_, str> {
-    let (finder, kinds) = {
+    let finder = {
         let Ok(mut r) = REMEMBERED.lock() else {
             return Cow::Borrowed(text);
         };
@@ -658,24 +665,30 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
             return Cow::Borrowed(text);
         }
         if r.finder.is_none() {
+            let values = r.values.clone();
             r.finder = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(r.values.iter().map(|(v, _)| v))
+                .build(values.iter().map(|(v, _)| v))
                 .ok()
-                .map(std::sync::Arc::new);
+                .map(|ac| std::sync::Arc::new((ac, values)));
         }
         let Some(finder) = r.finder.clone() else {
             return Cow::Borrowed(text);
         };
-        (finder, r.values.clone())
+        finder
     };
+    let (finder, kinds) = (&finder.0, &finder.1);
+    let mut found = finder.find_iter(text).peekable();
+    if found.peek().is_none() {
+        return Cow::Borrowed(text);
+    }
     let masks: Vec<(usize, usize)> = INTERNAL
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
         .collect();
     let mut out = String::new();
     let mut at = 0;
-    for m in finder.find_iter(text) {
+    for m in found {
         let k = masks.partition_point(|x| x.1 <= m.start());
         if masks.get(k).is_some_and(|x| x.0 < m.end()) || m.start() < at {
             continue;
