@@ -157,8 +157,9 @@ pub struct ScanArgs {
     ///
     /// Skips login flows, findings and the report: the matching stage alone, on the `-j`
     /// threads, the figure bench/bench.sh compares with `cat` and `rg -c`. Prints
-    /// `lines`, `events`, `matched_lines` and `matched_events`, one `name value` a line;
-    /// the last two equal the report's summary.
+    /// `lines`, `events`, `matched_lines` and `matched_events`, one `name value` a line
+    /// (one JSON object with `-o json` or `-o jsonl`); the last two equal the report's
+    /// summary.
     #[arg(long, help_heading = "Output")]
     pub count: bool,
 }

@@ -113,6 +113,11 @@ impl ScanConfig {
             return Err(format!("--threads must be at most {MAX_THREADS}"));
         }
         let mut config = ScanConfig::from_report_args(&args.report, color)?;
+        if args.count && matches!(config.format, Format::Markdown | Format::Html) {
+            return Err(
+                "--count prints counts as text or JSON (-o json); -o markdown and -o html need the full report, without --count".into(),
+            );
+        }
         config.inputs = inputs;
         config.threads = args.threads;
         config.redirect_uri = args.redirect_uri.clone();

@@ -11,6 +11,7 @@ use crate::config::ScanConfig;
 use crate::error::Error;
 use crate::parse::Framer;
 use crate::redact::Masking;
+use crate::report::Format;
 use crate::source::{self, BlockFn, Log, ReadFailure, ReadStats, Sink, bundle};
 
 use super::scan::scan_har;
@@ -148,11 +149,24 @@ pub(super) fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit
     }
     let total = sink.total;
     let mut out = io::stdout().lock();
-    writeln!(
-        out,
-        "lines {}\nevents {}\nmatched_lines {}\nmatched_events {}",
-        total.lines, total.events, total.matched_lines, total.matched_events
-    )
+    match config.format {
+        // One JSON object on one line, for `-o json` and `-o jsonl` alike.
+        Format::Json | Format::Jsonl => writeln!(
+            out,
+            "{}",
+            serde_json::json!({
+                "lines": total.lines,
+                "events": total.events,
+                "matched_lines": total.matched_lines,
+                "matched_events": total.matched_events,
+            })
+        ),
+        _ => writeln!(
+            out,
+            "lines {}\nevents {}\nmatched_lines {}\nmatched_events {}",
+            total.lines, total.events, total.matched_lines, total.matched_events
+        ),
+    }
     .context("cannot write output")?;
     Ok(if sink.failed {
         Exit::Error

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{bin, finding, fixture, run};
+use super::{bin, finding, fixture, root, run};
 
 #[test]
 fn user_rules_add_to_the_catalog() {
@@ -78,4 +78,31 @@ fn kube_without_the_feature_points_to_kubectl() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn scan_count_prints_json_when_asked_and_refuses_report_formats() {
+    let sample = root().join("samples/client-secret-expired");
+    let sample = sample.to_str().unwrap();
+    let text = run(&["scan", "--count", sample]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let value = |name: &str| -> u64 {
+        text.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap()
+    };
+    for format in ["json", "jsonl"] {
+        let r = run(&["scan", "--count", "-o", format, sample]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let counts: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        for name in ["lines", "events", "matched_lines", "matched_events"] {
+            assert_eq!(counts[name].as_u64(), Some(value(name)), "{format} {name}");
+        }
+    }
+    for format in ["markdown", "html"] {
+        let r = run(&["scan", "--count", "-o", format, sample]);
+        assert_eq!(r.code, 2, "{format}: {}", r.stdout);
+        assert!(r.stderr.contains("--count"), "{}", r.stderr);
+    }
 }
