@@ -52,14 +52,22 @@ pub fn looks_like_har(head: &[u8]) -> bool {
 
 /// True when the file at `path` is a HAR: by content (gzip undone first, so a
 /// `capture.har.gz` or any gzip holding a HAR counts), or by a `.har` / `.har.gz` name, so a
-/// broken one is reported as such rather than read as a log.
+/// broken one is reported as such rather than read as a log; a file so named whose text
+/// does not open with `{` is not a HAR of any kind and is read as a log.
 pub fn is_har(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    let head = super::head(path, 4096);
     if name.ends_with(".har") || name.ends_with(".har.gz") {
-        return true;
+        // Named a HAR: one, broken or not, unless it is plainly text of another kind (a
+        // pod log saved as `capture.har`), which is read as what it is.
+        let body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+        return match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            None | Some(b'{') => true,
+            Some(_) => super::sniff_binary(&head).is_some(),
+        };
     }
-    looks_like_har(&super::head(path, 4096))
+    looks_like_har(&head)
 }

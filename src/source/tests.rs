@@ -346,3 +346,24 @@ fn har_is_told_by_its_opening() {
         b"{\n  \"log\": {\n    \"version\": \"1.2\",\n"
     ));
 }
+
+#[test]
+fn a_file_named_har_is_a_har_unless_its_text_is_plainly_something_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], bool); 5] = [
+        (
+            "log.har",
+            b"2026-11-20T09:00:00Z ERROR AADSTS50011 x\n",
+            false,
+        ),
+        ("cut.har", b"  {\"log\": {\"entries\": [", true),
+        ("empty.har", b"", true),
+        ("bin.har", b"\x00\x01\x02\x03binary\x00", true),
+        ("bom.har", b"\xef\xbb\xbf{\"log\": {}}", true),
+    ];
+    for (name, bytes, expect) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(har::is_har(&path), expect, "{name}");
+    }
+}
