@@ -563,7 +563,7 @@ fn with_echoes(text: &str, spans: Vec<spans::Span>, guarded: Vec<spans::Span>) -
             })
             .count();
         for v in [value, &value[..run]] {
-            if v.len() >= MIN_ECHO && seen.insert(v) {
+            if (MIN_ECHO..=MAX_ECHO).contains(&v.len()) && seen.insert(v) {
                 values.push((v, s.kind));
             }
         }
@@ -576,6 +576,9 @@ fn with_echoes(text: &str, spans: Vec<spans::Span>, guarded: Vec<spans::Span>) -
     // One pass over the text for all values, however many (a long line of secrets).
     let Ok(finder) = aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        // No DFA: its build costs the values' bytes times the alphabet, and the text
+        // searched is short.
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
         .build(values.iter().map(|(v, _)| v))
     else {
         return merged;
@@ -610,7 +613,7 @@ static REMEMBERED: std::sync::Mutex<Remembered> = std::sync::Mutex::new(Remember
 });
 
 const MAX_REMEMBERED: usize = 4096;
-const MAX_REMEMBERED_LEN: usize = 4096;
+const MAX_REMEMBERED_LEN: usize = MAX_ECHO;
 
 struct Remembered {
     /// Values and the kind each was masked as, in the order first seen.
@@ -668,6 +671,7 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
             let values = r.values.clone();
             r.finder = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                 .build(values.iter().map(|(v, _)| v))
                 .ok()
                 .map(|ac| std::sync::Arc::new((ac, values)));
@@ -707,6 +711,10 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
 
 /// The shortest masked value [`with_echoes`] looks for elsewhere in the same text.
 const MIN_ECHO: usize = 8;
+
+/// The longest: a longer span is a group or a header masked whole, whose first token run
+/// is followed instead.
+const MAX_ECHO: usize = 512;
 
 fn merge_spans(mut spans: Vec<spans::Span>, more: Vec<spans::Span>) -> Vec<spans::Span> {
     spans.extend(more);

@@ -443,3 +443,23 @@ fn echoes_stay_linear_on_a_line_of_many_secrets() {
     assert!(!out.contains("Pw00001234xyz"));
     assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
 }
+
+#[test]
+fn echoes_stay_fast_on_long_values() {
+    // The fuzz case: a pasted page whose masked spans run for tens of kilobytes, shown as
+    // evidence again and again. A DFA over such values took minutes to build each time.
+    let text: String = (0..6)
+        .map(|i| {
+            format!(
+                "{{\"client_secret\": \"{}\"}} ",
+                format!("v{i:05}x").repeat(3000)
+            )
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    for _ in 0..20 {
+        let out = Masking::default().show(&text);
+        assert!(!out.contains("v00003x"));
+    }
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+}
