@@ -99,8 +99,9 @@ pub fn client_id(raw: &str) -> Vec<String> {
         )];
     }
     // A secret pasted as the client id: Entra quotes it back, and the diagnosis says
-    // what it looks like, never what it is.
-    if !crate::redact::spans::spans(id, false).is_empty() {
+    // what it looks like, never what it is. Any value that is not a GUID may be one
+    // (secrets of 2019 have no telling shape), so none is quoted.
+    if !crate::redact::spans::spans(id, false).is_empty() || looks_like_secret(id) {
         return vec![format!(
             "the client id sent is not a GUID but {}: a secret was pasted into SOCIAL_AUTH_<BACKEND>_KEY. Put the Application (client) ID from the app registration's Overview page there, the secret Value into SOCIAL_AUTH_<BACKEND>_SECRET, and create a new secret (this one was sent to Entra as an id and may be in logs)",
             crate::redact::shape_of(id)
@@ -108,12 +109,24 @@ pub fn client_id(raw: &str) -> Vec<String> {
     }
     if !is_guid(id) {
         return vec![format!(
-            "the client id {id:?} is not a GUID: use the Application (client) ID from the app registration's Overview page"
+            "the client id sent is not a GUID but {} (not shown: it may be a secret): use the Application (client) ID from the app registration's Overview page",
+            crate::redact::shape_of(id)
         )];
     }
     vec![format!(
         "the client id {id} is a well-formed GUID that this tenant does not know: wrong app id, an app in another tenant, or a deleted app"
     )]
+}
+
+/// Whether a client id that is not a GUID has the make of a secret: 16 characters or more
+/// with no space, mixing letters with digits or punctuation.
+fn looks_like_secret(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() >= 16
+        && !b.iter().any(u8::is_ascii_whitespace)
+        && b.iter().any(u8::is_ascii_alphabetic)
+        && b.iter().any(|c| !c.is_ascii_alphabetic())
+        && !is_guid(id)
 }
 
 /// What a tenant quoted by Entra (AADSTS90002, 900023) shows.

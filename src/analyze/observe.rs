@@ -194,7 +194,8 @@ impl<'c> Observer<'c> {
     /// The evidence `matched` shows, masked, without captures.
     pub(super) fn show(&self, matched: &MatchedEvent) -> Evidence {
         let draft = &matched.draft;
-        let masked = self.masking.show(&draft.text);
+        let hide = hidden_ids(matched);
+        let masked = self.masking.show_hiding(&draft.text, &hide);
         let at = self
             .compiled
             .tagger
@@ -204,9 +205,12 @@ impl<'c> Observer<'c> {
         // decoding made of its neighbours (`code=a%20b` is one value, `code=a b` two words).
         let decoded = draft.decoded.as_ref().map(|v| {
             self.masking
-                .show_decoded(&v.text, &v.raw, &|s| {
-                    decode::view(s).unwrap_or_else(|| s.to_string())
-                })
+                .show_decoded_hiding(
+                    &v.text,
+                    &v.raw,
+                    &|s| decode::view(s).unwrap_or_else(|| s.to_string()),
+                    &hide,
+                )
                 .window_within(0, MAX_EVIDENCE_TEXT, 0, v.after)
         });
         Evidence {
@@ -225,11 +229,17 @@ impl<'c> Observer<'c> {
         }
     }
 
-    /// A rule's named `captures` (as read), masked.
+    /// A rule's named `captures` (as read), masked; a client id that is not a GUID is
+    /// masked whole (see [`hidden_ids`]).
     pub(super) fn show_captures(&self, captures: &[(String, String)]) -> BTreeMap<String, Shown> {
+        let hide: Vec<String> = captures
+            .iter()
+            .filter(|(name, value)| hides(name, value))
+            .map(|(_, value)| value.clone())
+            .collect();
         captures
             .iter()
-            .map(|(name, value)| (name.clone(), self.masking.show(value)))
+            .map(|(name, value)| (name.clone(), self.masking.show_hiding(value, &hide)))
             .collect()
     }
 
@@ -671,4 +681,35 @@ pub(super) fn traceback_summary(text: &str) -> String {
         lines.len(),
         exceptions.join(" | ")
     )
+}
+
+/// Whether a capture named `name` holds a client id that must not be shown: a client id is
+/// a GUID (or, for SAML, an entity id that is a URI); any other value may be a secret pasted
+/// in its place, of a shape no rule knows (Entra secrets before 2020 have none), unless it
+/// is too short to be one.
+fn hides(name: &str, value: &str) -> bool {
+    let value = value.trim();
+    matches!(name, "client_id" | "app_id" | "application_id")
+        // Shorter than any secret: a name (`netbox`), a placeholder (`x`).
+        && value.len() >= 12
+        && !matches!(value, "None" | "null")
+        && !crate::refine::is_guid(value)
+        && !value.contains("://")
+        && !value.starts_with("spn:")
+        && !value.starts_with("urn:")
+}
+
+/// The client ids the rules that fired on `matched` captured that must not be shown: they
+/// are masked wherever the evidence holds them.
+fn hidden_ids(matched: &MatchedEvent) -> Vec<String> {
+    let mut hide: Vec<String> = matched
+        .hits
+        .iter()
+        .flat_map(|h| h.captures.iter())
+        .filter(|(name, value)| hides(name, value))
+        .map(|(_, value)| value.trim().to_string())
+        .collect();
+    hide.sort();
+    hide.dedup();
+    hide
 }

@@ -168,6 +168,43 @@ impl Masking {
         Shown::masked(out)
     }
 
+    /// [`Masking::show`] with every occurrence of the values in `hide` masked too, as a
+    /// key (a client id that is not a GUID, which a rule's capture found: it may be a
+    /// secret pasted in the id's place, whatever its shape).
+    pub fn show_hiding(&self, text: &str, hide: &[String]) -> Shown {
+        let spans = self.spans_hiding(text, hide);
+        let mut out = String::with_capacity(text.len() + 16);
+        write_masked(text, &spans, &mut out, &mut |t, o| shown::escape_into(t, o));
+        Shown::masked(out)
+    }
+
+    fn spans_hiding(&self, text: &str, hide: &[String]) -> Vec<spans::Span> {
+        let mut spans = self.spans(text);
+        if self.show_secrets || hide.is_empty() {
+            return spans;
+        }
+        let mut more = Vec::new();
+        for value in hide.iter().filter(|v| !v.is_empty()) {
+            for (at, _) in text.match_indices(value.as_str()) {
+                more.push(spans::Span {
+                    start: at,
+                    end: at + value.len(),
+                    kind: spans::Kind::Key,
+                });
+            }
+        }
+        if !more.is_empty() {
+            let values: Vec<(&str, spans::Kind)> = hide
+                .iter()
+                .filter(|v| (MIN_ECHO..=MAX_ECHO).contains(&v.len()))
+                .map(|v| (v.as_str(), spans::Kind::Key))
+                .collect();
+            remember(&values);
+            spans = merge_spans(spans, more);
+        }
+        spans
+    }
+
     /// [`Masking::show`] for a text that must stay on one line (a file name, a pod, a
     /// problem, a stderr line): newlines and tabs are escaped too, so a name cannot start
     /// a line of its own.
@@ -220,7 +257,19 @@ impl Masking {
     /// [`Masking::show`] for `decoded`, a decoded view of `raw`: every value masked in
     /// `raw` is masked in `decoded` too, as `decode` writes it.
     pub fn show_decoded(&self, decoded: &str, raw: &str, decode: &dyn Fn(&str) -> String) -> Shown {
-        let mut spans = self.spans(decoded);
+        self.show_decoded_hiding(decoded, raw, decode, &[])
+    }
+
+    /// [`Masking::show_decoded`] with the values of `hide` masked too (see
+    /// [`Masking::show_hiding`]).
+    pub fn show_decoded_hiding(
+        &self,
+        decoded: &str,
+        raw: &str,
+        decode: &dyn Fn(&str) -> String,
+        hide: &[String],
+    ) -> Shown {
+        let mut spans = self.spans_hiding(decoded, hide);
         if !self.show_secrets {
             let mut also = Vec::new();
             for s in spans::spans(raw, false) {

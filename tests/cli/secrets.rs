@@ -188,3 +188,54 @@ fn a_secret_masked_in_one_line_is_masked_where_another_line_repeats_it() {
     ]);
     assert!(r.stdout.contains(value), "{}", r.stdout);
 }
+
+#[test]
+fn a_client_id_that_is_not_a_guid_is_never_shown() {
+    // Entra secrets of 2019 have no telling shape; a value with `:` and `@` was read as a
+    // URL password and shown around it. Whatever sits in the client id's place is masked.
+    let dir = tempfile::tempdir().unwrap();
+    for (i, value) in [
+        "8R_3u~5qHW.v-z2jw5~Fj3T.DZ1J-8x_5e",
+        "]r.Nh?:N3e@S5w-lRx_u-6[K4Zc1E=W",
+        "plainwordsecretvalue",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let log = dir.path().join(format!("netbox-{i}.log"));
+        std::fs::write(
+            &log,
+            format!(
+                "2026-11-20T09:00:00Z ERROR AADSTS700016: Application with identifier '{value}' was not found in the directory 'Contoso'.\n"
+            ),
+        )
+        .unwrap();
+        let part = &value[..value.len() / 2];
+        for format in ["table", "json", "jsonl", "markdown", "html"] {
+            let r = run(&[
+                "scan",
+                "-o",
+                format,
+                "--width",
+                "300",
+                log.to_str().unwrap(),
+            ]);
+            assert_eq!(r.code, 1, "{}", r.stderr);
+            assert!(!r.stdout.contains(part), "{format}: {}", r.stdout);
+            assert!(!r.stderr.contains(part), "{format}: {}", r.stderr);
+        }
+    }
+    // A GUID is an id, and shown.
+    let log = dir.path().join("guid.log");
+    std::fs::write(
+        &log,
+        "2026-11-20T09:00:00Z ERROR AADSTS700016: Application with identifier '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b' was not found in the directory 'Contoso'.\n",
+    )
+    .unwrap();
+    let r = run(&["scan", "-o", "json", log.to_str().unwrap()]);
+    assert!(
+        r.stdout.contains("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"),
+        "{}",
+        r.stdout
+    );
+}

@@ -249,6 +249,14 @@ pub(super) fn class_of(key: &[u8]) -> Option<CredentialClass> {
         }
     }
     let glued = &glued_buf[..g];
+    // A client id is a GUID; anything else in its place may be a secret pasted there (the
+    // Key class shows GUIDs and masks the rest).
+    if matches!(
+        glued,
+        b"clientid" | b"appid" | b"applicationid" | b"identifier"
+    ) {
+        return Some(CredentialClass::Key);
+    }
     if matches!(last, b"id" | b"ids") && words.len() > 1 && glued != b"sessionid" {
         return None;
     }
