@@ -98,7 +98,10 @@ fn bracket(chars: &[char]) -> Option<(String, usize)> {
                     's' => items.push_str("[:space:]"),
                     'w' => items.push_str("[:alnum:]_"),
                     ']' => items.insert(0, ']'),
-                    '\\' => items.push('\\'),
+                    // Doubled: POSIX reads both as one literal backslash, ripgrep (regex
+                    // crate syntax) as an escaped one; a single backslash would escape the
+                    // next character for ripgrep (`[^"\]` never closes).
+                    '\\' => items.push_str(r"\\"),
                     c if c.is_ascii_alphanumeric() => return None,
                     c => items.push(c),
                 }

@@ -17,6 +17,7 @@ fn groups_escapes_and_classes() {
         (r"[A-Za-z' -]*", r"[A-Za-z' -]*"),
         (r#"\'a\""#, r#"'a""#),
         (r"a:[^\n]{0,3}b", r"a:.{0,3}b"),
+        (r#"[^"\\\r\n]+"#, "[^\"\\\\\r]+"),
     ];
     for (input, want) in cases {
         assert_eq!(portable(input).as_deref(), Some(want), "{input}");
@@ -36,6 +37,13 @@ fn rewritten_patterns_still_match_the_same_text() {
         regex::Regex::new(&ported).unwrap().is_match(text),
         "{ported}"
     );
+    // A backslash in a bracket: the ported class still stops before an escaped quote.
+    let pattern = r#"url: \\?"(?P<url>[^"\\\r\n]+)\\?""#;
+    let text = r#"msg="url: \"https://idp.example.org/x\"""#;
+    let ported = portable(pattern).unwrap();
+    let url = |re: &str| regex::Regex::new(re).unwrap().captures(text).unwrap()[1].to_string();
+    assert_eq!(url(pattern), "https://idp.example.org/x");
+    assert_eq!(url(&ported), "https://idp.example.org/x", "{ported}");
 }
 
 /// A pattern with non-ASCII text has no form grep -E (C locale) and `rg --no-unicode` share.
