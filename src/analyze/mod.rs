@@ -9,6 +9,7 @@
 //! - `findings`: what is gathered per finding ([`Collected`]) and the report's findings.
 
 mod findings;
+mod identifiers;
 mod observe;
 #[cfg(test)]
 mod tests;
@@ -36,6 +37,8 @@ pub const MAX_IDS: usize = 20;
 pub const MAX_SOURCES: usize = 64;
 /// Codes seen listed per finding at most.
 pub const MAX_CODES_SEEN: usize = 64;
+/// Error identifiers listed per finding at most.
+pub const MAX_ERRORS_SEEN: usize = 32;
 /// AADSTS codes the catalog does not know that get a finding each; the rest share one.
 pub const MAX_UNKNOWN_CODES: usize = 100;
 /// The key of the finding those others share.
@@ -92,7 +95,8 @@ pub struct Analyzer<'c> {
     observer: Observer<'c>,
     loose: Vec<LooseIds>,
     last_fired: Option<LastFired>,
-    last_specific: Option<(u64, Option<String>)>,
+    /// The last specific (not fallback) event: its last line, pod and findings.
+    last_specific: Option<(u64, Option<String>, Vec<FindingKey>)>,
     pending: Vec<MatchedEvent>,
     correlator: Option<Correlator>,
     /// Whether `on_match` is called ([`Analyzer::set_match_records`]).
@@ -179,23 +183,56 @@ impl<'c> Analyzer<'c> {
         matched.is_access = is_access;
         matched.flow = flow;
         if matched.fallback_only {
-            let explained = self.last_specific.as_ref().is_some_and(|(line, pod)| {
+            let explained = self.last_specific.as_ref().is_some_and(|(line, pod, _)| {
                 *pod == matched.pod && matched.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
             });
-            if !explained {
+            if explained {
+                // What the explained event printed belongs to the failure that explains it
+                // (a stack trace logged after Entra's error).
+                let keys = self.last_specific.as_ref().map(|l| l.2.clone());
+                self.add_errors(&keys.unwrap_or_default(), &matched.errors_seen);
+            } else {
                 self.pending.push(matched);
             }
             self.flush(frame.line, false, on_match);
             return;
         }
-        // A specific finding explains the fallback events just before it in the same pod.
+        // A specific finding explains the fallback events just before it in the same pod,
+        // and takes the error identifiers they printed.
         let (line, pod) = (matched.line, matched.pod.clone());
+        let mut printed: Vec<String> = Vec::new();
         self.pending.retain(|p| {
-            !(p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES)
+            let explained =
+                p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES;
+            if explained {
+                printed.extend(p.errors_seen.iter().cloned());
+            }
+            !explained
         });
+        for e in printed {
+            if !matched.errors_seen.contains(&e) {
+                matched.errors_seen.push(e);
+            }
+        }
         self.flush(frame.line, true, on_match);
-        self.last_specific = Some((matched.end_line, matched.pod.clone()));
         self.commit(matched, on_match);
+        self.last_specific = self
+            .last_fired
+            .as_ref()
+            .map(|l| (l.line, l.pod.clone(), l.keys.clone()));
+    }
+
+    /// Adds error identifiers to the findings `keys` name (an explained fallback event's).
+    fn add_errors(&mut self, keys: &[FindingKey], errors: &[String]) {
+        for key in keys {
+            if let Some(tally) = self.collected.tallies.get_mut(key) {
+                for e in errors {
+                    if tally.errors_seen.len() < MAX_ERRORS_SEEN {
+                        tally.errors_seen.insert(e.clone());
+                    }
+                }
+            }
+        }
     }
 
     /// Commits pending fallback events that no specific event can explain any more (all of
@@ -349,6 +386,11 @@ impl Analyzer<'_> {
             for c in &matched.codes_seen {
                 if tally.codes_seen.len() < MAX_CODES_SEEN {
                     tally.codes_seen.insert(c.clone());
+                }
+            }
+            for e in &matched.errors_seen {
+                if tally.errors_seen.len() < MAX_ERRORS_SEEN {
+                    tally.errors_seen.insert(e.clone());
                 }
             }
             for d in &hit.diagnosis {

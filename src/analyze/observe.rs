@@ -19,7 +19,7 @@ use crate::redact::{Masking, Shown};
 use crate::refine;
 use crate::report::Evidence;
 
-use super::{FindingKey, HTTPS_RULE, MAX_EVIDENCE_TEXT, UNKNOWN_AADSTS};
+use super::{FindingKey, HTTPS_RULE, MAX_EVIDENCE_TEXT, UNKNOWN_AADSTS, identifiers};
 
 /// What one matched event adds to one finding.
 #[derive(Debug, Clone)]
@@ -71,6 +71,8 @@ pub(super) struct MatchedEvent {
     pub(super) source_key: String,
     pub(super) ids: Vec<(IdKind, String)>,
     pub(super) codes_seen: BTreeSet<String>,
+    /// The error identifiers the event printed ([`super::identifiers`]), in order.
+    pub(super) errors_seen: Vec<String>,
     /// What the event adds to each finding: one hit per rule (or unknown code) that fired.
     pub(super) hits: Vec<RuleHit>,
     pub(super) draft: Draft,
@@ -144,6 +146,8 @@ impl Observation {
                 .iter()
                 .map(|c| s(c) + 2 * BLOCK)
                 .sum::<usize>();
+            bytes += matched.errors_seen.capacity() * std::mem::size_of::<String>();
+            bytes += matched.errors_seen.iter().map(|e| s(e)).sum::<usize>();
             bytes += matched.hits.capacity() * std::mem::size_of::<RuleHit>();
             let d = &matched.draft;
             bytes += s(&d.text) + o(&d.time);
@@ -293,6 +297,9 @@ impl<'c> Observer<'c> {
         let mut codes_seen = self.codes_read(&texts);
         compiled.apply_fallback(&mut self.fired);
         self.implied_codes(&mut codes_seen);
+        // Only now, with a rule fired: what the event printed is reported with it, and
+        // decides nothing.
+        let errors_seen = identifiers::read(&texts);
 
         let shown = evidence_text(frame, json, message, &raw);
         let time = event_time(frame, json);
@@ -321,6 +328,7 @@ impl<'c> Observer<'c> {
             source_key,
             ids: entra_ids(&texts.join("\n")),
             codes_seen,
+            errors_seen,
             hits,
             draft,
             fallback_only,
@@ -571,11 +579,9 @@ fn draft_view(view: &str, raw: &str) -> DraftView {
     }
 }
 
-/// True when `needle` occurs in `text` as a whole word (`ConnectionError` is not in
-/// `NewConnectionError`).
 /// The error values of OAuth 2.0 (RFC 6749, RFC 6750), OpenID Connect and Entra's token
 /// endpoint: a code wherever a library prints one.
-const OAUTH_ERRORS: &[&str] = &[
+pub(super) const OAUTH_ERRORS: &[&str] = &[
     "invalid_request",
     "invalid_client",
     "invalid_grant",
@@ -600,6 +606,8 @@ const OAUTH_ERRORS: &[&str] = &[
     "expired_token",
 ];
 
+/// True when `needle` occurs in `text` as a whole word (`ConnectionError` is not in
+/// `NewConnectionError`).
 pub(super) fn contains_word(text: &str, needle: &str) -> bool {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     text.match_indices(needle).any(|(at, _)| {
