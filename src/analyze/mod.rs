@@ -188,9 +188,9 @@ impl<'c> Analyzer<'c> {
             });
             if explained {
                 // What the explained event printed belongs to the failure that explains it
-                // (a stack trace logged after Entra's error).
+                // (a stack trace, or the OAuth error, logged after Entra's message).
                 let keys = self.last_specific.as_ref().map(|l| l.2.clone());
-                self.add_errors(&keys.unwrap_or_default(), &matched.errors_seen);
+                self.add_printed(&keys.unwrap_or_default(), &matched);
             } else {
                 self.pending.push(matched);
             }
@@ -198,20 +198,22 @@ impl<'c> Analyzer<'c> {
             return;
         }
         // A specific finding explains the fallback events just before it in the same pod,
-        // and takes the error identifiers they printed.
+        // and takes the codes and error identifiers they printed.
         let (line, pod) = (matched.line, matched.pod.clone());
-        let mut printed: Vec<String> = Vec::new();
-        self.pending.retain(|p| {
-            let explained =
-                p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES;
-            if explained {
-                printed.extend(p.errors_seen.iter().cloned());
+        let mut explained: Vec<MatchedEvent> = Vec::new();
+        for p in std::mem::take(&mut self.pending) {
+            if p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES {
+                explained.push(p);
+            } else {
+                self.pending.push(p);
             }
-            !explained
-        });
-        for e in printed {
-            if !matched.errors_seen.contains(&e) {
-                matched.errors_seen.push(e);
+        }
+        for p in explained {
+            matched.codes_seen.extend(p.codes_printed);
+            for e in p.errors_seen {
+                if !matched.errors_seen.contains(&e) {
+                    matched.errors_seen.push(e);
+                }
             }
         }
         self.flush(frame.line, true, on_match);
@@ -222,11 +224,17 @@ impl<'c> Analyzer<'c> {
             .map(|l| (l.line, l.pod.clone(), l.keys.clone()));
     }
 
-    /// Adds error identifiers to the findings `keys` name (an explained fallback event's).
-    fn add_errors(&mut self, keys: &[FindingKey], errors: &[String]) {
+    /// Adds the codes and error identifiers an explained fallback event printed to the
+    /// findings `keys` name (those of the event that explains it).
+    fn add_printed(&mut self, keys: &[FindingKey], explained: &MatchedEvent) {
         for key in keys {
             if let Some(tally) = self.collected.tallies.get_mut(key) {
-                for e in errors {
+                for c in &explained.codes_printed {
+                    if tally.codes_seen.len() < MAX_CODES_SEEN {
+                        tally.codes_seen.insert(c.clone());
+                    }
+                }
+                for e in &explained.errors_seen {
                     if tally.errors_seen.len() < MAX_ERRORS_SEEN {
                         tally.errors_seen.insert(e.clone());
                     }

@@ -73,6 +73,9 @@ pub(super) struct MatchedEvent {
     pub(super) codes_seen: BTreeSet<String>,
     /// The error identifiers the event printed ([`super::identifiers`]), in order.
     pub(super) errors_seen: Vec<String>,
+    /// For an event only fallback rules fired on: the codes its text holds as written (no
+    /// AADSTS code, none a rule implies), for the specific event that explains it.
+    pub(super) codes_printed: Vec<String>,
     /// What the event adds to each finding: one hit per rule (or unknown code) that fired.
     pub(super) hits: Vec<RuleHit>,
     pub(super) draft: Draft,
@@ -146,8 +149,10 @@ impl Observation {
                 .iter()
                 .map(|c| s(c) + 2 * BLOCK)
                 .sum::<usize>();
-            bytes += matched.errors_seen.capacity() * std::mem::size_of::<String>();
-            bytes += matched.errors_seen.iter().map(|e| s(e)).sum::<usize>();
+            for list in [&matched.errors_seen, &matched.codes_printed] {
+                bytes += list.capacity() * std::mem::size_of::<String>();
+                bytes += list.iter().map(|e| s(e)).sum::<usize>();
+            }
             bytes += matched.hits.capacity() * std::mem::size_of::<RuleHit>();
             let d = &matched.draft;
             bytes += s(&d.text) + o(&d.time);
@@ -295,6 +300,11 @@ impl<'c> Observer<'c> {
         // suppressed fallback included) that the text holds literally; then the codes the
         // rules left after the fallback imply.
         let mut codes_seen = self.codes_read(&texts);
+        let printed: Vec<String> = codes_seen
+            .iter()
+            .filter(|c| catalog::parse_aadsts(c).is_none())
+            .cloned()
+            .collect();
         compiled.apply_fallback(&mut self.fired);
         self.implied_codes(&mut codes_seen);
         // Only now, with a rule fired: what the event printed is reported with it, and
@@ -329,6 +339,7 @@ impl<'c> Observer<'c> {
             ids: entra_ids(&texts.join("\n")),
             codes_seen,
             errors_seen,
+            codes_printed: if fallback_only { printed } else { Vec::new() },
             hits,
             draft,
             fallback_only,

@@ -250,3 +250,62 @@ fn a_secret_anywhere_is_no_identifier_and_events_are_bounded() {
     let many: String = (0..100).map(|i| format!("Case{i}Error: x\n")).collect();
     assert_eq!(identifiers(&many).len(), super::identifiers::MAX_PER_EVENT);
 }
+
+/// The report's findings of `text`, read as one input.
+fn findings_of(text: &str) -> Vec<crate::report::Finding> {
+    let compiled = crate::app::build_catalog(&[]).expect("catalog");
+    let mut framer = crate::parse::Framer::with_scanner(compiled.scanner());
+    let mut analyzer = Analyzer::new(&compiled, "app.log".into(), false);
+    let mut on_match = |_: &MatchRecord<'_>| {};
+    framer.feed(text.as_bytes(), &mut |frame| {
+        analyzer.event(frame, &mut on_match)
+    });
+    framer.finish(&mut |frame| analyzer.event(frame, &mut on_match));
+    analyzer.finish(framer.last_line(), &mut on_match);
+    analyzer.collected.findings(&compiled)
+}
+
+/// A fallback event that a specific one explains (the library's generic OAuth error and
+/// exception, logged before or after Entra's message) makes no finding of its own: the
+/// codes and error identifiers it printed go to the finding that explains it, and never an
+/// implied code.
+#[test]
+fn an_explained_fallback_event_hands_on_what_it_printed() {
+    for text in [
+        "2026-11-21 14:02:10 ERROR League\\OAuth2\\Client\\Provider\\Exception\\IdentityProviderException: invalid_client in /vendor/x.php:222\n\
+         2026-11-21 14:02:11 ERROR AADSTS7000215: Invalid client secret provided.\n",
+        "2026-11-21 14:02:11 ERROR AADSTS7000215: Invalid client secret provided.\n\
+         2026-11-21 14:02:12 ERROR Whoops: IdentityProviderException: invalid_client\n",
+    ] {
+        let findings = findings_of(text);
+        assert_eq!(findings.len(), 1, "{text}: {findings:#?}");
+        let f = &findings[0];
+        assert_eq!(f.rule, "aadsts7000215-invalid-client-secret");
+        let codes: Vec<&str> = f.codes_seen.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes, ["AADSTS7000215", "invalid_client"], "{text}");
+        let errors: Vec<&str> = f.errors_seen.iter().map(|c| c.as_str()).collect();
+        assert_eq!(errors, ["IdentityProviderException"], "{text}");
+        assert!(f.codes_inferred.is_empty());
+    }
+}
+
+/// Identifiers never make a finding: a healthy line full of them gives none, and a line a
+/// rule fires on gives the same findings with or without them, only with `errors_seen`.
+#[test]
+fn identifiers_never_make_a_finding() {
+    assert!(findings_of(
+        "2026-11-21 14:02:10 INFO netbox.jobs retry policy: MaxRetryError, ConnectTimeoutError, MSIS7012, IDX10214 [error][JOB_RETRY] {\"errorCode\": \"AD_ERROR_X\"}\n"
+    )
+    .is_empty());
+    let plain =
+        findings_of("2026-11-21 14:02:11 ERROR AADSTS50011: The redirect URI does not match.\n");
+    let printed = findings_of(
+        "2026-11-21 14:02:11 ERROR msal.ClientAuthError: AADSTS50011: The redirect URI does not match. MSIS7012 IDX10214\n",
+    );
+    let rules = |f: &[crate::report::Finding]| -> Vec<(String, u64)> {
+        f.iter().map(|f| (f.rule.clone(), f.count)).collect()
+    };
+    assert_eq!(rules(&plain), rules(&printed));
+    let errors: Vec<&str> = printed[0].errors_seen.iter().map(|c| c.as_str()).collect();
+    assert_eq!(errors, ["ClientAuthError", "IDX10214", "MSIS7012"]);
+}
