@@ -2,10 +2,11 @@
 //! in any syntax: exception class names (`urllib3.exceptions.MaxRetryError: ...`,
 //! `Caused by: com.example.FooException`, `raise SuspiciousOperation(`), vendor error codes
 //! as the value of an error key (`"suberror": "basic_action"`, `errorCode=AD_ERROR_X`), an
-//! error tag (`[next-auth][error][OAUTH_CALLBACK_ERROR]`), AD FS codes (`MSIS7012`) and
-//! Microsoft.IdentityModel codes (`IDX10223`). They are a finding's `errors_seen`, apart
-//! from its `codes_seen`: codes decide what fires, what yields and what is inferred, these
-//! never do. A value the masker masks where it stands, or that looks random, is never one.
+//! error tag (`[next-auth][error][OAUTH_CALLBACK_ERROR]`) or constant (`LOGIN_ERROR`), SAML
+//! statuses, AD FS codes (`MSIS7012`) and Microsoft.IdentityModel codes (`IDX10223`).
+//! They are a finding's `errors_seen`, apart from its `codes_seen`: codes decide what
+//! fires, what yields and what is inferred, these never do. A value the masker masks where
+//! it stands, or that looks random, is never one.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -51,6 +52,8 @@ pub(super) fn read(texts: &[&str]) -> Vec<String> {
         class_names(text, &mut add);
         keyed_values(text, &mut add);
         tagged(text, &mut add);
+        error_constants(text, &mut add);
+        saml_statuses(text, &mut add);
         numbered(text, &mut add);
     }
     if found.is_empty() {
@@ -164,6 +167,18 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Whether `b[i]` is the letter of a `\n`, `\r` or `\t` escape (a traceback or a message
+/// in a JSON field that is not the line's message): what follows it starts a word.
+fn escape_letter(b: &[u8], i: usize) -> bool {
+    i > 0 && matches!(b[i], b'n' | b'r' | b't') && b[i - 1] == b'\\' && (i < 2 || b[i - 2] != b'\\')
+}
+
+/// Bytes before a name that make it part of a longer token (a path, a URL, base64,
+/// percent-encoding, an option): then it is no name.
+fn glued(b: &[u8], start: usize) -> bool {
+    start > 0 && matches!(b[start - 1], b'-' | b'+' | b'/' | b'~' | b'%' | b'@')
+}
+
 /// A class-like name: an upper-case letter first, a lower-case letter somewhere.
 fn class_like(s: &[u8]) -> bool {
     s.first().is_some_and(u8::is_ascii_uppercase) && s.iter().any(u8::is_ascii_lowercase)
@@ -205,8 +220,11 @@ fn class_names(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
         }
         // One qualified name, walked part by part: its last part, and whether a part
         // before it names a module of exceptions.
-        let start = i;
-        let mut at = i;
+        let mut start = i;
+        if escape_letter(b, i) && b.get(i + 1).copied().is_some_and(is_ident) {
+            start = i + 1;
+        }
+        let mut at = start;
         let mut in_module = false;
         let last = loop {
             let from = at;
@@ -236,8 +254,7 @@ fn class_names(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
         if !(suffixed || in_module || raised) {
             continue;
         }
-        // Part of a longer token (a path, a URL, base64, percent-encoding): not a name.
-        if start > 0 && matches!(b[start - 1], b'-' | b'+' | b'/' | b'~' | b'%' | b'@') {
+        if glued(b, start) {
             continue;
         }
         if exception_position(&b[at..]) {
@@ -336,6 +353,9 @@ fn keyed_values(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
         while ks > 0 && is_key(b[ks - 1]) {
             ks -= 1;
         }
+        if escape_letter(b, ks) {
+            ks += 1;
+        }
         let mut ke = m.end();
         while ke < b.len() && is_key(b[ke]) {
             ke += 1;
@@ -433,13 +453,54 @@ fn tagged(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
     }
 }
 
+/// Error constants: an `UPPER_SNAKE` name of two parts or more whose last part is `ERROR`
+/// (`IDENTITY_PROVIDER_LOGIN_ERROR`, `OAUTH_CALLBACK_ERROR`), standing on its own.
+fn error_constants(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
+    let b = text.as_bytes();
+    for (at, _) in text.match_indices("_ERROR") {
+        let end = at + "_ERROR".len();
+        if b.get(end).copied().is_some_and(is_ident) {
+            continue;
+        }
+        let constant = |c: &u8| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_';
+        let mut start = at;
+        while start > 0 && constant(&b[start - 1]) {
+            start -= 1;
+        }
+        // A word before it makes it part of that word, unless it is an escape (`\nX_ERROR`).
+        if start > 0 && is_ident(b[start - 1]) && !escape_letter(b, start - 1) {
+            continue;
+        }
+        if glued(b, start) || !b[start].is_ascii_uppercase() || start == at {
+            continue;
+        }
+        add(start..end, start..end);
+    }
+}
+
+/// SAML status codes (`urn:oasis:names:tc:SAML:2.0:status:AuthnFailed`), by their name.
+fn saml_statuses(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
+    const STATUS: &str = "SAML:2.0:status:";
+    let b = text.as_bytes();
+    for (at, _) in text.match_indices(STATUS) {
+        let vs = at + STATUS.len();
+        let mut ve = vs;
+        while ve < b.len() && is_ident(b[ve]) {
+            ve += 1;
+        }
+        if class_like(&b[vs..ve]) {
+            add(at..ve, vs..ve);
+        }
+    }
+}
+
 /// AD FS codes (`MSIS` and four digits) and Microsoft.IdentityModel codes (`IDX` and
 /// five), whole, or glued to what comes after them.
 fn numbered(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
     let b = text.as_bytes();
     for (prefix, digits) in [("MSIS", 4), ("IDX", 5)] {
         for (at, _) in text.match_indices(prefix) {
-            if at > 0 && b[at - 1].is_ascii_alphabetic() {
+            if at > 0 && b[at - 1].is_ascii_alphabetic() && !escape_letter(b, at - 1) {
                 continue;
             }
             let ds = at + prefix.len();

@@ -201,6 +201,23 @@ fn vendor_codes_by_their_shape() {
             "\\\"error_description\\\":\\\"MSIS9612: The code is invalid\\\"",
             &["MSIS9612"],
         ),
+        // Keycloak's event type and error, SAML status codes.
+        (
+            "type=IDENTITY_PROVIDER_LOGIN_ERROR, realmId=netbox, error=identity_provider_login_failure",
+            &[
+                "IDENTITY_PROVIDER_LOGIN_ERROR",
+                "identity_provider_login_failure",
+            ],
+        ),
+        (
+            "The status code of the Response was not Success, was urn:oasis:names:tc:SAML:2.0:status:Responder -> urn:oasis:names:tc:SAML:2.0:status:AuthnFailed",
+            &["Responder", "AuthnFailed"],
+        ),
+        // A traceback in a JSON field other than the message: its escapes start words.
+        (
+            r#"{"event": "login failed", "exc_info": "Traceback (most recent call last):\n  File \"x.py\"\nKeyError: 'upn'\nMSIS7012: denied\nLOGIN_ERROR\nerror_code: AD_ERROR_X"}"#,
+            &["KeyError", "AD_ERROR_X", "MSIS7012", "LOGIN_ERROR"],
+        ),
     ];
     for (text, want) in cases {
         let mut got = identifiers(text);
@@ -226,10 +243,13 @@ fn what_is_no_identifier() {
         "MSIS12345 is not a code, nor is XMSIS1234 or IDX1022",
         "raise self.error(msg)",
         "Warning: deprecated; LogLevel.Warning",
+        // Settings and words that hold ERROR are no error constants.
+        "SOCIAL_AUTH_LOGIN_ERROR_URL = '/login/' LOGIN_ERROR_URL _ERROR xLOGIN_ERROR",
         // Values the masker masks: a credential key's value, a code, a state, a token.
         "client_secret=FooBarError: x",
         "code=SplxlOBeZQQYbYS6WxSbIA&state=AbcStateError:",
         "{\"code\": \"InvalidAuthenticationToken\"}",
+        r#"<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/>"#,
         "Authorization: Bearer Kp8Zq2Wx7Lm4Nr9Tv3Yb6Hd1Fg5Js0QeError: x",
         "Kp8Zq2Wx7Lm4Nr9Tv3Yb6Hd1Fg5Js0QeError: random-looking",
         "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.SigError: x",
