@@ -42,61 +42,113 @@ const RAISED: [&str; 6] = [
     "Exception: ",
 ];
 
-/// The error identifiers in an event's `texts` (its text, JSON message and decoded view),
-/// in order, at most [`MAX_PER_EVENT`]. AADSTS codes are not among them: they are codes.
-pub(super) fn read(texts: &[&str]) -> Vec<String> {
-    let mut found: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
-    for (i, text) in texts.iter().enumerate() {
-        let text = head(text, READ);
-        let mut add = |span: Range<usize>, name: Range<usize>| found.push((i, span, name));
-        class_names(text, &mut add);
-        keyed_values(text, &mut add);
-        tagged(text, &mut add);
-        error_constants(text, &mut add);
-        saml_statuses(text, &mut add);
-        numbered(text, &mut add);
-    }
-    if found.is_empty() {
-        return Vec::new();
-    }
-    // What the masker masks in each text (secrets, whatever the run shows), computed once
-    // a text holds a candidate.
-    let mut masked: Vec<Option<Vec<Range<usize>>>> = vec![None; texts.len()];
-    let mut out: Vec<String> = Vec::new();
-    for (i, span, name) in found {
-        let value = &head(texts[i], READ)[name];
-        if out.len() >= MAX_PER_EVENT {
-            break;
-        }
-        if out.iter().any(|o| o == value) || !plausible(value) {
-            continue;
-        }
-        if overlaps(masks(&mut masked, texts, i), &span) {
-            continue;
-        }
-        // Wherever else the value stands in the event, the masker left it too: a value
-        // that is a secret somewhere is not an identifier anywhere.
-        let elsewhere = (0..texts.len()).any(|j| {
-            let text = head(texts[j], READ + MARGIN);
-            text.contains(value)
-                && text
-                    .match_indices(value)
-                    .any(|(at, _)| overlaps(masks(&mut masked, texts, j), &(at..at + value.len())))
-        });
-        if !elsewhere {
-            out.push(value.to_string());
-        }
-    }
-    out
+/// The error identifiers an event printed, as read: checked against the masker only when
+/// they can still add to a finding ([`Printed::verified`]). The check masks the event's
+/// texts, which costs as much as showing it; most events repeat identifiers their findings
+/// list already, and the finding they go to is known only in input order.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Printed {
+    /// The heads of the event's texts (its text, JSON message and decoded view).
+    texts: Vec<String>,
+    /// Each candidate: the text it is in, the span the masker must leave whole (the
+    /// qualified name, the key and value), and the identifier's range.
+    found: Vec<(usize, Range<usize>, Range<usize>)>,
 }
 
-/// The ranges the masker masks in the head of `texts[i]`, computed once.
+impl Printed {
+    /// The candidates in an event's `texts`, by shape: at most [`MAX_PER_EVENT`] distinct
+    /// ones, never an AADSTS code or an OAuth error value (codes).
+    pub(super) fn read(texts: &[&str]) -> Printed {
+        let mut found: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let text = head(text, READ);
+            let mut add = |span: Range<usize>, name: Range<usize>| found.push((i, span, name));
+            class_names(text, &mut add);
+            keyed_values(text, &mut add);
+            tagged(text, &mut add);
+            error_constants(text, &mut add);
+            saml_statuses(text, &mut add);
+            numbered(text, &mut add);
+        }
+        let mut values: Vec<&str> = Vec::new();
+        found.retain(|(i, _, name)| {
+            let value = &texts[*i][name.clone()];
+            if values.contains(&value) {
+                return true;
+            }
+            if values.len() >= MAX_PER_EVENT || !shaped(value) {
+                return false;
+            }
+            values.push(value);
+            true
+        });
+        if found.is_empty() {
+            return Printed::default();
+        }
+        Printed {
+            texts: texts
+                .iter()
+                .map(|t| head(t, READ + MARGIN).to_string())
+                .collect(),
+            found,
+        }
+    }
+
+    /// Whether nothing was read.
+    pub(super) fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// About how many bytes it holds on the heap.
+    pub(super) fn weight(&self) -> usize {
+        self.texts.iter().map(|t| t.len() + 32).sum::<usize>()
+            + self.found.capacity() * std::mem::size_of::<(usize, Range<usize>, Range<usize>)>()
+    }
+
+    /// The identifiers `wanted` asks about that the masker (secrets masked, whatever the
+    /// run shows) leaves alone, in order: not on their own, not in the span they were read
+    /// from, nor anywhere else they stand in the event (a value that is a secret somewhere
+    /// is not an identifier anywhere).
+    pub(super) fn verified(&self, wanted: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut masked: Vec<Option<Vec<Range<usize>>>> = vec![None; self.texts.len()];
+        let mut out: Vec<String> = Vec::new();
+        let mut refused: Vec<&str> = Vec::new();
+        for (i, span, name) in &self.found {
+            let value = &self.texts[*i][name.clone()];
+            if out.iter().any(|o| o == value) || refused.contains(&value) || !wanted(value) {
+                continue;
+            }
+            let secret = !Masking::default().masked_ranges(value).is_empty()
+                || overlaps(masks(&mut masked, &self.texts, *i), span)
+                || (0..self.texts.len()).any(|j| {
+                    self.texts[j].contains(value)
+                        && self.texts[j].match_indices(value).any(|(at, _)| {
+                            overlaps(masks(&mut masked, &self.texts, j), &(at..at + value.len()))
+                        })
+                });
+            if secret {
+                refused.push(value);
+            } else {
+                out.push(value.to_string());
+            }
+        }
+        out
+    }
+}
+
+/// The error identifiers in an event's `texts`, checked: [`Printed::read`], all verified.
+#[cfg(test)]
+pub(super) fn read(texts: &[&str]) -> Vec<String> {
+    Printed::read(texts).verified(&|_| true)
+}
+
+/// The ranges the masker masks in `texts[i]`, computed once.
 fn masks<'m>(
     masked: &'m mut [Option<Vec<Range<usize>>>],
-    texts: &[&str],
+    texts: &[String],
     i: usize,
 ) -> &'m [Range<usize>] {
-    masked[i].get_or_insert_with(|| Masking::default().masked_ranges(head(texts[i], READ + MARGIN)))
+    masked[i].get_or_insert_with(|| Masking::default().masked_ranges(&texts[i]))
 }
 
 /// The first `max` bytes of `text`, cut on a character boundary.
@@ -116,10 +168,10 @@ fn overlaps(masks: &[Range<usize>], span: &Range<usize>) -> bool {
     masks.get(k).is_some_and(|m| m.start < span.end)
 }
 
-/// Whether `value` can be shown as an identifier: short, neither an AADSTS code nor an
-/// OAuth error value (codes, which `codes_seen` lists), no null word, made of words, not
-/// random-looking, nothing the masker masks on its own.
-fn plausible(value: &str) -> bool {
+/// Whether `value` has an identifier's shape: short, neither an AADSTS code nor an OAuth
+/// error value (codes, which `codes_seen` lists), no null word, made of words, not
+/// random-looking. The masker has its say in [`Printed::verified`].
+fn shaped(value: &str) -> bool {
     let upper = value.to_ascii_uppercase();
     (3..=MAX_LEN).contains(&value.len())
         && !upper.starts_with("AADSTS")
@@ -129,7 +181,6 @@ fn plausible(value: &str) -> bool {
             "NONE" | "NULL" | "NIL" | "NAN" | "TRUE" | "FALSE" | "UNDEFINED"
         )
         && !spans::looks_random(value.as_bytes())
-        && Masking::default().masked_ranges(value).is_empty()
         && (numbered_code(value) || wordy(value))
 }
 
@@ -309,12 +360,19 @@ fn exception_position(after: &[u8]) -> bool {
 /// `error`, `suberror`, `code` and every `...errorcode` (`errorCode`, `error_code`,
 /// `ProtocolErrorCode`).
 fn error_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    matches!(k.as_str(), "error" | "suberror" | "code") || k.ends_with("errorcode")
+    // The key's letters, lower-cased, without `_` and `-`, on the stack: a key is looked at
+    // wherever `error` or `code` stands.
+    let mut k = [0u8; 24];
+    let mut n = 0;
+    for &c in key.as_bytes().iter().filter(|c| !matches!(c, b'_' | b'-')) {
+        if n == k.len() {
+            return false;
+        }
+        k[n] = c.to_ascii_lowercase();
+        n += 1;
+    }
+    let k = &k[..n];
+    matches!(k, b"error" | b"suberror" | b"code") || k.ends_with(b"errorcode")
 }
 
 /// Finds the words every error key holds.
@@ -435,21 +493,21 @@ fn skip_quote(b: &[u8], at: usize) -> usize {
 fn tagged(text: &str, add: &mut dyn FnMut(Range<usize>, Range<usize>)) {
     const TAG: &[u8] = b"[error][";
     let b = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = b[from..]
-        .windows(TAG.len())
-        .position(|w| w.eq_ignore_ascii_case(TAG))
-        .map(|p| from + p)
-    {
-        let vs = at + TAG.len();
+    for at in memchr::memmem::find_iter(b, b"][") {
+        let Some(start) = (at + 2).checked_sub(TAG.len()) else {
+            continue;
+        };
+        if !b[start..at + 2].eq_ignore_ascii_case(TAG) {
+            continue;
+        }
+        let vs = at + 2;
         let mut ve = vs;
         while ve < b.len() && is_ident(b[ve]) {
             ve += 1;
         }
         if b.get(ve) == Some(&b']') && code_shaped(&b[vs..ve]) {
-            add(at..ve + 1, vs..ve);
+            add(start..ve + 1, vs..ve);
         }
-        from = vs;
     }
 }
 

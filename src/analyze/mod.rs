@@ -16,6 +16,7 @@ mod tests;
 mod tokens;
 
 pub use findings::{Collected, FindingKey, FindingTally};
+use identifiers::Printed;
 use observe::MatchedEvent;
 pub use observe::{Observation, Observer};
 
@@ -210,11 +211,7 @@ impl<'c> Analyzer<'c> {
         }
         for p in explained {
             matched.codes_seen.extend(p.codes_printed);
-            for e in p.errors_seen {
-                if !matched.errors_seen.contains(&e) {
-                    matched.errors_seen.push(e);
-                }
-            }
+            matched.printed.extend(p.printed);
         }
         self.flush(frame.line, true, on_match);
         self.commit(matched, on_match);
@@ -234,9 +231,34 @@ impl<'c> Analyzer<'c> {
                         tally.codes_seen.insert(c.clone());
                     }
                 }
-                for e in &explained.errors_seen {
-                    if tally.errors_seen.len() < MAX_ERRORS_SEEN {
-                        tally.errors_seen.insert(e.clone());
+            }
+        }
+        self.add_errors(keys, &explained.printed);
+    }
+
+    /// Adds the error identifiers of `printed` to the findings `keys` name, checking with
+    /// the masker only those that one of them does not list yet and has room for: what
+    /// they list is the same as if every one were checked.
+    fn add_errors(&mut self, keys: &[FindingKey], printed: &[Printed]) {
+        for p in printed {
+            let tallies = &self.collected.tallies;
+            let wanted = |value: &str| {
+                keys.iter().any(|k| {
+                    tallies.get(k).is_some_and(|t| {
+                        t.errors_seen.len() < MAX_ERRORS_SEEN && !t.errors_seen.contains(value)
+                    })
+                })
+            };
+            let verified = p.verified(&wanted);
+            if verified.is_empty() {
+                continue;
+            }
+            for key in keys {
+                if let Some(tally) = self.collected.tallies.get_mut(key) {
+                    for e in &verified {
+                        if tally.errors_seen.len() < MAX_ERRORS_SEEN {
+                            tally.errors_seen.insert(e.clone());
+                        }
                     }
                 }
             }
@@ -396,11 +418,6 @@ impl Analyzer<'_> {
                     tally.codes_seen.insert(c.clone());
                 }
             }
-            for e in &matched.errors_seen {
-                if tally.errors_seen.len() < MAX_ERRORS_SEEN {
-                    tally.errors_seen.insert(e.clone());
-                }
-            }
             for d in &hit.diagnosis {
                 if !tally.diagnosis.contains(d) {
                     push_capped(&mut tally.diagnosis, d.clone());
@@ -414,6 +431,7 @@ impl Analyzer<'_> {
                 tally.evidence.push(evidence);
             }
         }
+        self.add_errors(keys, &matched.printed);
         shown
     }
 

@@ -19,7 +19,8 @@ use crate::redact::{Masking, Shown};
 use crate::refine;
 use crate::report::Evidence;
 
-use super::{FindingKey, HTTPS_RULE, MAX_EVIDENCE_TEXT, UNKNOWN_AADSTS, identifiers};
+use super::identifiers::Printed;
+use super::{FindingKey, HTTPS_RULE, MAX_EVIDENCE_TEXT, UNKNOWN_AADSTS};
 
 /// What one matched event adds to one finding.
 #[derive(Debug, Clone)]
@@ -71,8 +72,9 @@ pub(super) struct MatchedEvent {
     pub(super) source_key: String,
     pub(super) ids: Vec<(IdKind, String)>,
     pub(super) codes_seen: BTreeSet<String>,
-    /// The error identifiers the event printed ([`super::identifiers`]), in order.
-    pub(super) errors_seen: Vec<String>,
+    /// The error identifiers the event printed, as read ([`Printed`]), and those of the
+    /// fallback events it explains.
+    pub(super) printed: Vec<Printed>,
     /// For an event only fallback rules fired on: the codes its text holds as written (no
     /// AADSTS code, none a rule implies), for the specific event that explains it.
     pub(super) codes_printed: Vec<String>,
@@ -149,10 +151,9 @@ impl Observation {
                 .iter()
                 .map(|c| s(c) + 2 * BLOCK)
                 .sum::<usize>();
-            for list in [&matched.errors_seen, &matched.codes_printed] {
-                bytes += list.capacity() * std::mem::size_of::<String>();
-                bytes += list.iter().map(|e| s(e)).sum::<usize>();
-            }
+            bytes += matched.printed.iter().map(Printed::weight).sum::<usize>();
+            bytes += matched.codes_printed.capacity() * std::mem::size_of::<String>();
+            bytes += matched.codes_printed.iter().map(|c| s(c)).sum::<usize>();
             bytes += matched.hits.capacity() * std::mem::size_of::<RuleHit>();
             let d = &matched.draft;
             bytes += s(&d.text) + o(&d.time);
@@ -300,7 +301,7 @@ impl<'c> Observer<'c> {
         // suppressed fallback included) that the text holds literally; then the codes the
         // rules left after the fallback imply.
         let mut codes_seen = self.codes_read(&texts);
-        let printed: Vec<String> = codes_seen
+        let literal_codes: Vec<String> = codes_seen
             .iter()
             .filter(|c| catalog::parse_aadsts(c).is_none())
             .cloned()
@@ -309,7 +310,7 @@ impl<'c> Observer<'c> {
         self.implied_codes(&mut codes_seen);
         // Only now, with a rule fired: what the event printed is reported with it, and
         // decides nothing.
-        let errors_seen = identifiers::read(&texts);
+        let printed = Printed::read(&texts);
 
         let shown = evidence_text(frame, json, message, &raw);
         let time = event_time(frame, json);
@@ -338,8 +339,16 @@ impl<'c> Observer<'c> {
             source_key,
             ids: entra_ids(&texts.join("\n")),
             codes_seen,
-            errors_seen,
-            codes_printed: if fallback_only { printed } else { Vec::new() },
+            printed: if printed.is_empty() {
+                Vec::new()
+            } else {
+                vec![printed]
+            },
+            codes_printed: if fallback_only {
+                literal_codes
+            } else {
+                Vec::new()
+            },
             hits,
             draft,
             fallback_only,
