@@ -10,6 +10,7 @@
 #
 # Environment:
 #   SSO_TRIAGE=PATH   use this binary instead of building target/release/sso-triage
+#   CARGO_TARGET_DIR  where cargo builds (genlog and sso-triage are taken from there)
 #                     (for trying the script against a stub or an older build)
 #   RG_UNICODE=1      run rg in its default Unicode mode instead of --no-unicode
 #   HYPERFINE=0       time with the built-in shell loop even if hyperfine is installed
@@ -80,15 +81,19 @@ if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
 fi
 
 # ----- build ---------------------------------------------------------------------------
+# Where cargo puts what it builds: CARGO_TARGET_DIR when set (relative to the checkout, as
+# cargo reads it from here), else the checkout's target/.
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+[[ $TARGET == /* ]] || TARGET=$ROOT/$TARGET
 echo "==> building (release)"
 if [[ -n ${SSO_TRIAGE:-} ]]; then
     cargo build --release -p sso-triage-tools --bin genlog
     BIN=$SSO_TRIAGE
 else
     cargo build --release -p sso-triage-tools --bin genlog -p sso-triage --bin sso-triage
-    BIN=$ROOT/target/release/sso-triage
+    BIN=$TARGET/release/sso-triage
 fi
-GENLOG=$ROOT/target/release/genlog
+GENLOG=$TARGET/release/genlog
 if [[ ! -x $BIN ]]; then
     echo "bench.sh: $BIN is not executable" >&2
     exit 2

@@ -14,7 +14,10 @@ use crate::redact::{Masking, Shown};
 use crate::report::build::MAX_EVIDENCE_SAMPLES;
 use crate::report::{EntraIds, Evidence, Finding};
 
-use super::{MAX_EVIDENCE_TEXT, MAX_IDS, MAX_UNKNOWN_CODES, OTHER_UNKNOWN_CODES, UNKNOWN_AADSTS};
+use super::{
+    MAX_ERRORS_SEEN, MAX_EVIDENCE_TEXT, MAX_IDS, MAX_UNKNOWN_CODES, OTHER_UNKNOWN_CODES,
+    UNKNOWN_AADSTS,
+};
 
 /// Which finding an event adds to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,6 +40,8 @@ pub struct FindingTally {
     /// What the refiners said, as written (masked when the finding is made).
     pub(super) diagnosis: BTreeSet<String>,
     pub(super) codes_seen: BTreeSet<String>,
+    /// Error identifiers the events printed, as read (masked when the finding is made).
+    pub(super) errors_seen: BTreeSet<String>,
     pub(super) trace_ids: BTreeSet<String>,
     pub(super) correlation_ids: BTreeSet<String>,
     pub(super) timestamps: BTreeSet<String>,
@@ -63,6 +68,11 @@ impl FindingTally {
             push_capped(&mut self.diagnosis, d);
         }
         self.codes_seen.extend(other.codes_seen);
+        for e in other.errors_seen {
+            if self.errors_seen.len() < MAX_ERRORS_SEEN {
+                self.errors_seen.insert(e);
+            }
+        }
         for v in other.trace_ids {
             push_capped(&mut self.trace_ids, v);
         }
@@ -303,6 +313,15 @@ pub(super) fn finding(
     let ours = |list: &[String]| list.iter().map(Shown::ours).collect::<Vec<_>>();
     // Codes seen are the catalog's codes and AADSTS numbers the matcher parsed.
     let codes_seen: Vec<Shown> = tally.codes_seen.iter().map(Shown::ours).collect();
+    // Error identifiers, masked as all input text; a code listed in `codes_seen` is not
+    // listed twice, and one the masker touched is no identifier.
+    let errors_seen: Vec<Shown> = tally
+        .errors_seen
+        .iter()
+        .filter(|e| !tally.codes_seen.contains(*e))
+        .map(|e| masking.show_line(e))
+        .filter(|e| crate::redact::unnumbered_mask(e).is_none())
+        .collect();
     let codes_inferred = |codes: &[String]| -> Vec<Shown> {
         let aadsts = codes.iter().filter(|c| catalog::parse_aadsts(c).is_some());
         if aadsts.clone().any(|c| tally.codes_seen.contains(c)) {
@@ -326,6 +345,7 @@ pub(super) fn finding(
         codes: ours(&codes),
         codes_seen: codes_seen.clone(),
         codes_inferred: Vec::new(),
+        errors_seen: errors_seen.clone(),
         count: tally.count,
         first_seen: tally.first.map(rfc3339),
         last_seen: tally.last.map(rfc3339),

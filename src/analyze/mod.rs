@@ -9,12 +9,14 @@
 //! - `findings`: what is gathered per finding ([`Collected`]) and the report's findings.
 
 mod findings;
+mod identifiers;
 mod observe;
 #[cfg(test)]
 mod tests;
 mod tokens;
 
 pub use findings::{Collected, FindingKey, FindingTally};
+use identifiers::Printed;
 use observe::MatchedEvent;
 pub use observe::{Observation, Observer};
 
@@ -36,6 +38,8 @@ pub const MAX_IDS: usize = 20;
 pub const MAX_SOURCES: usize = 64;
 /// Codes seen listed per finding at most.
 pub const MAX_CODES_SEEN: usize = 64;
+/// Error identifiers listed per finding at most.
+pub const MAX_ERRORS_SEEN: usize = 32;
 /// AADSTS codes the catalog does not know that get a finding each; the rest share one.
 pub const MAX_UNKNOWN_CODES: usize = 100;
 /// The key of the finding those others share.
@@ -92,7 +96,8 @@ pub struct Analyzer<'c> {
     observer: Observer<'c>,
     loose: Vec<LooseIds>,
     last_fired: Option<LastFired>,
-    last_specific: Option<(u64, Option<String>)>,
+    /// The last specific (not fallback) event: its last line, pod and findings.
+    last_specific: Option<(u64, Option<String>, Vec<FindingKey>)>,
     pending: Vec<MatchedEvent>,
     correlator: Option<Correlator>,
     /// Whether `on_match` is called ([`Analyzer::set_match_records`]).
@@ -179,23 +184,85 @@ impl<'c> Analyzer<'c> {
         matched.is_access = is_access;
         matched.flow = flow;
         if matched.fallback_only {
-            let explained = self.last_specific.as_ref().is_some_and(|(line, pod)| {
+            let explained = self.last_specific.as_ref().is_some_and(|(line, pod, _)| {
                 *pod == matched.pod && matched.line.saturating_sub(*line) <= FALLBACK_WINDOW_LINES
             });
-            if !explained {
+            if explained {
+                // What the explained event printed belongs to the failure that explains it
+                // (a stack trace, or the OAuth error, logged after Entra's message).
+                let keys = self.last_specific.as_ref().map(|l| l.2.clone());
+                self.add_printed(&keys.unwrap_or_default(), &matched);
+            } else {
                 self.pending.push(matched);
             }
             self.flush(frame.line, false, on_match);
             return;
         }
-        // A specific finding explains the fallback events just before it in the same pod.
+        // A specific finding explains the fallback events just before it in the same pod,
+        // and takes the codes and error identifiers they printed.
         let (line, pod) = (matched.line, matched.pod.clone());
-        self.pending.retain(|p| {
-            !(p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES)
-        });
+        let mut explained: Vec<MatchedEvent> = Vec::new();
+        for p in std::mem::take(&mut self.pending) {
+            if p.pod == pod && line.saturating_sub(p.end_line) <= FALLBACK_WINDOW_LINES {
+                explained.push(p);
+            } else {
+                self.pending.push(p);
+            }
+        }
+        for p in explained {
+            matched.codes_seen.extend(p.codes_printed);
+            matched.printed.extend(p.printed);
+        }
         self.flush(frame.line, true, on_match);
-        self.last_specific = Some((matched.end_line, matched.pod.clone()));
         self.commit(matched, on_match);
+        self.last_specific = self
+            .last_fired
+            .as_ref()
+            .map(|l| (l.line, l.pod.clone(), l.keys.clone()));
+    }
+
+    /// Adds the codes and error identifiers an explained fallback event printed to the
+    /// findings `keys` name (those of the event that explains it).
+    fn add_printed(&mut self, keys: &[FindingKey], explained: &MatchedEvent) {
+        for key in keys {
+            if let Some(tally) = self.collected.tallies.get_mut(key) {
+                for c in &explained.codes_printed {
+                    if tally.codes_seen.len() < MAX_CODES_SEEN {
+                        tally.codes_seen.insert(c.clone());
+                    }
+                }
+            }
+        }
+        self.add_errors(keys, &explained.printed);
+    }
+
+    /// Adds the error identifiers of `printed` to the findings `keys` name, checking with
+    /// the masker only those that one of them does not list yet and has room for: what
+    /// they list is the same as if every one were checked.
+    fn add_errors(&mut self, keys: &[FindingKey], printed: &[Printed]) {
+        for p in printed {
+            let tallies = &self.collected.tallies;
+            let wanted = |value: &str| {
+                keys.iter().any(|k| {
+                    tallies.get(k).is_some_and(|t| {
+                        t.errors_seen.len() < MAX_ERRORS_SEEN && !t.errors_seen.contains(value)
+                    })
+                })
+            };
+            let verified = p.verified(&wanted);
+            if verified.is_empty() {
+                continue;
+            }
+            for key in keys {
+                if let Some(tally) = self.collected.tallies.get_mut(key) {
+                    for e in &verified {
+                        if tally.errors_seen.len() < MAX_ERRORS_SEEN {
+                            tally.errors_seen.insert(e.clone());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Commits pending fallback events that no specific event can explain any more (all of
@@ -364,6 +431,7 @@ impl Analyzer<'_> {
                 tally.evidence.push(evidence);
             }
         }
+        self.add_errors(keys, &matched.printed);
         shown
     }
 

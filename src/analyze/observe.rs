@@ -19,6 +19,7 @@ use crate::redact::{Masking, Shown};
 use crate::refine;
 use crate::report::Evidence;
 
+use super::identifiers::Printed;
 use super::{FindingKey, HTTPS_RULE, MAX_EVIDENCE_TEXT, UNKNOWN_AADSTS};
 
 /// What one matched event adds to one finding.
@@ -71,6 +72,12 @@ pub(super) struct MatchedEvent {
     pub(super) source_key: String,
     pub(super) ids: Vec<(IdKind, String)>,
     pub(super) codes_seen: BTreeSet<String>,
+    /// The error identifiers the event printed, as read ([`Printed`]), and those of the
+    /// fallback events it explains.
+    pub(super) printed: Vec<Printed>,
+    /// For an event only fallback rules fired on: the codes its text holds as written (no
+    /// AADSTS code, none a rule implies), for the specific event that explains it.
+    pub(super) codes_printed: Vec<String>,
     /// What the event adds to each finding: one hit per rule (or unknown code) that fired.
     pub(super) hits: Vec<RuleHit>,
     pub(super) draft: Draft,
@@ -144,6 +151,9 @@ impl Observation {
                 .iter()
                 .map(|c| s(c) + 2 * BLOCK)
                 .sum::<usize>();
+            bytes += matched.printed.iter().map(Printed::weight).sum::<usize>();
+            bytes += matched.codes_printed.capacity() * std::mem::size_of::<String>();
+            bytes += matched.codes_printed.iter().map(|c| s(c)).sum::<usize>();
             bytes += matched.hits.capacity() * std::mem::size_of::<RuleHit>();
             let d = &matched.draft;
             bytes += s(&d.text) + o(&d.time);
@@ -301,8 +311,16 @@ impl<'c> Observer<'c> {
         // suppressed fallback included) that the text holds literally; then the codes the
         // rules left after the fallback imply.
         let mut codes_seen = self.codes_read(&texts);
+        let literal_codes: Vec<String> = codes_seen
+            .iter()
+            .filter(|c| catalog::parse_aadsts(c).is_none())
+            .cloned()
+            .collect();
         compiled.apply_fallback(&mut self.fired);
         self.implied_codes(&mut codes_seen);
+        // Only now, with a rule fired: what the event printed is reported with it, and
+        // decides nothing.
+        let printed = Printed::read(&texts);
 
         let shown = evidence_text(frame, json, message, &raw);
         let time = event_time(frame, json);
@@ -331,6 +349,16 @@ impl<'c> Observer<'c> {
             source_key,
             ids: entra_ids(&texts.join("\n")),
             codes_seen,
+            printed: if printed.is_empty() {
+                Vec::new()
+            } else {
+                vec![printed]
+            },
+            codes_printed: if fallback_only {
+                literal_codes
+            } else {
+                Vec::new()
+            },
             hits,
             draft,
             fallback_only,
@@ -581,11 +609,9 @@ fn draft_view(view: &str, raw: &str) -> DraftView {
     }
 }
 
-/// True when `needle` occurs in `text` as a whole word (`ConnectionError` is not in
-/// `NewConnectionError`).
 /// The error values of OAuth 2.0 (RFC 6749, RFC 6750), OpenID Connect and Entra's token
 /// endpoint: a code wherever a library prints one.
-const OAUTH_ERRORS: &[&str] = &[
+pub(super) const OAUTH_ERRORS: &[&str] = &[
     "invalid_request",
     "invalid_client",
     "invalid_grant",
@@ -610,6 +636,8 @@ const OAUTH_ERRORS: &[&str] = &[
     "expired_token",
 ];
 
+/// True when `needle` occurs in `text` as a whole word (`ConnectionError` is not in
+/// `NewConnectionError`).
 pub(super) fn contains_word(text: &str, needle: &str) -> bool {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     text.match_indices(needle).any(|(at, _)| {

@@ -72,6 +72,7 @@ impl Checker<'_> {
                     codes: rule.codes.iter().map(Shown::ours).collect(),
                     codes_seen: Vec::new(),
                     codes_inferred: Vec::new(),
+                    errors_seen: Vec::new(),
                     count: hits.len() as u64,
                     first_seen: None,
                     last_seen: None,

@@ -296,6 +296,16 @@ impl Masking {
         Shown::masked(out)
     }
 
+    /// The byte ranges of `text` that [`Masking::show`] masks, sorted and disjoint: for a
+    /// reader that must leave alone whatever the masker would hide (an error identifier is
+    /// never one of them).
+    pub fn masked_ranges(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        self.spans(text)
+            .into_iter()
+            .map(|s| s.start..s.end)
+            .collect()
+    }
+
     fn spans(&self, text: &str) -> Vec<spans::Span> {
         if self.show_secrets {
             if !self.users {

@@ -62,6 +62,7 @@ impl FindingBuilder<'_> {
                 codes: t.codes.iter().map(Shown::ours).collect(),
                 codes_seen: Vec::new(),
                 codes_inferred: Vec::new(),
+                errors_seen: Vec::new(),
                 count: 0,
                 first_seen: None,
                 last_seen: None,
@@ -132,6 +133,11 @@ pub fn merge_findings(findings: &mut Vec<Finding>, more: Vec<Finding>) {
                 for c in f.codes_seen {
                     if !x.codes_seen.contains(&c) {
                         x.codes_seen.push(c);
+                    }
+                }
+                for e in f.errors_seen {
+                    if !x.errors_seen.contains(&e) {
+                        x.errors_seen.push(e);
                     }
                 }
                 x.first_seen = match (x.first_seen.take(), f.first_seen) {

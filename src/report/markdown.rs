@@ -129,6 +129,9 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
             code_spans(&f.codes_inferred)
         )?;
     }
+    if !f.errors_seen.is_empty() {
+        writeln!(out, "- Errors printed: {}", code_spans(&f.errors_seen))?;
+    }
     let when = match (&f.first_seen, &f.last_seen) {
         (Some(a), Some(b)) if a == b => a.clone(),
         (Some(a), Some(b)) => format!("{a} to {b}"),

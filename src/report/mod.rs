@@ -63,6 +63,7 @@ impl Report {
     /// output walk, so neither can miss a field the other sees.
     pub fn each_input_text(&mut self, f: &mut dyn FnMut(&mut Shown)) {
         for finding in &mut self.findings {
+            finding.errors_seen.iter_mut().for_each(&mut *f);
             finding.diagnosis.iter_mut().for_each(&mut *f);
             for e in &mut finding.evidence {
                 e.each_text_mut(&mut *f);
@@ -140,6 +141,13 @@ pub struct Finding {
     /// Entra's wording (or a pattern) alone, so its code is inferred, not seen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub codes_inferred: Vec<Shown>,
+    /// Error identifiers the matching events printed, as read by their shape: exception
+    /// class names (`MaxRetryError`), vendor error codes given as the value of an error key
+    /// (`basic_action`, `AD_ERROR_SERVER_OAUTH`), error tags (`OAUTH_CALLBACK_ERROR`), AD FS
+    /// (`MSIS7012`) and Microsoft.IdentityModel (`IDX10223`) codes. Input text, masked;
+    /// none of `codes_seen`, and none decides what fires.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors_seen: Vec<Shown>,
     /// Matching events.
     pub count: u64,
     /// Time of the first matching event that had one (RFC 3339, UTC).

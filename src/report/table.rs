@@ -270,6 +270,13 @@ fn finding_table(f: &Finding, style: Style) -> Table {
     if !shown.is_empty() {
         t.add_row(vec![Cell::new("Codes"), Cell::new(shown.join(", "))]);
     }
+    if !f.errors_seen.is_empty() {
+        let errors: Vec<&str> = f.errors_seen.iter().map(|e| e.as_str()).collect();
+        t.add_row(vec![
+            Cell::new("Errors printed"),
+            Cell::new(errors.join(", ")),
+        ]);
+    }
     t.add_row(vec![
         Cell::new("Seen"),
         Cell::new(format!(
