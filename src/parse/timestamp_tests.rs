@@ -172,3 +172,38 @@ fn epoch_numbers_read_exactly_after_a_time_key() {
         Some("2024-05-02T10:11:12.500Z")
     );
 }
+
+/// The quick length of a strict RFC 3339 time agrees with the parser on what is one.
+#[test]
+fn strict_length_agrees_with_the_parser() {
+    for input in [
+        &b"2026-11-20T09:14:02Z x"[..],
+        b"2026-11-20T09:14:02.123456789Z",
+        b"2026-11-20T09:14:02.1234567891234Z",
+        b"2026-11-20T09:14:02.Z",
+        b"2026-11-20T10:14:02+01:00 x",
+        b"2026-11-20T10:14:02+0100",
+        b"2026-11-20T10:14:02+01",
+        b"2026-11-20T10:14:02-05:30x",
+        b"2026-11-20T09:14:02",
+        b"2026-11-20 09:14:02Z",
+        b"2026-13-20T09:14:02Z",
+        b"2026-02-30T09:14:02Z",
+        b"2026-11-20T24:14:02Z",
+        b"2026-11-20T09:60:02Z",
+        b"2026-11-20T09:14:60Z",
+        b"2026-11-20T09:14:02+24:00",
+        b"2026-11-2",
+        b"",
+    ] {
+        let parsed = rfc3339_strict(input)
+            .ok()
+            .map(|(rest, _)| input.len() - rest.len());
+        assert_eq!(
+            rfc3339_strict_len(input),
+            parsed,
+            "{}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}
