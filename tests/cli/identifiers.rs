@@ -53,7 +53,11 @@ fn error_identifiers_of_every_stack_are_reported() {
     for (file, want) in cases {
         let (errors, codes) = printed(file);
         for w in *want {
-            assert!(errors.contains(*w), "{file}: {w} not in {errors:?}");
+            // An identifier some rule lists among its codes is reported as a code instead.
+            assert!(
+                errors.contains(*w) || codes.contains(*w),
+                "{file}: {w} in neither {errors:?} nor {codes:?}"
+            );
         }
         // Codes are codes: an AADSTS code or an OAuth error value is never listed twice.
         assert!(
