@@ -400,6 +400,8 @@ pub struct Framer<'c> {
     /// The last line (1-based) of a multi-line event handed on: a record found by looking
     /// back never starts at or before it, so no line is in two events.
     joined_to: u64,
+    /// The last line looked at for a request dump: its number, stream and section.
+    dump_memo: Option<(u64, Vec<u8>, Option<django::Section>)>,
     /// Buffers framed so far.
     feeds: u64,
     /// Counts so far.
@@ -510,6 +512,7 @@ impl<'c> Framer<'c> {
             open: Vec::new(),
             earlier: Vec::new(),
             joined_to: 0,
+            dump_memo: None,
             feeds: 0,
             stats: FrameStats::default(),
         }
@@ -650,7 +653,7 @@ impl<'c> Framer<'c> {
         };
         if may_open && Traceback::starts(split.body) {
             let mut open = Open::new(&split, line, Joined::Traceback(Traceback::open(split.body)));
-            open.context = self.context_before(block, start, &split);
+            open.context = self.context_before(block, start, &split, true);
             self.open.push(open);
             return;
         }
@@ -659,7 +662,15 @@ impl<'c> Framer<'c> {
         }
         // Django's request dump (cookies, headers, settings) says nothing went wrong.
         if !wrap::starts_record(split.body) && django::dump_line(split.body).is_some() {
-            let section = django::section_of(split.body, self.bodies_before(block, start, &split));
+            let key = stream_key(&split);
+            let known = self
+                .dump_memo
+                .as_ref()
+                .filter(|(at, k, _)| *at < line && *k == key)
+                .map(|&(at, _, section)| ((line - at) as usize, section));
+            let section =
+                django::section_of(split.body, self.bodies_before(block, start, &split), known);
+            self.dump_memo = Some((line, key, section));
             let shown = section == Some(django::Section::Get) && django::is_error_row(split.body);
             if section.is_some() && !shown {
                 return;
@@ -787,7 +798,7 @@ impl<'c> Framer<'c> {
         if lead.is_none()
             && let At::Block(at) = opener
         {
-            open.context = self.context_before(block, at, &first);
+            open.context = self.context_before(block, at, &first, false);
         }
         let still_open = matches!(&open.joined, Joined::Json(j) if j.is_open());
         if still_open {
@@ -803,29 +814,43 @@ impl<'c> Framer<'c> {
     /// [`CONTEXT_LOOK_BACK`] lines of the current buffer, then the last line of the previous one.
     /// A report with no time near its traceback (Django's e-mail or technical 500 page) has
     /// one further up: its `Server time:` (or the e-mail's `Date:`), looked for as far as
-    /// [`REPORT_LOOK_BACK`] lines.
+    /// [`REPORT_LOOK_BACK`] lines. A JSON value (`report` false) takes the time of the line
+    /// of its stream right above it only.
     fn context_before(
         &self,
         block: &[u8],
         start: usize,
         split: &kubectl::Split<'_>,
+        report: bool,
     ) -> Option<Vec<u8>> {
-        for (n, (_, raw)) in self.before(block, start).take(REPORT_LOOK_BACK).enumerate() {
+        let mut before = self.before(block, start);
+        for (_, raw) in before.by_ref().take(CONTEXT_LOOK_BACK) {
             let raw = strip_cr(raw);
             let prev = kubectl::split(raw);
-            if prev.stream != split.stream || prev.process != split.process {
+            if !same_stream(&prev, split) {
                 continue;
             }
-            let near = n < CONTEXT_LOOK_BACK;
-            let report_time =
-                prev.body.starts_with(b"Server time:") || prev.body.starts_with(b"Date: ");
-            if (near || report_time)
-                && (prev.time.is_some() || timestamp::find(prev.body).is_some())
-            {
+            if prev.time.is_some() || timestamp::find(prev.body).is_some() {
                 return Some(raw.to_vec());
             }
+            // A JSON value's time is that of the line right above it, or none.
+            if !report {
+                return None;
+            }
         }
-        None
+        if !report {
+            return None;
+        }
+        // Further up, only the report's own time lines are read (they are pasted as the
+        // program wrote them, with no prefix).
+        before
+            .take(REPORT_LOOK_BACK - CONTEXT_LOOK_BACK)
+            .map(|(_, raw)| strip_cr(raw))
+            .find(|raw| {
+                (raw.starts_with(b"Server time:") || raw.starts_with(b"Date: "))
+                    && timestamp::find(raw).is_some()
+            })
+            .map(<[u8]>::to_vec)
     }
 
     fn close(&mut self, open: Open, emit: &mut dyn FnMut(&Event<'_>, Option<usize>)) {
