@@ -28,6 +28,8 @@ mod samples;
 mod scenarios;
 #[path = "cli/secrets.rs"]
 mod secrets;
+#[path = "cli/shapes.rs"]
+mod shapes;
 
 fn bin() -> Command {
     let mut cmd = Command::cargo_bin("sso-triage").expect("binary is built");

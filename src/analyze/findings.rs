@@ -133,12 +133,7 @@ impl Collected {
         self.matched_events += other.matched_events;
         self.matched_lines += other.matched_lines;
         self.json_lines_broken += other.json_lines_broken;
-        self.frames.lines += other.frames.lines;
-        self.frames.invalid_utf8_lines += other.frames.invalid_utf8_lines;
-        self.frames.tracebacks += other.frames.tracebacks;
-        self.frames.traceback_lines += other.frames.traceback_lines;
-        self.frames.json_blocks += other.frames.json_blocks;
-        self.frames.json_block_lines += other.frames.json_block_lines;
+        self.frames.merge(&other.frames);
         self.flows.extend(other.flows);
         self.orphans.extend(other.orphans);
         self.released.add(other.released);

@@ -1,9 +1,11 @@
 //! The headers in front of a log line: `kubectl logs --prefix` gives `[pod/NAME/CONTAINER] `,
 //! `--timestamps` an RFC 3339 time and a space, in that order. The same time followed by
 //! `stdout F ` is the container runtime's own file format (CRI, found on nodes and in
-//! support bundles). Process prefixes come last: supervisord's `nginx stdout | ` and
-//! docker compose's `netbox-1  | `. All are optional; what follows is the line as the
-//! program wrote it.
+//! support bundles). Then a journald or syslog prefix (`May 02 10:11:12 host netbox[7]: `,
+//! see `journal`), or k9s's `POD CONTAINER ` (see `viewer`). Process prefixes come last:
+//! supervisord's `nginx stdout | ` and docker compose's `netbox-1  | `. Around it all, a row
+//! copied out of a log viewer's table (`│ POD │ TIME │ MESSAGE │`) gives its columns. All
+//! are optional; what follows is the line as the program wrote it.
 
 use nom::{
     IResult, Parser,
@@ -12,21 +14,23 @@ use nom::{
     combinator::{opt, recognize},
 };
 
-use crate::parse::timestamp;
+use crate::parse::{journal, timestamp, viewer};
 
 /// A line split into its kubectl headers and body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The whole `[pod/NAME/CONTAINER]` header, used as the stream key.
+    /// The whole `[pod/NAME/CONTAINER]` header (or a viewer's pod column), used as the
+    /// stream key.
     pub stream: &'a [u8],
-    /// Pod name from `--prefix`.
+    /// Pod name from `--prefix`, or from a log viewer's columns.
     pub pod: Option<&'a [u8]>,
-    /// Container name from `--prefix`.
+    /// Container name from `--prefix`, or from a log viewer's columns.
     pub container: Option<&'a [u8]>,
-    /// The `--timestamps` (or CRI) time, unparsed.
+    /// The `--timestamps` (or CRI) time, else a viewer's time column or a journal's dated
+    /// time, unparsed.
     pub time: Option<&'a [u8]>,
-    /// A process prefix (`nginx stdout`, `netbox-1`): part of the stream key, since lines of
-    /// two processes never belong to one traceback.
+    /// A process prefix (`nginx stdout`, `netbox-1`) or a journal's `host program[pid]`:
+    /// part of the stream key, since lines of two processes never belong to one traceback.
     pub process: &'a [u8],
     /// The rest of the line.
     pub body: &'a [u8],
@@ -69,35 +73,70 @@ fn prefix(i: &[u8]) -> IResult<&[u8], Header<'_>> {
 }
 
 /// An RFC 3339 time followed by one space, as `kubectl logs --timestamps` writes it.
-fn kube_time(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    let (rest, (t, _)) = (recognize(timestamp::rfc3339_strict), char(' ')).parse(i)?;
-    Ok((rest, t))
+fn kube_time(i: &[u8]) -> Option<(&[u8], &[u8])> {
+    let n = timestamp::rfc3339_strict_len(i)?;
+    (i.get(n) == Some(&b' ')).then(|| (&i[n + 1..], &i[..n]))
 }
 
 /// Splits `line` into kubectl headers and body; a line without headers is all body.
 pub fn split(line: &[u8]) -> Split<'_> {
+    // A row of a log viewer's table: its columns, and the message as the line.
+    let table = viewer::table(line);
+    let line = table.map_or(line, |t| t.body);
     let (rest, pre) = match opt(prefix).parse(line) {
         Ok(ok) => ok,
         Err(_) => (line, None),
     };
-    let (body, time) = if rest.first().is_some_and(u8::is_ascii_digit) {
-        match kube_time(rest) {
-            Ok((body, t)) => (body, Some(t)),
-            Err(_) => (rest, None),
-        }
-    } else {
-        (rest, None)
+    let (body, time) = match kube_time(rest) {
+        Some((body, t)) => (body, Some(t)),
+        None => (rest, None),
     };
     let body = match time {
         Some(_) => cri_stream(body),
         None => body,
     };
-    let (process, body) = process_prefix(body);
+    // journalctl: after a time the kubectl layer took (`short-iso`) only with a process id,
+    // so `ERROR social: x` after a kubectl time stays a message.
+    let journal = match time {
+        // `host program[pid]: `: a `]:` near the start first, before anything is read.
+        Some(_)
+            if body.first().is_some_and(u8::is_ascii_alphabetic)
+                && memchr::memchr(b']', &body[..body.len().min(200)])
+                    .is_some_and(|i| body.get(i + 1) == Some(&b':')) =>
+        {
+            journal::after_time(body, true).map(|(key, body)| journal::Prefix {
+                key,
+                time: None,
+                body,
+            })
+        }
+        Some(_) => None,
+        None => journal::prefix(body),
+    };
+    let body = journal.map_or(body, |j| j.body);
+    let k9s = match (pre, table, journal) {
+        (None, None, None) => viewer::k9s(body),
+        _ => None,
+    };
+    let body = k9s.map_or(body, |k| k.body);
+    let (process, body) = match journal {
+        Some(j) => (j.key, body),
+        None => process_prefix(body),
+    };
+    let columns = table.or(k9s);
     Split {
-        stream: pre.map(|p| p.0).unwrap_or_default(),
-        pod: pre.map(|p| p.1),
-        container: pre.map(|p| p.2),
-        time,
+        stream: pre
+            .map(|p| p.0)
+            .or(columns.and_then(|c| c.pod))
+            .unwrap_or_default(),
+        pod: pre.map(|p| p.1).or(columns.and_then(|c| c.pod)),
+        container: match pre {
+            Some(p) => Some(p.2),
+            None => columns.and_then(|c| c.container),
+        },
+        time: time
+            .or(table.and_then(|t| t.time))
+            .or(journal.and_then(|j| j.time)),
         process,
         body,
     }

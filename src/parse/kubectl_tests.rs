@@ -94,3 +94,40 @@ fn lookalikes_stay_body() {
         assert_eq!(s.pod, None);
     }
 }
+
+/// See: issue 17 (shapes). A journal prefix is the stream; its dated time is the line's.
+#[test]
+fn journal_prefixes() {
+    let s = split(b"May 02 10:11:12 netbox-vm netbox[2211]: Traceback (most recent call last):");
+    assert_eq!(s.process, b"netbox-vm netbox[2211]");
+    assert_eq!(s.time, None);
+    assert_eq!(s.body, b"Traceback (most recent call last):");
+    let s = split(b"2024-05-02T10:11:12+0000 netbox-vm netbox[2211]: x");
+    assert_eq!(s.time, Some(&b"2024-05-02T10:11:12+0000"[..]));
+    assert_eq!(s.process, b"netbox-vm netbox[2211]");
+    assert_eq!(s.body, b"x");
+    // A kubectl time and a message that only looks like `host program:`.
+    let s = split(b"2024-05-02T10:11:12Z ERROR social: x");
+    assert_eq!(s.body, b"ERROR social: x");
+    assert!(s.process.is_empty());
+}
+
+/// See: issue 17 (shapes). Viewer chrome: a table row's and k9s's pod, container and time.
+#[test]
+fn viewer_columns_and_k9s() {
+    let s =
+        split("│ netbox-7d9f8c6b5-x2kqp │ 2024-05-02T10:11:12.123Z │ {\"msg\":\"x\"} │".as_bytes());
+    assert_eq!(s.pod, Some(&b"netbox-7d9f8c6b5-x2kqp"[..]));
+    assert_eq!(s.stream, b"netbox-7d9f8c6b5-x2kqp");
+    assert_eq!(s.time, Some(&b"2024-05-02T10:11:12.123Z"[..]));
+    assert_eq!(s.body, b"{\"msg\":\"x\"}");
+    let s = split(b"2024-05-02T10:11:12.123Z netbox-7d9f8c6b5-x2kqp netbox ERROR x");
+    assert_eq!(s.time, Some(&b"2024-05-02T10:11:12.123Z"[..]));
+    assert_eq!(s.pod, Some(&b"netbox-7d9f8c6b5-x2kqp"[..]));
+    assert_eq!(s.container, Some(&b"netbox"[..]));
+    assert_eq!(s.body, b"ERROR x");
+    // A kubectl prefix wins over a k9s lookalike in the message.
+    let s = split(b"[pod/a-1/b] netbox-7d9f8c6b5-x2kqp netbox ERROR x");
+    assert_eq!(s.pod, Some(&b"a-1"[..]));
+    assert_eq!(s.body, b"netbox-7d9f8c6b5-x2kqp netbox ERROR x");
+}

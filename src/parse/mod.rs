@@ -1,24 +1,30 @@
 //! Framing: bytes in, events out. A read buffer of whole lines is scanned once for the
 //! catalog's anchor literals and the traceback opener; only lines near a hit are split
-//! (kubectl headers, body) and only tracebacks are followed line by line. Lines with no
-//! anchor are counted and skipped without being looked at.
+//! (kubectl, journal and viewer headers, body) and only multi-line events (tracebacks,
+//! pretty-printed JSON, records wrapped over lines) are followed line by line. Lines with
+//! no anchor are counted and skipped without being looked at.
 //!
 //! Sits between `source` (which fills the buffers) and the matcher (which takes [`Event`]s).
 
 pub mod access;
 pub mod decode;
+pub mod django;
 pub mod entra;
+pub mod journal;
 pub mod jsonblock;
 pub mod jsonl;
 pub mod kubectl;
 pub mod timestamp;
 pub mod traceback;
+pub mod viewer;
+pub mod wrap;
 
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::search::BlockSearcher;
 use jsonblock::JsonBlock;
 use traceback::Traceback;
+use wrap::{Next, Wrap};
 
 /// One event handed to the matcher: a single line, or a joined traceback.
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +37,8 @@ pub struct Event<'a> {
     pub pod: Option<&'a [u8]>,
     /// Container from a kubectl `--prefix` header.
     pub container: Option<&'a [u8]>,
-    /// Time from a kubectl `--timestamps` header, unparsed.
+    /// Time from a kubectl `--timestamps` header, a log viewer's time column or a
+    /// journal's dated prefix, unparsed (see `kubectl::Split::time`).
     pub kube_time: Option<&'a [u8]>,
     /// For a traceback, the nearest line before it in the same stream that has a time
     /// (whole, kubectl headers included).
@@ -73,19 +80,40 @@ pub struct FrameStats {
     pub json_blocks: u64,
     /// Lines inside them.
     pub json_block_lines: u64,
+    /// Records wrapped over lines joined (a message and its continuation lines).
+    pub wrapped: u64,
+    /// Lines inside them.
+    pub wrapped_lines: u64,
 }
 
 impl FrameStats {
-    /// Events: every line is one, except that a traceback's lines make one together.
+    /// Events: every line is one, except that a multi-line event's lines make one together.
     pub fn events(&self) -> u64 {
-        self.lines - self.traceback_lines - self.json_block_lines
+        self.lines - self.traceback_lines - self.json_block_lines - self.wrapped_lines
             + self.tracebacks
             + self.json_blocks
+            + self.wrapped
+    }
+
+    /// Adds the counts of another part of the same input.
+    pub fn merge(&mut self, other: &FrameStats) {
+        self.lines += other.lines;
+        self.invalid_utf8_lines += other.invalid_utf8_lines;
+        self.tracebacks += other.tracebacks;
+        self.traceback_lines += other.traceback_lines;
+        self.json_blocks += other.json_blocks;
+        self.json_block_lines += other.json_block_lines;
+        self.wrapped += other.wrapped;
+        self.wrapped_lines += other.wrapped_lines;
     }
 }
 
 /// Lines a traceback looks back for the time of the message it belongs to.
 const CONTEXT_LOOK_BACK: usize = 8;
+
+/// Lines a traceback looks back for the time of the report it is part of (Django lists its
+/// installed applications and middleware between the two).
+const REPORT_LOOK_BACK: usize = 256;
 
 /// How far back (in bytes, from the start of the line looking) the framer looks for a
 /// traceback's context line or a JSON block's opening line, across buffers.
@@ -163,6 +191,7 @@ impl<'a> Iterator for Before<'a> {
 enum Joined {
     Traceback(Traceback),
     Json(JsonBlock),
+    Wrap(Wrap),
 }
 
 /// A multi-line event still taking lines, with the stream it belongs to.
@@ -176,6 +205,10 @@ struct Open {
     context: Option<Vec<u8>>,
     first_line: u64,
     joined: Joined,
+    /// For a record that may go on (a [`Wrap`] of one line so far): the candidate index
+    /// of its line, so it is handed on as the single-line event matched ahead of time when
+    /// nothing joins it, and the buffer (by count) the index is one of.
+    index: Option<(usize, u64)>,
 }
 
 impl Open {
@@ -189,6 +222,7 @@ impl Open {
             context: None,
             first_line,
             joined,
+            index: None,
         }
     }
 
@@ -199,9 +233,58 @@ impl Open {
     fn offer(&mut self, body: &[u8]) -> bool {
         match &mut self.joined {
             Joined::Traceback(tb) => tb.offer(body),
-            Joined::Json(js) => js.offer(body),
+            Joined::Json(js) => {
+                if js.offer(body) {
+                    return true;
+                }
+                // A line that opened a value and goes on without the indent of a
+                // pretty-printed one: a long line wrapped or split (`{"msg":"... ` then the
+                // rest), one record.
+                if js.lines == 1 {
+                    let mut wrap = Wrap::open(&js.text);
+                    if let Next::Join(join) = wrap.next(body) {
+                        wrap.take(body, join);
+                        self.joined = Joined::Wrap(wrap);
+                        return true;
+                    }
+                }
+                false
+            }
+            Joined::Wrap(w) => match w.next(body) {
+                Next::Join(join) => {
+                    w.take(body, join);
+                    true
+                }
+                Next::Json => {
+                    let lead = std::mem::take(&mut w.text);
+                    self.joined = Joined::Json(JsonBlock::open([&lead[..], body]));
+                    true
+                }
+                Next::End => false,
+            },
         }
     }
+}
+
+/// True when two split lines are of one stream (kubectl header and process prefix).
+fn same_stream(a: &kubectl::Split<'_>, b: &kubectl::Split<'_>) -> bool {
+    a.stream == b.stream && a.process == b.process
+}
+
+/// Whether the raw line `next_raw` goes on from the record whose only line is `split`
+/// (same stream, and [`wrap::continued_by`]). Runs for every candidate line, so the
+/// cheap tests come first: the next line's stream, then its start, and only for a next
+/// line that starts no record of its own a read through the candidate's text.
+fn continues_into(split: &kubectl::Split<'_>, next_raw: &[u8]) -> bool {
+    // Under `kubectl logs --prefix` a line of the same stream begins with the same header:
+    // lines of the other pods are told apart without being split.
+    if split.stream.starts_with(b"[pod/")
+        && !(next_raw.starts_with(split.stream) && next_raw.get(split.stream.len()) == Some(&b' '))
+    {
+        return false;
+    }
+    let next = kubectl::split(strip_cr(next_raw));
+    same_stream(&next, split) && wrap::continued_by(split.body, next.body)
 }
 
 /// The stream key of a raw line: kubectl header and process prefix.
@@ -314,6 +397,11 @@ pub struct Framer<'c> {
     /// within [`KEPT_BYTES`] of the buffer's start (and the last line, however long), so a
     /// look back gives the same answer wherever the buffers were cut.
     earlier: Vec<u8>,
+    /// The last line (1-based) of a multi-line event handed on: a record found by looking
+    /// back never starts at or before it, so no line is in two events.
+    joined_to: u64,
+    /// Buffers framed so far.
+    feeds: u64,
     /// Counts so far.
     pub stats: FrameStats,
 }
@@ -366,10 +454,45 @@ pub fn single_line_frame<'b>(block: &'b [u8], candidate: &Candidate) -> Option<E
     if (candidate.opens && Traceback::starts(split.body))
         || jsonblock::opens(split.body)
         || jsonblock::is_inner(split.body)
+        || may_join(block, candidate, &split)
     {
         return None;
     }
     Some(Event::single(candidate.index + 1, &split))
+}
+
+/// Whether a candidate line may be part of a record over several lines or of a request
+/// dump, judged from its neighbours in the block (the framer decides; this only keeps the
+/// threads that match ahead from matching what it may join). Cheap: a look at the line
+/// above and the line below.
+fn may_join(block: &[u8], candidate: &Candidate, split: &kubectl::Split<'_>) -> bool {
+    let body = split.body;
+    fn neighbour<'b>(raw: &'b [u8], split: &kubectl::Split<'_>) -> Option<kubectl::Split<'b>> {
+        let s = kubectl::split(strip_cr(raw));
+        same_stream(&s, split).then_some(s)
+    }
+    let indented = wrap::is_indented_text(body);
+    if indented || !wrap::starts_record(body) {
+        // It may sit in a request dump, or go on from the line above.
+        if candidate.start == 0 || django::dump_line(body).is_some() {
+            return true;
+        }
+        let from = memrchr(b'\n', &block[..candidate.start - 1]).map_or(0, |i| i + 1);
+        if let Some(prev) = neighbour(&block[from..candidate.start - 1], split)
+            && !prev.body.trim_ascii().is_empty()
+            && (indented
+                || !wrap::starts_record(prev.body)
+                || wrap::Openness::of(prev.body).is_open())
+        {
+            return true;
+        }
+    }
+    if candidate.end >= block.len() {
+        return true;
+    }
+    let next_end =
+        memchr(b'\n', &block[candidate.end + 1..]).map_or(block.len(), |i| candidate.end + 1 + i);
+    continues_into(split, &block[candidate.end + 1..next_end])
 }
 
 impl<'c> Framer<'c> {
@@ -386,6 +509,8 @@ impl<'c> Framer<'c> {
             scan: BlockScan::default(),
             open: Vec::new(),
             earlier: Vec::new(),
+            joined_to: 0,
+            feeds: 0,
             stats: FrameStats::default(),
         }
     }
@@ -416,6 +541,7 @@ impl<'c> Framer<'c> {
         if block.is_empty() {
             return;
         }
+        self.feeds += 1;
         self.stats.invalid_utf8_lines += scan.invalid_utf8_lines;
         let base = self.stats.lines;
         let len = block.len();
@@ -501,6 +627,16 @@ impl<'c> Framer<'c> {
     ) {
         let raw = strip_cr(&block[start..end]);
         let split = kubectl::split(raw);
+        // A wrapped record goes on only on the very next line: a line of another stream
+        // ends it.
+        while let Some(i) = self
+            .open
+            .iter()
+            .position(|o| matches!(o.joined, Joined::Wrap(_)) && !o.is_stream_of(&split))
+        {
+            let done = self.open.swap_remove(i);
+            self.close(done, emit);
+        }
         if let Some(i) = self.open.iter().position(|o| o.is_stream_of(&split)) {
             if self.open[i].offer(split.body) {
                 return;
@@ -518,11 +654,96 @@ impl<'c> Framer<'c> {
             self.open.push(open);
             return;
         }
-        // Pretty-printed JSON: open at this line, or at the line above that opened it.
+        if self.json(block, start, end, &split, emit) {
+            return;
+        }
+        // Django's request dump (cookies, headers, settings) says nothing went wrong.
+        if !wrap::starts_record(split.body) && django::dump_line(split.body).is_some() {
+            let section = django::section_of(split.body, self.bodies_before(block, start, &split));
+            let shown = section == Some(django::Section::Get) && django::is_error_row(split.body);
+            if section.is_some() && !shown {
+                return;
+            }
+        }
+        // A record wrapped over lines: this line goes on from the lines above it...
+        if let Some((above, record)) =
+            wrap::start_of(split.body, self.bodies_before(block, start, &split))
+        {
+            let first_line = line - above as u64;
+            if first_line > self.joined_to {
+                let head = self
+                    .before(block, start)
+                    .map(|(_, raw)| strip_cr(raw))
+                    .filter(|raw| same_stream(&kubectl::split(raw), &split))
+                    .nth(above - 1)
+                    .map(<[u8]>::to_vec)
+                    .unwrap_or_default();
+                let head = kubectl::split(&head);
+                let mut open = Open::new(&head, first_line, Joined::Wrap(record));
+                open.process = split.process.to_vec();
+                self.open.push(open);
+                return;
+            }
+        }
+        // ... or the lines below may go on from it.
+        if self.may_go_on(block, end, &split) {
+            let mut open = Open::new(&split, line, Joined::Wrap(Wrap::open(split.body)));
+            open.index = Some((index, self.feeds));
+            self.open.push(open);
+            return;
+        }
+        emit(&Event::single(line, &split), Some(index));
+    }
+
+    /// The bodies of the lines before the one at `start`, nearest first, `None` for a line
+    /// of another stream than `key`.
+    fn bodies_before<'a>(
+        &'a self,
+        block: &'a [u8],
+        start: usize,
+        split: &'a kubectl::Split<'a>,
+    ) -> impl Iterator<Item = Option<&'a [u8]>> + 'a {
+        self.before(block, start).map(move |(_, raw)| {
+            let s = kubectl::split(strip_cr(raw));
+            same_stream(&s, split).then_some(s.body)
+        })
+    }
+
+    /// Whether the line after the one ending at `end` may go on from it: the next line when
+    /// it is in the block, else yes (the next buffer's first line decides).
+    fn may_go_on(&self, block: &[u8], end: usize, split: &kubectl::Split<'_>) -> bool {
+        if end + 1 >= block.len() {
+            return true;
+        }
+        let next_end = memchr(b'\n', &block[end + 1..]).map_or(block.len(), |i| end + 1 + i);
+        continues_into(split, &block[end + 1..next_end])
+    }
+
+    /// Pretty-printed JSON: opens a block at this line, or at the line above that opened
+    /// the value this line sits in (and the line leading in to it). True when it did.
+    fn json(
+        &mut self,
+        block: &[u8],
+        start: usize,
+        end: usize,
+        split: &kubectl::Split<'_>,
+        emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
+    ) -> bool {
+        let line = self.stats.lines;
         let json_start = if jsonblock::opens(split.body) && !jsonblock::is_inner(split.body) {
-            Some(At::Block(start))
+            // A bare `{` has its lead-in on the line above (`... Response:`).
+            let lead = jsonblock::is_bare_opener(split.body)
+                .then(|| {
+                    self.before(block, start)
+                        .map(|(at, raw)| (at, kubectl::split(strip_cr(raw))))
+                        .find(|(_, s)| same_stream(s, split))
+                        .filter(|(_, s)| s.body.trim_ascii_end().ends_with(b":"))
+                        .map(|(at, _)| at)
+                })
+                .flatten();
+            Some((At::Block(start), lead))
         } else if jsonblock::is_inner(split.body) {
-            let key = stream_key(&split);
+            let key = stream_key(split);
             jsonblock::start_of(self.before(block, start), &key, |raw| {
                 let s = kubectl::split(raw);
                 (stream_key(&s), s.body.to_vec())
@@ -530,50 +751,75 @@ impl<'c> Framer<'c> {
         } else {
             None
         };
-        if let Some(from) = json_start {
-            // The opening line may be in an earlier buffer, among the kept lines.
-            let (kept, from) = match from {
-                At::Earlier(at) => (&self.earlier[at..self.earlier.len() - 1], 0),
-                At::Block(at) => (&[][..], at),
-            };
-            let raws: Vec<&[u8]> = (!kept.is_empty())
-                .then(|| kept.split(|&b| b == b'\n'))
-                .into_iter()
-                .flatten()
-                .chain(block[from..end].split(|&b| b == b'\n'))
-                .map(strip_cr)
-                .collect();
-            let bodies: Vec<&[u8]> = raws.iter().map(|l| kubectl::split(l).body).collect();
-            let first_line = line + 1 - bodies.len() as u64;
-            let first = kubectl::split(raws[0]);
-            let block_json = JsonBlock::open(bodies);
-            let mut open = Open::new(&first, first_line, Joined::Json(block_json));
-            open.process = split.process.to_vec();
-            let still_open = matches!(&open.joined, Joined::Json(j) if j.is_open());
-            if still_open {
-                self.open.push(open);
-            } else {
-                self.close(open, emit);
-            }
-            return;
+        let Some((opener, lead)) = json_start else {
+            return false;
+        };
+        let from = lead.unwrap_or(opener);
+        // The opening line may be in an earlier buffer, among the kept lines.
+        let (kept, from) = match from {
+            At::Earlier(at) => (&self.earlier[at..self.earlier.len() - 1], 0),
+            At::Block(at) => (&[][..], at),
+        };
+        let raws: Vec<&[u8]> = (!kept.is_empty())
+            .then(|| kept.split(|&b| b == b'\n'))
+            .into_iter()
+            .flatten()
+            .chain(block[from..end].split(|&b| b == b'\n'))
+            .map(strip_cr)
+            .collect();
+        let first_line = line + 1 - raws.len() as u64;
+        if first_line <= self.joined_to {
+            return false;
         }
-        emit(&Event::single(line, &split), Some(index));
+        // Lines of other pods interleaved with the value are not part of it.
+        let ours: Vec<&[u8]> = raws
+            .iter()
+            .copied()
+            .filter(|raw| same_stream(&kubectl::split(raw), split))
+            .collect();
+        let bodies: Vec<&[u8]> = ours.iter().map(|l| kubectl::split(l).body).collect();
+        let first = kubectl::split(ours[0]);
+        let block_json = JsonBlock::open(bodies);
+        let mut open = Open::new(&first, first_line, Joined::Json(block_json));
+        open.process = split.process.to_vec();
+        // A value with no line leading in to it takes its time from the line above, as a
+        // traceback does.
+        if lead.is_none()
+            && let At::Block(at) = opener
+        {
+            open.context = self.context_before(block, at, &first);
+        }
+        let still_open = matches!(&open.joined, Joined::Json(j) if j.is_open());
+        if still_open {
+            self.open.push(open);
+        } else {
+            self.close(open, emit);
+        }
+        true
     }
 
     /// The nearest line of the same stream before a traceback that carries a time (the
     /// message the traceback belongs to is usually right above it), looking back at most
     /// [`CONTEXT_LOOK_BACK`] lines of the current buffer, then the last line of the previous one.
+    /// A report with no time near its traceback (Django's e-mail or technical 500 page) has
+    /// one further up: its `Server time:` (or the e-mail's `Date:`), looked for as far as
+    /// [`REPORT_LOOK_BACK`] lines.
     fn context_before(
         &self,
         block: &[u8],
         start: usize,
         split: &kubectl::Split<'_>,
     ) -> Option<Vec<u8>> {
-        for (_, raw) in self.before(block, start).take(CONTEXT_LOOK_BACK) {
+        for (n, (_, raw)) in self.before(block, start).take(REPORT_LOOK_BACK).enumerate() {
             let raw = strip_cr(raw);
             let prev = kubectl::split(raw);
-            if prev.stream == split.stream
-                && prev.process == split.process
+            if prev.stream != split.stream || prev.process != split.process {
+                continue;
+            }
+            let near = n < CONTEXT_LOOK_BACK;
+            let report_time =
+                prev.body.starts_with(b"Server time:") || prev.body.starts_with(b"Date: ");
+            if (near || report_time)
                 && (prev.time.is_some() || timestamp::find(prev.body).is_some())
             {
                 return Some(raw.to_vec());
@@ -594,7 +840,22 @@ impl<'c> Framer<'c> {
                 self.stats.json_block_lines += js.lines;
                 (&js.text, js.lines, false)
             }
+            Joined::Wrap(w) if w.lines == 1 => (&w.text, 1, false),
+            Joined::Wrap(w) => {
+                self.stats.wrapped += 1;
+                self.stats.wrapped_lines += w.lines;
+                (&w.text, w.lines, false)
+            }
         };
+        // Django's report header has its time in its details.
+        let report_time = match (&open.joined, &open.context) {
+            (Joined::Wrap(w), None) => w.report_time().map(<[u8]>::to_vec),
+            _ => None,
+        };
+        let context = open.context.as_deref().or(report_time.as_deref());
+        if lines > 1 {
+            self.joined_to = self.joined_to.max(open.first_line + lines - 1);
+        }
         emit(
             &Event {
                 line: open.first_line,
@@ -602,11 +863,15 @@ impl<'c> Framer<'c> {
                 pod: open.pod.as_deref(),
                 container: open.container.as_deref(),
                 kube_time: open.kube_time.as_deref(),
-                context: open.context.as_deref(),
+                context,
                 body: text,
                 traceback,
             },
-            None,
+            // A record nothing joined is the single-line event matched ahead, when it is
+            // closed in the buffer it was found in (an index is one of that buffer's).
+            open.index
+                .filter(|&(_, fed)| lines == 1 && fed == self.feeds)
+                .map(|(i, _)| i),
         );
     }
 

@@ -139,9 +139,14 @@ const PRETTY: &str = "\
 
 #[test]
 fn pretty_printed_json_is_one_event_when_unbroken() {
-    // A line of another pod inside the value stops the look-back: the hit line stands alone.
-    let (got, _) = frame_all(PRETTY.as_bytes(), 1 << 20);
-    assert!(got.iter().all(|g| g.lines == 1), "{got:#?}");
+    // A line of another pod inside the value (`kubectl logs -l`) is stepped over: the value
+    // is one event of its pod, the other pod's line one of its own.
+    // See: issue 17 (shapes).
+    let (got, stats) = frame_all(PRETTY.as_bytes(), 1 << 20);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].line, got[0].lines), (2, 7));
+    assert!(!got[0].body.contains("GET /"));
+    assert_eq!(stats.events(), 10 - 7 + 1);
     let single_pod: String = PRETTY
         .lines()
         .filter(|l| !l.contains("nb-b"))
@@ -246,4 +251,85 @@ fn invalid_utf8_lines_are_counted_once_each() {
     text.extend_from_slice(b"last \xe2\x82");
     assert_eq!(count_invalid_utf8_lines(&text), 3);
     assert_eq!(count_invalid_utf8_lines(b"all clean\n"), 0);
+}
+
+/// See: issue 17 (shapes). A message wrapped over lines is one event, found from its
+/// first line (the next line goes on from it) or from a later one (looking back), and the
+/// same wherever the buffers are cut.
+#[test]
+fn wrapped_records_are_one_event() {
+    let input = "\
+May 02 10:11:12 vm netbox[7]: ERROR Token request failed: invalid_client:
+May 02 10:11:12 vm netbox[7]:     AADSTS7000215: Invalid client secret provided.
+May 02 10:11:12 vm nginx[9]: 10.42.0.7 - - [02/May/2024:10:11:12 +0000] \"GET / HTTP/1.1\" 200
+2024-05-02 10:11:13,000 ERROR x {\"error_description\":\"AADSTS90014: The field 'c
+lient_id' is missing\"}
+2024-05-02 10:11:14,000 INFO after
+";
+    for size in [1 << 20, 64, 100, 150] {
+        let (got, stats) = frame_all(input.as_bytes(), size);
+        let joined: Vec<(u64, u64)> = got.iter().map(|g| (g.line, g.lines)).collect();
+        assert_eq!(joined, [(1, 2), (4, 2)], "block {size}: {got:#?}");
+        assert!(
+            got[0]
+                .body
+                .ends_with("invalid_client: AADSTS7000215: Invalid client secret provided.")
+        );
+        assert!(got[1].body.contains("'client_id' is missing"));
+        assert_eq!(stats.events(), 6 - 4 + 2);
+    }
+}
+
+/// See: issue 17 (shapes). A bare `{` after a line that leads in to it: one event from the
+/// lead-in line, which has the time.
+#[test]
+fn json_after_a_lead_in_line_starts_at_the_lead_in() {
+    let input = "\
+2024-05-02 10:11:12,001 ERROR social Token request failed. Response:
+{
+  \"error_description\": \"AADSTS7000215: Invalid client secret provided.\",
+  \"error_codes\": [7000215]
+}
+2024-05-02 10:11:13,000 INFO after
+";
+    let (got, _) = frame_all(input.as_bytes(), 1 << 20);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].line, got[0].lines), (1, 5));
+    assert!(got[0].body.starts_with("2024-05-02 10:11:12,001 ERROR"));
+}
+
+/// See: issue 17 (shapes). The rows of Django's request dump are no events (but the
+/// query's error rows), wherever the dump stands.
+#[test]
+fn django_request_dump_rows_are_no_events() {
+    let input = "\
+Request information
+GET
+Variable\tValue
+error_description\t'AADSTS65004: declined'
+state\t'state missing is no error row'
+COOKIES
+Variable\tValue
+sessionid\t'AADSTS50011 in a cookie'
+";
+    let (got, _) = frame_all(input.as_bytes(), 1 << 20);
+    let lines: Vec<u64> = got.iter().map(|g| g.line).collect();
+    assert_eq!(lines, [4], "{got:#?}");
+}
+
+/// See: issue 17 (shapes). A traceback behind a journal prefix, its lines of one process:
+/// another process's line in between does not cut it.
+#[test]
+fn journal_traceback_is_one_event() {
+    let input = "\
+May 02 10:12:30 vm netbox[7]: Traceback (most recent call last):
+May 02 10:12:30 vm netbox[7]:   File \"x.py\", line 93, in validate_state
+May 02 10:12:30 vm nginx[9]: 10.42.0.7 - - [02/May/2024:10:12:30 +0000] \"GET / HTTP/1.1\" 200
+May 02 10:12:30 vm netbox[7]: social_core.exceptions.AuthStateMissing: Session value state missing.
+";
+    let (got, _) = frame_all(input.as_bytes(), 1 << 20);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].traceback);
+    assert_eq!((got[0].line, got[0].lines), (1, 3));
+    assert!(got[0].body.ends_with("Session value state missing."));
 }

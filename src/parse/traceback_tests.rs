@@ -76,3 +76,89 @@ fn bounded() {
     }
     assert_eq!(n, MAX_LINES);
 }
+
+/// See: issue 17 (shapes). An exception message that opens a JSON body: its lines are
+/// joined onto the exception line (only exception lines are matched), until it closes.
+#[test]
+fn exception_that_opens_json_takes_its_body() {
+    let (tb, taken) = run(&[
+        "Traceback (most recent call last):",
+        "  File \"x.py\", line 1, in f",
+        "requests.exceptions.HTTPError: 400 Client Error. Response: {",
+        "  \"error\": \"invalid_grant\",",
+        "  \"error_codes\": [70008]",
+        "}",
+        "2024-05-02 10:20:05,120 INFO next",
+    ]);
+    assert_eq!(taken, 6);
+    let text = String::from_utf8(tb.text).unwrap();
+    assert!(
+        text.ends_with("Response: { \"error\": \"invalid_grant\", \"error_codes\": [70008] }"),
+        "{text}"
+    );
+}
+
+/// See: issue 17 (shapes). Django's text report: a blank line before its chain marker
+/// (frames follow it with no `Traceback` line) and before `Exception Type:`, then
+/// `Exception Value:`, then the request dump, counted but kept out of the text except the
+/// query's error rows.
+#[test]
+fn django_report_traceback_and_request_dump() {
+    let (tb, taken) = run(&[
+        "Traceback (most recent call last):",
+        "  File \"a.py\", line 1, in f",
+        "",
+        "During handling of the above exception (401 Client Error), another exception occurred:",
+        "  File \"b.py\", line 2, in g",
+        "",
+        "Exception Type: AuthCanceled at /oauth/complete/azuread-oauth2/",
+        "Exception Value: Authentication process canceled",
+        "Raised during: social_django.views.complete",
+        "Request information:",
+        "USER: AnonymousUser",
+        "",
+        "GET:",
+        "error = 'access_denied'",
+        "state = 'abc'",
+        "",
+        "COOKIES:",
+        "sessionid = 'x'",
+        "",
+        "Settings:",
+        "Using settings module netbox.settings",
+        "SOCIAL_AUTH_LOGIN_ERROR_URL = '/login/?error=sso'",
+        "2024-05-02 10:20:05,120 INFO next",
+    ]);
+    assert_eq!(taken, 22);
+    assert_eq!(tb.lines, 22);
+    let text = String::from_utf8(tb.text).unwrap();
+    assert!(text.contains("Exception Value: Authentication process canceled"));
+    assert!(text.contains("error = 'access_denied'"));
+    assert!(!text.contains("state = 'abc'"), "{text}");
+    assert!(!text.contains("sessionid"), "{text}");
+    assert!(!text.contains("LOGIN_ERROR_URL"), "{text}");
+}
+
+/// A blank line in the frames followed by anything but Django's shapes ends the
+/// traceback there, as before.
+#[test]
+fn blank_in_frames_then_a_log_line_ends_it() {
+    let (tb, taken) = run(&[
+        "Traceback (most recent call last):",
+        "  File \"a.py\", line 1, in f",
+        "",
+        "INFO something else",
+    ]);
+    assert_eq!((taken, tb.lines), (3, 2));
+    // Entra's lines under its message go with the exception.
+    let (tb, taken) = run(&[
+        "Traceback (most recent call last):",
+        "  File \"a.py\", line 1, in f",
+        "oauthlib.oauth2.rfc6749.errors.InvalidClientError: (invalid_client) AADSTS7000215: Invalid client secret provided.",
+        "Trace ID: 5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+        "Correlation ID: 0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e",
+        "Timestamp: 2024-05-02 10:11:12Z",
+        "INFO next",
+    ]);
+    assert_eq!((taken, tb.lines), (6, 6));
+}

@@ -141,6 +141,19 @@ fn every_shape_of_the_issue_is_masked() {
         "password+%3D+[[ZqCDplainvalue]]",
         "Cookie: [[ZqEEplaincookie]]",
         "SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET [[ZqNJplainsecret]]",
+        // Name/value tables (issue 17, shapes): Django's debug page copied, a TSV export,
+        // a padded or barred table.
+        "sessionid\t'[[shortsess1]]'",
+        "csrftoken\t'[[shortcsrf1]]'",
+        "SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET\t'[[shortsecr1]]'",
+        "PASSWORD\t'[[Summer2024x]]'",
+        "state\t'[[shortstate1]]'",
+        "code\t'[[0.AXoAshortcode]]'",
+        "sessionid    '[[shortsess3]]'",
+        "HTTP_COOKIE\t'csrftoken=[[PlainCsrf1]]; sessionid=[[PlainSess1]]'",
+        "| sessionid | [[PlainSess2]] |",
+        "\u{2502} client_secret \u{2502} [[PlainSecr2]] \u{2502}",
+        "USER\tjdoe\nsessionid\t'[[shortsess4]]'",
         "got <saml:EncryptedAssertion>[[ZqSYplain]]</saml:EncryptedAssertion>",
     ];
     for case in cases {

@@ -316,6 +316,23 @@ pub(super) fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) 
     {
         return Some(ke + 1);
     }
+    // A table row: the name in a cell of its own, then a tab, a run of spaces or a
+    // column bar, then the value (Django's debug page copied as `sessionid<TAB>'...'`,
+    // `csrftoken    '...'`, a `| HTTP_COOKIE | '...' |` table, a TSV export).
+    // See: issue 17 (shapes).
+    if cell_start(b, ks) {
+        let gap = skip_blanks(b, ke);
+        let tabbed = b[ke..gap].contains(&b'\t') || gap >= ke + 2;
+        if tabbed && gap < b.len() && !matches!(b[gap], b'\n' | b'\r') {
+            return Some(gap);
+        }
+        if let Some(bar) = ["|", "\u{2502}", "\u{2503}"]
+            .iter()
+            .find(|bar| b[gap..].starts_with(bar.as_bytes()))
+        {
+            return Some(skip_blanks(b, gap + bar.len()));
+        }
+    }
     // `<password>X</password>`, `<ClientSecret>X<...`.
     if ks > 0 && b[ks - 1] == b'<' && next == Some(b'>') {
         return Some(ke + 1);
@@ -350,6 +367,20 @@ pub(super) fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) 
         return takes.then_some(ke);
     }
     None
+}
+
+/// True when a key starting at `ks` is first in its table cell: at the start of its line
+/// (after blanks), or after a tab or a column bar.
+fn cell_start(b: &[u8], ks: usize) -> bool {
+    let mut i = ks;
+    while i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    if i == 0 || matches!(b[i - 1], b'\n' | b'\r' | b'\t' | b'|') {
+        return true;
+    }
+    // A box-drawing bar (`│`, `┃`) ends with one of these bytes.
+    i >= 3 && b[i - 3] == 0xe2 && b[i - 2] == 0x94 && matches!(b[i - 1], 0x82 | 0x83)
 }
 
 /// Masks the value that starts at (or after blanks from) `at` for a key of `class`; the end
