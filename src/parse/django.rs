@@ -127,9 +127,13 @@ pub fn is_error_row(body: &[u8]) -> bool {
 /// The section of a request dump that `body` sits in, looking back through `before` (the
 /// bodies of the lines above it, nearest first, `None` for a line of another stream);
 /// `None` when it is not in one. Only a line that could be in a dump is looked back from.
+/// `known` is the answer for a line further up, as (lines up, section): a walk that gets
+/// there without meeting a heading ends with that answer, so a run of dump-shaped lines is
+/// walked once, not once per line.
 pub fn section_of<'l>(
     body: &[u8],
     before: impl IntoIterator<Item = Option<&'l [u8]>>,
+    known: Option<(usize, Option<Section>)>,
 ) -> Option<Section> {
     match dump_line(body)? {
         DumpLine::Start | DumpLine::Blank => return None,
@@ -137,7 +141,12 @@ pub fn section_of<'l>(
         DumpLine::Row => {}
     }
     // A dump's sections are long (Django's settings are hundreds of lines).
-    for line in before.into_iter().take(4096) {
+    for (up, line) in before.into_iter().take(4096).enumerate() {
+        if let Some((at, section)) = known
+            && at == up + 1
+        {
+            return section;
+        }
         match dump_line(line?)? {
             DumpLine::Heading(section) => return Some(section),
             DumpLine::Start => return Some(Section::Other),

@@ -52,23 +52,38 @@ fn section_is_read_from_the_nearest_heading() {
     ];
     let from = |n: usize| above[n..].iter().map(|l| Some(*l)).collect::<Vec<_>>();
     assert_eq!(
-        section_of(b"sessionid = 'y'", from(0)),
+        section_of(b"sessionid = 'y'", from(0), None),
         Some(Section::Other)
     );
     assert_eq!(
-        section_of(b"error = 'access_denied'", from(3)),
+        section_of(b"error = 'access_denied'", from(3), None),
         Some(Section::Get)
     );
     // A line of another stream, or a line that is no part of a dump, ends the walk.
     assert_eq!(
-        section_of(b"sessionid = 'y'", vec![None, Some(&b"COOKIES:"[..])]),
+        section_of(b"sessionid = 'y'", vec![None, Some(&b"COOKIES:"[..])], None),
         None
     );
     assert_eq!(
-        section_of(b"sessionid = 'y'", vec![Some(&b"INFO all good here"[..])]),
+        section_of(
+            b"sessionid = 'y'",
+            vec![Some(&b"INFO all good here"[..])],
+            None
+        ),
         None
     );
-    assert_eq!(section_of(b"2026-11-20 ERROR x", from(0)), None);
+    assert_eq!(section_of(b"2026-11-20 ERROR x", from(0), None), None);
+    // What is known of a line further up ends the walk there.
+    assert_eq!(
+        section_of(b"sessionid = 'y'", from(0), Some((1, Some(Section::Get)))),
+        Some(Section::Get)
+    );
+    assert_eq!(section_of(b"x = 'y'", from(0), Some((2, None))), None);
+    // A heading nearer than the known line is the answer.
+    assert_eq!(
+        section_of(b"x = 'y'", from(0), Some((3, None))),
+        Some(Section::Other)
+    );
 }
 
 #[test]

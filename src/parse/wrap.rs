@@ -359,12 +359,15 @@ pub fn continued_by(body: &[u8], next: &[u8]) -> bool {
 
 /// Lines a non-indented line looks back for the start of a wrapped record it ends.
 const LOOK_BACK: usize = 8;
+/// Lines an indented line looks back over indented lines for the line they go on from.
+const LOOK_BACK_INDENTED: usize = 16;
 
 /// Walks `before` (the bodies of the lines of the same stream above `body`, nearest first,
 /// with `None` for a line of another stream) back to the line a wrapped record starts on,
 /// when `body` is part of one: how many lines above it the record starts, and the record up
 /// to and with `body`. An indented line looks back over indented lines to the first line
-/// that is not; another line, when it starts no record itself, at most [`LOOK_BACK`] lines.
+/// that is not, at most 16 lines; another line, when it starts no record
+/// itself, at most 8 lines.
 pub fn start_of<'l>(
     body: &[u8],
     before: impl IntoIterator<Item = Option<&'l [u8]>>,
@@ -374,7 +377,7 @@ pub fn start_of<'l>(
         return None;
     }
     let limit = if indented {
-        MAX_LINES as usize - 1
+        LOOK_BACK_INDENTED
     } else {
         LOOK_BACK
     };
@@ -395,8 +398,11 @@ pub fn start_of<'l>(
         }
     }
     // Try each line above as the head, nearest first: the record must take every line down
-    // to `body`.
+    // to `body`. Indented lines go on from the first line above them that is not.
     let heads = if indented {
+        if above.last().is_none_or(|l| is_indented_text(l)) {
+            return None;
+        }
         above.len()..=above.len()
     } else {
         1..=above.len()
@@ -405,7 +411,13 @@ pub fn start_of<'l>(
         if n == 0 {
             break;
         }
-        let mut wrap = Wrap::open(above[n - 1]);
+        let head = above[n - 1];
+        // Only an open line, or a report's header, goes on with an unindented one: the
+        // other heads are passed over before anything is built.
+        if !(indented || Openness::of(head).is_open() || django::is_report_header(head)) {
+            continue;
+        }
+        let mut wrap = Wrap::open(head);
         let chain = above[..n - 1]
             .iter()
             .rev()
