@@ -35,6 +35,10 @@ pub struct ScanConfig {
     /// of `kube -f`). Without, only the evidence a finding keeps is masked: most matched
     /// events are only counted.
     pub match_records: bool,
+    /// Whether the input is a live stream (`kube -f`): a line at the end of what has come
+    /// is not held back waiting for a line that may wrap onto it, so each live line is
+    /// framed, matched and printed as it arrives.
+    pub live: bool,
 }
 
 /// The most worker threads `-j` takes.
@@ -151,6 +155,7 @@ impl ScanConfig {
             flow_timeout_secs: parse_duration(&args.flow_timeout)?,
             redirect_uri: None,
             match_records: args.output == Format::Jsonl,
+            live: false,
         })
     }
 }

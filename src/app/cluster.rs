@@ -97,6 +97,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
         show_secrets: config.show_secrets,
     };
     config.match_records = live.prints();
+    config.live = opts.follow;
     let scanned = {
         let mut emit = |rec: &MatchRecord<'_>| {
             if write_error.is_none()

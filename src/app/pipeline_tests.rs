@@ -60,6 +60,7 @@ fn config() -> ScanConfig {
         flow_timeout_secs: crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
         redirect_uri: None,
         match_records: false,
+        live: false,
     }
 }
 

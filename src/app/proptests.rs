@@ -54,6 +54,7 @@ fn config(format: Format, show_secrets: bool, users: bool) -> ScanConfig {
         flow_timeout_secs: crate::correlate::DEFAULT_FLOW_TIMEOUT_SECS,
         redirect_uri: None,
         match_records: true,
+        live: false,
     }
 }
 

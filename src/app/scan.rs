@@ -196,6 +196,7 @@ pub(super) fn scan_blocks(
     feed: Feed<'_, '_>,
 ) -> PartScan {
     let mut framer = Framer::with_scanner(compiled.scanner());
+    framer.set_live(config.live);
     let mut analyzer = Analyzer::new(compiled, name, config.show_secrets);
     analyzer.set_flow_timeout(chrono::Duration::seconds(config.flow_timeout_secs));
     analyzer.set_redact_users(config.redact_users);

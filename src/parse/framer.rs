@@ -189,6 +189,9 @@ pub struct Framer<'c> {
     dump_memo: Option<(u64, Vec<u8>, Option<django::Section>)>,
     /// Buffers framed so far.
     feeds: u64,
+    /// A live stream: the last line of a buffer is not held for the next (see
+    /// [`Framer::set_live`]).
+    live: bool,
     /// Counts so far.
     pub stats: FrameStats,
 }
@@ -210,8 +213,17 @@ impl<'c> Framer<'c> {
             joined_to: 0,
             dump_memo: None,
             feeds: 0,
+            live: false,
             stats: FrameStats::default(),
         }
+    }
+
+    /// Frames a live stream (`kube -f`): a buffer's last line is handed on at once instead
+    /// of waiting for the next buffer to tell whether it wraps onto the next line. A stream
+    /// may go quiet for hours after the line that matters; records wrapped over lines are a
+    /// terminal copy's shape, not a pod's.
+    pub fn set_live(&mut self, live: bool) {
+        self.live = live;
     }
 
     /// The scanner this framer scans its blocks with.
@@ -420,7 +432,7 @@ impl<'c> Framer<'c> {
     /// it is in the block, else yes (the next buffer's first line decides).
     fn may_go_on(&self, block: &[u8], end: usize, split: &kubectl::Split<'_>) -> bool {
         if end + 1 >= block.len() {
-            return true;
+            return !self.live;
         }
         let next_end = memchr(b'\n', &block[end + 1..]).map_or(block.len(), |i| end + 1 + i);
         continues_into(split, &block[end + 1..next_end])

@@ -333,3 +333,28 @@ May 02 10:12:30 vm netbox[7]: social_core.exceptions.AuthStateMissing: Session v
     assert_eq!((got[0].line, got[0].lines), (1, 3));
     assert!(got[0].body.ends_with("Session value state missing."));
 }
+
+/// A live stream hands each line on as it comes: the framer does not hold the last line of
+/// a buffer back waiting for a next line that may never come (`kube -f` on a quiet pod).
+#[test]
+fn a_live_stream_hands_on_each_line_as_it_comes() {
+    let searcher = searcher();
+    let lines: [&[u8]; 2] = [
+        b"[pod/netbox-a/netbox] 2026-11-20T09:14:03Z Request failed: AADSTS50011 one\n",
+        b"[pod/netbox-a/netbox] 2026-11-20T09:14:04Z Request failed: AADSTS7000215 two\n",
+    ];
+    for live in [false, true] {
+        let mut framer = Framer::new(&searcher, 3);
+        framer.set_live(live);
+        let mut got = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            framer.feed(line, &mut |f| got.push(f.line));
+            if live {
+                assert_eq!(got, (1..=i as u64 + 1).collect::<Vec<_>>(), "live, fed {i}");
+            }
+        }
+        // Held or not, every line is an event once the input ends.
+        framer.finish(&mut |f| got.push(f.line));
+        assert_eq!(got, [1, 2], "live {live}");
+    }
+}
