@@ -236,6 +236,10 @@ pub(super) fn summary_line(s: &Summary) -> String {
         ),
         (s.json_lines_broken, "broken JSON line(s) matched as text"),
         (s.split_lines, "over-long line(s) read in pieces"),
+        (
+            s.nul_lead_bytes,
+            "NUL byte(s) skipped at the start of a log (truncated in place)",
+        ),
         (s.bundle_skipped, "non-log file(s) in bundles skipped"),
         (s.empty_logs, "empty log(s) in bundles"),
     ];

@@ -436,6 +436,7 @@ pub(super) fn run_ranged<'c>(
             bytes: order.bytes,
             gzip: false,
             split_lines: order.stitch.split_lines,
+            nul_lead: 0,
         };
         match order.failed.take() {
             Some(source) => Err(ReadFailure {

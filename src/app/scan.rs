@@ -372,6 +372,7 @@ fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputSca
         };
         summary.bytes += stats.bytes;
         summary.split_lines += stats.split_lines;
+        summary.nul_lead_bytes += stats.nul_lead;
         collected.merge(scanned.collected);
     }
     let inputs = config

@@ -268,6 +268,10 @@ pub struct Summary {
     pub json_lines_broken: u64,
     /// Lines longer than the line limit, read in pieces.
     pub split_lines: u64,
+    /// NUL bytes skipped at the start of inputs (a log truncated in place by logrotate's
+    /// `copytruncate`).
+    #[serde(default)]
+    pub nul_lead_bytes: u64,
     /// Files in support bundles that are not logs (JSON resources, host info, links): counted,
     /// not read.
     #[serde(default)]

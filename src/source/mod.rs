@@ -321,6 +321,9 @@ pub struct ReadStats {
     pub gzip: bool,
     /// Lines longer than [`MAX_LINE`], handed on in pieces.
     pub split_lines: u64,
+    /// NUL bytes skipped at the start of the input: the hole logrotate's `copytruncate`
+    /// leaves where the truncated lines were, while the writer goes on at its old offset.
+    pub nul_lead: u64,
 }
 
 /// Why an input could not be read to its end; what came before was still handed on.
@@ -510,7 +513,11 @@ impl Ranged {
         let mut head = vec![0u8; 64 << 10];
         let n = ranged.read_at(0, &mut head).ok()?;
         let head = &head[..n];
-        if head.starts_with(&[0x1f, 0x8b]) || sniff_binary(head).is_some() {
+        // A file truncated in place starts with a hole of NULs: read in order, which skips it.
+        if head.starts_with(&[0x1f, 0x8b])
+            || head.first() == Some(&0)
+            || sniff_binary(head).is_some()
+        {
             return None;
         }
         Some(ranged)
@@ -674,6 +681,39 @@ pub(crate) fn read_stream<'a>(
         f(block);
     };
     let mut want_full = false;
+    // A log truncated in place (`copytruncate`) while its writer kept its offset starts with
+    // a run of NULs as long as what was cut: skipped and counted, so the first line after it
+    // is framed (and sniffed) as the line it is.
+    loop {
+        match reader.read(&mut block.area()[..size]) {
+            Ok(0) => break,
+            Ok(n) => {
+                stats.bytes += n as u64;
+                let area = &mut block.area()[..n];
+                if filled == 0 && stats.nul_lead == 0 && area[0] != 0 {
+                    filled = n;
+                    break;
+                }
+                let lead = area.iter().take_while(|&&b| b == 0).count();
+                stats.nul_lead += lead as u64;
+                if lead < n {
+                    area.copy_within(lead.., 0);
+                    filled = n - lead;
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(ReadFailure {
+                    error: Error::ReadInput {
+                        path: path.to_path_buf(),
+                        source,
+                    },
+                    stats,
+                });
+            }
+        }
+    }
     loop {
         // Fill up to at least one block, or to the end of the input.
         let mut eof = false;

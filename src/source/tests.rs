@@ -367,3 +367,38 @@ fn a_file_named_har_is_a_har_unless_its_text_is_plainly_something_else() {
         assert_eq!(har::is_har(&path), expect, "{name}");
     }
 }
+
+/// A log truncated in place by logrotate's `copytruncate` while its writer kept writing at
+/// its old offset starts with a hole of NULs: the hole (of any size, in one read or many)
+/// is skipped and counted, and the lines after it are read as they are, not refused as a
+/// binary file.
+#[test]
+fn a_hole_of_nuls_at_the_start_is_skipped_and_counted() {
+    let text = b"2026-11-20T09:14:03Z ERROR AADSTS50011 one\nsecond line\n";
+    for hole in [1, 5000, 3 * BLOCK + 7] {
+        let input = io::repeat(0).take(hole as u64).chain(&text[..]);
+        let mut out = Vec::new();
+        let stats = read_stream(Box::new(input), Path::new("netbox.log"), &mut |b| {
+            out.extend_from_slice(b.bytes())
+        })
+        .unwrap();
+        assert_eq!(out, text, "hole of {hole}");
+        assert_eq!(stats.nul_lead, hole as u64);
+        assert_eq!(stats.bytes, (hole + text.len()) as u64);
+    }
+    // Nothing but the hole: nothing to read, all of it counted.
+    let mut blocks = 0;
+    let stats = read_stream(Box::new(io::repeat(0).take(9000)), Path::new("x"), &mut |_| {
+        blocks += 1
+    })
+    .unwrap();
+    assert_eq!((blocks, stats.nul_lead), (0, 9000));
+    // NULs after the first line are the line's own bytes, not a hole.
+    let inner = [&text[..], b"\0\0", &text[..]].concat();
+    let mut out = Vec::new();
+    let stats = read_stream(Box::new(&inner[..]), Path::new("x"), &mut |b| {
+        out.extend_from_slice(b.bytes())
+    })
+    .unwrap();
+    assert_eq!((out, stats.nul_lead), (inner, 0));
+}
