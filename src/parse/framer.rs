@@ -99,6 +99,12 @@ enum Joined {
     Traceback(Traceback),
     Json(JsonBlock),
     Wrap(Wrap),
+    /// A long line the container runtime cut into `P` lines and a last `F` line: the
+    /// pieces joined as they were before the cut (no newline between them).
+    Cri {
+        text: Vec<u8>,
+        lines: u64,
+    },
 }
 
 /// A multi-line event still taking lines, with the stream it belongs to.
@@ -169,6 +175,7 @@ impl Open {
                 }
                 Next::End => false,
             },
+            Joined::Cri { .. } => false,
         }
     }
 }
@@ -348,6 +355,22 @@ impl<'c> Framer<'c> {
             let done = self.open.swap_remove(i);
             self.close(done, emit);
         }
+        // The rest of a line the runtime cut: joined whatever it holds.
+        if let Some(i) = self
+            .open
+            .iter()
+            .position(|o| matches!(o.joined, Joined::Cri { .. }) && o.is_stream_of(&split))
+        {
+            if let Joined::Cri { text, lines } = &mut self.open[i].joined {
+                text.extend_from_slice(split.body);
+                *lines += 1;
+            }
+            if !split.partial {
+                let done = self.open.swap_remove(i);
+                self.close(done, emit);
+            }
+            return;
+        }
         if let Some(i) = self.open.iter().position(|o| o.is_stream_of(&split)) {
             if self.open[i].offer(split.body) {
                 return;
@@ -359,6 +382,9 @@ impl<'c> Framer<'c> {
         let Some((index, may_open)) = candidate else {
             return;
         };
+        if self.cri(block, start, &split, emit) {
+            return;
+        }
         if may_open && Traceback::starts(split.body) {
             let mut open = Open::new(&split, line, Joined::Traceback(Traceback::open(split.body)));
             open.context = self.context_before(block, start, &split, true);
@@ -412,6 +438,62 @@ impl<'c> Framer<'c> {
             return;
         }
         emit(&Event::single(line, &split), Some(index));
+    }
+
+    /// A piece of a line the container runtime cut (CRI `P`), or the last piece after such
+    /// pieces: joins it with the pieces before it and, while it is partial, opens the event
+    /// that takes the pieces after it. True when it did.
+    fn cri(
+        &mut self,
+        block: &[u8],
+        start: usize,
+        split: &kubectl::Split<'_>,
+        emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
+    ) -> bool {
+        let line = self.stats.lines;
+        // The pieces right before this one, of its stream (other streams' lines may come
+        // between), nearest first; a line that is not a piece ends them.
+        let mut before: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut back = 0u64;
+        let mut first_back = 0u64;
+        for (_, raw) in self.before(block, start) {
+            back += 1;
+            let s = kubectl::split(strip_cr(raw));
+            if !same_stream(&s, split) {
+                continue;
+            }
+            if !s.partial || line - back <= self.joined_to {
+                break;
+            }
+            before.push((raw.to_vec(), s.body.to_vec()));
+            first_back = back;
+        }
+        if before.is_empty() && !split.partial {
+            return false;
+        }
+        let lines = before.len() as u64 + 1;
+        let mut text = Vec::new();
+        for (_, body) in before.iter().rev() {
+            text.extend_from_slice(body);
+        }
+        text.extend_from_slice(split.body);
+        let first_raw = before.last().map(|(raw, _)| raw.clone());
+        let first_line = line - first_back;
+        let head = first_raw
+            .as_deref()
+            .map(|raw| kubectl::split(strip_cr(raw)));
+        let mut open = Open::new(
+            head.as_ref().unwrap_or(split),
+            first_line,
+            Joined::Cri { text, lines },
+        );
+        open.process = split.process.to_vec();
+        if split.partial {
+            self.open.push(open);
+        } else {
+            self.close(open, emit);
+        }
+        true
     }
 
     /// The bodies of the lines before the one at `start`, nearest first, `None` for a line
@@ -572,6 +654,13 @@ impl<'c> Framer<'c> {
                 self.stats.json_blocks += 1;
                 self.stats.json_block_lines += js.lines;
                 (&js.text, js.lines, false)
+            }
+            Joined::Cri { text, lines } => {
+                if *lines > 1 {
+                    self.stats.wrapped += 1;
+                    self.stats.wrapped_lines += *lines;
+                }
+                (text, *lines, false)
             }
             Joined::Wrap(w) if w.lines == 1 => (&w.text, 1, false),
             Joined::Wrap(w) => {

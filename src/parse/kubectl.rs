@@ -34,6 +34,9 @@ pub struct Split<'a> {
     pub process: &'a [u8],
     /// The rest of the line.
     pub body: &'a [u8],
+    /// A CRI line tagged `P`: the runtime cut a long line here, and the stream's next line
+    /// goes on with the rest (up to one tagged `F`).
+    pub partial: bool,
 }
 
 /// The longest pod name Kubernetes allows (a DNS subdomain).
@@ -91,9 +94,9 @@ pub fn split(line: &[u8]) -> Split<'_> {
         Some((body, t)) => (body, Some(t)),
         None => (rest, None),
     };
-    let body = match time {
+    let (body, partial) = match time {
         Some(_) => cri_stream(body),
-        None => body,
+        None => (body, false),
     };
     // journalctl: after a time the kubectl layer took (`short-iso`) only with a process id,
     // so `ERROR social: x` after a kubectl time stays a message.
@@ -139,20 +142,24 @@ pub fn split(line: &[u8]) -> Split<'_> {
             .or(journal.and_then(|j| j.time)),
         process,
         body,
+        partial,
     }
 }
 
-/// After a time: CRI's `stdout F ` / `stderr P ` (stream, then full or partial line tag).
-fn cri_stream(body: &[u8]) -> &[u8] {
+/// After a time: CRI's `stdout F ` / `stderr P ` (stream, then full or partial line tag):
+/// the message, and whether it is a partial line.
+fn cri_stream(body: &[u8]) -> (&[u8], bool) {
     for stream in [&b"stdout "[..], b"stderr "] {
-        if let Some(rest) = body.strip_prefix(stream).and_then(|rest| {
-            rest.strip_prefix(b"F ")
-                .or_else(|| rest.strip_prefix(b"P "))
-        }) {
-            return rest;
+        if let Some(rest) = body.strip_prefix(stream) {
+            if let Some(rest) = rest.strip_prefix(b"F ") {
+                return (rest, false);
+            }
+            if let Some(rest) = rest.strip_prefix(b"P ") {
+                return (rest, true);
+            }
         }
     }
-    body
+    (body, false)
 }
 
 /// `nginx stdout | msg`, `gunicorn stderr | msg`, `netbox-1  | msg` -> (process, msg).

@@ -358,3 +358,38 @@ fn a_live_stream_hands_on_each_line_as_it_comes() {
         assert_eq!(got, [1, 2], "live {live}");
     }
 }
+
+/// A long line the container runtime cut (CRI `P` pieces, then an `F` piece) is one event,
+/// its pieces joined as they were before the cut, whichever piece the error is in; lines of
+/// another stream between the pieces stay events of their own.
+#[test]
+fn a_line_the_runtime_cut_is_joined_again() {
+    let head = "2026-11-20T09:14:03.100000000Z stderr P ";
+    let last = "2026-11-20T09:14:03.100000001Z stderr F ";
+    for (pieces, error_at) in [(2, 1), (3, 0), (3, 2), (4, 1)] {
+        let mut text = String::from("2026-11-20T09:14:02.000000000Z stdout F all good\n");
+        let mut whole = String::new();
+        for i in 0..pieces {
+            let piece = if i == error_at {
+                format!("part{i} AADSTS7000215 invalid secret ")
+            } else {
+                format!("part{i} {} ", "x".repeat(40))
+            };
+            whole.push_str(&piece);
+            text.push_str(if i + 1 == pieces { last } else { head });
+            text.push_str(&piece);
+            text.push('\n');
+        }
+        text.push_str("2026-11-20T09:14:04.000000000Z stdout F after\n");
+        for block in [8, 64, 4096] {
+            let (got, _) = frame_all(text.as_bytes(), block);
+            assert_eq!(
+                got.len(),
+                1,
+                "{pieces} pieces, error in {error_at}: {got:?}"
+            );
+            assert_eq!(got[0].body, whole);
+            assert_eq!((got[0].line, got[0].lines), (2, pieces as u64));
+        }
+    }
+}

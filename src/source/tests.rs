@@ -388,9 +388,11 @@ fn a_hole_of_nuls_at_the_start_is_skipped_and_counted() {
     }
     // Nothing but the hole: nothing to read, all of it counted.
     let mut blocks = 0;
-    let stats = read_stream(Box::new(io::repeat(0).take(9000)), Path::new("x"), &mut |_| {
-        blocks += 1
-    })
+    let stats = read_stream(
+        Box::new(io::repeat(0).take(9000)),
+        Path::new("x"),
+        &mut |_| blocks += 1,
+    )
     .unwrap();
     assert_eq!((blocks, stats.nul_lead), (0, 9000));
     // NULs after the first line are the line's own bytes, not a hole.
