@@ -7,6 +7,17 @@
 //! cannot print input that did not pass here. A second, independent check ([`leak`]) looks
 //! at what the masker let through and masks whatever still has a secret's shape.
 //!
+//! Masking is by construction: after a key that names a credential, whatever the value
+//! is, it is masked, in every syntax that pairs a name with a value (`key=value`, JSON,
+//! HTML cells, CSV rows, argument vectors, `-pPASSWORD`, coloured keys). An unquoted value
+//! runs to the end of its word whatever punctuation it holds; only what ends its field in
+//! its context ends it (see `spans::keys::unquoted_end`): in a query (the key after `?`
+//! or `&`) the next `&` starts the next parameter, since a client writes a value's `&` as
+//! `%26`; elsewhere an `&` is part of the value unless a known OAuth parameter follows it
+//! (`code=X&state=Y`). So `SECRET_KEY=abc)def&ghi` is masked whole, and a secret holding
+//! its own field's separator (`?password=a&b`) is masked up to it. Values masked once are
+//! looked for again where they repeat, in their common encodings too ([`with_echoes`]).
+//!
 //! Inside the program a mask is `\u{1}KIND:TAG\u{2}` (TAG: a hash of the value, equal for
 //! equal values on every thread). Input cannot forge one: its control characters are
 //! escaped. [`Placeholders`] numbers the masks as the report is written: `<code#1>`.

@@ -652,3 +652,44 @@ fn error_codes_are_shown_and_authorization_codes_masked() {
         "\"code\": \"[[AwABAAEAAAACAOz_BAD0_8xyz]]\"",
     ]);
 }
+
+/// Random secrets, punctuation and all, after random credential keys in random syntaxes in
+/// a log line: [`Masking::show`] shows none of them, nor any piece of eight bytes or more.
+/// `PROPTEST_CASES` sets how many (20,000 were run when this test was written).
+#[test]
+fn generated_secrets_in_every_syntax_are_masked() {
+    use crate::test_support::planted;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRng, TestRunner};
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(500);
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+    );
+    let strategy = (
+        0..planted::KEYS.len(),
+        planted::secret(),
+        any::<u8>(),
+        planted::words(),
+        any::<u8>(),
+    );
+    runner
+        .run(&strategy, |(k, secret, how, words, at)| {
+            let line = planted::line(&planted::place(planted::KEYS[k], &secret, how), &words, at);
+            let out = shown(&line);
+            let piece = planted::shown_piece(&out, &secret);
+            prop_assert!(
+                piece.is_none(),
+                "{piece:?} of {secret:?} shown: {line:?} -> {out:?}"
+            );
+            Ok(())
+        })
+        .unwrap();
+}

@@ -130,9 +130,10 @@ pub(super) fn separator(b: &[u8], mut i: usize) -> Option<usize> {
     match b[i] {
         b'-' if b.get(i + 1) == Some(&b'>') => Some(i + 2),
         b'=' => {
-            // `==` is a comparison, not an assignment.
+            // `a == b` is a comparison, not an assignment; `key==x` is a value that starts
+            // with `=`.
             if b.get(i + 1) == Some(&b'=') {
-                return None;
+                return (!b.get(i + 2).is_none_or(u8::is_ascii_whitespace)).then_some(i + 1);
             }
             if b.get(i + 1) == Some(&b'>') {
                 return Some(i + 2);
@@ -169,6 +170,8 @@ pub(super) struct Ctx {
     pub(super) open: [bool; 3],
     /// The value is one argument (a flag's, a cell's): it ends at a blank, password or not.
     pub(super) word: bool,
+    /// A CSV cell: `""` in a quoted value is one quote, `"""` no Python string.
+    pub(super) csv: bool,
 }
 
 /// What a line holds from its start to `pos`: which quotes and brackets are open. Moved on
@@ -243,6 +246,7 @@ impl LineState {
             in_sq: self.sq,
             open: self.depth.map(|d| d > 0),
             word: false,
+            csv: false,
         }
     }
 }
@@ -423,17 +427,58 @@ fn value_before_name(b: &[u8], ks: usize, class: CredentialClass, out: &mut Vec<
 /// How an unquoted value in a cell ends: at the next tag.
 fn cell_value(b: &[u8], at: usize, class: CredentialClass, out: &mut Vec<Span>) -> Option<usize> {
     let vs = skip_blanks(b, at);
-    if vs < b.len() && quote_at(b, vs).is_some() {
-        let ctx = Ctx::default();
-        return value(b, vs, class, ctx, out);
-    }
     let ve = vs
         + b[vs..]
             .iter()
             .position(|c| matches!(c, b'<' | b'\n' | b'\r'))
             .unwrap_or(b.len() - vs);
+    // A quoted value that fills its cell (`&#x27;X&#x27;`): its quotes stay.
+    if let Some(q) = quote_at(b, vs.min(b.len().saturating_sub(1))).filter(|_| vs < b.len()) {
+        let e = closing(b, vs + q.len(), q);
+        if e < ve
+            && b[(e + q.len()).min(ve)..ve]
+                .iter()
+                .all(u8::is_ascii_whitespace)
+        {
+            return value(b, vs, class, Ctx::default(), out);
+        }
+    }
     push_value(b, vs, ve, class, out);
     Some(ve)
+}
+
+/// True when the byte at `at`, right after a quoted value or a bracketed group, goes on
+/// with the same value (`'ab'cd`, `(ab)cd`) rather than ending its field: it is not a
+/// blank, a field separator, a quote, a tag or a bracket closing what the line opened.
+fn continues_value(b: &[u8], at: usize, ctx: Ctx) -> bool {
+    let Some(&c) = b.get(at) else {
+        return false;
+    };
+    if c.is_ascii_whitespace() || b"\\>".contains(&c) || (c == b'<' && tag_at(b, at)) {
+        return false;
+    }
+    // A field separator, unless more of a word follows it (`'ab',cd`; not `'a', 'b'` nor
+    // `"a","b"`).
+    if matches!(c, b',' | b';' | b':') {
+        return ctx.end_at != Some(c)
+            && b.get(at + 1)
+                .is_some_and(|n| !n.is_ascii_whitespace() && !matches!(n, b'"' | b'\'' | b'\\'));
+    }
+    if c == b'&' {
+        return ctx.end_at != Some(b'&') && !oauth_param_at(b, at + 1) && !entity_quote_at(b, at);
+    }
+    if c == b'/' && b.get(at + 1) == Some(&b'>') {
+        return false;
+    }
+    if matches!(c, b')' | b']' | b'}') {
+        let k = match c {
+            b')' => 0,
+            b']' => 1,
+            _ => 2,
+        };
+        return !(ctx.end_at == Some(c) || (ctx.open[k] && closes_word(b, at)));
+    }
+    true
 }
 
 /// Masks the value after every key that names a credential.
@@ -516,6 +561,7 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
         let mut ctx = line.ctx(b, start);
         if csv {
             ctx.end_at = Some(b',');
+            ctx.csv = true;
         }
         ctx.word = flag || csv;
         if flag && (key == b"u" || key == b"user") {
@@ -784,27 +830,7 @@ pub(super) fn value(
         }
         let mut inner_end = end.saturating_sub(1).max(i + 1);
         // More after the group is the same value (`client_secret=(abc)def`).
-        if b.get(end).is_some_and(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'#' | b'^'
-                        | b'%'
-                        | b'+'
-                        | b'/'
-                        | b'='
-                        | b'('
-                        | b'{'
-                        | b'['
-                        | b'~'
-                        | b'!'
-                        | b'*'
-                        | b'@'
-                        | b'$'
-                        | b'-'
-                        | b'_'
-                )
-        }) {
+        if continues_value(b, end, ctx) {
             let word = Ctx { word: true, ..ctx };
             inner_end = unquoted_end(b, end, class, word);
             end = inner_end;
@@ -819,11 +845,23 @@ pub(super) fn value(
     {
         return Some(i + n);
     }
-    let (start, end, closed_by) = match quote_at(b, i) {
+    let quote = if ctx.csv && b[i] == b'"' {
+        Some(&b[i..=i])
+    } else {
+        quote_at(b, i)
+    };
+    let (start, end, closed_by) = match quote {
         Some(q) => {
             let s = i + q.len();
             let e = closing(b, s, q);
-            (s, e, Some(q))
+            // A quote inside an unquoted value (`'ab'cd`): the value runs on.
+            if e < b.len() && continues_value(b, e + q.len(), ctx) {
+                let word = Ctx { word: true, ..ctx };
+                let e = unquoted_end(b, e + q.len(), class, word);
+                (i, e, None)
+            } else {
+                (s, e, Some(q))
+            }
         }
         None => (i, unquoted_end(b, i, class, ctx), None),
     };
@@ -863,7 +901,9 @@ pub(super) fn value(
 /// Where the bracketed group opening at `i` ends (after its closing bracket), quotes
 /// respected, over lines; at most 64 KiB.
 pub(super) fn group_end(b: &[u8], i: usize) -> usize {
-    let mut depth = 0usize;
+    // The closing brackets awaited, innermost last: a bracket of another kind closes
+    // nothing (`{""]x}` is one group).
+    let mut open: Vec<u8> = Vec::new();
     let mut quote: Option<u8> = None;
     let mut j = i;
     while j < b.len() {
@@ -873,10 +913,12 @@ pub(super) fn group_end(b: &[u8], i: usize) -> usize {
             Some(_) => {}
             None => match c {
                 b'"' | b'\'' => quote = Some(c),
-                b'[' | b'(' | b'{' => depth += 1,
-                b']' | b')' | b'}' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
+                b'[' => open.push(b']'),
+                b'(' => open.push(b')'),
+                b'{' => open.push(b'}'),
+                b']' | b')' | b'}' if open.last() == Some(&c) => {
+                    open.pop();
+                    if open.is_empty() {
                         return j + 1;
                     }
                 }
@@ -933,6 +975,11 @@ pub(super) fn closing(b: &[u8], s: usize, q: &[u8]) -> usize {
         // For a plain quote, a backslash before it escapes it (an odd number of them).
         let escaped =
             q.len() == 1 && b[s..at].iter().rev().take_while(|c| **c == b'\\').count() % 2 == 1;
+        // A doubled quote inside a value is one quote (CSV, SQL: `"a""b"`).
+        if q.len() == 1 && b.get(at + 1) == Some(&q[0]) {
+            i = at + 2;
+            continue;
+        }
         if b[at..].starts_with(q) && !escaped {
             return at;
         }
@@ -1071,8 +1118,23 @@ fn closes_word(b: &[u8], at: usize) -> bool {
 /// A tag at `i`: `</x`, `<\/x`, `<!`, or `<name` then `>`, `/` or a blank.
 fn tag_at(b: &[u8], i: usize) -> bool {
     let rest = &b[i + 1..];
-    if rest.starts_with(b"/") || rest.starts_with(b"\\/") || rest.starts_with(b"!") {
+    if rest.starts_with(b"!") {
         return true;
+    }
+    // A closing tag: `</td>`, `<\/td>`.
+    let close = if rest.starts_with(b"/") {
+        1
+    } else if rest.starts_with(b"\\/") {
+        2
+    } else {
+        0
+    };
+    if close > 0 {
+        let n = rest[close..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b':' | b'-'))
+            .count();
+        return n > 0 && rest.get(close + n) == Some(&b'>');
     }
     let n = rest
         .iter()
@@ -1082,7 +1144,8 @@ fn tag_at(b: &[u8], i: usize) -> bool {
         return false;
     }
     match rest.get(n) {
-        Some(b'>' | b'/') => true,
+        Some(b'>') => true,
+        Some(b'/') => rest.get(n + 1) == Some(&b'>'),
         // `<td class="x">`: attributes, then the tag's end on the same line.
         Some(b' ' | b'\t') => rest[n..rest.len().min(n + 200)]
             .iter()
@@ -1183,6 +1246,7 @@ pub(super) fn harmless(v: &[u8], class: CredentialClass) -> bool {
         rest @ ..,
         b':' | b'.' | b',' | b';' | b'"' | b'\'' | b')' | b']' | b'}',
     ] = v
+        && !rest.is_empty()
     {
         v = rest;
     }
@@ -1219,7 +1283,11 @@ pub(super) fn harmless(v: &[u8], class: CredentialClass) -> bool {
         return true;
     }
     // Code read from a traceback: `self.id_token = self.validate_and_return_id_token(`.
-    if v.starts_with(b"self.") || v.starts_with(b"cls.") || v.ends_with(b"(") {
+    let call = v.ends_with(b"(")
+        && v[..v.len() - 1]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'));
+    if v.starts_with(b"self.") || v.starts_with(b"cls.") || call {
         return true;
     }
     let digits = v.iter().all(u8::is_ascii_digit);

@@ -98,6 +98,8 @@ pub(super) fn has_escape(b: &[u8]) -> bool {
 }
 
 /// `b` with `%XX` escapes decoded, and for each decoded byte the offset in `b` it came from.
+/// `%26` stays as written: an `&` escaped was part of a value (`client_secret=a%26b`), and
+/// read decoded it would end the value where a query's parameter ends.
 pub(super) fn percent_decode(b: &[u8]) -> (Vec<u8>, Vec<u32>) {
     let mut out = Vec::with_capacity(b.len());
     let mut map = Vec::with_capacity(b.len());
@@ -107,6 +109,7 @@ pub(super) fn percent_decode(b: &[u8]) -> (Vec<u8>, Vec<u32>) {
             && i + 2 < b.len()
             && b[i + 1].is_ascii_hexdigit()
             && b[i + 2].is_ascii_hexdigit()
+            && !(b[i + 1] == b'2' && b[i + 2] == b'6')
         {
             let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
             out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
