@@ -13,18 +13,20 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+mod fields;
 mod keys;
 mod shapes;
 mod views;
 mod words;
 
 use keys::key_values;
-pub use keys::{is_error_identifier, is_guid, is_placeholder, masks_value};
+pub use keys::{is_guid, is_placeholder, masks_value};
 use shapes::{continue_over_lines, shapes};
 pub use shapes::{entropy, looks_random};
 use views::{
     fold_invisible, has_escape, map_back, percent_decode, strip_ansi, unescape_view, view_spans,
 };
+pub use words::is_error_identifier;
 
 /// What a masked value was, for its placeholder (`<password#1>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
