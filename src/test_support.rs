@@ -36,3 +36,132 @@ pub fn repo_lines() -> Vec<String> {
         })
         .collect()
 }
+
+/// Generated secrets after credential keys in many syntaxes, for the property tests of the
+/// masker (`redact::tests`) and of the whole pipeline (`app::proptests`).
+pub mod planted {
+    use proptest::prelude::*;
+
+    /// Keys that name a credential, in the casings and spellings logs use.
+    pub const KEYS: &[&str] = &[
+        "client_secret",
+        "clientSecret",
+        "CLIENT_SECRET",
+        "SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET",
+        "password",
+        "Password",
+        "db_password",
+        "PGPASSWORD",
+        "passwd",
+        "pwd",
+        "SECRET_KEY",
+        "secret",
+        "api_key",
+        "X-Api-Key",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "token",
+        "client_assertion",
+        "code",
+        "state",
+    ];
+
+    /// How many syntaxes [`place`] knows.
+    pub const SYNTAXES: u8 = 10;
+
+    fn json(v: &str) -> String {
+        serde_json::to_string(v).unwrap_or_default()
+    }
+
+    fn html(v: &str) -> String {
+        v.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;")
+    }
+
+    fn csv(v: &str) -> String {
+        if v.contains([',', '"', '\n']) || v.starts_with('\'') {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    }
+
+    /// Python's `repr` of a string.
+    fn py(v: &str) -> String {
+        if v.contains('\'') && !v.contains('"') {
+            format!("\"{v}\"")
+        } else {
+            format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+        }
+    }
+
+    /// `key` and `value` as syntax `how` writes them. An unquoted value that begins with a
+    /// quote or a bracket cannot be told from a quoted string or a bracketed group followed
+    /// by more fields (`key='ab','cd'`, `key={"a":1},"b":2`), and no writer of these
+    /// syntaxes leaves one so: such a value gets a letter first.
+    pub fn place(key: &str, value: &str, how: u8) -> String {
+        let raw = if value.starts_with(['"', '\'', '(', '[', '{']) {
+            format!("x{value}")
+        } else {
+            value.to_string()
+        };
+        match how % SYNTAXES {
+            0 => format!("{key}={raw}"),
+            1 => format!("{key}: {raw}"),
+            2 => format!("{{\"{key}\": {}}}", json(value)),
+            3 => format!("<tr><td>{key}</td><td>{}</td></tr>", html(value)),
+            4 => format!("--{key} {raw}"),
+            5 => format!("{key},{}", csv(value)),
+            6 => format!("\u{1b}[32m{key}\u{1b}[0m={raw}"),
+            7 => format!("[\"--{key}\", {}]", json(value)),
+            8 => format!("{{'{key}': {}}}", py(value)),
+            _ => format!("<param name=\"{key}\" value=\"{}\"/>", html(value)),
+        }
+    }
+
+    /// A secret: 8 to 80 characters of letters, digits and the punctuation that cut values
+    /// short before (`& ) ] } ; < , ' " ( { # ^ = % + /`).
+    pub fn secret() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[A-Za-z0-9&)\\]};<,'\"(}{#^=%+/]{8,80}")
+            .expect("valid regex")
+    }
+
+    /// A log line around `planted`: a time, a level, words before and after.
+    pub fn line(planted: &str, words: &[String], how: u8) -> String {
+        let split = usize::from(how) % (words.len() + 1);
+        let (before, after) = words.split_at(split);
+        format!(
+            "2026-11-24T10:02:11Z ERROR {} {planted} {}",
+            before.join(" "),
+            after.join(" ")
+        )
+    }
+
+    /// Log words: lower-case letters.
+    pub fn words() -> impl Strategy<Value = Vec<String>> {
+        proptest::collection::vec(
+            proptest::string::string_regex("[a-z]{1,10}").expect("valid regex"),
+            0..6,
+        )
+    }
+
+    /// `secret` itself or a piece of it of 8 bytes or more that `out` shows, unless that
+    /// piece is a plain word (letters only), which may stand anywhere by chance.
+    pub fn shown_piece(out: &str, secret: &str) -> Option<String> {
+        if secret.bytes().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        if out.contains(secret) {
+            return Some(secret.to_string());
+        }
+        (0..secret.len().saturating_sub(7))
+            .filter_map(|i| secret.get(i..i + 8))
+            .filter(|p| !p.bytes().all(|c| c.is_ascii_alphabetic()))
+            .find(|p| out.contains(p))
+            .map(str::to_string)
+    }
+}

@@ -181,6 +181,11 @@ fn vendor_codes_by_their_shape() {
             &["AD_ERROR_SERVER_OAUTH"],
         ),
         ("{'error_code': 'ENOTFOUND'}", &["ENOTFOUND"]),
+        // Graph's error code: an identifier, not an authorization code (h-leaks).
+        (
+            "{\"error\": {\"code\": \"InvalidAuthenticationToken\"}}",
+            &["InvalidAuthenticationToken"],
+        ),
         (
             "error=Authorization_RequestDenied&x=1",
             &["Authorization_RequestDenied"],
@@ -248,7 +253,6 @@ fn what_is_no_identifier() {
         // Values the masker masks: a credential key's value, a code, a state, a token.
         "client_secret=FooBarError: x",
         "code=SplxlOBeZQQYbYS6WxSbIA&state=AbcStateError:",
-        "{\"code\": \"InvalidAuthenticationToken\"}",
         r#"<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/>"#,
         "Authorization: Bearer Kp8Zq2Wx7Lm4Nr9Tv3Yb6Hd1Fg5Js0QeError: x",
         "Kp8Zq2Wx7Lm4Nr9Tv3Yb6Hd1Fg5Js0QeError: random-looking",

@@ -702,3 +702,35 @@ fn tar_members_with_arbitrary_content() {
         })
         .unwrap();
 }
+
+/// Random secrets, punctuation and all, after random credential keys in random syntaxes
+/// (`key=value`, `key: value`, JSON, HTML cells, flags, CSV, ANSI-coloured keys, argv,
+/// Python reprs, XML params), planted beside a failure: no output format shows one, nor a
+/// piece of eight bytes or more of it.
+#[test]
+fn generated_secrets_in_every_syntax_never_reach_any_output() {
+    use crate::test_support::planted;
+    let strategy = (
+        0..planted::KEYS.len(),
+        planted::secret(),
+        any::<u8>(),
+        planted::words(),
+        any::<u8>(),
+        0..FORMATS.len(),
+    );
+    runner(300)
+        .run(&strategy, |(k, secret, how, words, at, f)| {
+            let planted = planted::place(planted::KEYS[k], &secret, how);
+            let line = planted::line(&planted, &words, at);
+            let log = format!("{line} AADSTS7000215: Invalid client secret provided.\n");
+            let format = FORMATS[f];
+            let out = render(log.as_bytes(), format, false);
+            let piece = planted::shown_piece(&out, &secret);
+            prop_assert!(
+                piece.is_none(),
+                "{format:?} shows {piece:?} of {secret:?} from {planted:?}:\n{out}"
+            );
+            Ok(())
+        })
+        .unwrap();
+}

@@ -7,12 +7,26 @@
 //! cannot print input that did not pass here. A second, independent check ([`leak`]) looks
 //! at what the masker let through and masks whatever still has a secret's shape.
 //!
+//! Masking is by construction: after a key that names a credential, whatever the value
+//! is, it is masked, in every syntax that pairs a name with a value (`key=value`, JSON,
+//! HTML cells, CSV rows, argument vectors, `-pPASSWORD`, coloured keys). An unquoted value
+//! runs to the end of its word whatever punctuation it holds; only what ends its field in
+//! its context ends it (see `spans::keys::unquoted_end`): in a query (the key after `?`
+//! or `&`) the next `&` starts the next parameter, since a client writes a value's `&` as
+//! `%26`; elsewhere an `&` is part of the value unless a known OAuth parameter follows it
+//! (`code=X&state=Y`). So `SECRET_KEY=abc)def&ghi` is masked whole, and a secret holding
+//! its own field's separator (`?password=a&b`) is masked up to it. Values masked once are
+//! looked for again where they repeat, in their common encodings too (`echoes`).
+//!
 //! Inside the program a mask is `\u{1}KIND:TAG\u{2}` (TAG: a hash of the value, equal for
 //! equal values on every thread). Input cannot forge one: its control characters are
 //! escaped. [`Placeholders`] numbers the masks as the report is written: `<code#1>`.
 
+mod echoes;
 mod shown;
 pub mod spans;
+
+use echoes::with_echoes;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -464,7 +478,7 @@ static SECRETS: LazyLock<Vec<Secret>> = LazyLock::new(|| {
         ),
         s(
             "oauth-param",
-            r#"(?i)(?:\b|%22|["'])(?:code|state|session_state)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>\x01\x02]{12,})"#,
+            r#"(?i)(?:\b|%22|["'])(?P<k>code|state|session_state)(?:["']|%22)?\s*(?:=|:|%3[aAdD])\s*(?:["']|%22)?(?P<v>[^\s&"',;}\]<>\x01\x02]{12,})"#,
         ),
         s(
             "credential",
@@ -503,6 +517,16 @@ fn needs_mask(value: &str) -> bool {
         || value.starts_with("self.")
         || value.ends_with('(')
         || value.bytes().all(|b| b == b'*'))
+}
+
+/// An error identifier under a `code` key (`"code": "InvalidAuthenticationToken"`): not an
+/// authorization code.
+fn error_code(caps: &Captures<'_>) -> bool {
+    caps.name("k")
+        .is_some_and(|k| k.as_str().eq_ignore_ascii_case("code"))
+        && caps
+            .name("v")
+            .is_some_and(|v| spans::is_error_identifier(v.as_str().as_bytes()))
 }
 
 /// `<code#3>` and the like at the start of `value`: a placeholder already written.
@@ -588,6 +612,7 @@ fn guard_spans(text: &str, spans: &[spans::Span]) -> Vec<spans::Span> {
             };
             if let Some(v) = caps.name("v")
                 && needs_mask(v.as_str())
+                && !error_code(&caps)
                 && outside(v.start(), v.end())
             {
                 out.push(spans::Span {
@@ -599,66 +624,6 @@ fn guard_spans(text: &str, spans: &[spans::Span]) -> Vec<spans::Span> {
         }
     }
     out
-}
-
-/// `spans` and `guarded` merged, with every other occurrence in `text` of a value either
-/// masks masked too: a value found to be secret in one place (a cookie header) is secret
-/// where it is repeated in a shape no rule knows (an escaped JSON body, a pasted page).
-/// The values are those of the spans before merging (a merged span is several values).
-/// Values shorter than [`MIN_ECHO`] bytes are left alone: a short value repeats by chance.
-fn with_echoes(text: &str, spans: Vec<spans::Span>, guarded: Vec<spans::Span>) -> Vec<spans::Span> {
-    let mut values: Vec<(&str, spans::Kind)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for s in spans.iter().chain(&guarded) {
-        let value = &text[s.start..s.end];
-        // A span may run past its value (a Cookie header is masked to the end of its
-        // line): its first run of token characters is looked for too.
-        let run = value
-            .bytes()
-            .take_while(|c| {
-                !c.is_ascii_whitespace()
-                    && !c.is_ascii_control()
-                    && !matches!(c, b'"' | b'\'' | b',' | b';' | b'\\' | b'<' | b'>')
-            })
-            .count();
-        for v in [value, &value[..run]] {
-            if (MIN_ECHO..=MAX_ECHO).contains(&v.len()) && seen.insert(v) {
-                values.push((v, s.kind));
-            }
-        }
-    }
-    let merged = merge_spans(spans, guarded);
-    if values.is_empty() {
-        return merged;
-    }
-    remember(&values);
-    // One pass over the text for all values, however many (a long line of secrets).
-    let Ok(finder) = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        // No DFA: its build costs the values' bytes times the alphabet, and the text
-        // searched is short.
-        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-        .build(values.iter().map(|(v, _)| v))
-    else {
-        return merged;
-    };
-    let mut more = Vec::new();
-    for m in finder.find_iter(text) {
-        let (at, end) = (m.start(), m.end());
-        let k = merged.partition_point(|s| s.end <= at);
-        // Masked already when one merged span holds it whole.
-        if merged.get(k).is_none_or(|s| s.start > at || s.end < end) {
-            more.push(spans::Span {
-                start: at,
-                end,
-                kind: values[m.pattern().as_usize()].1,
-            });
-        }
-    }
-    if more.is_empty() {
-        return merged;
-    }
-    merge_spans(merged, more)
 }
 
 /// Secret values masked so far in this process, for [`Placeholders`] to look for again in
@@ -817,7 +782,9 @@ pub fn leak(text: &str) -> Option<&'static str> {
             .captures_iter(text)
             .any(|caps| {
                 let whole = caps.get(0).map_or((0, 0), |m| (m.start(), m.end()));
-                caps.name("v").is_some_and(|v| needs_mask(v.as_str())) && !in_mask(whole.0, whole.1)
+                caps.name("v").is_some_and(|v| needs_mask(v.as_str()))
+                    && !error_code(&caps)
+                    && !in_mask(whole.0, whole.1)
             })
             .then_some(secret.kind)
     })

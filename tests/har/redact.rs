@@ -131,3 +131,50 @@ fn bad_input_is_one_line_and_never_overwritten() {
         rules(&r)
     );
 }
+
+/// A Django debug page (500) whose local variables hold the client secret: `scan` does not
+/// show it in any format, and `redact-har` does not keep it (the hostile tester's capture).
+#[test]
+fn a_debug_pages_local_variables_are_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = "<html><body><h1>AuthStateMissing at /oauth/complete/azuread-oauth2/</h1>\n\
+        <pre class=\"exception_value\">Session value state missing. AADSTS50011</pre>\n\
+        <table class=\"vars\"><tbody>\n<tr>\n  <td>SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET</td>\n  \
+        <td class=\"code\"><pre>&#x27;plainword-debug-one&#x27;</pre></td>\n</tr>\n<tr>\n  \
+        <td>client_secret</td>\n  <td class=\"code\"><pre>&#x27;plainword-debug-two&#x27;</pre></td>\n\
+        </tr>\n</tbody></table></body></html>";
+    let har = json!({"log": {"version": "1.2", "creator": {"name": "test", "version": "1"},
+        "entries": [{
+            "startedDateTime": "2026-11-20T10:00:00.000Z", "time": 50,
+            "request": {"method": "GET",
+                "url": "https://netbox.example.com/oauth/complete/azuread-oauth2/?state=abc",
+                "httpVersion": "HTTP/1.1", "headers": [], "queryString": [], "cookies": [],
+                "headersSize": -1, "bodySize": 0},
+            "response": {"status": 500, "statusText": "Internal Server Error",
+                "httpVersion": "HTTP/1.1",
+                "headers": [{"name": "Content-Type", "value": "text/html; charset=utf-8"}],
+                "cookies": [],
+                "content": {"size": page.len(), "mimeType": "text/html; charset=utf-8", "text": page},
+                "redirectURL": "", "headersSize": -1, "bodySize": page.len()},
+            "cache": {}, "timings": {"send": 0, "wait": 50, "receive": 0}}]}});
+    let input = write(&dir, "debug500.har", &har);
+    let secrets = ["plainword-debug-one", "plainword-debug-two"];
+    for format in ["table", "json", "jsonl", "markdown", "html"] {
+        let (_, out, err) = run(&["scan", "-o", format, input.to_str().unwrap()]);
+        assert!(
+            out.contains("AADSTS50011"),
+            "{format}: the page is evidence: {out}"
+        );
+        for s in secrets {
+            assert!(!out.contains(s) && !err.contains(s), "{format} shows {s}");
+        }
+    }
+    let out = dir.path().join("out.har");
+    let (code, _, err) = run(&["redact-har", input.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    for s in secrets {
+        assert!(!text.contains(s), "redact-har keeps {s}");
+    }
+    assert!(text.contains("SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET"), "{text}");
+}

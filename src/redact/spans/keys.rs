@@ -2,8 +2,12 @@
 //! Python reprs, XML, CLI flags, name/value pairs), quoted and unquoted values, lists and
 //! cookies, and the few harmless values left shown.
 
+use super::fields::{
+    Ctx, LineState, cell_value, continues_value, csv_cell, glued_password, html_cell,
+    line_mentions, placeholder_len, unquoted_end, value_before_name,
+};
 use super::shapes::SCHEMES;
-use super::words::{CredentialClass, class_of, is_key_byte};
+use super::words::{CredentialClass, class_of, is_error_identifier, is_key_byte};
 use super::{Kind, Span};
 
 /// The quotes a value or key may stand in, longest first: JSON escaped inside JSON, HTML
@@ -130,9 +134,10 @@ pub(super) fn separator(b: &[u8], mut i: usize) -> Option<usize> {
     match b[i] {
         b'-' if b.get(i + 1) == Some(&b'>') => Some(i + 2),
         b'=' => {
-            // `==` is a comparison, not an assignment.
+            // `a == b` is a comparison, not an assignment; `key==x` is a value that starts
+            // with `=`.
             if b.get(i + 1) == Some(&b'=') {
-                return None;
+                return (!b.get(i + 2).is_none_or(u8::is_ascii_whitespace)).then_some(i + 1);
             }
             if b.get(i + 1) == Some(&b'>') {
                 return Some(i + 2);
@@ -157,6 +162,7 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
     let mut i = 0;
     // The class a `name`/`key` field announced for the next `value` field, and where.
     let mut pending: Option<(CredentialClass, usize)> = None;
+    let mut line = LineState::default();
     while i < b.len() {
         if !is_key_byte(b[i]) {
             i += 1;
@@ -165,6 +171,10 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
         let start = i;
         while i < b.len() && is_key_byte(b[i]) {
             i += 1;
+        }
+        if let Some(end) = glued_password(b, start, out) {
+            i = end.max(i);
+            continue;
         }
         // A key is one word: `.` and `-` at its ends are punctuation.
         let (mut ks, mut ke) = (start, i);
@@ -187,26 +197,61 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
                 }
             }
         }
-        let (after, flag) = match separator(b, ke) {
+        // A key in a template's brackets (`{client_secret}=X`, `${SECRET}=X`, `[pwd]=X`):
+        // the separator comes after the brackets.
+        let mut kend = ke;
+        if ks > 0
+            && let Some(close) = match b[ks - 1] {
+                b'{' => Some(b'}'),
+                b'[' => Some(b']'),
+                b'(' => Some(b')'),
+                _ => None,
+            }
+        {
+            while b.get(kend) == Some(&close) {
+                kend += 1;
+            }
+        }
+        let mut cell = false;
+        let mut csv = false;
+        let (after, flag) = match separator(b, kend) {
             Some(after) => (after, false),
             None => match other_separator(b, start, ks, ke) {
                 Some(after) => (after, b[start] == b'-'),
-                None => continue,
+                None => match html_cell(b, ks, ke) {
+                    Some(after) => {
+                        cell = true;
+                        (after, false)
+                    }
+                    None => match csv_cell(b, ks, ke) {
+                        Some(after) => {
+                            csv = true;
+                            (after, false)
+                        }
+                        None => continue,
+                    },
+                },
             },
         };
         let key = &b[ks..ke];
+        let mut ctx = line.ctx(b, start);
+        if csv {
+            ctx.end_at = Some(b',');
+            ctx.csv = true;
+        }
+        ctx.word = flag || csv;
         if flag && (key == b"u" || key == b"user") {
             // `curl -u user:PASSWORD`: the part after the colon.
             let vs = skip_blanks(b, after);
-            let ve = unquoted_end(b, vs, CredentialClass::Secret);
+            let ve = unquoted_end(b, vs, CredentialClass::Secret, ctx);
             if let Some(c) = memchr::memchr(b':', &b[vs..ve]) {
                 push_value(b, vs + c + 1, ve, CredentialClass::Password, out);
             }
             i = ve.max(i);
             continue;
         }
-        if flag && (key == b"p" || key == b"pass") {
-            if let Some(end) = value(b, after, CredentialClass::Password, out) {
+        if flag && (key == b"p" || key == b"pass" || key == b"a") {
+            if let Some(end) = value(b, after, CredentialClass::Password, ctx, out) {
                 i = end.max(i);
             }
             continue;
@@ -216,6 +261,7 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
         if is_naming_key(key)
             && let Some((class, end)) = named_value(b, after)
         {
+            value_before_name(b, ks, class, out);
             pending = Some((class, end));
             i = end.max(i);
             continue;
@@ -227,7 +273,12 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
                 _ => continue,
             },
         };
-        if let Some(end) = value(b, after, class, out) {
+        let end = if cell {
+            cell_value(b, after, class, out)
+        } else {
+            value(b, after, class, ctx, out)
+        };
+        if let Some(end) = end {
             i = end.max(i);
         }
     }
@@ -299,11 +350,31 @@ pub(super) fn named_value(b: &[u8], at: usize) -> Option<(CredentialClass, usize
 pub(super) fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) -> Option<usize> {
     let next = b.get(ke).copied();
     // Flags: the run began with one or two dashes.
-    if ks > run_start && matches!(next, Some(b' ' | b'\t' | b'=')) && b[run_start] == b'-' {
+    if ks > run_start && b[run_start] == b'-' {
         let name = &b[ks..ke];
         let flag_class = class_of(name).is_some()
-            || [&b"u"[..], b"p", b"user", b"pass", b"token"].contains(&name);
-        return flag_class.then_some(ke + 1);
+            || [&b"u"[..], b"p", b"user", b"pass", b"token"].contains(&name)
+            || (name == b"a" && line_mentions(b, run_start, &[b"redis-cli"]));
+        if matches!(next, Some(b' ' | b'\t' | b'=')) {
+            return flag_class.then_some(ke + 1);
+        }
+        // An argument vector: `["--client-secret", "X"]`, `'--password' 'X'`.
+        if let Some(q) = next
+            .as_ref()
+            .filter(|q| matches!(q, b'"' | b'\'') && run_start > 0 && b[run_start - 1] == **q)
+        {
+            let mut j = skip_blanks(b, ke + 1);
+            if b.get(j) == Some(&b',') {
+                j = skip_blanks(b, j + 1);
+            }
+            if flag_class
+                && j > ke + 1
+                && b.get(j).is_some_and(|c| !matches!(c, b'\n' | b'\r'))
+                && quote_at(b, j).is_some_and(|v| v.ends_with(&[*q]))
+            {
+                return Some(j);
+            }
+        }
     }
     // `SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET X`: an environment-style name, then a space.
     let name = &b[ks..ke];
@@ -332,6 +403,12 @@ pub(super) fn other_separator(b: &[u8], run_start: usize, ks: usize, ke: usize) 
         {
             return Some(skip_blanks(b, gap + bar.len()));
         }
+    }
+    // A padded column anywhere in a line, its value quoted (`client_secret   'X'`): a
+    // table whose tags were dropped for display (a debug page's local variables).
+    let gap = skip_blanks(b, ke);
+    if gap >= ke + 2 && gap < b.len() && quote_at(b, gap).is_some() && class_of(name).is_some() {
+        return Some(gap);
     }
     // `<password>X</password>`, `<ClientSecret>X<...`.
     if ks > 0 && b[ks - 1] == b'<' && next == Some(b'>') {
@@ -389,6 +466,7 @@ pub(super) fn value(
     b: &[u8],
     at: usize,
     class: CredentialClass,
+    ctx: Ctx,
     out: &mut Vec<Span>,
 ) -> Option<usize> {
     let mut i = skip_blanks(b, at);
@@ -426,16 +504,42 @@ pub(super) fn value(
         if b[i] == b'(' {
             end = end.min(memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p));
         }
-        push_value(b, i + 1, end.saturating_sub(1).max(i + 1), class, out);
+        let mut inner_end = end.saturating_sub(1).max(i + 1);
+        // More after the group is the same value (`client_secret=(abc)def`).
+        if continues_value(b, end, ctx) {
+            let word = Ctx { word: true, ..ctx };
+            inner_end = unquoted_end(b, end, class, word);
+            end = inner_end;
+        }
+        push_value(b, i + 1, inner_end, class, out);
         return Some(end);
     }
-    let (start, end, closed_by) = match quote_at(b, i) {
+    // A placeholder this program wrote, then the value's end: text masked already.
+    if let Some(n) = placeholder_len(&b[i..])
+        && b.get(i + n)
+            .is_none_or(|c| c.is_ascii_whitespace() || b"&,;)]}\"'".contains(c))
+    {
+        return Some(i + n);
+    }
+    let quote = if ctx.csv && b[i] == b'"' {
+        Some(&b[i..=i])
+    } else {
+        quote_at(b, i)
+    };
+    let (start, end, closed_by) = match quote {
         Some(q) => {
             let s = i + q.len();
             let e = closing(b, s, q);
-            (s, e, Some(q))
+            // A quote inside an unquoted value (`'ab'cd`): the value runs on.
+            if e < b.len() && continues_value(b, e + q.len(), ctx) {
+                let word = Ctx { word: true, ..ctx };
+                let e = unquoted_end(b, e + q.len(), class, word);
+                (i, e, None)
+            } else {
+                (s, e, Some(q))
+            }
         }
-        None => (i, unquoted_end(b, i, class), None),
+        None => (i, unquoted_end(b, i, class, ctx), None),
     };
     if class == CredentialClass::CookieHeader {
         return Some(cookie_pairs(b, start, end, out));
@@ -473,7 +577,9 @@ pub(super) fn value(
 /// Where the bracketed group opening at `i` ends (after its closing bracket), quotes
 /// respected, over lines; at most 64 KiB.
 pub(super) fn group_end(b: &[u8], i: usize) -> usize {
-    let mut depth = 0usize;
+    // The closing brackets awaited, innermost last: a bracket of another kind closes
+    // nothing (`{""]x}` is one group).
+    let mut open: Vec<u8> = Vec::new();
     let mut quote: Option<u8> = None;
     let mut j = i;
     while j < b.len() {
@@ -483,10 +589,12 @@ pub(super) fn group_end(b: &[u8], i: usize) -> usize {
             Some(_) => {}
             None => match c {
                 b'"' | b'\'' => quote = Some(c),
-                b'[' | b'(' | b'{' => depth += 1,
-                b']' | b')' | b'}' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
+                b'[' => open.push(b']'),
+                b'(' => open.push(b')'),
+                b'{' => open.push(b'}'),
+                b']' | b')' | b'}' if open.last() == Some(&c) => {
+                    open.pop();
+                    if open.is_empty() {
                         return j + 1;
                     }
                 }
@@ -543,45 +651,17 @@ pub(super) fn closing(b: &[u8], s: usize, q: &[u8]) -> usize {
         // For a plain quote, a backslash before it escapes it (an odd number of them).
         let escaped =
             q.len() == 1 && b[s..at].iter().rev().take_while(|c| **c == b'\\').count() % 2 == 1;
+        // A doubled quote inside a value is one quote (CSV, SQL: `"a""b"`).
+        if q.len() == 1 && b.get(at + 1) == Some(&q[0]) {
+            i = at + 2;
+            continue;
+        }
         if b[at..].starts_with(q) && !escaped {
             return at;
         }
         i = at + 1;
     }
     b.len()
-}
-
-/// Where an unquoted value starting at `s` ends. Passwords may hold spaces: theirs runs to
-/// the next `key=` or the end of the value.
-pub(super) fn unquoted_end(b: &[u8], s: usize, class: CredentialClass) -> usize {
-    let mut i = s;
-    while i < b.len() {
-        let c = b[i];
-        let stop = match c {
-            b'\n' | b'\r' | b'&' | b'"' | b'\'' => true,
-            b'<' => i > s,
-            b'\\' => b.get(i + 1) == Some(&b'"'),
-            b' ' | b'\t' | b',' | b';' | b'}' | b']' | b')' => {
-                if class != CredentialClass::Password {
-                    true
-                } else {
-                    // The next word is a key: the password ended before it.
-                    let w = skip_blanks(b, i + 1);
-                    let mut k = w;
-                    while k < b.len() && is_key_byte(b[k]) {
-                        k += 1;
-                    }
-                    k > w && k < b.len() && matches!(b[k], b'=' | b':')
-                }
-            }
-            _ => false,
-        };
-        if stop {
-            break;
-        }
-        i += 1;
-    }
-    i
 }
 
 /// Masks the value of every `name=value` pair of a Cookie header between `s` and `e`.
@@ -643,7 +723,14 @@ pub(super) fn cookie_pairs(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) ->
 /// keys GUIDs (`SOCIAL_AUTH_AZUREAD_OAUTH2_KEY` is the client id).
 pub(super) fn harmless(v: &[u8], class: CredentialClass) -> bool {
     let mut v = v.trim_ascii();
-    while let [rest @ .., b':' | b'.' | b','] = v {
+    // What may follow a value where its field's end was not seen (a JSON string cut by a
+    // decoded line break: `code=7000222"}`) is not part of what makes it harmless.
+    while let [
+        rest @ ..,
+        b':' | b'.' | b',' | b';' | b'"' | b'\'' | b')' | b']' | b'}',
+    ] = v
+        && !rest.is_empty()
+    {
         v = rest;
     }
     if v.is_empty()
@@ -679,7 +766,11 @@ pub(super) fn harmless(v: &[u8], class: CredentialClass) -> bool {
         return true;
     }
     // Code read from a traceback: `self.id_token = self.validate_and_return_id_token(`.
-    if v.starts_with(b"self.") || v.starts_with(b"cls.") || v.ends_with(b"(") {
+    let call = v.ends_with(b"(")
+        && v[..v.len() - 1]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'));
+    if v.starts_with(b"self.") || v.starts_with(b"cls.") || call {
         return true;
     }
     let digits = v.iter().all(u8::is_ascii_digit);
@@ -705,6 +796,7 @@ pub(super) fn harmless(v: &[u8], class: CredentialClass) -> bool {
                     && v[6..].iter().all(u8::is_ascii_digit))
                 || (word && v.len() <= 48)
                 || v.iter().all(|c| c.is_ascii_uppercase() || *c == b'_')
+                || is_error_identifier(v)
         }
         CredentialClass::State | CredentialClass::Session => {
             (digits && v.len() <= 6) || (word && v.len() <= 16)

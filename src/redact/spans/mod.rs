@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+mod fields;
 mod keys;
 mod shapes;
 mod views;
@@ -22,7 +23,10 @@ use keys::key_values;
 pub use keys::{is_guid, is_placeholder, masks_value};
 use shapes::{continue_over_lines, shapes};
 pub use shapes::{entropy, looks_random};
-use views::{fold_invisible, has_escape, map_back, percent_decode, unescape_view, view_spans};
+use views::{
+    fold_invisible, has_escape, map_back, percent_decode, strip_ansi, unescape_view, view_spans,
+};
+pub use words::is_error_identifier;
 
 /// What a masked value was, for its placeholder (`<password#1>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,6 +105,11 @@ pub fn spans(text: &str, users: bool) -> Vec<Span> {
     if let Some((folded, map)) = fold_invisible(text) {
         view_spans(&folded, &map, bytes.len(), 0, &mut out);
     }
+    // Terminal colours between a key and its separator, or inside a value: read once more
+    // without them.
+    if let Some((plain, map)) = strip_ansi(bytes) {
+        view_spans(&plain, &map, bytes.len(), 0, &mut out);
+    }
     if users {
         for m in USER.find_iter(bytes) {
             out.push(Span {
@@ -161,3 +170,10 @@ static USER: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("fixed regex")
 });
+
+/// `text` with two layers of percent, form, JSON and HTML encoding undone, and for each
+/// byte its offset in `text`; `None` when it holds no escape. For the echo search: a value
+/// masked in one place is looked for in every encoding it may be repeated in.
+pub fn decoded_view(text: &str) -> Option<(Vec<u8>, Vec<u32>)> {
+    views::decoded_view(text.as_bytes())
+}

@@ -293,3 +293,66 @@ pub(super) fn class_of(key: &[u8]) -> Option<CredentialClass> {
 pub(super) fn is_key_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
 }
+
+/// An error identifier, as Graph and Entra put under a `code` key: words in CamelCase,
+/// lowerCamelCase or joined by `_` (`InvalidAuthenticationToken`, `itemNotFound`,
+/// `Authorization_RequestDenied`), 64 bytes at most, each word of two lower-case letters
+/// or more after its first (with a vowel when it has three letters or more) or an
+/// acronym of up to five capitals, digits only at the end. An authorization code is long,
+/// random and dotted (`0.AXoA...`, `M.C521_BL2...`): none of it passes.
+pub fn is_error_identifier(v: &[u8]) -> bool {
+    if !(3..=64).contains(&v.len())
+        || !v[0].is_ascii_alphabetic()
+        || !v.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return false;
+    }
+    let digits = v.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 4 {
+        return false;
+    }
+    let letters = &v[..v.len() - digits];
+    if letters.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut words = 0;
+    for part in letters.split(|c| *c == b'_') {
+        let mut i = 0;
+        if part.is_empty() {
+            return false;
+        }
+        while i < part.len() {
+            let caps = part[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_uppercase())
+                .count();
+            let lower = part[i + caps..]
+                .iter()
+                .take_while(|c| c.is_ascii_lowercase())
+                .count();
+            let (len, ok) = if lower == 0 {
+                // An acronym to the end, or before the next word's capital.
+                (
+                    caps,
+                    (2..=5).contains(&caps) || (caps == 1 && i + caps == part.len()),
+                )
+            } else if caps > 1 {
+                // `MFARequired`: the acronym, then the word its last capital starts.
+                (caps - 1, caps - 1 <= 5)
+            } else {
+                let word = &part[i..i + caps + lower];
+                let vowel = word.iter().any(|c| b"aeiouyAEIOUY".contains(c));
+                (
+                    caps + lower,
+                    lower >= 2 && (word.len() < 3 || vowel) && word.len() <= 24,
+                )
+            };
+            if !ok {
+                return false;
+            }
+            words += 1;
+            i += len;
+        }
+    }
+    words >= 1 && !super::looks_random(v)
+}
