@@ -26,6 +26,50 @@ const REPORT_LOOK_BACK: usize = 256;
 /// traceback's context line or a JSON block's opening line, across buffers.
 const KEPT_BYTES: usize = 64 << 10;
 
+/// Multi-line events open at once (tracebacks, JSON values, wrapped records, one per
+/// stream at most): past it the oldest is closed, so a log of many streams each opening
+/// an event that never ends costs time linear in its size.
+const MAX_OPEN: usize = 64;
+
+/// Streams with pieces of a cut line waiting for their last piece at once; past it the
+/// oldest is framed as it stands.
+const MAX_PIECE_STREAMS: usize = 64;
+
+/// Bytes of a cut line's pieces joined at most; past it what was joined is framed as a
+/// line of its own and the next pieces start another (as the reader does with a line
+/// longer than its limit).
+const MAX_PIECES_BYTES: usize = 4 << 20;
+
+/// The pieces of a line the container runtime cut (CRI `P` lines), waiting for the last.
+#[derive(Debug)]
+struct Pieces {
+    /// The stream (`--prefix` header and CRI stream) the pieces are of.
+    key: Vec<u8>,
+    /// The first piece's line up to its tag, the tag made `F `: what the joined line is
+    /// read after.
+    head: Vec<u8>,
+    /// The pieces so far, joined.
+    text: Vec<u8>,
+    first_line: u64,
+    lines: u64,
+}
+
+/// The key a cut line's pieces are joined by: its `--prefix` header and CRI stream.
+fn pieces_key(split: &kubectl::Split<'_>) -> Vec<u8> {
+    let mut key = split.stream.to_vec();
+    key.push(0);
+    key.extend_from_slice(split.cri);
+    key
+}
+
+/// Where a line is (its first physical line) and how many physical lines it is made of
+/// (more than one for a line the runtime cut).
+#[derive(Debug, Clone, Copy)]
+struct LineAt {
+    line: u64,
+    lines: u64,
+}
+
 /// The first line start at or after `at` in `buf` (its length when none).
 fn line_start_at(buf: &[u8], at: usize) -> usize {
     if at == 0 || buf[at - 1] == b'\n' {
@@ -99,12 +143,6 @@ enum Joined {
     Traceback(Traceback),
     Json(JsonBlock),
     Wrap(Wrap),
-    /// A long line the container runtime cut into `P` lines and a last `F` line: the
-    /// pieces joined as they were before the cut (no newline between them).
-    Cri {
-        text: Vec<u8>,
-        lines: u64,
-    },
 }
 
 /// A multi-line event still taking lines, with the stream it belongs to.
@@ -175,7 +213,6 @@ impl Open {
                 }
                 Next::End => false,
             },
-            Joined::Cri { .. } => false,
         }
     }
 }
@@ -199,6 +236,8 @@ pub struct Framer<'c> {
     /// A live stream: the last line of a buffer is not held for the next (see
     /// [`Framer::set_live`]).
     live: bool,
+    /// Cut lines waiting for their last piece, oldest first.
+    pieces: Vec<Pieces>,
     /// Counts so far.
     pub stats: FrameStats,
 }
@@ -221,6 +260,7 @@ impl<'c> Framer<'c> {
             dump_memo: None,
             feeds: 0,
             live: false,
+            pieces: Vec::new(),
             stats: FrameStats::default(),
         }
     }
@@ -267,7 +307,7 @@ impl<'c> Framer<'c> {
         let mut index = 0u64;
         let mut next = 0;
         while pos < len {
-            if self.open.is_empty() {
+            if self.open.is_empty() && self.pieces.is_empty() {
                 let Some(c) = scan.candidates.get(next) else {
                     break;
                 };
@@ -345,6 +385,128 @@ impl<'c> Framer<'c> {
     ) {
         let raw = strip_cr(&block[start..end]);
         let split = kubectl::split(raw);
+        let at = LineAt {
+            line: self.stats.lines,
+            lines: 1,
+        };
+        if split.cri.is_empty() {
+            self.framed(
+                block,
+                start,
+                end,
+                &split,
+                at,
+                candidate.map(|(i, o)| (Some(i), o)),
+                emit,
+            );
+            return;
+        }
+        // A line the container runtime cut: its pieces wait, apart from other streams',
+        // until the last comes; the line they make is then framed as any other line.
+        let key = pieces_key(&split);
+        if let Some(i) = self.pieces.iter().position(|p| p.key == key) {
+            let p = &mut self.pieces[i];
+            p.text.extend_from_slice(split.piece);
+            p.lines += 1;
+            if split.partial && p.text.len() < MAX_PIECES_BYTES {
+                return;
+            }
+            let p = self.pieces.remove(i);
+            self.joined(block, start, end, p, emit);
+            return;
+        }
+        if !split.partial {
+            self.framed(
+                block,
+                start,
+                end,
+                &split,
+                at,
+                candidate.map(|(i, o)| (Some(i), o)),
+                emit,
+            );
+            return;
+        }
+        if self.pieces.len() >= MAX_PIECE_STREAMS {
+            let p = self.pieces.remove(0);
+            self.joined(block, start, start, p, emit);
+        }
+        let head_len = raw.len() - split.piece.len();
+        let mut head = raw[..head_len.saturating_sub(2)].to_vec();
+        if raw.ends_with(split.piece) && head_len >= 2 {
+            head.extend_from_slice(b"F ");
+        } else {
+            head.clear();
+        }
+        self.pieces.push(Pieces {
+            key,
+            head,
+            text: split.piece.to_vec(),
+            first_line: at.line,
+            lines: 1,
+        });
+    }
+
+    /// Frames the line a cut line's pieces make, as a candidate (no index: the line was
+    /// not matched ahead).
+    fn joined(
+        &mut self,
+        block: &[u8],
+        start: usize,
+        end: usize,
+        pieces: Pieces,
+        emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
+    ) {
+        if pieces.lines > 1 {
+            self.stats.wrapped += 1;
+            self.stats.wrapped_lines += pieces.lines;
+        }
+        let mut line = pieces.head;
+        line.extend_from_slice(&pieces.text);
+        let split = kubectl::split(&line);
+        let at = LineAt {
+            line: pieces.first_line,
+            lines: pieces.lines,
+        };
+        self.framed(block, start, end, &split, at, Some((None, true)), emit);
+        if pieces.lines > 1 {
+            self.joined_to = self.joined_to.max(self.stats.lines);
+        }
+    }
+
+    /// Multi-line events open now.
+    #[cfg(test)]
+    pub(super) fn open_events(&self) -> usize {
+        self.open.len() + self.pieces.len()
+    }
+
+    /// Opens a multi-line event; past [`MAX_OPEN`] the oldest open one is closed first.
+    fn push_open(&mut self, open: Open, emit: &mut dyn FnMut(&Event<'_>, Option<usize>)) {
+        if self.open.len() >= MAX_OPEN
+            && let Some(i) = (0..self.open.len()).min_by_key(|&i| self.open[i].first_line)
+        {
+            let done = self.open.remove(i);
+            self.close(done, emit);
+        }
+        self.open.push(open);
+    }
+
+    /// Frames one line (`split`, at `at`; for a cut line, the line its pieces make) that
+    /// ends at `end` in `block` (the look-back starts at `start`). `candidate`: its index in
+    /// the scan (none for a joined line) and whether it may open a traceback.
+    #[allow(clippy::too_many_arguments)]
+    fn framed(
+        &mut self,
+        block: &[u8],
+        start: usize,
+        end: usize,
+        split: &kubectl::Split<'_>,
+        at: LineAt,
+        candidate: Option<(Option<usize>, bool)>,
+        emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
+    ) {
+        let split = *split;
+        let joined = at.lines > 1 || candidate.is_some_and(|(i, _)| i.is_none());
         // A wrapped record goes on only on the very next line: a line of another stream
         // ends it.
         while let Some(i) = self
@@ -355,22 +517,6 @@ impl<'c> Framer<'c> {
             let done = self.open.swap_remove(i);
             self.close(done, emit);
         }
-        // The rest of a line the runtime cut: joined whatever it holds.
-        if let Some(i) = self
-            .open
-            .iter()
-            .position(|o| matches!(o.joined, Joined::Cri { .. }) && o.is_stream_of(&split))
-        {
-            if let Joined::Cri { text, lines } = &mut self.open[i].joined {
-                text.extend_from_slice(split.body);
-                *lines += 1;
-            }
-            if !split.partial {
-                let done = self.open.swap_remove(i);
-                self.close(done, emit);
-            }
-            return;
-        }
         if let Some(i) = self.open.iter().position(|o| o.is_stream_of(&split)) {
             if self.open[i].offer(split.body) {
                 return;
@@ -378,20 +524,17 @@ impl<'c> Framer<'c> {
             let done = self.open.swap_remove(i);
             self.close(done, emit);
         }
-        let line = self.stats.lines;
+        let line = at.line;
         let Some((index, may_open)) = candidate else {
             return;
         };
-        if self.cri(block, start, &split, emit) {
-            return;
-        }
         if may_open && Traceback::starts(split.body) {
             let mut open = Open::new(&split, line, Joined::Traceback(Traceback::open(split.body)));
             open.context = self.context_before(block, start, &split, true);
-            self.open.push(open);
+            self.push_open(open, emit);
             return;
         }
-        if self.json(block, start, end, &split, emit) {
+        if !joined && self.json(block, start, end, &split, emit) {
             return;
         }
         // Django's request dump (cookies, headers, settings) says nothing went wrong.
@@ -411,8 +554,9 @@ impl<'c> Framer<'c> {
             }
         }
         // A record wrapped over lines: this line goes on from the lines above it...
-        if let Some((above, record)) =
-            wrap::start_of(split.body, self.bodies_before(block, start, &split))
+        if let Some((above, record)) = (!joined)
+            .then(|| wrap::start_of(split.body, self.bodies_before(block, start, &split)))
+            .flatten()
         {
             let first_line = line - above as u64;
             if first_line > self.joined_to {
@@ -426,74 +570,20 @@ impl<'c> Framer<'c> {
                 let head = kubectl::split(&head);
                 let mut open = Open::new(&head, first_line, Joined::Wrap(record));
                 open.process = split.process.to_vec();
-                self.open.push(open);
+                self.push_open(open, emit);
                 return;
             }
         }
         // ... or the lines below may go on from it.
-        if self.may_go_on(block, end, &split) {
+        if !joined && self.may_go_on(block, end, &split) {
             let mut open = Open::new(&split, line, Joined::Wrap(Wrap::open(split.body)));
-            open.index = Some((index, self.feeds));
-            self.open.push(open);
+            open.index = index.map(|i| (i, self.feeds));
+            self.push_open(open, emit);
             return;
         }
-        emit(&Event::single(line, &split), Some(index));
-    }
-
-    /// A piece of a line the container runtime cut (CRI `P`), or the last piece after such
-    /// pieces: joins it with the pieces before it and, while it is partial, opens the event
-    /// that takes the pieces after it. True when it did.
-    fn cri(
-        &mut self,
-        block: &[u8],
-        start: usize,
-        split: &kubectl::Split<'_>,
-        emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
-    ) -> bool {
-        let line = self.stats.lines;
-        // The pieces right before this one, of its stream (other streams' lines may come
-        // between), nearest first; a line that is not a piece ends them.
-        let mut before: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        let mut back = 0u64;
-        let mut first_back = 0u64;
-        for (_, raw) in self.before(block, start) {
-            back += 1;
-            let s = kubectl::split(strip_cr(raw));
-            if !same_stream(&s, split) {
-                continue;
-            }
-            if !s.partial || line - back <= self.joined_to {
-                break;
-            }
-            before.push((raw.to_vec(), s.body.to_vec()));
-            first_back = back;
-        }
-        if before.is_empty() && !split.partial {
-            return false;
-        }
-        let lines = before.len() as u64 + 1;
-        let mut text = Vec::new();
-        for (_, body) in before.iter().rev() {
-            text.extend_from_slice(body);
-        }
-        text.extend_from_slice(split.body);
-        let first_raw = before.last().map(|(raw, _)| raw.clone());
-        let first_line = line - first_back;
-        let head = first_raw
-            .as_deref()
-            .map(|raw| kubectl::split(strip_cr(raw)));
-        let mut open = Open::new(
-            head.as_ref().unwrap_or(split),
-            first_line,
-            Joined::Cri { text, lines },
-        );
-        open.process = split.process.to_vec();
-        if split.partial {
-            self.open.push(open);
-        } else {
-            self.close(open, emit);
-        }
-        true
+        let mut event = Event::single(line, &split);
+        event.lines = at.lines;
+        emit(&event, index);
     }
 
     /// The bodies of the lines before the one at `start`, nearest first, `None` for a line
@@ -592,7 +682,7 @@ impl<'c> Framer<'c> {
         }
         let still_open = matches!(&open.joined, Joined::Json(j) if j.is_open());
         if still_open {
-            self.open.push(open);
+            self.push_open(open, emit);
         } else {
             self.close(open, emit);
         }
@@ -655,13 +745,6 @@ impl<'c> Framer<'c> {
                 self.stats.json_block_lines += js.lines;
                 (&js.text, js.lines, false)
             }
-            Joined::Cri { text, lines } => {
-                if *lines > 1 {
-                    self.stats.wrapped += 1;
-                    self.stats.wrapped_lines += *lines;
-                }
-                (text, *lines, false)
-            }
             Joined::Wrap(w) if w.lines == 1 => (&w.text, 1, false),
             Joined::Wrap(w) => {
                 self.stats.wrapped += 1;
@@ -706,6 +789,10 @@ impl<'c> Framer<'c> {
 
     /// Closes tracebacks still open at the end of the input, oldest first.
     pub fn finish(&mut self, emit: &mut dyn FnMut(&Event<'_>)) {
+        // Pieces whose last piece never came: the line they make so far.
+        for p in std::mem::take(&mut self.pieces) {
+            self.joined(&[], 0, 0, p, &mut |frame, _| emit(frame));
+        }
         let mut open = std::mem::take(&mut self.open);
         open.sort_by_key(|o| o.first_line);
         for o in open {

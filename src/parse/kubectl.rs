@@ -37,6 +37,12 @@ pub struct Split<'a> {
     /// A CRI line tagged `P`: the runtime cut a long line here, and the stream's next line
     /// goes on with the rest (up to one tagged `F`).
     pub partial: bool,
+    /// A CRI line's stream (`stdout`, `stderr`; empty for other lines): a container's two
+    /// streams are cut and joined apart.
+    pub cri: &'a [u8],
+    /// A CRI line: everything after its tag, as the runtime wrote it (the piece of a cut
+    /// line, read as nothing else). A suffix of the line.
+    pub piece: &'a [u8],
 }
 
 /// The longest pod name Kubernetes allows (a DNS subdomain).
@@ -94,10 +100,11 @@ pub fn split(line: &[u8]) -> Split<'_> {
         Some((body, t)) => (body, Some(t)),
         None => (rest, None),
     };
-    let (body, partial) = match time {
+    let (body, partial, cri) = match time {
         Some(_) => cri_stream(body),
-        None => (body, false),
+        None => (body, false, &b""[..]),
     };
+    let piece = body;
     // journalctl: after a time the kubectl layer took (`short-iso`) only with a process id,
     // so `ERROR social: x` after a kubectl time stays a message.
     let journal = match time {
@@ -143,23 +150,25 @@ pub fn split(line: &[u8]) -> Split<'_> {
         process,
         body,
         partial,
+        cri,
+        piece,
     }
 }
 
 /// After a time: CRI's `stdout F ` / `stderr P ` (stream, then full or partial line tag):
-/// the message, and whether it is a partial line.
-fn cri_stream(body: &[u8]) -> (&[u8], bool) {
-    for stream in [&b"stdout "[..], b"stderr "] {
-        if let Some(rest) = body.strip_prefix(stream) {
+/// the message, whether it is a partial line, and the stream (empty when not CRI).
+fn cri_stream(body: &[u8]) -> (&[u8], bool, &[u8]) {
+    for stream in [&b"stdout"[..], b"stderr"] {
+        if let Some(rest) = body.strip_prefix(stream).and_then(|r| r.strip_prefix(b" ")) {
             if let Some(rest) = rest.strip_prefix(b"F ") {
-                return (rest, false);
+                return (rest, false, stream);
             }
             if let Some(rest) = rest.strip_prefix(b"P ") {
-                return (rest, true);
+                return (rest, true, stream);
             }
         }
     }
-    (body, false)
+    (body, false, b"")
 }
 
 /// `nginx stdout | msg`, `gunicorn stderr | msg`, `netbox-1  | msg` -> (process, msg).

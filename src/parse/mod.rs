@@ -227,6 +227,67 @@ impl<'c> Scanner<'c> {
             index += count_lines(&block[pos..]);
         }
         out.lines = index;
+        cut_lines(block, &mut out.candidates);
+    }
+}
+
+/// How far into a line a CRI tag may stand: after a `--prefix` header (at most 323 bytes)
+/// and a time.
+const CRI_TAG_WITHIN: usize = 400;
+
+/// Adds to `candidates` (in line order) the pieces of lines the container runtime cut (CRI
+/// `stdout P ` / `stderr P `), whatever they hold: the framer joins them with the pieces
+/// after them, and an error may stand in any piece. One search of the block for ` P `.
+fn cut_lines(block: &[u8], candidates: &mut Vec<Candidate>) {
+    let mut pieces: Vec<Candidate> = Vec::new();
+    let mut counted = 0;
+    let mut index = 0u64;
+    let mut after = 0;
+    for hit in memchr::memmem::find_iter(block, b" P ") {
+        if hit < after {
+            continue;
+        }
+        let start = memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
+        let end = memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i);
+        after = end;
+        if hit - start > CRI_TAG_WITHIN
+            || !(block[..hit].ends_with(b"stdout") || block[..hit].ends_with(b"stderr"))
+            || !kubectl::split(strip_cr(&block[start..end])).partial
+        {
+            continue;
+        }
+        index += memchr_iter(b'\n', &block[counted..start]).count() as u64;
+        counted = start;
+        pieces.push(Candidate {
+            start,
+            end,
+            index,
+            opens: false,
+        });
+    }
+    if pieces.is_empty() {
+        return;
+    }
+    let anchored = std::mem::take(candidates);
+    candidates.reserve(anchored.len() + pieces.len());
+    let (mut a, mut p) = (
+        anchored.into_iter().peekable(),
+        pieces.into_iter().peekable(),
+    );
+    loop {
+        let next = match (a.peek(), p.peek()) {
+            (Some(x), Some(y)) if x.start == y.start => {
+                p.next();
+                a.next()
+            }
+            (Some(x), Some(y)) if y.start < x.start => p.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => p.next(),
+        };
+        match next {
+            Some(c) => candidates.push(c),
+            None => break,
+        }
     }
 }
 
@@ -276,6 +337,7 @@ pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 pub fn single_line_frame<'b>(block: &'b [u8], candidate: &Candidate) -> Option<Event<'b>> {
     let split = kubectl::split(strip_cr(&block[candidate.start..candidate.end]));
     if (candidate.opens && Traceback::starts(split.body))
+        || split.partial
         || jsonblock::opens(split.body)
         || jsonblock::is_inner(split.body)
         || may_join(block, candidate, &split)

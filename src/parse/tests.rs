@@ -393,3 +393,91 @@ fn a_line_the_runtime_cut_is_joined_again() {
         }
     }
 }
+
+/// The pieces of a cut line are joined by stream: another pod's pieces, the container's
+/// other stream (an access line on stdout between two stderr pieces) and pieces far
+/// beyond the look-back window are kept apart and whole; a piece that starts like a
+/// process prefix is still only a piece.
+#[test]
+fn cut_lines_are_joined_by_stream_and_whole() {
+    let t = "2026-11-20T09:14:03.1Z";
+    let big = "y".repeat(16 << 10);
+    let text = format!(
+        "[pod/a/c] {t} stderr P a1 {big}\n\
+         [pod/b/c] {t} stderr P b1 key=\n\
+         [pod/a/c] {t} stdout F GET /oauth/complete/azuread-oauth2/?code=x 302\n\
+         [pod/a/c] {t} stderr P a2 {big}\n\
+         [pod/a/c] {t} stderr P a3 {big}\n\
+         [pod/a/c] {t} stderr P a4 {big}\n\
+         [pod/a/c] {t} stderr P a5 {big}\n\
+         [pod/b/c] {t} stderr F state | AADSTS50011 b2\n\
+         [pod/a/c] {t} stderr F a6 AADSTS7000215 end\n"
+    );
+    for block in [100, 40 << 10, 1 << 20] {
+        let (got, stats) = frame_all(text.as_bytes(), block);
+        let bodies: Vec<&str> = got.iter().map(|g| g.body.as_str()).collect();
+        let b = got
+            .iter()
+            .find(|g| g.body.contains("b2"))
+            .expect("pod b's line");
+        assert_eq!(b.body, "b1 key=state | AADSTS50011 b2", "{block}");
+        assert_eq!((b.line, b.lines, b.pod.as_deref()), (2, 2, Some("b")));
+        let a = got
+            .iter()
+            .find(|g| g.body.contains("a6"))
+            .expect("pod a's line");
+        assert_eq!(
+            a.body,
+            format!("a1 {big}a2 {big}a3 {big}a4 {big}a5 {big}a6 AADSTS7000215 end"),
+            "{block}"
+        );
+        assert_eq!((a.line, a.lines), (1, 6));
+        assert_eq!(got.len(), 2, "{block}: {bodies:?}");
+        assert_eq!(stats.lines, 9);
+    }
+}
+
+/// A traceback's last line cut into pieces ends the traceback whole.
+#[test]
+fn a_traceback_whose_last_line_was_cut() {
+    let t = "2026-11-20T09:14:03.1Z stderr";
+    let text = format!(
+        "{t} F Traceback (most recent call last):\n\
+         {t} F   File \"x.py\", line 1, in f\n\
+         {t} P social_core.exceptions.AuthStateMissing: AADSTS500\n\
+         {t} F 11: The redirect URI\n\
+         {t} F INFO next\n"
+    );
+    let (got, _) = frame_all(text.as_bytes(), 4096);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].traceback);
+    assert!(
+        got[0]
+            .body
+            .ends_with("AuthStateMissing: AADSTS50011: The redirect URI"),
+        "{:?}",
+        got[0].body
+    );
+}
+
+/// Many streams that each open an event that never ends (a piece of a cut line, a
+/// traceback) keep a bounded number of events open, so the framer's time stays linear
+/// (every line looks through the open events): the oldest is closed, not lost.
+#[test]
+fn streams_that_never_end_their_events_keep_few_open() {
+    let searcher = searcher();
+    let mut framer = Framer::new(&searcher, 3);
+    let mut got = 0;
+    let mut most = 0;
+    for i in 0..2_000 {
+        let text = format!(
+            "[pod/p{i}/c] 2026-11-20T09:14:03.1Z stderr P AADSTS50011 x\n\
+             [pod/q{i}/c] Traceback (most recent call last):\n"
+        );
+        framer.feed(text.as_bytes(), &mut |_| got += 1);
+        most = most.max(framer.open_events());
+    }
+    assert!(most <= 128, "{most} open");
+    framer.finish(&mut |_| got += 1);
+    assert_eq!(got, 4_000);
+}

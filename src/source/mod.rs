@@ -376,6 +376,9 @@ pub fn head(path: &Path, n: usize) -> Vec<u8> {
     out
 }
 
+/// NULs in a row that make a hole rather than content (see [`sniff_binary`]).
+const HOLE_RUN: usize = 64;
+
 /// Says why the start of an input is not log text, if it is not.
 pub fn sniff_binary(head: &[u8]) -> Option<String> {
     const MAGIC: &[(&[u8], &str)] = &[
@@ -416,11 +419,33 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
     if sample.is_empty() {
         return None;
     }
-    let control = sample
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
-        .count();
-    if control * 10 > sample.len() {
+    // Runs of 64 NULs or more are holes (a log truncated in place while its writer kept
+    // its offset, a preallocated file), not content: neither counted nor weighed.
+    let mut hole = 0usize;
+    let mut run = 0usize;
+    let mut control = 0usize;
+    for &b in sample {
+        if b == 0 {
+            run += 1;
+            continue;
+        }
+        if run >= HOLE_RUN {
+            hole += run;
+        } else {
+            control += run;
+        }
+        run = 0;
+        if (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f {
+            control += 1;
+        }
+    }
+    if run >= HOLE_RUN {
+        hole += run;
+    } else {
+        control += run;
+    }
+    let weighed = sample.len() - hole;
+    if control * 10 > weighed {
         return Some(format!(
             "{control} of its first {} bytes are control bytes",
             sample.len()

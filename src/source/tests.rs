@@ -386,6 +386,12 @@ fn a_hole_of_nuls_at_the_start_is_skipped_and_counted() {
         assert_eq!(stats.nul_lead, hole as u64);
         assert_eq!(stats.bytes, (hole + text.len()) as u64);
     }
+    // A hole after the first line (truncated in place once that line was written) is
+    // part of the text, not a sign of a binary file; scattered NULs still are.
+    let holed = [&text[..], &[0u8; 50_000][..], &text[..]].concat();
+    assert_eq!(sniff_binary(&holed), None);
+    let scattered: Vec<u8> = text.iter().flat_map(|&b| [b, 0, 0]).collect();
+    assert!(sniff_binary(&scattered).is_some());
     // Nothing but the hole: nothing to read, all of it counted.
     let mut blocks = 0;
     let stats = read_stream(
