@@ -34,6 +34,9 @@ pub struct FindingTally {
     pub(super) count: u64,
     pub(super) first: Option<DateTime<Utc>>,
     pub(super) last: Option<DateTime<Utc>>,
+    /// Whether an event of the finding had a log time: Entra's own timestamps then give
+    /// none of its times (they only fill in for events with no time of their own).
+    pub(super) log_timed: bool,
     /// Inputs and pods, as read (masked when the finding is made).
     pub(super) sources: BTreeSet<String>,
     pub(super) evidence: Vec<Evidence>,
@@ -58,6 +61,7 @@ impl FindingTally {
         self.count += other.count;
         self.first = min_opt(self.first, other.first);
         self.last = self.last.max(other.last);
+        self.log_timed |= other.log_timed;
         self.sources.extend(other.sources);
         for e in other.evidence {
             if self.evidence.len() < MAX_EVIDENCE_SAMPLES {

@@ -405,6 +405,7 @@ impl Analyzer<'_> {
             tally.count += 1;
             tally.first = min_opt(tally.first, matched.time);
             tally.last = tally.last.max(matched.time);
+            tally.log_timed |= matched.time.is_some();
             if tally.sources.len() < MAX_SOURCES && !tally.sources.contains(&matched.source_key) {
                 tally.sources.insert(matched.source_key.clone());
             }
@@ -564,12 +565,12 @@ impl Analyzer<'_> {
                         IdKind::Trace => &mut tally.trace_ids,
                         IdKind::Correlation => &mut tally.correlation_ids,
                         IdKind::Timestamp => {
-                            // A pasted error page has no log time; Entra's own timestamp is
-                            // the best time the finding can get.
-                            if tally.first.is_none() {
+                            // A pasted error page has no log time; Entra's own timestamps
+                            // are the best times the finding can get (each page its own).
+                            if !tally.log_timed {
                                 let t = timestamp::parse_value(value.as_bytes());
-                                tally.first = t;
-                                tally.last = t;
+                                tally.first = min_opt(tally.first, t);
+                                tally.last = tally.last.max(t);
                             }
                             &mut tally.timestamps
                         }

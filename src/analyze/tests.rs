@@ -343,3 +343,37 @@ fn identifiers_never_make_a_finding() {
     let errors: Vec<&str> = printed[0].errors_seen.iter().map(|c| c.as_str()).collect();
     assert_eq!(errors, ["ClientAuthError", "IDX10214", "MSIS7012"]);
 }
+
+/// Pasted error pages have no log time: each page's own Entra timestamp is a time of the
+/// finding, the earliest its first and the latest its last, whatever their order. Once an
+/// event has a log time, the log times decide.
+#[test]
+fn entra_timestamps_date_a_finding_without_log_times() {
+    let page = |t: &str| {
+        format!(
+            "Request failed: AADSTS7000222: The provided client secret keys for app 'x' are expired. Trace ID: 0b2a4c1e-4a6b-4d8e-9f01-23456789abcd Correlation ID: 1c3b5d2f-5b7c-4e9f-8a12-3456789abcde Timestamp: {t}\n"
+        )
+    };
+    let text = [
+        page("2026-11-21 14:31:47Z"),
+        page("2026-11-21 14:02:11Z"),
+        page("2026-11-21 14:58:05Z"),
+    ]
+    .concat();
+    let findings = findings_of(&text);
+    let f = findings
+        .iter()
+        .find(|f| f.rule.starts_with("aadsts7000222"))
+        .expect("finding");
+    assert_eq!(f.first_seen.as_deref(), Some("2026-11-21T14:02:11Z"));
+    assert_eq!(f.last_seen.as_deref(), Some("2026-11-21T14:58:05Z"));
+
+    let timed = format!("2026-11-22T08:00:00Z {}", page("2026-11-21 14:02:11Z"));
+    let findings = findings_of(&timed);
+    let f = findings
+        .iter()
+        .find(|f| f.rule.starts_with("aadsts7000222"))
+        .expect("finding");
+    assert_eq!(f.first_seen.as_deref(), Some("2026-11-22T08:00:00Z"));
+    assert_eq!(f.last_seen.as_deref(), Some("2026-11-22T08:00:00Z"));
+}
