@@ -444,7 +444,12 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
     } else {
         control += run;
     }
+    // Nothing but NULs: a log's leading hole is skipped before its start is sniffed, so
+    // this is a file of nothing (or an image of a disk).
     let weighed = sample.len() - hole;
+    if weighed == 0 {
+        return Some(format!("its first {} bytes are all NUL bytes", sample.len()));
+    }
     if control * 10 > weighed {
         return Some(format!(
             "{control} of its first {} bytes are control bytes",
