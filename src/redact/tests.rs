@@ -641,6 +641,8 @@ fn error_codes_are_shown_and_authorization_codes_masked() {
         r#"{"error":{"code":"Request_ResourceNotFound"}}"#,
         r#"{"error": {"code": "itemNotFound"}}"#,
         "code=ErrorAccessDenied",
+        r#"(Domain: "ADOAuthServerErrorDomain" Code: AD_ERROR_SERVER_OAUTH ProtocolCode: "invalid_client""#,
+        "errorCode=MSAL_ERROR_INTERACTION_REQUIRED",
     ] {
         assert_eq!(shown(text), text);
     }
@@ -650,6 +652,7 @@ fn error_codes_are_shown_and_authorization_codes_masked() {
         "code=[[AbCdEfGhIjKlMnOp]]",
         "code=[[Qx7Kp2Lm9Nx4Rt7]]",
         "\"code\": \"[[AwABAAEAAAACAOz_BAD0_8xyz]]\"",
+        "code=[[QWERTYUIOPASDF_ZXCVBNMLKJHGFDSAQWE]]",
     ]);
 }
 

@@ -315,6 +315,9 @@ pub fn is_error_identifier(v: &[u8]) -> bool {
     if letters.iter().any(u8::is_ascii_digit) {
         return false;
     }
+    // A constant (`AD_ERROR_SERVER_OAUTH`): capitals only, two parts or more; each part is
+    // then a word of up to 12 letters, not only an acronym.
+    let constant = !letters.iter().any(u8::is_ascii_lowercase) && letters.contains(&b'_');
     let mut words = 0;
     for part in letters.split(|c| *c == b'_') {
         let mut i = 0;
@@ -334,7 +337,9 @@ pub fn is_error_identifier(v: &[u8]) -> bool {
                 // An acronym to the end, or before the next word's capital.
                 (
                     caps,
-                    (2..=5).contains(&caps) || (caps == 1 && i + caps == part.len()),
+                    (2..=5).contains(&caps)
+                        || (constant && (2..=12).contains(&caps))
+                        || (caps == 1 && i + caps == part.len()),
                 )
             } else if caps > 1 {
                 // `MFARequired`: the acronym, then the word its last capital starts.
