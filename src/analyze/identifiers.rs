@@ -27,8 +27,9 @@ const READ: usize = 64 * 1024;
 /// See [`READ`].
 const MARGIN: usize = 4 * 1024;
 
-/// Class names end in one of these (`HTTPError`, `MsalServiceException`).
-const SUFFIXES: [&str; 3] = ["Error", "Exception", "Warning"];
+/// Class names end in one of these (`HTTPError`, `MsalServiceException`, oauth2-proxy's
+/// `[AuthFailure]`).
+const SUFFIXES: [&str; 4] = ["Error", "Exception", "Warning", "Failure"];
 /// A module or namespace of these names holds exception classes whatever they end in
 /// (`social_core.exceptions.AuthStateMissing`, `League\...\Exception\Foo`).
 const EXCEPTION_MODULES: [&str; 5] = ["exceptions", "exception", "errors", "error", "exc"];

@@ -91,6 +91,11 @@ fn exception_names_in_every_stack() {
             &["AuthStateMissing"],
         ),
         ("KeyError: 'upn'", &["KeyError"]),
+        // A tag in brackets (oauth2-proxy).
+        (
+            "10.0.0.1 - - [2026/11/20 09:14:03] [AuthFailure] Invalid authentication via OAuth2: unauthorized",
+            &["AuthFailure"],
+        ),
         (
             "oauthlib.oauth2.rfc6749.errors.InvalidGrantError: (invalid_grant) AADSTS54005: code was already redeemed",
             &["InvalidGrantError"],
