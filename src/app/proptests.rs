@@ -369,7 +369,20 @@ fn bare_placed(value: &str, how: u8) -> String {
 /// The failure every planted line stands beside (or in), so that it is evidence.
 fn carrier(planted: &str, how: u8) -> String {
     let prefix = "[pod/netbox-6f7c9d8b5-q8w2e/netbox] 2026-11-24T10:02:11.000000000Z ";
-    match how % 5 {
+    match how % 6 {
+        // The container runtime cut the line into pieces (CRI `P` then `F`), anywhere in
+        // the secret, with another stream's line between two pieces.
+        5 => {
+            let line = format!("ERROR AADSTS7000215: Invalid client secret provided. {planted}")
+                .replace('\n', " ");
+            let cut = (how as usize * 7) % line.len().max(1);
+            let cut = (0..=cut).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
+            format!(
+                "2026-11-24T10:02:11.1Z stderr P {}\n2026-11-24T10:02:11.1Z stdout F GET /login/ 200\n2026-11-24T10:02:11.2Z stderr F {}\n",
+                &line[..cut],
+                &line[cut..]
+            )
+        }
         0 => format!(
             "{prefix}ERROR AADSTS7000215: Invalid client secret provided. {planted}\n"
         ),

@@ -149,6 +149,8 @@ enum Joined {
 #[derive(Debug, Clone)]
 struct Open {
     stream: Vec<u8>,
+    /// The CRI stream (`stdout`, `stderr`), empty for other lines.
+    cri: Vec<u8>,
     process: Vec<u8>,
     pod: Option<Vec<u8>>,
     container: Option<Vec<u8>>,
@@ -166,6 +168,7 @@ impl Open {
     fn new(split: &kubectl::Split<'_>, first_line: u64, joined: Joined) -> Self {
         Open {
             stream: split.stream.to_vec(),
+            cri: split.cri.to_vec(),
             process: split.process.to_vec(),
             pod: split.pod.map(<[u8]>::to_vec),
             container: split.container.map(<[u8]>::to_vec),
@@ -178,7 +181,7 @@ impl Open {
     }
 
     fn is_stream_of(&self, split: &kubectl::Split<'_>) -> bool {
-        self.stream == split.stream && self.process == split.process
+        self.stream == split.stream && self.cri == split.cri && self.process == split.process
     }
 
     fn offer(&mut self, body: &[u8]) -> bool {
@@ -457,10 +460,7 @@ impl<'c> Framer<'c> {
         pieces: Pieces,
         emit: &mut dyn FnMut(&Event<'_>, Option<usize>),
     ) {
-        if pieces.lines > 1 {
-            self.stats.wrapped += 1;
-            self.stats.wrapped_lines += pieces.lines;
-        }
+        self.stats.cut_pieces += pieces.lines - 1;
         let mut line = pieces.head;
         line.extend_from_slice(&pieces.text);
         let split = kubectl::split(&line);

@@ -84,13 +84,18 @@ pub struct FrameStats {
     pub wrapped: u64,
     /// Lines inside them.
     pub wrapped_lines: u64,
+    /// Pieces of lines the container runtime cut (CRI `P`) joined to the piece after them:
+    /// the line they make counts as one line, wherever it goes.
+    pub cut_pieces: u64,
 }
 
 impl FrameStats {
     /// Events: every line is one, except that a multi-line event's lines make one together.
     pub fn events(&self) -> u64 {
-        self.lines - self.traceback_lines - self.json_block_lines - self.wrapped_lines
-            + self.tracebacks
+        // Saturating: a count of the report must never stop it.
+        self.lines.saturating_sub(
+            self.traceback_lines + self.json_block_lines + self.wrapped_lines + self.cut_pieces,
+        ) + self.tracebacks
             + self.json_blocks
             + self.wrapped
     }
@@ -105,12 +110,14 @@ impl FrameStats {
         self.json_block_lines += other.json_block_lines;
         self.wrapped += other.wrapped;
         self.wrapped_lines += other.wrapped_lines;
+        self.cut_pieces += other.cut_pieces;
     }
 }
 
-/// True when two split lines are of one stream (kubectl header and process prefix).
+/// True when two split lines are of one stream (kubectl header, CRI stream and process
+/// prefix).
 fn same_stream(a: &kubectl::Split<'_>, b: &kubectl::Split<'_>) -> bool {
-    a.stream == b.stream && a.process == b.process
+    a.stream == b.stream && a.cri == b.cri && a.process == b.process
 }
 
 /// Whether the raw line `next_raw` goes on from the record whose only line is `split`
@@ -129,9 +136,11 @@ fn continues_into(split: &kubectl::Split<'_>, next_raw: &[u8]) -> bool {
     same_stream(&next, split) && wrap::continued_by(split.body, next.body)
 }
 
-/// The stream key of a raw line: kubectl header and process prefix.
+/// The stream key of a raw line: kubectl header, CRI stream and process prefix.
 fn stream_key(split: &kubectl::Split<'_>) -> Vec<u8> {
     let mut key = split.stream.to_vec();
+    key.push(0);
+    key.extend_from_slice(split.cri);
     key.push(0);
     key.extend_from_slice(split.process);
     key

@@ -434,6 +434,8 @@ fn cut_lines_are_joined_by_stream_and_whole() {
         assert_eq!((a.line, a.lines), (1, 6));
         assert_eq!(got.len(), 2, "{block}: {bodies:?}");
         assert_eq!(stats.lines, 9);
+        // Two lines made of six and two pieces, and the access line on stdout.
+        assert_eq!(stats.events(), 3);
     }
 }
 

@@ -448,7 +448,10 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
     // this is a file of nothing (or an image of a disk).
     let weighed = sample.len() - hole;
     if weighed == 0 {
-        return Some(format!("its first {} bytes are all NUL bytes", sample.len()));
+        return Some(format!(
+            "its first {} bytes are all NUL bytes",
+            sample.len()
+        ));
     }
     if control * 10 > weighed {
         return Some(format!(
