@@ -396,12 +396,28 @@ pub fn with_default_command(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::
             "--patterns" | "--color" => i += 2,
             a if a.starts_with("--patterns=") || a.starts_with("--color=") => i += 1,
             a if SUBCOMMANDS.contains(&a) => return argv,
+            // A command mistyped (`expalin`) rather than a file: left for clap to refuse
+            // with its "a similar subcommand exists" tip and exit 2.
+            a if mistyped_command(a) => return argv,
             _ => break,
         }
     }
     let at = i.min(argv.len());
     argv.insert(at, "scan".into());
     argv
+}
+
+/// Whether `arg` is a command mistyped: one edit from a command (two for words longer
+/// than four letters; a swap of two letters is one), shaped like a word (no path separator
+/// or dot), and no file or folder of that name exists.
+fn mistyped_command(arg: &str) -> bool {
+    let edits = if arg.len() > 4 { 2 } else { 1 };
+    arg.len() >= 3
+        && arg.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        && SUBCOMMANDS
+            .iter()
+            .any(|c| strsim::damerau_levenshtein(arg, c) <= edits)
+        && !std::path::Path::new(arg).exists()
 }
 
 #[cfg(test)]

@@ -192,3 +192,21 @@ fn har_flags() {
         Some("https://nb.example.com/oauth/complete/azuread-oauth2/")
     );
 }
+
+/// A mistyped command is left for clap to refuse (with its tip); a word that is a file, or
+/// too far from every command, is a file to scan.
+#[test]
+fn a_mistyped_command_is_not_a_file() {
+    for typo in ["expalin", "scna", "kueb", "chek-config", "redact-hra"] {
+        let e = parse(&["sso-triage", typo, "x"]).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            clap::error::ErrorKind::InvalidSubcommand,
+            "{typo}"
+        );
+    }
+    for file in ["cat", "netbox.log", "Explain", "logs"] {
+        let a = parse(&["sso-triage", file]).unwrap();
+        assert!(matches!(a.command, Command::Scan(_)), "{file}");
+    }
+}
