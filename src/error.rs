@@ -32,6 +32,12 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// A folder named on the command line holds no file to read.
+    #[error("{path}: no files to read in this folder")]
+    EmptyFolder {
+        /// The folder as the user named it.
+        path: PathBuf,
+    },
     /// The input looks like a binary file, not a log.
     #[error("{path}: binary file ({why}), not a log; skipped")]
     BinaryInput {

@@ -237,7 +237,24 @@ pub fn expand_all(args: &[PathBuf]) -> Expanded {
             continue;
         }
         match fs::metadata(arg) {
-            Ok(meta) if meta.is_dir() => walk(arg, &mut out),
+            Ok(meta) if meta.is_dir() => {
+                let seen = |o: &Expanded| {
+                    (
+                        o.inputs.len(),
+                        o.errors.len(),
+                        o.skipped,
+                        o.empty,
+                        o.not_files.len(),
+                    )
+                };
+                let before = seen(&out);
+                walk(arg, &mut out);
+                // Nothing in it at all (a wrong path, a bundle not extracted yet): said,
+                // not taken for a clean log.
+                if seen(&out) == before {
+                    out.errors.push(Error::EmptyFolder { path: arg.clone() });
+                }
+            }
             Ok(_) => out.inputs.push(Input::file(arg.clone())),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 out.errors.push(Error::MissingInput { path: arg.clone() })

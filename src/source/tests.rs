@@ -410,3 +410,18 @@ fn a_hole_of_nuls_at_the_start_is_skipped_and_counted() {
     .unwrap();
     assert_eq!((out, stats.nul_lead), (inner, 0));
 }
+
+/// A folder named on the command line with nothing in it is an error naming it (a wrong
+/// path or a bundle not extracted yet), not a clean run; a folder with a file is not.
+#[test]
+fn an_empty_folder_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    fs::create_dir_all(empty.join("nested")).unwrap();
+    let out = expand_all(std::slice::from_ref(&empty));
+    assert!(out.inputs.is_empty());
+    assert!(matches!(&out.errors[..], [Error::EmptyFolder { path }] if *path == empty));
+    fs::write(empty.join("nested/netbox.log"), "x\n").unwrap();
+    let out = expand_all(&[empty]);
+    assert_eq!((out.inputs.len(), out.errors.len()), (1, 0));
+}
