@@ -123,6 +123,60 @@ pub mod planted {
         }
     }
 
+    /// Credential words of prose, in the spellings logs use (a word after which the next
+    /// token is a value: [`place_prose`]).
+    pub const PROSE_KEYS: &[&str] = &[
+        "password",
+        "Password",
+        "PASSWORD",
+        "passwd",
+        "secret",
+        "Secret",
+        "client_secret",
+        "clientSecret",
+        "SECRET_KEY",
+        "token",
+        "access_token",
+        "api-key",
+        "api_key",
+        "X-Api-Key",
+        "sessionid",
+        "session",
+        "cookie",
+        "credentials",
+    ];
+
+    /// How many prose syntaxes [`place_prose`] knows.
+    pub const PROSE_SYNTAXES: u8 = 14;
+
+    /// `key` and `value` as prose writes them: `password X`, `password is X`,
+    /// `set password to X`, `Secret Value: X`, a YAML block scalar...
+    pub fn place_prose(key: &str, value: &str, how: u8) -> String {
+        match how % PROSE_SYNTAXES {
+            0 => format!("{key} {value}"),
+            1 => format!("{key}\t{value}"),
+            2 => format!("{key} is {value}"),
+            3 => format!("{key} was \"{value}\""),
+            4 => format!("set {key} to {value}"),
+            5 => format!("client {key} {value}."),
+            6 => format!("{key} Value: {value}"),
+            7 => format!("{key} (\"admin\", \"{value}\")"),
+            8 => format!("{key}: >-\n  {value}"),
+            9 => format!("{key}: |\n    {value}\n"),
+            10 => format!("{key}: |-\n  {value}"),
+            11 => format!("{key}: >\n  {value}"),
+            12 => format!("{key} value is '{value}', retrying"),
+            _ => format!("{key}: >- {value}"),
+        }
+    }
+
+    /// A secret of prose: 12 to 40 letters and digits, at least one digit and one capital
+    /// (a digit then a capital inside it, so it is no error code such as `AADSTS7000215`).
+    pub fn prose_secret() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[A-Za-z0-9]{4,18}[0-9][A-Z][A-Za-z0-9]{6,20}")
+            .expect("valid regex")
+    }
+
     /// A secret: 8 to 80 characters of letters, digits and the punctuation that cut values
     /// short before (`& ) ] } ; < , ' " ( { # ^ = % + /`).
     pub fn secret() -> impl Strategy<Value = String> {

@@ -823,3 +823,5 @@ pub fn shape_of(value: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_prose;

@@ -1,7 +1,7 @@
 use super::*;
 
 /// `text` as a report shows it: masked, escaped, masks numbered.
-fn shown(text: &str) -> String {
+pub(super) fn shown(text: &str) -> String {
     let mut s = Masking::default().show(text);
     s.number(&mut Placeholders::default());
     s.as_str().to_string()
@@ -479,7 +479,7 @@ fn echoes_stay_fast_on_long_values() {
 
 /// Each case's secret is between `[[` and `]]`; none of it may be shown, nor any piece of
 /// eight bytes or more of it.
-fn assert_masked(cases: &[&str]) {
+pub(super) fn assert_masked(cases: &[&str]) {
     let mut failures = Vec::new();
     for case in cases {
         let mut plain = String::new();
@@ -657,7 +657,8 @@ fn error_codes_are_shown_and_authorization_codes_masked() {
 }
 
 /// Random secrets, punctuation and all, after random credential keys in random syntaxes in
-/// a log line: [`Masking::show`] shows none of them, nor any piece of eight bytes or more.
+/// a log line, and short letters-and-digits secrets after credential words in prose:
+/// [`Masking::show`] shows none of them, nor any piece of eight bytes or more.
 /// `PROPTEST_CASES` sets how many (20,000 were run when this test was written).
 #[test]
 fn generated_secrets_in_every_syntax_are_masked() {
@@ -668,14 +669,16 @@ fn generated_secrets_in_every_syntax_are_masked() {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(500);
-    let mut runner = TestRunner::new_with_rng(
-        Config {
-            cases,
-            failure_persistence: None,
-            ..Config::default()
-        },
-        TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
-    );
+    let new_runner = || {
+        TestRunner::new_with_rng(
+            Config {
+                cases,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+        )
+    };
     let strategy = (
         0..planted::KEYS.len(),
         planted::secret(),
@@ -683,9 +686,31 @@ fn generated_secrets_in_every_syntax_are_masked() {
         planted::words(),
         any::<u8>(),
     );
-    runner
+    new_runner()
         .run(&strategy, |(k, secret, how, words, at)| {
             let line = planted::line(&planted::place(planted::KEYS[k], &secret, how), &words, at);
+            let out = shown(&line);
+            let piece = planted::shown_piece(&out, &secret);
+            prop_assert!(
+                piece.is_none(),
+                "{piece:?} of {secret:?} shown: {line:?} -> {out:?}"
+            );
+            Ok(())
+        })
+        .unwrap();
+    // The same in prose: `password X`, `set password to X`, `client_secret: >-` and the
+    // value on the next line.
+    let strategy = (
+        0..planted::PROSE_KEYS.len(),
+        planted::prose_secret(),
+        any::<u8>(),
+        planted::words(),
+        any::<u8>(),
+    );
+    new_runner()
+        .run(&strategy, |(k, secret, how, words, at)| {
+            let placed = planted::place_prose(planted::PROSE_KEYS[k], &secret, how);
+            let line = planted::line(&placed, &words, at);
             let out = shown(&line);
             let piece = planted::shown_piece(&out, &secret);
             prop_assert!(

@@ -6,6 +6,7 @@ use super::fields::{
     Ctx, LineState, cell_value, continues_value, csv_cell, glued_password, html_cell,
     line_mentions, placeholder_len, unquoted_end, value_before_name,
 };
+use super::prose::{block_scalar, joined_block_scalar, prose_value};
 use super::shapes::SCHEMES;
 use super::words::{CredentialClass, class_of, is_error_identifier, is_key_byte};
 use super::{Kind, Span};
@@ -228,7 +229,14 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
                             csv = true;
                             (after, false)
                         }
-                        None => continue,
+                        None => {
+                            // `password is X`, `client secret X`: prose.
+                            let ctx = line.ctx(b, start);
+                            if let Some(end) = prose_value(b, ks, ke, ctx, out) {
+                                i = end.max(i);
+                            }
+                            continue;
+                        }
                     },
                 },
             },
@@ -495,6 +503,14 @@ pub(super) fn value(
         if j > i + tag && j < b.len() && !matches!(b[j], b'\n' | b'\r') {
             i = j;
         }
+    }
+    // A YAML block scalar (`client_secret: >-`): the value is on the lines below.
+    if let Some(end) = block_scalar(b, i, class, out) {
+        return Some(end);
+    }
+    // The same with its lines joined by a space (a wrapped record): the value follows.
+    if let Some(next) = joined_block_scalar(b, i) {
+        i = next;
     }
     // A list, tuple or object after a credential key: all of it
     // (`auth=('id', 'X')`, `"client_secret": ["X"]`, `{"secret": {"value": "X"}}`).

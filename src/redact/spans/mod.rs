@@ -15,6 +15,7 @@ use regex::bytes::Regex;
 
 mod fields;
 mod keys;
+mod prose;
 mod shapes;
 mod views;
 mod words;
