@@ -392,22 +392,13 @@ impl<'c> Framer<'c> {
             line: self.stats.lines,
             lines: 1,
         };
-        if split.cri.is_empty() {
-            self.framed(
-                block,
-                start,
-                end,
-                &split,
-                at,
-                candidate.map(|(i, o)| (Some(i), o)),
-                emit,
-            );
-            return;
-        }
         // A line the container runtime cut: its pieces wait, apart from other streams',
         // until the last comes; the line they make is then framed as any other line.
-        let key = pieces_key(&split);
-        if let Some(i) = self.pieces.iter().position(|p| p.key == key) {
+        let key = (!split.cri.is_empty()).then(|| pieces_key(&split));
+        let waiting = key
+            .as_ref()
+            .and_then(|key| self.pieces.iter().position(|p| p.key == *key));
+        if let Some(i) = waiting {
             let p = &mut self.pieces[i];
             p.text.extend_from_slice(split.piece);
             p.lines += 1;
@@ -418,18 +409,11 @@ impl<'c> Framer<'c> {
             self.joined(block, start, end, p, emit);
             return;
         }
-        if !split.partial {
-            self.framed(
-                block,
-                start,
-                end,
-                &split,
-                at,
-                candidate.map(|(i, o)| (Some(i), o)),
-                emit,
-            );
+        let Some(key) = key.filter(|_| split.partial) else {
+            let candidate = candidate.map(|(i, o)| (Some(i), o));
+            self.framed(block, start, end, &split, at, candidate, emit);
             return;
-        }
+        };
         if self.pieces.len() >= MAX_PIECE_STREAMS {
             let p = self.pieces.remove(0);
             self.joined(block, start, start, p, emit);
