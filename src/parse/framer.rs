@@ -43,8 +43,9 @@ const MAX_PIECES_BYTES: usize = 4 << 20;
 /// The pieces of a line the container runtime cut (CRI `P` lines), waiting for the last.
 #[derive(Debug)]
 struct Pieces {
-    /// The stream (`--prefix` header and CRI stream) the pieces are of.
-    key: Vec<u8>,
+    /// The stream the pieces are of: `--prefix` header and CRI stream.
+    stream: Vec<u8>,
+    cri: Vec<u8>,
     /// The first piece's line up to its tag, the tag made `F `: what the joined line is
     /// read after.
     head: Vec<u8>,
@@ -54,12 +55,11 @@ struct Pieces {
     lines: u64,
 }
 
-/// The key a cut line's pieces are joined by: its `--prefix` header and CRI stream.
-fn pieces_key(split: &kubectl::Split<'_>) -> Vec<u8> {
-    let mut key = split.stream.to_vec();
-    key.push(0);
-    key.extend_from_slice(split.cri);
-    key
+impl Pieces {
+    /// Whether `split` is a piece of this stream (a process prefix is no part of a piece).
+    fn is_of(&self, split: &kubectl::Split<'_>) -> bool {
+        self.stream == split.stream && self.cri == split.cri
+    }
 }
 
 /// Where a line is (its first physical line) and how many physical lines it is made of
@@ -394,10 +394,10 @@ impl<'c> Framer<'c> {
         };
         // A line the container runtime cut: its pieces wait, apart from other streams',
         // until the last comes; the line they make is then framed as any other line.
-        let key = (!split.cri.is_empty()).then(|| pieces_key(&split));
-        let waiting = key
-            .as_ref()
-            .and_then(|key| self.pieces.iter().position(|p| p.key == *key));
+        let cut = !split.cri.is_empty();
+        let waiting = cut
+            .then(|| self.pieces.iter().position(|p| p.is_of(&split)))
+            .flatten();
         if let Some(i) = waiting {
             let p = &mut self.pieces[i];
             p.text.extend_from_slice(split.piece);
@@ -409,24 +409,25 @@ impl<'c> Framer<'c> {
             self.joined(block, start, end, p, emit);
             return;
         }
-        let Some(key) = key.filter(|_| split.partial) else {
+        if !(cut && split.partial) {
             let candidate = candidate.map(|(i, o)| (Some(i), o));
             self.framed(block, start, end, &split, at, candidate, emit);
             return;
-        };
+        }
         if self.pieces.len() >= MAX_PIECE_STREAMS {
             let p = self.pieces.remove(0);
             self.joined(block, start, start, p, emit);
         }
-        let head_len = raw.len() - split.piece.len();
-        let mut head = raw[..head_len.saturating_sub(2)].to_vec();
-        if raw.ends_with(split.piece) && head_len >= 2 {
-            head.extend_from_slice(b"F ");
-        } else {
-            head.clear();
-        }
+        // The first piece's headers with its tag made `F `: the joined line reads as one
+        // the runtime never cut (none when the piece is not the line's end, in a table row).
+        let head = raw
+            .strip_suffix(split.piece)
+            .and_then(|h| h.strip_suffix(b"P "))
+            .map(|h| [h, b"F "].concat())
+            .unwrap_or_default();
         self.pieces.push(Pieces {
-            key,
+            stream: split.stream.to_vec(),
+            cri: split.cri.to_vec(),
             head,
             text: split.piece.to_vec(),
             first_line: at.line,

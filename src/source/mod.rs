@@ -438,28 +438,18 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
     }
     // Runs of 64 NULs or more are holes (a log truncated in place while its writer kept
     // its offset, a preallocated file), not content: neither counted nor weighed.
-    let mut hole = 0usize;
-    let mut run = 0usize;
-    let mut control = 0usize;
-    for &b in sample {
-        if b == 0 {
-            run += 1;
-            continue;
-        }
-        if run >= HOLE_RUN {
-            hole += run;
+    let (mut hole, mut control) = (0usize, 0usize);
+    for run in sample.chunk_by(|a, b| (*a == 0) == (*b == 0)) {
+        if run[0] == 0 && run.len() >= HOLE_RUN {
+            hole += run.len();
         } else {
-            control += run;
+            control += run
+                .iter()
+                .filter(|&&b| {
+                    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f
+                })
+                .count();
         }
-        run = 0;
-        if (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f {
-            control += 1;
-        }
-    }
-    if run >= HOLE_RUN {
-        hole += run;
-    } else {
-        control += run;
     }
     // Nothing but NULs: a log's leading hole is skipped before its start is sniffed, so
     // this is a file of nothing (or an image of a disk).
@@ -681,6 +671,17 @@ impl Stitch {
     }
 }
 
+/// `path` could not be read past `stats`.
+fn read_failed(path: &Path, source: io::Error, stats: ReadStats) -> ReadFailure {
+    ReadFailure {
+        error: Error::ReadInput {
+            path: path.to_path_buf(),
+            source,
+        },
+        stats,
+    }
+}
+
 /// [`read_blocks`] on an open stream (a file, stdin, a member of a tar archive); `path` names
 /// it in errors.
 pub(crate) fn read_stream<'a>(
@@ -694,13 +695,7 @@ pub(crate) fn read_stream<'a>(
     let head = match io::BufRead::fill_buf(&mut raw) {
         Ok(head) => head,
         Err(source) => {
-            return Err(ReadFailure {
-                error: Error::ReadInput {
-                    path: path.to_path_buf(),
-                    source,
-                },
-                stats,
-            });
+            return Err(read_failed(path, source, stats));
         }
     };
     stats.gzip = head.starts_with(&[0x1f, 0x8b]);
@@ -740,7 +735,7 @@ pub(crate) fn read_stream<'a>(
             Ok(n) => {
                 stats.bytes += n as u64;
                 let area = &mut block.area()[..n];
-                if filled == 0 && stats.nul_lead == 0 && area[0] != 0 {
+                if stats.nul_lead == 0 && area[0] != 0 {
                     filled = n;
                     break;
                 }
@@ -754,13 +749,7 @@ pub(crate) fn read_stream<'a>(
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(source) => {
-                return Err(ReadFailure {
-                    error: Error::ReadInput {
-                        path: path.to_path_buf(),
-                        source,
-                    },
-                    stats,
-                });
+                return Err(read_failed(path, source, stats));
             }
         }
     }
