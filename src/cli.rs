@@ -153,6 +153,28 @@ pub struct ScanArgs {
     #[arg(long, value_name = "URL", help_heading = "Matching")]
     pub redirect_uri: Option<String>,
 
+    /// Only events at or after TIME: RFC 3339, `YYYY-MM-DD HH:MM` (UTC), a date, or a
+    /// duration before now (`30m`, `2h`, `1d`).
+    ///
+    /// An event without a time of its own takes the time of the last event before it that
+    /// had one; lines before any time are kept.
+    #[arg(long, value_name = "TIME", help_heading = "Filter")]
+    pub since: Option<String>,
+
+    /// Only events at or before TIME (same forms as --since).
+    #[arg(long, value_name = "TIME", help_heading = "Filter")]
+    pub until: Option<String>,
+
+    /// Only lines of pods whose name matches this regular expression (repeatable).
+    ///
+    /// Lines without a pod (plain files, stdin without kubectl --prefix) are then left out.
+    #[arg(long, value_name = "REGEX", help_heading = "Filter")]
+    pub pod: Vec<String>,
+
+    /// Leave out lines of pods whose name matches this regular expression (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Filter")]
+    pub exclude_pod: Vec<String>,
+
     /// Only frame and match, then print line and match counts (for benchmarks).
     ///
     /// Skips login flows, findings and the report: the matching stage alone, on the `-j`
@@ -196,9 +218,37 @@ pub struct ReportArgs {
     #[arg(long, help_heading = "Output")]
     pub redact_users: bool,
 
-    /// Table width in columns (default: the terminal's, or 120).
+    /// Width in columns (default: COLUMNS, else the terminal's, else 120).
     #[arg(long, value_name = "COLUMNS", help_heading = "Output")]
     pub width: Option<u16>,
+
+    /// Show every finding in full (evidence, causes, Entra ids, steps) and the login flows.
+    ///
+    /// Without it the terminal shows the verdict, one line per other cause and the steps
+    /// for the most likely cause. Other formats always hold everything.
+    #[arg(short = 'v', long, visible_alias = "verbose", help_heading = "Output")]
+    pub details: bool,
+
+    /// Report only findings at least this severe (the exit status follows what is
+    /// reported).
+    #[arg(long, value_name = "LEVEL", help_heading = "Filter")]
+    pub severity: Option<MinSeverity>,
+
+    /// Report only findings of this symptom (repeatable; README, "Symptoms").
+    #[arg(
+        long,
+        value_name = "SYMPTOM",
+        value_parser = clap::builder::PossibleValuesParser::new(
+            crate::catalog::Symptom::ALL.iter().map(|s| s.key())
+        ),
+        hide_possible_values = true,
+        help_heading = "Filter"
+    )]
+    pub symptom: Vec<String>,
+
+    /// Show times on the terminal in this machine's time zone (JSON and reports stay UTC).
+    #[arg(long, help_heading = "Output")]
+    pub local_time: bool,
 
     /// Do not print the one-line summary on stderr.
     #[arg(short, long, help_heading = "Output")]
@@ -360,6 +410,29 @@ pub enum FailOn {
     Info,
     /// Never exit 1 for findings.
     Never,
+}
+
+/// `--severity`: the least severe finding reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MinSeverity {
+    /// Every finding.
+    Info,
+    /// Warnings and errors.
+    Warning,
+    /// Only errors.
+    Error,
+}
+
+impl MinSeverity {
+    /// As a severity.
+    pub fn severity(self) -> crate::catalog::Severity {
+        use crate::catalog::Severity;
+        match self {
+            MinSeverity::Info => Severity::Info,
+            MinSeverity::Warning => Severity::Warning,
+            MinSeverity::Error => Severity::Error,
+        }
+    }
 }
 
 impl FailOn {

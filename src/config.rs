@@ -39,6 +39,12 @@ pub struct ScanConfig {
     /// is not held back waiting for a line that may wrap onto it, so each live line is
     /// framed, matched and printed as it arrives.
     pub live: bool,
+    /// Which events are read (`--since`, `--until`, `--pod`, `--exclude-pod`).
+    pub filter: crate::filter::EventFilter,
+    /// Findings less severe than this are not reported (`--severity`).
+    pub min_severity: Option<Severity>,
+    /// Only findings of these symptoms are reported (`--symptom`; empty: all).
+    pub symptoms: Vec<crate::catalog::Symptom>,
 }
 
 /// The most worker threads `-j` takes.
@@ -124,6 +130,27 @@ impl ScanConfig {
         }
         config.inputs = inputs;
         config.threads = args.threads;
+        let now = chrono::Utc::now();
+        let time = |t: &Option<String>, flag: &str| {
+            t.as_deref()
+                .map(|t| crate::filter::parse_time(t, now).map_err(|e| format!("{flag}: {e}")))
+                .transpose()
+        };
+        config.filter = crate::filter::EventFilter {
+            since: time(&args.since, "--since")?,
+            until: time(&args.until, "--until")?,
+            pods: crate::filter::pod_patterns(&args.pod, "--pod")?,
+            exclude_pods: crate::filter::pod_patterns(&args.exclude_pod, "--exclude-pod")?,
+        };
+        if let (Some(s), Some(u)) = (config.filter.since, config.filter.until)
+            && s > u
+        {
+            return Err(format!(
+                "--since ({}) is after --until ({}): nothing would be read",
+                crate::parse::timestamp::rfc3339(s),
+                crate::parse::timestamp::rfc3339(u)
+            ));
+        }
         config.redirect_uri = args.redirect_uri.clone();
         if let Some(uri) = &config.redirect_uri
             && !uri.contains("://")
@@ -145,7 +172,9 @@ impl ScanConfig {
             format: args.output,
             style: Style {
                 color: use_color(color),
-                width: args.width,
+                width: Some(crate::report::terminal_width(args.width)),
+                details: args.details,
+                local_time: args.local_time,
             },
             fail_on: args.fail_on.threshold(),
             show_secrets: args.show_secrets,
@@ -156,6 +185,18 @@ impl ScanConfig {
             redirect_uri: None,
             match_records: args.output == Format::Jsonl,
             live: false,
+            filter: crate::filter::EventFilter::default(),
+            min_severity: args.severity.map(|s| s.severity()),
+            symptoms: args
+                .symptom
+                .iter()
+                .filter_map(|k| {
+                    crate::catalog::Symptom::ALL
+                        .iter()
+                        .copied()
+                        .find(|s| s.key() == k)
+                })
+                .collect(),
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod correlate;
 pub mod detectors;
 pub mod error;
+pub mod filter;
 pub mod har;
 /// Pod logs read straight from the Kubernetes API (feature `kube`, on by default).
 #[cfg(feature = "kube")]

@@ -165,7 +165,7 @@ fn archive_pod_logs_carry_pod_and_container_and_non_logs_are_counted() {
     );
     assert_eq!(ev["pod"], POD_A);
     assert_eq!(ev["container"], "netbox");
-    assert_eq!(ev["time"], "2026-11-21T14:02:11.469762589Z");
+    assert_eq!(ev["time"], "2026-11-21T14:02:11.469Z");
 
     // The previous container's log: same container, its own input name.
     let invalid = finding(&run.report, "aadsts7000215-invalid-client-secret");

@@ -256,6 +256,27 @@ fn snapshot_table_120_columns() {
     insta::assert_snapshot!("table_120", out);
 }
 
+/// The default terminal view of each sample folder, at 80 and 120 columns: the verdict,
+/// the other causes and the first cause's steps (issue 18).
+#[test]
+fn snapshot_terminal_of_every_sample() {
+    for dir in [
+        "client-secret-expired",
+        "https-required",
+        "invalid-secret",
+        "not-logged-in",
+        "redirect-uri-mismatch",
+    ] {
+        let path = format!("samples/{dir}");
+        for width in ["80", "120"] {
+            let (exit, out) = scan(&["--color", "never", "--width", width, &path]);
+            assert_eq!(exit, Exit::Findings, "{dir}");
+            assert!(out.starts_with("Most likely cause: "), "{out}");
+            insta::assert_snapshot!(format!("terminal_{dir}_{width}"), out);
+        }
+    }
+}
+
 #[test]
 fn snapshot_json() {
     let out = sample_report(&["-o", "json"]);

@@ -12,7 +12,8 @@ use crate::parse::timestamp::rfc3339;
 use crate::parse::{FrameStats, timestamp};
 use crate::redact::{Masking, Shown};
 use crate::report::build::MAX_EVIDENCE_SAMPLES;
-use crate::report::{EntraIds, Evidence, Finding};
+use crate::report::verdict::push_incident;
+use crate::report::{EntraAttempt, EntraIds, Evidence, Finding, Incident};
 
 use super::{
     MAX_ERRORS_SEEN, MAX_EVIDENCE_TEXT, MAX_IDS, MAX_UNKNOWN_CODES, OTHER_UNKNOWN_CODES,
@@ -48,7 +49,16 @@ pub struct FindingTally {
     pub(super) trace_ids: BTreeSet<String>,
     pub(super) correlation_ids: BTreeSet<String>,
     pub(super) timestamps: BTreeSet<String>,
+    /// Where and when its events happened (the first ones), for folding.
+    pub(super) incidents: Vec<Incident>,
+    /// Entra attempts: (time, trace id, correlation id) of each event that named one.
+    pub(super) attempts: BTreeSet<EntraRow>,
+    /// All attempts, past the kept ones too.
+    pub(super) attempts_total: u64,
 }
+
+/// One attempt's time, trace id and correlation id, as read.
+pub(super) type EntraRow = (Option<DateTime<Utc>>, Option<String>, Option<String>);
 
 pub(super) fn push_capped<T: Ord>(set: &mut BTreeSet<T>, value: T) {
     if set.len() < MAX_IDS {
@@ -59,6 +69,9 @@ pub(super) fn push_capped<T: Ord>(set: &mut BTreeSet<T>, value: T) {
 impl FindingTally {
     pub(super) fn merge(&mut self, other: FindingTally) {
         self.count += other.count;
+        for i in other.incidents {
+            push_incident(&mut self.incidents, i);
+        }
         self.first = min_opt(self.first, other.first);
         self.last = self.last.max(other.last);
         self.log_timed |= other.log_timed;
@@ -85,6 +98,10 @@ impl FindingTally {
         }
         for v in other.timestamps {
             push_capped(&mut self.timestamps, v);
+        }
+        self.attempts_total += other.attempts_total;
+        for v in other.attempts {
+            push_capped(&mut self.attempts, v);
         }
     }
 }
@@ -119,6 +136,8 @@ pub struct Collected {
     pub released: Released,
     /// How evidence is masked (the same for every input of a run).
     pub masking: Masking,
+    /// Events left out by `--since`, `--until`, `--pod`, `--exclude-pod`.
+    pub filtered_events: u64,
     /// Findings made outside the catalog (HAR captures, tokens: see [`crate::har`]), already
     /// masked; listed with the catalog's findings.
     pub extra: Vec<Finding>,
@@ -137,6 +156,7 @@ impl Collected {
         self.matched_events += other.matched_events;
         self.matched_lines += other.matched_lines;
         self.json_lines_broken += other.json_lines_broken;
+        self.filtered_events += other.filtered_events;
         self.frames.merge(&other.frames);
         self.flows.extend(other.flows);
         self.orphans.extend(other.orphans);
@@ -250,6 +270,12 @@ impl Collected {
         let source = masking.show_line(&step.source);
         let tally = self.tallies.entry(FindingKey::Rule(r)).or_default();
         tally.count += 1;
+        let place = match (&step.pod, &step.container) {
+            (Some(p), Some(c)) => format!("pod/{p}/{c}"),
+            (Some(p), None) => format!("pod/{p}"),
+            _ => step.source.clone(),
+        };
+        push_incident(&mut tally.incidents, Incident::new(&place, step.line, time));
         tally.first = min_opt(tally.first, time);
         tally.last = tally.last.max(time);
         tally.sources.insert(match (&step.pod, &step.container) {
@@ -304,10 +330,25 @@ pub(super) fn finding(
     masking: &Masking,
 ) -> Finding {
     let shown = |set: &BTreeSet<String>| set.iter().map(|v| masking.show(v)).collect();
+    // Entra writes `2026-11-21 14:02:11Z`; the report writes every time one way.
+    let normal = |t: &String| {
+        timestamp::parse_value(t.as_bytes())
+            .map_or_else(|| masking.show(t), |t| Shown::ours(rfc3339(t)))
+    };
     let entra = EntraIds {
         trace_ids: shown(&tally.trace_ids),
         correlation_ids: shown(&tally.correlation_ids),
-        timestamps: shown(&tally.timestamps),
+        timestamps: tally.timestamps.iter().map(normal).collect(),
+        attempts: tally
+            .attempts
+            .iter()
+            .map(|(time, trace, correlation)| EntraAttempt {
+                time: time.map(rfc3339),
+                trace_id: trace.as_deref().map(|v| masking.show(v)),
+                correlation_id: correlation.as_deref().map(|v| masking.show(v)),
+            })
+            .collect(),
+        attempts_total: tally.attempts_total,
     };
     let ours = |list: &[String]| list.iter().map(Shown::ours).collect::<Vec<_>>();
     // Codes seen are the catalog's codes and AADSTS numbers the matcher parsed.
@@ -369,6 +410,9 @@ pub(super) fn finding(
         resolution: ours(&resolution),
         references: ours(&references),
         flows: Vec::new(),
+        also_seen_as: Vec::new(),
+        folded_into: None,
+        incidents: tally.incidents.clone(),
     };
     match key {
         FindingKey::Rule(r) => {

@@ -15,6 +15,7 @@ mod observe;
 mod tests;
 mod tokens;
 
+use chrono::{DateTime, Utc};
 pub use findings::{Collected, FindingKey, FindingTally};
 use identifiers::Printed;
 use observe::MatchedEvent;
@@ -29,8 +30,9 @@ use crate::parse::access::{self, Access};
 use crate::parse::entra::{self, IdKind, entra_ids};
 use crate::parse::{Event, decode, lossy, timestamp};
 use crate::redact::Masking;
-use crate::report::Evidence;
 use crate::report::build::MAX_EVIDENCE_SAMPLES;
+use crate::report::verdict::push_incident;
+use crate::report::{Evidence, Incident};
 
 /// Entra ids kept per finding and kind.
 pub const MAX_IDS: usize = 20;
@@ -364,13 +366,13 @@ impl Analyzer<'_> {
             .map(|hit| self.finding_key(hit.key))
             .collect();
         let shown = self.tally(&matched, &keys);
-        self.attach(&keys, &matched.ids);
+        self.attach(&keys, &matched.ids, matched.time);
         let waiting: Vec<LooseIds> = std::mem::take(&mut self.loose);
         for loose in waiting {
             if loose.pod == matched.pod
                 && matched.line.saturating_sub(loose.line) <= ID_CONTEXT_LINES
             {
-                self.attach(&keys, &loose.ids);
+                self.attach(&keys, &loose.ids, matched.time);
             } else {
                 self.loose.push(loose);
             }
@@ -400,12 +402,23 @@ impl Analyzer<'_> {
     /// it.
     fn tally(&mut self, matched: &MatchedEvent, keys: &[FindingKey]) -> Option<Evidence> {
         let mut shown: Option<Evidence> = None;
+        // A pasted error page has no log time: Entra's timestamp in its text stands in.
+        let event_time = matched.time.or_else(|| {
+            matched.ids.iter().find_map(|(kind, v)| match kind {
+                IdKind::Timestamp => timestamp::parse_value(v.as_bytes()),
+                _ => None,
+            })
+        });
         for (hit, &key) in matched.hits.iter().zip(keys) {
             let tally = self.collected.tallies.entry(key).or_default();
             tally.count += 1;
             tally.first = min_opt(tally.first, matched.time);
             tally.last = tally.last.max(matched.time);
             tally.log_timed |= matched.time.is_some();
+            push_incident(
+                &mut tally.incidents,
+                Incident::new(&matched.source_key, matched.line, event_time),
+            );
             if tally.sources.len() < MAX_SOURCES && !tally.sources.contains(&matched.source_key) {
                 tally.sources.insert(matched.source_key.clone());
             }
@@ -523,7 +536,11 @@ impl Analyzer<'_> {
             .filter(|l| l.pod == pod && frame.line.saturating_sub(l.line) <= ID_CONTEXT_LINES)
         {
             let keys = last.keys.clone();
-            self.attach(&keys, &ids);
+            let time = frame
+                .kube_time
+                .and_then(timestamp::parse_value)
+                .or_else(|| timestamp::find(frame.body));
+            self.attach(&keys, &ids, time);
             return;
         }
         self.loose
@@ -557,9 +574,32 @@ impl Analyzer<'_> {
         }
     }
 
-    fn attach(&mut self, keys: &[FindingKey], ids: &[(IdKind, String)]) {
+    /// Adds the Entra ids of one event (or of lines next to it) to the findings `keys`
+    /// name: each list, and one attempt row (time, trace id, correlation id).
+    fn attach(
+        &mut self,
+        keys: &[FindingKey],
+        ids: &[(IdKind, String)],
+        time: Option<DateTime<Utc>>,
+    ) {
+        let first = |want: IdKind| {
+            ids.iter()
+                .find(|(kind, _)| *kind == want)
+                .map(|(_, v)| v.clone())
+        };
+        let (trace, correlation) = (first(IdKind::Trace), first(IdKind::Correlation));
+        let attempt = (trace.is_some() || correlation.is_some()).then(|| {
+            let time = first(IdKind::Timestamp)
+                .and_then(|t| timestamp::parse_value(t.as_bytes()))
+                .or(time);
+            (time, trace, correlation)
+        });
         for key in keys {
             if let Some(tally) = self.collected.tallies.get_mut(key) {
+                if let Some(a) = &attempt {
+                    tally.attempts_total += 1;
+                    push_capped(&mut tally.attempts, a.clone());
+                }
                 for (kind, value) in ids {
                     let set = match kind {
                         IdKind::Trace => &mut tally.trace_ids,
@@ -571,6 +611,13 @@ impl Analyzer<'_> {
                                 let t = timestamp::parse_value(value.as_bytes());
                                 tally.first = min_opt(tally.first, t);
                                 tally.last = tally.last.max(t);
+                                // The page's timestamp is its event's time (the event
+                                // was counted just before its ids are attached).
+                                if let Some(last) = tally.incidents.last_mut()
+                                    && last.time.is_none()
+                                {
+                                    last.time = t;
+                                }
                             }
                             &mut tally.timestamps
                         }

@@ -370,8 +370,8 @@ fn entra_timestamps_date_a_finding_without_log_times() {
         .iter()
         .find(|f| f.rule.starts_with("aadsts7000222"))
         .expect("finding");
-    assert_eq!(f.first_seen.as_deref(), Some("2026-11-21T14:02:11Z"));
-    assert_eq!(f.last_seen.as_deref(), Some("2026-11-21T14:58:05Z"));
+    assert_eq!(f.first_seen.as_deref(), Some("2026-11-21T14:02:11.000Z"));
+    assert_eq!(f.last_seen.as_deref(), Some("2026-11-21T14:58:05.000Z"));
 
     let timed = format!("2026-11-22T08:00:00Z {}", page("2026-11-21 14:02:11Z"));
     let findings = findings_of(&timed);
@@ -379,6 +379,6 @@ fn entra_timestamps_date_a_finding_without_log_times() {
         .iter()
         .find(|f| f.rule.starts_with("aadsts7000222"))
         .expect("finding");
-    assert_eq!(f.first_seen.as_deref(), Some("2026-11-22T08:00:00Z"));
-    assert_eq!(f.last_seen.as_deref(), Some("2026-11-22T08:00:00Z"));
+    assert_eq!(f.first_seen.as_deref(), Some("2026-11-22T08:00:00.000Z"));
+    assert_eq!(f.last_seen.as_deref(), Some("2026-11-22T08:00:00.000Z"));
 }

@@ -102,6 +102,13 @@ pub(super) fn finish_report(
         chrono::Duration::seconds(config.flow_timeout_secs),
     );
     let mut findings = collected.findings(compiled);
+    summary.filtered_events = collected.filtered_events;
+    let before = findings.len();
+    findings.retain(|f| {
+        config.min_severity.is_none_or(|s| f.severity >= s)
+            && (config.symptoms.is_empty() || config.symptoms.contains(&f.symptom))
+    });
+    summary.findings_filtered = (before - findings.len()) as u64;
     let mut flows = std::mem::take(&mut collected.flows);
     for (n, flow) in flows.iter_mut().enumerate() {
         flow.id = format!("f{}", n + 1);
@@ -130,10 +137,12 @@ pub(super) fn finish_report(
         schema_version: report::SCHEMA_VERSION,
         show_secrets: config.show_secrets,
         inputs: inputs.iter().map(|i| masking.show_line(i)).collect(),
+        verdict: None,
         findings,
         flows: show_flows(flows, masking, workers(config).max(1)),
         summary,
     };
+    report::verdict::decide(&mut report, compiled);
 
     report.number_placeholders(numbers);
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came
@@ -242,6 +251,14 @@ pub(super) fn summary_line(s: &Summary) -> String {
         ),
         (s.bundle_skipped, "non-log file(s) in bundles skipped"),
         (s.empty_logs, "empty log(s) in bundles"),
+        (
+            s.filtered_events,
+            "event(s) of interest left out by --since/--until/--pod/--exclude-pod",
+        ),
+        (
+            s.findings_filtered,
+            "finding(s) not reported (--severity/--symptom)",
+        ),
     ];
     let unread: Vec<String> = counts
         .iter()

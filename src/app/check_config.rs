@@ -81,7 +81,9 @@ pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
     report.number_placeholders(&mut numbers);
     let style = Style {
         color: crate::config::use_color(color),
-        width: args.width,
+        width: Some(crate::report::terminal_width(args.width)),
+        details: true,
+        local_time: false,
     };
     let mut rendered = Vec::new();
     report::render(&report, args.output, style, &mut rendered)?;
@@ -160,6 +162,7 @@ fn build_report(name: &str, bytes: u64, outcome: &CheckedFile) -> Report {
         schema_version: report::SCHEMA_VERSION,
         show_secrets: false,
         inputs: vec![crate::redact::Masking::default().show(name)],
+        verdict: None,
         findings: outcome.findings.clone(),
         flows: Vec::new(),
         summary,

@@ -51,6 +51,8 @@ fn config() -> ScanConfig {
         style: Style {
             color: false,
             width: Some(120),
+            details: false,
+            local_time: false,
         },
         fail_on: None,
         show_secrets: false,
@@ -61,6 +63,9 @@ fn config() -> ScanConfig {
         redirect_uri: None,
         match_records: false,
         live: false,
+        filter: crate::filter::EventFilter::default(),
+        min_severity: None,
+        symptoms: Vec::new(),
     }
 }
 

@@ -45,6 +45,8 @@ fn config(format: Format, show_secrets: bool, users: bool) -> ScanConfig {
         style: Style {
             color: false,
             width: Some(100),
+            details: false,
+            local_time: false,
         },
         fail_on: None,
         show_secrets,
@@ -55,6 +57,9 @@ fn config(format: Format, show_secrets: bool, users: bool) -> ScanConfig {
         redirect_uri: None,
         match_records: true,
         live: false,
+        filter: crate::filter::EventFilter::default(),
+        min_severity: None,
+        symptoms: Vec::new(),
     }
 }
 

@@ -202,9 +202,18 @@ pub(super) fn scan_blocks(
     analyzer.set_redact_users(config.redact_users);
     analyzer.set_match_records(config.match_records);
     let observers = (0..workers).map(|_| analyzer.observer()).collect();
-    let sink = &mut |frame: &Event<'_>, observed: Option<Observation>| match observed {
-        Some(o) => analyzer.event_observed(frame, o, on_match),
-        None => analyzer.event(frame, on_match),
+    let filter = &config.filter;
+    let mut kept = crate::filter::FilterState::default();
+    let mut left_out = 0u64;
+    let sink = &mut |frame: &Event<'_>, observed: Option<Observation>| {
+        if !filter.is_empty() && !filter.keeps(frame, &mut kept) {
+            left_out += 1;
+            return;
+        }
+        match observed {
+            Some(o) => analyzer.event_observed(frame, o, on_match),
+            None => analyzer.event(frame, on_match),
+        }
     };
     let read = match feed {
         Feed::Ranged(file) => pipeline::run_ranged(&mut framer, observers, sink, file),
@@ -212,6 +221,7 @@ pub(super) fn scan_blocks(
     };
     analyzer.finish(framer.last_line(), on_match);
     analyzer.collected.frames = framer.stats;
+    analyzer.collected.filtered_events = left_out;
     PartScan {
         collected: analyzer.collected,
         read,

@@ -134,6 +134,7 @@ fn unmasked_evidence_is_caught_before_printing() {
         schema_version: report::SCHEMA_VERSION,
         show_secrets: false,
         inputs: vec![],
+        verdict: None,
         findings: findings.clone(),
         flows: collected
             .flows
@@ -174,6 +175,7 @@ fn every_input_text_is_numbered_and_a_missed_mask_is_refused() {
         schema_version: report::SCHEMA_VERSION,
         show_secrets: false,
         inputs: Vec::new(),
+        verdict: None,
         findings,
         flows: Vec::new(),
         summary: Summary::default(),

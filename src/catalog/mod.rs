@@ -224,7 +224,8 @@ string_enum! {
         ProviderUnreachable = "provider-unreachable",
         /// A claim NetBox needs is missing.
         MissingClaim = "missing-claim",
-        /// The pipeline or NetBox refused the user.
+        /// Cancelled or refused with no Entra reason: the user cancelled, or the pipeline
+        /// or NetBox refused the user.
         AccessDeniedByPipeline = "access-denied-by-pipeline",
         /// The login started but never came back.
         NoCallback = "no-callback",

@@ -85,6 +85,9 @@ impl Checker<'_> {
                     resolution: rule.resolution.iter().map(Shown::ours).collect(),
                     flows: Vec::new(),
                     references: Vec::new(),
+                    also_seen_as: Vec::new(),
+                    folded_into: None,
+                    incidents: Vec::new(),
                 };
                 Some((first, finding))
             })

@@ -120,14 +120,26 @@ fn ids_in(text: &str, out: &mut Vec<(IdKind, String)>) {
         else {
             continue;
         };
-        let kind = if caps[1].eq_ignore_ascii_case("correlation") {
-            IdKind::Correlation
-        } else {
-            IdKind::Trace
+        let Some(kind) = id_kind(&caps, window) else {
+            done = end;
+            continue;
         };
         out.push((kind, caps[2].to_ascii_lowercase()));
         done = end;
     }
+}
+
+/// Which id a match of [`ENTRA_ID`] in `text` is; `None` for `request_id` / `request-id`,
+/// the log's own request id (django-structlog, nginx's `$request_id`), not Entra's: Entra
+/// writes `Request Id:` on its page and `trace_id` in its JSON bodies.
+fn id_kind(caps: &regex::Captures<'_>, text: &str) -> Option<IdKind> {
+    let label = caps.get(1)?;
+    if label.as_str().eq_ignore_ascii_case("correlation") {
+        return Some(IdKind::Correlation);
+    }
+    let own = label.as_str().eq_ignore_ascii_case("request")
+        && matches!(text.as_bytes().get(label.end()), Some(b'_' | b'-'));
+    (!own).then_some(IdKind::Trace)
 }
 
 fn times_in(text: &str, out: &mut Vec<(IdKind, String)>) {

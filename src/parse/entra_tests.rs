@@ -7,14 +7,7 @@ fn ids_found_near_guids_are_all_the_ids() {
     let whole = |text: &str| -> Vec<(IdKind, String)> {
         ENTRA_ID
             .captures_iter(text)
-            .map(|caps| {
-                let kind = if caps[1].eq_ignore_ascii_case("correlation") {
-                    IdKind::Correlation
-                } else {
-                    IdKind::Trace
-                };
-                (kind, caps[2].to_ascii_lowercase())
-            })
+            .filter_map(|caps| Some((id_kind(&caps, text)?, caps[2].to_ascii_lowercase())))
             .collect()
     };
     let guid = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
@@ -52,6 +45,11 @@ fn entra_ids_in_plain_json_and_url_encoded_text() {
     assert_eq!(ids.len(), 3);
     let json = r#"{"trace_id":"0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0","correlation_id":"11111111-2222-4333-8444-555555555555"}"#;
     assert_eq!(entra_ids(json).len(), 2);
+    // The log's own request ids are not Entra's; the browser page's `Request Id` is.
+    let own = r#"{"event":"request_started","request_id":"21b93483-bd2f-44e8-a9c6-8ceae2bd6106"} request-id=21b93483-bd2f-44e8-a9c6-8ceae2bd6106"#;
+    assert_eq!(entra_ids(own), []);
+    let page = "Request Id: 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+    assert_eq!(entra_ids(page).len(), 1);
     let encoded = "error_description=AADSTS65004%3a+User+declined.%0d%0aTrace+ID%3a+0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0%0d%0aCorrelation+ID%3a+11111111-2222-4333-8444-555555555555";
     let ids = entra_ids(encoded);
     assert!(

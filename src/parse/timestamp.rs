@@ -130,10 +130,10 @@ pub fn iso(i: &[u8]) -> IResult<&[u8], DateTime<Utc>> {
     }
 }
 
-/// A time as every report writes it: RFC 3339 in UTC with `Z`, fractions only as far as
-/// they are not zero (`2026-11-20T09:14:02Z`, `...02.5Z`).
+/// A time as every report writes it: RFC 3339 in UTC with `Z` and always three fraction
+/// digits (`2026-11-20T09:14:02.000Z`), so that times sort as text.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Strict RFC 3339 as kubectl writes it: `T`, 0 to 9 fraction digits after `.`, and a zone.

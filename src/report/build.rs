@@ -75,8 +75,12 @@ impl FindingBuilder<'_> {
                 resolution: t.resolution.iter().map(Shown::ours).collect(),
                 flows: Vec::new(),
                 references: Vec::new(),
+                also_seen_as: Vec::new(),
+                folded_into: None,
+                incidents: Vec::new(),
             });
         f.count += 1;
+        super::verdict::push_incident(&mut f.incidents, super::Incident::new(&source, line, time));
         let time_text = time.map(rfc3339);
         if f.first_seen.is_none() || time_text.is_some() && time_text < f.first_seen {
             f.first_seen = time_text.clone().or(f.first_seen.take());
@@ -115,6 +119,9 @@ pub fn merge_findings(findings: &mut Vec<Finding>, more: Vec<Finding>) {
         match findings.iter_mut().find(|x| x.rule == f.rule) {
             Some(x) => {
                 x.count += f.count;
+                for i in f.incidents {
+                    super::verdict::push_incident(&mut x.incidents, i);
+                }
                 for e in f.evidence {
                     if x.evidence.len() < MAX_EVIDENCE_SAMPLES {
                         x.evidence.push(e);

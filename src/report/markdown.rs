@@ -8,7 +8,7 @@ use crate::catalog::Severity;
 use crate::correlate::Outcome;
 use crate::error::Result;
 use crate::redact::Shown;
-use crate::report::{Finding, Report};
+use crate::report::{Finding, Report, Verdict};
 
 /// The vendor guide's checks, in our words: the appendix of every report.
 const CHECKLIST: &[&str] = &[
@@ -114,6 +114,23 @@ fn time_window(report: &Report) -> (Option<&str>, Option<&str>) {
 fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "### {} — {}\n", ours(&f.title), f.symptom)?;
     writeln!(out, "- Rule: `{}`; severity: {}", f.rule, f.severity)?;
+    if let Some(root) = &f.folded_into {
+        writeln!(
+            out,
+            "- Part of: `{root}` (explains the same events or logins)"
+        )?;
+    }
+    if !f.also_seen_as.is_empty() {
+        writeln!(
+            out,
+            "- Also seen as: {}",
+            f.also_seen_as
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
     let shown_codes = if f.codes_seen.is_empty() && f.codes_inferred.is_empty() {
         &f.codes
     } else {
@@ -237,23 +254,71 @@ fn header(report: &Report, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// The verdict: the most likely cause, its extent and first step, and the other causes.
+fn verdict_lines(report: &Report, v: &Verdict, out: &mut dyn Write) -> Result<()> {
+    let mut extent = match v.failed_logins {
+        Some(n) => format!("{n} failed login(s)"),
+        None => format!("seen {} time(s)", v.count),
+    };
+    if let Some(t) = &v.since {
+        extent.push_str(&format!(" since {t}"));
+    }
+    if !v.sources.is_empty() {
+        extent.push_str(&format!(", {}", code_spans(&v.sources)));
+    }
+    writeln!(
+        out,
+        "**Most likely cause: {}** ({extent}; rule `{}`, symptom `{}`).\n",
+        ours(&v.title),
+        v.rule,
+        v.symptom
+    )?;
+    if let Some(step) = &v.first_step {
+        writeln!(out, "**First step:** {}\n", ours(step))?;
+    }
+    let top = &report.findings[v.finding];
+    if !top.also_seen_as.is_empty() {
+        writeln!(
+            out,
+            "Also seen as (the same events or logins): {}.\n",
+            top.also_seen_as
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    if !v.others.is_empty() {
+        writeln!(out, "Other causes:\n")?;
+        for &i in &v.others {
+            let f = &report.findings[i];
+            writeln!(
+                out,
+                "- {} ({}, `{}`, seen {} time(s))",
+                ours(&f.title),
+                f.severity,
+                f.rule,
+                f.count
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// `## Summary`: the most likely cause, the findings by severity, the login flows.
 fn summary_section(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "## Summary\n")?;
     if report.findings.is_empty() {
         writeln!(out, "No SSO failure was found in the logs.\n")?;
     } else {
-        let top = &report.findings[0];
-        writeln!(
-            out,
-            "Most likely cause: **{}** ({}), seen {} time(s){}.\n",
-            ours(&top.title),
-            top.symptom,
-            top.count,
-            top.first_seen
-                .as_deref()
-                .map_or(String::new(), |t| format!(" since {t}"))
-        )?;
+        match &report.verdict {
+            Some(v) => verdict_lines(report, v, out)?,
+            None => writeln!(
+                out,
+                "No sign-in failure was found; the findings below are notes.\n"
+            )?,
+        }
         let errors = report
             .findings
             .iter()
@@ -349,46 +414,58 @@ fn flow_timeline(report: &Report, out: &mut dyn Write) -> Result<()> {
 
 /// `## Entra sign-in logs cross-reference`: the Entra ids of every finding, to look up.
 fn entra_cross_reference(report: &Report, out: &mut dyn Write) -> Result<()> {
-    let ids: Vec<(&Finding, &str, &Shown)> = report
+    writeln!(out, "## Entra sign-in logs cross-reference\n")?;
+    let with_rows: Vec<&Finding> = report
         .findings
         .iter()
-        .flat_map(|f| {
-            f.entra
-                .trace_ids
-                .iter()
-                .map(move |v| (f, "Trace ID", v))
-                .chain(
-                    f.entra
-                        .correlation_ids
-                        .iter()
-                        .map(move |v| (f, "Correlation ID", v)),
-                )
-                .chain(f.entra.timestamps.iter().map(move |v| (f, "Timestamp", v)))
-        })
+        .filter(|f| !f.entra.attempts.is_empty())
         .collect();
-    writeln!(out, "## Entra sign-in logs cross-reference\n")?;
-    if ids.is_empty() {
+    let with_times: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.entra.attempts.is_empty() && !f.entra.timestamps.is_empty())
+        .collect();
+    if with_rows.is_empty() && with_times.is_empty() {
         writeln!(
             out,
             "No Entra Trace ID, Correlation ID or Timestamp appears in the logs.\n"
         )?;
-    } else {
-        writeln!(
-            out,
-            "Look these up in the Entra admin center, Sign-in logs (filter by Correlation ID or Request ID):\n"
-        )?;
-        writeln!(out, "| Finding | Kind | Value |")?;
-        writeln!(out, "|---|---|---|")?;
-        for (f, kind, v) in ids {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Look these up in the Entra admin center, Sign-in logs (filter by Correlation ID or Request ID), one row per attempt:\n"
+    )?;
+    writeln!(out, "| Finding | Time | Trace ID | Correlation ID |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    let dash = |v: Option<&Shown>| v.map_or_else(|| "-".to_string(), |v| code_span(v));
+    for f in &with_rows {
+        for a in &f.entra.attempts {
             writeln!(
                 out,
-                "| {} | {kind} | {} |",
+                "| {} | {} | {} | {} |",
                 code_span(&f.rule),
-                code_span(v)
+                a.time.as_deref().unwrap_or("-"),
+                dash(a.trace_id.as_ref()),
+                dash(a.correlation_id.as_ref())
             )?;
         }
-        writeln!(out)?;
+        let total = f.entra.attempts_total.max(f.entra.attempts.len() as u64);
+        if total > f.entra.attempts.len() as u64 {
+            writeln!(
+                out,
+                "| {} | +{} more | | |",
+                code_span(&f.rule),
+                total - f.entra.attempts.len() as u64
+            )?;
+        }
     }
+    for f in &with_times {
+        for t in &f.entra.timestamps {
+            writeln!(out, "| {} | {} | - | - |", code_span(&f.rule), code_span(t))?;
+        }
+    }
+    writeln!(out)?;
     Ok(())
 }
 

@@ -4,11 +4,13 @@
 //! doc comment is its `--help` text) and its arm in [`render`]; see "How to add" in
 //! docs/ARCHITECTURE.md for the tests and docs that go with it.
 
+pub mod brief;
 pub mod build;
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod verdict;
 
 use std::collections::BTreeMap;
 
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Severity, Symptom};
 use crate::correlate::{Outcome, Stop};
 use crate::redact::{Placeholders, ShowCache, Shown};
+pub use verdict::{Incident, Verdict};
 
 /// The banner of a report printed with masking off.
 pub const SECRETS_WARNING: &str = "WARNING: secrets are NOT masked in this output (--show-secrets / --no-redact). Do not attach it to a ticket.";
@@ -33,16 +36,17 @@ pub struct Report {
     /// JSON schema version.
     pub schema_version: u32,
     /// True when the user turned masking off (`--show-secrets` / `--no-redact`).
-    #[serde(
-        default,
-        rename = "secrets_shown",
-        skip_serializing_if = "std::ops::Not::not"
-    )]
+    #[serde(default, rename = "secrets_shown")]
     pub show_secrets: bool,
     /// The inputs read, as named.
     #[serde(default)]
     pub inputs: Vec<Shown>,
-    /// Findings, most severe first, then by first time seen, then rule id.
+    /// The most likely cause and the other root causes (`null` when nothing at warning or
+    /// above was found).
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    /// Findings by rank: the root causes first, most likely first, then the findings folded
+    /// under them (`folded_into`); see [`verdict`].
     pub findings: Vec<Finding>,
     /// Login flows, in input order then time.
     pub flows: Vec<LoginFlow>,
@@ -62,6 +66,9 @@ impl Report {
     /// output shows them: the one list both placeholder numbering and the last check before
     /// output walk, so neither can miss a field the other sees.
     pub fn each_input_text(&mut self, f: &mut dyn FnMut(&mut Shown)) {
+        if let Some(v) = &mut self.verdict {
+            v.sources.iter_mut().for_each(&mut *f);
+        }
         for finding in &mut self.findings {
             finding.errors_seen.iter_mut().for_each(&mut *f);
             finding.diagnosis.iter_mut().for_each(&mut *f);
@@ -73,6 +80,10 @@ impl Report {
             entra.trace_ids.iter_mut().for_each(&mut *f);
             entra.correlation_ids.iter_mut().for_each(&mut *f);
             entra.timestamps.iter_mut().for_each(&mut *f);
+            for a in &mut entra.attempts {
+                a.trace_id.iter_mut().for_each(&mut *f);
+                a.correlation_id.iter_mut().for_each(&mut *f);
+            }
         }
         for flow in &mut self.flows {
             flow.keys.iter_mut().for_each(&mut *f);
@@ -88,6 +99,13 @@ impl Report {
         }
         self.summary.problems.iter_mut().for_each(&mut *f);
         self.inputs.iter_mut().for_each(&mut *f);
+    }
+
+    /// True when the login flow `id` failed or was abandoned.
+    pub fn failed_flow(&self, id: &str) -> bool {
+        self.flows
+            .iter()
+            .any(|f| f.id == id && matches!(f.outcome, Outcome::Failed | Outcome::Abandoned))
     }
 
     /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows, those
@@ -173,6 +191,16 @@ pub struct Finding {
     pub flows: Vec<String>,
     /// Documentation links.
     pub references: Vec<Shown>,
+    /// Rule ids of the findings folded under this one: they explain the same events or
+    /// login flows (see [`verdict`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_seen_as: Vec<String>,
+    /// For a finding folded under another, that finding's rule id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folded_into: Option<String>,
+    /// Where and when its events happened, for folding; not part of any output.
+    #[serde(skip)]
+    pub incidents: Vec<Incident>,
 }
 
 /// Ids from Entra error text, for the sign-in logs.
@@ -182,8 +210,25 @@ pub struct EntraIds {
     pub trace_ids: Vec<Shown>,
     /// `Correlation ID` values.
     pub correlation_ids: Vec<Shown>,
-    /// `Timestamp` values from the error text.
+    /// `Timestamp` values from the error text (RFC 3339 when they read as a time).
     pub timestamps: Vec<Shown>,
+    /// One row per attempt, by time: what to look up together in the sign-in logs.
+    #[serde(default)]
+    pub attempts: Vec<EntraAttempt>,
+    /// Attempts seen, the rows not kept included.
+    #[serde(default)]
+    pub attempts_total: u64,
+}
+
+/// One sign-in attempt as Entra's error text names it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EntraAttempt {
+    /// Entra's timestamp, or the log's time of the event (RFC 3339).
+    pub time: Option<String>,
+    /// `Trace ID` (`Request Id` on Entra's page).
+    pub trace_id: Option<Shown>,
+    /// `Correlation ID`.
+    pub correlation_id: Option<Shown>,
 }
 
 impl EntraIds {
@@ -279,8 +324,15 @@ pub struct Summary {
     /// Log files of 0 bytes in support bundles: nothing to read.
     #[serde(default)]
     pub empty_logs: u64,
-    /// Findings by severity.
+    /// Findings by severity (those reported).
     pub findings: BTreeMap<String, u64>,
+    /// Events the matcher would have read (those that hold a rule's keyword or a login
+    /// request) left out by `--since`, `--until`, `--pod` or `--exclude-pod`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub filtered_events: u64,
+    /// Findings not reported because of `--severity` or `--symptom`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub findings_filtered: u64,
     /// Succeeded login flows with nothing to report that were counted but not kept (a
     /// long input releases them to stay in bounded memory); `flows` lists the others.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -448,6 +500,59 @@ pub fn render(
 pub struct Style {
     /// Use ANSI colours.
     pub color: bool,
-    /// Table width in columns; `None` lets the table measure the terminal.
+    /// Width in columns; `None`: 120 (the command line resolves `--width`, `COLUMNS` and
+    /// the terminal's width into it, see [`terminal_width`]).
     pub width: Option<u16>,
+    /// The terminal view shows every finding in full and the login flows (`-v`), not only
+    /// the verdict and the first cause's steps.
+    pub details: bool,
+    /// The terminal view shows times in the machine's time zone (`--local-time`).
+    pub local_time: bool,
+}
+
+impl Style {
+    /// The width to draw at.
+    pub fn columns(&self) -> usize {
+        usize::from(self.width.unwrap_or(DEFAULT_WIDTH))
+    }
+
+    /// A report time (RFC 3339, UTC) as the terminal shows it: as is, or with
+    /// `--local-time` in the machine's zone with its offset (`2026-11-21T15:02:11.469+01:00`).
+    pub fn time(&self, t: &str) -> String {
+        if !self.local_time {
+            return t.to_string();
+        }
+        match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(at) => at
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+                .to_string(),
+            Err(_) => t.to_string(),
+        }
+    }
+}
+
+/// Width when neither `--width`, `COLUMNS` nor a terminal says.
+pub const DEFAULT_WIDTH: u16 = 120;
+
+/// Narrowest width drawn; `--width` below it is refused, `COLUMNS` below it is raised.
+pub const MIN_WIDTH: u16 = 40;
+
+/// The width to draw at: `--width`, else `COLUMNS` (as a shell sets it, and as a user sets
+/// it for a pipe), else the terminal's width when stdout is one, else 120.
+pub fn terminal_width(explicit: Option<u16>) -> u16 {
+    if let Some(w) = explicit {
+        return w;
+    }
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0);
+    if let Some(w) = columns {
+        return w.max(MIN_WIDTH);
+    }
+    match terminal_size::terminal_size() {
+        Some((terminal_size::Width(w), _)) if w > 0 => w.max(MIN_WIDTH),
+        _ => DEFAULT_WIDTH,
+    }
 }

@@ -27,15 +27,7 @@ fn new_table(style: Style) -> Table {
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    match style.width {
-        Some(width) => {
-            table.set_width(width);
-        }
-        None if !style.color => {
-            table.set_width(120);
-        }
-        None => {}
-    }
+    table.set_width(style.columns() as u16);
     if !style.color {
         table.force_no_tty();
     } else {
@@ -44,18 +36,10 @@ fn new_table(style: Style) -> Table {
     table
 }
 
-/// A time to the second, for tables (JSON keeps the full precision).
-fn seconds(t: &str) -> String {
-    match (t.get(..19), t.ends_with('Z')) {
-        (Some(head), true) => format!("{head}Z"),
-        _ => t.to_string(),
-    }
-}
-
-fn when(finding: &Finding) -> String {
+fn when(finding: &Finding, style: Style) -> String {
     match (&finding.first_seen, &finding.last_seen) {
-        (Some(a), Some(b)) if seconds(a) == seconds(b) => seconds(a),
-        (Some(a), Some(b)) => format!("{}\n{}", seconds(a), seconds(b)),
+        (Some(a), Some(b)) if a == b => style.time(a),
+        (Some(a), Some(b)) => format!("{}\n{}", style.time(a), style.time(b)),
         _ => "-".into(),
     }
 }
@@ -165,11 +149,18 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
     }
     if report.findings.is_empty() {
         nothing_found(report, out)?;
-    } else {
+        flows_table(report, style, out)?;
+    } else if style.details {
+        if report.verdict.is_some() {
+            super::brief::verdict(report, style, out)?;
+            writeln!(out)?;
+        }
         overview_table(report, style, out)?;
         finding_tables(report, style, out)?;
+        flows_table(report, style, out)?;
+    } else {
+        super::brief::render(report, style, out)?;
     }
-    flows_table(report, style, out)?;
     problems(report, out)
 }
 
@@ -211,12 +202,16 @@ fn overview_table(report: &Report, style: Style, out: &mut dyn Write) -> Result<
         "Sources",
     ]);
     for f in &report.findings {
+        let rule = match &f.folded_into {
+            Some(root) => format!("{}\n(part of {root})", f.rule),
+            None => f.rule.clone(),
+        };
         overview.add_row(vec![
             severity_cell(f.severity, style),
             Cell::new(f.symptom.key()),
-            Cell::new(&f.rule),
+            Cell::new(rule),
             Cell::new(f.count),
-            Cell::new(when(f)),
+            Cell::new(when(f, style)),
             Cell::new(list_cell(&f.sources, 3)),
         ]);
     }
@@ -282,7 +277,7 @@ fn finding_table(f: &Finding, style: Style) -> Table {
         Cell::new(format!(
             "{} time(s); {}",
             f.count,
-            when(f).replace('\n', " .. ")
+            when(f, style).replace('\n', " .. ")
         )),
     ]);
     evidence_rows(&mut t, f);
@@ -298,7 +293,30 @@ fn finding_table(f: &Finding, style: Style) -> Table {
             Cell::new(list_cell(&f.likely_causes, 4)),
         ]);
     }
-    if !f.entra.is_empty() {
+    if !f.entra.attempts.is_empty() {
+        let mut rows: Vec<String> = f
+            .entra
+            .attempts
+            .iter()
+            .take(5)
+            .map(|a| {
+                format!(
+                    "{}  trace {}  correlation {}",
+                    a.time.as_deref().unwrap_or("-"),
+                    a.trace_id.as_deref().unwrap_or("-"),
+                    a.correlation_id.as_deref().unwrap_or("-")
+                )
+            })
+            .collect();
+        let total = f.entra.attempts_total.max(f.entra.attempts.len() as u64);
+        if total > 5 {
+            rows.push(format!("(+{} more)", total - 5));
+        }
+        t.add_row(vec![
+            Cell::new("Entra sign-in logs"),
+            Cell::new(rows.join("\n")),
+        ]);
+    } else if !f.entra.is_empty() {
         let mut ids = Vec::new();
         for (label, values) in [
             ("Trace ID", &f.entra.trace_ids),

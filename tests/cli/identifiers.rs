@@ -115,7 +115,7 @@ fn error_identifiers_never_carry_a_secret() {
 #[test]
 fn error_identifiers_are_shown_beside_the_codes() {
     let file = fixture("error-identifiers/adfs.log");
-    let table = run(&["scan", "--width", "120", file.to_str().unwrap()]);
+    let table = run(&["scan", "-v", "--width", "120", file.to_str().unwrap()]);
     let row = table
         .stdout
         .lines()

@@ -87,7 +87,7 @@ fn markdown_incident_report_is_complete_and_deterministic() {
         "# SSO incident report",
         "- Time window: ",
         "## Summary",
-        "Most likely cause: **",
+        "**Most likely cause: ",
         "## Errors",
         "**Resolution:**",
         "## Timeline of login flows",
@@ -97,10 +97,18 @@ fn markdown_incident_report_is_complete_and_deterministic() {
     ] {
         assert!(a.stdout.contains(section), "missing {section}");
     }
+    // One row per attempt: a time, its trace id and its correlation id together.
     assert!(
-        a.stdout.contains("| Correlation ID | `"),
+        a.stdout
+            .contains("| Finding | Time | Trace ID | Correlation ID |"),
         "Entra ids are listed"
     );
+    let row = a
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| `aadsts7000222-client-secret-expired` | 2026-"))
+        .expect("an attempt row of the expired secret");
+    assert_eq!(row.matches("| `").count(), 3, "{row}");
     assert!(!a.stdout.contains("FAKEfirstUSERcode"), "codes are masked");
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{finding, json, rules, run, sample};
+use super::{bin, finding, json, rules, run, sample};
 
 #[test]
 fn redirect_uri_mismatch_sample_names_the_http_scheme() {
@@ -90,7 +90,9 @@ fn healthy_sample_is_clean() {
 
 #[test]
 fn whole_samples_folder_table_output() {
-    let r = run(&["scan", "samples", "--color", "never", "--width", "140"]);
+    let r = run(&[
+        "scan", "-v", "samples", "--color", "never", "--width", "140",
+    ]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     for needle in [
         "redirect-uri-mismatch",
@@ -134,4 +136,123 @@ fn jsonl_records_are_typed() {
             .all(|r| r["type"] == "match"),
         "matches stream first"
     );
+}
+
+/// Issue 18's bar: on every sample a new user sees the right cause and its first step on
+/// the first screen, at 80 and at 120 columns, without a line wider than the terminal
+/// (a single word may overflow: ids, URLs and times are never split).
+#[test]
+fn every_sample_opens_with_its_cause_and_first_step() {
+    let cases = [
+        (
+            "client-secret-expired",
+            "aadsts7000222-client-secret-expired",
+        ),
+        ("https-required", "redirect-uri-must-be-https"),
+        ("invalid-secret", "aadsts7000215-invalid-client-secret"),
+        ("not-logged-in", "sso-failed-redirect-to-login"),
+        ("redirect-uri-mismatch", "aadsts50011-redirect-uri-mismatch"),
+    ];
+    for (dir, rule) in cases {
+        let (_, report, _) = json(&[&sample(dir)]);
+        let verdict = &report["verdict"];
+        assert_eq!(verdict["rule"], rule, "{dir}: {verdict}");
+        assert_eq!(verdict["finding"], 0, "{dir}");
+        assert_eq!(report["findings"][0]["rule"], rule, "{dir}");
+        let title = verdict["title"].as_str().unwrap();
+        let step = verdict["first_step"].as_str().unwrap();
+        for width in [80usize, 120] {
+            let w = width.to_string();
+            let r = run(&["scan", "--color", "never", "--width", &w, &sample(dir)]);
+            assert_eq!(r.code, 1, "{dir} at {width}: {}", r.stderr);
+            // The first screen of a 24-row terminal holds the cause and its first step.
+            let screen: Vec<&str> = r.stdout.lines().take(22).collect();
+            let joined = screen
+                .iter()
+                .map(|l| l.trim())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                screen[0].starts_with("Most likely cause: "),
+                "{dir}:\n{}",
+                r.stdout
+            );
+            assert!(
+                joined.contains(title),
+                "{dir} at {width}: {title}\n{}",
+                r.stdout
+            );
+            assert!(
+                joined.contains(&format!("First step: {step}")),
+                "{dir} at {width}:\n{}",
+                r.stdout
+            );
+            for line in r.stdout.lines() {
+                let words = line.split_whitespace().count();
+                assert!(
+                    line.chars().count() <= width || words == 1,
+                    "{dir}: line wider than {width}: {line:?}"
+                );
+            }
+            // Full cards only with -v.
+            assert!(!r.stdout.contains("Likely causes"), "{dir}");
+            let v = run(&[
+                "scan",
+                "-v",
+                "--color",
+                "never",
+                "--width",
+                &w,
+                &sample(dir),
+            ]);
+            assert!(v.stdout.starts_with("Most likely cause: "), "{dir}");
+            assert!(v.stdout.contains(&format!("({rule})")), "{dir}");
+        }
+    }
+    let (code, report, _) = json(&[&sample("healthy")]);
+    assert_eq!(code, 0);
+    assert!(report["verdict"].is_null(), "{report}");
+}
+
+/// `COLUMNS` sets the width of piped output, as it does for other tools.
+#[test]
+fn columns_sets_the_width_of_piped_output() {
+    let narrow = bin()
+        .args(["scan", "--color", "never", &sample("client-secret-expired")])
+        .env("COLUMNS", "60")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(narrow.stdout).unwrap();
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 60, "{text}");
+    assert!(widest > 50, "{text}");
+}
+
+/// `--local-time` shows the terminal's times in the machine's zone; JSON stays UTC.
+#[test]
+fn local_time_shows_the_zone_on_the_terminal_only() {
+    let path = sample("client-secret-expired");
+    let local = bin()
+        .args(["scan", "--local-time", "--color", "never", &path])
+        .env("TZ", "Asia/Kolkata")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(local.stdout).unwrap();
+    assert!(
+        text.contains("since 2026-11-21T19:32:11.469+05:30"),
+        "{text}"
+    );
+    let utc = run(&["scan", "--color", "never", &path]);
+    assert!(
+        utc.stdout.contains("since 2026-11-21T14:02:11.469Z"),
+        "{}",
+        utc.stdout
+    );
+    let json = bin()
+        .args(["scan", "--local-time", "-o", "json", &path])
+        .env("TZ", "Asia/Kolkata")
+        .output()
+        .unwrap();
+    let json = String::from_utf8(json.stdout).unwrap();
+    assert!(json.contains("\"2026-11-21T14:02:11.469Z\""), "{json}");
 }

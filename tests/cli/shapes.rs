@@ -67,7 +67,7 @@ fn logfmt_lines_have_their_time_and_their_escaped_message_matched() {
         "aadsts7000215-invalid-client-secret",
         3,
         1,
-        "2024-05-02T10:11:12Z",
+        "2024-05-02T10:11:12.000Z",
     );
     assert_event(
         &r,
@@ -161,7 +161,7 @@ fn pretty_json_after_a_lead_in_line() {
 fn pretty_json_under_kubectl_headers_with_another_pod_between() {
     let r = report("json-kubectl.log");
     let e = event(&r, "aadsts7000222-client-secret-expired", 2);
-    assert_eq!(e["time"], "2024-05-02T10:11:12.000200Z");
+    assert_eq!(e["time"], "2024-05-02T10:11:12.000Z");
     assert_eq!(e["lines"], 5);
     assert_eq!(e["pod"], "netbox-7d9f8c6b5-x2kqp");
     assert!(!e["text"].as_str().unwrap().contains("kube-probe"), "{e:#}");
@@ -220,7 +220,7 @@ fn django_reports_never_show_their_cookies_headers_or_settings() {
 #[test]
 fn django_admin_email_is_one_event() {
     let r = report("django-admin-email.txt");
-    assert_event(&r, "auth-state-missing", 9, 46, "2024-05-02T10:31:07Z");
+    assert_event(&r, "auth-state-missing", 9, 46, "2024-05-02T10:31:07.000Z");
     // `SOCIAL_AUTH_LOGIN_ERROR_URL = '/login/?error=sso'` and the rest say nothing failed.
     let rules: Vec<&str> = quiet(&r)
         .iter()
@@ -236,8 +236,8 @@ fn django_admin_email_is_one_event() {
 fn django_technical_500_text() {
     let r = report("django-technical-500.txt");
     let rule = "auth-canceled-token-endpoint-400";
-    assert_event(&r, rule, 1, 20, "2024-05-02T10:42:19Z");
-    assert_event(&r, rule, 23, 43, "2024-05-02T10:42:19Z");
+    assert_event(&r, rule, 1, 20, "2024-05-02T10:42:19.000Z");
+    assert_event(&r, rule, 23, 43, "2024-05-02T10:42:19.000Z");
     assert_eq!(finding(&r, rule).unwrap()["count"], 2);
     assert_eq!(quiet(&r).len(), 1, "{r:#}");
 }
@@ -248,7 +248,7 @@ fn django_technical_500_text() {
 fn django_debug_page_copied_as_tables() {
     let r = report("django-debug-table.txt");
     let rule = "aadsts65004-consent-declined";
-    assert_event(&r, rule, 1, 13, "2024-05-02T10:50:31Z");
+    assert_event(&r, rule, 1, 13, "2024-05-02T10:50:31.000Z");
     let f = finding(&r, rule).unwrap();
     assert_eq!(f["count"], 2, "{f:#}");
     assert_eq!(quiet(&r).len(), 1, "{r:#}");
@@ -268,7 +268,7 @@ fn django_report_of_another_failure_is_quiet() {
 fn k9s_log_view_gives_pod_and_time() {
     let r = report("k9s.log");
     let e = event(&r, "aadsts7000215-invalid-client-secret", 2);
-    assert_eq!(e["time"], "2024-05-02T10:11:12.123456Z");
+    assert_eq!(e["time"], "2024-05-02T10:11:12.123Z");
     assert_eq!(e["pod"], "netbox-7d9f8c6b5-x2kqp");
     assert_eq!(e["container"], "netbox");
     // A JSON line behind the pod and container is decoded: its epoch time is read.
@@ -305,7 +305,7 @@ fn viewer_tables_give_pod_time_and_the_message() {
     // Kibana, pipes and Kibana's own time format.
     let r = report("kibana-pipes.txt");
     let e = event(&r, "aadsts50020-user-from-other-tenant", 3);
-    assert_eq!(e["time"], "2024-05-02T10:11:17Z");
+    assert_eq!(e["time"], "2024-05-02T10:11:17.000Z");
     assert_eq!(e["pod"], "netbox-7d9f8c6b5-q7w2x");
 }
 
@@ -322,9 +322,9 @@ fn journal_continuations_are_joined() {
         "aadsts7000215-invalid-client-secret",
         2,
         3,
-        "2024-05-02T10:11:12Z",
+        "2024-05-02T10:11:12.000Z",
     );
-    assert_event(&r, "auth-state-missing", 6, 4, "2024-05-02T10:12:30Z");
+    assert_event(&r, "auth-state-missing", 6, 4, "2024-05-02T10:12:30.000Z");
     // The redirect URI is cut by the wrap; joined, it is read whole (http: the guide's
     // https section too).
     assert_event(

@@ -160,7 +160,8 @@ fn a_debug_pages_local_variables_are_masked() {
     let input = write(&dir, "debug500.har", &har);
     let secrets = ["plainword-debug-one", "plainword-debug-two"];
     for format in ["table", "json", "jsonl", "markdown", "html"] {
-        let (_, out, err) = run(&["scan", "-o", format, input.to_str().unwrap()]);
+        // The terminal's full view (-v) shows every finding's evidence.
+        let (_, out, err) = run(&["scan", "-v", "-o", format, input.to_str().unwrap()]);
         assert!(
             out.contains("AADSTS50011"),
             "{format}: the page is evidence: {out}"
