@@ -46,6 +46,16 @@ pub enum Error {
         /// What gave it away.
         why: String,
     },
+    /// A binary file found in a walked folder or in an archive, not named on the command
+    /// line: passed over with a note, as ripgrep passes over binary files it finds; unlike
+    /// [`Error::BinaryInput`], it does not fail the run.
+    #[error("{path}: binary file ({why}), not a log; skipped")]
+    BinarySkipped {
+        /// The file, or `ARCHIVE:MEMBER`.
+        path: PathBuf,
+        /// What gave it away.
+        why: String,
+    },
     /// A member of a support bundle archive could not be read, or is unsafe to name.
     #[error("{bundle}:{member}: {problem}")]
     BundleMember {

@@ -412,16 +412,21 @@ fn corrupt_binary_and_escaping_members_do_not_stop_the_rest() {
         line("corrupt tar header").starts_with(&format!("sso-triage: {b}:netbox/garbled.log: "))
     );
     assert!(line("leaves the bundle").starts_with(&format!("sso-triage: {b}:../../evil.log: ")));
-    assert!(line("binary file").starts_with(&format!(
-        "sso-triage: {b}:cluster-resources/pods/logs/kotsadm/{POD_B}/netbox.log: "
+    // A binary member is passed over with a note naming it, counted, and is no error of
+    // its own: the run exits 2 for the corrupt and the escaping members (issue 18).
+    assert!(line("binary file (").starts_with(&format!(
+        "sso-triage: note: {b}:cluster-resources/pods/logs/kotsadm/{POD_B}/netbox.log: "
     )));
+    assert!(
+        line("1 binary file(s) in folders or archives skipped").contains("2 input(s) unreadable")
+    );
     // Nothing from the escaping member was analysed.
     assert!(!run.report.to_string().contains("from outside"));
     let s = &run.report["summary"];
-    assert_eq!(s["inputs_unreadable"], 3);
+    assert_eq!(s["inputs_unreadable"], 2);
     assert_eq!(s["inputs_binary"], 1);
     assert_eq!(s["empty_logs"], 1);
-    assert_eq!(s["problems"].as_array().unwrap().len(), 3);
+    assert_eq!(s["problems"].as_array().unwrap().len(), 2);
 }
 
 #[test]
@@ -505,5 +510,166 @@ fn an_unreadable_last_member_keeps_users_masked_in_sources_and_diagnoses() {
         for user in ["alice.nguyen@corp.example", "bob.smith@corp.example"] {
             assert!(!stdout.contains(user), "{format} shows {user}: {stdout}");
         }
+    }
+}
+
+/// The issue's own run: `tar czf b.tgz samples` then `sso-triage scan b.tgz`. Every text
+/// member is read whatever its name, so the pasted Entra page `browser-error.txt` gives its
+/// AADSTS50011 finding, and the tarball reports what the folder reports. See: issue 18.
+#[test]
+fn a_tarball_of_the_samples_reads_every_text_file_as_the_folder_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_dir_all("samples", &samples).unwrap();
+    let tgz = dir.path().join("b.tgz");
+    fs::write(&tgz, gz(&b.into_inner().unwrap())).unwrap();
+
+    let archive = scan(&tgz);
+    assert_eq!(archive.code, 1, "{}", archive.stderr);
+    let mismatch = finding(&archive.report, "aadsts50011-redirect-uri-mismatch");
+    assert!(
+        has_source(
+            mismatch,
+            &format!("{}:redirect-uri-mismatch/browser-error.txt", tgz.display())
+        ),
+        "{mismatch:#}"
+    );
+    assert_eq!(archive.report["summary"]["bundle_skipped"], 0);
+    let folder = scan(&samples);
+    assert_eq!(folder.code, 1, "{}", folder.stderr);
+    assert_eq!(
+        without_names(&archive.report, &format!("{}:", tgz.display())),
+        without_names(&folder.report, &format!("{}/", samples.display()))
+    );
+}
+
+/// In an archive, a binary member (an image, an executable, a zip, an archive inside the
+/// archive) is passed over with one note naming it and counted, not an error: a healthy
+/// bundle still exits 0. Hidden members (`.DS_Store`, macOS's `._` copies, `.git/`) are not
+/// read, one note says so. `scan --count` does the same. See: issue 18.
+#[test]
+fn binary_and_hidden_members_are_passed_over_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let error =
+        b"2026-11-21T14:02:11Z AADSTS7000222: The provided client secret keys are expired.\n";
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend((0..600u32).map(|i| (i * 7) as u8));
+    let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
+    elf.extend((0..4_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
+    let inner = gz(&tar_of(&[("inner/netbox.log".to_string(), error.to_vec())]));
+    let members = vec![
+        ("logs/.DS_Store".to_string(), elf[..64].to_vec()),
+        ("logs/._netbox.log".to_string(), error.to_vec()),
+        ("logs/.git/COMMIT_EDITMSG".to_string(), error.to_vec()),
+        ("logs/core".to_string(), elf),
+        ("logs/inner.tar.gz".to_string(), inner),
+        ("logs/netbox.txt".to_string(), fixture("netbox-healthy.log")),
+        ("logs/screenshot.png".to_string(), png),
+    ];
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, data) in &members {
+        b.append_data(&mut header(data.len()), path, &data[..])
+            .unwrap();
+    }
+    let tgz = dir.path().join("collected.tgz");
+    fs::write(&tgz, gz(&b.into_inner().unwrap())).unwrap();
+
+    let run = scan(&tgz);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(findings(&run.report).is_empty(), "{:#}", run.report);
+    let s = &run.report["summary"];
+    assert_eq!(s["inputs"], 4);
+    assert_eq!(s["inputs_binary"], 3);
+    assert_eq!(s["inputs_unreadable"], 0);
+    let t = tgz.display().to_string();
+    let notes: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("sso-triage: note: "))
+        .collect();
+    assert_eq!(notes.len(), 4, "{}", run.stderr);
+    assert!(
+        notes[0].contains("3 hidden file(s) or folder(s) not read"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        notes[0].ends_with(&format!("e.g. {t}:.DS_Store")),
+        "{}",
+        run.stderr
+    );
+    for (note, (member, why)) in notes[1..].iter().zip([
+        ("core", "looks like an ELF executable"),
+        ("inner.tar.gz", "looks like a tar archive"),
+        ("screenshot.png", "looks like a PNG image"),
+    ]) {
+        assert!(
+            note.starts_with(&format!(
+                "sso-triage: note: {t}:{member}: binary file ({why}"
+            )),
+            "{note}"
+        );
+    }
+    assert!(
+        run.stderr
+            .contains("3 binary file(s) in folders or archives skipped"),
+        "{}",
+        run.stderr
+    );
+    let counted = count(&tgz);
+    assert_eq!(counted["lines"], s["lines"].as_u64().unwrap());
+}
+
+/// A support bundle keeps troubleshoot's layout rules: the JSON and YAML resources of
+/// `cluster-resources/`, `host-collectors/` and the like, and `version.yaml` at the top,
+/// are counted, not read. A file outside that layout is read whatever its name: here an
+/// exec collector's `*-stdout.txt` holding the error. Archive and folder alike. See:
+/// issue 18.
+#[test]
+fn bundle_resources_are_skipped_and_other_text_is_read_whatever_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = b"2026-11-21T14:02:11Z AADSTS7000222: The provided client secret keys for app '5b0e2c7a-3d41-4f6e-9a8b-2c7d1e0f4a93' are expired.\n";
+    let members = vec![
+        (
+            format!("{ROOT}/cluster-info/cluster_version.json"),
+            b"{\"info\":{\"major\":\"1\"}}\n".to_vec(),
+        ),
+        (
+            format!("{ROOT}/cluster-resources/configmaps/kotsadm.json"),
+            error.to_vec(),
+        ),
+        (
+            format!("{ROOT}/host-collectors/run-host/journal.txt"),
+            error.to_vec(),
+        ),
+        (
+            format!("{ROOT}/netbox-exec/kotsadm/{POD_A}/netbox-exec-stdout.txt"),
+            error.to_vec(),
+        ),
+        (format!("{ROOT}/version.yaml"), b"apiVersion: v1\n".to_vec()),
+    ];
+    let tgz = dir.path().join("support-bundle.tgz");
+    fs::write(&tgz, gz(&tar_of(&members))).unwrap();
+    let folder = dir.path().join("extracted");
+    for (path, data) in &members {
+        let p = folder.join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, data).unwrap();
+    }
+    for (run, prefix) in [
+        (scan(&tgz), format!("{}:", tgz.display())),
+        (scan(&folder), format!("{}/", folder.join(ROOT).display())),
+    ] {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let f = finding(&run.report, "aadsts7000222-client-secret-expired");
+        assert_eq!(
+            f["sources"],
+            serde_json::json!([format!(
+                "{prefix}netbox-exec/kotsadm/{POD_A}/netbox-exec-stdout.txt"
+            )])
+        );
+        assert_eq!(run.report["summary"]["inputs"], 1);
+        assert_eq!(run.report["summary"]["bundle_skipped"], 4);
     }
 }

@@ -21,6 +21,9 @@ pub(super) struct ReportParts {
     pub(super) summary: Summary,
     /// One line per input that could not be read.
     pub(super) errors: Vec<String>,
+    /// One line per binary file found in a folder or an archive and passed over: a note on
+    /// stderr and a count on the summary line, not an error of the run.
+    pub(super) binary_skipped: Vec<String>,
     /// The inputs as the user named them.
     pub(super) inputs: Vec<String>,
 }
@@ -79,6 +82,7 @@ pub(super) fn finish_report(
         mut collected,
         mut summary,
         errors,
+        binary_skipped,
         inputs,
     } = gathered;
     // Every input text is masked as the run asks, whatever the parts merged carried (a
@@ -153,6 +157,9 @@ pub(super) fn finish_report(
         );
         return Ok(Exit::Error);
     }
+    for note in &binary_skipped {
+        crate::message!("sso-triage: note: {}", masking.show_line(note));
+    }
     for p in &report.summary.problems {
         crate::message!("sso-triage: {p}");
     }
@@ -162,7 +169,10 @@ pub(super) fn finish_report(
     report::render(&report, config.format, config.style, out)?;
     out.flush().map_err(anyhow::Error::new)?;
     if !config.quiet {
-        crate::message!("sso-triage: {}", summary_line(&report.summary));
+        crate::message!(
+            "sso-triage: {}",
+            summary_line(&report.summary, binary_skipped.len())
+        );
     }
     if config.show_secrets {
         crate::messages::write_ours(report::SECRETS_WARNING_LINE);
@@ -224,7 +234,9 @@ pub(super) fn leak_in(report: &mut Report, shown: bool) -> Option<&'static str> 
     found
 }
 
-pub(super) fn summary_line(s: &Summary) -> String {
+/// The one-line summary; `binary_skipped` binary files found in folders or archives were
+/// passed over (those named on the command line are among the unreadable inputs).
+pub(super) fn summary_line(s: &Summary, binary_skipped: usize) -> String {
     let findings: u64 = s.findings.values().sum();
     let by_sev: Vec<String> = ["error", "warning", "info"]
         .iter()
@@ -239,6 +251,10 @@ pub(super) fn summary_line(s: &Summary) -> String {
     }
     let counts = [
         (s.inputs_unreadable, "input(s) unreadable"),
+        (
+            binary_skipped as u64,
+            "binary file(s) in folders or archives skipped",
+        ),
         (
             s.invalid_utf8_lines,
             "line(s) with invalid UTF-8 shown lossily",
@@ -295,6 +311,7 @@ pub(super) fn report_of_one(
                 ..Summary::default()
             },
             errors: Vec::new(),
+            binary_skipped: Vec::new(),
             inputs: vec![name.into()],
         },
         numbers,

@@ -167,6 +167,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
             collected: scanned.collected,
             summary,
             errors,
+            binary_skipped: Vec::new(),
             inputs: vec![name],
         },
         &mut numbers,

@@ -75,12 +75,19 @@ struct CountSink<'a> {
     config: &'a ScanConfig,
     total: Counts,
     failed: bool,
+    /// Hidden entries of folders and archives, for the note that says so.
+    passed: bundle::PassedOver,
 }
 
 impl CountSink<'_> {
     fn add(&mut self, c: Counts, read: std::result::Result<ReadStats, ReadFailure>) {
-        if let Err(failure) = read {
-            self.problem(failure.error);
+        match read {
+            // Found in a folder or an archive: a note, as `scan` gives it, not a failure.
+            Err(failure) if matches!(failure.error, Error::BinarySkipped { .. }) => {
+                crate::message!("sso-triage: note: {}", error_line(&failure.error));
+            }
+            Err(failure) => self.problem(failure.error),
+            Ok(_) => {}
         }
         self.total.lines += c.lines;
         self.total.events += c.events;
@@ -125,7 +132,9 @@ impl Sink for CountSink<'_> {
         crate::message!("sso-triage: {}", error_line(&error));
     }
 
-    fn passed_over(&mut self, _: bundle::PassedOver) {}
+    fn passed_over(&mut self, counts: bundle::PassedOver) {
+        self.passed.add(counts);
+    }
 }
 
 /// `scan --count`: every input in turn, opened as the source its content calls for, through
@@ -143,9 +152,18 @@ pub(super) fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit
         config,
         total: Counts::default(),
         failed: !expanded.errors.is_empty(),
+        passed: bundle::PassedOver {
+            hidden: expanded.hidden.len() as u64,
+            first_hidden: expanded.hidden.first().map(|p| p.display().to_string()),
+            ..bundle::PassedOver::default()
+        },
     };
     for input in &expanded.inputs {
         source::detect::open(input).read(&mut sink);
+    }
+    let passed = &sink.passed;
+    if let Some(note) = source::hidden_note(passed.hidden, passed.first_hidden.as_deref()) {
+        crate::message!("sso-triage: {note}");
     }
     let total = sink.total;
     let mut out = io::stdout().lock();

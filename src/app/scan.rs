@@ -142,8 +142,7 @@ impl Sink for ScanSink<'_, '_> {
     }
 
     fn passed_over(&mut self, counts: bundle::PassedOver) {
-        self.scanned.counts.skipped += counts.skipped;
-        self.scanned.counts.empty += counts.empty;
+        self.scanned.counts.add(counts);
     }
 }
 
@@ -364,13 +363,26 @@ fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputSca
         ..Summary::default()
     };
     let mut errors: Vec<String> = missing.iter().map(|e| error_line(e)).collect();
+    let mut binary_skipped = Vec::new();
+    // What folders and archives held besides the logs read.
+    let mut passed = bundle::PassedOver {
+        hidden: expanded.hidden.len() as u64,
+        first_hidden: expanded.hidden.first().map(|p| p.display().to_string()),
+        ..bundle::PassedOver::default()
+    };
     for scanned in results.into_iter().flat_map(|r| {
-        summary.bundle_skipped += r.counts.skipped;
-        summary.empty_logs += r.counts.empty;
+        passed.add(r.counts);
         r.parts
     }) {
         let stats = match scanned.read {
             Ok(stats) => stats,
+            // Found in a folder or an archive, not named: noted and counted, as ripgrep
+            // passes such files over; the run does not fail for it.
+            Err(failure) if matches!(failure.error, Error::BinarySkipped { .. }) => {
+                summary.inputs_binary += 1;
+                binary_skipped.push(error_line(&failure.error));
+                failure.stats
+            }
             Err(failure) => {
                 summary.inputs_unreadable += 1;
                 if matches!(failure.error, Error::BinaryInput { .. }) {
@@ -396,10 +408,16 @@ fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputSca
             }
         })
         .collect();
+    summary.bundle_skipped += passed.skipped;
+    summary.empty_logs += passed.empty;
+    if let Some(note) = source::hidden_note(passed.hidden, passed.first_hidden.as_deref()) {
+        crate::message!("sso-triage: {note}");
+    }
     ReportParts {
         collected,
         summary,
         errors,
+        binary_skipped,
         inputs,
     }
 }

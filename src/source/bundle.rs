@@ -2,9 +2,13 @@
 //! (plain or gzip, told by content, not by name) or its extracted folder. Pod logs
 //! (`cluster-resources/pods/logs/NAMESPACE/POD/CONTAINER.log`, `CONTAINER-previous.log`) are
 //! read with a `[pod/POD/CONTAINER] ` header on each line, as `kubectl logs --prefix` writes
-//! them; other `*.log` files (custom collectors such as `netbox/`, `kotsadm/`) are read as
-//! plain logs; everything else (JSON resources, host info, links) is counted, not read.
-//! An archive is streamed member by member, never extracted nor held whole in memory.
+//! them; other `*.log` files are read as plain logs; the rest of troubleshoot's own layout
+//! (JSON and YAML resources, host info: [`RESOURCE_TREES`], [`RESOURCE_FILES`]) and links
+//! are counted, not read. Any other file (custom collectors such as `netbox/`, exec
+//! output, a `.txt` in a plain tarball) is read whatever its name, and told by its content:
+//! a binary one is passed over with a note. Hidden entries (a name starting with `.`) are
+//! passed over, as in a folder walk. Every tar archive is read this way, support bundle or
+//! not. An archive is streamed member by member, never extracted nor held whole in memory.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -17,8 +21,8 @@ use flate2::read::MultiGzDecoder;
 
 use crate::error::Error;
 use crate::source::{
-    Block, BlockFn, Expanded, Input, Log, ReadFailure, ReadStats, Sink, Source, list_dir,
-    read_stream,
+    Block, BlockFn, Expanded, Input, Log, ReadFailure, ReadStats, Sink, Source, is_hidden,
+    list_dir, read_stream,
 };
 
 /// The size of a tar header block.
@@ -88,6 +92,34 @@ fn is_log_name(name: &str) -> bool {
     })
 }
 
+/// The folders where troubleshoot writes what it collected about the cluster and its hosts
+/// (resources as JSON or YAML, host info, the metadata of secrets and config maps, the
+/// run's own data). Their files hold no logs, except pod logs and files named like a log.
+pub const RESOURCE_TREES: &[&str] = &[
+    "cluster-resources",
+    "cluster-info",
+    "host-collectors",
+    "configmaps",
+    "configmaps-errors",
+    "secrets",
+    "secrets-errors",
+    "execution-data",
+];
+
+/// The files troubleshoot writes at the top of a bundle.
+pub const RESOURCE_FILES: &[&str] = &["version.yaml", "analysis.json"];
+
+/// Whether the file at `path` (inside a bundle or an archive, `/`-separated) is a part of
+/// troubleshoot's own layout that holds no log: below a folder of [`RESOURCE_TREES`] (at
+/// any depth, so a bundle one folder down in an archive counts), or one of
+/// [`RESOURCE_FILES`] when it lies `at_top` of the bundle. Pod logs and files named like a
+/// log are read before this is asked.
+fn is_resource(path: &str, at_top: bool) -> bool {
+    let (folders, name) = path.rsplit_once('/').unwrap_or(("", path));
+    folders.split('/').any(|f| RESOURCE_TREES.contains(&f))
+        || (at_top && RESOURCE_FILES.contains(&name))
+}
+
 /// Whether `dir` is the root of an extracted support bundle (it holds `cluster-resources/`).
 pub fn is_bundle_dir(dir: &Path) -> bool {
     dir.join("cluster-resources").is_dir()
@@ -105,7 +137,9 @@ pub(crate) fn walk_folder(root: &Path, out: &mut Expanded) {
 
 fn walk_bundle(root: &Path, dir: &Path, links: &mut HashMap<PathBuf, PodTag>, out: &mut Expanded) {
     for (path, kind) in list_dir(dir, &mut out.errors) {
-        if kind.is_dir() {
+        if path.file_name().is_some_and(is_hidden) {
+            out.hidden.push(path);
+        } else if kind.is_dir() {
             walk_bundle(root, &path, links, out);
         } else if kind.is_symlink() {
             out.skipped += 1;
@@ -119,18 +153,27 @@ fn walk_bundle(root: &Path, dir: &Path, links: &mut HashMap<PathBuf, PodTag>, ou
         } else if kind.is_file() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             let tag = pod_log_of(&path).or_else(|| links.get(&path).cloned());
-            if tag.is_none() && !is_log_name(&name) {
+            let rel: Vec<String> = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if tag.is_none() && !is_log_name(&name) && is_resource(&rel.join("/"), rel.len() == 1) {
                 out.skipped += 1;
             } else if path.metadata().is_ok_and(|m| m.len() == 0) {
                 out.empty += 1;
             } else {
+                // A file outside troubleshoot's layout is read whatever its name: its
+                // content says whether it is text (a binary one is passed over).
                 out.inputs.push(match tag {
                     Some(tag) => Input::PodLog {
                         path,
                         pod: tag.pod,
                         container: tag.container,
+                        found: true,
                     },
-                    None => Input::File(path),
+                    None => Input::Found(path),
                 });
             }
         } else {
@@ -320,9 +363,10 @@ impl Member<'_> {
         self.tag.as_ref()
     }
 
-    /// Reads the member as [`crate::source::read_blocks`] reads a file: buffers of whole
-    /// lines, pod logs with their header on each line. A cut in the archive ends the member
-    /// with an error naming the bundle and the member; what came before was handed on.
+    /// Reads the member as [`crate::source::read_blocks`] reads a file found in a folder:
+    /// buffers of whole lines, pod logs with their header on each line, a binary member
+    /// passed over ([`Error::BinarySkipped`]). A cut in the archive ends the member with an
+    /// error naming the bundle and the member; what came before was handed on.
     pub fn read_blocks(
         &mut self,
         f: &mut BlockFn<'_>,
@@ -367,18 +411,34 @@ impl Member<'_> {
                 };
                 Err(cut(failure.stats, source))
             }
-            Err(failure) => Err(failure),
+            Err(failure) => Err(failure.of_found()),
         }
     }
 }
 
 /// What an archive holds besides its log members.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PassedOver {
     /// Members that are not logs (JSON resources, host info, links): not read.
     pub skipped: u64,
     /// Log members of 0 bytes: nothing to read, no input of their own.
     pub empty: u64,
+    /// Hidden members (a name in their path starts with `.`): not read, as in a folder walk.
+    pub hidden: u64,
+    /// The first of them, `ARCHIVE:PATH`, for the note that says so.
+    pub first_hidden: Option<String>,
+}
+
+impl PassedOver {
+    /// Adds `other`'s counts (the first hidden member stays the first).
+    pub fn add(&mut self, other: PassedOver) {
+        self.skipped += other.skipped;
+        self.empty += other.empty;
+        self.hidden += other.hidden;
+        if self.first_hidden.is_none() {
+            self.first_hidden = other.first_hidden;
+        }
+    }
 }
 
 /// Something found while streaming an archive, in archive order.
@@ -648,6 +708,16 @@ impl Reader<'_> {
         if kind.is_dir() {
             return Next::Go;
         }
+        if shown
+            .split('/')
+            .any(|part| is_hidden(std::ffi::OsStr::new(part)))
+        {
+            self.counts.hidden += 1;
+            if self.counts.first_hidden.is_none() {
+                self.counts.first_hidden = Some(format!("{}:{shown}", self.bundle.display()));
+            }
+            return Next::Go;
+        }
         if kind.is_symlink() || kind.is_hard_link() {
             self.counts.skipped += 1;
             if kind.is_symlink()
@@ -667,7 +737,9 @@ impl Reader<'_> {
         }
         let file_name = path.rsplit('/').next().unwrap_or_default();
         let tag = pod_log_parts(&last_parts(&path)).or_else(|| self.links.get(&path).cloned());
-        if tag.is_none() && !is_log_name(file_name) {
+        // Outside troubleshoot's layout a member is read whatever its name (a `.txt` of a
+        // plain tarball, a custom collector's output): its content says whether it is text.
+        if tag.is_none() && !is_log_name(file_name) && is_resource(&path, !shown.contains('/')) {
             self.counts.skipped += 1;
             return Next::Go;
         }

@@ -51,3 +51,29 @@ fn tagger_adds_headers_once_per_line() {
     assert!(!has_kubectl_prefix(b"[pod/x] a"));
     assert!(!has_kubectl_prefix(b"[pod/x/y]a"));
 }
+
+/// troubleshoot's own layout holds no logs: files below its resource folders (at any depth)
+/// and its files at the top. Anything else is read and told by its content.
+#[test]
+fn resources_are_told_by_their_place_in_the_layout() {
+    for yes in [
+        "cluster-resources/pods/kotsadm.json",
+        "support-bundle-x/cluster-info/cluster_version.json",
+        "host-collectors/run-host/journal.txt",
+        "secrets/kotsadm/netbox.json",
+        "case-123/support-bundle-x/configmaps/kotsadm/netbox.json",
+    ] {
+        assert!(is_resource(yes, false), "{yes}");
+    }
+    assert!(is_resource("version.yaml", true));
+    assert!(is_resource("support-bundle-x/analysis.json", true));
+    for no in [
+        "netbox-exec/kotsadm/pod/netbox-exec-stdout.txt",
+        "redirect-uri-mismatch/browser-error.txt",
+        "cluster-resources.txt",
+        "notes/version.yaml",
+    ] {
+        assert!(!is_resource(no, false), "{no}");
+    }
+    assert!(!is_resource("version.yaml", false));
+}

@@ -3,7 +3,8 @@
 //! holds `cluster-resources/`, else walked for its files) or a file; a file is told by its
 //! content, by the tests of [`FILE_KINDS`] in order (a HAR capture, a tar archive: a support
 //! bundle), else it is a log (plain or gzip). Stdin, the pod logs of a bundle folder and
-//! the members of an archive are never tested: they are logs. Adding a kind of file is its
+//! the members of an archive are never tested: they are logs (a binary one is told when it
+//! is read, by [`super::sniff_binary`]). Adding a kind of file is its
 //! module (its source type and the function that tells it by content; `pub mod` in
 //! `source/mod.rs`), its entry in [`FILE_KINDS`] and its cases in
 //! `inputs_are_told_apart_by_content_in_one_place` (`source/tests.rs`); see "How to add" in
@@ -48,20 +49,26 @@ pub const LOG: FileKind = FileKind {
 /// regular file is sniffed: reading the start of a pipe or a FIFO (`<(kubectl logs ...)`)
 /// would take those bytes from the log, or wait for a writer that has gone.
 pub fn detect_file(path: &Path) -> &'static FileKind {
+    kind_of(path).unwrap_or(&LOG)
+}
+
+/// The kind of [`FILE_KINDS`] the file at `path` is, if any (see [`detect_file`]).
+fn kind_of(path: &Path) -> Option<&'static FileKind> {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return &LOG;
+        return None;
     }
-    FILE_KINDS
-        .iter()
-        .find(|kind| (kind.test)(path))
-        .unwrap_or(&LOG)
+    FILE_KINDS.iter().find(|kind| (kind.test)(path))
 }
 
 /// `input` opened as the source its content calls for: a file by [`detect_file`]; stdin and
-/// the pod logs of a bundle folder are logs.
+/// the pod logs of a bundle folder are logs. A log is the input itself, so that one found
+/// in a folder is still read as found (a binary one passed over, not an error).
 pub fn open(input: &Input) -> Box<dyn Source> {
     match input {
-        Input::File(path) => (detect_file(path).open)(path),
+        Input::File(path) | Input::Found(path) => match kind_of(path) {
+            Some(kind) => (kind.open)(path),
+            None => Box::new(input.clone()),
+        },
         Input::Stdin | Input::PodLog { .. } => Box::new(input.clone()),
     }
 }

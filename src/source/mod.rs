@@ -1,9 +1,12 @@
-//! Where bytes come from: files, directories (walked recursively in name order), gzip files
-//! (detected by their magic bytes, decompressed while reading), stdin, support bundles
-//! (`bundle`: tar archives and extracted bundle folders) and HAR files (`har`: told apart
-//! and handed on as bytes; `crate::har` reads them). [`detect`] says what a named path is.
-//! Every input of `scan` is read here, except the cluster (`crate::kube`). It hands out
-//! buffers of whole lines and says what it could not read.
+//! Where bytes come from: files, directories (walked recursively in name order; hidden
+//! entries passed over), gzip files (detected by their magic bytes, decompressed while
+//! reading), stdin, support bundles (`bundle`: tar archives and extracted bundle folders)
+//! and HAR files (`har`: told apart and handed on as bytes; `crate::har` reads them).
+//! [`detect`] says what a named path is. Every input of `scan` is read here, except the
+//! cluster (`crate::kube`). It hands out buffers of whole lines and says what it could not
+//! read. Whether a file is text is told by its content ([`sniff_binary`]), never by its
+//! name: a binary file named on the command line fails the run, one found in a folder or an
+//! archive is passed over ([`Error::BinarySkipped`]).
 //!
 //! A new kind of file is more than its module and its line in [`detect::FILE_KINDS`]: see
 //! "How to add" in docs/ARCHITECTURE.md for the full list and which reader to build on
@@ -20,6 +23,10 @@ use crate::error::{Error, Result};
 pub mod bundle;
 pub mod detect;
 pub mod har;
+mod walk;
+
+pub use walk::{Expanded, expand, expand_all, hidden_note, not_files_note};
+pub(crate) use walk::{is_hidden, list_dir};
 
 /// Target size of one buffer handed to the framer.
 pub const BLOCK: usize = 1 << 20;
@@ -114,8 +121,12 @@ pub type BlockFn<'f> = dyn FnMut(&mut Block) + 'f;
 pub enum Input {
     /// Standard input.
     Stdin,
-    /// A file.
+    /// A file named on the command line.
     File(PathBuf),
+    /// A file found in a walked folder: read as a named file is, whatever its name, except
+    /// that a binary one is passed over with a note ([`Error::BinarySkipped`]) instead of
+    /// failing the run, as ripgrep passes over the binary files it finds.
+    Found(PathBuf),
     /// A pod's log file in a support bundle folder
     /// (`cluster-resources/pods/logs/NAMESPACE/POD/CONTAINER.log`): each line is read with the
     /// `[pod/POD/CONTAINER] ` header that `kubectl logs --prefix` would give it.
@@ -126,6 +137,9 @@ pub enum Input {
         pod: String,
         /// The container, from the file name (`-previous` dropped).
         container: String,
+        /// Found in a walked folder rather than named on the command line (see
+        /// [`Input::Found`]).
+        found: bool,
     },
 }
 
@@ -134,25 +148,35 @@ impl Input {
     pub fn name(&self) -> String {
         match self {
             Input::Stdin => "<stdin>".to_string(),
-            Input::File(p) | Input::PodLog { path: p, .. } => p.display().to_string(),
+            Input::File(p) | Input::Found(p) | Input::PodLog { path: p, .. } => {
+                p.display().to_string()
+            }
         }
     }
 
     fn path(&self) -> PathBuf {
         match self {
             Input::Stdin => PathBuf::from("<stdin>"),
-            Input::File(p) | Input::PodLog { path: p, .. } => p.clone(),
+            Input::File(p) | Input::Found(p) | Input::PodLog { path: p, .. } => p.clone(),
         }
     }
 
-    /// A file input, tagged as a pod log when its path has the bundle layout.
-    fn file(path: PathBuf) -> Input {
+    /// Whether the input was found in a walked folder rather than named on the command line.
+    pub fn found(&self) -> bool {
+        matches!(self, Input::Found(_) | Input::PodLog { found: true, .. })
+    }
+
+    /// A file input, named or `found` in a folder, tagged as a pod log when its path has
+    /// the bundle layout.
+    fn file(path: PathBuf, found: bool) -> Input {
         match bundle::pod_log_of(&path) {
             Some(tag) => Input::PodLog {
                 path,
                 pod: tag.pod,
                 container: tag.container,
+                found,
             },
+            None if found => Input::Found(path),
             None => Input::File(path),
         }
     }
@@ -202,133 +226,6 @@ impl Source for Input {
     }
 }
 
-/// What the user's arguments expand to.
-#[derive(Debug, Default)]
-pub struct Expanded {
-    /// The inputs, in order.
-    pub inputs: Vec<Input>,
-    /// Paths that do not exist or cannot be listed, in order.
-    pub errors: Vec<Error>,
-    /// Files in support bundle folders that are not logs (JSON resources, host info, links):
-    /// counted, not read.
-    pub skipped: u64,
-    /// Log files of 0 bytes in support bundle folders: counted, no input of their own.
-    pub empty: u64,
-    /// Entries of a walked folder that are neither files nor folders (FIFOs, sockets,
-    /// devices, broken or looping links, links to folders): not read, and said so.
-    pub not_files: Vec<PathBuf>,
-}
-
-/// Turns the user's arguments into inputs: `-` is stdin, a directory becomes its files
-/// (recursively, sorted by path; symlinked directories are not followed, so loops cannot
-/// occur). Paths that do not exist or cannot be listed come back as errors, in order.
-pub fn expand(args: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
-    let e = expand_all(args);
-    (e.inputs, e.errors)
-}
-
-/// [`expand`], and a folder holding `cluster-resources/` is read as an extracted support
-/// bundle: only its log files become inputs (see [`bundle`]), the rest is counted.
-pub fn expand_all(args: &[PathBuf]) -> Expanded {
-    let mut out = Expanded::default();
-    for arg in args {
-        if arg.as_os_str() == "-" {
-            out.inputs.push(Input::Stdin);
-            continue;
-        }
-        match fs::metadata(arg) {
-            Ok(meta) if meta.is_dir() => {
-                let seen = |o: &Expanded| {
-                    (
-                        o.inputs.len(),
-                        o.errors.len(),
-                        o.skipped,
-                        o.empty,
-                        o.not_files.len(),
-                    )
-                };
-                let before = seen(&out);
-                walk(arg, &mut out);
-                // Nothing in it at all (a wrong path, a bundle not extracted yet): said,
-                // not taken for a clean log.
-                if seen(&out) == before {
-                    out.errors.push(Error::EmptyFolder { path: arg.clone() });
-                }
-            }
-            Ok(_) => out.inputs.push(Input::file(arg.clone())),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                out.errors.push(Error::MissingInput { path: arg.clone() })
-            }
-            Err(source) => out.errors.push(Error::ReadInput {
-                path: arg.clone(),
-                source,
-            }),
-        }
-    }
-    out
-}
-
-/// A folder's entries, sorted by path.
-fn list_dir(dir: &Path, errors: &mut Vec<Error>) -> Vec<(PathBuf, fs::FileType)> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(source) => {
-            errors.push(Error::ReadInput {
-                path: dir.to_path_buf(),
-                source,
-            });
-            return Vec::new();
-        }
-    };
-    let mut paths: Vec<(PathBuf, fs::FileType)> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(e) => match e.file_type() {
-                Ok(t) => paths.push((e.path(), t)),
-                Err(source) => errors.push(Error::ReadInput {
-                    path: e.path(),
-                    source,
-                }),
-            },
-            Err(source) => errors.push(Error::ReadInput {
-                path: dir.to_path_buf(),
-                source,
-            }),
-        }
-    }
-    paths.sort_by(|a, b| a.0.cmp(&b.0));
-    paths
-}
-
-fn walk(dir: &Path, out: &mut Expanded) {
-    if detect::detect_folder(dir) == detect::FolderKind::Bundle {
-        bundle::walk_folder(dir, out);
-        return;
-    }
-    for (path, kind) in list_dir(dir, &mut out.errors) {
-        if kind.is_dir() {
-            walk(&path, out);
-        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            out.inputs.push(Input::file(path));
-        } else {
-            // A FIFO, a socket, a device, a broken or looping link, a link to a folder.
-            out.not_files.push(path);
-        }
-    }
-}
-
-/// The note for the entries of walked folders that were not read, if any: how many, and the
-/// first.
-pub fn not_files_note(not_files: &[PathBuf]) -> Option<String> {
-    let first = not_files.first()?;
-    Some(format!(
-        "note: {} folder entr{} not read: neither a file nor a folder (a FIFO, socket or device, a broken or looping link, a link to a folder), e.g. {}",
-        not_files.len(),
-        if not_files.len() == 1 { "y" } else { "ies" },
-        first.display()
-    ))
-}
-
 /// What reading one input produced besides its lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadStats {
@@ -352,10 +249,24 @@ pub struct ReadFailure {
     pub stats: ReadStats,
 }
 
+impl ReadFailure {
+    /// The failure of a part that was found (in a walked folder, in an archive), not named:
+    /// a binary file is passed over ([`Error::BinarySkipped`]), not an error of the run.
+    pub(crate) fn of_found(self) -> ReadFailure {
+        match self.error {
+            Error::BinaryInput { path, why } => ReadFailure {
+                error: Error::BinarySkipped { path, why },
+                stats: self.stats,
+            },
+            _ => self,
+        }
+    }
+}
+
 fn open_raw(input: &Input) -> Result<Box<dyn Read + Send>> {
     match input {
         Input::Stdin => Ok(Box::new(io::stdin())),
-        Input::File(path) | Input::PodLog { path, .. } => File::open(path)
+        Input::File(path) | Input::Found(path) | Input::PodLog { path, .. } => File::open(path)
             .map(|f| Box::new(f) as Box<dyn Read + Send>)
             .map_err(|source| match source.kind() {
                 io::ErrorKind::NotFound => Error::MissingInput { path: path.clone() },
@@ -478,7 +389,9 @@ pub fn sniff_binary(head: &[u8]) -> Option<String> {
 
 /// Reads `input` to its end, handing `f` buffers of whole lines (each ends with `\n`, except
 /// the input's last line, and the pieces of a line longer than [`MAX_LINE`]). A pod log found
-/// in a bundle folder gets its `[pod/NAME/CONTAINER] ` header on each line.
+/// in a bundle folder gets its `[pod/NAME/CONTAINER] ` header on each line. A binary file
+/// found in a folder fails with [`Error::BinarySkipped`], one named with
+/// [`Error::BinaryInput`].
 pub fn read_blocks(
     input: &Input,
     f: &mut BlockFn<'_>,
@@ -487,7 +400,7 @@ pub fn read_blocks(
         error,
         stats: ReadStats::default(),
     })?;
-    match input {
+    let read = match input {
         Input::PodLog { pod, container, .. } => {
             let mut tagger = bundle::Tagger::new(pod, container);
             read_stream(raw, &input.path(), &mut |block| {
@@ -495,6 +408,10 @@ pub fn read_blocks(
             })
         }
         _ => read_stream(raw, &input.path(), f),
+    };
+    match read {
+        Err(failure) if input.found() => Err(failure.of_found()),
+        read => read,
     }
 }
 
@@ -524,10 +441,10 @@ impl Ranged {
         let (file, path) = match input {
             // Not even opened unless regular: opening a FIFO and closing it again would
             // drop what its writer had sent, and the next open would wait for a writer.
-            Input::File(path) if fs::metadata(path).ok()?.is_file() => {
+            Input::File(path) | Input::Found(path) if fs::metadata(path).ok()?.is_file() => {
                 (File::open(path).ok()?, path.clone())
             }
-            Input::File(_) => return None,
+            Input::File(_) | Input::Found(_) => return None,
             Input::Stdin => {
                 use std::os::fd::AsFd;
                 let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;

@@ -236,6 +236,7 @@ fn what_is_read_in_ranges() {
         path: plain,
         pod: "netbox-0".into(),
         container: "netbox".into(),
+        found: true,
     };
     assert!(Ranged::open(&pod).is_none());
     assert!(Ranged::open(&Input::File(dir.path().join("missing"))).is_none());
@@ -424,4 +425,102 @@ fn an_empty_folder_is_an_error() {
     fs::write(empty.join("nested/netbox.log"), "x\n").unwrap();
     let out = expand_all(&[empty]);
     assert_eq!((out.inputs.len(), out.errors.len()), (1, 0));
+}
+
+/// A walk makes every file an input whatever its name, marked as found; hidden entries
+/// (and all below a hidden folder) are passed over and listed; a named file is not found.
+#[test]
+fn a_walk_finds_every_file_and_passes_over_hidden_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join(".git/logs")).unwrap();
+    fs::create_dir_all(dir.path().join("pods")).unwrap();
+    for p in [
+        ".git/logs/HEAD",
+        ".DS_Store",
+        "browser-error.txt",
+        "notes",
+        "pods/._netbox.log",
+        "pods/netbox.log",
+    ] {
+        fs::write(dir.path().join(p), "x\n").unwrap();
+    }
+    let named = dir.path().join("notes");
+    let out = expand_all(&[dir.path().to_path_buf(), named.clone()]);
+    let found: Vec<PathBuf> = out
+        .inputs
+        .iter()
+        .filter(|i| i.found())
+        .map(|i| i.path())
+        .collect();
+    assert_eq!(
+        found,
+        ["browser-error.txt", "notes", "pods/netbox.log"].map(|p| dir.path().join(p))
+    );
+    assert_eq!(out.inputs.last(), Some(&Input::File(named)));
+    assert_eq!(
+        out.hidden,
+        [".DS_Store", ".git", "pods/._netbox.log"].map(|p| dir.path().join(p))
+    );
+    let note = hidden_note(3, Some(".DS_Store")).unwrap();
+    assert!(
+        note.starts_with("note: 3 hidden file(s) or folder(s) not read"),
+        "{note}"
+    );
+    assert!(hidden_note(0, None).is_none());
+    // A folder holding only hidden entries is not empty: the note says what it held.
+    let only = dir.path().join("only");
+    fs::create_dir(&only).unwrap();
+    fs::write(only.join(".netbox.log.swp"), "x\n").unwrap();
+    let out = expand_all(&[only]);
+    assert!(out.inputs.is_empty() && out.errors.is_empty(), "{out:?}");
+    assert_eq!(out.hidden.len(), 1);
+}
+
+/// The same binary file fails the run when named ([`Error::BinaryInput`]) and is passed
+/// over when found in a folder ([`Error::BinarySkipped`]), pod logs of a bundle folder
+/// included; other failures of a found file stay what they are.
+#[test]
+fn a_binary_file_found_is_passed_over_one_named_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = dir.path().join("core");
+    fs::write(&core, b"\x7fELF\x02\x01\x01\0\0\0").unwrap();
+    let read = |input: &Input| read_blocks(input, &mut |_| {}).unwrap_err().error;
+    assert!(matches!(
+        read(&Input::File(core.clone())),
+        Error::BinaryInput { .. }
+    ));
+    assert!(matches!(
+        read(&Input::Found(core.clone())),
+        Error::BinarySkipped { .. }
+    ));
+    for found in [true, false] {
+        let pod = Input::PodLog {
+            path: core.clone(),
+            pod: "netbox-0".into(),
+            container: "netbox".into(),
+            found,
+        };
+        assert_eq!(matches!(read(&pod), Error::BinarySkipped { .. }), found);
+    }
+    let gone = Input::Found(dir.path().join("gone.log"));
+    assert!(matches!(read(&gone), Error::MissingInput { .. }));
+    // A log is opened as the input it is, so one found stays found.
+    struct Seen(Vec<bool>);
+    impl Sink for Seen {
+        fn log(&mut self, _: String, log: Log<'_, '_>) {
+            if let Log::Input(input) = log {
+                self.0.push(input.found());
+            }
+        }
+        fn har(&mut self, _: String, _: &Path, _: &mut dyn Read) {}
+        fn problem(&mut self, _: Error) {}
+        fn passed_over(&mut self, _: bundle::PassedOver) {}
+    }
+    let text = dir.path().join("notes");
+    fs::write(&text, "x\n").unwrap();
+    let mut seen = Seen(Vec::new());
+    for input in [Input::Found(text.clone()), Input::File(text)] {
+        detect::open(&input).read(&mut seen);
+    }
+    assert_eq!(seen.0, [true, false]);
 }

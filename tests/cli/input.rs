@@ -1,5 +1,6 @@
 //! Input handling: stdin, big files read in ranges, invalid UTF-8, empty, missing and binary
-//! files, folders and gzip, a 64 MiB line, and closed stdout or stderr.
+//! files, folders (every text file read; binary and hidden ones passed over with a note) and
+//! gzip, a 64 MiB line, and closed stdout or stderr.
 
 use std::io::{Read, Write};
 use std::process::{Command as StdCommand, Stdio};
@@ -375,6 +376,149 @@ fn a_folder_walk_says_what_it_did_not_read() {
     assert!(
         r.stderr
             .contains("note: 2 folder entries not read: neither a file nor a folder"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A file found in a walked folder is read whatever its name (a pasted page saved as `.txt`,
+/// an `.out` capture, no extension at all): its content says whether it is text. A binary
+/// one (an image, an executable, a zip) is passed over with one note naming it, counted in
+/// the summary (`inputs_binary`, the summary line), and does not fail the run: exit 0 here,
+/// as ripgrep's walk does. The same file named on the command line is an error (exit 2).
+/// See: issue 18.
+#[test]
+fn binary_files_found_in_a_folder_are_noted_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let healthy = root().join("samples/healthy/netbox.log");
+    std::fs::copy(&healthy, dir.path().join("netbox.out")).unwrap();
+    std::fs::copy(&healthy, dir.path().join("netbox")).unwrap();
+    let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
+    elf.extend((0..4_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
+    std::fs::write(dir.path().join("core"), &elf).unwrap();
+    std::fs::copy(fixture("found/screenshot.png"), dir.path().join("shot.png")).unwrap();
+    std::fs::write(dir.path().join("logs.zip"), b"PK\x03\x04\x14\0\0\0\x08\0").unwrap();
+    let d = dir.path().to_str().unwrap();
+
+    let (code, report, stderr) = json(&[d]);
+    assert_eq!(code, 0, "{stderr}");
+    let s = &report["summary"];
+    assert_eq!(
+        (s["inputs"].as_u64(), s["inputs_binary"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(s["inputs_unreadable"], 0);
+    assert_eq!(s["problems"].as_array().unwrap().len(), 0);
+    // Both text files were read, whatever their names.
+    assert_eq!(
+        s["lines"].as_u64(),
+        Some(2 * std::fs::read_to_string(&healthy).unwrap().lines().count() as u64)
+    );
+    let notes: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("binary file ("))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            format!(
+                "sso-triage: note: {d}/core: binary file (looks like an ELF executable), not a log; skipped"
+            ),
+            format!(
+                "sso-triage: note: {d}/logs.zip: binary file (looks like a zip archive), not a log; skipped"
+            ),
+            format!(
+                "sso-triage: note: {d}/shot.png: binary file (looks like a PNG image), not a log; skipped"
+            ),
+        ]
+    );
+    assert!(
+        stderr.contains("3 binary file(s) in folders or archives skipped"),
+        "{stderr}"
+    );
+
+    // Named, the same file is an error, and fails the run even beside the folder.
+    let core = dir.path().join("core");
+    let (code, report, stderr) = json(&[d, core.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(report["summary"]["inputs_unreadable"], 1);
+    assert_eq!(report["summary"]["inputs_binary"], 4);
+    let core_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("/core: binary"))
+        .collect();
+    assert_eq!(core_lines.len(), 2, "{stderr}");
+    assert!(core_lines[0].starts_with("sso-triage: note: "), "{stderr}");
+    assert!(
+        core_lines[1].starts_with(&format!("sso-triage: {}: binary", core.display())),
+        "{stderr}"
+    );
+
+    // `scan --count` reads a folder as `scan` does: notes, no failure.
+    let r = run(&["scan", "--count", d]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("binary file (").count(), 3, "{}", r.stderr);
+    assert!(
+        !r.stderr
+            .lines()
+            .any(|l| l.contains("binary") && !l.contains("note:")),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Hidden files and folders (a name starting with `.`) are passed over in a walk, as
+/// ripgrep does, and one note says how many and names the first; a hidden folder is not
+/// walked. Named on the command line, a hidden file or folder is read. See: issue 18.
+#[test]
+fn hidden_entries_are_passed_over_in_a_walk_unless_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = std::fs::read(fixture("found/.hidden-error.log")).unwrap();
+    std::fs::copy(
+        root().join("samples/healthy/netbox.log"),
+        dir.path().join("netbox.log"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".git/logs")).unwrap();
+    std::fs::write(dir.path().join(".git/COMMIT_EDITMSG"), &error).unwrap();
+    std::fs::write(dir.path().join(".git/logs/HEAD"), &error).unwrap();
+    std::fs::write(dir.path().join(".netbox.log.swp"), &error).unwrap();
+    std::fs::create_dir_all(dir.path().join("pods")).unwrap();
+    std::fs::write(dir.path().join("pods/._netbox.log"), &error).unwrap();
+    let d = dir.path().to_str().unwrap();
+
+    let (code, report, stderr) = json(&[d]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(finding(&report, "aadsts50011-redirect-uri-mismatch").is_none());
+    assert_eq!(report["summary"]["inputs"], 1);
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.contains("hidden")).collect();
+    assert_eq!(notes.len(), 1, "{stderr}");
+    assert!(
+        notes[0].starts_with(
+            "sso-triage: note: 3 hidden file(s) or folder(s) not read: their names start with `.`"
+        ) && notes[0].ends_with(&format!("e.g. {d}/.git")),
+        "{stderr}"
+    );
+
+    // Named: the hidden folder is walked (what is hidden below it is still passed over),
+    // the hidden file read.
+    for named in [
+        dir.path().join(".git"),
+        dir.path().join("pods/._netbox.log"),
+    ] {
+        let (code, report, stderr) = json(&[named.to_str().unwrap()]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(finding(&report, "aadsts50011-redirect-uri-mismatch").is_some());
+    }
+    // A folder holding nothing but hidden entries is not "empty" (the note says why
+    // nothing was read): no error, no finding.
+    let only = dir.path().join(".git/logs");
+    std::fs::rename(dir.path().join(".git/logs/HEAD"), only.join(".HEAD")).unwrap();
+    let r = run(&["scan", only.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("note: 1 hidden file(s) or folder(s) not read"),
         "{}",
         r.stderr
     );
