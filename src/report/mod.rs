@@ -293,7 +293,8 @@ pub struct Summary {
     pub inputs: u64,
     /// Inputs that could not be read (missing, unreadable, binary, cut short).
     pub inputs_unreadable: u64,
-    /// Of those, inputs skipped as binary.
+    /// Binary files skipped: those named on the command line (also counted as unreadable)
+    /// and those found in folders or archives (passed over with a note, not unreadable).
     pub inputs_binary: u64,
     /// Bytes read, after decompression.
     pub bytes: u64,
