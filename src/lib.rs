@@ -19,12 +19,14 @@ pub mod detectors;
 pub mod error;
 pub mod filter;
 pub mod har;
+pub mod interrupt;
 /// Pod logs read straight from the Kubernetes API (feature `kube`, on by default).
 #[cfg(feature = "kube")]
 pub mod kube;
 pub mod matcher;
 pub mod messages;
 pub mod parse;
+pub mod progress;
 pub mod redact;
 pub mod refine;
 pub mod report;

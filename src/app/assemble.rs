@@ -137,6 +137,13 @@ pub(super) fn finish_report(
     summary
         .problems
         .splice(0..0, errors.iter().map(|e| masking.show_line(e)));
+    let interrupted = crate::interrupt::requested();
+    if interrupted {
+        summary.problems.push(crate::redact::Shown::ours(format!(
+            "interrupted (Ctrl-C) after {} bytes: the report covers only what was read before; inputs or parts not reached were not read",
+            summary.bytes
+        )));
+    }
     let mut report = Report {
         schema_version: report::SCHEMA_VERSION,
         show_secrets: config.show_secrets,
@@ -177,7 +184,7 @@ pub(super) fn finish_report(
     if config.show_secrets {
         crate::messages::write_ours(report::SECRETS_WARNING_LINE);
     }
-    if report.summary.lines == 0 && errors.is_empty() {
+    if report.summary.lines == 0 && errors.is_empty() && !interrupted {
         // A pipe that brought nothing usually means the command feeding it failed.
         let piped = config.inputs.iter().any(|p| p.as_os_str() == "-")
             || config.inputs.is_empty()
@@ -200,6 +207,9 @@ pub(super) fn finish_report(
     // after the output is written; another thread does it while this one returns (the
     // process may end before it is done, which is fine).
     std::thread::spawn(move || drop(report));
+    if interrupted {
+        return Ok(Exit::Interrupted);
+    }
     if !errors.is_empty() {
         return Ok(Exit::Error);
     }

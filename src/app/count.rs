@@ -186,7 +186,12 @@ pub(super) fn run_count(config: &ScanConfig, compiled: &Compiled) -> Result<Exit
         ),
     }
     .context("cannot write output")?;
-    Ok(if sink.failed {
+    Ok(if crate::interrupt::requested() {
+        crate::message!(
+            "sso-triage: interrupted (Ctrl-C): the counts cover only what was read before"
+        );
+        Exit::Interrupted
+    } else if sink.failed {
         Exit::Error
     } else {
         Exit::Clean

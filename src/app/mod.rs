@@ -42,6 +42,8 @@ pub enum Exit {
     Findings = 1,
     /// Usage error, unreadable input, broken catalog.
     Error = 2,
+    /// Stopped by Ctrl-C; the report of what was read was printed.
+    Interrupted = 130,
 }
 
 /// Runs the parsed command line.
@@ -56,6 +58,7 @@ pub fn run(args: Args) -> Result<Exit> {
                 }
             };
             let compiled = build_catalog(&args.patterns)?;
+            crate::interrupt::install();
             if scan.count {
                 return run_count(&config, &compiled);
             }

@@ -334,6 +334,7 @@ impl Orderer<'_, '_, '_> {
         }
         let data = block.bytes();
         self.bytes += data.len() as u64;
+        crate::progress::add(data.len());
         self.ended = data.len() < range.size;
         self.stitch.join(data, range.cut, &mut |line| {
             framer.feed(line, &mut |frame| matched_ahead(frame, None));
@@ -417,7 +418,7 @@ pub(super) fn run_ranged<'c>(
 ) -> Result<ReadStats, ReadFailure> {
     assert!(!observers.is_empty(), "ranged reading needs worker threads");
     on_workers(framer, observers, sink, Some(file), |order, limit| {
-        while !order.ended {
+        while !order.ended && !crate::interrupt::requested() {
             order.send_range();
             order.apply(limit);
         }

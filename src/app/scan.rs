@@ -241,11 +241,14 @@ pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) ->
     }
     // Masks become numbered placeholders as output is written, in output order.
     let mut numbers = Placeholders::default();
+    // Cleared when dropped: before the report is written, or on an early return.
+    let progress = crate::progress::Progress::start(config, &expanded.inputs);
     let results = match expanded.inputs.as_slice() {
         [] => Vec::new(),
         [input] => vec![scan_single(input, compiled, config, &mut numbers, out)?],
         inputs => scan_parallel(inputs, compiled, config, &mut numbers, out)?,
     };
+    drop(progress);
     let parts = gather(config, expanded, results);
     finish_report(config, compiled, parts, &mut numbers, out)
 }

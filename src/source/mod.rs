@@ -607,6 +607,9 @@ pub(crate) fn read_stream<'a>(
     f: &mut BlockFn<'_>,
 ) -> std::result::Result<ReadStats, ReadFailure> {
     let mut stats = ReadStats::default();
+    if crate::interrupt::requested() {
+        return Ok(stats);
+    }
     let mut raw = BufReader::with_capacity(64 << 10, raw);
     // Sniff gzip by its magic bytes, not the file name: rotated logs are often `.1`, `.gz.1`.
     let head = match io::BufRead::fill_buf(&mut raw) {
@@ -651,6 +654,7 @@ pub(crate) fn read_stream<'a>(
             Ok(0) => break,
             Ok(n) => {
                 stats.bytes += n as u64;
+                crate::progress::add(n);
                 let area = &mut block.area()[..n];
                 if stats.nul_lead == 0 && area[0] != 0 {
                     filled = n;
@@ -682,6 +686,11 @@ pub(crate) fn read_stream<'a>(
             if filled == size {
                 break;
             }
+            if crate::interrupt::requested() {
+                // Ctrl-C: what was read is the input.
+                eof = true;
+                break;
+            }
             match reader.read(&mut block.area()[filled..size]) {
                 Ok(0) => {
                     eof = true;
@@ -690,6 +699,7 @@ pub(crate) fn read_stream<'a>(
                 Ok(n) => {
                     filled += n;
                     stats.bytes += n as u64;
+                    crate::progress::add(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(source) => {

@@ -523,3 +523,95 @@ fn hidden_entries_are_passed_over_in_a_walk_unless_named() {
         r.stderr
     );
 }
+
+/// The built binary as a std command, for a child process the test talks to.
+fn child_bin() -> StdCommand {
+    let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("sso-triage"));
+    cmd.env_remove("NO_COLOR").env("COLUMNS", "120");
+    cmd
+}
+
+/// Sends SIGINT to `pid`, as Ctrl-C in a terminal does.
+fn interrupt(pid: u32) {
+    let status = StdCommand::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Ctrl-C stops reading: the report of what was read still comes out, with a note of
+/// where it stopped, and the exit status is 130, while the pipe feeding it is still open.
+#[test]
+fn ctrl_c_prints_the_report_of_what_was_read_and_exits_130() {
+    let mut child = child_bin()
+        .args(["scan", "--color", "never", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let line = "2026-11-25T09:00:00Z AADSTS7000222: The provided client secret keys for app 'x' are expired.\n";
+    stdin.write_all(line.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    interrupt(child.id());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // The reader wakes with the next bytes and stops there; the pipe stays open.
+    stdin.write_all(line.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    drop(stdin);
+    let mut out = String::new();
+    let mut err = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(
+        out.starts_with("Most likely cause: Client secret of the Entra app has expired"),
+        "{out}"
+    );
+    assert!(out.contains("interrupted (Ctrl-C) after "), "{out}");
+    assert!(err.contains("interrupted (Ctrl-C)"), "{err}");
+}
+
+/// A second Ctrl-C ends the run at once, still with 130.
+#[test]
+fn a_second_ctrl_c_ends_the_run_at_once() {
+    let mut child = child_bin()
+        .args(["scan", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    interrupt(child.id());
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    interrupt(child.id());
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(status.code(), Some(130));
+}
