@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/schema.rs"]
+mod schema;
+
 const ROOT: &str = "support-bundle-2026-11-27T10_15_02";
 const POD_A: &str = "netbox-7d9f8c6b5-x2kqp";
 const POD_B: &str = "netbox-7d9f8c6b5-h7wz4";
@@ -34,6 +37,7 @@ fn scan(path: &Path) -> Run {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let report = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}\nstderr: {stderr}"));
+    schema::check_report(&report);
     Run {
         code: out.status.code().expect("exited"),
         report,

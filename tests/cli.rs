@@ -26,6 +26,8 @@ mod reports;
 mod samples;
 #[path = "cli/scenarios.rs"]
 mod scenarios;
+#[path = "support/schema.rs"]
+mod schema;
 #[path = "cli/secrets.rs"]
 mod secrets;
 #[path = "cli/shapes.rs"]
@@ -53,11 +55,15 @@ struct Run {
 
 fn run(args: &[&str]) -> Run {
     let out = bin().args(args).output().expect("runs");
-    Run {
+    let run = Run {
         code: out.status.code().expect("exited"),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    if run.code != 2 {
+        schema::check_output(args, &run.stdout);
     }
+    run
 }
 
 fn json(args: &[&str]) -> (i32, Value, String) {

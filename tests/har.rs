@@ -14,6 +14,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
+#[path = "support/schema.rs"]
+mod schema;
+
 #[path = "har/captures.rs"]
 mod captures;
 #[path = "har/no_panic.rs"]
@@ -61,7 +64,10 @@ fn scan(args: &[&str]) -> Value {
     let mut all = vec!["scan", "-o", "json"];
     all.extend_from_slice(args);
     let (_, out, err) = run(&all);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON ({e}): {out}\n{err}"))
+    let report =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON ({e}): {out}\n{err}"));
+    schema::check_report(&report);
+    report
 }
 
 fn rules(r: &Value) -> Vec<&str> {

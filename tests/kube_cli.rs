@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 use kube_support::{Container, End, FakeApi, FakePod, Fault, State, line};
 use serde_json::Value;
 
+#[path = "support/schema.rs"]
+mod schema;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sso-triage"))
 }
@@ -75,6 +78,7 @@ fn kube_reads_the_pods_and_reports_like_scan() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    schema::check_report(&report);
     let f = report["findings"]
         .as_array()
         .unwrap()
@@ -287,7 +291,9 @@ fn kubectl_piped_into_scan_and_kube_give_the_same_findings() {
         String::from_utf8_lossy(&streamed.stderr)
     );
     let a: Value = serde_json::from_slice(&scanned.stdout).expect("scan JSON");
+    schema::check_report(&a);
     let b: Value = serde_json::from_slice(&streamed.stdout).expect("kube JSON");
+    schema::check_report(&b);
     let (findings_a, flows_a) = essence(&a);
     let (findings_b, flows_b) = essence(&b);
     assert!(!findings_a.is_empty());
@@ -328,6 +334,7 @@ fn a_long_stream_keeps_only_what_it_must() {
         .output()
         .expect("runs");
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    schema::check_report(&report);
     let listed = report["flows"].as_array().unwrap();
     let unlisted = report["summary"]["flows_unlisted"].as_u64().unwrap_or(0);
     assert_eq!(
@@ -408,6 +415,7 @@ fn the_api_dying_mid_stream_reports_the_missing_range_and_exits_2() {
     let (code, stdout, stderr) = kube(&api, &["-o", "json"]);
     assert_eq!(code, Some(2), "{stderr}");
     let report: Value = serde_json::from_slice(&stdout).expect("the report of what was read");
+    schema::check_report(&report);
     assert_eq!(report["summary"]["lines"], 3000);
     let problems = problems(&report);
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -497,6 +505,7 @@ fn follow_lists_an_outage_in_the_report_printed_on_sigterm() {
     let code = child.wait().expect("ends").code();
     assert_eq!(code, Some(2), "lines may be missing: {rest}");
     let report: Value = serde_json::from_slice(&out).expect("the final report");
+    schema::check_report(&report);
     assert!(
         report["findings"]
             .as_array()
@@ -526,6 +535,7 @@ fn request_timeout_bounds_a_stream_that_never_ends() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(code, Some(2), "{stderr}");
     let report: Value = serde_json::from_slice(&stdout).expect("JSON");
+    schema::check_report(&report);
     assert_eq!(report["summary"]["lines"], 3);
     let problems = problems(&report);
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -557,6 +567,7 @@ fn a_long_line_counts_as_one_line_as_scan_counts_it() {
     let (code, stdout, stderr) = kube(&api, &["-o", "json"]);
     assert_eq!(code, Some(0), "{stderr}");
     let streamed: Value = serde_json::from_slice(&stdout).expect("kube JSON");
+    schema::check_report(&streamed);
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("netbox.log");
@@ -572,6 +583,7 @@ fn a_long_line_counts_as_one_line_as_scan_counts_it() {
         .output()
         .expect("scan runs");
     let scanned: Value = serde_json::from_slice(&scanned.stdout).expect("scan JSON");
+    schema::check_report(&scanned);
     assert_eq!(scanned["summary"]["lines"], 3);
     assert_eq!(streamed["summary"]["lines"], scanned["summary"]["lines"]);
     assert_eq!(streamed["summary"]["split_lines"], 0);

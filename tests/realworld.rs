@@ -20,6 +20,9 @@ use sso_triage::catalog::compile::Compiled;
 use sso_triage::cli::{Args, Command as Cli};
 use sso_triage::config::ScanConfig;
 
+#[path = "support/schema.rs"]
+mod schema;
+
 #[derive(Deserialize)]
 struct Labels {
     excerpt: Vec<Excerpt>,
@@ -83,6 +86,12 @@ fn real_logs_never_show_their_secrets_nor_break_the_run() {
                 "{} -o {format}: exit {code:?}",
                 e.file
             );
+            if code == Some(0) || code == Some(1) {
+                schema::check_output(
+                    &["scan", "-o", format],
+                    &String::from_utf8_lossy(&out.stdout),
+                );
+            }
             let all = format!(
                 "{}{}",
                 String::from_utf8_lossy(&out.stdout),
@@ -148,7 +157,9 @@ fn report(file: &str) -> Value {
     let config = ScanConfig::from_args(scan, args.color).expect("a valid configuration");
     let mut out = Vec::new();
     app::scan_to(&config, &CATALOG, &mut out).expect("scan runs");
-    serde_json::from_slice(&out).expect("the report is JSON")
+    let report = serde_json::from_slice(&out).expect("the report is JSON");
+    schema::check_report(&report);
+    report
 }
 
 /// The lowest scores the gate accepts: the figures of tests/realworld/README.md.

@@ -17,6 +17,9 @@ use sso_triage::catalog::compile::Compiled;
 use sso_triage::cli::{Args, Command};
 use sso_triage::config::ScanConfig;
 
+#[path = "support/schema.rs"]
+mod schema;
+
 static CATALOG: LazyLock<Compiled> =
     LazyLock::new(|| app::build_catalog(&[]).expect("the built-in catalog compiles"));
 
@@ -26,16 +29,18 @@ fn root() -> PathBuf {
 
 /// `sso-triage scan ARGS` in this process: the exit status and what stdout would get
 /// (messages still go to stderr).
-fn scan(args: &[&str]) -> (Exit, String) {
-    let argv = ["sso-triage", "scan"].iter().chain(args);
-    let args = Args::try_parse_from(argv).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+fn scan(flags: &[&str]) -> (Exit, String) {
+    let argv = ["sso-triage", "scan"].iter().chain(flags);
+    let args = Args::try_parse_from(argv).unwrap_or_else(|e| panic!("{flags:?}: {e}"));
     let Command::Scan(scan_args) = &args.command else {
         unreachable!("parsed as scan")
     };
     let config = ScanConfig::from_args(scan_args, args.color).unwrap();
     let mut out = Vec::new();
     let exit = app::scan_to(&config, &CATALOG, &mut out).unwrap();
-    (exit, String::from_utf8(out).unwrap())
+    let out = String::from_utf8(out).unwrap();
+    schema::check_output(&[&["scan"], flags].concat(), &out);
+    (exit, out)
 }
 
 /// The in-process report is the binary's, byte for byte, for a few corpus excerpts of

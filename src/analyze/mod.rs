@@ -53,7 +53,7 @@ pub const MAX_EVIDENCE_TEXT: usize = 2000;
 pub const UNKNOWN_AADSTS: &str = "unknown-aadsts-code";
 
 /// One matched event, as written to `-o jsonl` while scanning.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct MatchRecord<'a> {
     /// Rule ids that fired.
     pub rules: Vec<&'a str>,

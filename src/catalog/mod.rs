@@ -173,7 +173,7 @@ pub fn parse_aadsts(code: &str) -> Option<u32> {
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $key:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Deserialize, ::serde::Serialize, ::schemars::JsonSchema)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $key)] $variant),+
         }

@@ -10,7 +10,9 @@ use super::Placeholders;
 
 /// Text that may reach an output: input text that went through the masker, or words the
 /// program or the catalog wrote. Never input text as it came.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Shown(String);
 

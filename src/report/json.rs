@@ -32,6 +32,9 @@ pub fn record<T: Serialize>(kind: &'static str, body: &T, out: &mut dyn Write) -
 
 /// Writes the closing records of `-o jsonl`: one `finding` per finding, then the `summary`.
 pub fn lines_tail(report: &Report, out: &mut dyn Write) -> Result<()> {
+    if let Some(v) = &report.verdict {
+        record::<super::Verdict>("verdict", v, out)?;
+    }
     for finding in &report.findings {
         record::<Finding>("finding", finding, out)?;
     }

@@ -9,6 +9,7 @@ pub mod build;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod schema;
 pub mod table;
 pub mod verdict;
 
@@ -31,7 +32,7 @@ pub const SECRETS_WARNING_LINE: &str = "sso-triage: WARNING: secrets are NOT mas
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything one run found.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Report {
     /// JSON schema version.
     pub schema_version: u32,
@@ -141,7 +142,7 @@ impl Report {
 }
 
 /// One symptom found in the input, with its evidence and what to do.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Finding {
     /// Rule id (`unknown-aadsts-code` for a code no rule knows).
     pub rule: String,
@@ -204,7 +205,7 @@ pub struct Finding {
 }
 
 /// Ids from Entra error text, for the sign-in logs.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct EntraIds {
     /// `Trace ID` / `Request Id` values.
     pub trace_ids: Vec<Shown>,
@@ -221,7 +222,7 @@ pub struct EntraIds {
 }
 
 /// One sign-in attempt as Entra's error text names it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct EntraAttempt {
     /// Entra's timestamp, or the log's time of the event (RFC 3339).
     pub time: Option<String>,
@@ -239,7 +240,7 @@ impl EntraIds {
 }
 
 /// One matching event.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Evidence {
     /// The input (file name or `<stdin>`).
     pub source: Shown,
@@ -287,7 +288,7 @@ impl Evidence {
 }
 
 /// Counts of what was read and found.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Summary {
     /// Inputs named or found in folders.
     pub inputs: u64,
@@ -356,7 +357,7 @@ fn is_zero(n: &u64) -> bool {
 
 /// One login attempt, as the report shows it: the correlator's flow with every text that
 /// came from the input masked. The JSON field names are the contract.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LoginFlow {
     /// `f1`, `f2`, ... in order of start.
     pub id: String,
@@ -383,7 +384,7 @@ pub struct LoginFlow {
 }
 
 /// The client of a login flow.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FlowClient {
     /// Address as the access log shows it.
     pub address: Shown,
@@ -392,7 +393,7 @@ pub struct FlowClient {
 }
 
 /// One request or event of a login flow.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FlowStep {
     /// When.
     pub time: Option<String>,

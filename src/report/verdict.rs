@@ -90,7 +90,7 @@ pub fn push_incident(list: &mut Vec<Incident>, incident: Incident) {
 }
 
 /// The most likely cause and the other root causes, as every format opens with them.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Verdict {
     /// Index in `findings` of the most likely cause (findings are sorted by rank, so 0).
     pub finding: usize,

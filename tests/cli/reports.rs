@@ -1,6 +1,8 @@
 //! Reports: login flows reconstructed per user, the Markdown incident report and the HTML
 //! report.
 
+use serde_json::Value;
+
 use super::{finding, fixture, json, run};
 
 #[test]
@@ -130,4 +132,27 @@ fn html_report_is_one_self_contained_file() {
     }
     // Text from the input (here a pasted Entra HTML page) stays text.
     assert!(r.stdout.contains("&lt;"), "input markup is escaped");
+}
+
+/// The schema check is no formality: a report with a severity, a symptom or a time of the
+/// wrong kind fails it.
+#[test]
+fn the_json_schema_rejects_what_the_report_never_writes() {
+    let (_, report, _) = json(&[&super::sample("client-secret-expired")]);
+    super::schema::check_report(&report);
+    let broken = [
+        ("/findings/0/severity", Value::from("fatal")),
+        ("/findings/0/symptom", Value::from("bad-luck")),
+        ("/verdict/finding", Value::from("first")),
+        ("/summary/lines", Value::from(-1)),
+    ];
+    for (pointer, value) in broken {
+        let mut bad = report.clone();
+        *bad.pointer_mut(pointer).unwrap() = value;
+        let failed = std::panic::catch_unwind(|| super::schema::check_report(&bad)).is_err();
+        assert!(failed, "{pointer} broken yet accepted");
+    }
+    let mut no_verdict = report.clone();
+    no_verdict.as_object_mut().unwrap().remove("verdict");
+    assert!(std::panic::catch_unwind(|| super::schema::check_report(&no_verdict)).is_err());
 }

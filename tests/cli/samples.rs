@@ -129,13 +129,18 @@ fn jsonl_records_are_typed() {
     assert!(records.iter().any(|r| r["type"] == "match"));
     assert!(records.iter().any(|r| r["type"] == "finding"));
     assert_eq!(records.last().unwrap()["type"], "summary");
-    let first_finding = records.iter().position(|r| r["type"] == "finding").unwrap();
+    // Matches stream first, then the verdict, then the findings by rank.
+    let verdict = records.iter().position(|r| r["type"] == "verdict").unwrap();
     assert!(
-        records[..first_finding]
-            .iter()
-            .all(|r| r["type"] == "match"),
+        records[..verdict].iter().all(|r| r["type"] == "match"),
         "matches stream first"
     );
+    assert_eq!(
+        records[verdict]["rule"],
+        "aadsts7000222-client-secret-expired"
+    );
+    assert_eq!(records[verdict + 1]["type"], "finding");
+    assert_eq!(records[verdict + 1]["rule"], records[verdict]["rule"]);
 }
 
 /// Issue 18's bar: on every sample a new user sees the right cause and its first step on
