@@ -12,7 +12,7 @@ use crate::analyze::MatchRecord;
 /// by [`super::json::record`]).
 #[derive(JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
-#[allow(dead_code)] // never built: it describes what is written
+#[allow(dead_code, clippy::large_enum_variant)] // never built: it describes what is written
 pub enum Record {
     /// A matched event, as it is found.
     Match(MatchRecord<'static>),
