@@ -7,6 +7,7 @@ mod check_config;
 #[cfg(feature = "kube")]
 mod cluster;
 mod count;
+mod install;
 mod pipeline;
 mod redact_har;
 mod rules;
@@ -84,6 +85,8 @@ pub fn run(args: Args) -> Result<Exit> {
         Command::Catalog(CatalogCommand::Check { dir }) => check(&args.patterns, dir.as_ref()),
         Command::CheckConfig(c) => check_config::run(c, args.color),
         Command::RedactHar(r) => redact_har(&r.input, &r.output),
+        Command::Completions(c) => install::completions(c),
+        Command::Man(m) => install::man(m),
         Command::Catalog(CatalogCommand::Export { anchors, .. }) => {
             let compiled = build_catalog(&args.patterns)?;
             if *anchors {
