@@ -7,11 +7,13 @@ mod check_config;
 #[cfg(feature = "kube")]
 mod cluster;
 mod count;
+mod explain;
 mod install;
 mod pipeline;
 mod redact_har;
 mod rules;
 mod scan;
+mod terminal;
 
 use std::io::{self};
 
@@ -28,7 +30,7 @@ use count::run_count;
 pub use count::{Counts, count_blocks};
 use redact_har::redact_har;
 pub use rules::build_catalog;
-use rules::{check, explain, export_anchors, export_regex, list};
+use rules::{check, export_anchors, export_regex, list};
 use scan::run_scan;
 #[cfg(feature = "kube")]
 use scan::{PartScan, scan_source};
@@ -76,7 +78,7 @@ pub fn run(args: Args) -> Result<Exit> {
         }
         Command::Explain(e) => {
             let compiled = build_catalog(&args.patterns)?;
-            explain(e, &compiled)
+            explain::explain(e, &compiled, args.color)
         }
         Command::Catalog(CatalogCommand::List) => {
             let compiled = build_catalog(&args.patterns)?;
