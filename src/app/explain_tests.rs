@@ -131,13 +131,18 @@ fn several_answers_are_said_and_listed_before_the_explanations() {
     assert!(!text.contains("Resolution:"));
 
     // One answer: the explanation alone, as before.
-    let (found, hits) = lookup(&compiled, "AADSTS50011").unwrap();
-    let one: Vec<&Rule> = hits
-        .iter()
-        .map(|&i| &compiled.rules[i].rule)
-        .filter(|r| r.id == "auth-state-missing")
-        .collect();
-    assert!(one.is_empty() && found == Found::Exactly);
+    let (found, hits) = lookup(&compiled, "auth-state-missing").unwrap();
+    let rules: Vec<&Rule> = hits.iter().map(|&i| &compiled.rules[i].rule).collect();
+    let text = render("auth-state-missing", found, &rules, PLAIN);
+    assert_eq!(rules.len(), 1, "{text}");
+    assert!(
+        text.starts_with(&format!("{} (auth-state-missing)\n", rules[0].title)),
+        "{text}"
+    );
+    assert!(
+        !text.contains("rules answer") && !text.contains("  - auth-state-missing ("),
+        "{text}"
+    );
 }
 
 #[test]
