@@ -63,6 +63,32 @@ pub enum Command {
     CheckConfig(CheckConfigArgs),
     /// Write a copy of a HAR capture with cookies, codes, tokens and secrets masked.
     RedactHar(RedactHarArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write every page to a folder with --dir.
+    Man(ManArgs),
+}
+
+/// Flags of `completions`.
+#[derive(Debug, ClapArgs)]
+pub struct CompletionsArgs {
+    /// The shell to print the completion script for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Flags of `man`.
+#[derive(Debug, ClapArgs)]
+pub struct ManArgs {
+    /// A command whose own page to print, e.g. `scan` or `catalog check` (default: the
+    /// main page, sso-triage(1)).
+    #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Vec<String>,
+
+    /// Write every page (sso-triage.1 and one per command, sso-triage-scan.1, ...) into
+    /// DIR instead, e.g. ~/.local/share/man/man1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Flags of `check-config`.
@@ -455,6 +481,8 @@ const SUBCOMMANDS: &[&str] = &[
     "catalog",
     "check-config",
     "redact-har",
+    "completions",
+    "man",
     "help",
 ];
 

@@ -210,3 +210,23 @@ fn a_mistyped_command_is_not_a_file() {
         assert!(matches!(a.command, Command::Scan(_)), "{file}");
     }
 }
+
+#[test]
+fn completions_and_man_flags() {
+    let a = parse(&["sso-triage", "completions", "zsh"]).unwrap();
+    assert!(
+        matches!(a.command, Command::Completions(ref c) if c.shell == clap_complete::Shell::Zsh)
+    );
+    assert!(
+        parse(&["sso-triage", "completions"]).is_err(),
+        "SHELL is required"
+    );
+    assert!(parse(&["sso-triage", "completions", "tcsh"]).is_err());
+    let a = parse(&["sso-triage", "man"]).unwrap();
+    assert!(matches!(a.command, Command::Man(ref m) if m.command.is_empty() && m.dir.is_none()));
+    let a = parse(&["sso-triage", "man", "catalog", "check"]).unwrap();
+    assert!(matches!(a.command, Command::Man(ref m) if m.command == ["catalog", "check"]));
+    let a = parse(&["sso-triage", "man", "--dir", "man1"]).unwrap();
+    assert!(matches!(a.command, Command::Man(ref m) if m.dir == Some(PathBuf::from("man1"))));
+    assert!(parse(&["sso-triage", "man", "scan", "--dir", "man1"]).is_err());
+}

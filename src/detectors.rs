@@ -105,7 +105,8 @@ fn config_fires(compiled: &Compiled, rule: &Rule, example: &str) -> Result<bool,
         today,
     };
     let checked = crate::checkconfig::check(text, &options, compiled);
-    Ok(checked.findings.iter().any(|f| f.rule == rule.id))
+    Ok(checked.findings.iter().any(|f| f.rule == rule.id)
+        || checked.notes.iter().any(|n| n.rule == rule.id))
 }
 
 /// A HAR document, scanned as `scan` scans a capture.

@@ -1,7 +1,9 @@
 //! `sso-triage check-config`: runs the built binary on configuration fixtures
-//! (`tests/fixtures/config/`, every value fake) and checks the findings in `-o json` (parsed
-//! back into the library's `Report`), the exit statuses, that no planted secret reaches any
-//! output format, and that hostile files (binary, huge, unknown Python) never crash it.
+//! (`tests/fixtures/config/`, every value fake) and checks the findings and notes in
+//! `-o json` (parsed back into the library's `Report` and `Note`), what every format says,
+//! the exit statuses, that no planted secret reaches any output format, that a file which is
+//! no configuration is refused in one line, and that hostile files (binary, huge, unknown
+//! Python) never crash it.
 
 #![allow(clippy::unwrap_used)] // a failing test should panic with the value it got
 
@@ -11,6 +13,7 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use chrono::{Duration, Utc};
 use sso_triage::catalog::Severity;
+use sso_triage::checkconfig::Note;
 use sso_triage::report::{Finding, Report};
 
 fn fixture(name: &str) -> String {
@@ -52,15 +55,38 @@ fn run_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
     r
 }
 
-/// Runs `check-config FILE -o json ARGS...`: (exit status, report).
-fn json(file: &str, args: &[&str]) -> (i32, Report) {
+/// The JSON document of `check-config`: the report as `scan` writes it, and the notes.
+#[derive(serde::Deserialize)]
+struct Document {
+    #[serde(flatten)]
+    report: Report,
+    notes: Vec<Note>,
+}
+
+/// Runs `check-config FILE -o json ARGS...`: (exit status, document).
+fn json_document(file: &str, args: &[&str]) -> (i32, Document) {
     let path = fixture(file);
     let mut all = vec![path.as_str(), "-o", "json"];
     all.extend_from_slice(args);
     let r = run(&all);
-    let report = serde_json::from_str(&r.stdout)
+    let document = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", r.stdout, r.stderr));
-    (r.code, report)
+    (r.code, document)
+}
+
+/// Runs `check-config FILE -o json ARGS...`: (exit status, report).
+fn json(file: &str, args: &[&str]) -> (i32, Report) {
+    let (code, document) = json_document(file, args);
+    (code, document.report)
+}
+
+/// The note of `rule` in `document`.
+fn note<'a>(document: &'a Document, rule: &str) -> &'a Note {
+    document
+        .notes
+        .iter()
+        .find(|n| n.rule == rule)
+        .unwrap_or_else(|| panic!("no note {rule} in {:?}", document.notes))
 }
 
 fn find<'a>(report: &'a Report, rule: &str) -> &'a Finding {
@@ -82,7 +108,12 @@ fn worst(report: &Report) -> Option<Severity> {
     report.findings.iter().map(|f| f.severity).max()
 }
 
+#[path = "check_config/output.rs"]
+mod output;
+
 /// One finding expected: rule, severity, symptom, and the setting + line of its evidence.
+/// Line 0 with a setting: the setting is missing from the file, so the finding cites no
+/// line (no evidence) and names it in its diagnosis; line 0 without: a flag's value.
 struct Expect {
     file: &'static str,
     args: &'static [&'static str],
@@ -230,7 +261,7 @@ const EXPECTED: &[Expect] = &[
         severity: Severity::Error,
         symptom: "wrong-tenant-or-app",
         setting: "SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_TENANT_ID",
-        line: 2,
+        line: 0,
     },
     Expect {
         file: "https-without-redirect-is-https.py",
@@ -278,6 +309,25 @@ fn each_mistake_is_a_finding_naming_the_setting_and_line() {
         assert_eq!(f.severity, e.severity, "{} {}", e.file, e.rule);
         assert_eq!(f.symptom.key(), e.symptom, "{} {}", e.file, e.rule);
         assert!(!f.resolution.is_empty() && !f.meaning.is_empty());
+        if e.line == 0 && !e.setting.is_empty() {
+            assert!(
+                f.evidence.is_empty(),
+                "{} {}: {:?}",
+                e.file,
+                e.rule,
+                f.evidence
+            );
+            assert!(
+                f.diagnosis[0].starts_with(&format!("{} is not set", e.setting)),
+                "{} {}: {:?}",
+                e.file,
+                e.rule,
+                f.diagnosis
+            );
+            let expected_code = i32::from(worst(&report) >= Some(Severity::Warning));
+            assert_eq!(code, expected_code, "{} {}", e.file, e.rule);
+            continue;
+        }
         let ev = &f.evidence[0];
         assert_eq!(ev.line, e.line, "{} {}: {ev:?}", e.file, e.rule);
         if e.setting.is_empty() {
@@ -310,7 +360,7 @@ fn each_mistake_is_a_finding_naming_the_setting_and_line() {
 }
 
 #[test]
-fn correct_configurations_give_nothing_above_info_and_exit_0() {
+fn correct_configurations_have_no_finding_and_note_the_uri_to_register() {
     for (file, path) in [
         (
             "correct-single-tenant.py",
@@ -326,22 +376,36 @@ fn correct_configurations_give_nothing_above_info_and_exit_0() {
             &["--base-url", "https://netbox.example.com"][..],
             &["--base-url", "https://netbox.example.com/"][..],
         ] {
-            let (code, report) = json(file, args);
-            assert_eq!(code, 0, "{file} {args:?}: {:?}", rules(&report));
-            assert!(
-                worst(&report) <= Some(Severity::Info),
-                "{:?}",
-                rules(&report)
-            );
-            let uri = &find(&report, "config-expected-redirect-uri").evidence[0].text;
+            let (code, document) = json_document(file, args);
+            let report = &document.report;
+            assert_eq!(code, 0, "{file} {args:?}: {:?}", rules(report));
+            assert!(report.findings.is_empty(), "{:?}", rules(report));
+            let uri = &note(&document, "config-expected-redirect-uri").text;
             assert_eq!(uri.as_str(), format!("https://netbox.example.com{path}"));
         }
         let uri = format!("https://netbox.example.com{path}");
         let (code, report) = json(file, &["--redirect-uri", &uri]);
         assert_eq!(code, 0, "{file}: {:?}", rules(&report));
+        // A note is no finding: nothing fails even with --fail-on info.
         let r = run(&[&fixture(file), "--fail-on", "info"]);
-        assert_eq!(r.code, 1, "notes count with --fail-on info");
-        assert!(r.stderr.contains("assignment(s) read"), "{}", r.stderr);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        assert!(
+            r.stdout
+                .starts_with(&format!("{}: no problems found; read ", fixture(file))),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("│ NOTE ") && r.stdout.contains(&uri),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stderr
+                .contains("assignment(s) read; no problems found; 1 note"),
+            "{}",
+            r.stderr
+        );
     }
 }
 
@@ -362,7 +426,12 @@ fn the_guides_other_backends_are_checked_too() {
             .contains("did you mean 'social_core.backends.azuread.AzureADOAuth2'")
     );
     // The misspelled class is taken as what it was meant to be for the other checks.
-    assert!(rules(&report).contains(&"config-expected-redirect-uri"));
+    let (_, document) = json_document("backend-misspelled.py", &[]);
+    assert!(
+        note(&document, "config-expected-redirect-uri")
+            .detail
+            .contains("once its class path is spelled right")
+    );
 }
 
 #[test]
@@ -420,17 +489,17 @@ fn redirect_uri_rules() {
         }
     }
     // http is fine for localhost, and the URI to register keeps it.
-    let (_, report) = json(
+    let (_, document) = json_document(
         single,
         &[
             "--redirect-uri",
             "http://localhost:8000/oauth/complete/azuread-oauth2/",
         ],
     );
-    assert!(!rules(&report).contains(&"config-redirect-uri-not-https"));
-    assert!(!rules(&report).contains(&"config-redirect-uri-invalid"));
+    assert!(!rules(&document.report).contains(&"config-redirect-uri-not-https"));
+    assert!(!rules(&document.report).contains(&"config-redirect-uri-invalid"));
     assert_eq!(
-        find(&report, "config-expected-redirect-uri").evidence[0].text,
+        note(&document, "config-expected-redirect-uri").text,
         "http://localhost:8000/oauth/complete/azuread-oauth2/"
     );
     // --base-url derives the backend's own path.
@@ -460,11 +529,22 @@ fn redirect_uri_rules() {
 fn secret_expiry_is_warned_ahead() {
     let today = Utc::now().date_naive();
     let day = |n: i64| (today + Duration::days(n)).format("%Y-%m-%d").to_string();
+    // Far enough away, the date is a note, not a finding.
+    let (code, document) =
+        json_document("correct-single-tenant.py", &["--secret-expires", &day(200)]);
+    assert_eq!(code, 0);
+    assert!(
+        document.report.findings.is_empty(),
+        "{:?}",
+        rules(&document.report)
+    );
+    let far = note(&document, "config-secret-expiry");
+    assert!(far.text.contains(&day(200)) && far.text.contains("expires in 200 day(s)"));
+    assert_eq!(far.line, Some(8), "the secret's line");
     for (date, rule, severity, code) in [
         (day(-3), "config-secret-expired", Severity::Error, 1),
         (day(0), "config-secret-expires-soon", Severity::Warning, 1),
         (day(20), "config-secret-expires-soon", Severity::Warning, 1),
-        (day(200), "config-secret-expiry", Severity::Info, 0),
     ] {
         let (got, report) = json("correct-single-tenant.py", &["--secret-expires", &date]);
         let f = find(&report, rule);
@@ -684,29 +764,4 @@ fn stdin_and_exit_thresholds() {
         "https://a.example/",
     ]);
     assert_eq!(r.code, 2, "the two flags exclude each other");
-}
-
-#[test]
-fn every_renderer_shows_the_findings() {
-    let file = fixture("secret-id-pasted.py");
-    let table = run(&[&file, "-o", "table", "--width", "200"]);
-    assert!(
-        table.stdout.contains("config-secret-is-guid"),
-        "{}",
-        table.stdout
-    );
-    assert!(table.stdout.contains("GUID-shaped"));
-    let md = run(&[&file, "-o", "markdown"]);
-    assert!(
-        md.stdout.contains("`config-secret-is-guid`"),
-        "{}",
-        md.stdout
-    );
-    let html = run(&[&file, "-o", "html"]);
-    assert!(html.stdout.starts_with("<!DOCTYPE html>"));
-    assert!(html.stdout.contains("config-secret-is-guid"));
-    let jsonl = run(&[&file, "-o", "jsonl"]);
-    let last: serde_json::Value =
-        serde_json::from_str(jsonl.stdout.lines().last().unwrap()).unwrap();
-    assert_eq!(last["type"], "summary");
 }

@@ -20,6 +20,8 @@ mod commands;
 mod identifiers;
 #[path = "cli/input.rs"]
 mod input;
+#[path = "cli/install.rs"]
+mod install;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/samples.rs"]

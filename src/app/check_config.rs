@@ -1,6 +1,8 @@
 //! `sso-triage check-config FILE`: reads a NetBox configuration override (never runs it),
-//! checks it with [`crate::checkconfig`], and renders the findings with the same renderers and
-//! exit statuses as `scan`. The only place this command reads files or writes output.
+//! checks it with [`crate::checkconfig`], and prints the findings and notes
+//! (`checkconfig::render`, in the formats of `scan`) with `scan`'s exit statuses; a file that
+//! is not a configuration at all is an error. The only place this command reads files or
+//! writes output.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -8,10 +10,11 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::app::Exit;
-use crate::checkconfig::{self, CheckedFile, Options};
+use crate::checkconfig::render::{Checked, Style, render};
+use crate::checkconfig::{self, CheckedFile, Note, Options};
 use crate::cli::{CheckConfigArgs, ColorChoice};
 use crate::redact::Placeholders;
-use crate::report::{self, Report, Style, Summary};
+use crate::report::{self, Report, Summary};
 
 /// Larger than any real configuration override by orders of magnitude; past this the file is
 /// not a configuration, and reading it whole would only cost memory.
@@ -69,24 +72,38 @@ pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
     // The words of each finding are its catalog rule's; check-config reads the built-in
     // catalog only (it never took `--patterns`).
     let catalog = crate::catalog::load::load(&[])?;
-    let outcome = checkconfig::check(&text, &options, &catalog);
+    let mut outcome = checkconfig::check(&text, &options, &catalog);
+    // A log, a README or another program's Python read as a configuration gave dozens of
+    // "statement not read" notes and a missing backend: say what the file is not, once.
+    if let Some(why) = &outcome.not_configuration {
+        return usage(format!(
+            "{name}: not a NetBox configuration: {why}; nothing was checked"
+        ));
+    }
     let mut report = build_report(&name, bytes.len() as u64, &outcome);
 
-    if let Some(kind) = leak_in(&report) {
+    if let Some(kind) = leak_in(&report, &outcome.notes) {
         return usage(format!(
             "refusing to print the report: it would show a secret-shaped value ({kind}); this is a bug in sso-triage's masking, please report it"
         ));
     }
     let mut numbers = Placeholders::default();
     report.number_placeholders(&mut numbers);
+    for note in &mut outcome.notes {
+        note.each_input_text(&mut |t| t.number(&mut numbers));
+    }
     let style = Style {
         color: crate::config::use_color(color),
-        width: Some(crate::report::terminal_width(args.width)),
-        details: true,
-        local_time: false,
+        width: super::terminal::width(args.width),
+    };
+    let checked = Checked {
+        report: &report,
+        notes: &outcome.notes,
+        assignments: outcome.assignments,
+        unread: outcome.unread,
     };
     let mut rendered = Vec::new();
-    report::render(&report, args.output, style, &mut rendered)?;
+    render(&checked, args.output, style, &mut rendered)?;
     let rendered = String::from_utf8_lossy(&rendered).into_owned();
     // Fail closed: a credential value read from the file must not appear anywhere in the
     // output, whatever path it took.
@@ -99,7 +116,7 @@ pub fn run(args: &CheckConfigArgs, color: ColorChoice) -> Result<Exit> {
         .and_then(|_| out.flush())
         .map_err(anyhow::Error::new)?;
     if !args.quiet {
-        crate::message!("sso-triage: {}", summary_line(&name, &outcome, &report));
+        crate::message!("sso-triage: {}", summary_line(&name, &outcome, &checked));
     }
     let threshold = args.fail_on.threshold();
     let worst = report.findings.iter().map(|f| f.severity).max();
@@ -169,9 +186,10 @@ fn build_report(name: &str, bytes: u64, outcome: &CheckedFile) -> Report {
     }
 }
 
-/// The first secret-shaped value in any text of the report that came from the file.
-fn leak_in(report: &Report) -> Option<&'static str> {
-    report.findings.iter().find_map(|f| {
+/// The first secret-shaped value in any text of the report or the notes that came from the
+/// file.
+fn leak_in(report: &Report, notes: &[Note]) -> Option<&'static str> {
+    let in_findings = report.findings.iter().find_map(|f| {
         f.diagnosis
             .iter()
             .chain(
@@ -180,14 +198,18 @@ fn leak_in(report: &Report) -> Option<&'static str> {
                     .flat_map(|e| std::iter::once(&e.text).chain(e.captures.values())),
             )
             .find_map(|t| crate::redact::leak(t))
+    });
+    in_findings.or_else(|| {
+        notes.iter().find_map(|n| {
+            [&n.text, &n.detail]
+                .into_iter()
+                .chain(&n.setting)
+                .find_map(|t| crate::redact::leak(t))
+        })
     })
 }
 
-fn summary_line(name: &str, outcome: &CheckedFile, report: &Report) -> String {
-    let by_sev: Vec<String> = ["error", "warning", "info"]
-        .iter()
-        .filter_map(|k| report.summary.findings.get(*k).map(|n| format!("{n} {k}")))
-        .collect();
+fn summary_line(name: &str, outcome: &CheckedFile, checked: &Checked) -> String {
     let mut line = format!(
         "{name}: {} line(s), {} assignment(s) read",
         outcome.lines, outcome.assignments
@@ -198,9 +220,11 @@ fn summary_line(name: &str, outcome: &CheckedFile, report: &Report) -> String {
             outcome.unread
         ));
     }
-    line.push_str(&format!("; {} finding(s)", report.findings.len()));
-    if !by_sev.is_empty() {
-        line.push_str(&format!(" ({})", by_sev.join(", ")));
+    line.push_str(&format!("; {}", checked.outcome()));
+    match outcome.notes.len() {
+        0 => {}
+        1 => line.push_str("; 1 note"),
+        n => line.push_str(&format!("; {n} notes")),
     }
     line
 }

@@ -7,10 +7,13 @@ mod check_config;
 #[cfg(feature = "kube")]
 mod cluster;
 mod count;
+mod explain;
+mod install;
 mod pipeline;
 mod redact_har;
 mod rules;
 mod scan;
+mod terminal;
 
 use std::io::{self};
 
@@ -27,7 +30,7 @@ use count::run_count;
 pub use count::{Counts, count_blocks};
 use redact_har::redact_har;
 pub use rules::build_catalog;
-use rules::{check, explain, export_anchors, export_regex, list};
+use rules::{check, export_anchors, export_regex, list};
 use scan::run_scan;
 #[cfg(feature = "kube")]
 use scan::{PartScan, scan_source};
@@ -78,7 +81,7 @@ pub fn run(args: Args) -> Result<Exit> {
         }
         Command::Explain(e) => {
             let compiled = build_catalog(&args.patterns)?;
-            explain(e, &compiled)
+            explain::explain(e, &compiled, args.color)
         }
         Command::Catalog(CatalogCommand::List) => {
             let compiled = build_catalog(&args.patterns)?;
@@ -87,6 +90,8 @@ pub fn run(args: Args) -> Result<Exit> {
         Command::Catalog(CatalogCommand::Check { dir }) => check(&args.patterns, dir.as_ref()),
         Command::CheckConfig(c) => check_config::run(c, args.color),
         Command::RedactHar(r) => redact_har(&r.input, &r.output),
+        Command::Completions(c) => install::completions(c),
+        Command::Man(m) => install::man(m),
         Command::Catalog(CatalogCommand::Export { anchors, .. }) => {
             let compiled = build_catalog(&args.patterns)?;
             if *anchors {

@@ -1,5 +1,5 @@
-//! The catalog commands: building the catalog, `explain`, `catalog list`, `check` and the
-//! exports.
+//! The catalog commands: building the catalog, `catalog list`, `check` and the exports
+//! (`explain` is `explain.rs`).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::catalog::compile::{self, Compiled};
-use crate::catalog::{self, Catalog, Detector, export, load, validate};
-use crate::cli::ExplainArgs;
+use crate::catalog::{Catalog, Detector, export, load, validate};
 use crate::error::Error;
+use crate::redact::sanitize;
 
 use super::Exit;
 use super::scan::scan_text;
@@ -79,114 +79,19 @@ pub(super) fn build_checked(
     (Some(compiled), problems)
 }
 
-pub(super) fn explain(args: &ExplainArgs, compiled: &Compiled) -> Result<Exit> {
-    let query = args.code.trim();
-    let code = catalog::parse_aadsts(query).or_else(|| {
-        (query.len() >= 4 && query.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| query.parse().ok())
-            .flatten()
-    });
-    let mut hits: Vec<usize> = match code {
-        Some(code) => compiled
-            .code_table
-            .get(&code)
-            .map(|r| r.iter().map(|&i| i as usize).collect())
-            .unwrap_or_default(),
-        None => compiled
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.rule.id == query || r.rule.codes.iter().any(|c| c.eq_ignore_ascii_case(query))
-            })
-            .map(|(i, _)| i)
-            .collect(),
-    };
-    hits.sort_by_key(|&i| {
-        (
-            compiled.rules[i].rule.fallback,
-            compiled.rules[i].rule.id.clone(),
-        )
-    });
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    if hits.is_empty() {
-        let mut names: Vec<&str> = compiled
-            .rules
-            .iter()
-            .flat_map(|r| {
-                std::iter::once(r.rule.id.as_str()).chain(r.rule.codes.iter().map(String::as_str))
-            })
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut close: Vec<(f64, &str)> = names
-            .iter()
-            .map(|n| {
-                (
-                    strsim::jaro_winkler(&n.to_lowercase(), &query.to_lowercase()),
-                    *n,
-                )
-            })
-            .filter(|(s, _)| *s > 0.85)
-            .collect();
-        close.sort_by(|a, b| b.0.total_cmp(&a.0));
-        crate::message!("sso-triage: {query:?} is not a code or rule the catalog knows");
-        if let Some(code) = code {
-            crate::message!(
-                "sso-triage: look it up at https://login.microsoftonline.com/error?code={code}"
-            );
-        }
-        if !close.is_empty() {
-            let names: Vec<&str> = close.iter().take(3).map(|c| c.1).collect();
-            crate::message!("sso-triage: did you mean {}?", names.join(", "));
-        }
-        return Ok(Exit::Findings);
-    }
-    for (n, &i) in hits.iter().enumerate() {
-        let r = &compiled.rules[i].rule;
-        if n > 0 {
-            writeln!(out)?;
-        }
-        writeln!(out, "{} ({})", r.title, r.id)?;
-        writeln!(
-            out,
-            "symptom: {}   severity: {}   codes: {}",
-            r.symptom,
-            r.severity,
-            r.codes.join(", ")
-        )?;
-        writeln!(out, "\nMeaning:\n  {}", r.meaning)?;
-        writeln!(out, "\nLikely causes in NetBox Enterprise:")?;
-        for c in &r.causes {
-            writeln!(out, "  - {c}")?;
-        }
-        writeln!(out, "\nResolution:")?;
-        for (k, s) in r.resolution.iter().enumerate() {
-            writeln!(out, "  {}. {s}", k + 1)?;
-        }
-        if !r.references.is_empty() {
-            writeln!(out, "\nReferences:")?;
-            for s in &r.references {
-                writeln!(out, "  {s}")?;
-            }
-        }
-    }
-    Ok(Exit::Clean)
-}
-
 pub(super) fn list(compiled: &Compiled) -> Result<Exit> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for r in &compiled.rules {
         let r = &r.rule;
+        // A rule of one's own (`--patterns`) is input: its text is escaped like any other.
         writeln!(
             out,
             "{:<55} {:<28} {:<8} {}",
-            r.id,
+            sanitize(&r.id),
             r.symptom.key(),
             r.severity.key(),
-            r.codes.join(",")
+            sanitize(&r.codes.join(","))
         )?;
     }
     Ok(Exit::Clean)

@@ -71,3 +71,15 @@ crate::catalog::string_enum! {
         StatementNotRead = "config-statement-not-read",
     }
 }
+
+impl ConfigCheck {
+    /// Whether the check notes a fact to act on (the redirect URI to register, a secret's
+    /// expiry far enough away) rather than a mistake: a note is reported apart from the
+    /// findings, never counted as one, and never under a failure symptom.
+    pub fn is_note(self) -> bool {
+        matches!(
+            self,
+            ConfigCheck::ExpectedRedirectUri | ConfigCheck::SecretExpiry
+        )
+    }
+}

@@ -1,7 +1,7 @@
 //! Checks of the enabled backend's credentials: the client id, secret and tenant id are
 //! set and have the shapes Entra issues, and the secret's expiry date (`--secret-expires`).
 
-use super::{Checker, ConfigCheck, EnabledBackend, backend, clean, shape};
+use super::{Checker, ConfigCheck, EnabledBackend, Hit, backend, clean, shape};
 use crate::checkconfig::parse::Value;
 use crate::refine;
 
@@ -29,9 +29,11 @@ impl<'a> Checker<'a> {
             });
             match self.settings.get(name.as_str()).copied() {
                 None if elsewhere => {} // reported as a prefix mismatch
+                // Not in the file, so at no line of it: the diagnosis names the line that
+                // needs it.
                 None => self.hit(
                     check,
-                    e.line,
+                    0,
                     Some(&name),
                     format!("{name} is not set"),
                     format!(
@@ -193,13 +195,22 @@ impl<'a> Checker<'a> {
         let secret = enabled
             .map(|e| format!("{}SECRET", e.backend.prefix))
             .unwrap_or_else(|| "the client secret".into());
-        let line = self.settings.get(secret.as_str()).map_or(0, |a| a.line);
-        self.hit(
-            check,
-            line,
-            Some(&secret),
-            format!("{secret} per --secret-expires {date}, {when} (today is {today})"),
-            format!("{secret} {when}: on {date}"),
-        );
+        let text = format!("{secret} per --secret-expires {date}, {when} (today is {today})");
+        let diagnosis = format!("{secret} {when}: on {date}");
+        match self.settings.get(secret.as_str()) {
+            Some(a) => {
+                let line = a.line;
+                self.hit(check, line, Some(&secret), text, diagnosis);
+            }
+            // Not in the file: the date is known from the flag alone, which is the evidence.
+            None => self.hits.push(Hit {
+                check,
+                source: "--secret-expires".into(),
+                line: 0,
+                setting: None,
+                text,
+                diagnosis,
+            }),
+        }
     }
 }

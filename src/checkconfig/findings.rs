@@ -1,20 +1,45 @@
-//! Turns the hits of the checks into findings, one per check, with the words of the
-//! check's catalog rule. The file's text reaches the report through the masker only.
+//! Turns the hits of the checks into findings, one per check, and notes, with the words of
+//! the check's catalog rule. The file's text reaches the report through the masker only. A
+//! setting that is not in the file has no line: its finding names it in the diagnosis and
+//! cites no evidence, rather than a "line 0".
 
 use std::collections::BTreeMap;
 
-use super::{Checker, Hit, MAX_HITS_LISTED};
+use super::{Checker, Hit, MAX_HITS_LISTED, Note};
 use crate::catalog::Status;
 use crate::redact::{Masking, Shown};
 use crate::report::{EntraIds, Evidence, Finding};
 
 impl Checker<'_> {
-    /// Groups the hits into findings, one per check.
-    pub(super) fn findings(&mut self) -> Vec<Finding> {
+    /// Groups the hits into findings, one per check, and notes.
+    pub(super) fn findings(&mut self) -> (Vec<Finding>, Vec<Note>) {
+        let show = |t: &str| Masking::default().show(t);
         let mut by_check: BTreeMap<&'static str, Vec<Hit>> = BTreeMap::new();
+        let mut notes = Vec::new();
         for h in self.hits.drain(..) {
-            by_check.entry(h.check.key()).or_default().push(h);
+            if !h.check.is_note() {
+                by_check.entry(h.check.key()).or_default().push(h);
+                continue;
+            }
+            let Some(rule) = self
+                .catalog
+                .rule(h.check.key())
+                .filter(|r| r.status != Status::Deprecated)
+            else {
+                continue;
+            };
+            notes.push(Note {
+                rule: rule.id.clone(),
+                title: Shown::ours(&rule.title),
+                text: show(&h.text),
+                detail: show(&h.diagnosis),
+                source: show(&h.source),
+                line: (h.line > 0).then_some(h.line),
+                setting: h.setting.as_deref().map(show),
+                advice: rule.resolution.iter().map(Shown::ours).collect(),
+            });
         }
+        let file = self.opts.source.as_str();
         let mut findings: Vec<(u64, Finding)> = by_check
             .into_values()
             .filter_map(|hits| {
@@ -29,8 +54,6 @@ impl Checker<'_> {
                     .filter(|&l| l > 0)
                     .min()
                     .unwrap_or(0);
-                // The file's text reaches the report through the masker only.
-                let show = |t: &str| Masking::default().show(t);
                 let mut sources: Vec<Shown> = hits.iter().map(|h| show(&h.source)).collect();
                 sources.sort();
                 sources.dedup();
@@ -45,8 +68,11 @@ impl Checker<'_> {
                         hits.len() - MAX_HITS_LISTED
                     )));
                 }
+                // What the file or a flag says; a setting missing from the file has no line
+                // to cite.
                 let evidence = hits
                     .iter()
+                    .filter(|h| h.line > 0 || h.source != file)
                     .take(MAX_HITS_LISTED)
                     .map(|h| Evidence {
                         source: show(&h.source),
@@ -98,6 +124,6 @@ impl Checker<'_> {
                 .then(la.cmp(lb))
                 .then(a.rule.cmp(&b.rule))
         });
-        findings.into_iter().map(|(_, f)| f).collect()
+        (findings.into_iter().map(|(_, f)| f).collect(), notes)
     }
 }

@@ -15,15 +15,19 @@ mod credentials;
 mod findings;
 mod names;
 pub mod parse;
+mod recognise;
 mod redirect;
 mod remote_auth_backend;
+pub mod render;
 pub mod shape;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::RuleLookup;
+use crate::redact::Shown;
 use crate::report::Finding;
 use backend::Backend;
 use checks::ConfigCheck;
@@ -47,8 +51,14 @@ pub struct Options {
 /// What a check of one file produced.
 #[derive(Debug, Clone, Default)]
 pub struct CheckedFile {
-    /// Findings, most severe first, then by line, then id.
+    /// Why the file is not a NetBox configuration at all (empty, or no NetBox setting is
+    /// assigned in it): the caller says so instead of reporting the findings.
+    pub not_configuration: Option<String>,
+    /// Findings (mistakes), most severe first, then by line, then id.
     pub findings: Vec<Finding>,
+    /// Notes: facts to act on that are no mistake (the redirect URI to register, the
+    /// secret's expiry date far enough away), in the order of the checks.
+    pub notes: Vec<Note>,
     /// Assignments read.
     pub assignments: usize,
     /// Statements skipped as outside the subset.
@@ -58,6 +68,43 @@ pub struct CheckedFile {
     /// Credential values found in the file (8 characters or more): the output must contain
     /// none of them; the caller checks before printing.
     pub secrets: Vec<String>,
+}
+
+/// A fact about the configuration that is no mistake: the redirect URI to register for the
+/// enabled backend, or the client secret's expiry when it is far enough away. Reported after
+/// the findings (in JSON as `notes`, in JSON lines as `note` records), never counted as a
+/// finding and never filed under a failure symptom. The words are the catalog rule's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The catalog rule whose words the note takes (`config-expected-redirect-uri`).
+    pub rule: String,
+    /// The rule's title.
+    pub title: Shown,
+    /// The fact: the URI to register, the expiry.
+    pub text: Shown,
+    /// Where it comes from: the backend, and where the host was read.
+    pub detail: Shown,
+    /// The file or the flag it was read from.
+    pub source: Shown,
+    /// The line of the file it was read from; absent for a flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The setting it was read from, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<Shown>,
+    /// What to do with it: the rule's resolution.
+    pub advice: Vec<Shown>,
+}
+
+impl Note {
+    /// Every text of the note that came from the file or the flags, for placeholder
+    /// numbering and the last check before output.
+    pub fn each_input_text(&mut self, f: &mut dyn FnMut(&mut Shown)) {
+        f(&mut self.text);
+        f(&mut self.detail);
+        f(&mut self.source);
+        self.setting.iter_mut().for_each(f);
+    }
 }
 
 /// Hits of one check a finding lists at most, as evidence entries and as diagnosis lines
@@ -162,8 +209,11 @@ pub fn check_document(doc: &Document, opts: &Options, catalog: &dyn RuleLookup) 
     c.redirect_uri(enabled.first().copied());
     c.expiry(enabled.first().copied());
     c.unread(doc);
+    let (findings, notes) = c.findings();
     CheckedFile {
-        findings: c.findings(),
+        not_configuration: recognise::not_a_configuration(doc),
+        findings,
+        notes,
         assignments: doc.assignments.len(),
         unread: doc.unread.len(),
         lines: doc.lines,

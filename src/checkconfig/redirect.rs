@@ -103,27 +103,25 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The host NetBox is reached at, from the flags or the file.
-    pub(super) fn public_host(&self, uri: Option<&str>) -> Option<String> {
-        if let Some(host) = uri.and_then(host_of) {
-            return Some(host);
+    /// The host NetBox is reached at, from the flags or the file, and where it was read
+    /// (`--base-url`, `CSRF_TRUSTED_ORIGINS (line 6)`).
+    pub(super) fn public_host(&self, uri: Option<(&str, &str)>) -> Option<(String, String)> {
+        if let Some((flag, host)) = uri.and_then(|(flag, u)| host_of(u).map(|h| (flag, h))) {
+            return Some((host, flag.to_string()));
         }
-        let origins = self
-            .settings
-            .get("CSRF_TRUSTED_ORIGINS")
-            .map(|a| a.value.strings())
-            .unwrap_or_default();
-        if let Some(h) = origins
-            .iter()
-            .filter(|o| o.trim().starts_with("https://"))
-            .find_map(|o| host_of(o.trim()))
+        if let Some(a) = self.settings.get("CSRF_TRUSTED_ORIGINS")
+            && let Some(h) = a
+                .value
+                .strings()
+                .iter()
+                .filter(|o| o.trim().starts_with("https://"))
+                .find_map(|o| host_of(o.trim()))
         {
-            return Some(h);
+            return Some((h, format!("CSRF_TRUSTED_ORIGINS (line {})", a.line)));
         }
-        self.settings
-            .get("ALLOWED_HOSTS")
-            .map(|a| a.value.strings())
-            .unwrap_or_default()
+        let a = self.settings.get("ALLOWED_HOSTS")?;
+        a.value
+            .strings()
             .iter()
             .map(|h| h.trim())
             .find(|h| {
@@ -132,7 +130,7 @@ impl<'a> Checker<'a> {
                     && !h.starts_with('.')
                     && !matches!(*h, "localhost" | "127.0.0.1" | "::1")
             })
-            .map(str::to_string)
+            .map(|h| (h.to_string(), format!("ALLOWED_HOSTS (line {})", a.line)))
     }
 
     /// The expected redirect URI (`--redirect-uri`, or `--base-url` + the backend's path)
@@ -155,33 +153,41 @@ impl<'a> Checker<'a> {
             self.check_uri(flag, uri, enabled, &base_path, base_path_line);
         }
         if let Some(e) = enabled {
-            let given_uri = given.as_ref().map(|(_, u)| u.trim());
+            let given_uri = given.as_ref().map(|(flag, u)| (*flag, u.trim()));
             // http and a port are kept only for localhost, where Entra accepts them.
-            let origin = match given_uri.and_then(local_origin) {
-                Some(origin) => origin,
-                None => format!(
-                    "https://{}",
-                    self.public_host(given_uri)
-                        .unwrap_or_else(|| "<netbox-host>".into())
-                ),
+            let (origin, host_from) = match given_uri.and_then(|(flag, u)| {
+                local_origin(u).map(|o| (o, format!("the host and port from {flag}")))
+            }) {
+                Some(found) => found,
+                None => match self.public_host(given_uri) {
+                    Some((host, from)) => (format!("https://{host}"), format!("the host from {from}")),
+                    None => (
+                        "https://<netbox-host>".to_string(),
+                        "<netbox-host> for NetBox's public host name (give --base-url to fill it in)".to_string(),
+                    ),
+                },
             };
             let prefix = if base_path.is_empty() {
                 String::new()
             } else {
                 format!("/{base_path}")
             };
+            let with_base_path = match base_path_line {
+                Some(line) => format!(", BASE_PATH (line {line})"),
+                None => String::new(),
+            };
             let uri = format!("{origin}{prefix}/oauth/complete/{}/", e.backend.name);
             self.hit(
                 ConfigCheck::ExpectedRedirectUri,
                 e.line,
                 Some("REMOTE_AUTH_BACKEND"),
-                uri.clone(),
+                uri,
                 format!(
-                    "REMOTE_AUTH_BACKEND (line {}) enables {}{}: NetBox sends {uri}",
-                    e.line,
+                    "for {}, which REMOTE_AUTH_BACKEND (line {}) enables{}, with {host_from}{with_base_path}",
                     e.backend.short,
+                    e.line,
                     if e.guessed {
-                        " (once its class path is spelled right)"
+                        " once its class path is spelled right"
                     } else {
                         ""
                     }

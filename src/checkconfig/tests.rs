@@ -39,24 +39,170 @@ SOCIAL_AUTH_REDIRECT_IS_HTTPS = True
 CSRF_TRUSTED_ORIGINS = ['https://netbox.example.com']
 ";
 
+/// The redirect URI to register is a note, not a finding filed under a failure symptom: a
+/// correct configuration has no finding at all.
 #[test]
-fn a_correct_configuration_has_only_notes() {
+fn a_correct_configuration_has_no_finding_and_notes_the_uri() {
     let out = check(GOOD_SINGLE, &opts());
     assert!(
-        out.findings.iter().all(|f| f.severity == Severity::Info),
+        out.findings.is_empty(),
         "{:?}",
         out.findings.iter().map(|f| &f.rule).collect::<Vec<_>>()
     );
-    let expected = out
-        .findings
-        .iter()
-        .find(|f| f.rule == "config-expected-redirect-uri")
-        .expect("the URI to register");
+    assert_eq!(out.not_configuration, None);
+    let [note] = &out.notes[..] else {
+        panic!("one note: {:?}", out.notes)
+    };
+    assert_eq!(note.rule, "config-expected-redirect-uri");
     assert_eq!(
-        expected.evidence[0].text,
+        note.text,
         "https://netbox.example.com/oauth/complete/azuread-oauth2/"
     );
+    assert_eq!((note.line, note.source.as_str()), (Some(1), "netbox.py"));
+    assert_eq!(
+        note.detail,
+        "for AzureADOAuth2, which REMOTE_AUTH_BACKEND (line 1) enables, with the host from CSRF_TRUSTED_ORIGINS (line 5)"
+    );
+    assert!(!note.advice.is_empty());
     assert_eq!(out.secrets, ["Fak8Q~notARealSecretJustTheShape.0123456"]);
+}
+
+/// Where the host of the URI to register was read, in the order the checks take it.
+#[test]
+fn the_uri_to_register_says_where_its_host_comes_from() {
+    let detail = |text: &str, o: &Options| check(text, o).notes[0].detail.to_string();
+    let no_origins = GOOD_SINGLE.replace(
+        "CSRF_TRUSTED_ORIGINS = ['https://netbox.example.com']",
+        "ALLOWED_HOSTS = ['localhost', 'nb.example.org']",
+    );
+    assert!(detail(&no_origins, &opts()).ends_with("with the host from ALLOWED_HOSTS (line 5)"));
+    let bare = "REMOTE_AUTH_BACKEND = 'social_core.backends.azuread.AzureADOAuth2'\nBASE_PATH = 'netbox/'\n";
+    let out = check(bare, &opts());
+    let note = out
+        .notes
+        .iter()
+        .find(|n| n.rule == "config-expected-redirect-uri")
+        .expect("a note");
+    assert_eq!(
+        note.text,
+        "https://<netbox-host>/netbox/oauth/complete/azuread-oauth2/"
+    );
+    assert!(
+        note.detail.contains("give --base-url to fill it in"),
+        "{}",
+        note.detail
+    );
+    assert!(
+        note.detail.ends_with(", BASE_PATH (line 2)"),
+        "{}",
+        note.detail
+    );
+    let mut o = opts();
+    o.base_url = Some("https://sso.example.net".into());
+    assert!(detail(GOOD_SINGLE, &o).ends_with("with the host from --base-url"));
+    o.base_url = None;
+    o.redirect_uri = Some("http://localhost:8000/oauth/complete/azuread-oauth2/".into());
+    let out = check(GOOD_SINGLE, &o);
+    assert_eq!(
+        out.notes[0].text,
+        "http://localhost:8000/oauth/complete/azuread-oauth2/"
+    );
+    assert!(
+        out.notes[0]
+            .detail
+            .ends_with("with the host and port from --redirect-uri")
+    );
+}
+
+/// A setting that is not in the file has no line: its finding cites no evidence (never a
+/// "line 0", nor the line of another setting) and names it in the diagnosis.
+#[test]
+fn a_missing_setting_is_cited_at_no_line() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "ALLOWED_HOSTS = ['netbox.example.com']\n",
+            "config-backend-missing",
+            "REMOTE_AUTH_BACKEND is not set",
+        ),
+        (
+            "REMOTE_AUTH_BACKEND = 'social_core.backends.azuread_tenant.AzureADTenantOAuth2'\n",
+            "config-missing-tenant-id",
+            "SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_TENANT_ID is not set, and REMOTE_AUTH_BACKEND (line 1) enables",
+        ),
+        (
+            &GOOD_SINGLE.replace("SOCIAL_AUTH_REDIRECT_IS_HTTPS = True\n", ""),
+            "config-redirect-is-https-missing",
+            "SOCIAL_AUTH_REDIRECT_IS_HTTPS is not set while NetBox is served over https",
+        ),
+    ];
+    for (text, id, says) in cases {
+        let out = check(text, &opts());
+        let f = out
+            .findings
+            .iter()
+            .find(|f| f.rule == *id)
+            .unwrap_or_else(|| panic!("{id}"));
+        assert!(f.evidence.is_empty(), "{id}: {:?}", f.evidence);
+        assert!(f.diagnosis[0].starts_with(says), "{id}: {:?}", f.diagnosis);
+        assert_eq!(f.count, 1);
+    }
+    // An expiry date for a secret the file does not set is the flag's.
+    let mut o = opts();
+    o.secret_expires = NaiveDate::from_ymd_opt(2026, 12, 1);
+    let out = check(
+        "REMOTE_AUTH_BACKEND = 'social_core.backends.azuread.AzureADOAuth2'\n",
+        &o,
+    );
+    let f = out
+        .findings
+        .iter()
+        .find(|f| f.rule == "config-secret-expires-soon")
+        .expect("soon");
+    assert_eq!(
+        (f.evidence[0].source.as_str(), f.evidence[0].line),
+        ("--secret-expires", 0)
+    );
+}
+
+/// A file that assigns no NetBox setting is not a configuration; a file that assigns one,
+/// even misspelled or through code the reader skips, is.
+#[test]
+fn what_is_not_a_configuration() {
+    let not = |text: &str| check(text, &opts()).not_configuration;
+    for (text, why) in [
+        ("", "it is empty"),
+        (
+            "# NetBox overrides\n\n   \n",
+            "it holds only comments and blank lines",
+        ),
+        (
+            "import os\n\ndef main():\n    return 0\n\nVERSION = '1.0'\nlog_level = 'debug'\n",
+            "none of its 5 statements assigns a NetBox setting",
+        ),
+        (
+            "2026-11-25T08:00:00Z ERROR AuthStateMissing\n",
+            "none of its 1 statement assigns",
+        ),
+        (
+            "# Title\n\nSome *prose* about `sso-triage`.\n",
+            "none of its",
+        ),
+        ("MAIL = 'x'\nBUG = 1\n", "none of its 2 statements"),
+    ] {
+        let got = not(text).unwrap_or_else(|| panic!("{text:?} taken for a configuration"));
+        assert!(got.starts_with(why), "{text:?}: {got}");
+    }
+    for text in [
+        "REMOTE_AUTH_BACKEND = 'x'\n",
+        "SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET = os.environ['S']\n",
+        "SOCAIL_AUTH_AZUREAD_OAUTH2_KEY = 'x'\n",
+        "ALLOWED_HOST = ['x']\n",
+        "import os\nPLUGINS = ['netbox_bgp']\n",
+        "LOGGING = {}\n",
+        "AUTH_LDAP_SERVER_URI = 'ldaps://x'\n",
+    ] {
+        assert_eq!(not(text), None, "{text:?}");
+    }
 }
 
 #[test]
@@ -108,12 +254,25 @@ fn expiry_thresholds() {
     for (date, id) in [
         ((2026, 11, 28), "config-secret-expired"),
         ((2026, 12, 29), "config-secret-expires-soon"),
-        ((2026, 12, 30), "config-secret-expiry"),
     ] {
         o.secret_expires = NaiveDate::from_ymd_opt(date.0, date.1, date.2);
         let got = ids(GOOD_SINGLE, &o);
         assert!(got.iter().any(|g| g == id), "{date:?}: {got:?}");
     }
+    // Far enough away, the date is a note: nothing to fix.
+    o.secret_expires = NaiveDate::from_ymd_opt(2026, 12, 30);
+    let out = check(GOOD_SINGLE, &o);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    let note = out
+        .notes
+        .iter()
+        .find(|n| n.rule == "config-secret-expiry")
+        .expect("a note");
+    assert_eq!(note.line, Some(3));
+    assert_eq!(
+        note.detail,
+        "SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET expires in 31 day(s): on 2026-12-30"
+    );
 }
 
 #[test]
@@ -154,13 +313,8 @@ SOCIAL_AUTH_AZUREAD_V2_TENANT_OAUTH2_TENANT_ID = '5f3c2b1a-9e8d-4c7b-a6f5-e4d3c2
         "{:?}",
         f.diagnosis
     );
-    let expected = out
-        .findings
-        .iter()
-        .find(|f| f.rule == "config-expected-redirect-uri")
-        .expect("uri");
     assert!(
-        expected.evidence[0]
+        out.notes[0]
             .text
             .ends_with("/oauth/complete/azuread-v2-tenant-oauth2/")
     );

@@ -541,20 +541,28 @@ pub const DEFAULT_WIDTH: u16 = 120;
 pub const MIN_WIDTH: u16 = 40;
 
 /// The width to draw at: `--width`, else `COLUMNS` (as a shell sets it, and as a user sets
-/// it for a pipe), else the terminal's width when stdout is one, else 120.
+/// it for a pipe), else the terminal's width when stdout is one, else 120; never below
+/// [`MIN_WIDTH`]. The one rule for the report, `explain` and `check-config`.
 pub fn terminal_width(explicit: Option<u16>) -> u16 {
-    if let Some(w) = explicit {
-        return w;
-    }
-    let columns = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<u16>().ok())
-        .filter(|w| *w > 0);
-    if let Some(w) = columns {
-        return w.max(MIN_WIDTH);
-    }
-    match terminal_size::terminal_size() {
-        Some((terminal_size::Width(w), _)) if w > 0 => w.max(MIN_WIDTH),
-        _ => DEFAULT_WIDTH,
-    }
+    let columns = std::env::var("COLUMNS").ok();
+    let terminal = || terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0);
+    choose_width(explicit, columns.as_deref(), terminal)
+}
+
+/// [`terminal_width`] with its sources given: `COLUMNS`' value, and how to measure the
+/// terminal. A `COLUMNS` that is not a width is passed over, not an error.
+pub fn choose_width(
+    explicit: Option<u16>,
+    columns: Option<&str>,
+    terminal: impl FnOnce() -> Option<u16>,
+) -> u16 {
+    explicit
+        .or_else(|| {
+            columns
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|&c| c > 0)
+        })
+        .or_else(terminal)
+        .unwrap_or(DEFAULT_WIDTH)
+        .max(MIN_WIDTH)
 }

@@ -106,3 +106,131 @@ fn scan_count_prints_json_when_asked_and_refuses_report_formats() {
         assert!(r.stderr.contains("--count"), "{}", r.stderr);
     }
 }
+
+/// `explain` lays its text out like the rest of the output: to `COLUMNS` (or the terminal),
+/// coloured only on a terminal or with `--color always`, never with `--color never`.
+#[test]
+fn explain_wraps_to_the_width_and_colours_only_when_asked() {
+    let explain = |columns: &str, args: &[&str]| {
+        let out = bin()
+            .env("COLUMNS", columns)
+            .arg("explain")
+            .arg("AADSTS50011")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for width in [50, 80] {
+        let text = explain(&width.to_string(), &[]);
+        let longest = text
+            .lines()
+            .filter(|l| l.trim().contains(' '))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap();
+        assert!(longest <= width, "{width}: a line of {longest}:\n{text}");
+        assert!(
+            longest > width - 15,
+            "{width}: the lines are filled:\n{text}"
+        );
+        assert!(!text.contains('\x1b'), "no colour in a pipe");
+    }
+    // The same words, however wide.
+    let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(words(&explain("50", &[])), words(&explain("200", &[])));
+    let coloured = explain("80", &["--color", "always"]);
+    assert!(coloured.contains("\x1b[1mResolution:\x1b[0m"), "{coloured}");
+    assert!(!explain("80", &["--color", "never"]).contains('\x1b'));
+    // NO_COLOR is honoured by --color auto (the default) and overruled by always.
+    let out = bin()
+        .env("NO_COLOR", "1")
+        .args(["explain", "AADSTS50011", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\x1b'));
+}
+
+/// A rule of one's own is input like a log: the escapes in its words (clear the screen,
+/// set the window title, ring the bell, reverse the text) are shown escaped by `explain`
+/// and `catalog list`, never sent to the terminal.
+#[test]
+fn a_rules_own_escapes_never_reach_the_terminal() {
+    let dir = fixture("hostile-rules");
+    let dir = dir.to_str().unwrap();
+    for args in [
+        &["explain", "netbox-hostile-text"][..],
+        &["explain", "HOSTILE\x1b[31m"][..],
+        &["explain", "hostile", "--color", "always"][..],
+        &["catalog", "list"][..],
+    ] {
+        let r = run(&[&["--patterns", dir][..], args].concat());
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("netbox-hostile-text"),
+            "{args:?}: {}",
+            r.stdout
+        );
+        let raw = r
+            .stdout
+            .replace("\x1b[1m", "")
+            .replace("\x1b[0m", "")
+            .replace("\x1b[33m", "");
+        for bad in ['\x1b', '\x07', '\u{202e}'] {
+            assert!(!raw.contains(bad), "{args:?} shows {bad:?}: {:?}", r.stdout);
+        }
+        assert!(r.stdout.contains("\\u{1b}[31m"), "{args:?}: {}", r.stdout);
+    }
+}
+
+/// On a real terminal (a pty from util-linux `script`, where there is one), `explain` takes
+/// the terminal's width and colours, unless `NO_COLOR` is set; `COLUMNS` wins over the
+/// terminal's width.
+#[cfg(target_os = "linux")]
+#[test]
+fn explain_on_a_terminal_takes_its_width_and_colours_unless_no_color() {
+    let Ok(binary) = assert_cmd::cargo::cargo_bin("sso-triage").canonicalize() else {
+        panic!("binary is built")
+    };
+    let on_terminal = |env: &str| -> Option<String> {
+        let program = format!(
+            "stty cols 70 rows 40; {env} {} explain AADSTS50011",
+            binary.display()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &program, "/dev/null"])
+            .env_remove("COLUMNS")
+            .env_remove("NO_COLOR")
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
+    };
+    let Some(text) = on_terminal("") else {
+        eprintln!("no util-linux `script` to make a terminal with; not checked");
+        return;
+    };
+    assert!(text.contains("\x1b[1mResolution:\x1b[0m"), "{text:?}");
+    let strip = |t: &str| {
+        regex::Regex::new("\x1b\\[[0-9;]*m")
+            .unwrap()
+            .replace_all(t, "")
+            .into_owned()
+    };
+    let longest = |t: &str| {
+        strip(t)
+            .lines()
+            .filter(|l| l.trim().contains(' '))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap()
+    };
+    assert!((56..=70).contains(&longest(&text)), "{text}");
+    let no_color = on_terminal("NO_COLOR=1").unwrap();
+    assert!(!no_color.contains('\x1b'), "{no_color:?}");
+    assert_eq!(no_color, strip(&text));
+    let columns = on_terminal("COLUMNS=100").unwrap();
+    assert!((86..=100).contains(&longest(&columns)), "{columns}");
+}
