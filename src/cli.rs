@@ -201,6 +201,17 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REGEX", help_heading = "Filter")]
     pub exclude_pod: Vec<String>,
 
+    /// Show N lines before and after each piece of evidence (read again from the file;
+    /// not for stdin, archive members or HAR captures).
+    #[arg(
+        short = 'C',
+        long = "context",
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "Output"
+    )]
+    pub context: usize,
+
     /// Only frame and match, then print line and match counts (for benchmarks).
     ///
     /// Skips login flows, findings and the report: the matching stage alone, on the `-j`

@@ -45,50 +45,17 @@ pub struct ScanConfig {
     pub min_severity: Option<Severity>,
     /// Only findings of these symptoms are reported (`--symptom`; empty: all).
     pub symptoms: Vec<crate::catalog::Symptom>,
+    /// Lines of context around each piece of evidence (`-C`).
+    pub context: usize,
 }
+
+/// The most context lines `-C` takes on each side of a piece of evidence.
+pub const MAX_CONTEXT: usize = 20;
 
 /// The most worker threads `-j` takes.
 pub const MAX_THREADS: usize = 256;
 
-/// Parses a duration such as `90s`, `10m`, `1h30m` or `90` (seconds), at most 365 days.
-pub fn parse_duration(text: &str) -> Result<i64, String> {
-    const MAX_DURATION_SECS: i64 = 365 * 86400;
-    let bad = || format!("invalid duration {text:?}: use e.g. 90s, 10m or 1h");
-    let too_long = || format!("duration {text:?} is too long: at most 365d");
-    let mut total = 0i64;
-    let mut number = String::new();
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86400,
-            _ => return Err(bad()),
-        };
-        let n: i64 = number.parse().map_err(|_| bad())?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
-            .ok_or_else(too_long)?;
-        number.clear();
-    }
-    if !number.is_empty() {
-        let n: i64 = number.parse().map_err(|_| too_long())?;
-        total = total.checked_add(n).ok_or_else(too_long)?;
-    }
-    if total <= 0 {
-        return Err(bad());
-    }
-    // A year is more than any login waits; past it, time arithmetic would overflow.
-    if total > MAX_DURATION_SECS {
-        return Err(too_long());
-    }
-    Ok(total)
-}
+pub use crate::parse::timestamp::parse_duration;
 
 /// Whether to colour output, from `--color`, `NO_COLOR` and whether stdout is a terminal.
 pub fn use_color(choice: ColorChoice) -> bool {
@@ -130,6 +97,13 @@ impl ScanConfig {
         }
         config.inputs = inputs;
         config.threads = args.threads;
+        if args.context > MAX_CONTEXT {
+            return Err(format!(
+                "-C {} is more context than a report holds: at most {MAX_CONTEXT}",
+                args.context
+            ));
+        }
+        config.context = args.context;
         let now = chrono::Utc::now();
         let time = |t: &Option<String>, flag: &str| {
             t.as_deref()
@@ -187,6 +161,7 @@ impl ScanConfig {
             live: false,
             filter: crate::filter::EventFilter::default(),
             min_severity: args.severity.map(|s| s.severity()),
+            context: 0,
             symptoms: args
                 .symptom
                 .iter()

@@ -88,7 +88,7 @@ pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Strin
     if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Ok(day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
     }
-    match crate::config::parse_duration(t) {
+    match timestamp::parse_duration(t) {
         Ok(secs) => Ok(now - chrono::Duration::seconds(secs)),
         Err(_) => Err(format!(
             "invalid time {text:?}: use a time (2026-11-21T14:00:00Z, 2026-11-21 14:00, 2026-11-21) or a duration before now (30m, 2h, 1d)"

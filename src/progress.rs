@@ -1,18 +1,13 @@
 //! The progress line on stderr while `scan` reads: bytes, rate, and for plain files the
-//! share done and the time left. Only when stderr is a terminal, not with `-q`, not for a
-//! live stream, and only once a run has taken a second (short runs never flash it); it is
-//! cleared before the report is written.
+//! share done and the time left; shown only once a run has taken a second (short runs never
+//! flash it), and cleared when dropped, before the report is written. Readers count what
+//! they read with [`add`]; `app` decides when the line may show (a terminal, not `-q`).
 
-use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use crate::config::ScanConfig;
-use crate::report::Format;
-use crate::source::Input;
 
 /// Bytes read so far by every reader of the run (after decompression).
 static READ: AtomicU64 = AtomicU64::new(0);
@@ -37,16 +32,10 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Starts the line for a scan of `inputs`, or `None` when it must not show.
-    pub fn start(config: &ScanConfig, inputs: &[Input]) -> Option<Progress> {
-        let jsonl_on_terminal = config.format == Format::Jsonl && std::io::stdout().is_terminal();
-        if config.quiet || config.live || jsonl_on_terminal || !std::io::stderr().is_terminal() {
-            return None;
-        }
-        Some(Progress::spawn(
-            total_of(inputs),
-            ProgressDrawTarget::stderr(),
-        ))
+    /// Starts the line on stderr, with the share done out of `total` bytes when known.
+    /// The caller decides whether it may show (a terminal, not quiet).
+    pub fn start(total: Option<u64>) -> Progress {
+        Progress::spawn(total, ProgressDrawTarget::stderr())
     }
 
     /// Draws to `target`, the share done out of `total` bytes when known.
@@ -101,52 +90,5 @@ fn new_bar(total: Option<u64>) -> ProgressBar {
             ProgressStyle::with_template("sso-triage: reading {bytes}, {bytes_per_sec}")
                 .expect("fixed template"),
         ),
-    }
-}
-
-/// The bytes the inputs hold when every one is a plain file whose size is what will be
-/// read (not stdin, not compressed, not an archive).
-fn total_of(inputs: &[Input]) -> Option<u64> {
-    let mut total = 0u64;
-    for input in inputs {
-        let path = match input {
-            Input::File(p) | Input::Found(p) | Input::PodLog { path: p, .. } => p,
-            Input::Stdin => return None,
-        };
-        let name = path.to_string_lossy().to_ascii_lowercase();
-        if [".gz", ".tgz", ".tar", ".zip", ".har"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-        {
-            return None;
-        }
-        let meta = std::fs::metadata(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        total += meta.len();
-    }
-    Some(total)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_total_is_known_only_for_plain_files() {
-        let dir = std::env::temp_dir().join(format!("sso-triage-progress-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let log = dir.join("netbox.log");
-        std::fs::write(&log, b"0123456789").unwrap();
-        let gz = dir.join("netbox.log.gz");
-        std::fs::write(&gz, b"\x1f\x8b").unwrap();
-        assert_eq!(
-            total_of(&[Input::File(log.clone()), Input::Found(log.clone())]),
-            Some(20)
-        );
-        assert_eq!(total_of(&[Input::File(log.clone()), Input::File(gz)]), None);
-        assert_eq!(total_of(&[Input::Stdin]), None);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

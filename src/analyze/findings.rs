@@ -294,6 +294,8 @@ impl Collected {
                 text: shown,
                 decoded: None,
                 captures: BTreeMap::new(),
+                context_before: Vec::new(),
+                context_after: Vec::new(),
             });
         }
     }

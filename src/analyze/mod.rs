@@ -23,7 +23,6 @@ pub use observe::{Observation, Observer};
 
 use findings::{min_opt, push_capped};
 
-use crate::catalog::Symptom;
 use crate::catalog::compile::Compiled;
 use crate::correlate::{Correlator, Origin};
 use crate::parse::access::{self, Access};
@@ -52,17 +51,7 @@ pub const MAX_EVIDENCE_TEXT: usize = 2000;
 /// Rule id of the finding made for an AADSTS code that no rule knows.
 pub const UNKNOWN_AADSTS: &str = "unknown-aadsts-code";
 
-/// One matched event, as written to `-o jsonl` while scanning.
-#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub struct MatchRecord<'a> {
-    /// Rule ids that fired.
-    pub rules: Vec<&'a str>,
-    /// Their symptoms.
-    pub symptoms: Vec<Symptom>,
-    /// The event.
-    #[serde(flatten)]
-    pub evidence: &'a Evidence,
-}
+pub use crate::report::MatchRecord;
 
 /// How far (in lines of the same pod) Entra ids on lines of their own are attached to a
 /// finding: a pasted browser error page puts them a few lines below the AADSTS message.

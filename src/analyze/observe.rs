@@ -236,6 +236,8 @@ impl<'c> Observer<'c> {
             text: masked.window_within(at, MAX_EVIDENCE_TEXT, draft.before, draft.after),
             decoded,
             captures: BTreeMap::new(),
+            context_before: Vec::new(),
+            context_after: Vec::new(),
         }
     }
 

@@ -26,6 +26,8 @@ pub(super) struct ReportParts {
     pub(super) binary_skipped: Vec<String>,
     /// The inputs as the user named them.
     pub(super) inputs: Vec<String>,
+    /// The files read (named, or found in folders), for `-C` context.
+    pub(super) files: Vec<std::path::PathBuf>,
 }
 
 /// Joins the flows, builds the report, checks it for leaks, renders it to `out` and
@@ -84,6 +86,7 @@ pub(super) fn finish_report(
         errors,
         binary_skipped,
         inputs,
+        files,
     } = gathered;
     // Every input text is masked as the run asks, whatever the parts merged carried (a
     // bundle member that could not be read is merged as an empty part).
@@ -106,6 +109,7 @@ pub(super) fn finish_report(
         chrono::Duration::seconds(config.flow_timeout_secs),
     );
     let mut findings = collected.findings(compiled);
+    super::context::add_context(&mut findings, &files, config.context, collected.masking);
     summary.filtered_events = collected.filtered_events;
     let before = findings.len();
     findings.retain(|f| {
@@ -323,6 +327,7 @@ pub(super) fn report_of_one(
             errors: Vec::new(),
             binary_skipped: Vec::new(),
             inputs: vec![name.into()],
+            files: Vec::new(),
         },
         numbers,
         &mut out,

@@ -169,6 +169,7 @@ pub fn run_kube(args: &KubeArgs, color: ColorChoice, compiled: &Compiled) -> Res
             errors,
             binary_skipped: Vec::new(),
             inputs: vec![name],
+            files: Vec::new(),
         },
         &mut numbers,
         &mut out,

@@ -6,6 +6,7 @@ mod assemble;
 mod check_config;
 #[cfg(feature = "kube")]
 mod cluster;
+mod context;
 mod count;
 mod explain;
 mod install;
@@ -26,6 +27,7 @@ use crate::error::Error;
 
 #[cfg(feature = "kube")]
 use assemble::{ReportParts, finish_report, record_leaks};
+pub use context::MAX_CONTEXT;
 use count::run_count;
 pub use count::{Counts, count_blocks};
 use redact_har::redact_har;

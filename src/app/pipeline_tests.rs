@@ -66,6 +66,7 @@ fn config() -> ScanConfig {
         filter: crate::filter::EventFilter::default(),
         min_severity: None,
         symptoms: Vec::new(),
+        context: 0,
     }
 }
 

@@ -60,6 +60,7 @@ fn config(format: Format, show_secrets: bool, users: bool) -> ScanConfig {
         filter: crate::filter::EventFilter::default(),
         min_severity: None,
         symptoms: Vec::new(),
+        context: 0,
     }
 }
 

@@ -242,7 +242,7 @@ pub fn scan_to(config: &ScanConfig, compiled: &Compiled, out: &mut dyn Write) ->
     // Masks become numbered placeholders as output is written, in output order.
     let mut numbers = Placeholders::default();
     // Cleared when dropped: before the report is written, or on an early return.
-    let progress = crate::progress::Progress::start(config, &expanded.inputs);
+    let progress = progress_line(config, &expanded.inputs);
     let results = match expanded.inputs.as_slice() {
         [] => Vec::new(),
         [input] => vec![scan_single(input, compiled, config, &mut numbers, out)?],
@@ -355,6 +355,14 @@ fn scan_parallel(
 /// Puts the pieces together in input order: the findings and flows of every part, the
 /// summary's counts and the errors of what could not be read.
 fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputScan>) -> ReportParts {
+    let files = expanded
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) | Input::Found(p) | Input::PodLog { path: p, .. } => Some(p.clone()),
+            Input::Stdin => None,
+        })
+        .collect();
     let missing = expanded.errors;
     let mut collected = Collected::default();
     let parts: usize = results.iter().map(|r| r.parts.len()).sum();
@@ -422,5 +430,42 @@ fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputSca
         errors,
         binary_skipped,
         inputs,
+        files,
     }
+}
+
+/// The progress line for a scan of `inputs`, or `None` when it must not show: stderr not a
+/// terminal, `-q`, a live stream, or JSON lines on a terminal (they would interleave).
+fn progress_line(config: &ScanConfig, inputs: &[Input]) -> Option<crate::progress::Progress> {
+    use std::io::IsTerminal;
+    let jsonl_on_terminal = config.format == Format::Jsonl && io::stdout().is_terminal();
+    if config.quiet || config.live || jsonl_on_terminal || !io::stderr().is_terminal() {
+        return None;
+    }
+    Some(crate::progress::Progress::start(total_of(inputs)))
+}
+
+/// The bytes the inputs hold when every one is a plain file whose size is what will be
+/// read (not stdin, not compressed, not an archive).
+pub(super) fn total_of(inputs: &[Input]) -> Option<u64> {
+    let mut total = 0u64;
+    for input in inputs {
+        let path = match input {
+            Input::File(p) | Input::Found(p) | Input::PodLog { path: p, .. } => p,
+            Input::Stdin => return None,
+        };
+        let name = path.to_string_lossy().to_ascii_lowercase();
+        if [".gz", ".tgz", ".tar", ".zip", ".har"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        total += meta.len();
+    }
+    Some(total)
 }

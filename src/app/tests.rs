@@ -246,10 +246,29 @@ fn evidence_texts_are_one_list() {
         captures: [("redirect_uri".to_string(), m.show("capture"))]
             .into_iter()
             .collect(),
+        context_before: vec![m.show("before")],
+        context_after: vec![m.show("after")],
     };
     let read: Vec<String> = e.texts().map(|t| t.to_string()).collect();
     let mut walked = Vec::new();
     e.each_text_mut(&mut |t| walked.push(t.to_string()));
     assert_eq!(read, walked);
-    assert_eq!(read.len(), 6);
+    assert_eq!(read.len(), 8);
+}
+
+#[test]
+fn the_progress_total_is_known_only_for_plain_files() {
+    use crate::source::Input;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netbox.log");
+    std::fs::write(&log, b"0123456789").unwrap();
+    let gz = dir.path().join("netbox.log.gz");
+    std::fs::write(&gz, b"\x1f\x8b").unwrap();
+    let total = super::scan::total_of;
+    assert_eq!(
+        total(&[Input::File(log.clone()), Input::Found(log.clone())]),
+        Some(20)
+    );
+    assert_eq!(total(&[Input::File(log.clone()), Input::File(gz)]), None);
+    assert_eq!(total(&[Input::Stdin]), None);
 }

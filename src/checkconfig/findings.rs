@@ -88,6 +88,8 @@ impl Checker<'_> {
                             .iter()
                             .map(|s| ("setting".to_string(), show(s)))
                             .collect(),
+                        context_before: Vec::new(),
+                        context_after: Vec::new(),
                     })
                     .collect();
                 let finding = Finding {

@@ -512,6 +512,46 @@ pub fn find(line: &[u8]) -> Option<DateTime<Utc>> {
     None
 }
 
+/// Parses a duration such as `90s`, `10m`, `1h30m` or `90` (seconds), at most 365 days.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    const MAX_DURATION_SECS: i64 = 365 * 86400;
+    let bad = || format!("invalid duration {text:?}: use e.g. 90s, 10m or 1h");
+    let too_long = || format!("duration {text:?} is too long: at most 365d");
+    let mut total = 0i64;
+    let mut number = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return Err(bad()),
+        };
+        let n: i64 = number.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(too_long)?;
+        number.clear();
+    }
+    if !number.is_empty() {
+        let n: i64 = number.parse().map_err(|_| too_long())?;
+        total = total.checked_add(n).ok_or_else(too_long)?;
+    }
+    if total <= 0 {
+        return Err(bad());
+    }
+    // A year is more than any login waits; past it, time arithmetic would overflow.
+    if total > MAX_DURATION_SECS {
+        return Err(too_long());
+    }
+    Ok(total)
+}
+
 #[cfg(test)]
 #[path = "timestamp_tests.rs"]
 mod tests;

@@ -186,7 +186,19 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
             _ => format!("{}:{}", e.source, e.line),
         };
         writeln!(out, "\n{}", cut(&format!("Evidence: {place}"), width))?;
-        writeln!(out, "  {}", cut(&e.text, width.saturating_sub(2)))?;
+        let inner = width.saturating_sub(2);
+        if e.context_before.is_empty() && e.context_after.is_empty() {
+            writeln!(out, "  {}", cut(&e.text, inner))?;
+        } else {
+            // With -C: the lines around it, the event marked with `>`.
+            for l in &e.context_before {
+                writeln!(out, "  {}", cut(l, inner))?;
+            }
+            writeln!(out, "> {}", cut(&e.text, inner))?;
+            for l in &e.context_after {
+                writeln!(out, "  {}", cut(l, inner))?;
+            }
+        }
     }
     entra_rows(top, style, out)?;
     if !report.flows.is_empty() {

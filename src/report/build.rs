@@ -107,6 +107,8 @@ impl FindingBuilder<'_> {
                 text: self.masking.show(text),
                 decoded: None,
                 captures: BTreeMap::new(),
+                context_before: Vec::new(),
+                context_after: Vec::new(),
             });
         }
     }

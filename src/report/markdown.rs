@@ -29,7 +29,7 @@ fn longest_backtick_run(text: &str) -> usize {
 
 /// Input text as a fenced block: a fence longer than any backtick run in it, so the text
 /// cannot close the block and become Markdown.
-fn fence(text: &Shown) -> String {
+fn fence(text: &str) -> String {
     let fence = "`".repeat(longest_backtick_run(text).max(2) + 1);
     format!("{fence}text\n{text}\n{fence}\n")
 }
@@ -184,7 +184,16 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
             _ => format!("{}:{}", code_span(&e.source), e.line),
         };
         writeln!(out, "**Evidence** ({place}):\n")?;
-        write!(out, "{}", fence(&e.text))?;
+        if e.context_before.is_empty() && e.context_after.is_empty() {
+            write!(out, "{}", fence(&e.text))?;
+        } else {
+            // With -C: the lines around the event, which is marked with `>`.
+            let mut block: Vec<String> =
+                e.context_before.iter().map(|l| format!("  {l}")).collect();
+            block.push(format!("> {}", e.text));
+            block.extend(e.context_after.iter().map(|l| format!("  {l}")));
+            write!(out, "{}", fence(&block.join("\n")))?;
+        }
         if let Some(d) = &e.decoded {
             writeln!(out, "\nDecoded:\n")?;
             write!(out, "{}", fence(d))?;

@@ -204,6 +204,18 @@ pub struct Finding {
     pub incidents: Vec<Incident>,
 }
 
+/// One matched event, as written to `-o jsonl` while scanning.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct MatchRecord<'a> {
+    /// Rule ids that fired.
+    pub rules: Vec<&'a str>,
+    /// Their symptoms.
+    pub symptoms: Vec<Symptom>,
+    /// The event.
+    #[serde(flatten)]
+    pub evidence: &'a Evidence,
+}
+
 /// Ids from Entra error text, for the sign-in logs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct EntraIds {
@@ -261,6 +273,12 @@ pub struct Evidence {
     pub decoded: Option<Shown>,
     /// Named captures of the rule, secrets masked.
     pub captures: BTreeMap<String, Shown>,
+    /// With `scan -C N`: up to N lines before the event, masked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context_before: Vec<Shown>,
+    /// With `scan -C N`: up to N lines after the event, masked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context_after: Vec<Shown>,
 }
 
 impl Evidence {
@@ -271,6 +289,8 @@ impl Evidence {
         std::iter::once(&self.text)
             .chain(&self.decoded)
             .chain(self.captures.values())
+            .chain(&self.context_before)
+            .chain(&self.context_after)
             .chain(std::iter::once(&self.source))
             .chain(&self.pod)
             .chain(&self.container)
@@ -281,6 +301,8 @@ impl Evidence {
         f(&mut self.text);
         self.decoded.iter_mut().for_each(&mut *f);
         self.captures.values_mut().for_each(&mut *f);
+        self.context_before.iter_mut().for_each(&mut *f);
+        self.context_after.iter_mut().for_each(&mut *f);
         f(&mut self.source);
         self.pod.iter_mut().for_each(&mut *f);
         self.container.iter_mut().for_each(&mut *f);

@@ -5,8 +5,7 @@
 use schemars::JsonSchema;
 use serde_json::Value;
 
-use super::{Finding, Report, Summary, Verdict};
-use crate::analyze::MatchRecord;
+use super::{Finding, MatchRecord, Report, Summary, Verdict};
 
 /// One line of `-o jsonl`, tagged by `type`: only for the schema (the records are written
 /// by [`super::json::record`]).
@@ -51,26 +50,5 @@ pub fn stored_text(schema: &Value) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stored_schemas_are_current() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (path, schema) in [
-            (REPORT_SCHEMA_PATH, report_schema()),
-            (RECORD_SCHEMA_PATH, record_schema()),
-        ] {
-            let want = stored_text(&schema);
-            let file = root.join(path);
-            if std::env::var_os("SSO_TRIAGE_BLESS").is_some() {
-                std::fs::write(&file, &want).unwrap();
-            }
-            let have = std::fs::read_to_string(&file).unwrap_or_default();
-            assert!(
-                have == want,
-                "{path} is stale: run SSO_TRIAGE_BLESS=1 cargo test --lib stored_schemas"
-            );
-        }
-    }
-}
+#[path = "schema_tests.rs"]
+mod tests;

@@ -359,10 +359,21 @@ fn evidence_rows(t: &mut Table, f: &Finding) {
         _ => format!("{source}:{}", e.line),
     };
     let text: String = e.text.chars().take(600).collect();
-    t.add_row(vec![
-        Cell::new("Evidence"),
-        Cell::new(format!("{place}\n{text}")),
-    ]);
+    let mut cell = format!("{place}\n");
+    let around = |lines: &[crate::redact::Shown]| -> String {
+        lines
+            .iter()
+            .map(|l| format!("  {}\n", short(l, 200)))
+            .collect()
+    };
+    cell.push_str(&around(&e.context_before));
+    if e.context_before.is_empty() && e.context_after.is_empty() {
+        cell.push_str(&text);
+    } else {
+        cell.push_str(&format!("> {text}\n"));
+        cell.push_str(&around(&e.context_after));
+    }
+    t.add_row(vec![Cell::new("Evidence"), Cell::new(cell.trim_end())]);
     if let Some(decoded) = &e.decoded {
         let decoded: String = decoded.chars().take(600).collect();
         t.add_row(vec![Cell::new("Decoded"), Cell::new(decoded)]);

@@ -156,3 +156,46 @@ fn the_json_schema_rejects_what_the_report_never_writes() {
     no_verdict.as_object_mut().unwrap().remove("verdict");
     assert!(std::panic::catch_unwind(|| super::schema::check_report(&no_verdict)).is_err());
 }
+
+/// `-C N` shows the lines around the evidence, read again from the file, masked like the
+/// evidence; stdin has no file to go back to.
+#[test]
+fn context_lines_around_the_evidence_are_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netbox.log");
+    let secret = "Zq18Q~contextSECRETvalue0123456789abcdEF";
+    std::fs::write(
+        &log,
+        format!(
+            "2026-11-25T09:00:00Z INFO before one\n\
+             2026-11-25T09:00:01Z DEBUG token request client_secret={secret}\n\
+             2026-11-25T09:00:02Z AADSTS7000222: The provided client secret keys for app 'x' are expired.\n\
+             2026-11-25T09:00:03Z INFO after one\n\
+             2026-11-25T09:00:04Z INFO after two\n"
+        ),
+    )
+    .unwrap();
+    let path = log.to_str().unwrap();
+    let (_, report, _) = json(&["-C", "2", path]);
+    let e = &finding(&report, "aadsts7000222-client-secret-expired").unwrap()["evidence"][0];
+    let before = e["context_before"].as_array().unwrap();
+    let after = e["context_after"].as_array().unwrap();
+    assert_eq!(before.len(), 2, "{e}");
+    assert_eq!(after.len(), 2, "{e}");
+    assert!(before[0].as_str().unwrap().ends_with("INFO before one"));
+    assert!(after[1].as_str().unwrap().ends_with("INFO after two"));
+    for format in ["table", "markdown", "json"] {
+        let r = run(&["scan", "-C", "2", "-v", "-o", format, path]);
+        assert!(!r.stdout.contains(secret), "{format} shows the secret");
+        assert!(r.stdout.contains("after two"), "{format}: {}", r.stdout);
+    }
+    let r = run(&["scan", "-C", "2", "--color", "never", path]);
+    assert!(r.stdout.contains("> "), "{}", r.stdout);
+    // Without -C, no context.
+    let (_, report, _) = json(&[path]);
+    let e = &finding(&report, "aadsts7000222-client-secret-expired").unwrap()["evidence"][0];
+    assert!(e.get("context_before").is_none(), "{e}");
+    let r = run(&["scan", "-C", "21", path]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("at most 20"), "{}", r.stderr);
+}
