@@ -17,14 +17,19 @@ code{background:#f4f4f4;padding:0 .2rem}table{border-collapse:collapse}td,th{bor
 pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
     let mut md = Vec::new();
     markdown::render(report, &mut md)?;
-    let md = String::from_utf8_lossy(&md);
+    page(&String::from_utf8_lossy(&md), "SSO incident report", out)
+}
+
+/// `md` (Markdown of ours, input in code spans) as one self-contained HTML page titled
+/// `title`: the one place Markdown becomes HTML, for the report and `check-config`.
+pub(crate) fn page(md: &str, title: &str, out: &mut dyn Write) -> Result<()> {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_TASKLISTS);
     // Raw HTML stays text, and nothing becomes a link or an image: the Markdown puts input
     // in code spans already, and this holds whatever a future change lets through.
     use pulldown_cmark::{Event, Tag, TagEnd};
-    let events = Parser::new_ext(&md, options).filter_map(|event| match event {
+    let events = Parser::new_ext(md, options).filter_map(|event| match event {
         Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
         Event::Start(Tag::Link { .. } | Tag::Image { .. })
         | Event::End(TagEnd::Link | TagEnd::Image) => None,
@@ -34,7 +39,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
     html::push_html(&mut body, events);
     write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>SSO incident report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )?;
     Ok(())
 }

@@ -29,14 +29,14 @@ fn longest_backtick_run(text: &str) -> usize {
 
 /// Input text as a fenced block: a fence longer than any backtick run in it, so the text
 /// cannot close the block and become Markdown.
-fn fence(text: &str) -> String {
+pub(crate) fn fence(text: &str) -> String {
     let fence = "`".repeat(longest_backtick_run(text).max(2) + 1);
     format!("{fence}text\n{text}\n{fence}\n")
 }
 
 /// Input text as an inline code span, on one line: neither HTML, a link, emphasis nor a
 /// table cell's end (`|` is escaped, as GFM tables need even inside code).
-fn code_span(text: &str) -> String {
+pub(crate) fn code_span(text: &str) -> String {
     let text = text.replace(['\n', '\r'], " ").replace('|', "\\|");
     if text.is_empty() {
         return "` `".into();
@@ -62,7 +62,7 @@ fn code_spans<'a>(texts: impl IntoIterator<Item = &'a Shown>) -> String {
 /// The catalog's and the program's own Markdown: placeholders such as `<domain>` outside
 /// code spans are written as entities, so they show as text instead of vanishing as tags,
 /// and brackets are escaped, so a rule's text never makes a link or an image.
-fn ours(text: &str) -> String {
+pub(crate) fn ours(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     for c in text.chars() {
@@ -121,15 +121,7 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     if !f.also_seen_as.is_empty() {
-        writeln!(
-            out,
-            "- Also seen as: {}",
-            f.also_seen_as
-                .iter()
-                .map(|r| format!("`{r}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )?;
+        writeln!(out, "- Also seen as: {}", rule_ids(&f.also_seen_as))?;
     }
     let shown_codes = if f.codes_seen.is_empty() && f.codes_inferred.is_empty() {
         &f.codes
@@ -263,6 +255,14 @@ fn header(report: &Report, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// Rule ids (ours, never input) as code spans, joined.
+fn rule_ids(ids: &[String]) -> String {
+    ids.iter()
+        .map(|r| format!("`{r}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The verdict: the most likely cause, its extent and first step, and the other causes.
 fn verdict_lines(report: &Report, v: &Verdict, out: &mut dyn Write) -> Result<()> {
     let mut extent = match v.failed_logins {
@@ -290,11 +290,7 @@ fn verdict_lines(report: &Report, v: &Verdict, out: &mut dyn Write) -> Result<()
         writeln!(
             out,
             "Also seen as (the same events or logins): {}.\n",
-            top.also_seen_as
-                .iter()
-                .map(|r| format!("`{r}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            rule_ids(&top.also_seen_as)
         )?;
     }
     if !v.others.is_empty() {

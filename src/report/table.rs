@@ -1,18 +1,23 @@
-//! The terminal renderer: an overview table of findings, then one block per finding grouped
-//! by symptom, with the evidence line, the diagnosis, Entra ids and the resolution steps.
+//! The terminal's full view (`scan -v`): the verdict, one line per finding, then a card per
+//! finding (codes, errors printed, evidence, meaning, diagnosis or likely causes, Entra
+//! attempts, resolution) and the failed login flows. Laid out as text, like the compact
+//! view ([`super::brief`]): lines wrap between words and never inside an id, a time or a
+//! URL, and columns that do not fit are dropped.
 
 use std::io::Write;
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, Color};
 
+use super::brief::{cause_lines, cut, wrap};
 use crate::catalog::Severity;
 use crate::correlate::Outcome;
 use crate::error::Result;
 use crate::report::{Finding, Report, Style};
 
-fn severity_cell(severity: Severity, style: Style) -> Cell {
+/// The severity as a table cell, coloured on a terminal (`check-config`'s tables).
+pub(crate) fn severity_cell(severity: Severity, color: bool) -> Cell {
     let cell = Cell::new(severity.key().to_uppercase());
-    if !style.color {
+    if !color {
         return cell;
     }
     match severity {
@@ -22,149 +27,47 @@ fn severity_cell(severity: Severity, style: Style) -> Cell {
     }
 }
 
-fn new_table(style: Style) -> Table {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    table.set_width(style.columns() as u16);
-    if !style.color {
-        table.force_no_tty();
-    } else {
-        table.enforce_styling();
-    }
-    table
-}
+/// Width of a card's label column.
+const LABEL: usize = 15;
 
-fn when(finding: &Finding, style: Style) -> String {
-    match (&finding.first_seen, &finding.last_seen) {
-        (Some(a), Some(b)) if a == b => style.time(a),
-        (Some(a), Some(b)) => format!("{}\n{}", style.time(a), style.time(b)),
-        _ => "-".into(),
-    }
-}
+/// Column where a card's values start (after the label and a space).
+const VALUE_AT: usize = 2 + LABEL + 1;
 
-/// `text` cut to `max` characters with an ellipsis: a table cell's width is measured
-/// grapheme by grapheme, over and over while it wraps, so no cell holds a long text.
-fn short(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]).into(),
-        None => text.into(),
-    }
-}
+/// Characters of evidence text shown in a card (JSON has up to 2,000).
+const EVIDENCE_CHARS: usize = 600;
 
-/// The most characters of one item of a list cell, or of a name.
-const MAX_CELL_ITEM_CHARS: usize = 1000;
+/// Most items of a list shown in a card (causes, diagnoses, sources).
+const MAX_ITEMS: usize = 6;
 
-/// The first `max` of `items`, one a line, each cut to [`MAX_CELL_ITEM_CHARS`], and how
-/// many more there are.
-fn list_cell<T: AsRef<str>>(items: &[T], max: usize) -> String {
-    let mut s = items
-        .iter()
-        .take(max)
-        .map(|i| short(i.as_ref(), MAX_CELL_ITEM_CHARS))
-        .collect::<Vec<_>>()
-        .join("\n");
-    if items.len() > max {
-        s.push_str(&format!("\n(+{} more)", items.len() - max));
-    }
-    s
-}
-
-/// Most failed and abandoned flows listed in the flows table.
+/// Most failed and abandoned flows listed.
 const MAX_FLOW_ROWS: usize = 20;
 
-/// The login flow counts, and a table of the failed and abandoned flows.
-fn flows_table(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
-    if report.flows.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "\nLogin flows: {}", report.flow_counts())?;
-    let failed_or_abandoned: Vec<_> = report
-        .flows
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::Abandoned))
-        .collect();
-    if failed_or_abandoned.is_empty() {
-        return Ok(());
-    }
-    let mut t = new_table(style);
-    t.set_header(vec![
-        "Flow",
-        "Outcome",
-        "Stopped at",
-        "Started",
-        "Client",
-        "Backend",
-        "Findings",
-    ]);
-    for f in failed_or_abandoned.iter().take(MAX_FLOW_ROWS) {
-        let client = match &f.client.user_agent {
-            Some(ua) => format!(
-                "{}\n{}",
-                short(&f.client.address, MAX_CELL_ITEM_CHARS),
-                ua.chars().take(40).collect::<String>()
-            ),
-            None => short(&f.client.address, MAX_CELL_ITEM_CHARS).into_owned(),
-        };
-        t.add_row(vec![
-            Cell::new(&f.id),
-            Cell::new(
-                serde_json::to_value(f.outcome)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            ),
-            Cell::new(
-                serde_json::to_value(f.stopped_at)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            ),
-            Cell::new(f.started.as_deref().unwrap_or("-")),
-            // Masked and escaped in the report model already.
-            Cell::new(client),
-            Cell::new(short(
-                f.backend.as_deref().unwrap_or("-"),
-                MAX_CELL_ITEM_CHARS,
-            )),
-            Cell::new(f.rules.join("\n")),
-        ]);
-    }
-    writeln!(out, "{t}")?;
-    if failed_or_abandoned.len() > MAX_FLOW_ROWS {
-        writeln!(
-            out,
-            "(+{} more failed or abandoned flows; see -o json)",
-            failed_or_abandoned.len() - MAX_FLOW_ROWS
-        )?;
-    }
-    Ok(())
-}
-
-/// Writes the report as tables.
+/// Writes the report for the terminal: compact, or in full with `-v`.
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     if report.show_secrets {
         writeln!(out, "{}\n", crate::report::SECRETS_WARNING)?;
     }
     if report.findings.is_empty() {
         nothing_found(report, out)?;
-        flows_table(report, style, out)?;
+        flows(report, style, out)?;
     } else if style.details {
         if report.verdict.is_some() {
             super::brief::verdict(report, style, out)?;
             writeln!(out)?;
         }
-        overview_table(report, style, out)?;
-        finding_tables(report, style, out)?;
-        flows_table(report, style, out)?;
+        overview(report, style, out)?;
+        for f in &report.findings {
+            writeln!(out)?;
+            card(f, style, out)?;
+        }
+        flows(report, style, out)?;
     } else {
         super::brief::render(report, style, out)?;
     }
     problems(report, out)
 }
 
-/// What a report without findings says instead of the tables.
+/// What a report without findings says.
 fn nothing_found(report: &Report, out: &mut dyn Write) -> Result<()> {
     let s = &report.summary;
     writeln!(
@@ -190,67 +93,79 @@ fn nothing_found(report: &Report, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// One row per finding: severity, symptom, rule, count, times, sources.
-fn overview_table(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
-    let mut overview = new_table(style);
-    overview.set_header(vec![
-        "Severity",
-        "Symptom",
-        "Rule",
-        "Count",
-        "First / last seen",
-        "Sources",
-    ]);
-    for f in &report.findings {
-        let rule = match &f.folded_into {
-            Some(root) => format!("{}\n(part of {root})", f.rule),
-            None => f.rule.clone(),
-        };
-        overview.add_row(vec![
-            severity_cell(f.severity, style),
-            Cell::new(f.symptom.key()),
-            Cell::new(rule),
-            Cell::new(f.count),
-            Cell::new(when(f, style)),
-            Cell::new(list_cell(&f.sources, 3)),
-        ]);
+/// One line per finding (severity, symptom, rule, count, last seen), those folded under
+/// another marked.
+fn overview(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "Findings ({}):", report.findings.len())?;
+    let all: Vec<&Finding> = report.findings.iter().collect();
+    let mut lines = Vec::new();
+    cause_lines(&all, style, style.columns(), &mut lines)?;
+    let lines = String::from_utf8_lossy(&lines);
+    for (line, f) in lines.lines().zip(&report.findings) {
+        writeln!(out, "{line}")?;
+        if let Some(root) = &f.folded_into {
+            writeln!(
+                out,
+                "{}",
+                cut(&format!("          part of {root}"), style.columns())
+            )?;
+        }
     }
-    writeln!(out, "{overview}")?;
     Ok(())
 }
 
-/// A table per finding, grouped under a heading per symptom in the order the overview
-/// shows them.
-fn finding_tables(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
-    let mut symptoms = Vec::new();
-    for f in &report.findings {
-        if !symptoms.contains(&f.symptom) {
-            symptoms.push(f.symptom);
-        }
-    }
-    for symptom in symptoms {
-        writeln!(out)?;
-        let heading = format!("== {symptom} ==");
-        if style.color {
-            writeln!(out, "\x1b[1m{heading}\x1b[0m")?;
+/// `value` after `label` in the label column, wrapped; each `\n` in it starts a line.
+fn row(label: &str, value: &str, width: usize, out: &mut dyn Write) -> Result<()> {
+    let indent = " ".repeat(VALUE_AT);
+    for (n, line) in value.split('\n').enumerate() {
+        let lead = if n == 0 && !label.is_empty() {
+            format!("  {label:<LABEL$}")
         } else {
-            writeln!(out, "{heading}")?;
-        }
-        for f in report.findings.iter().filter(|f| f.symptom == symptom) {
-            writeln!(out, "{}", finding_table(f, style))?;
+            indent.clone()
+        };
+        for l in wrap(line, width, &lead, &indent) {
+            writeln!(out, "{}", l.trim_end())?;
         }
     }
     Ok(())
 }
 
-/// One finding's table: codes, when, evidence, meaning, diagnosis or likely causes, Entra
-/// ids, resolution.
-fn finding_table(f: &Finding, style: Style) -> Table {
-    let mut t = new_table(style);
-    t.set_header(vec![
-        severity_cell(f.severity, style),
-        Cell::new(format!("{}  ({})", f.title, f.rule)).add_attribute(Attribute::Bold),
-    ]);
+/// The first `max` of `items` as `- item` lines, and how many more there are.
+fn items<T: AsRef<str>>(items: &[T], max: usize) -> String {
+    let mut s: Vec<String> = items
+        .iter()
+        .take(max)
+        .map(|i| format!("- {}", i.as_ref()))
+        .collect();
+    if items.len() > max {
+        s.push(format!("(+{} more)", items.len() - max));
+    }
+    s.join("\n")
+}
+
+/// One finding as a card.
+fn card(f: &Finding, style: Style, out: &mut dyn Write) -> Result<()> {
+    let width = style.columns();
+    let severity = f.severity.key().to_uppercase();
+    let head = format!("{severity} {} ({})", f.title, f.rule);
+    for (n, l) in wrap(&head, width, "", "  ").into_iter().enumerate() {
+        match (n, style.color) {
+            (0, true) => writeln!(out, "\x1b[1m{l}\x1b[0m")?,
+            _ => writeln!(out, "{l}")?,
+        }
+    }
+    row("Symptom", f.symptom.key(), width, out)?;
+    if let Some(root) = &f.folded_into {
+        row(
+            "Part of",
+            &format!("{root} (the same events or logins)"),
+            width,
+            out,
+        )?;
+    }
+    if !f.also_seen_as.is_empty() {
+        row("Also seen as", &f.also_seen_as.join(", "), width, out)?;
+    }
     let codes = if f.codes_seen.is_empty() && f.codes_inferred.is_empty() {
         &f.codes
     } else {
@@ -263,121 +178,163 @@ fn finding_table(f: &Finding, style: Style) -> Table {
             .map(|c| format!("{c} (inferred from the wording)")),
     );
     if !shown.is_empty() {
-        t.add_row(vec![Cell::new("Codes"), Cell::new(shown.join(", "))]);
+        row("Codes", &shown.join(", "), width, out)?;
     }
     if !f.errors_seen.is_empty() {
         let errors: Vec<&str> = f.errors_seen.iter().map(|e| e.as_str()).collect();
-        t.add_row(vec![
-            Cell::new("Errors printed"),
-            Cell::new(errors.join(", ")),
-        ]);
+        row("Errors printed", &errors.join(", "), width, out)?;
     }
-    t.add_row(vec![
-        Cell::new("Seen"),
-        Cell::new(format!(
-            "{} time(s); {}",
-            f.count,
-            when(f, style).replace('\n', " .. ")
-        )),
-    ]);
-    evidence_rows(&mut t, f);
-    t.add_row(vec![Cell::new("Meaning"), Cell::new(&f.meaning)]);
-    if !f.diagnosis.is_empty() {
-        t.add_row(vec![
-            Cell::new("Diagnosis"),
-            Cell::new(list_cell(&f.diagnosis, 6)),
-        ]);
+    let when = match (&f.first_seen, &f.last_seen) {
+        (Some(a), Some(b)) if a == b => style.time(a),
+        (Some(a), Some(b)) => format!("{} .. {}", style.time(a), style.time(b)),
+        _ => "time not in the log".into(),
+    };
+    row("Seen", &format!("{} time(s); {when}", f.count), width, out)?;
+    row("Where", &items(&f.sources, 3).replace("- ", ""), width, out)?;
+    evidence(f, width, out)?;
+    row("Meaning", &f.meaning, width, out)?;
+    if f.diagnosis.is_empty() {
+        row(
+            "Likely causes",
+            &items(&f.likely_causes, MAX_ITEMS),
+            width,
+            out,
+        )?;
     } else {
-        t.add_row(vec![
-            Cell::new("Likely causes"),
-            Cell::new(list_cell(&f.likely_causes, 4)),
-        ]);
+        row("Diagnosis", &items(&f.diagnosis, MAX_ITEMS), width, out)?;
     }
-    if !f.entra.attempts.is_empty() {
-        let mut rows: Vec<String> = f
-            .entra
-            .attempts
-            .iter()
-            .take(5)
-            .map(|a| {
-                format!(
-                    "{}  trace {}  correlation {}",
-                    a.time.as_deref().unwrap_or("-"),
-                    a.trace_id.as_deref().unwrap_or("-"),
-                    a.correlation_id.as_deref().unwrap_or("-")
-                )
-            })
-            .collect();
-        let total = f.entra.attempts_total.max(f.entra.attempts.len() as u64);
-        if total > 5 {
-            rows.push(format!("(+{} more)", total - 5));
-        }
-        t.add_row(vec![
-            Cell::new("Entra sign-in logs"),
-            Cell::new(rows.join("\n")),
-        ]);
-    } else if !f.entra.is_empty() {
-        let mut ids = Vec::new();
-        for (label, values) in [
-            ("Trace ID", &f.entra.trace_ids),
-            ("Correlation ID", &f.entra.correlation_ids),
-            ("Timestamp", &f.entra.timestamps),
-        ] {
-            for v in values.iter().take(3) {
-                ids.push(format!("{label}: {v}"));
-            }
-        }
-        t.add_row(vec![
-            Cell::new("Entra sign-in logs"),
-            Cell::new(ids.join("\n")),
-        ]);
-    }
+    entra(f, style, out)?;
     let steps: Vec<String> = f
         .resolution
         .iter()
         .enumerate()
         .map(|(i, s)| format!("{}. {s}", i + 1))
         .collect();
-    t.add_row(vec![Cell::new("Resolution"), Cell::new(steps.join("\n"))]);
-    t
+    row("Resolution", &steps.join("\n"), width, out)
 }
 
-/// The finding's first evidence (where, and its text), and its decoded view, as rows of
-/// `t`.
-fn evidence_rows(t: &mut Table, f: &Finding) {
+/// The first piece of evidence: where, the lines around it (`-C`), its text cut to
+/// [`EVIDENCE_CHARS`], and its decoded view.
+fn evidence(f: &Finding, width: usize, out: &mut dyn Write) -> Result<()> {
     let Some(e) = f.evidence.first() else {
-        return;
+        return Ok(());
     };
-    let source = short(&e.source, MAX_CELL_ITEM_CHARS);
     let place = match (&e.pod, &e.container) {
-        (Some(p), Some(c)) => format!(
-            "{source}:{} (pod/{}/{})",
-            e.line,
-            short(p, MAX_CELL_ITEM_CHARS),
-            short(c, MAX_CELL_ITEM_CHARS)
-        ),
-        _ => format!("{source}:{}", e.line),
+        (Some(p), Some(c)) => format!("{}:{} (pod/{p}/{c})", e.source, e.line),
+        _ => format!("{}:{}", e.source, e.line),
     };
-    let text: String = e.text.chars().take(600).collect();
-    let mut cell = format!("{place}\n");
-    let around = |lines: &[crate::redact::Shown]| -> String {
-        lines
-            .iter()
-            .map(|l| format!("  {}\n", short(l, 200)))
-            .collect()
+    let clip = |t: &str| -> String {
+        let mut s: String = t.chars().take(EVIDENCE_CHARS).collect();
+        if t.chars().nth(EVIDENCE_CHARS).is_some() {
+            s.push('…');
+        }
+        s
     };
-    cell.push_str(&around(&e.context_before));
-    if e.context_before.is_empty() && e.context_after.is_empty() {
-        cell.push_str(&text);
+    row("Evidence", &place, width, out)?;
+    let inner = width.saturating_sub(VALUE_AT + 2);
+    let indent = " ".repeat(VALUE_AT);
+    for l in &e.context_before {
+        writeln!(out, "{indent}  {}", cut(l, inner))?;
+    }
+    let mark = if e.context_before.is_empty() && e.context_after.is_empty() {
+        ""
     } else {
-        cell.push_str(&format!("> {text}\n"));
-        cell.push_str(&around(&e.context_after));
+        "> "
+    };
+    row("", &format!("{mark}{}", clip(&e.text)), width, out)?;
+    for l in &e.context_after {
+        writeln!(out, "{indent}  {}", cut(l, inner))?;
     }
-    t.add_row(vec![Cell::new("Evidence"), Cell::new(cell.trim_end())]);
-    if let Some(decoded) = &e.decoded {
-        let decoded: String = decoded.chars().take(600).collect();
-        t.add_row(vec![Cell::new("Decoded"), Cell::new(decoded)]);
+    if let Some(d) = &e.decoded {
+        row("Decoded", &clip(d), width, out)?;
     }
+    Ok(())
+}
+
+/// The Entra attempts (time, trace id, correlation id), one line each, or the ids found.
+fn entra(f: &Finding, style: Style, out: &mut dyn Write) -> Result<()> {
+    let width = style.columns();
+    let mut lines: Vec<String> = f
+        .entra
+        .attempts
+        .iter()
+        .take(5)
+        .map(|a| {
+            format!(
+                "{} trace {} correlation {}",
+                a.time
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |t| style.time(t)),
+                a.trace_id.as_deref().unwrap_or("-"),
+                a.correlation_id.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    let total = f.entra.attempts_total.max(f.entra.attempts.len() as u64);
+    if total > 5 {
+        lines.push(format!("(+{} more)", total - 5));
+    }
+    if lines.is_empty() {
+        for (label, values) in [
+            ("Trace ID", &f.entra.trace_ids),
+            ("Correlation ID", &f.entra.correlation_ids),
+            ("Timestamp", &f.entra.timestamps),
+        ] {
+            lines.extend(values.iter().take(3).map(|v| format!("{label}: {v}")));
+        }
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    row("Entra sign-ins", &lines.join("\n"), width, out)
+}
+
+/// The login flow counts, then one line per failed or abandoned flow: id, outcome, where
+/// it stopped, start, client, findings; columns dropped from the right when narrow.
+fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
+    if report.flows.is_empty() {
+        return Ok(());
+    }
+    let width = style.columns();
+    writeln!(out)?;
+    for l in wrap(&report.flow_counts(), width, "Login flows:", "  ") {
+        writeln!(out, "{l}")?;
+    }
+    let failed: Vec<_> = report
+        .flows
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::Abandoned))
+        .collect();
+    let key = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    for f in failed.iter().take(MAX_FLOW_ROWS) {
+        let cols = [
+            f.id.clone(),
+            key(serde_json::to_value(f.outcome).unwrap_or_default()),
+            key(serde_json::to_value(f.stopped_at).unwrap_or_default()),
+            f.started
+                .as_deref()
+                .map_or_else(|| "-".into(), |t| style.time(t)),
+            f.client.address.to_string(),
+            f.rules.join(","),
+        ];
+        let mut line = String::from(" ");
+        for c in &cols {
+            if line.chars().count() + 2 + c.chars().count() > width {
+                break;
+            }
+            line.push_str("  ");
+            line.push_str(c);
+        }
+        writeln!(out, "{line}")?;
+    }
+    if failed.len() > MAX_FLOW_ROWS {
+        writeln!(
+            out,
+            "  (+{} more failed or abandoned flows; see -o json)",
+            failed.len() - MAX_FLOW_ROWS
+        )?;
+    }
+    Ok(())
 }
 
 /// The inputs, pods or time ranges that could not be read, after everything else: a

@@ -6,62 +6,11 @@
 
 use std::io::Write;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
-
 use super::{Checked, Place};
 use crate::catalog::{Severity, Symptom};
 use crate::error::Result;
 use crate::report::Finding;
-
-/// The longest run of backticks in `text`.
-fn longest_backtick_run(text: &str) -> usize {
-    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
-}
-
-/// Input text as a fenced block whose fence is longer than any backtick run in it.
-fn fence(text: &str) -> String {
-    let fence = "`".repeat(longest_backtick_run(text).max(2) + 1);
-    format!("{fence}text\n{text}\n{fence}\n")
-}
-
-/// Input text as an inline code span on one line (`|` escaped for tables).
-fn code_span(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ").replace('|', "\\|");
-    if text.is_empty() {
-        return "` `".into();
-    }
-    let ticks = "`".repeat(longest_backtick_run(&text) + 1);
-    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
-        " "
-    } else {
-        ""
-    };
-    format!("{ticks}{pad}{text}{pad}{ticks}")
-}
-
-/// The catalog's and the program's words: `<placeholders>` outside code spans as entities,
-/// brackets escaped (no link, no image), one line.
-fn ours(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_code = false;
-    for c in text.chars() {
-        match c {
-            '`' => {
-                in_code = !in_code;
-                out.push(c);
-            }
-            '<' if !in_code => out.push_str("&lt;"),
-            '>' if !in_code => out.push_str("&gt;"),
-            '[' | ']' if !in_code => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::report::markdown::{code_span, fence, ours};
 
 /// Writes the check as Markdown.
 pub(super) fn render(checked: &Checked, out: &mut dyn Write) -> Result<()> {
@@ -166,29 +115,10 @@ fn finding(file: &str, f: &Finding, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#1b1b1b}\
-h1{font-size:1.6rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}\
-pre{background:#f4f4f4;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}\
-code{background:#f4f4f4;padding:0 .2rem}";
-
-/// Writes the check as one self-contained HTML document (inline style, no scripts, nothing
+/// The check as one self-contained HTML file (the Markdown rendered, no script, nothing
 /// loaded from elsewhere).
 pub(super) fn render_html(checked: &Checked, out: &mut dyn Write) -> Result<()> {
     let mut md = Vec::new();
     render(checked, &mut md)?;
-    let md = String::from_utf8_lossy(&md);
-    // Raw HTML stays text, and nothing becomes a link or an image, whatever got through.
-    let events = Parser::new_ext(&md, Options::empty()).filter_map(|event| match event {
-        Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
-        Event::Start(Tag::Link { .. } | Tag::Image { .. })
-        | Event::End(TagEnd::Link | TagEnd::Image) => None,
-        other => Some(other),
-    });
-    let mut body = String::new();
-    html::push_html(&mut body, events);
-    write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Configuration check</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-    )?;
-    Ok(())
+    crate::report::html::page(&String::from_utf8_lossy(&md), "Configuration check", out)
 }

@@ -34,7 +34,7 @@ pub(super) fn render(checked: &Checked, style: Style, out: &mut dyn Write) -> Re
         overview.set_header(vec!["Severity", "Problem", "Check", "Where"]);
         for f in findings {
             overview.add_row(vec![
-                severity_cell(f.severity, style),
+                crate::report::table::severity_cell(f.severity, style.color),
                 Cell::new(&f.title),
                 Cell::new(&f.rule),
                 Cell::new(where_short(f)),
@@ -83,25 +83,12 @@ fn new_table(style: Style) -> Table {
     table
 }
 
-/// The severity as the report table colours it.
-fn severity_cell(severity: Severity, style: Style) -> Cell {
-    let cell = Cell::new(severity.key().to_uppercase());
-    if !style.color {
-        return cell;
-    }
-    match severity {
-        Severity::Error => cell.fg(Color::Red).add_attribute(Attribute::Bold),
-        Severity::Warning => cell.fg(Color::Yellow),
-        Severity::Info => cell.fg(Color::Cyan),
-    }
-}
-
 /// One finding: where in the file, what it shows, meaning, the failure it leads to,
 /// resolution.
 fn finding_table(file: &str, f: &Finding, style: Style) -> Table {
     let mut t = new_table(style);
     t.set_header(vec![
-        severity_cell(f.severity, style),
+        crate::report::table::severity_cell(f.severity, style.color),
         Cell::new(format!("{}  ({})", f.title, f.rule)).add_attribute(Attribute::Bold),
     ]);
     // A flag's evidence is the flag and its value; a line's, where it is and what it says.
