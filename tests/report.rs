@@ -282,6 +282,13 @@ fn snapshot_terminal_of_every_sample() {
     }
 }
 
+/// The full terminal view (`-v`) at 80 columns: cards laid out as text, no token split.
+#[test]
+fn snapshot_table_details_80_columns() {
+    let out = sample_report(&["-v", "--width", "80"]);
+    insta::assert_snapshot!("table_details_80", out);
+}
+
 #[test]
 fn snapshot_json() {
     let out = sample_report(&["-o", "json"]);

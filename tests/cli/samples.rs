@@ -212,6 +212,13 @@ fn every_sample_opens_with_its_cause_and_first_step() {
             ]);
             assert!(v.stdout.starts_with("Most likely cause: "), "{dir}");
             assert!(v.stdout.contains(&format!("({rule})")), "{dir}");
+            assert!(v.stdout.contains("  Resolution      1. "), "{dir}");
+            for line in v.stdout.lines() {
+                assert!(
+                    line.chars().count() <= width || line.split_whitespace().count() == 1,
+                    "{dir} -v: line wider than {width}: {line:?}"
+                );
+            }
         }
     }
     let (code, report, _) = json(&[&sample("healthy")]);
