@@ -363,6 +363,42 @@ fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputSca
             Input::Stdin => None,
         })
         .collect();
+    // A folder named on the command line whose every file was passed over as binary holds
+    // no log: said, and the run fails, as for an empty folder.
+    let read_any: Vec<bool> = results
+        .iter()
+        .map(|r| {
+            r.parts.iter().any(
+                |p| !matches!(&p.read, Err(f) if matches!(f.error, Error::BinarySkipped { .. })),
+            )
+        })
+        .collect();
+    let mut no_logs: Vec<String> = Vec::new();
+    for dir in config.inputs.iter().filter(|p| p.is_dir()) {
+        let under: Vec<usize> = expanded
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| match i {
+                Input::Found(p) | Input::File(p) | Input::PodLog { path: p, .. } => {
+                    p.starts_with(dir)
+                }
+                Input::Stdin => false,
+            })
+            .map(|(n, _)| n)
+            .collect();
+        if !under.is_empty()
+            && under
+                .iter()
+                .all(|&n| !read_any.get(n).copied().unwrap_or(true))
+        {
+            no_logs.push(format!(
+                "{}: no log files in this folder: its {} file(s) are all binary",
+                dir.display(),
+                under.len()
+            ));
+        }
+    }
     let missing = expanded.errors;
     let mut collected = Collected::default();
     let parts: usize = results.iter().map(|r| r.parts.len()).sum();
@@ -374,6 +410,8 @@ fn gather(config: &ScanConfig, expanded: source::Expanded, results: Vec<InputSca
         ..Summary::default()
     };
     let mut errors: Vec<String> = missing.iter().map(|e| error_line(e)).collect();
+    summary.inputs_unreadable += no_logs.len() as u64;
+    errors.extend(no_logs);
     let mut binary_skipped = Vec::new();
     // What folders and archives held besides the logs read.
     let mut passed = bundle::PassedOver {

@@ -467,12 +467,17 @@ fn a_walk_finds_every_file_and_passes_over_hidden_ones() {
         "{note}"
     );
     assert!(hidden_note(0, None).is_none());
-    // A folder holding only hidden entries is not empty: the note says what it held.
+    // A folder holding only hidden entries has no log to read: an error (issue 18), and the
+    // note still says what it held.
     let only = dir.path().join("only");
     fs::create_dir(&only).unwrap();
     fs::write(only.join(".netbox.log.swp"), "x\n").unwrap();
-    let out = expand_all(&[only]);
-    assert!(out.inputs.is_empty() && out.errors.is_empty(), "{out:?}");
+    let out = expand_all(std::slice::from_ref(&only));
+    assert!(out.inputs.is_empty(), "{out:?}");
+    assert!(
+        matches!(&out.errors[..], [Error::EmptyFolder { path }] if *path == only),
+        "{out:?}"
+    );
     assert_eq!(out.hidden.len(), 1);
 }
 

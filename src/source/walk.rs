@@ -59,13 +59,12 @@ pub fn expand_all(args: &[PathBuf]) -> Expanded {
                         o.skipped,
                         o.empty,
                         o.not_files.len(),
-                        o.hidden.len(),
                     )
                 };
                 let before = seen(&out);
                 walk(arg, &mut out);
-                // Nothing in it at all (a wrong path, a bundle not extracted yet): said,
-                // not taken for a clean log.
+                // Nothing in it at all (a wrong path, a bundle not extracted yet), or only
+                // hidden entries: said, not taken for a clean log.
                 if seen(&out) == before {
                     out.errors.push(Error::EmptyFolder { path: arg.clone() });
                 }
