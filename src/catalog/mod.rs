@@ -65,6 +65,12 @@ pub struct Rule {
     /// code no rule knows) matched the event: the catch-all for SSO error text.
     #[serde(default)]
     pub last_resort: bool,
+    /// Its AADSTS code is an outer wrapper that carries an inner code (AADSTS70002 "Error
+    /// validating credentials" before AADSTS54005, 70000, 50012): when the rule of an inner
+    /// code fires on the same event, that rule names the cause and this one is folded under
+    /// it in the verdict.
+    #[serde(default)]
+    pub wrapper: bool,
     /// Why this rule claims a code that a rule of another symptom claims too.
     #[serde(default)]
     pub overlap_reason: Option<String>,

@@ -12,7 +12,10 @@
 //! the very same event or login: two stated reasons are two causes, however close in time.
 //!
 //! Rank: severity, then how specific the evidence is ([`specificity`]), then how often it
-//! was seen, then how recently, then the rule id (a fixed order).
+//! was seen, then how recently, then the rule id (a fixed order). Two corrections look at
+//! the other findings ([`rank`]): a wrapper code (AADSTS70002) gives way to the inner code
+//! on the same event, and a narrower symptom (https-required within
+//! redirect-uri-mismatch) outranks the broader one on the same event.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -144,15 +147,94 @@ pub fn specificity(f: &Finding, compiled: &Compiled) -> u8 {
     }
 }
 
+/// True when a failure of symptom `a` is a kind of failure of symptom `b`, named more
+/// precisely: an http redirect URI is a redirect URI Entra does not know; an expired
+/// secret is a secret Entra refuses.
+pub fn narrower(a: Symptom, b: Symptom) -> bool {
+    use Symptom as S;
+    matches!(
+        (a, b),
+        (S::HttpsRequired, S::RedirectUriMismatch)
+            | (S::ClientSecretExpired, S::InvalidClientCredentials)
+    )
+}
+
+/// True when every event of `x` is one of `y`'s (the same place and line).
+fn same_events(x: &Finding, y: &Finding) -> bool {
+    !x.incidents.is_empty()
+        && x.incidents.iter().all(|i| {
+            y.incidents
+                .iter()
+                .any(|j| i.place == j.place && i.line == j.line)
+        })
+}
+
+/// A finding with what ranks it: how specific its evidence is, and the severity it ranks
+/// with (a wrapper code's finding ranks with the inner code's).
+struct Ranked {
+    finding: Finding,
+    specificity: u8,
+    severity: Severity,
+}
+
 /// The rank order of two findings: the more likely cause first.
-fn by_rank(a: &(Finding, u8), b: &(Finding, u8)) -> Ordering {
-    b.0.severity
-        .cmp(&a.0.severity)
-        .then_with(|| b.1.cmp(&a.1))
-        .then_with(|| b.0.count.cmp(&a.0.count))
-        .then_with(|| b.0.last_seen.cmp(&a.0.last_seen))
-        .then_with(|| a.0.rule.cmp(&b.0.rule))
-        .then_with(|| a.0.codes.cmp(&b.0.codes))
+fn by_rank(a: &Ranked, b: &Ranked) -> Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| b.specificity.cmp(&a.specificity))
+        .then_with(|| {
+            let (a, b) = (&a.finding, &b.finding);
+            b.count
+                .cmp(&a.count)
+                .then_with(|| b.last_seen.cmp(&a.last_seen))
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.codes.cmp(&b.codes))
+        })
+}
+
+/// Ranks `findings`: the specificity of each, then two corrections that need the others.
+/// A wrapper code's finding (AADSTS70002) on the same events as an inner code's ranks
+/// below it, at its severity; a finding whose symptom names the failure more precisely
+/// ([`narrower`]) on the same events as another ranks above it.
+fn rank(findings: Vec<Finding>, compiled: &Compiled) -> Vec<Ranked> {
+    let mut ranked: Vec<Ranked> = findings
+        .into_iter()
+        .map(|f| Ranked {
+            specificity: specificity(&f, compiled),
+            severity: f.severity,
+            finding: f,
+        })
+        .collect();
+    let wrapper = |f: &Finding| compiled.rule(&f.rule).is_some_and(|r| r.wrapper);
+    for w in 0..ranked.len() {
+        if !wrapper(&ranked[w].finding) {
+            continue;
+        }
+        let inner = (0..ranked.len()).find(|&k| {
+            k != w
+                && !wrapper(&ranked[k].finding)
+                && ranked[k].specificity == 4
+                && same_events(&ranked[w].finding, &ranked[k].finding)
+        });
+        if let Some(k) = inner {
+            ranked[w].severity = ranked[w].severity.min(ranked[k].severity);
+            ranked[w].specificity = 3;
+        }
+    }
+    for x in 0..ranked.len() {
+        for y in 0..ranked.len() {
+            let (fx, fy) = (&ranked[x].finding, &ranked[y].finding);
+            if x != y
+                && narrower(fx.symptom, fy.symptom)
+                && ranked[x].severity >= ranked[y].severity
+                && (same_events(fx, fy) || same_events(fy, fx))
+            {
+                ranked[x].specificity = ranked[x].specificity.max(ranked[y].specificity + 1);
+            }
+        }
+    }
+    ranked.sort_by(by_rank);
+    ranked
 }
 
 /// True when a failure of symptom `b` can be what a failure of symptom `a` looks like
@@ -211,15 +293,7 @@ fn explains(a: &Finding, b: &Finding, b_is_flow: bool, b_specific: bool) -> bool
 /// other's `also_seen_as`), orders the root causes by rank and then the folded findings,
 /// and sets `report.verdict` from the first root cause at warning or above.
 pub fn decide(report: &mut Report, compiled: &Compiled) {
-    let findings = std::mem::take(&mut report.findings);
-    let mut ranked: Vec<(Finding, u8)> = findings
-        .into_iter()
-        .map(|f| {
-            let s = specificity(&f, compiled);
-            (f, s)
-        })
-        .collect();
-    ranked.sort_by(by_rank);
+    let mut ranked = rank(std::mem::take(&mut report.findings), compiled);
     let is_flow = |f: &Finding| {
         compiled
             .rule(&f.rule)
@@ -228,11 +302,11 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
     let mut roots: Vec<usize> = Vec::new();
     let mut folded_under: Vec<Option<usize>> = vec![None; ranked.len()];
     for b in 0..ranked.len() {
-        let b_flow = is_flow(&ranked[b].0);
-        let b_specific = ranked[b].1 >= 3;
+        let b_flow = is_flow(&ranked[b].finding);
+        let b_specific = ranked[b].specificity >= 3;
         let under = roots.iter().copied().find(|&a| {
-            ranked[a].0.severity >= ranked[b].0.severity
-                && explains(&ranked[a].0, &ranked[b].0, b_flow, b_specific)
+            ranked[a].severity >= ranked[b].severity
+                && explains(&ranked[a].finding, &ranked[b].finding, b_flow, b_specific)
         });
         match under {
             Some(a) => folded_under[b] = Some(a),
@@ -241,27 +315,33 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
     }
     for (b, under) in folded_under.iter().enumerate() {
         if let Some(a) = *under {
-            let rule = ranked[b].0.rule.clone();
-            ranked[b].0.folded_into = Some(ranked[a].0.rule.clone());
-            if !ranked[a].0.also_seen_as.contains(&rule) {
-                ranked[a].0.also_seen_as.push(rule);
+            let rule = ranked[b].finding.rule.clone();
+            ranked[b].finding.folded_into = Some(ranked[a].finding.rule.clone());
+            if !ranked[a].finding.also_seen_as.contains(&rule) {
+                ranked[a].finding.also_seen_as.push(rule);
             }
         }
     }
     // Failed logins a root explains: its flows and those of what folds under it.
     let mut failed: Vec<BTreeSet<String>> = vec![BTreeSet::new(); ranked.len()];
-    for (i, (f, _)) in ranked.iter().enumerate() {
+    for (i, r) in ranked.iter().enumerate() {
         let root = folded_under[i].unwrap_or(i);
-        failed[root].extend(f.flows.iter().filter(|id| report.failed_flow(id)).cloned());
+        failed[root].extend(
+            r.finding
+                .flows
+                .iter()
+                .filter(|id| report.failed_flow(id))
+                .cloned(),
+        );
     }
     let mut order: Vec<usize> = roots.clone();
     order.extend((0..ranked.len()).filter(|i| folded_under[*i].is_some()));
     let top = roots.first().copied();
     let failed_top = top.map(|t| failed[t].len() as u64);
-    let mut slots: Vec<Option<(Finding, u8)>> = ranked.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<Finding>> = ranked.into_iter().map(|r| Some(r.finding)).collect();
     report.findings = order
         .iter()
-        .map(|&i| slots[i].take().expect("each finding placed once").0)
+        .map(|&i| slots[i].take().expect("each finding placed once"))
         .collect();
     report.verdict = match (top, report.findings.first()) {
         (Some(_), Some(f)) if f.severity >= Severity::Warning => Some(Verdict {

@@ -293,3 +293,81 @@ fn a_lost_state_next_to_an_expired_secret_is_another_cause() {
     );
     assert_eq!(r.findings[v.others[0]].rule, "auth-state-missing");
 }
+
+#[test]
+fn an_inner_code_names_the_cause_before_its_wrapper() {
+    let compiled = build_catalog(&[]).unwrap();
+    let mut wrapper = finding(
+        "aadsts-client-credentials-rejected-legacy",
+        Symptom::InvalidClientCredentials,
+        Severity::Error,
+        1,
+    );
+    wrapper.codes = vec![Shown::ours("AADSTS70002"), Shown::ours("AADSTS50012")];
+    wrapper.codes_seen = vec![Shown::ours("AADSTS70002"), Shown::ours("AADSTS54005")];
+    wrapper.incidents = vec![at(POD, 7, "2026-11-25T08:00:02Z")];
+    let mut inner = finding(
+        "aadsts54005-code-already-redeemed",
+        Symptom::TokenRedemptionFailed,
+        Severity::Warning,
+        1,
+    );
+    inner.codes = vec![Shown::ours("AADSTS54005")];
+    inner.codes_seen = wrapper.codes_seen.clone();
+    inner.incidents = wrapper.incidents.clone();
+    let mut r = report(vec![wrapper.clone(), inner]);
+    decide(&mut r, &compiled);
+    assert_eq!(r.verdict.unwrap().rule, "aadsts54005-code-already-redeemed");
+    assert_eq!(
+        r.findings[1].folded_into.as_deref(),
+        Some("aadsts54005-code-already-redeemed")
+    );
+    // Alone, the wrapper is the cause.
+    let mut r = report(vec![wrapper]);
+    decide(&mut r, &compiled);
+    assert_eq!(
+        r.verdict.unwrap().rule,
+        "aadsts-client-credentials-rejected-legacy"
+    );
+}
+
+#[test]
+fn an_http_redirect_uri_is_named_before_the_mismatch_it_causes() {
+    let compiled = build_catalog(&[]).unwrap();
+    let mut mismatch = finding(
+        "aadsts50011-redirect-uri-mismatch",
+        Symptom::RedirectUriMismatch,
+        Severity::Error,
+        1,
+    );
+    mismatch.codes = vec![Shown::ours("AADSTS50011")];
+    mismatch.codes_seen = vec![Shown::ours("AADSTS50011")];
+    mismatch.incidents = vec![at("browser-error.txt", 16, "2026-11-20T09:14:05Z")];
+    let mut https = finding(
+        "redirect-uri-must-be-https",
+        Symptom::HttpsRequired,
+        Severity::Error,
+        1,
+    );
+    https.diagnosis = vec![Shown::ours("the redirect URI uses http://")];
+    https.incidents = mismatch.incidents.clone();
+    let mut r = report(vec![mismatch.clone(), https]);
+    decide(&mut r, &compiled);
+    assert_eq!(r.verdict.unwrap().rule, "redirect-uri-must-be-https");
+    assert_eq!(
+        r.findings[0].also_seen_as,
+        ["aadsts50011-redirect-uri-mismatch"]
+    );
+    // On other events, the stated code ranks first.
+    let mut other = finding(
+        "redirect-uri-must-be-https",
+        Symptom::HttpsRequired,
+        Severity::Error,
+        1,
+    );
+    other.diagnosis = vec![Shown::ours("the redirect URI uses http://")];
+    other.incidents = vec![at(POD, 3, "2026-11-21T09:14:05Z")];
+    let mut r = report(vec![other, mismatch]);
+    decide(&mut r, &compiled);
+    assert_eq!(r.verdict.unwrap().rule, "aadsts50011-redirect-uri-mismatch");
+}

@@ -510,12 +510,13 @@ fn hidden_entries_are_passed_over_in_a_walk_unless_named() {
         assert_eq!(code, 1, "{stderr}");
         assert!(finding(&report, "aadsts50011-redirect-uri-mismatch").is_some());
     }
-    // A folder holding nothing but hidden entries is not "empty" (the note says why
-    // nothing was read): no error, no finding.
+    // A folder holding nothing but hidden entries has no log to read: an error naming it
+    // (issue 18), and the note says why nothing was read.
     let only = dir.path().join(".git/logs");
     std::fs::rename(dir.path().join(".git/logs/HEAD"), only.join(".HEAD")).unwrap();
     let r = run(&["scan", only.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no files to read in this folder"), "{}", r.stderr);
     assert!(
         r.stderr
             .contains("note: 1 hidden file(s) or folder(s) not read"),

@@ -156,7 +156,8 @@ fn every_sample_opens_with_its_cause_and_first_step() {
         ("https-required", "redirect-uri-must-be-https"),
         ("invalid-secret", "aadsts7000215-invalid-client-secret"),
         ("not-logged-in", "sso-failed-redirect-to-login"),
-        ("redirect-uri-mismatch", "aadsts50011-redirect-uri-mismatch"),
+        // AADSTS50011 for an http:// URI: the narrower https-required names the cause.
+        ("redirect-uri-mismatch", "redirect-uri-must-be-https"),
     ];
     for (dir, rule) in cases {
         let (_, report, _) = json(&[&sample(dir)]);
