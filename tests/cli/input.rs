@@ -516,7 +516,11 @@ fn hidden_entries_are_passed_over_in_a_walk_unless_named() {
     std::fs::rename(dir.path().join(".git/logs/HEAD"), only.join(".HEAD")).unwrap();
     let r = run(&["scan", only.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("no files to read in this folder"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no files to read in this folder"),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stderr
             .contains("note: 1 hidden file(s) or folder(s) not read"),
