@@ -515,6 +515,23 @@ pub fn with_default_command(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::
         }
     }
     let at = i.min(argv.len());
+    // `sso-triage -q scan FILE`: a command's flags typed before the command. The command
+    // is moved in front of them (only when the first word is a flag, so a file named like a
+    // command, given first, stays a file).
+    if argv
+        .get(at)
+        .is_some_and(|a| a.to_string_lossy().starts_with('-'))
+    {
+        let named = argv[at..].iter().position(|a| {
+            let a = a.to_string_lossy();
+            SUBCOMMANDS.contains(&a.as_ref()) && !std::path::Path::new(a.as_ref()).exists()
+        });
+        if let Some(p) = named {
+            let command = argv.remove(at + p);
+            argv.insert(at, command);
+            return argv;
+        }
+    }
     argv.insert(at, "scan".into());
     argv
 }

@@ -230,3 +230,39 @@ fn completions_and_man_flags() {
     assert!(matches!(a.command, Command::Man(ref m) if m.dir == Some(PathBuf::from("man1"))));
     assert!(parse(&["sso-triage", "man", "scan", "--dir", "man1"]).is_err());
 }
+
+#[test]
+fn a_commands_flags_typed_before_it_are_moved_behind_it() {
+    let argv = |a: &[&str]| -> Vec<std::ffi::OsString> {
+        std::iter::once("sso-triage")
+            .chain(a.iter().copied())
+            .map(Into::into)
+            .collect()
+    };
+    let got = |a: &[&str]| -> Vec<String> {
+        with_default_command(argv(a))
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(
+        got(&["-q", "scan", "x.log"]),
+        ["sso-triage", "scan", "-q", "x.log"]
+    );
+    assert_eq!(
+        got(&["-o", "json", "--width", "80", "scan", "x.log"]),
+        ["sso-triage", "scan", "-o", "json", "--width", "80", "x.log"]
+    );
+    // Without a command word, scan is put in front as before.
+    assert_eq!(got(&["-q", "x.log"]), ["sso-triage", "scan", "-q", "x.log"]);
+    for args in [
+        &["-q", "scan", "x.log"][..],
+        &["-o", "json", "scan", "x.log"],
+    ] {
+        let parsed = Args::try_parse_from(with_default_command(argv(args)));
+        assert!(
+            matches!(parsed.map(|a| a.command), Ok(Command::Scan(_))),
+            "{args:?}"
+        );
+    }
+}

@@ -107,7 +107,14 @@ impl ScanConfig {
         let now = chrono::Utc::now();
         let time = |t: &Option<String>, flag: &str| {
             t.as_deref()
-                .map(|t| crate::filter::parse_time(t, now).map_err(|e| format!("{flag}: {e}")))
+                .map(|t| {
+                    let parsed = if flag == "--until" {
+                        crate::filter::parse_until(t, now)
+                    } else {
+                        crate::filter::parse_time(t, now)
+                    };
+                    parsed.map_err(|e| format!("{flag}: {e}"))
+                })
                 .transpose()
         };
         config.filter = crate::filter::EventFilter {

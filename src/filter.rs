@@ -69,8 +69,18 @@ impl EventFilter {
 }
 
 /// Parses `--since` / `--until`: a time (RFC 3339, `YYYY-MM-DD HH:MM[:SS]` in UTC, or a date
-/// `YYYY-MM-DD` for its midnight UTC), or a duration before `now` (`30m`, `2h`, `1d`).
+/// `YYYY-MM-DD`: its start, or with `end_of_day` (for `--until`) its last millisecond, so
+/// `--until 2026-11-21` takes in that whole day), or a duration before `now` (`30m`, `2h`).
 pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    parse_bound(text, now, false)
+}
+
+/// [`parse_time`] for `--until`.
+pub fn parse_until(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    parse_bound(text, now, true)
+}
+
+fn parse_bound(text: &str, now: DateTime<Utc>, end_of_day: bool) -> Result<DateTime<Utc>, String> {
     let t = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(t) {
         return Ok(at.with_timezone(&Utc));
@@ -86,7 +96,12 @@ pub fn parse_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Strin
         }
     }
     if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok(day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
+        let at = if end_of_day {
+            day.and_hms_milli_opt(23, 59, 59, 999)
+        } else {
+            day.and_hms_opt(0, 0, 0)
+        };
+        return Ok(at.expect("a time of a day that exists").and_utc());
     }
     match timestamp::parse_duration(t) {
         Ok(secs) => Ok(now - chrono::Duration::seconds(secs)),

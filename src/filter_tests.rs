@@ -80,3 +80,19 @@ fn bad_values_say_what_to_write() {
         "2026-11-21T00:00:00Z".parse::<DateTime<Utc>>().unwrap()
     );
 }
+
+#[test]
+fn until_a_date_takes_in_that_whole_day() {
+    let now = Utc::now();
+    let since = parse_time("2026-11-21", now).unwrap();
+    let until = parse_until("2026-11-21", now).unwrap();
+    assert_eq!(
+        until,
+        "2026-11-21T23:59:59.999Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    assert!(since < until);
+    assert_eq!(
+        parse_until("2026-11-21 14:00", now).unwrap(),
+        "2026-11-21T14:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+}

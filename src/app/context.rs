@@ -14,8 +14,13 @@ use crate::report::Finding;
 
 pub use crate::config::MAX_CONTEXT;
 
-/// Characters of one context line kept (the rest is cut, as long evidence is).
+/// Characters of one context line shown (the rest is cut after masking, as long evidence
+/// is).
 const MAX_CONTEXT_CHARS: usize = 500;
+
+/// Bytes of one context line read: a longer line is read to here and its last, cut word
+/// dropped before masking, so no piece of a cut secret is shown.
+const MAX_CONTEXT_READ: u64 = 64 << 10;
 
 /// Fills `context_before` / `context_after` of the evidence of `findings` with up to `n`
 /// lines each side, for evidence from one of `files`.
@@ -27,7 +32,8 @@ pub(super) fn add_context(findings: &mut [Finding], files: &[PathBuf], n: usize,
     // read are opened again.
     let by_name: BTreeMap<String, &PathBuf> = files
         .iter()
-        .filter(|p| !is_har(p))
+        // Only regular files are opened again: a FIFO would wait for a writer for ever.
+        .filter(|p| !is_har(p) && std::fs::metadata(p).is_ok_and(|m| m.is_file()))
         .map(|p| {
             (
                 masking
@@ -56,7 +62,12 @@ pub(super) fn add_context(findings: &mut [Finding], files: &[PathBuf], n: usize,
         let Some(found) = by_name.get(e.source.as_str()).and_then(|p| lines.get(p)) else {
             continue;
         };
-        let show = |l: &u64| found.get(l).map(|t| masking.show_line(t));
+        // Masked whole, then cut: a cut secret would no longer look like one.
+        let show = |l: &u64| {
+            found
+                .get(l)
+                .map(|t| masking.show_line(t).window(MAX_CONTEXT_CHARS))
+        };
         let end = e.line + e.lines.max(1);
         e.context_before = (e.line.saturating_sub(n as u64).max(1)..e.line)
             .filter_map(|l| show(&l))
@@ -97,16 +108,21 @@ fn read_lines(path: &Path, want: &BTreeSet<u64>) -> std::io::Result<BTreeMap<u64
         let keep = want.contains(&number);
         let read = if keep {
             (&mut reader)
-                .take(4 * MAX_CONTEXT_CHARS as u64)
+                .take(MAX_CONTEXT_READ)
                 .read_until(b'\n', &mut line)?
         } else {
             0
         };
         if keep && read > 0 {
             let text = String::from_utf8_lossy(&line);
-            let text = text.trim_end_matches(['\n', '\r']);
-            let cut: String = text.chars().take(MAX_CONTEXT_CHARS).collect();
-            out.insert(number, cut);
+            let mut text = text.trim_end_matches(['\n', '\r']);
+            if !line.ends_with(b"\n") && read as u64 == MAX_CONTEXT_READ {
+                // Cut by the read limit: the last word may be part of a secret.
+                text = text
+                    .rsplit_once(char::is_whitespace)
+                    .map_or("", |(head, _)| head);
+            }
+            out.insert(number, text.to_string());
         }
         if !line.ends_with(b"\n") && !skip_line(&mut reader)? {
             break;

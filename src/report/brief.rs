@@ -140,14 +140,14 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
     verdict(report, style, out)?;
     let top = &report.findings[v.finding];
     writeln!(out)?;
-    writeln!(
-        out,
-        "{}",
-        cut(
-            &format!("Rule: {}  Symptom: {}", top.rule, top.symptom),
-            width
-        )
-    )?;
+    for l in wrap(
+        &format!("Rule: {} (symptom {})", top.rule, top.symptom),
+        width,
+        "",
+        "  ",
+    ) {
+        writeln!(out, "{l}")?;
+    }
     if !top.also_seen_as.is_empty() {
         for l in wrap(
             &format!(
@@ -204,6 +204,12 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
     if !report.flows.is_empty() {
         for l in wrap(&report.flow_counts(), width, "Login flows:", "  ") {
             writeln!(out, "\n{l}")?;
+        }
+    }
+    if let Some(left) = super::left_out(&report.summary) {
+        writeln!(out)?;
+        for l in wrap(&left, width, "", "") {
+            writeln!(out, "{l}")?;
         }
     }
     let hidden = report.findings.len() - 1 - v.others.len();
@@ -264,7 +270,18 @@ pub fn cause_lines(
         } else if width >= with_count {
             line.push_str(&format!("{:<rule$}  {:>count$}x", f.rule, f.count));
         } else {
-            line.push_str(&cut(&f.rule, width.saturating_sub(base).max(8)));
+            line.push_str(&f.rule);
+        }
+        // Too narrow for the columns: the rule on a line of its own (never cut).
+        if line.trim_end().width() > width {
+            writeln!(
+                out,
+                "  {} {}",
+                severity_word(f.severity, style).trim_end(),
+                f.symptom.key()
+            )?;
+            writeln!(out, "    {}", f.rule)?;
+            continue;
         }
         writeln!(out, "{}", line.trim_end())?;
     }
@@ -320,14 +337,23 @@ fn entra_rows(f: &Finding, style: Style, out: &mut dyn Write) -> Result<()> {
                 writeln!(out)?;
             }
             if let Some(t) = &r.time {
-                writeln!(out, "  Time            {}", style.time(t))?;
+                let t = style.time(t);
+                if 2 + 14 + 2 + t.width() <= width {
+                    writeln!(out, "  {:<14}  {t}", "Time")?;
+                } else {
+                    writeln!(out, "  Time\n    {t}")?;
+                }
             }
             for (label, v) in [
                 ("Trace ID", &r.trace_id),
                 ("Correlation ID", &r.correlation_id),
             ] {
                 if let Some(v) = v {
-                    writeln!(out, "  {label:<14}  {v}")?;
+                    if 2 + 14 + 2 + v.width() <= width {
+                        writeln!(out, "  {label:<14}  {v}")?;
+                    } else {
+                        writeln!(out, "  {label}\n    {v}")?;
+                    }
                 }
             }
         }
@@ -376,14 +402,14 @@ fn more_attempts(f: &Finding, out: &mut dyn Write) -> Result<()> {
 /// A report with findings but no verdict: only notes (info).
 fn notes_only(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     let width = style.columns();
-    writeln!(
-        out,
-        "{}",
-        cut(
-            "No sign-in failure found. Notes (info, no action needed unless users report a problem):",
-            width
-        )
-    )?;
+    for l in wrap(
+        "No sign-in failure found. Notes (info, no action needed unless users report a problem):",
+        width,
+        "",
+        "",
+    ) {
+        writeln!(out, "{l}")?;
+    }
     let all: Vec<&Finding> = report.findings.iter().collect();
     cause_lines(&all, style, width, out)?;
     writeln!(out, "Run with -v for the notes in full.")?;

@@ -316,6 +316,11 @@ fn summary_section(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "## Summary\n")?;
     if report.findings.is_empty() {
         writeln!(out, "No SSO failure was found in the logs.\n")?;
+    }
+    if let Some(left) = super::left_out(&report.summary) {
+        writeln!(out, "{left}\n")?;
+    }
+    if report.findings.is_empty() {
     } else {
         match &report.verdict {
             Some(v) => verdict_lines(report, v, out)?,

@@ -519,6 +519,25 @@ pub fn render(
     }
 }
 
+/// What the filters left out, as a sentence for the report itself (`None` when nothing
+/// was): a report that shows nothing must say when a filter is why.
+pub fn left_out(s: &Summary) -> Option<String> {
+    let mut parts = Vec::new();
+    if s.filtered_events > 0 {
+        parts.push(format!(
+            "{} event(s) of interest were left out by --since/--until/--pod/--exclude-pod",
+            s.filtered_events
+        ));
+    }
+    if s.findings_filtered > 0 {
+        parts.push(format!(
+            "{} finding(s) were not reported because of --severity/--symptom",
+            s.findings_filtered
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("Filtered: {}.", parts.join("; ")))
+}
+
 /// Options that change how a report is drawn, never what it says.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {

@@ -48,7 +48,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
         writeln!(out, "{}\n", crate::report::SECRETS_WARNING)?;
     }
     if report.findings.is_empty() {
-        nothing_found(report, out)?;
+        nothing_found(report, style, out)?;
         flows(report, style, out)?;
     } else if style.details {
         if report.verdict.is_some() {
@@ -68,10 +68,10 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
 }
 
 /// What a report without findings says.
-fn nothing_found(report: &Report, out: &mut dyn Write) -> Result<()> {
+fn nothing_found(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     let s = &report.summary;
-    writeln!(
-        out,
+    let width = style.columns();
+    let mut text = format!(
         "No SSO failure found in {} line(s) from {} input(s){}.",
         s.lines,
         s.inputs,
@@ -83,12 +83,23 @@ fn nothing_found(report: &Report, out: &mut dyn Write) -> Result<()> {
         } else {
             String::new()
         }
-    )?;
+    );
+    if let Some(left) = super::left_out(s) {
+        text.push(' ');
+        text.push_str(&left);
+    }
+    for l in wrap(&text, width, "", "") {
+        writeln!(out, "{l}")?;
+    }
     if s.lines > 0 {
-        writeln!(
-            out,
-            "If users still cannot sign in, the failure may have happened at Entra (only the browser saw it) or NetBox swallowed it: collect the browser's error page text (Request Id, Correlation Id, AADSTS code) and enable the `social` logger at DEBUG."
-        )?;
+        for l in wrap(
+            "If users still cannot sign in, the failure may have happened at Entra (only the browser saw it) or NetBox swallowed it: collect the browser's error page text (Request Id, Correlation Id, AADSTS code) and enable the `social` logger at DEBUG.",
+            width,
+            "",
+            "",
+        ) {
+            writeln!(out, "{l}")?;
+        }
     }
     Ok(())
 }

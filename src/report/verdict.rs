@@ -13,7 +13,7 @@
 //!
 //! Rank: severity, then how specific the evidence is ([`specificity`]), then how often it
 //! was seen, then how recently, then the rule id (a fixed order). Two corrections look at
-//! the other findings ([`rank`]): a wrapper code (AADSTS70002) gives way to the inner code
+//! the other findings (`rank`): a wrapper code (AADSTS70002) gives way to the inner code
 //! on the same event, and a narrower symptom (https-required within
 //! redirect-uri-mismatch) outranks the broader one on the same event.
 
@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Finding, Report};
 use crate::catalog::compile::Compiled;
-use crate::catalog::{Detector, RuleLookup, Severity, Symptom};
+use crate::catalog::{Detector, FlowCondition, RuleLookup, Severity, Symptom};
 use crate::redact::Shown;
 
 /// Events of two findings within this many seconds in one input or pod are one request.
@@ -221,6 +221,24 @@ fn rank(findings: Vec<Finding>, compiled: &Compiled) -> Vec<Ranked> {
             ranked[w].specificity = 3;
         }
     }
+    // A generic error whose every event is explained by a specific finding (the warning
+    // AADSTS70008 then NetBox's "Single sign-on failed" 100 ms later) ranks with it: the
+    // specific one names the cause.
+    for g in 0..ranked.len() {
+        let kind = Kind::of(&ranked[g].finding, ranked[g].specificity, compiled);
+        if kind.flow || kind.specific {
+            continue;
+        }
+        let specific = (0..ranked.len()).find(|&k| {
+            k != g
+                && ranked[k].specificity >= 3
+                && ranked[k].severity < ranked[g].severity
+                && explains(&ranked[k].finding, &ranked[g].finding, kind)
+        });
+        if let Some(k) = specific {
+            ranked[g].severity = ranked[k].severity;
+        }
+    }
     for x in 0..ranked.len() {
         for y in 0..ranked.len() {
             let (fx, fy) = (&ranked[x].finding, &ranked[y].finding);
@@ -259,20 +277,50 @@ pub fn consequence(b: Symptom, a: Symptom) -> bool {
             ))
 }
 
+/// What kind of finding is being folded.
+#[derive(Debug, Clone, Copy)]
+struct Kind {
+    /// A login-flow finding.
+    flow: bool,
+    /// A login that never came back (the browser's error page of another input explains it).
+    no_callback: bool,
+    /// It names a reason of its own (an AADSTS code stated, a diagnosis read).
+    specific: bool,
+}
+
+impl Kind {
+    fn of(f: &Finding, specificity: u8, compiled: &Compiled) -> Kind {
+        let rule = compiled.rule(&f.rule);
+        let stated_unknown = f.symptom == Symptom::Unknown
+            && f.codes_seen
+                .iter()
+                .any(|c| crate::catalog::parse_aadsts(c).is_some());
+        Kind {
+            flow: rule.is_some_and(|r| r.detector() == Detector::Flow),
+            no_callback: rule.is_some_and(|r| r.flow == Some(FlowCondition::NoCallback)),
+            specific: specificity >= 3 || stated_unknown,
+        }
+    }
+}
+
 /// True when every event of `b` is explained by `a`. Always when each is the same event
-/// as one of `a`'s (two rules read one line). A login-flow finding (`b_is_flow`) also when
-/// its flows are `a`'s or each of its steps is near one of `a`'s events, in any input. A
-/// log finding also when its symptom can be a [`consequence`] of `a`'s, and its flows are
-/// `a`'s, or (when it names no reason of its own: `b_specific` false) each of its events
-/// is near one of `a`'s. Two findings that each name their own reason (two AADSTS codes,
-/// two diagnoses) are two causes, however close in time.
-fn explains(a: &Finding, b: &Finding, b_is_flow: bool, b_specific: bool) -> bool {
+/// as one of `a`'s (two rules read one line). A login-flow finding also when its flows are
+/// `a`'s, or each of its steps is near one of `a`'s events in the same input; a login that
+/// never came back also near one in any input. A log finding also when its symptom can be
+/// a [`consequence`] of `a`'s, and its flows are `a`'s, or (when it names no reason of its
+/// own) each of its events is near one of `a`'s. Two findings that each name their own
+/// reason (two AADSTS codes, two diagnoses) are two causes, however close in time. A
+/// finding with more events than it kept ([`MAX_INCIDENTS`]) folds only by its flows: its
+/// other events are not known.
+fn explains(a: &Finding, b: &Finding, kind: Kind) -> bool {
     if b.incidents.is_empty() && b.flows.is_empty() {
         return false;
     }
+    let complete = b.incidents.len() as u64 >= b.count;
     let same = |i: &Incident, j: &Incident| i.place == j.place && i.line == j.line;
     let all_near = |near: &dyn Fn(&Incident, &Incident) -> bool| {
-        !b.incidents.is_empty()
+        complete
+            && !b.incidents.is_empty()
             && b.incidents
                 .iter()
                 .all(|i| a.incidents.iter().any(|j| near(i, j)))
@@ -282,11 +330,11 @@ fn explains(a: &Finding, b: &Finding, b_is_flow: bool, b_specific: bool) -> bool
     }
     let flows_covered =
         !b.flows.is_empty() && b.flows.iter().all(|id| a.flows.iter().any(|x| x == id));
-    if b_is_flow {
-        return flows_covered || all_near(&|i, j| i.near(j, true));
+    if kind.flow {
+        return flows_covered || all_near(&|i, j| i.near(j, kind.no_callback));
     }
     consequence(b.symptom, a.symptom)
-        && (flows_covered || (!b_specific && all_near(&|i, j| i.near(j, false))))
+        && (flows_covered || (!kind.specific && all_near(&|i, j| i.near(j, false))))
 }
 
 /// Ranks `report.findings`, folds those another explains (their `folded_into`, the
@@ -294,19 +342,13 @@ fn explains(a: &Finding, b: &Finding, b_is_flow: bool, b_specific: bool) -> bool
 /// and sets `report.verdict` from the first root cause at warning or above.
 pub fn decide(report: &mut Report, compiled: &Compiled) {
     let mut ranked = rank(std::mem::take(&mut report.findings), compiled);
-    let is_flow = |f: &Finding| {
-        compiled
-            .rule(&f.rule)
-            .is_some_and(|r| r.detector() == Detector::Flow)
-    };
     let mut roots: Vec<usize> = Vec::new();
     let mut folded_under: Vec<Option<usize>> = vec![None; ranked.len()];
     for b in 0..ranked.len() {
-        let b_flow = is_flow(&ranked[b].finding);
-        let b_specific = ranked[b].specificity >= 3;
+        let kind = Kind::of(&ranked[b].finding, ranked[b].specificity, compiled);
         let under = roots.iter().copied().find(|&a| {
             ranked[a].severity >= ranked[b].severity
-                && explains(&ranked[a].finding, &ranked[b].finding, b_flow, b_specific)
+                && explains(&ranked[a].finding, &ranked[b].finding, kind)
         });
         match under {
             Some(a) => folded_under[b] = Some(a),
@@ -338,6 +380,15 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
     order.extend((0..ranked.len()).filter(|i| folded_under[*i].is_some()));
     let top = roots.first().copied();
     let failed_top = top.map(|t| failed[t].len() as u64);
+    // Since the earliest event of the cause and of what folds under it.
+    let since_top = top.and_then(|t| {
+        ranked
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i == t || folded_under[*i] == Some(t))
+            .filter_map(|(_, r)| r.finding.first_seen.clone())
+            .min()
+    });
     let mut slots: Vec<Option<Finding>> = ranked.into_iter().map(|r| Some(r.finding)).collect();
     report.findings = order
         .iter()
@@ -352,7 +403,7 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
             severity: f.severity,
             failed_logins: failed_top.filter(|n| *n > 0),
             count: f.count,
-            since: f.first_seen.clone(),
+            since: since_top.or_else(|| f.first_seen.clone()),
             last_seen: f.last_seen.clone(),
             sources: f.sources.iter().take(3).cloned().collect(),
             first_step: f.resolution.first().cloned(),

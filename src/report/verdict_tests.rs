@@ -55,7 +55,7 @@ fn a_generic_finding_on_the_same_requests_folds_under_the_code_entra_stated() {
         "aadsts7000222-client-secret-expired",
         Symptom::ClientSecretExpired,
         Severity::Error,
-        3,
+        2,
     );
     expired.codes = vec![Shown::ours("AADSTS7000222")];
     expired.codes_seen = vec![Shown::ours("AADSTS7000222")];
@@ -68,10 +68,11 @@ fn a_generic_finding_on_the_same_requests_folds_under_the_code_entra_stated() {
         "auth-forbidden-credentials-not-allowed",
         Symptom::InvalidClientCredentials,
         Severity::Error,
-        6,
+        3,
     );
     generic.incidents = vec![
         at(POD, 26, "2026-11-21T14:02:11.482Z"),
+        at(POD, 27, "2026-11-21T14:02:11.483Z"),
         at(POD, 93, "2026-11-21T14:31:47.300Z"),
     ];
     let mut r = report(vec![generic, expired]);
@@ -370,4 +371,86 @@ fn an_http_redirect_uri_is_named_before_the_mismatch_it_causes() {
     let mut r = report(vec![other, mismatch]);
     decide(&mut r, &compiled);
     assert_eq!(r.verdict.unwrap().rule, "aadsts50011-redirect-uri-mismatch");
+}
+
+#[test]
+fn the_attack_cases_of_session_12_stay_apart() {
+    let compiled = build_catalog(&[]).unwrap();
+    // A finding with more events than it kept does not fold by what it kept.
+    let mut expired = finding(
+        "aadsts7000222-client-secret-expired",
+        Symptom::ClientSecretExpired,
+        Severity::Error,
+        1,
+    );
+    expired.codes = vec![Shown::ours("AADSTS7000222")];
+    expired.codes_seen = expired.codes.clone();
+    expired.incidents = vec![at(POD, 1, "2026-11-25T08:00:00Z")];
+    let mut generic = finding(
+        "sso-failed-redirect-to-login",
+        Symptom::NotLoggedInAfterAuth,
+        Severity::Error,
+        600,
+    );
+    generic.incidents = vec![at(POD, 2, "2026-11-25T08:00:01Z")];
+    let mut r = report(vec![expired.clone(), generic.clone()]);
+    decide(&mut r, &compiled);
+    assert!(
+        r.findings.iter().all(|f| f.folded_into.is_none()),
+        "600 events, 1 kept"
+    );
+    generic.count = 1;
+    let mut r = report(vec![expired.clone(), generic]);
+    decide(&mut r, &compiled);
+    assert_eq!(r.findings[0].also_seen_as, ["sso-failed-redirect-to-login"]);
+
+    // Only a login that never came back folds across inputs by time.
+    let mut callback_404 = finding(
+        "flow-callback-404",
+        Symptom::WrongTenantOrApp,
+        Severity::Error,
+        1,
+    );
+    callback_404.incidents = vec![at("ingress.log", 2, "2026-11-25T07:59:56Z")];
+    let mut r = report(vec![expired.clone(), callback_404]);
+    decide(&mut r, &compiled);
+    assert!(r.findings.iter().all(|f| f.folded_into.is_none()));
+
+    // An unknown code Entra stated is a reason of its own.
+    let mut unknown = finding(
+        "unknown-aadsts-code",
+        Symptom::Unknown,
+        Severity::Warning,
+        1,
+    );
+    unknown.codes_seen = vec![Shown::ours("AADSTS1234567")];
+    unknown.incidents = vec![at(POD, 2, "2026-11-25T08:00:01Z")];
+    let mut r = report(vec![expired.clone(), unknown]);
+    decide(&mut r, &compiled);
+    assert!(r.findings.iter().all(|f| f.folded_into.is_none()));
+
+    // A warning that names the reason comes before the generic error it causes.
+    let mut code_expired = finding(
+        "aadsts70008-code-expired",
+        Symptom::TokenRedemptionFailed,
+        Severity::Warning,
+        1,
+    );
+    code_expired.codes = vec![Shown::ours("AADSTS70008")];
+    code_expired.codes_seen = code_expired.codes.clone();
+    code_expired.incidents = vec![at(POD, 5, "2026-11-25T09:00:00.000Z")];
+    let mut hidden = finding(
+        "sso-failed-redirect-to-login",
+        Symptom::NotLoggedInAfterAuth,
+        Severity::Error,
+        1,
+    );
+    hidden.incidents = vec![at(POD, 6, "2026-11-25T09:00:00.100Z")];
+    let mut r = report(vec![hidden, code_expired]);
+    decide(&mut r, &compiled);
+    assert_eq!(r.verdict.unwrap().rule, "aadsts70008-code-expired");
+    assert_eq!(
+        r.findings[1].folded_into.as_deref(),
+        Some("aadsts70008-code-expired")
+    );
 }
