@@ -329,19 +329,15 @@ fn summary_section(report: &Report, out: &mut dyn Write) -> Result<()> {
                 "No sign-in failure was found; the findings below are notes.\n"
             )?,
         }
-        let errors = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let warnings = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count();
+        let count = |sev: Severity| report.findings.iter().filter(|f| f.severity == sev).count();
+        let (errors, warnings, notes) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
         writeln!(
             out,
-            "{} finding(s): {errors} error, {warnings} warning.",
+            "{} finding(s): {errors} error, {warnings} warning, {notes} note.",
             report.findings.len()
         )?;
     }
