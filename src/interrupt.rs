@@ -29,9 +29,3 @@ pub fn install() {
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
 }
-
-/// Marks the run as interrupted, as Ctrl-C does (for tests).
-#[doc(hidden)]
-pub fn request() {
-    REQUESTED.store(true, Ordering::SeqCst);
-}

@@ -398,16 +398,15 @@ impl Analyzer<'_> {
                 _ => None,
             })
         });
+        // One incident for every finding of the event: its place is hashed once.
+        let incident = Incident::new(&matched.source_key, matched.line, event_time);
         for (hit, &key) in matched.hits.iter().zip(keys) {
             let tally = self.collected.tallies.entry(key).or_default();
             tally.count += 1;
             tally.first = min_opt(tally.first, matched.time);
             tally.last = tally.last.max(matched.time);
             tally.log_timed |= matched.time.is_some();
-            push_incident(
-                &mut tally.incidents,
-                Incident::new(&matched.source_key, matched.line, event_time),
-            );
+            push_incident(&mut tally.incidents, incident);
             if tally.sources.len() < MAX_SOURCES && !tally.sources.contains(&matched.source_key) {
                 tally.sources.insert(matched.source_key.clone());
             }

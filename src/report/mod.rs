@@ -102,13 +102,6 @@ impl Report {
         self.inputs.iter_mut().for_each(&mut *f);
     }
 
-    /// True when the login flow `id` failed or was abandoned.
-    pub fn failed_flow(&self, id: &str) -> bool {
-        self.flows
-            .iter()
-            .any(|f| f.id == id && matches!(f.outcome, Outcome::Failed | Outcome::Abandoned))
-    }
-
     /// `N (a succeeded, b failed, c abandoned, d incomplete)` for the login flows, those
     /// released from memory included.
     pub fn flow_counts(&self) -> String {

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::{Finding, Report};
 use crate::catalog::compile::Compiled;
 use crate::catalog::{Detector, FlowCondition, RuleLookup, Severity, Symptom};
+use crate::correlate::Outcome;
 use crate::redact::Shown;
 
 /// Events of two findings within this many seconds in one input or pod are one request.
@@ -365,6 +366,12 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
         }
     }
     // Failed logins a root explains: its flows and those of what folds under it.
+    let failed_ids: BTreeSet<&str> = report
+        .flows
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::Abandoned))
+        .map(|f| f.id.as_str())
+        .collect();
     let mut failed: Vec<BTreeSet<String>> = vec![BTreeSet::new(); ranked.len()];
     for (i, r) in ranked.iter().enumerate() {
         let root = folded_under[i].unwrap_or(i);
@@ -372,7 +379,7 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
             r.finding
                 .flows
                 .iter()
-                .filter(|id| report.failed_flow(id))
+                .filter(|id| failed_ids.contains(id.as_str()))
                 .cloned(),
         );
     }
