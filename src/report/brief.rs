@@ -202,8 +202,9 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
     }
     entra_rows(top, style, out)?;
     if !report.flows.is_empty() {
+        writeln!(out)?;
         for l in wrap(&report.flow_counts(), width, "Login flows:", "  ") {
-            writeln!(out, "\n{l}")?;
+            writeln!(out, "{l}")?;
         }
     }
     if let Some(left) = super::left_out(&report.summary) {
