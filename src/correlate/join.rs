@@ -10,7 +10,9 @@
 //!    same and the callback follows the start within the flow timeout;
 //! 2. an error that found no callback in its own pod joins the flow that has one of its
 //!    Entra ids (trace or correlation id), else the flow whose callback is nearest in time
-//!    (same pod first) within [`ERROR_WINDOW_SECS`].
+//!    within [`ERROR_WINDOW_SECS`]: a callback logged after the error (the request's own
+//!    access line) before one logged earlier, then the same pod first; a login that worked
+//!    never takes an error logged after its callback.
 //!
 //! Finally the flows are ordered by start time, so ids follow the timeline across inputs.
 
@@ -173,7 +175,17 @@ impl OrphanIndex {
         self.callbacks[from..]
             .iter()
             .take_while(|&&(c, _)| c <= t + limit)
-            .map(|&(c, i)| ((flows[i].pod != orphan.pod, (c - t).abs()), i))
+            // A callback logged after the error first (its own request's access line:
+            // Django logs the error before it), allowing a second of clock skew between
+            // pods; then the same pod; then the nearest.
+            .filter_map(|&(c, i)| {
+                let before = c < t - Duration::seconds(1);
+                // A login that worked never takes a later error (see `Correlator::error`).
+                if before && flows[i].outcome == Outcome::Succeeded {
+                    return None;
+                }
+                Some(((before, flows[i].pod != orphan.pod, (c - t).abs()), i))
+            })
             .min()
             .map(|(_, i)| i)
     }

@@ -47,6 +47,11 @@ const MAX_KEYS: usize = 32;
 /// minutes. The oldest go first.
 const MAX_CODES: usize = 16_384;
 
+/// Errors waiting for the callback that follows them (see [`Correlator::error`]).
+const MAX_PENDING: usize = 64;
+/// Without times, an error waits this many lines for its callback.
+pub const PENDING_LINES: u64 = 40;
+
 /// At most this many orphan errors are kept per input: they are a hint for the join, and a
 /// log full of errors without any login traffic should not fill memory with them.
 const MAX_ORPHANS: usize = 256;
@@ -426,6 +431,7 @@ impl Correlator {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
+        self.expire_pending(origin.time, origin.line);
         let key = self.client_key(access);
         let open = self.open_flow_of(access, origin, key);
         let joined = if access.path.contains("/oauth/login/") {
@@ -521,6 +527,7 @@ impl Correlator {
             flow.keys.push(format!("request_id:{id}"));
         }
         if self.replayed_code(access, origin, idx) {
+            self.attach_pending(idx);
             return self.flows[idx].serial;
         }
         let flow = &mut self.flows[idx];
@@ -600,34 +607,72 @@ impl Correlator {
         Some(flow.serial)
     }
 
-    /// Feeds an error event with no client of its own (a traceback, `Request failed ...`):
-    /// it joins the callback of the same pod nearest in time.
+    /// Feeds an error event with no client of its own (a traceback, `Request failed ...`).
     ///
     /// `keys` are the Entra ids the event carries (`trace_id:...`, `correlation_id:...`): an
     /// error with an id a flow already has joins that flow first, whatever the time.
+    /// Otherwise it waits for the callback that follows it on the same pod: Django logs a
+    /// request's error before that request's access line, so a replayed callback's error
+    /// belongs to the replay, not to the login that worked seconds before. Only when no
+    /// callback follows within [`ERROR_WINDOW_SECS`] (or [`PENDING_LINES`] lines, without
+    /// times) does it join the nearest earlier callback of its pod.
     pub fn error(&mut self, origin: &Origin<'_>, rules: &[String], keys: &[String]) {
         if origin.time.is_some() {
             self.last_time = self.last_time.max(origin.time);
         }
-        let by_key = self.latest_with_key(keys);
-        if let Some(i) = by_key.or_else(|| self.nearest_callback(origin)) {
-            self.flows[i].add_error(origin, rules, keys);
-            self.index_keys(i);
-        } else {
-            let pending = Orphan {
-                source: origin.source.to_string(),
-                line: origin.line,
-                pod: origin.pod.map(str::to_string),
-                container: origin.container.map(str::to_string),
-                time: origin.time,
-                rules: rules.to_vec(),
-                keys: keys.to_vec(),
+        self.expire_pending(origin.time, origin.line);
+        if let Some(i) = self.latest_with_key(keys) {
+            self.add_error(i, origin, rules, keys);
+            return;
+        }
+        let pending = Orphan {
+            source: origin.source.to_string(),
+            line: origin.line,
+            pod: origin.pod.map(str::to_string),
+            container: origin.container.map(str::to_string),
+            time: origin.time,
+            rules: rules.to_vec(),
+            keys: keys.to_vec(),
+        };
+        if self.pending_errors.len() >= MAX_PENDING {
+            // A burst of errors with no login traffic: the oldest gives up waiting.
+            let oldest = self.pending_errors.remove(0);
+            self.settle_pending(oldest);
+        }
+        self.pending_errors.push(pending);
+    }
+
+    /// Settles the pending errors no callback can claim any more (see
+    /// [`Correlator::error`]): those older than [`ERROR_WINDOW_SECS`] at time `now`, or, when
+    /// either has no time, more than [`PENDING_LINES`] lines before `line`.
+    fn expire_pending(&mut self, now: Option<DateTime<Utc>>, line: u64) {
+        if self.pending_errors.is_empty() {
+            return;
+        }
+        let window = Duration::seconds(ERROR_WINDOW_SECS);
+        let pending = std::mem::take(&mut self.pending_errors);
+        for p in pending {
+            let expired = match (p.time, now) {
+                (Some(t), Some(now)) => now - t > window,
+                _ => line > p.line + PENDING_LINES,
             };
-            if self.pending_errors.len() < 64 {
-                self.pending_errors.push(pending);
+            if expired {
+                self.settle_pending(p);
             } else {
-                self.orphan(pending);
+                self.pending_errors.push(p);
             }
+        }
+    }
+
+    /// A pending error no later callback claimed: it joins the nearest earlier callback of
+    /// its pod whose login failed, else it is an orphan for [`join`] (another input, the
+    /// ingress's log, may hold the callback that follows it). A login that worked never
+    /// takes a later error: that error is another request's, a reload of the callback whose
+    /// access line this input does not have.
+    fn settle_pending(&mut self, pending: Orphan) {
+        match self.nearest_callback(&pending.origin()) {
+            Some(i) => self.add_error(i, &pending.origin(), &pending.rules, &pending.keys),
+            None => self.orphan(pending),
         }
     }
 
@@ -638,6 +683,7 @@ impl Correlator {
             .rev()
             .take(32)
             .filter(|(_, f)| f.callback_time.is_some() && f.pod.as_deref() == origin.pod)
+            .filter(|(_, f)| f.phase != Phase::AwaitLanding && f.outcome != Outcome::Succeeded)
             .find(|(_, f)| {
                 self.within(
                     f.callback_time,
@@ -653,6 +699,8 @@ impl Correlator {
         self.index_keys(i);
     }
 
+    /// The callback of flow `idx` claims the pending errors of its pod logged shortly
+    /// before it: they are its own request's.
     fn attach_pending(&mut self, idx: usize) {
         let pending = std::mem::take(&mut self.pending_errors);
         for pending in pending {
@@ -665,14 +713,8 @@ impl Correlator {
                 )
             {
                 self.add_error(idx, &pending.origin(), &pending.rules, &pending.keys);
-            } else if self.within(
-                pending.time,
-                self.last_time,
-                Duration::seconds(ERROR_WINDOW_SECS),
-            ) {
-                self.pending_errors.push(pending);
             } else {
-                self.orphan(pending);
+                self.pending_errors.push(pending);
             }
         }
     }
@@ -729,7 +771,7 @@ impl Correlator {
             self.settle(i, end, false);
         }
         for pending in std::mem::take(&mut self.pending_errors) {
-            self.orphan(pending);
+            self.settle_pending(pending);
         }
         for flow in &mut self.flows {
             flow.stamp_times();

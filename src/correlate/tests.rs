@@ -193,6 +193,54 @@ fn errors_join_the_nearest_callback_before_or_after() {
     );
 }
 
+/// Issue 19 (7): Django logs a request's error before that request's access line. A user
+/// who reloads the callback seconds after a login that worked gets an error on the reload;
+/// the login stays a success and the error goes to the replay.
+#[test]
+fn a_replayed_callback_takes_its_own_error_and_the_login_stays_a_success() {
+    let callback = |time: &str, status| {
+        req(
+            UA_A,
+            time,
+            "/oauth/complete/azuread-oauth2/?code=c1&state=s1",
+            status,
+        )
+    };
+    let lines = [
+        req(UA_A, "09:00:00", "/oauth/login/azuread-oauth2/", 302),
+        callback("09:00:05", 302),
+        req(UA_A, "09:00:05", "/", 200),
+        "2026-11-20T09:00:09Z social_core.exceptions.AuthStateMissing auth-state-missing".into(),
+        callback("09:00:09", 500),
+    ];
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let flows = feed(&lines);
+    assert_eq!(flows.len(), 2, "{flows:#?}");
+    assert_eq!(flows[0].outcome, Outcome::Succeeded);
+    assert!(flows[0].rules.is_empty(), "{:?}", flows[0].rules);
+    assert_eq!(flows[1].outcome, Outcome::Failed);
+    assert_eq!(flows[1].rules, ["auth-state-missing"]);
+    // The same with the replay's access line in the ingress's log only: the error joins
+    // the callback logged after it, not the login before it.
+    let (netbox, ingress) = (&lines[..4], &lines[4..]);
+    let flows = feed_inputs(&[
+        ("netbox.log", Some("netbox-a"), netbox),
+        ("ingress.log", Some("ingress-nginx-x"), ingress),
+    ]);
+    let failed: Vec<_> = flows
+        .iter()
+        .filter(|f| f.rules.iter().any(|r| r == "auth-state-missing"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{flows:#?}");
+    assert_eq!(failed[0].steps[0].source, "ingress.log");
+    assert!(flows.iter().any(|f| f.outcome == Outcome::Succeeded));
+    // Without the replay's access line anywhere, the error is an orphan (the finding
+    // still reports it) and the login that worked stays a success.
+    let (flows, orphans) = feed_from("netbox.log", None, &lines[..4]);
+    assert_eq!(flows[0].outcome, Outcome::Succeeded);
+    assert_eq!(orphans.len(), 1);
+}
+
 // ---- joining inputs ----
 
 #[test]

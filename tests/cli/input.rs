@@ -537,7 +537,65 @@ fn child_bin() -> StdCommand {
 }
 
 /// Sends SIGINT to `pid`, as Ctrl-C in a terminal does.
+/// Waits until a thread of `pid` sits in `read(0, ...)` twice in a row, 50 ms apart: with
+/// bytes written to its stdin, that means it has taken them and waits for more. Where
+/// `/proc/<pid>/task/*/syscall` cannot be read (another architecture, no permission), it
+/// waits two seconds instead.
+fn wait_reading_stdin(pid: u32) {
+    // The number of `read` on this architecture; others fall back to the sleep.
+    let read: Option<&str> = if cfg!(target_arch = "x86_64") {
+        Some("0")
+    } else if cfg!(target_arch = "aarch64") {
+        Some("63")
+    } else {
+        None
+    };
+    let reading = |read: &str| {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            return None;
+        };
+        let mut seen = false;
+        for task in tasks.flatten() {
+            let call = std::fs::read_to_string(task.path().join("syscall")).ok()?;
+            let mut fields = call.split_whitespace();
+            if fields.next() == Some(read) && fields.next() == Some("0x0") {
+                seen = true;
+            }
+        }
+        Some(seen)
+    };
+    let started = std::time::Instant::now();
+    let mut in_a_row = 0;
+    while let Some(read) = read {
+        match reading(read) {
+            None => break,
+            Some(true) => in_a_row += 1,
+            Some(false) => in_a_row = 0,
+        }
+        if in_a_row == 2 || started.elapsed() > std::time::Duration::from_secs(30) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+}
+
+/// Sends SIGINT to `pid` once the process has its handler installed (Linux shows the
+/// caught signals in `/proc/<pid>/status`): a loaded machine may take longer than any fixed
+/// sleep to get there, and SIGINT before that kills the process instead.
 fn interrupt(pid: u32) {
+    let started = std::time::Instant::now();
+    let caught = || {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .is_some_and(|mask| mask & (1 << (2 - 1)) != 0)
+    };
+    while !caught() && started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let status = StdCommand::new("kill")
         .args(["-INT", &pid.to_string()])
         .status()
@@ -560,12 +618,14 @@ fn ctrl_c_prints_the_report_of_what_was_read_and_exits_130() {
     let line = "2026-11-25T09:00:00Z AADSTS7000222: The provided client secret keys for app 'x' are expired.\n";
     stdin.write_all(line.as_bytes()).unwrap();
     stdin.flush().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    wait_reading_stdin(child.id());
     interrupt(child.id());
     std::thread::sleep(std::time::Duration::from_millis(200));
-    // The reader wakes with the next bytes and stops there; the pipe stays open.
-    stdin.write_all(line.as_bytes()).unwrap();
-    stdin.flush().unwrap();
+    // The reader wakes with the next bytes and stops there; the pipe stays open. (If the
+    // reader saw the flag before it blocked, the run has ended and the pipe is closed.)
+    let _ = stdin
+        .write_all(line.as_bytes())
+        .and_then(|()| stdin.flush());
     let started = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
