@@ -180,6 +180,7 @@ impl Collected {
             || flows
                 .iter()
                 .any(|f| f.outcome == Outcome::Succeeded && f.switched_pods().is_some());
+        mark_bounced_alone(&mut flows, &self.released.successes);
         for flow in &mut flows {
             self.settle_flow(compiled, flow, shared_sessions);
         }
@@ -464,5 +465,54 @@ pub(super) fn finding(
             ],
             vec!["https://learn.microsoft.com/entra/identity-platform/reference-error-codes".to_string()],
         ),
+    }
+}
+
+/// How far apart in time another user's login must be to show that the set-up works while
+/// one user is bounced (see [`mark_bounced_alone`]).
+pub const ALONE_WINDOW_HOURS: i64 = 12;
+
+/// A login bounced to the login page with no error, while another client's login worked
+/// within [`ALONE_WINDOW_HOURS`] and no other client was bounced in that time, points at
+/// the user's NetBox account (inactive), not the set-up everyone shares: its
+/// `bounced-to-login` becomes `bounced-alone`. `released` are the times of the logins that
+/// worked and were released while reading (their clients are not kept; they count as
+/// another user's, or the same user's earlier success, which shows the same).
+fn mark_bounced_alone(flows: &mut [Flow], released: &[(DateTime<Utc>, Option<String>)]) {
+    let window = chrono::Duration::hours(ALONE_WINDOW_HOURS);
+    let bounced = |f: &Flow| {
+        f.rules.is_empty()
+            && f.conditions
+                .iter()
+                .any(|(c, _)| *c == FlowCondition::BouncedToLogin)
+    };
+    let near = |a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= window,
+        _ => false,
+    };
+    let alone: Vec<usize> = (0..flows.len())
+        .filter(|&i| bounced(&flows[i]))
+        .filter(|&i| {
+            let me = &flows[i];
+            let t = me.callback_time();
+            let others = flows.iter().filter(|f| f.client != me.client);
+            let mut ok = released.iter().any(|(r, _)| near(Some(*r), t));
+            for f in others {
+                if near(f.callback_time(), t) {
+                    if bounced(f) {
+                        return false;
+                    }
+                    ok |= f.outcome == Outcome::Succeeded;
+                }
+            }
+            ok
+        })
+        .collect();
+    for i in alone {
+        for (c, _) in &mut flows[i].conditions {
+            if *c == FlowCondition::BouncedToLogin {
+                *c = FlowCondition::BouncedAlone;
+            }
+        }
     }
 }

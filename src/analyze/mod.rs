@@ -283,6 +283,29 @@ impl<'c> Analyzer<'c> {
         let Some(access) = access else {
             return (false, None);
         };
+        let login_path =
+            access::OAUTH.find(frame.body).is_some() || access::LOGIN.find(frame.body).is_some();
+        if access.status == 403 && !login_path {
+            // A page refused: it counts against a recent login that worked.
+            if let Some(correlator) = self.correlator.as_mut() {
+                let pod = frame.pod.map(String::from_utf8_lossy);
+                let container = frame.container.map(String::from_utf8_lossy);
+                let time = access
+                    .time
+                    .or_else(|| frame.kube_time.and_then(timestamp::parse_value));
+                correlator.denied(
+                    &access,
+                    &Origin {
+                        source: &self.source,
+                        line: frame.line,
+                        pod: pod.as_deref(),
+                        container: container.as_deref(),
+                        time,
+                    },
+                );
+            }
+            return (true, None);
+        }
         if access::OAUTH.find(frame.body).is_none() {
             // A plain /login/ request matters only as the landing of a recent callback.
             let now = frame.kube_time.and_then(timestamp::parse_value);

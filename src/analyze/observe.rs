@@ -90,10 +90,12 @@ pub(super) struct MatchedEvent {
     pub(super) flow: Option<u64>,
 }
 
-/// An access-log line on one of NetBox's login paths (health probes left out), parsed.
+/// An access-log line on one of NetBox's login paths (health probes left out), or a page
+/// answered 403, parsed.
 pub(super) fn login_request(body: &[u8]) -> Option<Access> {
     if access::OAUTH.find(body).is_none()
         && (access::LOGIN.find(body).is_none() || access::is_probe(body))
+        && access::DENIED.find(body).is_none()
     {
         return None;
     }

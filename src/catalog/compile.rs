@@ -27,8 +27,9 @@ pub use super::teddy::{
 /// verify more often, but a rare anchor costs less than a common one: with 63, Entra's
 /// messages forced merged anchors (` request`, `rovide`) that a tenth of NetBox's lines
 /// hold, and the scan took twice as long. One slot is kept for the framing literal that
-/// opens a Python traceback, so the catalog gets the rest.
-pub const MAX_ANCHORS: usize = 72;
+/// opens a Python traceback, so the catalog gets the rest (73: one more for the 403 status
+/// of pages refused after a login, issue 19).
+pub const MAX_ANCHORS: usize = 73;
 
 /// The literal every AADSTS code carries; always an anchor, so unknown codes are seen too.
 pub const AADSTS: &[u8] = b"AADSTS";
@@ -48,7 +49,13 @@ pub const CONTEXT_ANCHORS: &[&[u8]] = &[
     // `crate::token`), so a token in a debug line is checked for its claims.
     b".eyJ",
     b"/oauth/complete/",
+    // A page answered 403 in an access log: after a login that worked, a user without
+    // permissions (see `Correlator::denied`).
+    DENIED_ANCHOR,
 ];
+
+/// The anchor for requests answered 403 (the status after the quoted request line).
+pub const DENIED_ANCHOR: &[u8] = b"\" 403 ";
 
 /// The anchor for login page requests (and `/oauth/login/`).
 pub const LOGIN_ANCHOR: &[u8] = b"/login/";

@@ -235,6 +235,10 @@ string_enum! {
         AccessDeniedByPipeline = "access-denied-by-pipeline",
         /// The login started but never came back.
         NoCallback = "no-callback",
+        /// The login worked, but the NetBox user has no permissions (403 on every page).
+        SignedInNoPermissions = "signed-in-no-permissions",
+        /// The NetBox account is not active: only this user is sent back to the login page.
+        NetboxUserInactive = "netbox-user-inactive",
         /// Recognised only by its code.
         Unknown = "unknown",
     }
@@ -288,6 +292,11 @@ string_enum! {
         Callback400 = "callback-400",
         /// A failed login began on one pod and its callback reached another.
         PodSwitch = "pod-switch",
+        /// The login worked, then the client's pages were answered 403 (no permissions).
+        NoPermissions = "no-permissions",
+        /// Bounced to the login page with no error while other users signed in around it:
+        /// this user's account (inactive in NetBox), not the set-up.
+        BouncedAlone = "bounced-alone",
     }
 }
 

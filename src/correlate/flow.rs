@@ -11,7 +11,7 @@ use crate::catalog::FlowCondition;
 
 /// Succeeded flows with nothing to report that a long input no longer holds in memory:
 /// they count in the report's totals but are not listed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Released {
     /// How many.
     pub succeeded: u64,
@@ -23,6 +23,10 @@ pub struct Released {
     /// Whether one of them began on one pod and came back to another (which shows the
     /// replicas share sessions).
     pub switched_pods: bool,
+    /// When each released login that worked came back (its callback), and on which pod:
+    /// the timeline's successes (the held flows add theirs). At most
+    /// [`MAX_SUCCESS_TIMES`](super::MAX_SUCCESS_TIMES); `succeeded` counts them all.
+    pub successes: Vec<(DateTime<Utc>, Option<String>)>,
 }
 
 impl Released {
@@ -32,6 +36,18 @@ impl Released {
         self.failed += other.failed;
         self.abandoned += other.abandoned;
         self.switched_pods |= other.switched_pods;
+        let room = super::MAX_SUCCESS_TIMES.saturating_sub(self.successes.len());
+        self.successes
+            .extend(other.successes.into_iter().take(room));
+    }
+
+    /// Keeps the time and pod of a released login that worked.
+    pub(super) fn success(&mut self, flow: &Flow) {
+        if self.successes.len() < super::MAX_SUCCESS_TIMES
+            && let Some(t) = flow.callback_time.or(flow.last_time)
+        {
+            self.successes.push((t, flow.pod.clone()));
+        }
     }
 }
 
@@ -153,6 +169,10 @@ pub struct Flow {
     pub first_line: u64,
     #[serde(skip)]
     pub(super) serial: u64,
+    /// Pages answered 403 to the client after this login worked (see
+    /// [`Correlator::denied`]).
+    #[serde(skip)]
+    pub(super) denied: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -179,6 +199,16 @@ impl Flow {
     }
 
     /// Notes `condition`, shown by the flow's latest step.
+    /// When the callback came back (the login's time on the timeline), else the last step's.
+    pub fn callback_time(&self) -> Option<DateTime<Utc>> {
+        self.callback_time.or(self.last_time)
+    }
+
+    /// The pod the login began on.
+    pub fn pod(&self) -> Option<&str> {
+        self.pod.as_deref()
+    }
+
     pub(super) fn note_condition(&mut self, condition: FlowCondition) {
         if let Some(step) = self.steps.last().cloned() {
             self.conditions.push((condition, step));

@@ -47,6 +47,16 @@ const MAX_KEYS: usize = 32;
 /// minutes. The oldest go first.
 const MAX_CODES: usize = 16_384;
 
+/// Success times kept for the timeline (see [`Released::successes`]).
+pub const MAX_SUCCESS_TIMES: usize = 1_000_000;
+/// How long after a login that worked the pages its client opens are watched for 403s.
+pub const SIGNED_IN_WINDOW_SECS: i64 = 3600;
+/// Pages answered 403 after a login that worked that make it "signed in, no permissions".
+pub const DENIED_PAGES: u32 = 3;
+/// How long a login that worked is held after its last step, waiting for its first pages
+/// (longer than the landing and error windows: a user reads the dashboard before clicking).
+const SIGNED_IN_QUIET_SECS: i64 = 600;
+
 /// Errors waiting for the callback that follows them (see [`Correlator::error`]).
 const MAX_PENDING: usize = 64;
 /// Without times, an error waits this many lines for its callback.
@@ -235,6 +245,7 @@ impl Correlator {
     fn release_quiet(&mut self, now: DateTime<Utc>) {
         let landing = Duration::seconds(LANDING_WINDOW_SECS);
         let quiet_after = landing + Duration::seconds(ERROR_WINDOW_SECS);
+        let signed_in_quiet = Duration::seconds(SIGNED_IN_QUIET_SECS);
         for i in 0..self.flows.len() {
             let flow = &self.flows[i];
             if flow.phase == Phase::AwaitLanding
@@ -249,10 +260,12 @@ impl Correlator {
                 && f.outcome == Outcome::Succeeded
                 && f.rules.is_empty()
                 && f.conditions.is_empty()
-                && f.last_time.is_some_and(|t| now - t > quiet_after);
+                && f.denied == 0
+                && f.last_time.is_some_and(|t| now - t > signed_in_quiet);
             if quiet {
                 released.succeeded += 1;
                 released.switched_pods |= f.switched_pods().is_some();
+                released.success(f);
             }
             !quiet
         });
@@ -281,7 +294,10 @@ impl Correlator {
     fn count_released(&mut self, flow: &Flow) {
         match flow.outcome {
             Outcome::Failed => self.released.failed += 1,
-            Outcome::Succeeded => self.released.succeeded += 1,
+            Outcome::Succeeded => {
+                self.released.succeeded += 1;
+                self.released.success(flow);
+            }
             Outcome::Abandoned | Outcome::Incomplete => self.released.abandoned += 1,
         }
         self.released.switched_pods |=
@@ -382,6 +398,7 @@ impl Correlator {
             conditions: Vec::new(),
             first_line: origin.line,
             serial: self.next_serial,
+            denied: 0,
         });
         self.by_client.insert(key, self.next_serial);
         self.next_serial += 1;
@@ -605,6 +622,46 @@ impl Correlator {
         };
         flow.note_condition(condition);
         Some(flow.serial)
+    }
+
+    /// Feeds a page request answered 403 (`access`): when its client signed in within
+    /// [`SIGNED_IN_WINDOW_SECS`] and that login worked, the page counts against it, and
+    /// the [`DENIED_PAGES`]th such page marks the login "signed in, no permissions".
+    /// Static files, the API (tokens, not the SSO session) and the login paths do not count.
+    pub fn denied(&mut self, access: &Access, origin: &Origin<'_>) {
+        let page = ![
+            "/static/", "/media/", "/api/", "/oauth/", "/login/", "/favicon",
+        ]
+        .iter()
+        .any(|p| access.path.contains(p));
+        if access.status != 403 || !page {
+            return;
+        }
+        let key = self.client_key(access);
+        let Some(i) = self.by_client.get(&key).and_then(|&serial| self.at(serial)) else {
+            return;
+        };
+        let flow = &self.flows[i];
+        let signed_in = flow.client.address == access.client
+            && flow.client.user_agent == access.user_agent
+            && (flow.phase == Phase::AwaitLanding
+                || (flow.phase == Phase::Closed && flow.outcome == Outcome::Succeeded))
+            && match (flow.callback_time, origin.time) {
+                (Some(c), Some(t)) => t >= c && t - c <= Duration::seconds(SIGNED_IN_WINDOW_SECS),
+                _ => true,
+            };
+        if !signed_in {
+            return;
+        }
+        let step = Self::step(origin, "page", Some(access.status), access.path.clone());
+        let flow = &mut self.flows[i];
+        flow.denied += 1;
+        if flow.denied <= DENIED_PAGES && flow.steps.len() < MAX_STEPS {
+            flow.steps.push(step);
+        }
+        if flow.denied == DENIED_PAGES {
+            flow.note_condition(FlowCondition::NoPermissions);
+        }
     }
 
     /// Feeds an error event with no client of its own (a traceback, `Request failed ...`).

@@ -24,6 +24,8 @@ pub fn is_probe(line: &[u8]) -> bool {
 static PROBE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(PROBE_AGENT));
 /// NetBox's OAuth paths (`/oauth/login/...`, `/oauth/complete/...`).
 pub static OAUTH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"/oauth/"));
+/// A request answered 403 (the status after the quoted request line).
+pub static DENIED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\" 403 "));
 /// The local login page, where logins begin and failed ones land.
 pub static LOGIN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"/login/"));
 
