@@ -284,16 +284,16 @@ struct Unit {
 
 /// Collects what [`Change`]s need, event by event, in bounded memory: per pod its first and
 /// last line, per container and source a line count, and the start marker lines (at most
-/// [`MAX_MARKS`] a container). One per scan; feed events in each source's line order.
+/// 256 a container). One per scan; feed events in each source's line order.
 ///
 /// ```
 /// use sso_triage::analyze::changes::{ChangeKind, ChangeTracker, Place};
 ///
 /// let mut t = ChangeTracker::new();
 /// let place = |line, pod| Place { source: "app.log", pod: Some(pod), container: None, time: None, line };
-/// t.observe(&place(1, "netbox-5d8f9c7b4d-abcde"), Some("Starting gunicorn 23.0.0"));
-/// t.observe(&place(2, "netbox-5d8f9c7b4d-abcde"), None);
-/// t.observe(&place(3, "netbox-7c9d5b8f6c-fghjk"), Some("Starting gunicorn 23.0.0"));
+/// t.observe(&place(1, "netbox-5d8f9c7b4d-x2x7k"), Some("Starting gunicorn 23.0.0"));
+/// t.observe(&place(2, "netbox-5d8f9c7b4d-x2x7k"), None);
+/// t.observe(&place(3, "netbox-7c9d5b8f6c-bv4lt"), Some("Starting gunicorn 23.0.0"));
 /// let changes = t.finish();
 /// assert_eq!(changes.last().map(|c| c.kind), Some(ChangeKind::Rollout));
 /// ```
