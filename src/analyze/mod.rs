@@ -8,6 +8,7 @@
 //!   ids near a finding, the correlator.
 //! - `findings`: what is gathered per finding ([`Collected`]) and the report's findings.
 
+pub mod changes;
 mod findings;
 mod identifiers;
 mod observe;
