@@ -43,7 +43,7 @@ pub(super) fn run(
     for (path, report) in [(&args.old, &old_report), (&args.new, &new_report)] {
         if report.secrets_shown {
             crate::message!(
-                "sso-triage: note: {}: written with --show-secrets; its texts are masked again here",
+                "sso-triage: note: {} is a report written with secrets shown (scan --show-secrets); its texts are masked again here",
                 path.display()
             );
         }
