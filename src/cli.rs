@@ -15,6 +15,7 @@ Examples:
   sso-triage kube -n kotsadm --since 1h
   sso-triage kube -f                      (live; Ctrl-C prints the report)
   sso-triage explain AADSTS50011
+  sso-triage diff before.json netbox-after.log   (what the fix changed)
 
 Exit status:
   0  no finding at or above --fail-on (default: warning)
@@ -61,6 +62,8 @@ pub enum Command {
     Catalog(CatalogCommand),
     /// Check a NetBox configuration override for Entra SSO mistakes (never runs it).
     CheckConfig(CheckConfigArgs),
+    /// Compare before and after: which findings are fixed, still failing or new.
+    Diff(DiffArgs),
     /// Write a copy of a HAR capture with cookies, codes, tokens and secrets masked.
     RedactHar(RedactHarArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
@@ -142,6 +145,44 @@ pub struct CheckConfigArgs {
     /// Do not print the one-line summary on stderr.
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
+}
+
+/// Flags of `diff`.
+#[derive(Debug, ClapArgs)]
+pub struct DiffArgs {
+    /// Before: a JSON report of `scan -o json`, or logs (a file or folder) to scan.
+    ///
+    /// A file that is one JSON object with `schema_version` and `findings` is read as a
+    /// report; anything else is scanned as `scan` would, with its defaults.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// After: a JSON report of `scan -o json`, or logs (a file or folder) to scan.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format.
+    #[arg(
+        short,
+        long,
+        value_name = "FORMAT",
+        default_value = "table",
+        help_heading = "Output"
+    )]
+    pub output: crate::report::diff::DiffFormat,
+
+    /// Exit 1 when a finding still failing or new is at least this severe.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value = "warning",
+        help_heading = "Output"
+    )]
+    pub fail_on: FailOn,
+
+    /// Width in columns (default: COLUMNS, else the terminal's, else 120).
+    #[arg(long, value_name = "COLUMNS", help_heading = "Output")]
+    pub width: Option<u16>,
 }
 
 /// Flags of `redact-har`.
@@ -492,6 +533,7 @@ const SUBCOMMANDS: &[&str] = &[
     "catalog",
     "check-config",
     "redact-har",
+    "diff",
     "completions",
     "man",
     "help",

@@ -266,3 +266,31 @@ fn a_commands_flags_typed_before_it_are_moved_behind_it() {
         );
     }
 }
+
+#[test]
+fn diff_takes_two_sides_a_format_and_fail_on() {
+    let a = parse(&[
+        "sso-triage",
+        "diff",
+        "old.json",
+        "logs/",
+        "-o",
+        "markdown",
+        "--fail-on",
+        "error",
+        "--width",
+        "80",
+    ])
+    .unwrap();
+    let Command::Diff(d) = a.command else {
+        panic!("not diff")
+    };
+    assert_eq!(d.old, PathBuf::from("old.json"));
+    assert_eq!(d.new, PathBuf::from("logs/"));
+    assert_eq!(d.output, crate::report::diff::DiffFormat::Markdown);
+    assert_eq!(d.fail_on, FailOn::Error);
+    assert_eq!(d.width, Some(80));
+    // Formats that make no sense for a comparison are refused by clap.
+    assert!(parse(&["sso-triage", "diff", "a", "b", "-o", "jsonl"]).is_err());
+    assert!(parse(&["sso-triage", "diff", "a"]).is_err());
+}

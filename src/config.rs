@@ -143,6 +143,25 @@ impl ScanConfig {
         Ok(config)
     }
 
+    /// The configuration `sso-triage scan INPUT` would run with: every flag at its default
+    /// (clap's own, so the two cannot drift), checked by [`ScanConfig::from_args`]. `diff`
+    /// scans a side given as logs with it.
+    pub fn defaults_for(input: PathBuf, color: ColorChoice) -> Result<Self, String> {
+        use clap::{Args as _, FromArgMatches as _};
+        let command = ScanArgs::augment_args(clap::Command::new("scan"));
+        // `--` first: a path that starts with `-` is still a path.
+        let argv = [
+            std::ffi::OsString::from("scan"),
+            "--".into(),
+            input.into_os_string(),
+        ];
+        let args = command
+            .try_get_matches_from(argv)
+            .and_then(|m| ScanArgs::from_arg_matches(&m))
+            .map_err(|e| e.to_string())?;
+        ScanConfig::from_args(&args, color)
+    }
+
     /// Checks the report flags `scan` and `kube` share; no inputs yet.
     pub fn from_report_args(args: &ReportArgs, color: ColorChoice) -> Result<Self, String> {
         if args.width.is_some_and(|w| w < 40) {

@@ -16,6 +16,8 @@ use serde_json::Value;
 mod cases;
 #[path = "cli/commands.rs"]
 mod commands;
+#[path = "cli/diff.rs"]
+mod diff;
 #[path = "cli/identifiers.rs"]
 mod identifiers;
 #[path = "cli/input.rs"]

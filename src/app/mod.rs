@@ -8,6 +8,7 @@ mod check_config;
 mod cluster;
 mod context;
 mod count;
+mod diff;
 mod explain;
 mod install;
 mod pipeline;
@@ -91,6 +92,7 @@ pub fn run(args: Args) -> Result<Exit> {
         }
         Command::Catalog(CatalogCommand::Check { dir }) => check(&args.patterns, dir.as_ref()),
         Command::CheckConfig(c) => check_config::run(c, args.color),
+        Command::Diff(d) => diff::run(d, &args.patterns, args.color),
         Command::RedactHar(r) => redact_har(&r.input, &r.output),
         Command::Completions(c) => install::completions(c),
         Command::Man(m) => install::man(m),

@@ -60,7 +60,7 @@ pub fn cut(text: &str, width: usize) -> String {
     out
 }
 
-fn severity_word(severity: Severity, style: Style) -> String {
+pub(crate) fn severity_word(severity: Severity, style: Style) -> String {
     let word = format!("{:<7}", severity.key().to_uppercase());
     if !style.color {
         return word;
@@ -73,7 +73,7 @@ fn severity_word(severity: Severity, style: Style) -> String {
     format!("\x1b[{code}m{word}\x1b[0m")
 }
 
-fn bold(text: &str, style: Style) -> String {
+pub(crate) fn bold(text: &str, style: Style) -> String {
     if style.color {
         format!("\x1b[1m{text}\x1b[0m")
     } else {

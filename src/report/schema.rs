@@ -1,5 +1,5 @@
-//! The JSON Schemas of `-o json` (one [`Report`]) and `-o jsonl` (one [`Record`] a line),
-//! derived from the report's own types, and kept in `docs/schema/` (a test says when the
+//! The JSON Schemas of `-o json` (one [`Report`]), `-o jsonl` (one [`Record`] a line) and
+//! `diff -o json` (one [`super::diff::Diff`]), derived from the report's own types, and kept in `docs/schema/` (a test says when the
 //! stored files are stale; `SSO_TRIAGE_BLESS=1` rewrites them).
 
 use schemars::JsonSchema;
@@ -27,6 +27,17 @@ pub enum Record {
 pub const REPORT_SCHEMA_PATH: &str = "docs/schema/report.schema.json";
 /// See [`REPORT_SCHEMA_PATH`].
 pub const RECORD_SCHEMA_PATH: &str = "docs/schema/jsonl-record.schema.json";
+
+/// See [`REPORT_SCHEMA_PATH`].
+pub const DIFF_SCHEMA_PATH: &str = "docs/schema/diff.schema.json";
+
+/// The schema of `diff -o json`.
+pub fn diff_schema() -> Value {
+    let mut s =
+        serde_json::to_value(schemars::schema_for!(super::diff::Diff)).expect("a schema is JSON");
+    s["$id"] = Value::from("https://sso-triage.invalid/schema/diff.schema.json");
+    s
+}
 
 /// The schema of `-o json`.
 pub fn report_schema() -> Value {

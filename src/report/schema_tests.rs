@@ -6,6 +6,7 @@ fn stored_schemas_are_current() {
     for (path, schema) in [
         (REPORT_SCHEMA_PATH, report_schema()),
         (RECORD_SCHEMA_PATH, record_schema()),
+        (DIFF_SCHEMA_PATH, diff_schema()),
     ] {
         let want = stored_text(&schema);
         let file = root.join(path);

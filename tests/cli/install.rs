@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "catalog",
     "check-config",
     "redact-har",
+    "diff",
     "completions",
     "man",
 ];
@@ -199,7 +200,7 @@ fn man_prints_a_commands_page_and_writes_every_page_to_a_folder() {
     let r = run(&["man", "--dir", man1.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "{}", r.stdout);
-    assert!(r.stderr.contains("wrote 12 manual pages"), "{}", r.stderr);
+    assert!(r.stderr.contains("wrote 13 manual pages"), "{}", r.stderr);
     let mut files: Vec<String> = std::fs::read_dir(&man1)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

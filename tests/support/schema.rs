@@ -16,6 +16,21 @@ static REPORT: LazyLock<jsonschema::Validator> =
     LazyLock::new(|| validator("docs/schema/report.schema.json"));
 static RECORD: LazyLock<jsonschema::Validator> =
     LazyLock::new(|| validator("docs/schema/jsonl-record.schema.json"));
+static DIFF: LazyLock<jsonschema::Validator> =
+    LazyLock::new(|| validator("docs/schema/diff.schema.json"));
+
+#[allow(dead_code)] // not every test crate runs `diff`
+/// Panics with every schema error when `diff` (a `diff -o json` document) does not conform.
+pub fn check_diff(diff: &Value) {
+    let errors: Vec<String> = DIFF
+        .iter_errors(diff)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "diff does not fit its schema: {errors:#?}"
+    );
+}
 
 /// Panics with every schema error when `report` (an `-o json` document) does not conform.
 pub fn check_report(report: &Value) {
@@ -49,7 +64,8 @@ pub fn check_lines(text: &str) {
 }
 
 /// Checks what a run printed when its arguments asked for `-o json` or `-o jsonl` of a
-/// report (`scan`, `kube`, `check-config`; not `--count`, which prints counts).
+/// report (`scan`, `kube`, `check-config`; not `--count`, which prints counts), or of a
+/// comparison (`diff`).
 #[allow(dead_code)] // not every test crate runs the binary with arguments
 pub fn check_output(args: &[&str], stdout: &str) {
     if args.contains(&"--count") || stdout.trim().is_empty() {
@@ -66,6 +82,15 @@ pub fn check_output(args: &[&str], stdout: &str) {
         });
     let not_reports = ["explain", "catalog", "redact-har", "completions", "man"];
     if args.first().is_some_and(|c| not_reports.contains(c)) {
+        return;
+    }
+    if args.first() == Some(&"diff") {
+        if format == Some("json") {
+            check_diff(
+                &serde_json::from_str(stdout)
+                    .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}")),
+            );
+        }
         return;
     }
     match format {
