@@ -102,10 +102,12 @@ fn starts(c: &Container, container: usize) -> Vec<Start> {
 /// Deployment and the hash. The hash is 6 to 10 characters of Kubernetes' safe alphabet
 /// (`rand.SafeEncodeString` of a 32-bit hash: 10 characters mostly, fewer for small
 /// values) with a letter and a digit; that rejects a CronJob's `<job>-<minutes>-<suffix>`
-/// (digits only) and ordinary words. The suffix is 5 characters of the same alphabet.
+/// (digits only) and ordinary words. The suffix is 5 characters. Lowercase letters and
+/// digits are accepted for both, not only the safe alphabet: pod names in tickets are often
+/// rewritten by hand (`netbox-7d9f8b6c5-abc12`), and the shape alone is what tells.
 pub(super) fn deployment_of(pod: &str) -> Option<(&str, &str)> {
     fn safe(b: u8) -> bool {
-        b"bcdfghjklmnpqrstvwxz2456789".contains(&b)
+        b.is_ascii_lowercase() || b.is_ascii_digit()
     }
     let (rest, suffix) = pod.rsplit_once('-')?;
     let (deployment, hash) = rest.rsplit_once('-')?;

@@ -12,12 +12,13 @@ use crate::parse::timestamp::rfc3339;
 use crate::parse::{FrameStats, timestamp};
 use crate::redact::{Masking, Shown};
 use crate::report::build::MAX_EVIDENCE_SAMPLES;
+use crate::report::timeline::{self, Change, ChangeEvidence, ChangeKind, FailureTimes};
 use crate::report::verdict::push_incident;
 use crate::report::{EntraAttempt, EntraIds, Evidence, Finding, Incident};
 
 use super::{
-    MAX_ERRORS_SEEN, MAX_EVIDENCE_TEXT, MAX_IDS, MAX_UNKNOWN_CODES, OTHER_UNKNOWN_CODES,
-    UNKNOWN_AADSTS,
+    MAX_ERRORS_SEEN, MAX_EVIDENCE_TEXT, MAX_IDS, MAX_SOURCES, MAX_UNKNOWN_CODES,
+    OTHER_UNKNOWN_CODES, UNKNOWN_AADSTS,
 };
 
 /// Which finding an event adds to.
@@ -55,6 +56,35 @@ pub struct FindingTally {
     pub(super) attempts: BTreeSet<EntraRow>,
     /// All attempts, past the kept ones too.
     pub(super) attempts_total: u64,
+    /// Events by hour (see [`crate::report::timeline::hour_of`]).
+    pub(super) hours: BTreeMap<i64, u64>,
+    /// The last time on each pod (at most [`MAX_SOURCES`] pods).
+    pub(super) pod_last: BTreeMap<String, DateTime<Utc>>,
+}
+
+impl FindingTally {
+    /// Counts one event at `time` on `pod` in the timeline's figures.
+    pub(super) fn in_time(&mut self, time: Option<DateTime<Utc>>, pod: Option<&str>) {
+        let Some(t) = time else {
+            return;
+        };
+        *self
+            .hours
+            .entry(crate::report::timeline::hour_of(t))
+            .or_default() += 1;
+        if let Some(pod) = pod {
+            note_last(&mut self.pod_last, pod, t);
+        }
+    }
+}
+
+/// Keeps `t` as `pod`'s last time in `map` (at most [`MAX_SOURCES`] pods).
+fn note_last(map: &mut BTreeMap<String, DateTime<Utc>>, pod: &str, t: DateTime<Utc>) {
+    if let Some(last) = map.get_mut(pod) {
+        *last = (*last).max(t);
+    } else if map.len() < MAX_SOURCES {
+        map.insert(pod.to_string(), t);
+    }
 }
 
 /// One attempt's time, trace id and correlation id, as read.
@@ -75,6 +105,12 @@ impl FindingTally {
         self.first = min_opt(self.first, other.first);
         self.last = self.last.max(other.last);
         self.log_timed |= other.log_timed;
+        for (h, n) in other.hours {
+            *self.hours.entry(h).or_default() += n;
+        }
+        for (pod, t) in other.pod_last {
+            note_last(&mut self.pod_last, &pod, t);
+        }
         self.sources.extend(other.sources);
         for e in other.evidence {
             if self.evidence.len() < MAX_EVIDENCE_SAMPLES {
@@ -141,9 +177,59 @@ pub struct Collected {
     /// Findings made outside the catalog (HAR captures, tokens: see [`crate::har`]), already
     /// masked; listed with the catalog's findings.
     pub extra: Vec<Finding>,
+    /// The pods' first and last events and start lines, for the changes.
+    pub lifecycle: super::lifecycle::Lifecycle,
 }
 
 impl Collected {
+    /// The logins that worked, by time, each with its pod: those released while reading and
+    /// the held flows' (after [`Collected::settle_flows`]).
+    pub fn successes(&self) -> Vec<(DateTime<Utc>, Option<String>)> {
+        let mut all = self.released.successes.clone();
+        all.extend(
+            self.flows
+                .iter()
+                .filter(|f| f.outcome == Outcome::Succeeded)
+                .filter_map(|f| Some((f.callback_time()?, f.pod().map(str::to_string)))),
+        );
+        all.sort();
+        all
+    }
+
+    /// The pod lifecycle changes of all inputs, as the report shows them (names masked).
+    pub fn changes(&self) -> Vec<Change> {
+        let masking = self.masking;
+        let show = |names: &[String]| -> Vec<Shown> {
+            names.iter().map(|n| masking.show_line(n)).collect()
+        };
+        self.lifecycle
+            .changes()
+            .into_iter()
+            .map(|c| Change {
+                at: c.at.map(rfc3339),
+                time: c.at,
+                kind: match c.kind {
+                    super::changes::ChangeKind::Rollout => ChangeKind::Rollout,
+                    super::changes::ChangeKind::Restart => ChangeKind::Restart,
+                    super::changes::ChangeKind::Start => ChangeKind::Start,
+                },
+                pods_before: show(&c.pods_before),
+                pods_after: show(&c.pods_after),
+                pods_still_old: show(&c.pods_still_old),
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|e| ChangeEvidence {
+                        source: masking.show_line(&e.source),
+                        line: e.line,
+                        pod: e.pod.as_deref().map(|p| masking.show_line(p)),
+                    })
+                    .collect(),
+                raw_pods: [c.pods_before, c.pods_after, c.pods_still_old],
+            })
+            .collect()
+    }
+
     /// Adds `other` (a later input) to `self`.
     pub fn merge(&mut self, other: Collected) {
         let mut keys: Vec<FindingKey> = other.tallies.keys().copied().collect();
@@ -161,6 +247,7 @@ impl Collected {
         self.flows.extend(other.flows);
         self.orphans.extend(other.orphans);
         self.released.add(other.released);
+        self.lifecycle.merge(other.lifecycle);
         // A part that could not be read is a default `Collected`: it must not turn masking
         // down. Whatever is merged, the report masks as the run asks (see `finish_report`).
         self.masking.users |= other.masking.users;
@@ -271,6 +358,7 @@ impl Collected {
         let source = masking.show_line(&step.source);
         let tally = self.tallies.entry(FindingKey::Rule(r)).or_default();
         tally.count += 1;
+        tally.in_time(time, step.pod.as_deref());
         let place = match (&step.pod, &step.container) {
             (Some(p), Some(c)) => format!("pod/{p}/{c}"),
             (Some(p), None) => format!("pod/{p}"),
@@ -304,10 +392,28 @@ impl Collected {
     /// Turns the accumulated findings into report findings, most severe first, then by first
     /// time seen, then rule id.
     pub fn findings(&self, compiled: &Compiled) -> Vec<Finding> {
+        self.findings_in_time(compiled, &self.changes())
+    }
+
+    /// [`Collected::findings`] with each finding's timeline reckoned against `changes`
+    /// (from [`Collected::changes`]) and the logins that worked.
+    pub fn findings_in_time(&self, compiled: &Compiled, changes: &[Change]) -> Vec<Finding> {
+        let successes = self.successes();
+        let masking = self.masking;
+        let show = |pod: &str| masking.show_line(pod);
         let mut out: Vec<Finding> = self
             .tallies
             .iter()
-            .map(|(key, tally)| finding(compiled, *key, tally, &self.masking))
+            .map(|(key, tally)| {
+                let mut f = finding(compiled, *key, tally, &self.masking);
+                let times = FailureTimes {
+                    first: tally.first,
+                    last: tally.last,
+                    pod_last: tally.pod_last.clone(),
+                };
+                f.timeline = timeline::reckon(&times, &successes, changes, &show);
+                f
+            })
             .chain(self.extra.iter().cloned())
             .collect();
         out.sort_by(|a, b| {
@@ -416,6 +522,8 @@ pub(super) fn finding(
         also_seen_as: Vec::new(),
         folded_into: None,
         incidents: tally.incidents.clone(),
+        timeline: Default::default(),
+        hours: tally.hours.iter().map(|(h, n)| (*h, *n)).collect(),
     };
     match key {
         FindingKey::Rule(r) => {

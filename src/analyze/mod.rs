@@ -11,6 +11,7 @@
 pub mod changes;
 mod findings;
 mod identifiers;
+pub mod lifecycle;
 mod observe;
 #[cfg(test)]
 mod tests;
@@ -162,6 +163,7 @@ impl<'c> Analyzer<'c> {
         if crate::token::may_contain(frame.body) {
             self.tokens(frame);
         }
+        self.lifecycle(frame, observation.access.as_ref());
         let (is_access, flow) = self.request(frame, observation.access);
         let Some(mut matched) = observation.matched else {
             self.loose_ids(frame);
@@ -276,6 +278,24 @@ impl<'c> Analyzer<'c> {
     /// Sets how long a started login may take before it counts as abandoned.
     pub fn set_flow_timeout(&mut self, timeout: chrono::Duration) {
         self.correlator = Some(Correlator::new(timeout));
+    }
+
+    /// Notes the event's pod and time for the changes (see [`lifecycle`]).
+    fn lifecycle(&mut self, frame: &Event<'_>, access: Option<&Access>) {
+        let pod = frame.pod.map(String::from_utf8_lossy);
+        let container = frame.container.map(String::from_utf8_lossy);
+        let time = frame
+            .kube_time
+            .and_then(timestamp::parse_value)
+            .or_else(|| access.and_then(|a| a.time));
+        self.collected.lifecycle.event(
+            &self.source,
+            pod.as_deref(),
+            container.as_deref(),
+            time,
+            frame.line,
+            frame.body,
+        );
     }
 
     /// Feeds an access-log line on a login path (`access`, parsed by the observer) to the
@@ -427,6 +447,7 @@ impl Analyzer<'_> {
         for (hit, &key) in matched.hits.iter().zip(keys) {
             let tally = self.collected.tallies.entry(key).or_default();
             tally.count += 1;
+            tally.in_time(matched.time, matched.pod.as_deref());
             tally.first = min_opt(tally.first, matched.time);
             tally.last = tally.last.max(matched.time);
             tally.log_timed |= matched.time.is_some();

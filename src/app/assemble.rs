@@ -108,7 +108,8 @@ pub(super) fn finish_report(
         compiled,
         chrono::Duration::seconds(config.flow_timeout_secs),
     );
-    let mut findings = collected.findings(compiled);
+    let changes = collected.changes();
+    let mut findings = collected.findings_in_time(compiled, &changes);
     super::context::add_context(&mut findings, &files, config.context, collected.masking);
     summary.filtered_events = collected.filtered_events;
     let before = findings.len();
@@ -155,9 +156,12 @@ pub(super) fn finish_report(
         verdict: None,
         findings,
         flows: show_flows(flows, masking, workers(config).max(1)),
+        changes,
+        hours: Vec::new(),
         summary,
     };
     report::verdict::decide(&mut report, compiled);
+    report.hours = report::timeline::hours(&report.findings, &collected.successes());
 
     report.number_placeholders(numbers);
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came

@@ -182,6 +182,8 @@ fn build_report(name: &str, bytes: u64, outcome: &CheckedFile) -> Report {
         verdict: None,
         findings: outcome.findings.clone(),
         flows: Vec::new(),
+        changes: Vec::new(),
+        hours: Vec::new(),
         summary,
     }
 }

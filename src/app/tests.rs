@@ -102,7 +102,7 @@ fn failed_flows_beyond_the_cap_are_counted_not_kept() {
         "{} flows held",
         collected.flows.len()
     );
-    let released = collected.released;
+    let released = collected.released.clone();
     assert!(released.abandoned > 0);
     assert_eq!(
         collected.flows.len() as u64 + released.abandoned + released.failed + released.succeeded,

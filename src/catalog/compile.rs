@@ -27,9 +27,9 @@ pub use super::teddy::{
 /// verify more often, but a rare anchor costs less than a common one: with 63, Entra's
 /// messages forced merged anchors (` request`, `rovide`) that a tenth of NetBox's lines
 /// hold, and the scan took twice as long. One slot is kept for the framing literal that
-/// opens a Python traceback, so the catalog gets the rest (73: one more for the 403 status
-/// of pages refused after a login, issue 19).
-pub const MAX_ANCHORS: usize = 73;
+/// opens a Python traceback, so the catalog gets the rest (77: one more for the 403 status
+/// of pages refused after a login and four for process starts, issue 19).
+pub const MAX_ANCHORS: usize = 77;
 
 /// The literal every AADSTS code carries; always an anchor, so unknown codes are seen too.
 pub const AADSTS: &[u8] = b"AADSTS";
@@ -52,6 +52,12 @@ pub const CONTEXT_ANCHORS: &[&[u8]] = &[
     // A page answered 403 in an access log: after a login that worked, a user without
     // permissions (see `Correlator::denied`).
     DENIED_ANCHOR,
+    // A process starting (`analyze::changes`): the app servers' and netbox-docker's
+    // start lines, so a pod's rollout or restart is seen.
+    b"Starting gunicorn",
+    b"Starting granian",
+    b"Starting uWSGI",
+    b"Initialisation is done",
 ];
 
 /// The anchor for requests answered 403 (the status after the quoted request line).

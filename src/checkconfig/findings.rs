@@ -116,6 +116,8 @@ impl Checker<'_> {
                     also_seen_as: Vec::new(),
                     folded_into: None,
                     incidents: Vec::new(),
+                    timeline: Default::default(),
+                    hours: Vec::new(),
                 };
                 Some((first, finding))
             })

@@ -78,6 +78,8 @@ impl FindingBuilder<'_> {
                 also_seen_as: Vec::new(),
                 folded_into: None,
                 incidents: Vec::new(),
+                timeline: Default::default(),
+                hours: Vec::new(),
             });
         f.count += 1;
         super::verdict::push_incident(&mut f.incidents, super::Incident::new(&source, line, time));

@@ -12,6 +12,7 @@ pub mod json;
 pub mod markdown;
 pub mod schema;
 pub mod table;
+pub mod timeline;
 pub mod verdict;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,13 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Login flows, in input order then time.
     pub flows: Vec<LoginFlow>,
+    /// Pod lifecycle changes the logs show (rollouts, restarts, first starts), by time.
+    #[serde(default)]
+    pub changes: Vec<timeline::Change>,
+    /// Logins that worked and failures of the root causes, by hour, from the first hour
+    /// with either to the last.
+    #[serde(default)]
+    pub hours: Vec<timeline::Hour>,
     /// Counts of what was read.
     pub summary: Summary,
 }
@@ -85,6 +93,20 @@ impl Report {
             for a in &mut entra.attempts {
                 a.trace_id.iter_mut().for_each(&mut *f);
                 a.correlation_id.iter_mut().for_each(&mut *f);
+            }
+            finding
+                .timeline
+                .failing_pods_after_change
+                .iter_mut()
+                .for_each(&mut *f);
+        }
+        for change in &mut self.changes {
+            change.pods_before.iter_mut().for_each(&mut *f);
+            change.pods_after.iter_mut().for_each(&mut *f);
+            change.pods_still_old.iter_mut().for_each(&mut *f);
+            for e in &mut change.evidence {
+                f(&mut e.source);
+                e.pod.iter_mut().for_each(&mut *f);
             }
         }
         for flow in &mut self.flows {
@@ -196,6 +218,14 @@ pub struct Finding {
     /// Where and when its events happened, for folding; not part of any output.
     #[serde(skip)]
     pub incidents: Vec<Incident>,
+    /// The finding in time: the last login that worked before it, its first and last
+    /// failure, and whether it went on after the last change (see [`timeline`]).
+    #[serde(default)]
+    pub timeline: timeline::FindingTimeline,
+    /// Its events by hour (hour since the epoch, count), for the report's `hours`; not part
+    /// of any output.
+    #[serde(skip)]
+    pub hours: Vec<(i64, u64)>,
 }
 
 /// One matched event, as written to `-o jsonl` while scanning.

@@ -27,6 +27,8 @@ fn finding(rule: &str, symptom: Symptom, severity: Severity, count: u64) -> Find
         also_seen_as: Vec::new(),
         folded_into: None,
         incidents: Vec::new(),
+        timeline: Default::default(),
+        hours: Vec::new(),
     }
 }
 

@@ -1,0 +1,272 @@
+//! The report in time (issue 19): when sign-in last worked, what changed (pods rolled or
+//! restarted), and whether each failure went on after the change. The model's types and
+//! the pure reckoning; the analyzer supplies the times (`analyze::findings`), the renderers
+//! show them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Symptom;
+use crate::parse::timestamp::rfc3339;
+use crate::redact::Shown;
+
+/// What kind of change the logs show.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// Pods of a new ReplicaSet started (a config deploy rolls the pods).
+    Rollout,
+    /// A pod's container started again.
+    Restart,
+    /// A pod started for the first time in the log.
+    Start,
+}
+
+impl ChangeKind {
+    /// The word for it in a sentence.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ChangeKind::Rollout => "rollout",
+            ChangeKind::Restart => "restart",
+            ChangeKind::Start => "start",
+        }
+    }
+}
+
+/// Where a change shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ChangeEvidence {
+    /// The input.
+    pub source: Shown,
+    /// Its line.
+    pub line: u64,
+    /// The pod, if named.
+    pub pod: Option<Shown>,
+}
+
+/// A pod lifecycle change seen in the logs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Change {
+    /// When (RFC 3339, UTC): the first start of a new pod, or the restart.
+    pub at: Option<String>,
+    /// Rollout, restart or start.
+    pub kind: ChangeKind,
+    /// Pods before the change (a rollout: the old ReplicaSet's).
+    pub pods_before: Vec<Shown>,
+    /// Pods after it (a rollout: the new ReplicaSet's).
+    pub pods_after: Vec<Shown>,
+    /// A rollout's old pods still logging well after it: not every replica was replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pods_still_old: Vec<Shown>,
+    /// Lines that show it (start lines, the first line of a new pod).
+    pub evidence: Vec<ChangeEvidence>,
+    /// When, parsed; not part of any output.
+    #[serde(skip)]
+    pub time: Option<DateTime<Utc>>,
+    /// The pods as read (`pods_before`, `pods_after`, `pods_still_old`), to compare with the
+    /// pods of failures; not part of any output.
+    #[serde(skip)]
+    pub raw_pods: [Vec<String>; 3],
+}
+
+/// Whether a finding went on after the last change since it began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AfterChange {
+    /// It was seen again after the change.
+    Persists,
+    /// It was not seen again, and a login worked after the change.
+    Stopped,
+    /// Neither: no login after the change tells.
+    NotSeen,
+}
+
+/// A finding in time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FindingTimeline {
+    /// The last login that worked before the first failure (RFC 3339, UTC).
+    pub last_success_before: Option<String>,
+    /// The first failure.
+    pub first_failure: Option<String>,
+    /// The last failure.
+    pub last_failure: Option<String>,
+    /// The last change (rollout or restart) after the first failure, when there is one.
+    pub change: Option<String>,
+    /// Its kind.
+    pub change_kind: Option<ChangeKind>,
+    /// Whether the failure went on after that change.
+    pub after_last_change: Option<AfterChange>,
+    /// Pods the failure was seen on after the change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing_pods_after_change: Vec<Shown>,
+    /// After a rollout, the failure went on only on pods of the old ReplicaSet.
+    #[serde(default)]
+    pub old_pods_only: bool,
+}
+
+/// Logins and failures in one hour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Hour {
+    /// The hour's start (RFC 3339, UTC).
+    pub hour: String,
+    /// Logins that worked.
+    pub succeeded: u64,
+    /// Failures (events of the root causes), by symptom.
+    pub failed: BTreeMap<Symptom, u64>,
+}
+
+/// The hour (seconds since the epoch, floored) of `t`.
+pub fn hour_of(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(3600)
+}
+
+/// When a finding happened, as the analyzer counted it.
+#[derive(Debug, Clone, Default)]
+pub struct FailureTimes {
+    /// First and last time.
+    pub first: Option<DateTime<Utc>>,
+    /// Last time.
+    pub last: Option<DateTime<Utc>>,
+    /// The last time on each pod (by pod name).
+    pub pod_last: BTreeMap<String, DateTime<Utc>>,
+}
+
+/// Reckons `failure`'s timeline against the logins that worked (`successes`, sorted by
+/// time, each with its pod) and the `changes` (by time). `show` masks a pod name.
+pub fn reckon(
+    failure: &FailureTimes,
+    successes: &[(DateTime<Utc>, Option<String>)],
+    changes: &[Change],
+    show: &dyn Fn(&str) -> Shown,
+) -> FindingTimeline {
+    let mut t = FindingTimeline {
+        first_failure: failure.first.map(rfc3339),
+        last_failure: failure.last.map(rfc3339),
+        ..FindingTimeline::default()
+    };
+    let Some(first) = failure.first else {
+        return t;
+    };
+    let before = successes.partition_point(|(s, _)| *s < first);
+    t.last_success_before = before.checked_sub(1).map(|i| rfc3339(successes[i].0));
+    let Some(change) = changes
+        .iter()
+        .rev()
+        .find(|c| c.kind != ChangeKind::Start && c.time.is_some_and(|at| at > first))
+    else {
+        return t;
+    };
+    let at = change.time.expect("found with a time");
+    t.change = Some(rfc3339(at));
+    t.change_kind = Some(change.kind);
+    let failing: Vec<&String> = failure
+        .pod_last
+        .iter()
+        .filter(|(_, last)| **last > at)
+        .map(|(pod, _)| pod)
+        .collect();
+    let persists = failure.last.is_some_and(|last| last > at);
+    t.after_last_change = Some(if persists {
+        AfterChange::Persists
+    } else if successes.iter().any(|(s, _)| *s > at) {
+        AfterChange::Stopped
+    } else {
+        AfterChange::NotSeen
+    });
+    if persists {
+        t.failing_pods_after_change = failing.iter().map(|p| show(p)).collect();
+        let [before, after, still_old] = &change.raw_pods;
+        t.old_pods_only = change.kind == ChangeKind::Rollout
+            && !failing.is_empty()
+            && failing
+                .iter()
+                .all(|p| (before.contains(p) || still_old.contains(p)) && !after.contains(p));
+    }
+    t
+}
+
+/// The timeline as an engineer says it: "worked until T1, failing since T2; stopped after
+/// the rollout at T3", or `None` when the finding has no time.
+pub fn sentence(t: &FindingTimeline, time: &dyn Fn(&str) -> String) -> Option<String> {
+    let since = t.first_failure.as_deref()?;
+    let mut s = match &t.last_success_before {
+        Some(ok) => format!("worked until {}, failing since {}", time(ok), time(since)),
+        None => format!("failing since {}", time(since)),
+    };
+    if let (Some(at), Some(kind), Some(after)) = (&t.change, t.change_kind, t.after_last_change) {
+        let at = time(at);
+        let noun = kind.noun();
+        s.push_str(&match after {
+            AfterChange::Stopped => format!("; stopped after the {noun} at {at}"),
+            AfterChange::NotSeen => {
+                format!("; no login since the {noun} at {at} shows whether it took")
+            }
+            AfterChange::Persists if t.old_pods_only => {
+                let pods: Vec<String> = t
+                    .failing_pods_after_change
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect();
+                format!(
+                    "; after the {noun} at {at} failing only on pods of the old ReplicaSet ({}): not every replica restarted",
+                    pods.join(", ")
+                )
+            }
+            AfterChange::Persists => {
+                format!("; still failing after the {noun} at {at}: the fix did not take")
+            }
+        });
+    }
+    Some(s)
+}
+
+/// Longest span `hours` covers: a log of years would otherwise list every hour between.
+pub const MAX_HOURS: i64 = 24 * 92;
+
+/// Logins that worked (`successes`) and failures of the root causes among `findings` (those
+/// not folded under another, at warning or above) by hour, from the first hour with either
+/// to the last (at most [`MAX_HOURS`], the latest kept).
+pub fn hours(
+    findings: &[super::Finding],
+    successes: &[(DateTime<Utc>, Option<String>)],
+) -> Vec<Hour> {
+    let mut by_hour: BTreeMap<i64, (u64, BTreeMap<Symptom, u64>)> = BTreeMap::new();
+    for (t, _) in successes {
+        by_hour.entry(hour_of(*t)).or_default().0 += 1;
+    }
+    let roots = findings
+        .iter()
+        .filter(|f| f.folded_into.is_none() && f.severity >= crate::catalog::Severity::Warning);
+    for f in roots {
+        for &(h, n) in &f.hours {
+            *by_hour
+                .entry(h)
+                .or_default()
+                .1
+                .entry(f.symptom)
+                .or_default() += n;
+        }
+    }
+    let (Some(&first), Some(&last)) = (by_hour.keys().next(), by_hour.keys().next_back()) else {
+        return Vec::new();
+    };
+    let first = first.max(last - MAX_HOURS + 1);
+    (first..=last)
+        .map(|h| {
+            let (succeeded, failed) = by_hour.remove(&h).unwrap_or_default();
+            Hour {
+                hour: DateTime::from_timestamp(h * 3600, 0).map_or_else(String::new, rfc3339),
+                succeeded,
+                failed,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "timeline_tests.rs"]
+mod tests;
