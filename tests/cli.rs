@@ -36,6 +36,8 @@ mod schema;
 mod secrets;
 #[path = "cli/shapes.rs"]
 mod shapes;
+#[path = "cli/timeline.rs"]
+mod timeline;
 
 fn bin() -> Command {
     let mut cmd = Command::cargo_bin("sso-triage").expect("binary is built");

@@ -123,6 +123,19 @@ pub fn verdict(report: &Report, style: Style, out: &mut dyn Write) -> Result<()>
     for l in labelled("Most likely cause:", &head, width, "  ", style) {
         writeln!(out, "{l}")?;
     }
+    let top = &report.findings[v.finding];
+    if let Some(when) = super::timeline::sentence(&top.timeline, &|t| style.time(t)) {
+        let pods = &top.timeline.failing_pods_after_change;
+        let on = if pods.is_empty() {
+            String::new()
+        } else {
+            let pods: Vec<String> = pods.iter().map(|p| p.to_string()).collect();
+            format!(" Failing after the change on {}.", pods.join(", "))
+        };
+        for l in labelled("In time:", &format!("{when}.{on}"), width, "  ", style) {
+            writeln!(out, "{l}")?;
+        }
+    }
     if let Some(step) = &v.first_step {
         for l in labelled("First step:", step, width, "  ", style) {
             writeln!(out, "{l}")?;

@@ -282,10 +282,23 @@ fn verdict_lines(report: &Report, v: &Verdict, out: &mut dyn Write) -> Result<()
         v.rule,
         v.symptom
     )?;
+    let top = &report.findings[v.finding];
+    if let Some(when) = &v.timeline {
+        let pods = &top.timeline.failing_pods_after_change;
+        let on = if pods.is_empty() {
+            String::new()
+        } else {
+            format!(" Failing after the change on {}.", code_spans(pods))
+        };
+        writeln!(
+            out,
+            "**In time:** {}.{on}\n",
+            ours(&Shown::ours(when.clone()))
+        )?;
+    }
     if let Some(step) = &v.first_step {
         writeln!(out, "**First step:** {}\n", ours(step))?;
     }
-    let top = &report.findings[v.finding];
     if !top.also_seen_as.is_empty() {
         writeln!(
             out,

@@ -100,6 +100,13 @@ pub struct FindingTimeline {
     pub change_kind: Option<ChangeKind>,
     /// Whether the failure went on after that change.
     pub after_last_change: Option<AfterChange>,
+    /// The last change between the last login that worked and the first failure: what
+    /// changed before it began (a suspect).
+    #[serde(default)]
+    pub change_before: Option<String>,
+    /// Its kind.
+    #[serde(default)]
+    pub change_before_kind: Option<ChangeKind>,
     /// Pods the failure was seen on after the change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failing_pods_after_change: Vec<Shown>,
@@ -136,10 +143,13 @@ pub struct FailureTimes {
 }
 
 /// Reckons `failure`'s timeline against the logins that worked (`successes`, sorted by
-/// time, each with its pod) and the `changes` (by time). `show` masks a pod name.
+/// time, each with its pod), the last failure of any finding (`latest_failure`: a login
+/// after the change that failed for another reason shows this one stopped too) and the
+/// `changes` (by time). `show` masks a pod name.
 pub fn reckon(
     failure: &FailureTimes,
     successes: &[(DateTime<Utc>, Option<String>)],
+    latest_failure: Option<DateTime<Utc>>,
     changes: &[Change],
     show: &dyn Fn(&str) -> Shown,
 ) -> FindingTimeline {
@@ -152,7 +162,16 @@ pub fn reckon(
         return t;
     };
     let before = successes.partition_point(|(s, _)| *s < first);
-    t.last_success_before = before.checked_sub(1).map(|i| rfc3339(successes[i].0));
+    let last_ok = before.checked_sub(1).map(|i| successes[i].0);
+    t.last_success_before = last_ok.map(rfc3339);
+    if let Some(c) = changes.iter().rev().find(|c| {
+        c.kind != ChangeKind::Start
+            && c.time
+                .is_some_and(|at| at <= first && last_ok.is_none_or(|ok| at > ok))
+    }) {
+        t.change_before = c.at.clone();
+        t.change_before_kind = Some(c.kind);
+    }
     let Some(change) = changes
         .iter()
         .rev()
@@ -172,7 +191,10 @@ pub fn reckon(
     let persists = failure.last.is_some_and(|last| last > at);
     t.after_last_change = Some(if persists {
         AfterChange::Persists
-    } else if successes.iter().any(|(s, _)| *s > at) {
+    } else if successes.last().is_some_and(|(s, _)| *s > at)
+        || latest_failure.is_some_and(|l| l > at)
+    {
+        // A login after the change, that worked or failed for another reason.
         AfterChange::Stopped
     } else {
         AfterChange::NotSeen
@@ -190,13 +212,21 @@ pub fn reckon(
 }
 
 /// The timeline as an engineer says it: "worked until T1, failing since T2; stopped after
-/// the rollout at T3", or `None` when the finding has no time.
+/// the rollout at T3", or `None` when the finding has no time. Only our words and times
+/// (`time` writes one): the pods are in [`FindingTimeline::failing_pods_after_change`].
 pub fn sentence(t: &FindingTimeline, time: &dyn Fn(&str) -> String) -> Option<String> {
     let since = t.first_failure.as_deref()?;
     let mut s = match &t.last_success_before {
         Some(ok) => format!("worked until {}, failing since {}", time(ok), time(since)),
         None => format!("failing since {}", time(since)),
     };
+    if let (Some(at), Some(kind)) = (&t.change_before, t.change_before_kind) {
+        s.push_str(&format!(
+            ", which began after the {} at {}",
+            kind.noun(),
+            time(at)
+        ));
+    }
     if let (Some(at), Some(kind), Some(after)) = (&t.change, t.change_kind, t.after_last_change) {
         let at = time(at);
         let noun = kind.noun();
@@ -205,20 +235,13 @@ pub fn sentence(t: &FindingTimeline, time: &dyn Fn(&str) -> String) -> Option<St
             AfterChange::NotSeen => {
                 format!("; no login since the {noun} at {at} shows whether it took")
             }
-            AfterChange::Persists if t.old_pods_only => {
-                let pods: Vec<String> = t
-                    .failing_pods_after_change
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect();
-                format!(
-                    "; after the {noun} at {at} failing only on pods of the old ReplicaSet ({}): not every replica restarted",
-                    pods.join(", ")
-                )
-            }
-            AfterChange::Persists => {
+            AfterChange::Persists if t.old_pods_only => format!(
+                "; after the {noun} at {at} failing only on pods of the old ReplicaSet: not every replica restarted"
+            ),
+            AfterChange::Persists if kind == ChangeKind::Rollout => {
                 format!("; still failing after the {noun} at {at}: the fix did not take")
             }
+            AfterChange::Persists => format!("; still failing after the {noun} at {at}"),
         });
     }
     Some(s)

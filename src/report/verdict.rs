@@ -11,7 +11,8 @@
 //! reason (an AADSTS code Entra stated, a diagnosis read from its evidence) unless it is
 //! the very same event or login: two stated reasons are two causes, however close in time.
 //!
-//! Rank: severity, then how specific the evidence is ([`specificity`]), then how often it
+//! Rank: severity, then whether it still fails (one that stopped after a rollout or restart
+//! comes after one that did not), then how specific the evidence is ([`specificity`]), then how often it
 //! was seen, then how recently, then the rule id (a fixed order). Two corrections look at
 //! the other findings (`rank`): a wrapper code (AADSTS70002) gives way to the inner code
 //! on the same event, and a narrower symptom (https-required within
@@ -121,6 +122,10 @@ pub struct Verdict {
     pub first_step: Option<Shown>,
     /// Indexes in `findings` of the other root causes, by rank.
     pub others: Vec<usize>,
+    /// Its timeline as a sentence: "worked until T1, failing since T2; stopped after the
+    /// rollout at T3" (see [`super::timeline::sentence`]); `None` without times.
+    #[serde(default)]
+    pub timeline: Option<String>,
 }
 
 /// How specific a finding's evidence is, higher first: 4 when Entra stated the reason (an
@@ -180,8 +185,13 @@ struct Ranked {
 
 /// The rank order of two findings: the more likely cause first.
 fn by_rank(a: &Ranked, b: &Ranked) -> Ordering {
+    // A failure that stopped after a change is history: what still fails comes first.
+    let stopped = |r: &Ranked| {
+        r.finding.timeline.after_last_change == Some(super::timeline::AfterChange::Stopped)
+    };
     b.severity
         .cmp(&a.severity)
+        .then_with(|| stopped(a).cmp(&stopped(b)))
         .then_with(|| b.specificity.cmp(&a.specificity))
         .then_with(|| {
             let (a, b) = (&a.finding, &b.finding);
@@ -417,6 +427,7 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
             others: (1..roots.len())
                 .take_while(|&i| report.findings[i].severity >= Severity::Warning)
                 .collect(),
+            timeline: super::timeline::sentence(&f.timeline, &|t| t.to_string()),
         }),
         _ => None,
     };
@@ -424,4 +435,4 @@ pub fn decide(report: &mut Report, compiled: &Compiled) {
 
 #[cfg(test)]
 #[path = "verdict_tests.rs"]
-mod tests;
+pub(crate) mod tests;

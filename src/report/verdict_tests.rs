@@ -2,7 +2,7 @@ use super::*;
 use crate::app::build_catalog;
 use crate::report::{EntraIds, Summary};
 
-fn finding(rule: &str, symptom: Symptom, severity: Severity, count: u64) -> Finding {
+pub(crate) fn finding(rule: &str, symptom: Symptom, severity: Severity, count: u64) -> Finding {
     Finding {
         rule: rule.to_string(),
         symptom,
@@ -44,6 +44,8 @@ fn report(findings: Vec<Finding>) -> Report {
         verdict: None,
         findings,
         flows: Vec::new(),
+        changes: Vec::new(),
+        hours: Vec::new(),
         summary: Summary::default(),
     }
 }
