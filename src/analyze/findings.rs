@@ -399,15 +399,14 @@ impl Collected {
     /// (from [`Collected::changes`]) and the logins that worked.
     pub fn findings_in_time(&self, compiled: &Compiled, changes: &[Change]) -> Vec<Finding> {
         let successes = self.successes();
-        let latest_failure = self
-            .tallies
-            .iter()
-            .filter(|(key, _)| match key {
-                FindingKey::Rule(r) => compiled.rules[*r].rule.severity >= Severity::Warning,
-                FindingKey::UnknownCode(_) => true,
-            })
-            .filter_map(|(_, t)| t.last)
-            .max();
+        let failing = self.tallies.iter().filter(|(key, _)| match key {
+            FindingKey::Rule(r) => compiled.rules[*r].rule.severity >= Severity::Warning,
+            FindingKey::UnknownCode(_) => true,
+        });
+        let span = (
+            failing.clone().filter_map(|(_, t)| t.first).min(),
+            failing.filter_map(|(_, t)| t.last).max(),
+        );
         let masking = self.masking;
         let show = |pod: &str| masking.show_line(pod);
         let mut out: Vec<Finding> = self
@@ -420,7 +419,7 @@ impl Collected {
                     last: tally.last,
                     pod_last: tally.pod_last.clone(),
                 };
-                f.timeline = timeline::reckon(&times, &successes, latest_failure, changes, &show);
+                f.timeline = timeline::reckon(&times, &successes, span, changes, &show);
                 f
             })
             .chain(self.extra.iter().cloned())

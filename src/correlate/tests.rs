@@ -534,3 +534,61 @@ fn a_burst_of_failed_logins_stays_bounded() {
         assert_eq!(finished.released.failed, overflowed, "timed {timed}");
     }
 }
+
+/// Issue 19 (1): pages answered 403 after a login that worked make it "signed in, no
+/// permissions" at the third; static files do not count, nor pages an hour later.
+#[test]
+fn pages_refused_after_a_login_that_worked_mark_it() {
+    let login = [
+        req(UA_A, "09:00:00", "/oauth/login/azuread-oauth2/", 302),
+        req(
+            UA_A,
+            "09:00:05",
+            "/oauth/complete/azuread-oauth2/?code=c1&state=s1",
+            302,
+        ),
+        req(UA_A, "09:00:05", "/", 200),
+    ];
+    let feed_denied = |pages: &[(&str, &str)]| {
+        let mut c = Correlator::new(Duration::seconds(DEFAULT_FLOW_TIMEOUT_SECS));
+        let origin = |line: u64, time| Origin {
+            source: "x.log",
+            line,
+            pod: None,
+            container: None,
+            time,
+        };
+        for (n, l) in login.iter().enumerate() {
+            let a = access::parse(l).unwrap();
+            c.request(&a, &origin(n as u64 + 1, a.time));
+        }
+        for (n, (time, path)) in pages.iter().enumerate() {
+            let a = access::parse(&req(UA_A, time, path, 403)).unwrap();
+            c.denied(&a, &origin(n as u64 + 10, a.time));
+        }
+        c.finish(None).flows
+    };
+    let marked = |flows: &[Flow]| {
+        flows[0]
+            .conditions
+            .iter()
+            .any(|(c, _)| *c == FlowCondition::NoPermissions)
+    };
+    let three = [
+        ("09:01:00", "/dcim/devices/"),
+        ("09:01:10", "/static/netbox.css"),
+        ("09:01:20", "/ipam/prefixes/"),
+        ("09:02:00", "/dcim/sites/"),
+    ];
+    let flows = feed_denied(&three);
+    assert!(marked(&flows), "{flows:#?}");
+    assert_eq!(flows[0].outcome, Outcome::Succeeded);
+    assert!(!marked(&feed_denied(&three[..3])));
+    // An hour and more later the 403s are not this login's first pages.
+    let late = [
+        ("10:01:00", "/dcim/devices/"),
+        ("10:01:20", "/ipam/prefixes/"),
+        ("10:02:00", "/dcim/sites/"),
+    ];
+    assert!(!marked(&feed_denied(&late)));
+}

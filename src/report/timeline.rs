@@ -107,6 +107,10 @@ pub struct FindingTimeline {
     /// Its kind.
     #[serde(default)]
     pub change_before_kind: Option<ChangeKind>,
+    /// Other failures came before that change: logins were failing already, and this
+    /// failure is what they turned into (or what the change let the logs show).
+    #[serde(default)]
+    pub failing_before_change: bool,
     /// Pods the failure was seen on after the change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failing_pods_after_change: Vec<Shown>,
@@ -143,13 +147,14 @@ pub struct FailureTimes {
 }
 
 /// Reckons `failure`'s timeline against the logins that worked (`successes`, sorted by
-/// time, each with its pod), the last failure of any finding (`latest_failure`: a login
-/// after the change that failed for another reason shows this one stopped too) and the
+/// time, each with its pod), the first and last failure of any finding at warning or above
+/// (a login after the change that failed for another reason shows this one stopped too;
+/// one before the change it began after shows logins were failing already) and the
 /// `changes` (by time). `show` masks a pod name.
 pub fn reckon(
     failure: &FailureTimes,
     successes: &[(DateTime<Utc>, Option<String>)],
-    latest_failure: Option<DateTime<Utc>>,
+    (earliest_failure, latest_failure): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     changes: &[Change],
     show: &dyn Fn(&str) -> Shown,
 ) -> FindingTimeline {
@@ -171,6 +176,10 @@ pub fn reckon(
     }) {
         t.change_before = c.at.clone();
         t.change_before_kind = Some(c.kind);
+        t.failing_before_change = earliest_failure.is_some_and(|e| {
+            c.time
+                .is_some_and(|at| e < at && last_ok.is_none_or(|ok| e > ok))
+        });
     }
     let Some(change) = changes
         .iter()
@@ -212,20 +221,28 @@ pub fn reckon(
 }
 
 /// The timeline as an engineer says it: "worked until T1, failing since T2; stopped after
-/// the rollout at T3", or `None` when the finding has no time. Only our words and times
+/// the rollout at T3", or `None` when it would say no more than "failing since T" (no login
+/// worked before it and no change is near it) or the finding has no time. Only our words and times
 /// (`time` writes one): the pods are in [`FindingTimeline::failing_pods_after_change`].
 pub fn sentence(t: &FindingTimeline, time: &dyn Fn(&str) -> String) -> Option<String> {
     let since = t.first_failure.as_deref()?;
+    if t.last_success_before.is_none() && t.change_before.is_none() && t.change.is_none() {
+        // "failing since T" alone says no more than the verdict's own "since".
+        return None;
+    }
     let mut s = match &t.last_success_before {
         Some(ok) => format!("worked until {}, failing since {}", time(ok), time(since)),
         None => format!("failing since {}", time(since)),
     };
     if let (Some(at), Some(kind)) = (&t.change_before, t.change_before_kind) {
-        s.push_str(&format!(
-            ", which began after the {} at {}",
-            kind.noun(),
-            time(at)
-        ));
+        let (noun, at) = (kind.noun(), time(at));
+        s.push_str(&if t.failing_before_change {
+            format!(
+                "; first seen after the {noun} at {at}, while logins were failing already: the {noun} did not fix sign-in"
+            )
+        } else {
+            format!(", which began after the {noun} at {at}")
+        });
     }
     if let (Some(at), Some(kind), Some(after)) = (&t.change, t.change_kind, t.after_last_change) {
         let at = time(at);

@@ -47,7 +47,7 @@ fn a_fix_that_took_a_fix_that_did_not_and_a_half_rollout() {
     let took = reckon(
         &failure(t(20, 8), t(20, 13), &[(OLD, t(20, 13))]),
         &ok,
-        None,
+        (None, None),
         &rollout,
         &show,
     );
@@ -66,7 +66,7 @@ fn a_fix_that_took_a_fix_that_did_not_and_a_half_rollout() {
     let not = reckon(
         &failure(t(20, 8), t(20, 20), &[(OLD, t(20, 13)), (NEW, t(20, 20))]),
         &ok,
-        None,
+        (None, None),
         &rollout,
         &show,
     );
@@ -81,7 +81,7 @@ fn a_fix_that_took_a_fix_that_did_not_and_a_half_rollout() {
     let half = reckon(
         &failure(t(20, 8), t(20, 20), &[(OLD, t(20, 20))]),
         &ok,
-        None,
+        (None, None),
         &rollout,
         &show,
     );
@@ -92,7 +92,7 @@ fn a_fix_that_took_a_fix_that_did_not_and_a_half_rollout() {
     let quiet = reckon(
         &failure(t(20, 8), t(20, 13), &[]),
         &ok[..1],
-        None,
+        (None, None),
         &rollout,
         &show,
     );
@@ -100,7 +100,7 @@ fn a_fix_that_took_a_fix_that_did_not_and_a_half_rollout() {
     let other = reckon(
         &failure(t(20, 8), t(20, 13), &[]),
         &ok[..1],
-        Some(t(20, 16)),
+        (None, Some(t(20, 16))),
         &rollout,
         &show,
     );
@@ -117,7 +117,7 @@ fn a_failure_that_began_after_a_change_names_it_and_starts_are_not_changes() {
     let began = reckon(
         &failure(t(20, 15), t(21, 8), &[]),
         &ok,
-        None,
+        (None, None),
         &changes,
         &show,
     );
@@ -132,14 +132,27 @@ fn a_failure_that_began_after_a_change_names_it_and_starts_are_not_changes() {
     let early = reckon(
         &failure(t(17, 8), t(17, 23), &[]),
         &[],
-        None,
+        (None, None),
         &changes[..1],
         &show,
     );
     assert_eq!(early.change, None);
     assert_eq!(early.change_before, None);
+    // Nothing worked before it and no change: "failing since" alone is not said.
+    let alone = reckon(
+        &failure(t(20, 8), t(20, 9), &[]),
+        &[],
+        (None, None),
+        &[],
+        &show,
+    );
+    assert_eq!(
+        alone.first_failure.as_deref(),
+        Some("2026-11-20T08:00:00.000Z")
+    );
+    assert_eq!(sentence(&alone, &|s| s.to_string()), None);
     // Without times nothing is reckoned and there is no sentence.
-    let none = reckon(&FailureTimes::default(), &ok, None, &changes, &show);
+    let none = reckon(&FailureTimes::default(), &ok, (None, None), &changes, &show);
     assert_eq!(none, FindingTimeline::default());
     assert_eq!(sentence(&none, &|s| s.to_string()), None);
 }

@@ -155,7 +155,9 @@ fn every_sample_opens_with_its_cause_and_first_step() {
         ),
         ("https-required", "redirect-uri-must-be-https"),
         ("invalid-secret", "aadsts7000215-invalid-client-secret"),
-        ("not-logged-in", "sso-failed-redirect-to-login"),
+        // The generic "Single sign-on failed" stopped after the redeploy with DEBUG; what
+        // fails after it is the token error it hid (issue 19: what still fails comes first).
+        ("not-logged-in", "auth-token-error-invalid-key-secret"),
         // AADSTS50011 for an http:// URI: the narrower https-required names the cause.
         ("redirect-uri-mismatch", "redirect-uri-must-be-https"),
     ];

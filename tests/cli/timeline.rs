@@ -169,7 +169,7 @@ fn the_verdict_says_whether_the_fix_took() {
         ("fix-took", "stopped after the rollout at 2026-11-20T14:05"),
         (
             "fix-did-not-take",
-            "which began after the rollout at 2026-11-20T14:05",
+            "first seen after the rollout at 2026-11-20T14:05",
         ),
         (
             "half-rollout",
