@@ -143,6 +143,8 @@ fn unmasked_evidence_is_caught_before_printing() {
                 report::LoginFlow::new(f, &mut crate::redact::ShowCache::new(Masking::default()))
             })
             .collect(),
+        changes: Vec::new(),
+        hours: Vec::new(),
         summary: Summary::default(),
     };
     assert_eq!(leak_in(&mut report, false), None);
@@ -178,6 +180,8 @@ fn every_input_text_is_numbered_and_a_missed_mask_is_refused() {
         verdict: None,
         findings,
         flows: Vec::new(),
+        changes: Vec::new(),
+        hours: Vec::new(),
         summary: Summary::default(),
     };
     let before = report.clone();

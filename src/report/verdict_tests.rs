@@ -44,6 +44,8 @@ fn report(findings: Vec<Finding>) -> Report {
         verdict: None,
         findings,
         flows: Vec::new(),
+        changes: Vec::new(),
+        hours: Vec::new(),
         summary: Summary::default(),
     }
 }

@@ -27,6 +27,8 @@ fn checked(text: &str) -> (CheckedFile, Report) {
         verdict: None,
         findings: out.findings.clone(),
         flows: Vec::new(),
+        changes: Vec::new(),
+        hours: Vec::new(),
         summary: Summary {
             inputs: 1,
             lines: out.lines as u64,
