@@ -323,8 +323,8 @@ pub fn svg(report: &Report) -> String {
         let mut below = 0;
         let x = LEFT + i as f64 * bar_w + gap;
         let when = cell_start(i).format("%Y-%m-%d %H:%M");
-        for (r, row) in rows.iter().enumerate() {
-            let v = cells[r][i];
+        for (r, (row, values)) in rows.iter().zip(&cells).enumerate() {
+            let v = values[i];
             if v == 0 {
                 continue;
             }

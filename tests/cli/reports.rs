@@ -236,14 +236,19 @@ fn timeline_is_drawn_in_html_listed_in_markdown_and_sparkled_in_the_terminal() {
     let at = m.find("\n## Timeline\n").expect("a Timeline section");
     let section = &m[at + 1..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
-    assert!(section.contains("\nFrom 2026-11-17 22:00 to "), "{section}");
-    assert!(section.contains("| Day (UTC) | Logins that worked | Failures by symptom |"));
     assert!(
-        section.contains("| 2026-11-20 | 5 | `client-secret-expired` 6 |")
-            || section.contains("`client-secret-expired` 6 |"),
+        section.contains("\nFrom 2026-11-18 08:00 to 2026-11-21 11:00 UTC (75 hour(s)): 11 login(s) worked, 6 failure(s).\n"),
         "{section}"
     );
-    assert!(section.contains("`2026-11-20T14:05:03"), "{section}");
+    assert!(section.contains("| Day (UTC) | Logins that worked | Failures by symptom |"));
+    assert!(
+        section.contains("| 2026-11-20 | 3 | `client-secret-expired` 6 |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("`2026-11-20T14:05:05.768Z`: rollout"),
+        "{section}"
+    );
     assert!(
         section.contains(": rollout; pods before: `netbox-7d9f8b6c5-"),
         "{section}"
@@ -253,7 +258,7 @@ fn timeline_is_drawn_in_html_listed_in_markdown_and_sparkled_in_the_terminal() {
         "plain Markdown"
     );
     let table_rows = section.lines().filter(|l| l.starts_with("| 2026-")).count();
-    assert!((4..=5).contains(&table_rows), "a row a day: {section}");
+    assert_eq!(table_rows, 4, "a row a day: {section}");
 
     let term = run(&["scan", "--color", "never", "--width", "80", logs]);
     assert_eq!(term.code, 1, "{}", term.stderr);
