@@ -118,6 +118,8 @@ pub(super) fn finish_report(
             && (config.symptoms.is_empty() || config.symptoms.contains(&f.symptom))
     });
     summary.findings_filtered = (before - findings.len()) as u64;
+    // The logins that worked, while the flows are still collected's: the hours count them.
+    let successes = collected.successes();
     let mut flows = std::mem::take(&mut collected.flows);
     for (n, flow) in flows.iter_mut().enumerate() {
         flow.id = format!("f{}", n + 1);
@@ -161,7 +163,7 @@ pub(super) fn finish_report(
         summary,
     };
     report::verdict::decide(&mut report, compiled);
-    report.hours = report::timeline::hours(&report.findings, &collected.successes());
+    report.hours = report::timeline::hours(&report.findings, &successes);
 
     report.number_placeholders(numbers);
     // Fail closed: whatever slipped past the masking is not printed. Only the text that came

@@ -219,6 +219,12 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
         for l in wrap(&report.flow_counts(), width, "Login flows:", "  ") {
             writeln!(out, "{l}")?;
         }
+        if report.hours.len() >= 2 {
+            writeln!(out)?;
+            for l in super::chart::sparklines(report, width, style.color) {
+                writeln!(out, "{l}")?;
+            }
+        }
     }
     if let Some(left) = super::left_out(&report.summary) {
         writeln!(out)?;

@@ -1,14 +1,14 @@
 //! The Markdown incident report (`-o markdown`): a document to paste into a ticket. Renders
 //! the same [`Report`] as the other formats; same input, same bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-use crate::catalog::Severity;
+use crate::catalog::{Severity, Symptom};
 use crate::correlate::Outcome;
 use crate::error::Result;
 use crate::redact::Shown;
-use crate::report::{Finding, Report, Verdict};
+use crate::report::{Finding, Report, Verdict, chart};
 
 /// The vendor guide's checks, in our words: the appendix of every report.
 const CHECKLIST: &[&str] = &[
@@ -202,8 +202,22 @@ fn finding_block(f: &Finding, out: &mut dyn Write) -> Result<()> {
 
 /// Writes the incident report.
 pub fn render(report: &Report, out: &mut dyn Write) -> Result<()> {
+    render_head(report, out)?;
+    render_tail(report, out)
+}
+
+/// The report up to the timeline's span: the header, the summary, `## Timeline` and its
+/// first line (the HTML report draws its chart under it).
+pub(crate) fn render_head(report: &Report, out: &mut dyn Write) -> Result<()> {
     header(report, out)?;
     summary_section(report, out)?;
+    timeline_head(report, out)
+}
+
+/// The rest of the report: the timeline's days and changes, the findings, the login flows,
+/// the Entra ids, what is missing, the checklist.
+pub(crate) fn render_tail(report: &Report, out: &mut dyn Write) -> Result<()> {
+    timeline_body(report, out)?;
     findings_by_severity(report, out)?;
     flow_timeline(report, out)?;
     entra_cross_reference(report, out)?;
@@ -366,6 +380,120 @@ fn summary_section(report: &Report, out: &mut dyn Write) -> Result<()> {
             "Login flows: {}; {} client address(es) affected.",
             report.flow_counts(),
             clients.len()
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Most days the timeline's table lists; the busiest are kept.
+const MAX_DAY_ROWS: usize = 14;
+
+/// Most changes the timeline lists.
+const MAX_CHANGE_ROWS: usize = 20;
+
+/// `## Timeline` and the span it covers, when the report has hours or changes.
+fn timeline_head(report: &Report, out: &mut dyn Write) -> Result<()> {
+    if report.hours.is_empty() && report.changes.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "## Timeline
+"
+    )?;
+    if let Some((first, last)) = chart::bounds(report) {
+        let rows = chart::series(&report.hours);
+        let worked = rows.first().map_or(0, chart::Series::total);
+        let failed: u64 = rows.iter().skip(1).map(chart::Series::total).sum();
+        writeln!(
+            out,
+            "From {first} to {last} UTC ({} hour(s)): {worked} login(s) worked, {failed} failure(s).\n",
+            report.hours.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// The timeline's table, a row per day (logins that worked, failures by symptom; the
+/// busiest [`MAX_DAY_ROWS`] days of a long log), then the changes with time, kind and pods.
+fn timeline_body(report: &Report, out: &mut dyn Write) -> Result<()> {
+    type Day<'a> = (&'a str, u64, BTreeMap<Symptom, u64>);
+    let mut days: Vec<Day> = Vec::new();
+    for h in &report.hours {
+        let day = h.hour.get(..10).unwrap_or(&h.hour);
+        if days.last().is_none_or(|d| d.0 != day) {
+            days.push((day, 0, BTreeMap::new()));
+        }
+        let Some(d) = days.last_mut() else { continue };
+        d.1 += h.succeeded;
+        for (s, n) in &h.failed {
+            *d.2.entry(*s).or_default() += n;
+        }
+    }
+    if !days.is_empty() {
+        let all = days.len();
+        if all > MAX_DAY_ROWS {
+            let busy = |d: &Day| d.1 + d.2.values().sum::<u64>();
+            let mut order: Vec<usize> = (0..all).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(busy(&days[i])));
+            order.truncate(MAX_DAY_ROWS);
+            order.sort_unstable();
+            days = order.into_iter().map(|i| days[i].clone()).collect();
+        }
+        writeln!(
+            out,
+            "| Day (UTC) | Logins that worked | Failures by symptom |"
+        )?;
+        writeln!(out, "|---|---|---|")?;
+        for (day, worked, failed) in &days {
+            let failures = if failed.is_empty() {
+                "-".to_string()
+            } else {
+                failed
+                    .iter()
+                    .map(|(s, n)| format!("{} {n}", code_span(s.key())))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            writeln!(out, "| {day} | {worked} | {failures} |")?;
+        }
+        if all > days.len() {
+            writeln!(
+                out,
+                "\n{} quieter day(s) left out; `-o json` lists every hour.",
+                all - days.len()
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if report.changes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Changes (pods started, rolled or restarted):\n")?;
+    for c in report.changes.iter().take(MAX_CHANGE_ROWS) {
+        let mut line = format!(
+            "- {}: {}",
+            c.at.as_deref()
+                .map_or_else(|| "time unknown".into(), code_span),
+            c.kind.noun()
+        );
+        for (label, pods) in [
+            ("pods before", &c.pods_before),
+            ("pods after", &c.pods_after),
+            ("old pods still logging", &c.pods_still_old),
+        ] {
+            if !pods.is_empty() {
+                line.push_str(&format!("; {label}: {}", code_spans(pods)));
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
+    if report.changes.len() > MAX_CHANGE_ROWS {
+        writeln!(
+            out,
+            "- +{} more (`-o json` lists them)",
+            report.changes.len() - MAX_CHANGE_ROWS
         )?;
     }
     writeln!(out)?;

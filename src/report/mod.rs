@@ -6,6 +6,7 @@
 
 pub mod brief;
 pub mod build;
+pub mod chart;
 pub mod diff;
 pub mod html;
 pub mod json;

@@ -345,6 +345,13 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
             failed.len() - MAX_FLOW_ROWS
         )?;
     }
+    // The hours after the flows they count.
+    if report.hours.len() >= 2 {
+        writeln!(out)?;
+        for l in super::chart::sparklines(report, width, style.color) {
+            writeln!(out, "{l}")?;
+        }
+    }
     Ok(())
 }
 

@@ -202,3 +202,89 @@ fn context_lines_around_the_evidence_are_masked() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("at most 20"), "{}", r.stderr);
 }
+
+/// The timeline of a log of four days (issue 19): the HTML draws it as an inline SVG under
+/// `## Timeline`, the Markdown lists its days and the rollout, the terminal shows a
+/// sparkline row for logins that worked and for the expired secret, the rollout marked.
+#[test]
+fn timeline_is_drawn_in_html_listed_in_markdown_and_sparkled_in_the_terminal() {
+    let logs = fixture("timeline/fix-took/logs");
+    let logs = logs.to_str().unwrap();
+    let html = run(&["scan", "-o", "html", logs]);
+    assert_eq!(html.code, 1, "{}", html.stderr);
+    let h = &html.stdout;
+    let section = h.find("<h2>Timeline</h2>").expect("a Timeline section");
+    let chart = h.find("<svg ").expect("an inline SVG");
+    let end = h.find("</svg>").expect("closed");
+    assert!(
+        section < chart && chart < end,
+        "the chart is in the section"
+    );
+    assert!(
+        h.find("<h2>Errors</h2>").is_some_and(|e| end < e),
+        "before the findings"
+    );
+    let svg = &h[chart..end];
+    for forbidden in ["<script", "href", "<foreignObject", "<image", "url("] {
+        assert!(!svg.contains(forbidden), "{forbidden} in the SVG");
+    }
+    assert!(svg.contains("viewBox=\"0 0 800 330\""), "{svg}");
+    assert!(svg.contains(">rollout</text>"), "the rollout marked: {svg}");
+    assert!(svg.contains(">client-secret-expired (6)</text>"), "{svg}");
+    assert_eq!(h.matches("<svg").count(), 1);
+
+    let md = run(&["scan", "-o", "markdown", logs]);
+    assert_eq!(md.code, 1, "{}", md.stderr);
+    let m = &md.stdout;
+    let at = m.find("\n## Timeline\n").expect("a Timeline section");
+    let section = &m[at + 1..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    assert!(
+        section.contains("\nFrom 2026-11-18 08:00 to 2026-11-21 11:00 UTC (75 hour(s)): 11 login(s) worked, 6 failure(s).\n"),
+        "{section}"
+    );
+    assert!(section.contains("| Day (UTC) | Logins that worked | Failures by symptom |"));
+    assert!(
+        section.contains("| 2026-11-20 | 3 | `client-secret-expired` 6 |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("`2026-11-20T14:05:05.768Z`: rollout"),
+        "{section}"
+    );
+    assert!(
+        section.contains(": rollout; pods before: `netbox-7d9f8b6c5-"),
+        "{section}"
+    );
+    assert!(
+        !section.contains("<svg") && !section.contains("!["),
+        "plain Markdown"
+    );
+    let table_rows = section.lines().filter(|l| l.starts_with("| 2026-")).count();
+    assert_eq!(table_rows, 4, "a row a day: {section}");
+
+    let term = run(&["scan", "--color", "never", "--width", "80", logs]);
+    assert_eq!(term.code, 1, "{}", term.stderr);
+    let t = &term.stdout;
+    for l in t.lines() {
+        assert!(l.chars().count() <= 80, "{l:?} wider than 80");
+    }
+    let header = t
+        .lines()
+        .position(|l| l.starts_with("Logins per "))
+        .unwrap_or_else(|| panic!("no sparklines: {t}"));
+    let rows: Vec<&str> = t.lines().skip(header + 1).take(4).collect();
+    assert!(
+        rows[0].starts_with("worked ") && rows[0].contains('█'),
+        "{t}"
+    );
+    assert!(
+        rows[1].starts_with("client-secret-expired") && rows[1].ends_with(" 6"),
+        "{t}"
+    );
+    assert!(
+        rows[2].starts_with("changes ") && rows[2].contains('^'),
+        "{t}"
+    );
+    assert!(rows[3].starts_with("^ rollout 2026-11-20 14:05"), "{t}");
+}
