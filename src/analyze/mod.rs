@@ -306,28 +306,10 @@ impl<'c> Analyzer<'c> {
         };
         let login_path =
             access::OAUTH.find(frame.body).is_some() || access::LOGIN.find(frame.body).is_some();
-        if access.status == 403 && !login_path {
-            // A page refused: it counts against a recent login that worked.
-            if let Some(correlator) = self.correlator.as_mut() {
-                let pod = frame.pod.map(String::from_utf8_lossy);
-                let container = frame.container.map(String::from_utf8_lossy);
-                let time = access
-                    .time
-                    .or_else(|| frame.kube_time.and_then(timestamp::parse_value));
-                correlator.denied(
-                    &access,
-                    &Origin {
-                        source: &self.source,
-                        line: frame.line,
-                        pod: pod.as_deref(),
-                        container: container.as_deref(),
-                        time,
-                    },
-                );
-            }
-            return (true, None);
-        }
-        if access::OAUTH.find(frame.body).is_none() {
+        // A page refused (not a login request): it counts against a recent login that
+        // worked, and is no request of a flow.
+        let denied = access.status == 403 && !login_path;
+        if !denied && access::OAUTH.find(frame.body).is_none() {
             // A plain /login/ request matters only as the landing of a recent callback.
             let now = frame.kube_time.and_then(timestamp::parse_value);
             let waiting = self
@@ -338,31 +320,32 @@ impl<'c> Analyzer<'c> {
                 return (false, None);
             }
         }
-        let mut flow = None;
-        if let Some(correlator) = self.correlator.as_mut() {
-            let pod = frame.pod.map(String::from_utf8_lossy);
-            let container = frame.container.map(String::from_utf8_lossy);
-            let time = access
+        let Some(correlator) = self.correlator.as_mut() else {
+            return (!denied, None);
+        };
+        let pod = frame.pod.map(String::from_utf8_lossy);
+        let container = frame.container.map(String::from_utf8_lossy);
+        let origin = Origin {
+            source: &self.source,
+            line: frame.line,
+            pod: pod.as_deref(),
+            container: container.as_deref(),
+            time: access
                 .time
-                .or_else(|| frame.kube_time.and_then(timestamp::parse_value));
-            flow = correlator.request(
-                &access,
-                &Origin {
-                    source: &self.source,
-                    line: frame.line,
-                    pod: pod.as_deref(),
-                    container: container.as_deref(),
-                    time,
-                },
-            );
-            let overflow = correlator.take_overflow();
-            if !overflow.is_empty() {
-                // Their findings are counted now: the report will not list them.
-                let shared = correlator.sessions_shared();
-                for mut flow in overflow {
-                    self.collected
-                        .settle_flow(self.observer.compiled, &mut flow, shared);
-                }
+                .or_else(|| frame.kube_time.and_then(timestamp::parse_value)),
+        };
+        if denied {
+            correlator.denied(&access, &origin);
+            return (false, None);
+        }
+        let flow = correlator.request(&access, &origin);
+        let overflow = correlator.take_overflow();
+        if !overflow.is_empty() {
+            // Their findings are counted now: the report will not list them.
+            let shared = correlator.sessions_shared();
+            for mut flow in overflow {
+                self.collected
+                    .settle_flow(self.observer.compiled, &mut flow, shared);
             }
         }
         (true, flow)
