@@ -419,7 +419,16 @@ impl Collected {
                     last: tally.last,
                     pod_last: tally.pod_last.clone(),
                 };
-                f.timeline = timeline::reckon(&times, &successes, span, changes, &show);
+                f.timeline = if f.symptom == Symptom::SignedInNoPermissions {
+                    // Sign-in works: no "worked until, failing since" for it.
+                    timeline::FindingTimeline {
+                        first_failure: times.first.map(rfc3339),
+                        last_failure: times.last.map(rfc3339),
+                        ..Default::default()
+                    }
+                } else {
+                    timeline::reckon(&times, &successes, span, changes, &show)
+                };
                 f
             })
             .chain(self.extra.iter().cloned())
@@ -611,6 +620,15 @@ fn mark_bounced_alone(flows: &mut [Flow], released: &[(DateTime<Utc>, Option<Str
         .filter(|&i| {
             let me = &flows[i];
             let t = me.callback_time();
+            // The same browser signed in afterwards: whatever it was, it passed.
+            let later_ok = flows.iter().any(|f| {
+                f.client == me.client
+                    && f.outcome == Outcome::Succeeded
+                    && matches!((f.callback_time(), t), (Some(a), Some(b)) if a > b)
+            });
+            if later_ok {
+                return false;
+            }
             let others = flows.iter().filter(|f| f.client != me.client);
             let mut ok = released.iter().any(|(r, _)| near(Some(*r), t));
             for f in others {

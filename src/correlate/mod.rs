@@ -98,6 +98,23 @@ pub struct Correlator {
     held_serials: Vec<u64>,
 }
 
+/// Whether `path` is one of NetBox's object pages, where a user without permissions is
+/// refused: not static or other files (a dot in the last segment), not the API or GraphQL
+/// (tokens, not the SSO session), not the login paths, and not the admin areas (`/admin/`,
+/// `/users/`, `/core/`), which most users may not see anyway.
+pub fn object_page(path: &str) -> bool {
+    const NOT: &[&str] = &[
+        "/static/", "/media/", "/api/", "/graphql", "/oauth/", "/login/", "/logout/", "/admin/",
+        "/users/", "/core/",
+    ];
+    let file = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    !file && !NOT.iter().any(|p| path.contains(p))
+}
+
 fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(crate::parse::timestamp::rfc3339)
 }
@@ -627,14 +644,14 @@ impl Correlator {
     /// Feeds a page request answered 403 (`access`): when its client signed in within
     /// [`SIGNED_IN_WINDOW_SECS`] and that login worked, the page counts against it, and
     /// the [`DENIED_PAGES`]th such page marks the login "signed in, no permissions".
-    /// Static files, the API (tokens, not the SSO session) and the login paths do not count.
+    /// Only GETs of NetBox's object pages count (see [`object_page`]), each path once, and
+    /// not dashboard widgets (`?embedded=`).
     pub fn denied(&mut self, access: &Access, origin: &Origin<'_>) {
-        let page = ![
-            "/static/", "/media/", "/api/", "/oauth/", "/login/", "/favicon",
-        ]
-        .iter()
-        .any(|p| access.path.contains(p));
-        if access.status != 403 || !page {
+        if access.status != 403 || access.method != "GET" || !object_page(&access.path) {
+            return;
+        }
+        if access.param("embedded").is_some() {
+            // A dashboard widget: one page view loads several.
             return;
         }
         let key = self.client_key(access);
@@ -651,6 +668,15 @@ impl Correlator {
                 _ => true,
             };
         if !signed_in {
+            return;
+        }
+        let flow = &self.flows[i];
+        if flow
+            .steps
+            .iter()
+            .any(|s| s.step == "page" && s.detail == access.path)
+        {
+            // The same page again (a reload) is not another page refused.
             return;
         }
         let step = Self::step(origin, "page", Some(access.status), access.path.clone());

@@ -592,3 +592,24 @@ fn pages_refused_after_a_login_that_worked_mark_it() {
     ];
     assert!(!marked(&feed_denied(&late)));
 }
+
+/// Attack findings on issue 19: only GETs of object pages count, each path once.
+#[test]
+fn only_object_pages_count_as_refused() {
+    for page in ["/dcim/devices/", "/ipam/prefixes/?q=x", "/dcim/sites/14/"] {
+        assert!(object_page(page), "{page}");
+    }
+    for other in [
+        "/graphql/",
+        "/api/dcim/devices/",
+        "/static/netbox.js",
+        "/robots.txt",
+        "/favicon.ico",
+        "/users/users/",
+        "/core/jobs/",
+        "/admin/",
+        "/login/",
+    ] {
+        assert!(!object_page(other), "{other}");
+    }
+}

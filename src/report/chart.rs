@@ -151,12 +151,13 @@ pub fn bounds(report: &Report) -> Option<(String, String)> {
     Some((first.format(fmt).to_string(), last.format(fmt).to_string()))
 }
 
-/// What the chart covers, drawn `per` hours a cell: "Logins per 3 h, 2026-11-17 22:00 –
-/// 2026-11-21 10:00 UTC"; `None` without hours.
+/// What the chart covers, drawn `per` hours a cell: "Per 3 h, logins that worked and
+/// failure events, 2026-11-17 22:00 – 2026-11-21 10:00 UTC"; `None` without hours. Failures
+/// are events of the root causes (one failed login may log several), not logins.
 pub fn span(report: &Report, per: usize) -> Option<String> {
     let (first, last) = bounds(report)?;
     Some(format!(
-        "Logins per {}, {first} – {last} UTC",
+        "Per {}, logins that worked and failure events, {first} – {last} UTC",
         per_words(per)
     ))
 }

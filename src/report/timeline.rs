@@ -117,6 +117,37 @@ pub struct FindingTimeline {
     /// After a rollout, the failure went on only on pods of the old ReplicaSet.
     #[serde(default)]
     pub old_pods_only: bool,
+    /// The first login that worked after the last failure, when there is one.
+    #[serde(default)]
+    pub worked_after: Option<String>,
+}
+
+impl FindingTimeline {
+    /// Whether the failure is over: not seen after a change and a login came after it, or
+    /// a login worked after its last failure and no change says it went on.
+    pub fn over(&self) -> bool {
+        match self.after_last_change {
+            Some(after) => after == AfterChange::Stopped,
+            None => self.worked_after.is_some(),
+        }
+    }
+}
+
+/// How long after a rollout its old pods may still finish the requests they hold: a
+/// failure there then is the rollout's drain, not the fix failing.
+pub const DRAIN_SECS: i64 = 300;
+
+/// The Deployment (or StatefulSet) a pod name belongs to: `netbox-7d9f8b6c5-x2k4q` and
+/// `netbox-5c8d7f9b4-q8w2n` are both `netbox`, `netbox-worker-...` is `netbox-worker`,
+/// `netbox-0` is `netbox`.
+fn family(pod: &str) -> &str {
+    let mut parts = pod.rsplitn(3, '-');
+    let (last, second, rest) = (parts.next(), parts.next(), parts.next());
+    match (last, second, rest) {
+        (Some(_), Some(_), Some(rest)) => rest,
+        (Some(_), Some(rest), None) => rest,
+        _ => pod,
+    }
 }
 
 /// Logins and failures in one hour.
@@ -181,23 +212,46 @@ pub fn reckon(
                 .is_some_and(|at| e < at && last_ok.is_none_or(|ok| e > ok))
         });
     }
-    let Some(change) = changes
-        .iter()
-        .rev()
-        .find(|c| c.kind != ChangeKind::Start && c.time.is_some_and(|at| at > first))
-    else {
+    if let Some(last) = failure.last {
+        let after = successes.partition_point(|(s, _)| *s <= last);
+        t.worked_after = successes.get(after).map(|(s, _)| rfc3339(*s));
+    }
+    // A change counts for this failure when it touched the pods it failed on (the same
+    // Deployment), or when the failure names no pod.
+    let relevant = |c: &Change| {
+        failure.pod_last.is_empty()
+            || c.raw_pods
+                .iter()
+                .flatten()
+                .any(|p| failure.pod_last.keys().any(|f| family(f) == family(p)))
+    };
+    let Some(change) = changes.iter().rev().find(|c| {
+        c.kind != ChangeKind::Start && c.time.is_some_and(|at| at > first) && relevant(c)
+    }) else {
         return t;
     };
     let at = change.time.expect("found with a time");
     t.change = Some(rfc3339(at));
     t.change_kind = Some(change.kind);
+    let [before_pods, after_pods, still_old] = &change.raw_pods;
+    // After a rollout, an old pod's failure within the drain time is the rollout itself.
+    let drained = at + chrono::Duration::seconds(DRAIN_SECS);
     let failing: Vec<&String> = failure
         .pod_last
         .iter()
-        .filter(|(_, last)| **last > at)
+        .filter(|(pod, last)| {
+            **last > at
+                && (change.kind != ChangeKind::Rollout
+                    || after_pods.contains(pod)
+                    || **last > drained)
+        })
         .map(|(pod, _)| pod)
         .collect();
-    let persists = failure.last.is_some_and(|last| last > at);
+    let persists = if failure.pod_last.is_empty() {
+        failure.last.is_some_and(|last| last > at)
+    } else {
+        !failing.is_empty()
+    };
     t.after_last_change = Some(if persists {
         AfterChange::Persists
     } else if successes.last().is_some_and(|(s, _)| *s > at)
@@ -210,12 +264,11 @@ pub fn reckon(
     });
     if persists {
         t.failing_pods_after_change = failing.iter().map(|p| show(p)).collect();
-        let [before, after, still_old] = &change.raw_pods;
         t.old_pods_only = change.kind == ChangeKind::Rollout
             && !failing.is_empty()
-            && failing
-                .iter()
-                .all(|p| (before.contains(p) || still_old.contains(p)) && !after.contains(p));
+            && failing.iter().all(|p| {
+                (before_pods.contains(p) || still_old.contains(p)) && !after_pods.contains(p)
+            });
     }
     t
 }
@@ -226,7 +279,11 @@ pub fn reckon(
 /// (`time` writes one): the pods are in [`FindingTimeline::failing_pods_after_change`].
 pub fn sentence(t: &FindingTimeline, time: &dyn Fn(&str) -> String) -> Option<String> {
     let since = t.first_failure.as_deref()?;
-    if t.last_success_before.is_none() && t.change_before.is_none() && t.change.is_none() {
+    if t.last_success_before.is_none()
+        && t.change_before.is_none()
+        && t.change.is_none()
+        && t.worked_after.is_none()
+    {
         // "failing since T" alone says no more than the verdict's own "since".
         return None;
     }
@@ -243,6 +300,13 @@ pub fn sentence(t: &FindingTimeline, time: &dyn Fn(&str) -> String) -> Option<St
         } else {
             format!(", which began after the {noun} at {at}")
         });
+    }
+    if let (None, Some(ok), Some(last)) = (t.after_last_change, &t.worked_after, &t.last_failure) {
+        s.push_str(&format!(
+            "; last seen at {}, and logins worked after it (from {})",
+            time(last),
+            time(ok)
+        ));
     }
     if let (Some(at), Some(kind), Some(after)) = (&t.change, t.change_kind, t.after_last_change) {
         let at = time(at);

@@ -178,3 +178,33 @@ fn hours_cover_the_span_and_add_up() {
     assert_eq!(failed, 5);
     assert!(hours[2].failed.is_empty());
 }
+
+/// Attack findings on issue 19: an old pod's failure while the rollout drains is not the
+/// fix failing, and a rollout of another Deployment is not this failure's change.
+#[test]
+fn a_drain_failure_and_another_deployments_rollout_do_not_persist() {
+    let ok = vec![(t(19, 16), None), (t(20, 18), Some(NEW.to_string()))];
+    let at = t(20, 14);
+    let rollout = [change(ChangeKind::Rollout, at, &[OLD], &[NEW])];
+    let drain = at + chrono::Duration::seconds(40);
+    let f = failure(t(20, 8), drain, &[(OLD, drain)]);
+    let took = reckon(&f, &ok, (None, None), &rollout, &show);
+    assert_eq!(
+        took.after_last_change,
+        Some(AfterChange::Stopped),
+        "{took:?}"
+    );
+    assert!(!took.old_pods_only);
+    let worker = [change(
+        ChangeKind::Rollout,
+        at,
+        &["netbox-worker-7d9f8b6c5-aaaaa"],
+        &["netbox-worker-5c8d7f9b4-bbbbb"],
+    )];
+    let f = failure(t(20, 8), t(20, 20), &[(OLD, t(20, 20))]);
+    let other = reckon(&f, &ok, (None, None), &worker, &show);
+    assert_eq!(other.change, None, "{other:?}");
+    assert_eq!(family("netbox-worker-7d9f8b6c5-aaaaa"), "netbox-worker");
+    assert_eq!(family(OLD), "netbox");
+    assert_eq!(family("netbox-0"), "netbox");
+}

@@ -11,8 +11,9 @@
 //! reason (an AADSTS code Entra stated, a diagnosis read from its evidence) unless it is
 //! the very same event or login: two stated reasons are two causes, however close in time.
 //!
-//! Rank: severity, then whether it still fails (one that stopped after a rollout or restart
-//! comes after one that did not), then how specific the evidence is ([`specificity`]), then how often it
+//! Rank: severity, then whether it still fails (one that stopped after a rollout or restart,
+//! or after which logins worked, comes after one that did not), then how specific the
+//! evidence is ([`specificity`]), then how often it
 //! was seen, then how recently, then the rule id (a fixed order). Two corrections look at
 //! the other findings (`rank`): a wrapper code (AADSTS70002) gives way to the inner code
 //! on the same event, and a narrower symptom (https-required within

@@ -271,7 +271,7 @@ fn timeline_is_drawn_in_html_listed_in_markdown_and_sparkled_in_the_terminal() {
     }
     let header = t
         .lines()
-        .position(|l| l.starts_with("Logins per "))
+        .position(|l| l.starts_with("Per ") && l.contains("logins that worked and failure"))
         .unwrap_or_else(|| panic!("no sparklines: {t}"));
     let rows: Vec<&str> = t.lines().skip(header + 1).take(4).collect();
     assert!(

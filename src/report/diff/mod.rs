@@ -50,9 +50,12 @@ pub enum DiffFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
-    /// In OLD, not in NEW.
+    /// In OLD, not seen again in NEW, and a login worked in NEW.
     Fixed,
-    /// In both.
+    /// In OLD, not seen again in NEW, but no login worked in NEW either: nothing tells
+    /// whether it is fixed (an empty log, probes only, a log of the same hours as OLD).
+    NotSeen,
+    /// In both (NEW saw it after the last time OLD did, when both have times).
     StillFailing,
     /// Only in NEW.
     New,
@@ -60,12 +63,18 @@ pub enum Status {
 
 impl Status {
     /// Every status, in the order the output lists them.
-    pub const ALL: [Status; 3] = [Status::Fixed, Status::StillFailing, Status::New];
+    pub const ALL: [Status; 4] = [
+        Status::Fixed,
+        Status::NotSeen,
+        Status::StillFailing,
+        Status::New,
+    ];
 
     /// The heading word (`Fixed`, `Still failing`, `New`).
     pub fn heading(self) -> &'static str {
         match self {
             Status::Fixed => "Fixed",
+            Status::NotSeen => "Not seen, not confirmed",
             Status::StillFailing => "Still failing",
             Status::New => "New",
         }
@@ -74,7 +83,10 @@ impl Status {
     /// What the status means, for a reader of the output.
     pub fn meaning(self) -> &'static str {
         match self {
-            Status::Fixed => "in OLD, not in NEW",
+            Status::Fixed => "in OLD, not seen again in NEW, where logins worked",
+            Status::NotSeen => {
+                "in OLD, not seen again in NEW, but no login worked in NEW to confirm it is fixed"
+            }
             Status::StillFailing => "in both",
             Status::New => "only in NEW",
         }
@@ -163,6 +175,8 @@ pub struct FlowCounts {
 pub struct Counts {
     /// In OLD, not in NEW.
     pub fixed: u64,
+    /// In OLD, not in NEW, and no login worked in NEW.
+    pub not_seen: u64,
     /// In both.
     pub still_failing: u64,
     /// Only in NEW.
@@ -464,17 +478,30 @@ fn by_key(report: &SideReport) -> BTreeMap<(Shown, Shown), (Shown, Seen)> {
 pub fn compare(old: Side, old_report: &SideReport, new: Side, new_report: &SideReport) -> Diff {
     let mut before = by_key(old_report);
     let after = by_key(new_report);
+    // Gone from NEW: fixed only when a login worked in NEW; else nothing tells.
+    let gone = if new_report.flows.succeeded > 0 {
+        Status::Fixed
+    } else {
+        Status::NotSeen
+    };
     let mut changes = Vec::with_capacity(before.len() + after.len());
     for ((rule, symptom), (title, seen)) in after {
         let old_seen = before
             .remove(&(rule.clone(), symptom.clone()))
             .map(|(_, s)| s);
+        // NEW holding only what OLD saw (the same log, read again with later lines): not
+        // seen again. Times are RFC 3339 UTC, so they compare as text.
+        let again = match (&old_seen, &seen.last_seen) {
+            (Some(o), Some(n)) => o.last_seen.as_ref().is_none_or(|o| n.as_str() > o.as_str()),
+            _ => true,
+        };
+        let status = match old_seen {
+            Some(_) if again => Status::StillFailing,
+            Some(_) => gone,
+            None => Status::New,
+        };
         changes.push(Change {
-            status: if old_seen.is_some() {
-                Status::StillFailing
-            } else {
-                Status::New
-            },
+            status,
             rule,
             symptom,
             title,
@@ -486,7 +513,7 @@ pub fn compare(old: Side, old_report: &SideReport, new: Side, new_report: &SideR
     }
     for ((rule, symptom), (title, seen)) in before {
         changes.push(Change {
-            status: Status::Fixed,
+            status: gone,
             rule,
             symptom,
             title,
@@ -503,6 +530,7 @@ pub fn compare(old: Side, old_report: &SideReport, new: Side, new_report: &SideR
     let count = |s: Status| changes.iter().filter(|c| c.status == s).count() as u64;
     let counts = Counts {
         fixed: count(Status::Fixed),
+        not_seen: count(Status::NotSeen),
         still_failing: count(Status::StillFailing),
         new: count(Status::New),
     };

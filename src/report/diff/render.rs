@@ -55,9 +55,18 @@ fn logins(n: Option<u64>) -> String {
 
 /// The result in words: `2 fixed, 0 still failing, 0 new`.
 fn result_line(diff: &Diff) -> String {
+    let c = &diff.counts;
+    let not_seen = if c.not_seen > 0 {
+        format!(
+            ", {} not seen but not confirmed (no login worked in NEW)",
+            c.not_seen
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} fixed, {} still failing, {} new",
-        diff.counts.fixed, diff.counts.still_failing, diff.counts.new
+        "{} fixed{not_seen}, {} still failing, {} new",
+        c.fixed, c.still_failing, c.new
     )
 }
 

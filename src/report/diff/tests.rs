@@ -17,6 +17,10 @@ fn doc(findings: &[String], flows: &str) -> String {
     )
 }
 
+/// A NEW side's flows with a login that worked: what lets a finding gone from it count
+/// as fixed.
+const OK_FLOW: &str = r#"[{"id":"f1","outcome":"succeeded"}]"#;
+
 fn side(r: &SideReport) -> Side {
     Side::new("x", ReadAs::Report, r)
 }
@@ -153,7 +157,7 @@ fn findings_are_fixed_still_failing_or_new_by_rule_and_symptom() {
             // Same rule, other symptom: its own entry.
             finding("a", "unknown", "warning", 1, "2026-02-01T00:00:00Z"),
         ],
-        "[]",
+        OK_FLOW,
     ))
     .unwrap()
     .unwrap();
@@ -182,6 +186,7 @@ fn findings_are_fixed_still_failing_or_new_by_rule_and_symptom() {
         diff.counts,
         Counts {
             fixed: 2,
+            not_seen: 0,
             still_failing: 1,
             new: 2
         }
@@ -195,7 +200,7 @@ fn only_fixed_findings_or_notes_left_do_not_fail() {
     let old = report(&doc(&[finding("a", "clock-skew", "error", 2, "t")], "[]"))
         .unwrap()
         .unwrap();
-    let new = report(&doc(&[finding("n", "unknown", "info", 1, "t")], "[]"))
+    let new = report(&doc(&[finding("n", "unknown", "info", 1, "t")], OK_FLOW))
         .unwrap()
         .unwrap();
     let diff = compare(side(&old), &old, side(&new), &new);
@@ -204,4 +209,59 @@ fn only_fixed_findings_or_notes_left_do_not_fail() {
     let empty = SideReport::default();
     let nothing = compare(side(&empty), &empty, side(&empty), &empty);
     assert!(nothing.changes.is_empty() && !nothing.failing(Some(Severity::Info)));
+}
+
+/// A finding gone from a NEW side where no login worked (an empty log, probes only) is not
+/// confirmed fixed, and one NEW saw only at OLD's own times (the same log read again) is
+/// not still failing.
+#[test]
+fn gone_without_a_login_that_worked_is_not_seen_and_old_lines_are_not_again() {
+    let old = report(&doc(
+        &[finding(
+            "a",
+            "clock-skew",
+            "error",
+            2,
+            "2026-01-01T00:00:00Z",
+        )],
+        "[]",
+    ))
+    .unwrap()
+    .unwrap();
+    let empty = report(&doc(&[], "[]")).unwrap().unwrap();
+    let diff = compare(side(&old), &old, side(&empty), &empty);
+    assert_eq!(diff.changes[0].status, Status::NotSeen);
+    assert_eq!(diff.counts.not_seen, 1);
+    assert!(diff.failing(Some(Severity::Warning)));
+    // The same finding at the same last time, and logins that worked after it.
+    let again = report(&doc(
+        &[finding(
+            "a",
+            "clock-skew",
+            "error",
+            2,
+            "2026-01-01T00:00:00Z",
+        )],
+        OK_FLOW,
+    ))
+    .unwrap()
+    .unwrap();
+    let diff = compare(side(&old), &old, side(&again), &again);
+    assert_eq!(diff.changes[0].status, Status::Fixed);
+    assert!(!diff.failing(Some(Severity::Warning)));
+    // Seen later in NEW: still failing.
+    let later = report(&doc(
+        &[finding(
+            "a",
+            "clock-skew",
+            "error",
+            3,
+            "2026-01-02T00:00:00Z",
+        )],
+        OK_FLOW,
+    ))
+    .unwrap()
+    .unwrap();
+    let diff = compare(side(&old), &old, side(&later), &later);
+    assert_eq!(diff.changes[0].status, Status::StillFailing);
 }
