@@ -36,7 +36,7 @@ const OLD: &str = "netbox-7d9f8b6c5-x2k4q";
 const NEW: &str = "netbox-5c8d7f9b4-q8w2n";
 
 fn show(p: &str) -> Shown {
-    Shown::ours(p.to_string())
+    Shown::ours(p)
 }
 
 #[test]
