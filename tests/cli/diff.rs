@@ -30,7 +30,8 @@ fn diff_an_expired_secret_then_healthy_logs_says_fixed_and_exits_0() {
     let r = run(&["diff", &sample("client-secret-expired"), &sample("healthy")]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("Fixed (2), in OLD, not in NEW:"),
+        r.stdout
+            .contains("Fixed (2), in OLD, not seen again in NEW, where logins worked:"),
         "{}",
         r.stdout
     );
@@ -79,16 +80,19 @@ fn diff_an_expired_secret_then_healthy_logs_says_fixed_and_exits_0() {
 }
 
 #[test]
-fn diff_of_a_sample_against_itself_is_still_failing_and_exits_1() {
+fn diff_of_a_sample_against_itself_is_not_confirmed_and_exits_1() {
+    // NEW holds OLD's lines and nothing after them, and no login worked: neither fixed nor
+    // still failing, and not good news (exit 1).
     let s = sample("client-secret-expired");
     let r = run(&["diff", &s, &s, "-o", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["counts"]["still_failing"], 2, "{v}");
+    assert_eq!(v["counts"]["not_seen"], 2, "{v}");
+    assert_eq!(v["counts"]["still_failing"], 0, "{v}");
     assert_eq!(v["counts"]["fixed"], 0);
     assert_eq!(v["counts"]["new"], 0);
     let c = &v["changes"][0];
-    assert_eq!(c["status"], "still-failing");
+    assert_eq!(c["status"], "not-seen");
     assert_eq!(c["old"]["count"], c["new"]["count"]);
     // `--fail-on never` keeps 0; `--fail-on error` still fails on errors.
     assert_eq!(run(&["diff", &s, &s, "--fail-on", "never"]).code, 0);
@@ -116,11 +120,15 @@ fn diff_reads_a_json_report_as_old_and_logs_as_new() {
     assert_eq!(v["old"]["read_as"], "report");
     assert_eq!(v["new"]["read_as"], "logs");
     let got = statuses(&v);
-    assert!(got.contains(&("aadsts7000222-client-secret-expired".into(), "fixed".into())));
+    // No login worked in NEW (Entra refused the redirect URI): gone, but not confirmed.
+    assert!(got.contains(&(
+        "aadsts7000222-client-secret-expired".into(),
+        "not-seen".into()
+    )));
     assert!(got.contains(&("aadsts50011-redirect-uri-mismatch".into(), "new".into())));
     assert!(v["counts"]["new"].as_u64().unwrap() >= 1);
 
-    // The report against the logs it was made from: the same findings, still failing.
+    // The report against the logs it was made from: the same findings, nothing after them.
     let same = run(&[
         "diff",
         "-o",
@@ -130,7 +138,7 @@ fn diff_reads_a_json_report_as_old_and_logs_as_new() {
     ]);
     assert_eq!(same.code, 1);
     let v: Value = serde_json::from_str(&same.stdout).unwrap();
-    assert_eq!(v["counts"]["still_failing"], 2, "{v}");
+    assert_eq!(v["counts"]["not_seen"], 2, "{v}");
     assert_eq!(v["counts"]["fixed"], 0);
     assert_eq!(v["counts"]["new"], 0);
 }

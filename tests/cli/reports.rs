@@ -271,9 +271,15 @@ fn timeline_is_drawn_in_html_listed_in_markdown_and_sparkled_in_the_terminal() {
     }
     let header = t
         .lines()
-        .position(|l| l.starts_with("Per ") && l.contains("logins that worked and failure"))
+        .position(|l| l.starts_with("Per ") && l.contains("logins that worked"))
         .unwrap_or_else(|| panic!("no sparklines: {t}"));
-    let rows: Vec<&str> = t.lines().skip(header + 1).take(4).collect();
+    // The header may wrap; the rows start at `worked`.
+    let first_row = t
+        .lines()
+        .skip(header)
+        .position(|l| l.starts_with("worked "))
+        .unwrap_or_else(|| panic!("no rows: {t}"));
+    let rows: Vec<&str> = t.lines().skip(header + first_row).take(4).collect();
     assert!(
         rows[0].starts_with("worked ") && rows[0].contains('█'),
         "{t}"
