@@ -392,13 +392,17 @@ impl Collected {
     /// Turns the accumulated findings into report findings, most severe first, then by first
     /// time seen, then rule id.
     pub fn findings(&self, compiled: &Compiled) -> Vec<Finding> {
-        self.findings_in_time(compiled, &self.changes())
+        self.findings_in_time(compiled, &self.changes(), &self.successes())
     }
 
     /// [`Collected::findings`] with each finding's timeline reckoned against `changes`
-    /// (from [`Collected::changes`]) and the logins that worked.
-    pub fn findings_in_time(&self, compiled: &Compiled, changes: &[Change]) -> Vec<Finding> {
-        let successes = self.successes();
+    /// (from [`Collected::changes`]) and `successes` (from [`Collected::successes`]).
+    pub fn findings_in_time(
+        &self,
+        compiled: &Compiled,
+        changes: &[Change],
+        successes: &[(DateTime<Utc>, Option<String>)],
+    ) -> Vec<Finding> {
         let failing = self.tallies.iter().filter(|(key, _)| match key {
             FindingKey::Rule(r) => compiled.rules[*r].rule.severity >= Severity::Warning,
             FindingKey::UnknownCode(_) => true,
@@ -427,7 +431,7 @@ impl Collected {
                         ..Default::default()
                     }
                 } else {
-                    timeline::reckon(&times, &successes, span, changes, &show)
+                    timeline::reckon(&times, successes, span, changes, &show)
                 };
                 f
             })

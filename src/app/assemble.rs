@@ -109,7 +109,10 @@ pub(super) fn finish_report(
         chrono::Duration::seconds(config.flow_timeout_secs),
     );
     let changes = collected.changes();
-    let mut findings = collected.findings_in_time(compiled, &changes);
+    // The logins that worked, once, while the flows are still collected's: the timelines
+    // and the hours count them.
+    let successes = collected.successes();
+    let mut findings = collected.findings_in_time(compiled, &changes, &successes);
     super::context::add_context(&mut findings, &files, config.context, collected.masking);
     summary.filtered_events = collected.filtered_events;
     let before = findings.len();
@@ -118,8 +121,6 @@ pub(super) fn finish_report(
             && (config.symptoms.is_empty() || config.symptoms.contains(&f.symptom))
     });
     summary.findings_filtered = (before - findings.len()) as u64;
-    // The logins that worked, while the flows are still collected's: the hours count them.
-    let successes = collected.successes();
     let mut flows = std::mem::take(&mut collected.flows);
     for (n, flow) in flows.iter_mut().enumerate() {
         flow.id = format!("f{}", n + 1);
