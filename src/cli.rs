@@ -438,9 +438,17 @@ pub struct KubeArgs {
 /// Flags of `explain`.
 #[derive(Debug, ClapArgs)]
 pub struct ExplainArgs {
-    /// AADSTS50011, 50011, invalid_client, AuthStateMissing or a rule id.
-    #[arg(value_name = "CODE")]
-    pub code: String,
+    /// AADSTS50011, 50011, invalid_client, AuthStateMissing, a rule id, words of a rule's
+    /// title, or a pasted error line or error-page URL that holds an AADSTS code.
+    #[arg(value_name = "CODE", required = true, num_args = 1..)]
+    pub code: Vec<String>,
+}
+
+impl ExplainArgs {
+    /// The query: every word given, joined by spaces.
+    pub fn query(&self) -> String {
+        self.code.join(" ")
+    }
 }
 
 /// `catalog` subcommands.
@@ -579,15 +587,17 @@ pub fn with_default_command(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::
 }
 
 /// Whether `arg` is a command mistyped: one edit from a command (two for words longer
-/// than four letters; a swap of two letters is one), shaped like a word (no path separator
+/// than four letters; a swap of two letters is one) or its first four letters or more
+/// (`check` for `check-config`), shaped like a word (no path separator
 /// or dot), and no file or folder of that name exists.
 fn mistyped_command(arg: &str) -> bool {
     let edits = if arg.len() > 4 { 2 } else { 1 };
     arg.len() >= 3
         && arg.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-        && SUBCOMMANDS
-            .iter()
-            .any(|c| strsim::damerau_levenshtein(arg, c) <= edits)
+        && SUBCOMMANDS.iter().any(|c| {
+            strsim::damerau_levenshtein(arg, c) <= edits
+                || (arg.len() >= 4 && c.starts_with(arg) && c.len() > arg.len())
+        })
         && !std::path::Path::new(arg).exists()
 }
 

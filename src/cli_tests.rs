@@ -159,7 +159,7 @@ fn check_config_flags() {
 #[test]
 fn other_commands() {
     let a = parse(&["sso-triage", "explain", "AADSTS50011"]).unwrap();
-    assert!(matches!(a.command, Command::Explain(ref e) if e.code == "AADSTS50011"));
+    assert!(matches!(a.command, Command::Explain(ref e) if e.query() == "AADSTS50011"));
     let a = parse(&["sso-triage", "catalog", "check", "patterns"]).unwrap();
     assert!(matches!(
         a.command,
@@ -197,7 +197,15 @@ fn har_flags() {
 /// too far from every command, is a file to scan.
 #[test]
 fn a_mistyped_command_is_not_a_file() {
-    for typo in ["expalin", "scna", "kueb", "chek-config", "redact-hra"] {
+    for typo in [
+        "expalin",
+        "scna",
+        "kueb",
+        "chek-config",
+        "redact-hra",
+        "check",
+        "redact",
+    ] {
         let e = parse(&["sso-triage", typo, "x"]).unwrap_err();
         assert_eq!(
             e.kind(),

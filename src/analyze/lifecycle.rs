@@ -51,11 +51,26 @@ impl Seen {
     }
 }
 
+/// How a unit's timed events follow each other in the input: steps back in time and all
+/// steps. A log written newest first (a Grafana/Loki export) steps back almost every time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Order {
+    back: u64,
+    steps: u64,
+}
+
+/// A step back by more than this is one (workers of one pod interleave by a second or so).
+const BACK_SLACK_SECS: i64 = 2;
+
 /// The records of one input (or several, merged).
 #[derive(Debug, Clone, Default)]
 pub struct Lifecycle {
-    /// First and last event of each unit (pod and container, or the input), by unit.
+    /// First and last event of each unit (pod and container, or the input), by unit, and
+    /// the order of its times.
     ends: HashMap<UnitKey, (Seen, Seen)>,
+    /// The order of each input's times (steps within a unit), by input name; the last one
+    /// counted is at the end.
+    order: Vec<(String, Order)>,
     /// The unit of the last event.
     last: Option<UnitKey>,
     starts: Vec<Seen>,
@@ -110,13 +125,47 @@ impl Lifecycle {
         };
         let full = self.ends.len() >= MAX_UNITS;
         match self.ends.get_mut(&key) {
-            Some((_, last)) => {
-                if time.is_some() {
-                    last.time = time;
-                }
-                last.line = line;
-                if last.source != source {
-                    last.source = source.to_string();
+            Some((first, last)) => {
+                // First and last by time, whatever order the lines come in.
+                match (time, last.time) {
+                    (Some(t), Some(before)) => {
+                        let back = t < before - chrono::Duration::seconds(BACK_SLACK_SECS);
+                        match self.order.last_mut() {
+                            Some((name, o)) if name == source => {
+                                o.steps += 1;
+                                o.back += u64::from(back);
+                            }
+                            _ => self.order.push((
+                                source.to_string(),
+                                Order {
+                                    back: u64::from(back),
+                                    steps: 1,
+                                },
+                            )),
+                        }
+                        if t >= before {
+                            last.time = time;
+                            last.line = line;
+                            if last.source != source {
+                                last.source = source.to_string();
+                            }
+                        }
+                        if first.time.is_some_and(|f| t < f) {
+                            *first = seen(None);
+                        }
+                    }
+                    (Some(_), None) => {
+                        last.time = time;
+                        last.line = line;
+                        if last.source != source {
+                            last.source = source.to_string();
+                        }
+                    }
+                    (None, _) => {
+                        if last.time.is_none() {
+                            last.line = line;
+                        }
+                    }
                 }
             }
             None if !full => {
@@ -133,6 +182,7 @@ impl Lifecycle {
     /// Adds `other`'s records (another input).
     pub fn merge(&mut self, other: Lifecycle) {
         self.untracked += other.untracked;
+        self.order.extend(other.order);
         for (key, (first, last)) in other.ends {
             let full = self.ends.len() >= MAX_UNITS;
             match self.ends.get_mut(&key) {
@@ -177,6 +227,30 @@ impl Lifecycle {
             tracker.observe(&seen.place(), seen.text.as_deref());
         }
         tracker.finish()
+    }
+}
+
+/// Fewest steps of one unit's times before its order counts.
+const MIN_STEPS: u64 = 4;
+
+impl Lifecycle {
+    /// Inputs whose times run backwards: most steps from one timed event of a pod (or of the
+    /// input, without pods) to the next go back in time, as in a log viewer's export
+    /// that lists the newest line first. By name, each once.
+    pub fn newest_first(&self) -> Vec<String> {
+        let mut by_source: HashMap<&str, Order> = HashMap::new();
+        for (name, order) in &self.order {
+            let o = by_source.entry(name.as_str()).or_default();
+            o.back += order.back;
+            o.steps += order.steps;
+        }
+        let mut names: Vec<String> = by_source
+            .into_iter()
+            .filter(|(_, o)| o.steps >= MIN_STEPS && o.back * 2 > o.steps)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        names.sort();
+        names
     }
 }
 

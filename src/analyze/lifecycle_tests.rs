@@ -118,3 +118,34 @@ fn units_and_starts_are_capped() {
     // Still answers, without times.
     let _ = l.changes();
 }
+
+#[test]
+fn a_log_listed_newest_first_is_named_and_keeps_its_pods_first_and_last_times() {
+    let oldest_first: Vec<(&str, u32, u32, &str)> = (0..8)
+        .map(|n| (OLD, 9 + n, 0, PROBE))
+        .chain((0..3).map(|n| (NEW, 9 + n, 30, PROBE)))
+        .collect();
+    let mut newest_first = oldest_first.clone();
+    newest_first.reverse();
+    let forward = input("forward.log", &oldest_first);
+    let backward = input("loki-export.log", &newest_first);
+    assert!(forward.newest_first().is_empty());
+    assert_eq!(backward.newest_first(), ["loki-export.log"]);
+    // Whatever the order of the lines, a pod's first and last events are by time.
+    let mut all = forward.clone();
+    all.merge(backward.clone());
+    assert_eq!(all.newest_first(), ["loki-export.log"]);
+    for l in [&forward, &backward] {
+        let (first, last) = &l.ends[&(Some(OLD.into()), Some("netbox".into()), String::new())];
+        assert_eq!((first.time, last.time), (at(9, 0), at(16, 0)));
+    }
+    // Workers of one pod interleave by a second or so: not a log listed backwards.
+    let mut jitter = Lifecycle::default();
+    for n in 0..20u32 {
+        let t = Utc
+            .with_ymd_and_hms(2026, 11, 20, 9, 0, n + (n % 2) * 2)
+            .unwrap();
+        jitter.event("w.log", Some(OLD), None, Some(t), u64::from(n), b"x");
+    }
+    assert!(jitter.newest_first().is_empty());
+}

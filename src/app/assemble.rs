@@ -109,6 +109,16 @@ pub(super) fn finish_report(
         chrono::Duration::seconds(config.flow_timeout_secs),
     );
     let changes = collected.changes();
+    summary.notes = collected
+        .lifecycle
+        .newest_first()
+        .iter()
+        .map(|name| {
+            collected.masking.show_line(&format!(
+                "{name}: times run backwards (the newest line first, as log viewers export): login flows and changes may be misread; put the lines oldest first (tac) and scan again"
+            ))
+        })
+        .collect();
     // The logins that worked, once, while the flows are still collected's: the timelines
     // and the hours count them.
     let successes = collected.successes();
@@ -180,6 +190,9 @@ pub(super) fn finish_report(
     }
     for p in &report.summary.problems {
         crate::message!("sso-triage: {p}");
+    }
+    for n in &report.summary.notes {
+        crate::message!("sso-triage: note: {n}");
     }
     // Straight to the output: every text of the model is numbered above (the property tests
     // fail on an internal mask left in any format), and a copy of a large report in memory

@@ -32,8 +32,20 @@ enum Found {
 
 /// Runs `explain`.
 pub(super) fn explain(args: &ExplainArgs, compiled: &Compiled, color: ColorChoice) -> Result<Exit> {
-    let query = args.code.trim();
-    let Some((found, hits)) = lookup(compiled, query) else {
+    let query = args.query();
+    let mut query = query.trim().to_string();
+    let mut answer = lookup(compiled, &query);
+    if answer.is_none() {
+        // A pasted line is not printed back (it may hold a secret): only the code in it.
+        if let Some(code) = pasted_code(&query) {
+            answer = lookup(compiled, &code);
+            if answer.is_some() {
+                query = code;
+            }
+        }
+    }
+    let query = query.as_str();
+    let Some((found, hits)) = answer else {
         unknown(compiled, query);
         return Ok(Exit::Findings);
     };
@@ -115,6 +127,19 @@ fn lookup(compiled: &Compiled, query: &str) -> Option<(Found, Vec<usize>)> {
     });
     hits.dedup();
     (!hits.is_empty()).then_some((found, hits))
+}
+
+/// An AADSTS code inside a query that is not one: a pasted error line (`Error: AADSTS7000215:
+/// Invalid client secret provided.`), Entra's error-page URL (`.../error?code=50011`), or a
+/// code with punctuation around it (`50011.`, `"AADSTS50011"`). As `AADSTS<digits>`.
+fn pasted_code(query: &str) -> Option<String> {
+    static CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)(?:\baadsts[\s:_-]{0,2}|[?&]code=|^[^0-9a-z]*)([0-9]{4,9})(?:[^0-9a-z]*$|[^0-9])",
+        )
+        .expect("a fixed pattern")
+    });
+    CODE.captures(query).map(|c| format!("AADSTS{}", &c[1]))
 }
 
 /// The words a word query is matched against: the parts of the id, the words of the

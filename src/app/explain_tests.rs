@@ -222,3 +222,25 @@ fn a_rules_text_never_becomes_a_terminal_escape() {
         assert!(text.contains("\\u{1b}[2J"), "shown escaped: {text}");
     }
 }
+
+#[test]
+fn a_code_inside_pasted_text_or_an_error_page_url_is_found() {
+    for (query, code) in [
+        (
+            "Error: AADSTS7000215: Invalid client secret provided.",
+            "AADSTS7000215",
+        ),
+        (
+            "https://login.microsoftonline.com/error?code=50011",
+            "AADSTS50011",
+        ),
+        ("50011.", "AADSTS50011"),
+        ("\"AADSTS50011\"", "AADSTS50011"),
+        ("aadsts 50011", "AADSTS50011"),
+    ] {
+        assert_eq!(pasted_code(query).as_deref(), Some(code), "{query}");
+    }
+    for query in ["redirect uri", "0x50011", "invalid_client", "AADSTS"] {
+        assert_eq!(pasted_code(query), None, "{query}");
+    }
+}

@@ -658,6 +658,13 @@ fn inputs_not_read(report: &Report, out: &mut dyn Write) -> Result<()> {
         }
         writeln!(out)?;
     }
+    if !report.summary.notes.is_empty() {
+        writeln!(out, "## Notes on the input\n")?;
+        for n in &report.summary.notes {
+            writeln!(out, "- {}", code_span(n))?;
+        }
+        writeln!(out)?;
+    }
     Ok(())
 }
 

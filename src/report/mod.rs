@@ -123,6 +123,7 @@ impl Report {
             }
         }
         self.summary.problems.iter_mut().for_each(&mut *f);
+        self.summary.notes.iter_mut().for_each(&mut *f);
         self.inputs.iter_mut().for_each(&mut *f);
     }
 
@@ -396,6 +397,10 @@ pub struct Summary {
     pub abandoned_flows_unlisted: u64,
     /// One line per input that could not be read.
     pub problems: Vec<Shown>,
+    /// What in inputs that were read may make the report less accurate (times that run
+    /// backwards), one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Shown>,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -64,7 +64,8 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
     } else {
         super::brief::render(report, style, out)?;
     }
-    problems(report, out)
+    problems(report, out)?;
+    notes(report, out)
 }
 
 /// What a report without findings says.
@@ -364,6 +365,18 @@ fn problems(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "\nNot read in full:")?;
     for p in &report.summary.problems {
         writeln!(out, "- {p}")?;
+    }
+    Ok(())
+}
+
+/// What may make the report less accurate in inputs that were read.
+fn notes(report: &Report, out: &mut dyn Write) -> Result<()> {
+    if report.summary.notes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nNotes on the input:")?;
+    for n in &report.summary.notes {
+        writeln!(out, "- {n}")?;
     }
     Ok(())
 }

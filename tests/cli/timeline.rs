@@ -214,3 +214,37 @@ fn the_verdict_says_whether_the_fix_took() {
         r.stdout
     );
 }
+
+/// A log listed newest first (as log viewers export) is named in the report and on stderr;
+/// the same lines oldest first are not.
+#[test]
+fn a_log_listed_newest_first_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(root().join("samples/client-secret-expired/netbox.log")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let forward = dir.path().join("oldest-first.log");
+    std::fs::write(&forward, lines.join("\n") + "\n").unwrap();
+    lines.reverse();
+    let backward = dir.path().join("newest-first.log");
+    std::fs::write(&backward, lines.join("\n") + "\n").unwrap();
+    let notes = |path: &std::path::Path| {
+        let (_, report, stderr) = json(&["scan", "-o", "json", &path.display().to_string()]);
+        (report["summary"]["notes"].clone(), stderr)
+    };
+    let (none, stderr) = notes(&forward);
+    assert!(none.is_null(), "{none}");
+    assert!(!stderr.contains("times run backwards"), "{stderr}");
+    let (named, stderr) = notes(&backward);
+    let named = named.as_array().expect("notes listed");
+    assert_eq!(named.len(), 1, "{named:?}");
+    let note = named[0].as_str().unwrap();
+    assert!(
+        note.contains("newest-first.log") && note.contains("times run backwards"),
+        "{note}"
+    );
+    assert!(
+        stderr.contains("note: ") && stderr.contains("times run backwards"),
+        "{stderr}"
+    );
+}
