@@ -275,6 +275,19 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
             continue;
         }
         let class = match class_of(key) {
+            // `<ClientCredential><Value>X</Value>`: an element named like a credential
+            // that holds elements; its `Value` child holds the credential.
+            Some(class)
+                if ks > 0
+                    && b[ks - 1] == b'<'
+                    && after == ke + 1
+                    && b.get(ke) == Some(&b'>')
+                    && b.get(skip_blanks(b, after)) == Some(&b'<') =>
+            {
+                pending = Some((class, after));
+                i = after.max(i);
+                continue;
+            }
             Some(class) => class,
             None => match pending.take() {
                 Some((class, end)) if key.eq_ignore_ascii_case(b"value") && ks - end < 256 => class,
@@ -338,9 +351,21 @@ pub(super) fn named_value(b: &[u8], at: usize) -> Option<(CredentialClass, usize
     if let Some(q) = quote {
         i += q.len();
     }
-    let s = i;
+    let mut s = i;
     while i < b.len() && is_key_byte(b[i]) {
         i += 1;
+    }
+    // A quoted name in a namespace (`key="ida:ClientSecret"`, .NET's appSettings;
+    // `AzureAd:ClientSecret`, ASP.NET Core's configuration): its last part names it.
+    while quote.is_some()
+        && b.get(i) == Some(&b':')
+        && b.get(i + 1).is_some_and(|c| is_key_byte(*c))
+    {
+        i += 1;
+        s = i;
+        while i < b.len() && is_key_byte(b[i]) {
+            i += 1;
+        }
     }
     let class = class_of(&b[s..i])?;
     if let Some(q) = quote

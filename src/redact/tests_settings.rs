@@ -1,0 +1,25 @@
+//! Values that configuration files, command lines and statements set for a credential:
+//! each shape masked, and the same shape with a harmless name or value left readable.
+
+use super::tests::{assert_masked, shown};
+
+/// .NET configuration: `<add key="ns:Name" value="X"/>` with a namespaced name, and a
+/// `<Value>` child of an element named like a credential.
+#[test]
+fn dotnet_configuration_values_are_masked() {
+    assert_masked(&[
+        "web.config: <add key=\"ida:ClientSecret\" value=\"[[heatherglen31]]\" />",
+        "<add key=\"AzureAd:ClientSecret\" value=\"[[heatherglen32]]\"/>",
+        "<add key=\"Authentication:AzureAd:Password\" value=\"[[heatherglen33]]\"/>",
+        "<add key=\"ida:StorageKey\" value=\"[[heatherglen34]]\"/>",
+        "<ClientCredential><Value>[[bluebellwood5]]</Value></ClientCredential>",
+        "<ClientSecret> <Value>[[bluebellwood6]]</Value></ClientSecret>",
+        "<Password><value>[[bluebellwood7]]</value></Password>",
+    ]);
+    for text in [
+        "<add key=\"ida:ClientId\" value=\"c0ffee00-1111-4222-8333-444455556666\" />",
+        "<Settings><Value>plainvalue12</Value></Settings>",
+    ] {
+        assert_eq!(shown(text), text);
+    }
+}
