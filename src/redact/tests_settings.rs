@@ -23,3 +23,23 @@ fn dotnet_configuration_values_are_masked() {
         assert_eq!(shown(text), text);
     }
 }
+
+/// Command lines: a Kubernetes secret's `--from-literal` value whatever its name, and
+/// Helm's `--set` values whose path names a credential.
+#[test]
+fn command_line_values_are_masked() {
+    assert_masked(&[
+        "kubectl create secret generic sso --from-literal=AZURE_APP=[[snowdrop2two]]",
+        "kubectl create secret generic sso --from-literal AZURE_APP=[[snowdrop2three]] -n x",
+        "kubectl create secret generic sso --from-literal='APP=[[snowdrop 2 four]]'",
+        "helm upgrade netbox ./chart --set sso.credentials[0].value=[[tulipgarden77]] -n x",
+        "helm upgrade netbox ./chart --set-string a=1,sso.password=[[tulipgarden78]]",
+        "helm install x --set \"db.auth[1].token=[[tulipgarden79]]\"",
+    ]);
+    for text in [
+        "helm upgrade netbox ./chart --set sso.credentials[0].name=AZURE_APP --set replicas=2",
+        "kubectl create secret generic sso --from-file=app.key",
+    ] {
+        assert_eq!(shown(text), text);
+    }
+}

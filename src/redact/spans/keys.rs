@@ -2,6 +2,7 @@
 //! Python reprs, XML, CLI flags, name/value pairs), quoted and unquoted values, lists and
 //! cookies, and the few harmless values left shown.
 
+use super::commands::command_value;
 use super::fields::{
     Ctx, LineState, cell_value, continues_value, csv_cell, glued_password, html_cell,
     line_mentions, placeholder_len, unquoted_end, value_before_name,
@@ -197,6 +198,11 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
                     break;
                 }
             }
+        }
+        let ctx = line.ctx(b, start);
+        if let Some(end) = command_value(b, start, ks, ke, ctx, out) {
+            i = end.max(i);
+            continue;
         }
         // A key in a template's brackets (`{client_secret}=X`, `${SECRET}=X`, `[pwd]=X`):
         // the separator comes after the brackets.

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+mod commands;
 mod fields;
 mod keys;
 mod prose;
