@@ -43,3 +43,25 @@ fn command_line_values_are_masked() {
         assert_eq!(shown(text), text);
     }
 }
+
+/// Statements that set a password: SQL, PowerShell, and a Terraform plan's new value.
+#[test]
+fn statements_that_set_a_password_are_masked() {
+    assert_masked(&[
+        "ALTER USER netbox WITH PASSWORD '[[tulipgarden52]]'",
+        "create role nb login password '[[tulipgarden55]]';",
+        "CREATE USER nb PASSWORD '[[tulipgarden57]]'",
+        "CREATE USER nb IDENTIFIED BY '[[tulipgarden53]]'",
+        "CREATE USER nb IDENTIFIED WITH mysql_native_password BY '[[tulipgarden54]]'",
+        "ConvertTo-SecureString '[[tulipgarden56]]' -AsPlainText -Force",
+        "ConvertTo-SecureString -String \"[[tulipgarden58]]\" -AsPlainText -Force",
+        "plan: ~ password = \"[[oldvalue123]]\" -> \"[[tulipgarden51]]\"",
+    ]);
+    for text in [
+        "ALTER USER netbox WITH PASSWORD NULL",
+        "ConvertTo-SecureString $env:PW -AsPlainText -Force",
+        "the password policy -> see docs",
+    ] {
+        assert_eq!(shown(text), text);
+    }
+}

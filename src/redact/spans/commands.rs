@@ -1,7 +1,8 @@
-//! Values that commands set, where no key names them or the key's name is far from the
-//! value: `kubectl create secret --from-literal=NAME=X`, Helm's
-//! `--set a.credentials[0].value=X`. The command's word says what its argument is,
-//! whatever the argument looks like.
+//! Values that commands and statements set, where no key names them or the key's name
+//! is far from the value: `kubectl create secret --from-literal=NAME=X`, Helm's
+//! `--set a.credentials[0].value=X`, SQL's `WITH PASSWORD 'X'` and `IDENTIFIED BY 'X'`,
+//! PowerShell's `ConvertTo-SecureString 'X'`. The command's word says what its argument
+//! is, whatever the argument looks like.
 
 use super::Span;
 use super::fields::Ctx;
@@ -9,7 +10,7 @@ use super::keys::{closing, push_value, quote_at, skip_blanks, value};
 use super::words::{CredentialClass, class_of, is_key_byte};
 
 /// After the run of key bytes `start..ke` (the key `ks..ke` without its dashes): masks
-/// what a command word there sets, and returns where it ends; `None` when the
+/// what a command or statement word there sets, and returns where it ends; `None` when the
 /// word is none of them.
 pub(super) fn command_value(
     b: &[u8],
@@ -30,7 +31,10 @@ pub(super) fn command_value(
     {
         return helm_set(b, ke, out);
     }
-    None
+    if word.eq_ignore_ascii_case(b"ConvertTo-SecureString") {
+        return secure_string(b, ke, ctx, out);
+    }
+    sql_password(b, ks, ke, out)
 }
 
 /// The argument after a flag ending at `at`: past `=` or blanks, and its opening quote.
@@ -109,4 +113,77 @@ fn helm_set(b: &[u8], at: usize, out: &mut Vec<Span>) -> Option<usize> {
         i = e + 1;
     }
     Some(end)
+}
+
+/// `ConvertTo-SecureString 'X' -AsPlainText`, `ConvertTo-SecureString -String X`: the
+/// string made secure is a password (a variable, `$pw`, stays shown).
+fn secure_string(b: &[u8], at: usize, ctx: Ctx, out: &mut Vec<Span>) -> Option<usize> {
+    let mut i = skip_blanks(b, at);
+    if i == at {
+        return None;
+    }
+    if b[i..].len() >= 7 && b[i..i + 7].eq_ignore_ascii_case(b"-String") {
+        i = skip_blanks(b, i + 7);
+    }
+    if i >= b.len() || b[i] == b'-' {
+        return None;
+    }
+    let word = Ctx { word: true, ..ctx };
+    value(b, i, CredentialClass::Password, word, out)
+}
+
+/// SQL that sets a password: `WITH PASSWORD 'X'`, `LOGIN PASSWORD 'X'`, `PASSWORD 'X'` in
+/// capitals, `IDENTIFIED BY 'X'`, `IDENTIFIED WITH plugin BY 'X'`, `IDENTIFIED BY PASSWORD
+/// 'X'`: the string literal after the keyword.
+fn sql_password(b: &[u8], ks: usize, ke: usize, out: &mut Vec<Span>) -> Option<usize> {
+    let word = &b[ks..ke];
+    let mut i = skip_blanks(b, ke);
+    if i == ke {
+        return None;
+    }
+    if word.eq_ignore_ascii_case(b"IDENTIFIED") {
+        // `IDENTIFIED WITH mysql_native_password BY 'X'`.
+        if next_word(b, i).eq_ignore_ascii_case(b"WITH") {
+            i = skip_blanks(b, i + 4);
+            let plugin = next_word(b, i).len();
+            i = skip_blanks(b, i + plugin);
+        }
+        if !next_word(b, i).eq_ignore_ascii_case(b"BY") {
+            return None;
+        }
+        i = skip_blanks(b, i + 2);
+        if next_word(b, i).eq_ignore_ascii_case(b"PASSWORD") {
+            i = skip_blanks(b, i + 8);
+        }
+    } else if word.eq_ignore_ascii_case(b"PASSWORD") {
+        let before = b[..ks].trim_ascii_end();
+        let keyword = [&b"WITH"[..], b"LOGIN", b"ENCRYPTED", b"UNENCRYPTED"]
+            .iter()
+            .any(|k| {
+                before.len() >= k.len()
+                    && before[before.len() - k.len()..].eq_ignore_ascii_case(k)
+                    && (before.len() == k.len() || !is_key_byte(before[before.len() - k.len() - 1]))
+            });
+        if !(keyword || word == b"PASSWORD") {
+            return None;
+        }
+    } else {
+        return None;
+    }
+    // A SQL string literal: single quotes, a doubled one inside.
+    if b.get(i) != Some(&b'\'') {
+        return None;
+    }
+    let e = closing(b, i + 1, b"'");
+    push_value(b, i + 1, e, CredentialClass::Password, out);
+    Some((e + 1).min(b.len()))
+}
+
+/// The run of letters, digits and `_` at `i`.
+fn next_word(b: &[u8], i: usize) -> &[u8] {
+    let n = b[i.min(b.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    &b[i..i + n]
 }

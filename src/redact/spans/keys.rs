@@ -300,11 +300,26 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
                 _ => continue,
             },
         };
-        let end = if cell {
+        let mut end = if cell {
             cell_value(b, after, class, out)
         } else {
             value(b, after, class, ctx, out)
         };
+        // `~ password = "old" -> "new"` (a Terraform plan): the new value too.
+        if let Some(e) = end
+            && !cell
+        {
+            // The value's closing quote, if it had one, then the arrow.
+            let k = e
+                + (e < b.len())
+                    .then(|| quote_at(b, e))
+                    .flatten()
+                    .map_or(0, <[u8]>::len);
+            let j = skip_blanks(b, k);
+            if j > k && b[j..].starts_with(b"-> ") {
+                end = value(b, j + 2, class, ctx, out).or(end);
+            }
+        }
         if let Some(end) = end {
             i = end.max(i);
         }
