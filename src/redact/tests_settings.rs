@@ -65,3 +65,22 @@ fn statements_that_set_a_password_are_masked() {
         assert_eq!(shown(text), text);
     }
 }
+
+/// A password under a one-letter key in a query that names the user, and a PHP
+/// serialized array's credential member.
+#[test]
+fn short_query_keys_and_serialized_members_are_masked() {
+    assert_masked(&[
+        "\"POST /api/login?u=svc&p=[[ivytrellis88]] HTTP/1.1\" 500",
+        "GET /login?p=[[ivytrellis89]]&user=svc",
+        "GET /x?pwd=[[ivytrellis90]]&pass=[[ivytrellis91]]&passwd=[[ivytrellis92]]",
+        "s:13:\"client_secret\";s:13:\"[[tulipgarden60]]\";",
+        "a:1:{s:8:\"password\";s:9:\"[[tulipgarden61]]\";}",
+    ]);
+    for text in [
+        "GET /list?p=2&sort=name HTTP/1.1",
+        "s:4:\"name\";s:9:\"plainname\";",
+    ] {
+        assert_eq!(shown(text), text);
+    }
+}

@@ -103,6 +103,13 @@ pub(super) fn separator(b: &[u8], mut i: usize) -> Option<usize> {
         && let Some(q) = quote_at(b, i)
     {
         i += q.len();
+        // `s:13:"client_secret";s:13:"X";`: a PHP serialized array's next member.
+        if b[i..].starts_with(b";s:") {
+            let d = b[i + 3..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if d > 0 && b.get(i + 3 + d) == Some(&b':') {
+                return Some(i + 4 + d);
+            }
+        }
         // `name="code" value="..."` (an HTML form): the value attribute is the separator.
         let j = skip_blanks(b, i);
         if j > i && b.len() >= j + 6 && b[j..j + 6].eq_ignore_ascii_case(b"value=") {
@@ -280,7 +287,7 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
             i = end.max(i);
             continue;
         }
-        let class = match class_of(key) {
+        let class = match class_of(key).or_else(|| query_password(b, ks, key)) {
             // `<ClientCredential><Value>X</Value>`: an element named like a credential
             // that holds elements; its `Value` child holds the credential.
             Some(class)
@@ -348,6 +355,28 @@ pub(super) fn looks_like_value(rest: &[u8]) -> bool {
         && word.iter().skip(1).any(|c| {
             c.is_ascii_digit() || c.is_ascii_uppercase() || (c.is_ascii_punctuation() && *c != b'.')
         })
+}
+
+/// `?u=svc&p=X`: a one-letter `p` in a query that also carries a user (`u`, `user`,
+/// `username`, `login`) is its password; alone (`?p=2`) it is a page.
+fn query_password(b: &[u8], ks: usize, key: &[u8]) -> Option<CredentialClass> {
+    if !key.eq_ignore_ascii_case(b"p") || ks == 0 || !matches!(b[ks - 1], b'?' | b'&') {
+        return None;
+    }
+    let stop = |c: &u8| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'<' | b'>');
+    let from = b[..ks].iter().rposition(stop).map_or(0, |p| p + 1);
+    let to = b[ks..].iter().position(stop).map_or(b.len(), |p| ks + p);
+    let query = &b[from..to];
+    let q = memchr::memchr(b'?', query)?;
+    query[q + 1..]
+        .split(|c| *c == b'&')
+        .filter_map(|pair| pair.split(|c| *c == b'=').next())
+        .any(|name| {
+            [&b"u"[..], b"user", b"username", b"login"]
+                .iter()
+                .any(|u| name.eq_ignore_ascii_case(u))
+        })
+        .then_some(CredentialClass::Password)
 }
 
 /// Keys whose value names another field: `name`, `key`, `field`, `param`, `header`.
