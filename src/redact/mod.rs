@@ -825,3 +825,5 @@ pub fn shape_of(value: &str) -> String {
 mod tests;
 #[cfg(test)]
 mod tests_prose;
+#[cfg(test)]
+mod tests_settings;

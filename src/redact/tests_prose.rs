@@ -141,3 +141,27 @@ fn prose_stays_linear_on_dense_credential_words() {
     // Generous for a debug build on a busy machine.
     assert!(elapsed.as_secs() < 20, "{elapsed:?}");
 }
+
+/// Passwords in prose in other languages, and a value stated after `the password is`
+/// whatever its letters.
+#[test]
+fn stated_passwords_are_masked() {
+    assert_masked(&[
+        "usuario invalido, contraseña=[[gatito2024azul]]",
+        "неверный пароль: [[kotik2024zima]]",
+        "Kennwort ist [[Winter2025Rot]]",
+        "Contraseña: [[gatito2024rojo]]",
+        "user said the password is [[sunflowerbattery]]",
+        "invalid username or password - the password is [[84729103651]]",
+        "my password was [[sunflowerbattery]].",
+    ]);
+    for text in [
+        "the password is incorrect",
+        "the password is too short",
+        "the password is expired.",
+        "the password is 8 characters long",
+        "Kennwort ist falsch",
+    ] {
+        assert_eq!(shown(text), text);
+    }
+}

@@ -2,6 +2,7 @@
 //! Python reprs, XML, CLI flags, name/value pairs), quoted and unquoted values, lists and
 //! cookies, and the few harmless values left shown.
 
+use super::commands::command_value;
 use super::fields::{
     Ctx, LineState, cell_value, continues_value, csv_cell, glued_password, html_cell,
     line_mentions, placeholder_len, unquoted_end, value_before_name,
@@ -102,6 +103,13 @@ pub(super) fn separator(b: &[u8], mut i: usize) -> Option<usize> {
         && let Some(q) = quote_at(b, i)
     {
         i += q.len();
+        // `s:13:"client_secret";s:13:"X";`: a PHP serialized array's next member.
+        if b[i..].starts_with(b";s:") {
+            let d = b[i + 3..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if d > 0 && b.get(i + 3 + d) == Some(&b':') {
+                return Some(i + 4 + d);
+            }
+        }
         // `name="code" value="..."` (an HTML form): the value attribute is the separator.
         let j = skip_blanks(b, i);
         if j > i && b.len() >= j + 6 && b[j..j + 6].eq_ignore_ascii_case(b"value=") {
@@ -198,6 +206,11 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
                 }
             }
         }
+        let ctx = line.ctx(b, start);
+        if let Some(end) = command_value(b, start, ks, ke, ctx, out) {
+            i = end.max(i);
+            continue;
+        }
         // A key in a template's brackets (`{client_secret}=X`, `${SECRET}=X`, `[pwd]=X`):
         // the separator comes after the brackets.
         let mut kend = ke;
@@ -274,18 +287,46 @@ pub(super) fn key_values(b: &[u8], out: &mut Vec<Span>) {
             i = end.max(i);
             continue;
         }
-        let class = match class_of(key) {
+        let class = match class_of(key).or_else(|| query_password(b, ks, key)) {
+            // `<ClientCredential><Value>X</Value>`: an element named like a credential
+            // that holds elements; its `Value` child holds the credential.
+            Some(class)
+                if ks > 0
+                    && b[ks - 1] == b'<'
+                    && after == ke + 1
+                    && b.get(ke) == Some(&b'>')
+                    && b.get(skip_blanks(b, after)) == Some(&b'<') =>
+            {
+                pending = Some((class, after));
+                i = after.max(i);
+                continue;
+            }
             Some(class) => class,
             None => match pending.take() {
                 Some((class, end)) if key.eq_ignore_ascii_case(b"value") && ks - end < 256 => class,
                 _ => continue,
             },
         };
-        let end = if cell {
+        let mut end = if cell {
             cell_value(b, after, class, out)
         } else {
             value(b, after, class, ctx, out)
         };
+        // `~ password = "old" -> "new"` (a Terraform plan): the new value too.
+        if let Some(e) = end
+            && !cell
+        {
+            // The value's closing quote, if it had one, then the arrow.
+            let k = e
+                + (e < b.len())
+                    .then(|| quote_at(b, e))
+                    .flatten()
+                    .map_or(0, <[u8]>::len);
+            let j = skip_blanks(b, k);
+            if j > k && b[j..].starts_with(b"-> ") {
+                end = value(b, j + 2, class, ctx, out).or(end);
+            }
+        }
         if let Some(end) = end {
             i = end.max(i);
         }
@@ -316,6 +357,28 @@ pub(super) fn looks_like_value(rest: &[u8]) -> bool {
         })
 }
 
+/// `?u=svc&p=X`: a one-letter `p` in a query that also carries a user (`u`, `user`,
+/// `username`, `login`) is its password; alone (`?p=2`) it is a page.
+fn query_password(b: &[u8], ks: usize, key: &[u8]) -> Option<CredentialClass> {
+    if !key.eq_ignore_ascii_case(b"p") || ks == 0 || !matches!(b[ks - 1], b'?' | b'&') {
+        return None;
+    }
+    let stop = |c: &u8| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'<' | b'>');
+    let from = b[..ks].iter().rposition(stop).map_or(0, |p| p + 1);
+    let to = b[ks..].iter().position(stop).map_or(b.len(), |p| ks + p);
+    let query = &b[from..to];
+    let q = memchr::memchr(b'?', query)?;
+    query[q + 1..]
+        .split(|c| *c == b'&')
+        .filter_map(|pair| pair.split(|c| *c == b'=').next())
+        .any(|name| {
+            [&b"u"[..], b"user", b"username", b"login"]
+                .iter()
+                .any(|u| name.eq_ignore_ascii_case(u))
+        })
+        .then_some(CredentialClass::Password)
+}
+
 /// Keys whose value names another field: `name`, `key`, `field`, `param`, `header`.
 pub(super) fn is_naming_key(key: &[u8]) -> bool {
     [
@@ -338,9 +401,21 @@ pub(super) fn named_value(b: &[u8], at: usize) -> Option<(CredentialClass, usize
     if let Some(q) = quote {
         i += q.len();
     }
-    let s = i;
+    let mut s = i;
     while i < b.len() && is_key_byte(b[i]) {
         i += 1;
+    }
+    // A quoted name in a namespace (`key="ida:ClientSecret"`, .NET's appSettings;
+    // `AzureAd:ClientSecret`, ASP.NET Core's configuration): its last part names it.
+    while quote.is_some()
+        && b.get(i) == Some(&b':')
+        && b.get(i + 1).is_some_and(|c| is_key_byte(*c))
+    {
+        i += 1;
+        s = i;
+        while i < b.len() && is_key_byte(b[i]) {
+            i += 1;
+        }
     }
     let class = class_of(&b[s..i])?;
     if let Some(q) = quote

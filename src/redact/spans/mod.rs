@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+mod commands;
 mod fields;
 mod keys;
 mod prose;
@@ -159,6 +160,7 @@ fn merge(mut spans: Vec<Span>) -> Vec<Span> {
 fn find_all(b: &[u8], out: &mut Vec<Span>, depth: u8) {
     let first = out.len();
     key_values(b, out);
+    prose::other_languages(b, out);
     shapes(b, out, depth);
     continue_over_lines(b, out, first);
 }

@@ -9,6 +9,10 @@
 //! error code (`AADSTS7000215`), an error name (`InvalidClientSecret`), a GUID, a
 //! placeholder, a number, a time, a URL or a path, or shorter than 8 bytes.
 
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
+
 use super::Span;
 use super::fields::{Ctx, unquoted_end};
 use super::keys::{closing, is_guid, is_placeholder, push_value, quote_at, skip_blanks, value};
@@ -97,11 +101,17 @@ pub(super) fn prose_value(
         return None;
     }
     let class = prose_class(&b[ks..ke])?;
+    // `the password is X`: a sentence that states the password (see `stated_value`).
+    let mut stated = class == CredentialClass::Password && after_determiner(b, ks);
+    let mut links = 0;
     let mut i = ke;
     for _ in 0..4 {
         let j = skip_blanks(b, i);
         match b.get(j) {
-            Some(b'=' | b':') if !matches!(b.get(j + 1), Some(b'=' | b':' | b'/')) => i = j + 1,
+            Some(b'=' | b':') if !matches!(b.get(j + 1), Some(b'=' | b':' | b'/')) => {
+                stated = false;
+                i = j + 1;
+            }
             Some(c) if c.is_ascii_alphabetic() => {
                 let w = b[j..]
                     .iter()
@@ -112,6 +122,11 @@ pub(super) fn prose_value(
                 if !linked {
                     break;
                 }
+                let is = [&b"is"[..], b"was"]
+                    .iter()
+                    .any(|l| b[j..j + w].eq_ignore_ascii_case(l));
+                stated &= links == 0 && is;
+                links += 1;
                 i = j + w;
             }
             _ => break,
@@ -157,10 +172,129 @@ pub(super) fn prose_value(
     while e > v && matches!(b[e - 1], b'.' | b',' | b';' | b':' | b'!' | b'?' | b')') {
         e -= 1;
     }
-    if !secret_like(&b[v..e]) {
+    // `the password is X`: one `is` or `was` between them.
+    let stated = stated && links == 1 && stated_value(&b[v..e]);
+    if !stated && !secret_like(&b[v..e]) {
         return None;
     }
     push_value(b, v, e, class, out).then_some(e)
+}
+
+/// True when the word before `ks` is a determiner (`the password`, `my password`): the
+/// noun starts a sentence about a password, not a message's label.
+fn after_determiner(b: &[u8], ks: usize) -> bool {
+    let end = b[..ks].trim_ascii_end().len();
+    if end == ks {
+        return false;
+    }
+    let start = b[..end]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic() && *c != b'\'')
+        .map_or(0, |p| p + 1);
+    let w = &b[start..end];
+    [
+        &b"the"[..],
+        b"my",
+        b"your",
+        b"his",
+        b"her",
+        b"their",
+        b"our",
+        b"its",
+        b"new",
+        b"user's",
+    ]
+    .iter()
+    .any(|d| w.eq_ignore_ascii_case(d))
+}
+
+/// Words that describe a password rather than being one: `the password is wrong`, `is
+/// too short`, `is case sensitive`, `is not set`.
+const DESCRIPTIONS: &[&[u8]] = &[
+    b"a",
+    b"an",
+    b"the",
+    b"not",
+    b"too",
+    b"very",
+    b"now",
+    b"still",
+    b"also",
+    b"being",
+    b"about",
+    b"in",
+    b"on",
+    b"at",
+    b"for",
+    b"of",
+    b"from",
+    b"only",
+    b"just",
+    b"never",
+    b"always",
+    b"already",
+    b"correct",
+    b"incorrect",
+    b"wrong",
+    b"right",
+    b"invalid",
+    b"valid",
+    b"empty",
+    b"blank",
+    b"missing",
+    b"weak",
+    b"strong",
+    b"short",
+    b"long",
+    b"old",
+    b"new",
+    b"same",
+    b"different",
+    b"case",
+    b"unknown",
+    b"known",
+    b"null",
+    b"none",
+    b"ok",
+    b"okay",
+    b"fine",
+    b"good",
+    b"bad",
+    b"required",
+    b"optional",
+    b"mandatory",
+    b"secret",
+    b"hidden",
+    b"visible",
+    b"stale",
+    b"current",
+    b"temporary",
+    b"random",
+    b"there",
+    b"here",
+    b"set",
+    b"unset",
+    b"correctly",
+    b"incorrectly",
+    b"sensitive",
+    b"insensitive",
+];
+
+/// A value stated after `the password is`, whatever its letters: a word of four letters or
+/// more that does not describe the password (`sunflowerbattery`, not `wrong` or
+/// `expired`), or a number of four digits or more (a PIN).
+fn stated_value(t: &[u8]) -> bool {
+    let t = t.trim_ascii();
+    if t.len() >= 4 && t.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    let lower: Vec<u8> = t.iter().map(u8::to_ascii_lowercase).collect();
+    t.len() >= 4
+        && !DESCRIPTIONS.contains(&lower.as_slice())
+        && ![&b"ed"[..], b"ing", b"ly", b"able", b"ible"]
+            .iter()
+            .any(|s| lower.ends_with(s))
+        && !t.starts_with(b"<")
 }
 
 /// True unless `t` is plainly prose or an identifier the report needs (see the module).
@@ -296,4 +430,74 @@ pub(super) fn block_scalar(
         pos = line_end + 1;
     }
     Some(end)
+}
+
+/// The word for a password in other languages than English (German's `Passwort`, French's
+/// `mot de passe` and `mdp` hold `pass` and are read as keys already).
+static OTHER_LANGUAGES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?iu)kennwort|contrase(?:ñ|n)a|senha|wachtwoord|has(?:ł|l)o|l(?:ö|o)senord|salasana|adgangskode|passord|пароль|парола|лозинка|heslo|jelsz(?:ó|o)|parola|şifre|sifre",
+    )
+    .expect("fixed regex")
+});
+
+/// Words that link a password to its value in those languages: `Kennwort ist X`,
+/// `contraseña es X`, `пароль это X`.
+const OTHER_LINKS: &[&str] = &[
+    "ist", "war", "es", "era", "est", "é", "är", "er", "on", "jest", "je", "это", "is",
+];
+
+/// True when the character that ends just before `at` (or starts at `at`, `after`) is a
+/// letter or a digit: the match is inside a longer word.
+fn in_word(b: &[u8], at: usize, after: bool) -> bool {
+    let c = if after {
+        let n = b[at..].iter().take(4).count();
+        (1..=n).find_map(|k| std::str::from_utf8(&b[at..at + k]).ok()?.chars().next())
+    } else {
+        (1..=at.min(4)).find_map(|k| std::str::from_utf8(&b[at - k..at]).ok()?.chars().next())
+    };
+    c.is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Masks the value after the word for a password in another language: after `=` or `:`
+/// whatever it is (`contraseña=X`, `пароль: X`), after a linking word when it is not a
+/// word of prose (`Kennwort ist X`).
+pub(super) fn other_languages(b: &[u8], out: &mut Vec<Span>) {
+    for m in OTHER_LANGUAGES.find_iter(b) {
+        if in_word(b, m.start(), false) || in_word(b, m.end(), true) {
+            continue;
+        }
+        let word = Ctx {
+            word: true,
+            ..Ctx::default()
+        };
+        let j = skip_blanks(b, m.end());
+        if matches!(b.get(j), Some(b'=' | b':')) || b[j..].starts_with("\u{ff1a}".as_bytes()) {
+            let sep = if b[j] == b'=' || b[j] == b':' { 1 } else { 3 };
+            value(b, j + sep, CredentialClass::Password, word, out);
+            continue;
+        }
+        let w = b[j..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace())
+            .unwrap_or(b.len() - j);
+        if j == m.end()
+            || !OTHER_LINKS
+                .iter()
+                .any(|l| b[j..j + w].eq_ignore_ascii_case(l.as_bytes()))
+        {
+            continue;
+        }
+        let v = skip_blanks(b, j + w);
+        if v == j + w || v >= b.len() {
+            continue;
+        }
+        let mut e = unquoted_end(b, v, CredentialClass::Secret, word);
+        while e > v && matches!(b[e - 1], b'.' | b',' | b';' | b':' | b'!' | b'?' | b')') {
+            e -= 1;
+        }
+        if secret_like(&b[v..e]) {
+            push_value(b, v, e, CredentialClass::Password, out);
+        }
+    }
 }
