@@ -144,6 +144,28 @@ pub fn is_indented_text(body: &[u8]) -> bool {
     !(t.starts_with(b"at ") || t.starts_with(b"File \"") || t.starts_with(b"Caused by"))
 }
 
+/// True for a frame of a Java, JavaScript or .NET stack trace (`    at pkg.Class.m(File.java:42)`,
+/// `    at fn (/srv/app/x.js:1:2)`, `   at Ns.Type.M() in X.cs:line 9`) or Java's `... 12 more`:
+/// indented, and never a record of its own.
+pub fn is_stack_frame(body: &[u8]) -> bool {
+    if !body.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
+        return false;
+    }
+    let t = body.trim_ascii();
+    if let Some(rest) = t.strip_prefix(b"at ") {
+        return rest.first().is_some_and(|b| !b.is_ascii_whitespace())
+            && rest.iter().any(|b| matches!(b, b'(' | b':' | b'.' | b'/'));
+    }
+    t.starts_with(b"... ") && t.ends_with(b" more")
+}
+
+/// True for the line that opens a chained cause under a stack trace: Java's `Caused by: ...`,
+/// .NET's ` ---> Ns.SomeException: ...`.
+fn is_cause(body: &[u8]) -> bool {
+    let t = body.trim_ascii_start();
+    t.starts_with(b"Caused by: ") || t.starts_with(b"---> ")
+}
+
 /// How a line joins the record above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Join {
@@ -226,9 +248,14 @@ fn report_line(at: Report, body: &[u8]) -> Next {
 /// What `body` is to a record: `lead_in` when its only line ends with a colon, `open`
 /// whether its text ends inside a string or bracket (asked last: it reads the whole
 /// record).
-fn decide(lead_in: bool, open: impl FnOnce() -> bool, body: &[u8]) -> Next {
+fn decide(lead_in: bool, frames: bool, open: impl FnOnce() -> bool, body: &[u8]) -> Next {
     if body.trim_ascii().is_empty() {
         return Next::End;
+    }
+    // A stack trace under its exception line, and the causes chained below its frames: one
+    // event, so the exception and what caused it are matched together.
+    if is_stack_frame(body) || (frames && is_cause(body)) {
+        return Next::Join(Join::Line);
     }
     // `Token request failed. Response:` then the body: pretty-printed, or on one line.
     if lead_in && jsonblock::is_bare_opener(body) {
@@ -260,6 +287,8 @@ pub struct Wrap {
     lead_in: bool,
     /// Blank lines taken and not yet counted (a report header's, before its details).
     pending: u64,
+    /// It took a stack frame: a cause line below goes on with it.
+    frames: bool,
 }
 
 impl Wrap {
@@ -272,6 +301,7 @@ impl Wrap {
             report: django::is_report_header(body).then_some(Report::Value),
             lead_in: body.trim_ascii_end().ends_with(b":"),
             pending: 0,
+            frames: false,
         }
     }
 
@@ -284,6 +314,7 @@ impl Wrap {
             Some(at) => report_line(at, body),
             None => decide(
                 self.lines == 1 && self.lead_in,
+                self.frames,
                 || self.state.is_open(),
                 body,
             ),
@@ -315,6 +346,7 @@ impl Wrap {
         }
         self.lines += self.pending;
         self.pending = 0;
+        self.frames |= is_stack_frame(body);
         let part = match join {
             Join::Counted => return,
             Join::Glued => body,
@@ -352,7 +384,7 @@ pub fn continued_by(body: &[u8], next: &[u8]) -> bool {
         report_line(Report::Value, next)
     } else {
         let lead_in = body.trim_ascii_end().ends_with(b":");
-        decide(lead_in, || Openness::of(body).is_open(), next)
+        decide(lead_in, false, || Openness::of(body).is_open(), next)
     };
     !matches!(step, Next::End)
 }

@@ -75,11 +75,11 @@ fn indented_continuation_is_spaced() {
     );
 }
 
-/// Stack frames, a next record, a blank line: not continuations.
+/// Python and Go frames, a next record, a blank line: not continuations (a Python
+/// traceback has its own framing; Java and JavaScript frames go on, see below).
 #[test]
 fn frames_and_records_end_it() {
     for next in [
-        "\tat com.example.Auth.login(Auth.java:42)",
         "  File \"/opt/netbox/x.py\", line 1, in f",
         "    /usr/local/go/src/net/http/server.go:2136 +0x29",
         "2024-05-02 10:11:13,000 INFO next",
@@ -172,4 +172,33 @@ fn start_of_looks_back_to_the_head() {
         br#"2024-05-02 ERROR {"error_description":"AADSTS90014: The required field 'c"#;
     let (n, _) = start_of(br#"lient_id' is missing."}"#, [Some(wrapped)]).unwrap();
     assert_eq!(n, 1);
+}
+
+#[test]
+fn a_stack_trace_goes_on_under_its_exception_line_with_its_causes() {
+    let lines: [&[u8]; 6] = [
+        b"InternalOAuthError: Failed to obtain access token",
+        b"    at OAuth2Strategy._createOAuthError (/srv/node_modules/passport-oauth2/lib/strategy.js:423:17)",
+        b"    at TLSSocket.socketErrorListener (node:_http_client:500:9)",
+        b"Caused by: java.net.SocketTimeoutException: connect timed out",
+        b"\tat java.net.PlainSocketImpl.socketConnect(Native Method)",
+        b"\t... 42 more",
+    ];
+    let mut wrap = Wrap::open(lines[0]);
+    for line in &lines[1..] {
+        match wrap.next(line) {
+            Next::Join(join) => wrap.take(line, join),
+            other => panic!("{other:?} for {}", String::from_utf8_lossy(line)),
+        }
+    }
+    assert_eq!(wrap.lines, 6);
+    assert!(continued_by(lines[0], lines[1]));
+    // A cause line goes on only below frames; prose indented with `at` is no frame.
+    assert!(!continued_by(
+        b"Token request failed",
+        b"Caused by: nothing"
+    ));
+    assert!(!is_stack_frame(b"    at the moment nothing"));
+    assert!(!is_stack_frame(b"at Foo.bar(Foo.java:1)"));
+    assert!(is_stack_frame(b"   at Microsoft.Identity.Web.TokenAcquisition.GetAccessTokenAsync() in C:\\src\\X.cs:line 9"));
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{fixture, json, run};
+use super::{fixture, json, root, run};
 
 fn expected() -> toml::Table {
     let text = std::fs::read_to_string(fixture("timeline/expected.toml")).unwrap();
@@ -229,7 +229,7 @@ fn a_log_listed_newest_first_is_named() {
     let backward = dir.path().join("newest-first.log");
     std::fs::write(&backward, lines.join("\n") + "\n").unwrap();
     let notes = |path: &std::path::Path| {
-        let (_, report, stderr) = json(&["scan", "-o", "json", &path.display().to_string()]);
+        let (_, report, stderr) = json(&[&path.display().to_string()]);
         (report["summary"]["notes"].clone(), stderr)
     };
     let (none, stderr) = notes(&forward);
