@@ -64,8 +64,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> 
     } else {
         super::brief::render(report, style, out)?;
     }
-    problems(report, out)?;
-    notes(report, out)
+    problems(report, out)
 }
 
 /// What a report without findings says.
@@ -356,27 +355,21 @@ fn flows(report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The inputs, pods or time ranges that could not be read, after everything else: a
-/// report of part of the logs says so.
+/// After everything else: the inputs, pods or time ranges that could not be read (a report
+/// of part of the logs says so), then what may make the report less accurate in inputs that
+/// were read.
 fn problems(report: &Report, out: &mut dyn Write) -> Result<()> {
-    if report.summary.problems.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "\nNot read in full:")?;
-    for p in &report.summary.problems {
-        writeln!(out, "- {p}")?;
-    }
-    Ok(())
-}
-
-/// What may make the report less accurate in inputs that were read.
-fn notes(report: &Report, out: &mut dyn Write) -> Result<()> {
-    if report.summary.notes.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "\nNotes on the input:")?;
-    for n in &report.summary.notes {
-        writeln!(out, "- {n}")?;
+    for (heading, lines) in [
+        ("Not read in full", &report.summary.problems),
+        ("Notes on the input", &report.summary.notes),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{heading}:")?;
+        for line in lines {
+            writeln!(out, "- {line}")?;
+        }
     }
     Ok(())
 }
