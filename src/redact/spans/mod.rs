@@ -17,6 +17,7 @@ mod commands;
 mod fields;
 mod keys;
 mod prose;
+mod quotes;
 mod shapes;
 mod views;
 mod words;
