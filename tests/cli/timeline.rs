@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{fixture, json, run};
+use super::{fixture, json, root, run};
 
 fn expected() -> toml::Table {
     let text = std::fs::read_to_string(fixture("timeline/expected.toml")).unwrap();
