@@ -807,8 +807,9 @@ const MAX_REMEMBERED: usize = 4096;
 const MAX_REMEMBERED_LEN: usize = MAX_ECHO;
 
 struct Remembered {
-    /// Values and the kind each was masked as, in the order first seen.
-    values: Vec<(String, spans::Kind)>,
+    /// What is searched for (a value, or one of its encoded forms), the value it stands
+    /// for and the kind it was masked as, in the order first seen.
+    values: Vec<(String, String, spans::Kind)>,
     /// The same values, to look up.
     known: std::collections::BTreeSet<String>,
     /// A searcher for all of `values` and a copy of them, built when a number is asked for
@@ -828,7 +829,10 @@ pub fn remember_across_texts() {
 }
 
 /// A searcher for the remembered values, with the values its pattern ids stand for.
-type Finder = (aho_corasick::AhoCorasick, Vec<(String, spans::Kind)>);
+type Finder = (
+    aho_corasick::AhoCorasick,
+    Vec<(String, String, spans::Kind)>,
+);
 
 fn remember(values: &[(&str, spans::Kind)]) {
     if !REMEMBER.load(std::sync::atomic::Ordering::Relaxed) {
@@ -841,9 +845,16 @@ fn remember(values: &[(&str, spans::Kind)]) {
         if r.values.len() >= MAX_REMEMBERED {
             break;
         }
-        if value.len() <= MAX_REMEMBERED_LEN && r.known.insert((*value).to_string()) {
-            r.values.push(((*value).to_string(), *kind));
-            r.finder = None;
+        if value.len() > MAX_REMEMBERED_LEN || r.known.contains(*value) {
+            continue;
+        }
+        // A value is looked for as written and as a URL or a form would encode it
+        // (`tulip+garden/77==` repeated as `tulip%2Bgarden%2F77%3D%3D`).
+        for form in std::iter::once((*value).to_string()).chain(encoded_forms(value)) {
+            if r.known.insert(form.clone()) {
+                r.values.push((form, (*value).to_string(), *kind));
+                r.finder = None;
+            }
         }
     }
 }
@@ -863,7 +874,7 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
             r.finder = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-                .build(values.iter().map(|(v, _)| v))
+                .build(values.iter().map(|(f, _, _)| f))
                 .ok()
                 .map(|ac| std::sync::Arc::new((ac, values)));
         }
@@ -872,9 +883,9 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
         };
         finder
     };
-    let (finder, kinds) = (&finder.0, &finder.1);
+    let (finder, values) = (&finder.0, &finder.1);
     mask_found(text, finder, &|i| {
-        let (value, kind) = &kinds[i];
+        let (_, value, kind) = &values[i];
         mask(kind.name(), value)
     })
 }

@@ -248,3 +248,36 @@ fn a_client_id_that_is_not_a_guid_is_never_shown() {
         r.stdout
     );
 }
+
+#[test]
+fn a_secret_is_masked_where_another_line_repeats_it_percent_encoded() {
+    // The second line shows the value after a credential key; the first repeats it as a
+    // URL would encode it (`+` as `%2B`, `/` as `%2F`, `=` as `%3D`).
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        "2026-11-24T10:02:10Z AADSTS7000215 retried with tulip%2Bgarden%2F77%3D%3D as well\n\
+         2026-11-24T10:02:15Z AADSTS7000215 client_secret=tulip+garden/77== loaded\n",
+    )
+    .unwrap();
+    for format in ["table", "json", "markdown", "html"] {
+        let r = run(&[
+            "scan",
+            "-v",
+            "-o",
+            format,
+            "--width",
+            "400",
+            log.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            !r.stdout.contains("tulip%2Bgarden"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains("tulip+garden"), "{format}: {}", r.stdout);
+        assert!(r.stdout.contains("retried with"), "{format}: {}", r.stdout);
+    }
+}
