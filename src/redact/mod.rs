@@ -398,6 +398,38 @@ impl Masking {
         Shown::masked(out)
     }
 
+    /// [`Masking::show_line`] for a line shown without the lines before it (a context
+    /// line), given those lines' texts (`before`, nearest last) and where this line's text
+    /// starts after a log prefix (`body_at`): a value this line holds for a credential
+    /// that the lines before name is masked too (YAML's `- name: X_SECRET` then `value: V`,
+    /// a multipart part's `name="client_secret"` then its value, a `client_secret=` value
+    /// wrapped onto this line).
+    pub fn show_line_after(&self, before: &[&str], text: &str, body_at: usize) -> Shown {
+        let mut spans = self.spans(text);
+        if !self.show_secrets
+            && let Some(body) = text.get(body_at..)
+            && let Some((s, e, kind)) = named_before(before, body)
+        {
+            spans = merge_spans(
+                spans,
+                vec![spans::Span {
+                    start: body_at + s,
+                    end: body_at + e,
+                    kind,
+                }],
+            );
+            let value = &text[body_at + s..body_at + e];
+            if (MIN_ECHO..=MAX_ECHO).contains(&value.len()) {
+                remember(&[(value, kind)]);
+            }
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        write_masked(text, &spans, &mut out, &mut |t, o| {
+            shown::escape_line_into(t, o)
+        });
+        Shown::masked(out)
+    }
+
     /// `name:value` on one line, where `name` is ours and `value` is a credential of `kind`
     /// by what it is (an OAuth state, an authorization code, whatever its shape): the value
     /// is masked whole, with the mask the masker gives it anywhere else, without a scan.
@@ -888,6 +920,128 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
         let (_, value, kind) = &values[i];
         mask(kind.name(), value)
     })
+}
+
+/// `- name: X_SECRET` (YAML, Kubernetes' env), `name="client_secret"` (a multipart part's
+/// header), or a credential key whose value runs to the end of the line (`client_secret=X`).
+static NAMED_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)^\s*(?:-\s*)?name\s*:\s*["']?(?P<y>[A-Za-z0-9_.-]+)["']?\s*$|\bname\s*=\s*"(?P<m>[^"\r\n]+)"|(?P<w>[A-Za-z0-9_.-]+)\s*[=:]\s*["']?(?P<v>[^\s"'&=]{4,})$"#,
+    )
+    .expect("a fixed regex")
+});
+
+/// `value: V` after a YAML `- name:`.
+static VALUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*(?:-\s*)?value\s*:\s*["']?(?P<v>[^\s"']+)"#).expect("a fixed regex")
+});
+
+/// Where in `body` (a line read alone) stands the value of a credential that the lines
+/// `before` it name (nearest last; blank lines and a multipart part's other headers are
+/// skipped), and its kind.
+fn named_before(before: &[&str], body: &str) -> Option<(usize, usize, spans::Kind)> {
+    let value = body.trim_end();
+    if value.trim().is_empty() {
+        return None;
+    }
+    let mut skipped = 0;
+    for prev in before.iter().rev() {
+        let prev = prev.trim_end();
+        if prev.trim().is_empty()
+            || (prev.to_ascii_lowercase().starts_with("content-") && !prev.contains("name="))
+        {
+            skipped += 1;
+            if skipped > 2 {
+                return None;
+            }
+            continue;
+        }
+        let caps = NAMED_LINE.captures(prev)?;
+        if let Some(y) = caps.name("y") {
+            let v = VALUE_LINE.captures(value)?.name("v")?;
+            let kind = spans::masks_value(y.as_str(), v.as_str())?;
+            return Some((v.start(), v.end(), kind));
+        }
+        if let Some(m) = caps.name("m") {
+            let start = value.len() - value.trim_start().len();
+            let kind = spans::masks_value(m.as_str(), value.trim())?;
+            return Some((start, value.len(), kind));
+        }
+        let (w, v) = (caps.name("w")?, caps.name("v")?);
+        // A wrapped value: this line is one word of a token's characters.
+        let word = value.trim();
+        let start = value.len() - value.trim_start().len();
+        if skipped > 0
+            || word.len() < 4
+            || !word
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"-_.~+/=%".contains(&c))
+        {
+            return None;
+        }
+        let kind = spans::masks_value(w.as_str(), v.as_str())?;
+        return Some((start, value.len(), kind));
+    }
+    None
+}
+
+/// Words one of which a line holds (ignoring case) when it may name a credential: only such
+/// lines are masked to learn from when nothing shows them ([`learnable`]).
+static LEARN_GATE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "pass",
+            "pw",
+            "secret",
+            "token",
+            "key",
+            "cred",
+            "auth",
+            "cookie",
+            "sess",
+            "sid",
+            "assert",
+            "code",
+            "state",
+            "nonce",
+            "sig",
+            "pin",
+            "otp",
+            "jwt",
+            "bearer",
+            "dsn",
+            "verifier",
+            "connstr",
+            "connection",
+            "ecret",
+        ])
+        .expect("fixed literals always build")
+});
+
+/// The values masking `text` would mask (and follow elsewhere), when masking across texts
+/// is on and `text` names a credential: for a reader that does not show `text` (a line no
+/// rule matched) but must mask what it reveals wherever a later line repeats it. Pure, so
+/// it may run on any thread; [`learn`] keeps the values, in input order.
+pub fn learnable(text: &str) -> Vec<(String, spans::Kind)> {
+    if !REMEMBER.load(std::sync::atomic::Ordering::Relaxed) || !LEARN_GATE.is_match(text) {
+        return Vec::new();
+    }
+    let spans = spans::spans(text, false);
+    let guarded = guard_spans(text, &spans);
+    echoes::echo_values(text, spans.iter().chain(&guarded))
+        .into_iter()
+        .map(|(v, k)| (v.into_owned(), k))
+        .collect()
+}
+
+/// Remembers values found by [`learnable`]: every text numbered from now on masks them.
+pub fn learn(values: &[(String, spans::Kind)]) {
+    if values.is_empty() {
+        return;
+    }
+    let plain: Vec<(&str, spans::Kind)> = values.iter().map(|(v, k)| (v.as_str(), *k)).collect();
+    remember(&plain);
 }
 
 /// The shortest masked value [`with_echoes`] looks for elsewhere in the same text.
