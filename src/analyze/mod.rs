@@ -160,6 +160,8 @@ impl<'c> Analyzer<'c> {
         observation: Observation,
         on_match: &mut dyn FnMut(&MatchRecord<'_>),
     ) {
+        // In input order: a record written later masks what this line revealed.
+        crate::redact::learn(&observation.learned);
         if crate::token::may_contain(frame.body) {
             self.tokens(frame);
         }

@@ -127,6 +127,9 @@ pub struct Observation {
     pub(super) matched: Option<MatchedEvent>,
     /// The event as an access-log request on a login path, for the correlator.
     pub(super) access: Option<Access>,
+    /// The values masking would hide in an event no rule fired on, to be masked where a
+    /// later line repeats them (see [`crate::redact::learnable`]).
+    pub(super) learned: Vec<(String, crate::redact::spans::Kind)>,
 }
 
 impl Observation {
@@ -265,13 +268,22 @@ impl<'c> Observer<'c> {
 
     /// Runs the matcher on every view of the event and gathers what a finding needs.
     pub fn observe(&mut self, frame: &Event<'_>) -> Observation {
+        let matched = self.match_event(frame);
+        // A line that fired nothing may still reveal a secret (`DEBUG loaded
+        // client_secret=X`) that a later matched line repeats in a shape no rule knows.
+        let learned = if matched.is_none() && !self.masking.show_secrets && self.parse_requests {
+            crate::redact::learnable(&lossy(frame.body))
+        } else {
+            Vec::new()
+        };
         Observation {
-            matched: self.match_event(frame),
+            matched,
             access: if self.parse_requests {
                 login_request(frame.body)
             } else {
                 None
             },
+            learned,
         }
     }
 

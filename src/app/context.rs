@@ -56,17 +56,34 @@ pub(super) fn add_context(findings: &mut [Finding], files: &[PathBuf], n: usize,
     }
     let mut lines: BTreeMap<&PathBuf, BTreeMap<u64, String>> = BTreeMap::new();
     for (path, want) in &wanted {
-        lines.insert(path, read_lines(path, want).unwrap_or_default());
+        // And the two lines before each: a line may hold the value of a credential the
+        // line before names (`- name: X_SECRET` / `value: V`).
+        let mut with_before = want.clone();
+        with_before.extend(want.iter().flat_map(|&l| l.saturating_sub(2).max(1)..l));
+        lines.insert(path, read_lines(path, &with_before).unwrap_or_default());
     }
     for e in findings.iter_mut().flat_map(|f| f.evidence.iter_mut()) {
         let Some(found) = by_name.get(e.source.as_str()).and_then(|p| lines.get(p)) else {
             continue;
         };
         // Masked whole, then cut: a cut secret would no longer look like one.
+        let body = |t: &str| -> usize {
+            let b = crate::parse::kubectl::split(t.as_bytes()).body;
+            (b.as_ptr() as usize)
+                .checked_sub(t.as_ptr() as usize)
+                .filter(|&at| at <= t.len() && t.is_char_boundary(at))
+                .unwrap_or(0)
+        };
         let show = |l: &u64| {
-            found
-                .get(l)
-                .map(|t| masking.show_line(t).window(MAX_CONTEXT_CHARS))
+            found.get(l).map(|t| {
+                let before: Vec<&str> = (l.saturating_sub(2).max(1)..*l)
+                    .filter_map(|p| found.get(&p))
+                    .map(|p| &p[body(p)..])
+                    .collect();
+                masking
+                    .show_line_after(&before, t, body(t))
+                    .window(MAX_CONTEXT_CHARS)
+            })
         };
         let end = e.line + e.lines.max(1);
         e.context_before = (e.line.saturating_sub(n as u64).max(1)..e.line)

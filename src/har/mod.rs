@@ -150,7 +150,17 @@ pub fn redact_to(input: &Path, out: &mut dyn Write) -> Result<RedactStats, Error
     if input.as_os_str() == "-" {
         redact_reader(input, std::io::stdin().lock(), out)
     } else {
-        redact_reader(input, open(input)?, out)
+        // A file is read twice: first for the values masked anywhere in it, so the copy
+        // masks each wherever it stands, before or after the part that showed it secret.
+        // A file that cannot be read fails on the second pass, with its message.
+        let echoes = open(input)
+            .ok()
+            .and_then(|f| redact::learn_stream(f).ok())
+            .unwrap_or_default();
+        redact::redact_stream_knowing(open(input)?, out, echoes).map_err(|f| match f {
+            stream::Failure::Sink(e) => Error::Write(e),
+            f => failure(input, f),
+        })
     }
 }
 

@@ -21,7 +21,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::stream::{self, Failure, Level, Sink};
-use crate::redact::{Placeholders, mask_value, redact};
+use crate::redact::{Echoes, Placeholders, mask_value, recording_masks, redact};
 use masks::*;
 pub(crate) use masks::{mask_body, mask_url};
 use secrets::*;
@@ -34,70 +34,135 @@ pub struct Stats {
 }
 
 /// Masks the secrets of one document, entry by entry, with placeholders numbered across it.
+/// A value masked in one part of the document is masked wherever else it stands (a
+/// `queryString` array beside its URL, a form's `params` beside its text, another entry),
+/// with the same placeholder: every part is masked first, then the values masked anywhere
+/// are looked for in all of it, then the masks are numbered.
 #[derive(Debug, Default)]
 pub struct Redactor {
     numbers: Placeholders,
+    echoes: Echoes,
 }
 
 impl Redactor {
+    /// A redactor that also masks the values `echoes` holds (found by a first pass over the
+    /// same document: [`learn_stream`]), wherever they stand.
+    fn knowing(echoes: Echoes) -> Redactor {
+        Redactor {
+            numbers: Placeholders::default(),
+            echoes,
+        }
+    }
+
     /// Shape-based masking of what names did not catch, and internal masks turned into
     /// numbered placeholders.
     fn finish(&mut self, s: &str) -> String {
         let masked = redact(s);
+        let masked = self.echoes.apply(&masked).into_owned();
         self.numbers.apply(&masked).into_owned()
     }
 
     /// Masks one entry (`log.entries[i]`) in place.
     pub fn entry(&mut self, entry: &mut Value) {
-        neutralize(entry);
-        entry_in_place(entry, self);
-        // A base64 body was decoded, masked and encoded again above; the pass over every
-        // string would take the encoded text for one random token.
-        let content = entry
-            .get_mut("response")
-            .and_then(|r| r.get_mut("content"))
-            .filter(|c| c.get("encoding").and_then(Value::as_str) == Some("base64"))
-            .and_then(|c| c.get_mut("text"))
-            .map(Value::take);
-        self.strings(entry);
-        if let Some(text) = content
-            && let Some(c) = entry
-                .get_mut("response")
-                .and_then(|r| r.get_mut("content"))
-                .and_then(Value::as_object_mut)
-        {
-            c.insert("text".into(), text);
-        }
+        let ((), found) = recording_masks(|| {
+            neutralize(entry);
+            entry_in_place(entry, self);
+            // A base64 body was decoded, masked and encoded again above; the pass over
+            // every string would take the encoded text for one random token.
+            let content = take_base64_text(entry);
+            mask_strings(entry);
+            put_base64_text(entry, content);
+        });
+        self.learn(found);
+        let content = take_base64_text(entry);
+        self.number(entry);
+        put_base64_text(entry, content);
     }
 
     /// Masks a value outside the entries (pages, creator, comments) in place.
     pub fn other(&mut self, v: &mut Value) {
-        neutralize(v);
-        self.strings(v);
+        let ((), found) = recording_masks(|| {
+            neutralize(v);
+            mask_strings(v);
+        });
+        self.learn(found);
+        self.number(v);
     }
 
     /// Masks the secret shapes in every string of `v` (pages, creator, comments).
     pub fn strings(&mut self, v: &mut Value) {
+        let ((), found) = recording_masks(|| mask_strings(v));
+        self.learn(found);
+        self.number(v);
+    }
+
+    /// Follows the values masked (with their kinds) wherever else they stand.
+    fn learn(&mut self, found: Vec<(String, String)>) {
+        for (value, kind) in found {
+            self.echoes.add(&value, &kind);
+        }
+    }
+
+    /// Masks the values followed in every string of `v`, and numbers its masks.
+    fn number(&mut self, v: &mut Value) {
         match v {
-            Value::String(s) => *s = self.finish(s),
-            // A member whose name says credential is masked whole, whatever field it is in
-            // (`"password"`, `"_auth": {"password": ...}`, `"clientSecret"`).
-            Value::Object(o) => {
-                for (k, x) in o.iter_mut() {
-                    if let Value::String(s) = x
-                        && !is_masked(s)
-                        && let Some(kind) = crate::redact::spans::masks_value(k, s)
-                    {
-                        let masked = crate::redact::mask_value(kind.name(), s);
-                        *s = self.numbers.apply(&masked).into_owned();
-                    } else {
-                        self.strings(x);
-                    }
-                }
+            Value::String(s) => {
+                let masked = self.echoes.apply(s).into_owned();
+                *s = self.numbers.apply(&masked).into_owned();
             }
-            Value::Array(a) => a.iter_mut().for_each(|x| self.strings(x)),
+            Value::Object(o) => o.values_mut().for_each(|x| self.number(x)),
+            Value::Array(a) => a.iter_mut().for_each(|x| self.number(x)),
             _ => {}
         }
+    }
+}
+
+/// The text of a base64 response body, taken out of `entry` (masked and numbered already).
+fn take_base64_text(entry: &mut Value) -> Option<Value> {
+    entry
+        .get_mut("response")
+        .and_then(|r| r.get_mut("content"))
+        .filter(|c| c.get("encoding").and_then(Value::as_str) == Some("base64"))
+        .and_then(|c| c.get_mut("text"))
+        .map(Value::take)
+}
+
+/// Puts back what [`take_base64_text`] took.
+fn put_base64_text(entry: &mut Value, text: Option<Value>) {
+    if let Some(text) = text
+        && let Some(c) = entry
+            .get_mut("response")
+            .and_then(|r| r.get_mut("content"))
+            .and_then(Value::as_object_mut)
+    {
+        c.insert("text".into(), text);
+    }
+}
+
+/// Masks the secret shapes in every string of `v` (internal masks, not numbered).
+fn mask_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(m) = redact(s) {
+                *s = m;
+            }
+        }
+        // A member whose name says credential is masked whole, whatever field it is in
+        // (`"password"`, `"_auth": {"password": ...}`, `"clientSecret"`).
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                if let Value::String(s) = x
+                    && !is_masked(s)
+                    && let Some(kind) = crate::redact::spans::masks_value(k, s)
+                {
+                    *s = crate::redact::mask_value(kind.name(), s);
+                } else {
+                    mask_strings(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(mask_strings),
+        _ => {}
     }
 }
 
@@ -117,7 +182,15 @@ fn neutralize(v: &mut Value) {
 
 /// Masks every secret in `har` (a parsed HAR document) in place.
 pub fn redact_value(har: &mut Value) -> Stats {
-    let mut r = Redactor::default();
+    // A first pass over a copy finds every value masked anywhere.
+    let mut first = Redactor::default();
+    let mut copy = har.clone();
+    redact_value_with(&mut copy, &mut first);
+    let mut r = Redactor::knowing(first.echoes);
+    redact_value_with(har, &mut r)
+}
+
+fn redact_value_with(har: &mut Value, r: &mut Redactor) -> Stats {
     let mut stats = Stats::default();
     neutralize(har);
     if let Some(entries) = har
@@ -343,9 +416,48 @@ impl Sink for Writer<'_> {
 /// Reads the HAR in `input` (plain or gzip) and writes its masked copy to `out` as it goes.
 /// On a failure part of the copy may have been written: the caller discards it.
 pub(crate) fn redact_stream(input: impl Read, out: &mut dyn Write) -> Result<Stats, Failure> {
+    redact_stream_knowing(input, out, Echoes::default())
+}
+
+/// A sink that masks every part of a HAR and keeps only the values it masked.
+struct Learner {
+    r: Redactor,
+}
+
+impl Sink for Learner {
+    type Entry = Value;
+    type Other = Value;
+
+    fn member(&mut self, _level: Level, _key: String, mut value: Value) -> io::Result<()> {
+        self.r.other(&mut value);
+        Ok(())
+    }
+
+    fn entry(&mut self, mut entry: Value) -> io::Result<()> {
+        self.r.entry(&mut entry);
+        Ok(())
+    }
+}
+
+/// The values a HAR's masked copy masks anywhere (the first of two passes over a file: a
+/// value the last entry shows to be secret is masked in the first entry too).
+pub(crate) fn learn_stream(input: impl Read) -> Result<Echoes, Failure> {
+    let mut l = Learner {
+        r: Redactor::default(),
+    };
+    stream::read(input, &mut l)?;
+    Ok(l.r.echoes)
+}
+
+/// [`redact_stream`] that also masks, wherever they stand, the values in `echoes`.
+pub(crate) fn redact_stream_knowing(
+    input: impl Read,
+    out: &mut dyn Write,
+    echoes: Echoes,
+) -> Result<Stats, Failure> {
     let mut w = Writer {
         out,
-        r: Redactor::default(),
+        r: Redactor::knowing(echoes),
         held_top: Vec::new(),
         held_log: Vec::new(),
         opened: false,

@@ -23,49 +23,7 @@ pub(super) fn with_echoes(
     spans: Vec<spans::Span>,
     guarded: Vec<spans::Span>,
 ) -> Vec<spans::Span> {
-    type Values<'t> = Vec<(Cow<'t, str>, spans::Kind)>;
-    fn add<'t>(
-        v: Cow<'t, str>,
-        kind: spans::Kind,
-        values: &mut Values<'t>,
-        seen: &mut std::collections::HashSet<Cow<'t, str>>,
-    ) {
-        if (MIN_ECHO..=MAX_ECHO).contains(&v.len()) && seen.insert(v.clone()) {
-            values.push((v, kind));
-        }
-    }
-    let mut values: Values<'_> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for s in spans.iter().chain(&guarded) {
-        let value = &text[s.start..s.end];
-        // A span may run past its value (a Cookie header is masked to the end of its
-        // line): its first run of token characters is looked for too.
-        let run = value
-            .bytes()
-            .take_while(|c| {
-                !c.is_ascii_whitespace()
-                    && !c.is_ascii_control()
-                    && !matches!(c, b'"' | b'\'' | b',' | b';' | b'\\' | b'<' | b'>')
-            })
-            .count();
-        for v in [value, &value[..run]] {
-            add(Cow::Borrowed(v), s.kind, &mut values, &mut seen);
-            if v.len() > MAX_ECHO {
-                continue;
-            }
-            let trimmed =
-                v.trim_matches(|c: char| c.is_ascii_whitespace() || c == '"' || c == '\'');
-            add(Cow::Borrowed(trimmed), s.kind, &mut values, &mut seen);
-            if let Some((plain, _)) = spans::decoded_view(trimmed)
-                && let Ok(plain) = String::from_utf8(plain)
-            {
-                let plain = plain
-                    .trim_matches(|c: char| c.is_ascii_whitespace() || c == '"' || c == '\'')
-                    .to_string();
-                add(Cow::Owned(plain), s.kind, &mut values, &mut seen);
-            }
-        }
-    }
+    let values = echo_values(text, spans.iter().chain(&guarded));
     let merged = merge_spans(spans, guarded);
     if values.is_empty() {
         return merged;
@@ -129,6 +87,58 @@ pub(super) fn with_echoes(
         }
     }
     merge_spans(merged, more)
+}
+
+/// The values [`with_echoes`] follows for the masks `spans` of `text`: each value, its first
+/// run of token characters, without blanks and quotes, and with its escapes undone.
+pub(super) fn echo_values<'t, 's>(
+    text: &'t str,
+    spans: impl Iterator<Item = &'s spans::Span>,
+) -> Vec<(Cow<'t, str>, spans::Kind)> {
+    type Values<'t> = Vec<(Cow<'t, str>, spans::Kind)>;
+    fn add<'t>(
+        v: Cow<'t, str>,
+        kind: spans::Kind,
+        values: &mut Values<'t>,
+        seen: &mut std::collections::HashSet<Cow<'t, str>>,
+    ) {
+        if (MIN_ECHO..=MAX_ECHO).contains(&v.len()) && seen.insert(v.clone()) {
+            values.push((v, kind));
+        }
+    }
+    let mut values: Values<'_> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for s in spans {
+        let value = &text[s.start..s.end];
+        // A span may run past its value (a Cookie header is masked to the end of its
+        // line): its first run of token characters is looked for too.
+        let run = value
+            .bytes()
+            .take_while(|c| {
+                !c.is_ascii_whitespace()
+                    && !c.is_ascii_control()
+                    && !matches!(c, b'"' | b'\'' | b',' | b';' | b'\\' | b'<' | b'>')
+            })
+            .count();
+        for v in [value, &value[..run]] {
+            add(Cow::Borrowed(v), s.kind, &mut values, &mut seen);
+            if v.len() > MAX_ECHO {
+                continue;
+            }
+            let trimmed =
+                v.trim_matches(|c: char| c.is_ascii_whitespace() || c == '"' || c == '\'');
+            add(Cow::Borrowed(trimmed), s.kind, &mut values, &mut seen);
+            if let Some((plain, _)) = spans::decoded_view(trimmed)
+                && let Ok(plain) = String::from_utf8(plain)
+            {
+                let plain = plain
+                    .trim_matches(|c: char| c.is_ascii_whitespace() || c == '"' || c == '\'')
+                    .to_string();
+                add(Cow::Owned(plain), s.kind, &mut values, &mut seen);
+            }
+        }
+    }
+    values
 }
 
 /// Every base64 run of `text` that encodes one of `values` (inside longer data: `id:secret`),

@@ -42,7 +42,174 @@ const CLOSE: char = '\u{2}';
 
 /// The internal mask written in place of a secret value of `kind`.
 fn mask(kind: &str, value: &str) -> String {
+    RECORDED.with(|r| {
+        if let Some(list) = r.borrow_mut().as_mut() {
+            list.push((value.to_string(), kind.to_string()));
+        }
+    });
     format!("{OPEN}{kind}:{}{CLOSE}", tag(value))
+}
+
+std::thread_local! {
+    /// The values masked on this thread while [`recording_masks`] runs, with their kinds.
+    static RECORDED: std::cell::RefCell<Option<Vec<(String, String)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f`, and returns what it returned with every value masked on this thread meanwhile
+/// and the kind it was masked as: for a caller that masks a document in parts (`redact-har`)
+/// and must mask each value wherever else the document repeats it.
+pub fn recording_masks<R>(f: impl FnOnce() -> R) -> (R, Vec<(String, String)>) {
+    let before = RECORDED.with(|r| r.borrow_mut().replace(Vec::new()));
+    let out = f();
+    let got = RECORDED.with(|r| std::mem::replace(&mut *r.borrow_mut(), before));
+    (out, got.unwrap_or_default())
+}
+
+/// The forms a value is commonly repeated in besides its own: percent-encoded (upper- and
+/// lower-case hex) and form-encoded (a space as `+`), each only when it differs.
+fn encoded_forms(value: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (upper, form) in [(true, false), (false, false), (true, true), (false, true)] {
+        let mut e = String::with_capacity(value.len() * 3);
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                e.push(b as char);
+            } else if form && b == b' ' {
+                e.push('+');
+            } else if upper {
+                e.push_str(&format!("%{b:02X}"));
+            } else {
+                e.push_str(&format!("%{b:02x}"));
+            }
+        }
+        if e != value && !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Values masked somewhere in a document, looked for again (as written and in their
+/// encoded forms) in every other part of it: `redact-har` masks a value that one part shows
+/// to be secret (a form field by its name) wherever the capture repeats it (a
+/// `queryString` array, a page title, another entry), with the same mask.
+#[derive(Debug, Default)]
+pub struct Echoes {
+    /// What is searched for, and the value and kind it stands for.
+    targets: Vec<(String, String, String)>,
+    known: std::collections::HashSet<String>,
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// The kind each value (by its tag) was first masked as: the same value masked under
+    /// two names (`password`, `client_secret`) gets one placeholder.
+    kinds: std::collections::HashMap<String, String>,
+}
+
+impl Echoes {
+    /// Adds `value`, masked as `kind`; values shorter than [`MIN_ECHO`] bytes (or longer
+    /// than [`MAX_ECHO`]) are not followed, as in a report.
+    pub fn add(&mut self, value: &str, kind: &str) {
+        if !(MIN_ECHO..=MAX_ECHO).contains(&value.len()) || value.contains([OPEN, CLOSE]) {
+            return;
+        }
+        let kind = self
+            .kinds
+            .entry(tag(value))
+            .or_insert_with(|| kind.to_string())
+            .clone();
+        for form in std::iter::once(value.to_string()).chain(encoded_forms(value)) {
+            if self.known.insert(form.clone()) {
+                self.targets.push((form, value.to_string(), kind.clone()));
+                self.finder = None;
+            }
+        }
+    }
+
+    /// How many forms are looked for.
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Whether nothing is looked for.
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    /// `text` with every occurrence of a value outside an internal mask masked (internal
+    /// masks, the value's own).
+    pub fn apply<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        if self.targets.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let text = self.same_kinds(text);
+        match self.apply_found(&text) {
+            Cow::Owned(o) => Cow::Owned(o),
+            Cow::Borrowed(_) => text,
+        }
+    }
+
+    /// `text` with each internal mask of a known value given the kind it was first masked
+    /// as.
+    fn same_kinds<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if !text.contains(OPEN) {
+            return Cow::Borrowed(text);
+        }
+        INTERNAL.replace_all(text, |caps: &Captures<'_>| match self.kinds.get(&caps[2]) {
+            Some(kind) if kind != &caps[1] => format!("{OPEN}{kind}:{}{CLOSE}", &caps[2]),
+            _ => caps[0].to_string(),
+        })
+    }
+
+    fn apply_found<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        if self.finder.is_none() {
+            self.finder = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+                .build(self.targets.iter().map(|(f, _, _)| f))
+                .ok();
+        }
+        let Some(finder) = &self.finder else {
+            return Cow::Borrowed(text);
+        };
+        let targets = &self.targets;
+        mask_found(text, finder, &|i| {
+            let (_, value, kind) = &targets[i];
+            mask(kind, value)
+        })
+    }
+}
+
+/// `text` with every match of `finder` outside an internal mask replaced by `mask_of` its
+/// pattern; borrowed when there is none.
+fn mask_found<'t>(
+    text: &'t str,
+    finder: &aho_corasick::AhoCorasick,
+    mask_of: &dyn Fn(usize) -> String,
+) -> Cow<'t, str> {
+    let mut found = finder.find_iter(text).peekable();
+    if found.peek().is_none() {
+        return Cow::Borrowed(text);
+    }
+    let masks: Vec<(usize, usize)> = INTERNAL
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let mut out = String::new();
+    let mut at = 0;
+    for m in found {
+        let k = masks.partition_point(|x| x.1 <= m.start());
+        if masks.get(k).is_some_and(|x| x.0 < m.end()) || m.start() < at {
+            continue;
+        }
+        out.push_str(&text[at..m.start()]);
+        out.push_str(&mask_of(m.pattern().as_usize()));
+        at = m.end();
+    }
+    if at == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
 }
 
 /// 16 hex digits (a 64-bit hash) that stand for a value: equal values get equal tags in
@@ -224,6 +391,38 @@ impl Masking {
     /// a line of its own.
     pub fn show_line(&self, text: &str) -> Shown {
         let spans = self.spans(text);
+        let mut out = String::with_capacity(text.len() + 16);
+        write_masked(text, &spans, &mut out, &mut |t, o| {
+            shown::escape_line_into(t, o)
+        });
+        Shown::masked(out)
+    }
+
+    /// [`Masking::show_line`] for a line shown without the lines before it (a context
+    /// line), given those lines' texts (`before`, nearest last) and where this line's text
+    /// starts after a log prefix (`body_at`): a value this line holds for a credential
+    /// that the lines before name is masked too (YAML's `- name: X_SECRET` then `value: V`,
+    /// a multipart part's `name="client_secret"` then its value, a `client_secret=` value
+    /// wrapped onto this line).
+    pub fn show_line_after(&self, before: &[&str], text: &str, body_at: usize) -> Shown {
+        let mut spans = self.spans(text);
+        if !self.show_secrets
+            && let Some(body) = text.get(body_at..)
+            && let Some((s, e, kind)) = named_before(before, body)
+        {
+            spans = merge_spans(
+                spans,
+                vec![spans::Span {
+                    start: body_at + s,
+                    end: body_at + e,
+                    kind,
+                }],
+            );
+            let value = &text[body_at + s..body_at + e];
+            if (MIN_ECHO..=MAX_ECHO).contains(&value.len()) {
+                remember(&[(value, kind)]);
+            }
+        }
         let mut out = String::with_capacity(text.len() + 16);
         write_masked(text, &spans, &mut out, &mut |t, o| {
             shown::escape_line_into(t, o)
@@ -640,8 +839,9 @@ const MAX_REMEMBERED: usize = 4096;
 const MAX_REMEMBERED_LEN: usize = MAX_ECHO;
 
 struct Remembered {
-    /// Values and the kind each was masked as, in the order first seen.
-    values: Vec<(String, spans::Kind)>,
+    /// What is searched for (a value, or one of its encoded forms), the value it stands
+    /// for and the kind it was masked as, in the order first seen.
+    values: Vec<(String, String, spans::Kind)>,
     /// The same values, to look up.
     known: std::collections::BTreeSet<String>,
     /// A searcher for all of `values` and a copy of them, built when a number is asked for
@@ -661,7 +861,10 @@ pub fn remember_across_texts() {
 }
 
 /// A searcher for the remembered values, with the values its pattern ids stand for.
-type Finder = (aho_corasick::AhoCorasick, Vec<(String, spans::Kind)>);
+type Finder = (
+    aho_corasick::AhoCorasick,
+    Vec<(String, String, spans::Kind)>,
+);
 
 fn remember(values: &[(&str, spans::Kind)]) {
     if !REMEMBER.load(std::sync::atomic::Ordering::Relaxed) {
@@ -674,9 +877,16 @@ fn remember(values: &[(&str, spans::Kind)]) {
         if r.values.len() >= MAX_REMEMBERED {
             break;
         }
-        if value.len() <= MAX_REMEMBERED_LEN && r.known.insert((*value).to_string()) {
-            r.values.push(((*value).to_string(), *kind));
-            r.finder = None;
+        if value.len() > MAX_REMEMBERED_LEN || r.known.contains(*value) {
+            continue;
+        }
+        // A value is looked for as written and as a URL or a form would encode it
+        // (`tulip+garden/77==` repeated as `tulip%2Bgarden%2F77%3D%3D`).
+        for form in std::iter::once((*value).to_string()).chain(encoded_forms(value)) {
+            if r.known.insert(form.clone()) {
+                r.values.push((form, (*value).to_string(), *kind));
+                r.finder = None;
+            }
         }
     }
 }
@@ -696,7 +906,7 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
             r.finder = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-                .build(values.iter().map(|(v, _)| v))
+                .build(values.iter().map(|(f, _, _)| f))
                 .ok()
                 .map(|ac| std::sync::Arc::new((ac, values)));
         }
@@ -705,32 +915,133 @@ fn mask_remembered(text: &str) -> Cow<'_, str> {
         };
         finder
     };
-    let (finder, kinds) = (&finder.0, &finder.1);
-    let mut found = finder.find_iter(text).peekable();
-    if found.peek().is_none() {
-        return Cow::Borrowed(text);
+    let (finder, values) = (&finder.0, &finder.1);
+    mask_found(text, finder, &|i| {
+        let (_, value, kind) = &values[i];
+        mask(kind.name(), value)
+    })
+}
+
+/// `- name: X_SECRET` (YAML, Kubernetes' env), `name="client_secret"` (a multipart part's
+/// header), or a credential key whose value runs to the end of the line (`client_secret=X`).
+static NAMED_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)^\s*(?:-\s*)?name\s*:\s*["']?(?P<y>[A-Za-z0-9_.-]+)["']?\s*$|\bname\s*=\s*"(?P<m>[^"\r\n]+)"|(?P<w>[A-Za-z0-9_.-]+)\s*[=:]\s*["']?(?P<v>[^\s"'&=]{4,})$"#,
+    )
+    .expect("a fixed regex")
+});
+
+/// `value: V` after a YAML `- name:`.
+static VALUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*(?:-\s*)?value\s*:\s*["']?(?P<v>[^\s"']+)"#).expect("a fixed regex")
+});
+
+/// Where in `body` (a line read alone) stands the value of a credential that the lines
+/// `before` it name (nearest last; blank lines and a multipart part's other headers are
+/// skipped), and its kind.
+fn named_before(before: &[&str], body: &str) -> Option<(usize, usize, spans::Kind)> {
+    let value = body.trim_end();
+    if value.trim().is_empty() {
+        return None;
     }
-    let masks: Vec<(usize, usize)> = INTERNAL
-        .find_iter(text)
-        .map(|m| (m.start(), m.end()))
-        .collect();
-    let mut out = String::new();
-    let mut at = 0;
-    for m in found {
-        let k = masks.partition_point(|x| x.1 <= m.start());
-        if masks.get(k).is_some_and(|x| x.0 < m.end()) || m.start() < at {
+    let mut skipped = 0;
+    for prev in before.iter().rev() {
+        let prev = prev.trim_end();
+        if prev.trim().is_empty()
+            || (prev.to_ascii_lowercase().starts_with("content-") && !prev.contains("name="))
+        {
+            skipped += 1;
+            if skipped > 2 {
+                return None;
+            }
             continue;
         }
-        let (value, kind) = &kinds[m.pattern().as_usize()];
-        out.push_str(&text[at..m.start()]);
-        out.push_str(&mask(kind.name(), value));
-        at = m.end();
+        let caps = NAMED_LINE.captures(prev)?;
+        if let Some(y) = caps.name("y") {
+            let v = VALUE_LINE.captures(value)?.name("v")?;
+            let kind = spans::masks_value(y.as_str(), v.as_str())?;
+            return Some((v.start(), v.end(), kind));
+        }
+        if let Some(m) = caps.name("m") {
+            let start = value.len() - value.trim_start().len();
+            let kind = spans::masks_value(m.as_str(), value.trim())?;
+            return Some((start, value.len(), kind));
+        }
+        let (w, v) = (caps.name("w")?, caps.name("v")?);
+        // A wrapped value: this line is one word of a token's characters.
+        let word = value.trim();
+        let start = value.len() - value.trim_start().len();
+        if skipped > 0
+            || word.len() < 4
+            || !word
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"-_.~+/=%".contains(&c))
+        {
+            return None;
+        }
+        let kind = spans::masks_value(w.as_str(), v.as_str())?;
+        return Some((start, value.len(), kind));
     }
-    if at == 0 {
-        return Cow::Borrowed(text);
+    None
+}
+
+/// Words one of which a line holds (ignoring case) when it may name a credential: only such
+/// lines are masked to learn from when nothing shows them ([`learnable`]).
+static LEARN_GATE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "pass",
+            "pw",
+            "secret",
+            "token",
+            "key",
+            "cred",
+            "auth",
+            "cookie",
+            "sess",
+            "sid",
+            "assert",
+            "code",
+            "state",
+            "nonce",
+            "sig",
+            "pin",
+            "otp",
+            "jwt",
+            "bearer",
+            "dsn",
+            "verifier",
+            "connstr",
+            "connection",
+            "ecret",
+        ])
+        .expect("fixed literals always build")
+});
+
+/// The values masking `text` would mask (and follow elsewhere), when masking across texts
+/// is on and `text` names a credential: for a reader that does not show `text` (a line no
+/// rule matched) but must mask what it reveals wherever a later line repeats it. Pure, so
+/// it may run on any thread; [`learn`] keeps the values, in input order.
+pub fn learnable(text: &str) -> Vec<(String, spans::Kind)> {
+    if !REMEMBER.load(std::sync::atomic::Ordering::Relaxed) || !LEARN_GATE.is_match(text) {
+        return Vec::new();
     }
-    out.push_str(&text[at..]);
-    Cow::Owned(out)
+    let spans = spans::spans(text, false);
+    let guarded = guard_spans(text, &spans);
+    echoes::echo_values(text, spans.iter().chain(&guarded))
+        .into_iter()
+        .map(|(v, k)| (v.into_owned(), k))
+        .collect()
+}
+
+/// Remembers values found by [`learnable`]: every text numbered from now on masks them.
+pub fn learn(values: &[(String, spans::Kind)]) {
+    if values.is_empty() {
+        return;
+    }
+    let plain: Vec<(&str, spans::Kind)> = values.iter().map(|(v, k)| (v.as_str(), *k)).collect();
+    remember(&plain);
 }
 
 /// The shortest masked value [`with_echoes`] looks for elsewhere in the same text.

@@ -721,3 +721,47 @@ fn generated_secrets_in_every_syntax_are_masked() {
         })
         .unwrap();
 }
+
+#[test]
+fn vendor_tokens_are_masked_whole_wherever_they_stand() {
+    for (text, secret, kept) in [
+        (
+            "notify via slack xoxb-69003124474-851899472181-MI7gJPW6PurT0vhsZZy1L6bE now",
+            "xoxb-69003124474-851899472181-MI7gJPW6PurT0vhsZZy1L6bE",
+            "notify via slack",
+        ),
+        (
+            "billing hook sk_live_BEavTORuWqXPgr1VPVivEQds failed",
+            "sk_live_BEavTORuWqXPgr1VPVivEQds",
+            "billing hook",
+        ),
+        (
+            "aws id AKIAKXPQ7Z3M2N4B5C6D region",
+            "AKIAKXPQ7Z3M2N4B5C6D",
+            "aws id",
+        ),
+        (
+            "alert bot 619062270:AATbKfrxfvNZYRTQZB13KbO9Uy9mIi9yDBj down",
+            "619062270:AATbKfrxfvNZYRTQZB13KbO9Uy9mIi9yDBj",
+            "alert bot",
+        ),
+        (
+            "signing with django-insecure-6995spkdz67o%ef2a5@faeqfg@^a4w*c^*cnp-d24(3_z73^gs ok",
+            "django-insecure-6995spkdz67o%ef2a5@faeqfg@^a4w*c^*cnp-d24(3_z73^gs",
+            "signing with",
+        ),
+    ] {
+        let out = shown(text);
+        let pieces: Vec<&str> = (0..secret.len() - 7).map(|i| &secret[i..i + 8]).collect();
+        assert!(pieces.iter().all(|p| !out.contains(p)), "{text} -> {out}");
+        assert!(out.contains(kept), "{out}");
+    }
+    // Hex that decodes to text is masked; a request id in hex is not text.
+    let out =
+        shown("raw bytes 77696c6c6f77637265656b3535 in request 0af7651916cd43dd8448eb211c80319c");
+    assert!(!out.contains("77696c6c"), "{out}");
+    assert!(out.contains("0af7651916cd43dd8448eb211c80319c"), "{out}");
+    // A time, a port and a short prefix-like word stay.
+    let plain = "at 2026-11-24T10:02:10 listening on 1234567890:8080 sk_live_ x";
+    assert_eq!(shown(plain), plain);
+}

@@ -248,3 +248,92 @@ fn a_client_id_that_is_not_a_guid_is_never_shown() {
         r.stdout
     );
 }
+
+#[test]
+fn a_secret_is_masked_where_another_line_repeats_it_percent_encoded() {
+    // The second line shows the value after a credential key; the first repeats it as a
+    // URL would encode it (`+` as `%2B`, `/` as `%2F`, `=` as `%3D`).
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        "2026-11-24T10:02:10Z AADSTS7000215 retried with tulip%2Bgarden%2F77%3D%3D as well\n\
+         2026-11-24T10:02:15Z AADSTS7000215 client_secret=tulip+garden/77== loaded\n",
+    )
+    .unwrap();
+    for format in ["table", "json", "markdown", "html"] {
+        let r = run(&[
+            "scan",
+            "-v",
+            "-o",
+            format,
+            "--width",
+            "400",
+            log.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            !r.stdout.contains("tulip%2Bgarden"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains("tulip+garden"), "{format}: {}", r.stdout);
+        assert!(r.stdout.contains("retried with"), "{format}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn a_secret_revealed_by_a_line_no_rule_matched_is_masked_in_later_match_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        "2026-11-24T10:02:10Z DEBUG loaded client_secret=tulipgarden12x from env\n\
+         2026-11-24T10:02:11Z Request failed with 401 invalid_client AADSTS7000215: Invalid client secret provided. sent tulipgarden12x\n\
+         2026-11-24T10:02:12Z DEBUG retry with tulipgarden12x\n",
+    )
+    .unwrap();
+    for format in ["jsonl", "json", "table"] {
+        let r = run(&["scan", "-v", "-C", "3", "-o", format, log.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            !r.stdout.contains("tulipgarden12x"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("Invalid client secret"),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn a_context_line_holding_the_value_of_a_credential_the_line_before_names_is_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("netbox.log");
+    std::fs::write(
+        &log,
+        "2026-11-24T10:02:10Z AADSTS7000215 deployment env:\n\
+         2026-11-24T10:02:11Z - name: SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET\n\
+         2026-11-24T10:02:12Z   value: tulipgarden50\n\
+         2026-11-24T10:02:13Z - name: NETBOX_HOST\n\
+         2026-11-24T10:02:14Z   value: netbox.example.com\n\
+         2026-11-24T10:02:15Z AADSTS7000215 multipart body:\n\
+         2026-11-24T10:02:16Z Content-Disposition: form-data; name=\"client_secret\"\n\
+         2026-11-24T10:02:17Z \n\
+         2026-11-24T10:02:18Z tulipgarden47\n",
+    )
+    .unwrap();
+    let r = run(&["scan", "-v", "-C", "8", "-o", "json", log.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("tulipgarden50"), "{}", r.stdout);
+    assert!(!r.stdout.contains("tulipgarden47"), "{}", r.stdout);
+    assert!(r.stdout.contains("netbox.example.com"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("SOCIAL_AUTH_AZUREAD_OAUTH2_SECRET"),
+        "{}",
+        r.stdout
+    );
+}

@@ -172,13 +172,19 @@ pub fn looks_like_credential(v: &str) -> bool {
     crate::redact::spans::entropy(v.as_bytes()) >= 3.0
 }
 
-/// The internal mask for `value` under `name`, or `None` when it is not a secret.
+/// The internal mask for `value` under `name` (a parameter, a form field, a multipart
+/// part, a `queryString` or `params` member), or `None` when it is not a secret.
 pub(super) fn mask_named(name: &str, value: &str) -> Option<String> {
     if value.is_empty() || is_masked(value) {
         return None;
     }
     if secret_name(name) {
         return Some(mask_value(kind_of(name), value));
+    }
+    // The masker's own key rules too (`pw`, `passcode`, `user_pin`): a `queryString` or
+    // `params` array, a URL and a form's text mask the same names, each value on its own.
+    if let Some(kind) = crate::redact::spans::masks_value(name, value) {
+        return Some(mask_value(kind.name(), value));
     }
     looks_like_credential(&crate::parse::decode::url(value)).then(|| mask_value("token", value))
 }

@@ -193,3 +193,39 @@ fn streamed_copy_is_the_same_har() {
     assert!(redact_stream(&br#"{"x": {"y": 1}}"#[..], &mut out).is_err());
     assert!(out.is_empty());
 }
+
+#[test]
+fn arrays_get_the_key_rules_and_a_value_masked_anywhere_is_masked_everywhere() {
+    let input = br#"{"log": {"version": "1.2", "creator": {"name": "x"},
+      "pages": [{"id": "p", "title": "retry with harPasscode22"}],
+      "entries": [
+        {"request": {"url": "https://h/other", "comment": "note harTulipPw991"}, "response": {}},
+        {"request": {"url": "https://h/login/?pw=harTulipPw991",
+          "queryString": [{"name": "pw", "value": "harTulipPw991"}],
+          "postData": {"mimeType": "application/x-www-form-urlencoded",
+            "text": "passcode=harPasscode22&user_pin=harUserPin333",
+            "params": [{"name": "client_secret", "value": "harPasscode22"},
+                       {"name": "user_pin", "value": "harUserPin333"},
+                       {"name": "next", "value": "/dcim/devices/"}]}},
+         "response": {}}
+    ]}}"#;
+    let echoes = learn_stream(&input[..]).expect("a HAR");
+    let mut out = Vec::new();
+    redact_stream_knowing(&input[..], &mut out, echoes).expect("a HAR");
+    let text = String::from_utf8(out).unwrap();
+    for secret in ["harTulipPw991", "harPasscode22", "harUserPin333"] {
+        assert!(!text.contains(secret), "{secret}: {text}");
+    }
+    assert!(text.contains("/dcim/devices/"), "{text}");
+    // One value, one placeholder: the URL, its queryString, and the entry before it.
+    assert_eq!(text.matches("<password#1>").count(), 3, "{text}");
+    // The form's text and its params, whatever name each gave it, and the page.
+    assert_eq!(text.matches("<secret#1>").count(), 3, "{text}");
+    // The same through a parsed document.
+    let mut v: Value = serde_json::from_slice(input).unwrap();
+    redact_value(&mut v);
+    let text = v.to_string();
+    for secret in ["harTulipPw991", "harPasscode22", "harUserPin333"] {
+        assert!(!text.contains(secret), "{secret}: {text}");
+    }
+}

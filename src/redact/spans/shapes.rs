@@ -137,6 +137,22 @@ pub(super) fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8
         });
         return e;
     }
+    if hex_text(run) {
+        out.push(Span {
+            start: s,
+            end: e,
+            kind: Kind::Secret,
+        });
+        return e;
+    }
+    if let Some(end) = vendor_token(b, s, e) {
+        out.push(Span {
+            start: s,
+            end,
+            kind: Kind::Token,
+        });
+        return end;
+    }
     if looks_random(run) {
         out.push(Span {
             start: s,
@@ -163,6 +179,90 @@ pub(super) fn token(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>, depth: u8
         base64_credential(b, s, e, out);
     }
     e
+}
+
+/// Hex that decodes to printable text of 8 bytes or more (a secret written out as hex
+/// bytes, `77696c6c6f77...`): a request id or a digest in hex decodes to random bytes.
+fn hex_text(run: &[u8]) -> bool {
+    if run.len() < 16 || !run.len().is_multiple_of(2) || !run.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => c - b'0',
+        _ => (c | 0x20) - b'a' + 10,
+    };
+    let mut letters = 0;
+    for pair in run.chunks_exact(2) {
+        let byte = nibble(pair[0]) << 4 | nibble(pair[1]);
+        if !(0x20..0x7f).contains(&byte) {
+            return false;
+        }
+        letters += usize::from(byte.is_ascii_alphabetic());
+    }
+    letters >= 4
+}
+
+/// Prefixes that vendors put before their API tokens, and how many characters at least
+/// follow: a token that starts with one is masked whatever its rest looks like (Slack's
+/// `xoxb-` parts are mostly digits, Stripe's keys may read as words).
+const VENDOR_PREFIXES: &[(&[u8], usize)] = &[
+    (b"xoxa-", 10),
+    (b"xoxb-", 10),
+    (b"xoxp-", 10),
+    (b"xoxr-", 10),
+    (b"xoxs-", 10),
+    (b"xoxe-", 10),
+    (b"xapp-", 10),
+    (b"sk_live_", 10),
+    (b"rk_live_", 10),
+    (b"sk_test_", 10),
+    (b"rk_test_", 10),
+    (b"whsec_", 10),
+    // AWS access key ids.
+    (b"AKIA", 16),
+    (b"ASIA", 16),
+    (b"ghp_", 20),
+    (b"gho_", 20),
+    (b"ghu_", 20),
+    (b"ghs_", 20),
+    (b"ghr_", 20),
+    (b"github_pat_", 20),
+    (b"glpat-", 16),
+    // Django's generated SECRET_KEY: its rest holds any punctuation, so it runs to the
+    // next blank or quote.
+    (b"django-insecure-", 10),
+];
+
+/// The end of a vendor's API token starting at `s` (its run of token bytes ends at `e`),
+/// or of a Telegram bot token (`123456789:` and 35 characters), if it is one.
+fn vendor_token(b: &[u8], s: usize, e: usize) -> Option<usize> {
+    let run = &b[s..e];
+    for (prefix, min) in VENDOR_PREFIXES {
+        if run.len() >= prefix.len() && run[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            let mut end = e;
+            if prefix.ends_with(b"insecure-") {
+                while end < b.len()
+                    && !b[end].is_ascii_whitespace()
+                    && !matches!(b[end], b'"' | b'\'' | b'`' | b',' | b';')
+                {
+                    end += 1;
+                }
+            }
+            return (end - s >= prefix.len() + min).then_some(end);
+        }
+    }
+    if (8..=10).contains(&run.len())
+        && run.iter().all(u8::is_ascii_digit)
+        && b.get(e) == Some(&b':')
+    {
+        let rest = b.get(e + 1..)?;
+        let n = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+            .count();
+        return (n == 35).then_some(e + 1 + n);
+    }
+    None
 }
 
 /// `M.` then a data-centre tag with an underscore (`R3_BAY`, `C521_BL2`) and a dot: how a
