@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
-use super::{MAX_ECHO, MIN_ECHO, merge_spans, remember, spans};
+use regex::Captures;
+
+use super::{CLOSE, INTERNAL, MAX_ECHO, MIN_ECHO, OPEN, mask, merge_spans, remember, spans, tag};
 
 /// `spans` and `guarded` merged, with every other occurrence in `text` of a value either
 /// masks masked too: a value found to be secret in one place (a cookie header) is secret
@@ -198,4 +200,150 @@ fn base64_echoes(
         found(s, e, cores[m.pattern().as_usize()].1);
         last_end = e;
     }
+}
+
+/// The forms a value is commonly repeated in besides its own: percent-encoded (upper- and
+/// lower-case hex) and form-encoded (a space as `+`), each only when it differs.
+pub(super) fn encoded_forms(value: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (upper, form) in [(true, false), (false, false), (true, true), (false, true)] {
+        let mut e = String::with_capacity(value.len() * 3);
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                e.push(b as char);
+            } else if form && b == b' ' {
+                e.push('+');
+            } else if upper {
+                e.push_str(&format!("%{b:02X}"));
+            } else {
+                e.push_str(&format!("%{b:02x}"));
+            }
+        }
+        if e != value && !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Values masked somewhere in a document, looked for again (as written and in their
+/// encoded forms) in every other part of it: `redact-har` masks a value that one part shows
+/// to be secret (a form field by its name) wherever the capture repeats it (a
+/// `queryString` array, a page title, another entry), with the same mask.
+#[derive(Debug, Default)]
+pub struct Echoes {
+    /// What is searched for, and the value and kind it stands for.
+    targets: Vec<(String, String, String)>,
+    known: std::collections::HashSet<String>,
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// The kind each value (by its tag) was first masked as: the same value masked under
+    /// two names (`password`, `client_secret`) gets one placeholder.
+    kinds: std::collections::HashMap<String, String>,
+}
+
+impl Echoes {
+    /// Adds `value`, masked as `kind`; values shorter than [`MIN_ECHO`] bytes (or longer
+    /// than [`MAX_ECHO`]) are not followed, as in a report.
+    pub fn add(&mut self, value: &str, kind: &str) {
+        if !(MIN_ECHO..=MAX_ECHO).contains(&value.len()) || value.contains([OPEN, CLOSE]) {
+            return;
+        }
+        let kind = self
+            .kinds
+            .entry(tag(value))
+            .or_insert_with(|| kind.to_string())
+            .clone();
+        for form in std::iter::once(value.to_string()).chain(encoded_forms(value)) {
+            if self.known.insert(form.clone()) {
+                self.targets.push((form, value.to_string(), kind.clone()));
+                self.finder = None;
+            }
+        }
+    }
+
+    /// How many forms are looked for.
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Whether nothing is looked for.
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    /// `text` with every occurrence of a value outside an internal mask masked (internal
+    /// masks, the value's own).
+    pub fn apply<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        if self.targets.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let text = self.same_kinds(text);
+        match self.apply_found(&text) {
+            Cow::Owned(o) => Cow::Owned(o),
+            Cow::Borrowed(_) => text,
+        }
+    }
+
+    /// `text` with each internal mask of a known value given the kind it was first masked
+    /// as.
+    fn same_kinds<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if !text.contains(OPEN) {
+            return Cow::Borrowed(text);
+        }
+        INTERNAL.replace_all(text, |caps: &Captures<'_>| match self.kinds.get(&caps[2]) {
+            Some(kind) if kind != &caps[1] => format!("{OPEN}{kind}:{}{CLOSE}", &caps[2]),
+            _ => caps[0].to_string(),
+        })
+    }
+
+    fn apply_found<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        if self.finder.is_none() {
+            self.finder = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+                .build(self.targets.iter().map(|(f, _, _)| f))
+                .ok();
+        }
+        let Some(finder) = &self.finder else {
+            return Cow::Borrowed(text);
+        };
+        let targets = &self.targets;
+        mask_found(text, finder, &|i| {
+            let (_, value, kind) = &targets[i];
+            mask(kind, value)
+        })
+    }
+}
+
+/// `text` with every match of `finder` outside an internal mask replaced by `mask_of` its
+/// pattern; borrowed when there is none.
+pub(super) fn mask_found<'t>(
+    text: &'t str,
+    finder: &aho_corasick::AhoCorasick,
+    mask_of: &dyn Fn(usize) -> String,
+) -> Cow<'t, str> {
+    let mut found = finder.find_iter(text).peekable();
+    if found.peek().is_none() {
+        return Cow::Borrowed(text);
+    }
+    let masks: Vec<(usize, usize)> = INTERNAL
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let mut out = String::new();
+    let mut at = 0;
+    for m in found {
+        let k = masks.partition_point(|x| x.1 <= m.start());
+        if masks.get(k).is_some_and(|x| x.0 < m.end()) || m.start() < at {
+            continue;
+        }
+        out.push_str(&text[at..m.start()]);
+        out.push_str(&mask_of(m.pattern().as_usize()));
+        at = m.end();
+    }
+    if at == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
 }

@@ -36,6 +36,8 @@ fn values_after_credential_words_in_prose_are_masked() {
 fn prose_after_credential_words_stays_readable() {
     for text in [
         "password reset failed for user 4",
+        // zap: the message, a tab, then the fields as a JSON object.
+        "failed to parse user ID token\t{\"error\": \"oidc: id token issued by a different provider\"}",
         "ERROR password\tpolicy applies",
         "password is incorrect",
         "password was \"not set\"",

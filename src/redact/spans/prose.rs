@@ -147,6 +147,10 @@ pub(super) fn prose_value(
         push_value(b, s, e, class, out);
         return Some((e + q.len()).min(b.len()));
     }
+    // `ID token {"error": ...}`: a JSON object after the word is the next field, no value.
+    if first == b'{' {
+        return None;
+    }
     if matches!(first, b'(' | b'[') {
         // `credentials ("admin", "X")`: a tuple or list of strings, all of it.
         let inside = skip_blanks(b, v + 1);
