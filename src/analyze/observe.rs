@@ -269,20 +269,27 @@ impl<'c> Observer<'c> {
     /// Runs the matcher on every view of the event and gathers what a finding needs.
     pub fn observe(&mut self, frame: &Event<'_>) -> Observation {
         let matched = self.match_event(frame);
+        let access = if self.parse_requests {
+            login_request(frame.body)
+        } else {
+            None
+        };
         // A line that fired nothing may still reveal a secret (`DEBUG loaded
-        // client_secret=X`) that a later matched line repeats in a shape no rule knows.
-        let learned = if matched.is_none() && !self.masking.show_secrets && self.parse_requests {
+        // client_secret=X`) that a later matched line repeats in a shape no rule knows. Not
+        // a login request: its code and state are masked by their key wherever they stand,
+        // and masking every one of them cost a long log a third of its time.
+        let learned = if matched.is_none()
+            && access.is_none()
+            && !self.masking.show_secrets
+            && self.parse_requests
+        {
             crate::redact::learnable(&lossy(frame.body))
         } else {
             Vec::new()
         };
         Observation {
             matched,
-            access: if self.parse_requests {
-                login_request(frame.body)
-            } else {
-                None
-            },
+            access,
             learned,
         }
     }
