@@ -242,8 +242,8 @@ pub struct Echoes {
 }
 
 impl Echoes {
-    /// Adds `value`, masked as `kind`; values shorter than [`MIN_ECHO`] bytes (or longer
-    /// than [`MAX_ECHO`]) are not followed, as in a report.
+    /// Adds `value`, masked as `kind`; values shorter than `MIN_ECHO` (8) bytes (or longer
+    /// than `MAX_ECHO` (512)) are not followed, as in a report.
     pub fn add(&mut self, value: &str, kind: &str) {
         if !(MIN_ECHO..=MAX_ECHO).contains(&value.len()) || value.contains([OPEN, CLOSE]) {
             return;
